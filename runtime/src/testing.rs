@@ -784,6 +784,21 @@ mod tests {
         }
     }
 
+    // ANCHOR: test_server
+    #[test]
+    fn each_test_gets_its_own_server() -> Result<(), Box<dyn std::error::Error>> {
+        let server = TestServer::start()?; // a fresh redis-server, stopped on drop
+        let mut con = server.connection()?;
+        redis::cmd("SET")
+            .arg("greeting")
+            .arg("hello")
+            .query::<()>(&mut con)?;
+        let greeting: String = redis::cmd("GET").arg("greeting").query(&mut con)?;
+        assert_eq!(greeting, "hello");
+        Ok(())
+    }
+    // ANCHOR_END: test_server
+
     #[test]
     fn two_servers_at_once_then_gone_after_drop() {
         let a = TestServer::start().expect("start first server");
