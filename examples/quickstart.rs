@@ -1,72 +1,81 @@
-//! Quickstart: a `bank` library with a `transfer` and a `balance` function, loaded into a Redis
-//! server and called.
+//! Quickstart: load redlua functions into a real Redis server and call them.
 //!
-//! Run it with `cargo xtask demo` (or `cargo run -p redlua-examples --example quickstart`). It
-//! starts a throwaway `redis-server`, or uses the server named by `REDIS_URL` when it is set.
-//!
-//! Placeholder until the `#[redlua::library]` macro lands: the library is written here as the
-//! Lua that the macro generates, and called with plain `FCALL`s.
+//! Run it with `cargo xtask demo` (or `cargo run -p redlua-examples --example quickstart`).
+//! It starts a throwaway `redis-server`, or uses the server named by `REDIS_URL` when it
+//! is set (and then leaves the generated libraries there: see `FUNCTION LIST WITHCODE`).
 
 use redlua::testing::TestServer;
+use redlua_examples::capped_increment::capped_increment;
+use redlua_examples::get_with_default::kv;
+use redlua_examples::locks::locks;
+use redlua_examples::rate_limit::fixed_window;
+use std::error::Error;
 
 // ANCHOR: library
-/// The `bank` library, as Redis receives it with `FUNCTION LOAD`.
-const BANK: &str = r#"#!lua name=bank
-redis.register_function('transfer', function(keys, args)
-  local amount = tonumber(args[1])
-  if amount <= 0 then
-    return redis.error_reply('amount must be positive')
-  end
-  local balance = tonumber(redis.call('GET', keys[1]) or '0')
-  if balance < amount then
-    return false
-  end
-  redis.call('DECRBY', keys[1], amount)
-  redis.call('INCRBY', keys[2], amount)
-  return true
-end)
+#[redlua::library(name = "quickstart")]
+pub mod quickstart {
+    use redlua::prelude::*;
 
-redis.register_function{
-  function_name = 'balance',
-  callback = function(keys, args)
-    return tonumber(redis.call('GET', keys[1]) or '0')
-  end,
-  flags = { 'no-writes' },
+    /// Adds `amount` to a counter and returns the new value, refusing negative amounts.
+    #[redis_function]
+    pub fn add(counter: Key, amount: i64) -> Result<i64, Reject> {
+        if amount < 0 {
+            return Err(reject!("amount must not be negative"));
+        }
+        Ok(incr_by(&counter, amount))
+    }
+
+    /// The counter's value, 0 when it does not exist.
+    #[redis_function(read_only)]
+    pub fn current(counter: Key) -> i64 {
+        get::<i64>(&counter).unwrap_or(0)
+    }
 }
-"#;
 // ANCHOR_END: library
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn Error>> {
     let server = TestServer::from_env()?;
+    println!("redis server: {}{}", server.url(), if server.is_external() { " (REDIS_URL)" } else { " (throwaway)" });
     let mut con = server.connection()?;
-    redis::cmd("FUNCTION")
-        .arg("LOAD")
-        .arg("REPLACE")
-        .arg(BANK)
-        .query::<String>(&mut con)?;
-    redis::cmd("SET")
-        .arg("acct:{alice}")
-        .arg(100)
-        .query::<()>(&mut con)?;
-    redis::cmd("DEL").arg("acct:{bob}").query::<()>(&mut con)?;
 
     // ANCHOR: call
-    let moved: bool = redis::cmd("FCALL")
-        .arg("transfer")
-        .arg(2)
-        .arg("acct:{alice}")
-        .arg("acct:{bob}")
-        .arg(30)
-        .query(&mut con)?;
-    let alice: i64 = redis::cmd("FCALL_RO")
-        .arg("balance")
-        .arg(1)
-        .arg("acct:{alice}")
-        .query(&mut con)?;
+    // The first call loads the library (FUNCTION LOAD), later calls are one FCALL each.
+    let total: i64 = quickstart::add("quickstart:visits", 3).call(&mut con)?;
+    let now: i64 = quickstart::current("quickstart:visits").call(&mut con)?; // FCALL_RO
+    println!("add(3) -> {total}, current() -> {now}");
+
+    // A function's own refusal comes back as a typed error.
+    match quickstart::add("quickstart:visits", -1).call(&mut con) {
+        Err(redlua::Error::Rejected { message }) => println!("add(-1) rejected: {message}"),
+        other => println!("add(-1) -> {other:?}"),
+    }
     // ANCHOR_END: call
 
-    assert!(moved, "the transfer was refused");
-    assert_eq!(alice, 70);
-    println!("moved 30 from alice to bob; alice now has {alice}");
+    let mut bank = Vec::new();
+    redis::cmd("SET").arg("acct:{alice}").arg(100).exec(&mut con)?;
+    for amount in [30, 80] {
+        let moved: bool = redlua_examples::transfer::bank::transfer("acct:{alice}", "acct:{bob}", amount).call(&mut con)?;
+        bank.push(format!("transfer({amount}) -> {moved}"));
+    }
+    let alice: i64 = redlua_examples::transfer::bank::balance("acct:{alice}").call(&mut con)?;
+    let bob: i64 = redlua_examples::transfer::bank::balance("acct:{bob}").call(&mut con)?;
+    println!("{}; balances: alice {alice}, bob {bob}", bank.join(", "));
+
+    let capped: Vec<i64> = (0..4).map(|_| capped_increment("quickstart:capped", 2).call(&mut con)).collect::<Result<_, _>>()?;
+    println!("capped_increment(max 2) x4 -> {capped:?}");
+
+    let got: bool = locks::acquire("lock:{report}", "worker-1", 30).call(&mut con)?;
+    let again: bool = locks::acquire("lock:{report}", "worker-2", 30).call(&mut con)?;
+    let wrong: bool = locks::release("lock:{report}", "worker-2").call(&mut con)?;
+    let right: bool = locks::release("lock:{report}", "worker-1").call(&mut con)?;
+    println!("lock: acquire(w1) {got}, acquire(w2) {again}, release(w2) {wrong}, release(w1) {right}");
+
+    let allowed: Vec<bool> = (0..4).map(|_| fixed_window("rate:{api}", 3, 60).call(&mut con)).collect::<Result<_, _>>()?;
+    println!("fixed_window(limit 3) x4 -> {allowed:?}");
+
+    let dflt: String = kv::get_or("config:{missing}", "fallback").call(&mut con)?;
+    println!("get_or(missing) -> {dflt}");
+
+    println!("\nThe generated Lua of library `quickstart`:\n\n{}", quickstart::LUA);
     Ok(())
 }

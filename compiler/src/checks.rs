@@ -1,0 +1,75 @@
+//! Checks over the typed IR, one per rule: read-only and determinism.
+//!
+//! Key discipline is enforced during lowering (a key position accepts only a `Key`
+//! parameter, and `Key` values cannot be made inside a body).
+
+use crate::diag::{Errors, Rule};
+use crate::ir::*;
+
+/// Runs every IR check on `f`.
+pub fn check_function(f: &Function, errors: &mut Errors) {
+    visit_block(&f.body, &mut |e| {
+        if let ExprKind::Command(c) = &e.kind {
+            if f.options.read_only && c.command.write {
+                errors.push(
+                    Rule::ReadOnlyWrite,
+                    e.span,
+                    format!("{} writes, but `{}` is declared `read_only`", c.command.redis, f.name),
+                    "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here",
+                );
+            }
+            if c.command.nondeterministic && !f.options.nondeterministic {
+                errors.push(
+                    Rule::Nondeterministic,
+                    e.span,
+                    format!("{} has nondeterministic output", c.command.redis),
+                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
+                );
+            }
+        }
+    });
+}
+
+fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) => visit_expr(e, f),
+        }
+    }
+    if let Some(t) = &b.tail {
+        visit_expr(t, f);
+    }
+}
+
+/// Calls `f` on `e` and every expression inside it.
+pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) => {}
+        ExprKind::Binary(_, a, b) | ExprKind::UnwrapOr(a, b) => {
+            visit_expr(a, f);
+            visit_expr(b, f);
+        }
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => visit_expr(a, f),
+        ExprKind::If(c, t, e2) => {
+            visit_expr(c, f);
+            visit_block(t, f);
+            if let Some(e2) = e2 {
+                visit_expr(e2, f);
+            }
+        }
+        ExprKind::Block(b) => visit_block(b, f),
+        ExprKind::Command(c) => {
+            for a in &c.args {
+                if let CommandArg::Value(v) = a {
+                    visit_expr(v, f);
+                }
+            }
+        }
+        ExprKind::Return(v) => {
+            if let Some(v) = v {
+                visit_expr(v, f);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The Rust expansion: consts with the Lua, typed call stubs, and native twins.
+//!
+//! Generated code reaches the runtime only through `::redlua` public items and
+//! `::redlua::__private`, so macro and runtime versions stay in step.
+
+use crate::ir::{Function, ParamSource, Ty};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+/// The Rust type of a reply of type `t` (the `Ok` side of a `Result`).
+fn reply_type(t: &Ty) -> TokenStream {
+    match t {
+        Ty::Int => quote!(i64),
+        Ty::Bool => quote!(bool),
+        Ty::Str | Ty::Key => quote!(::std::string::String),
+        Ty::Option(inner) => {
+            let i = reply_type(inner);
+            quote!(::std::option::Option<#i>)
+        }
+        Ty::Result(inner) => reply_type(inner),
+        Ty::Unit | Ty::Never | Ty::Reject => quote!(()),
+    }
+}
+
+/// The stub's parameters and the statements that encode them.
+fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut pushes = Vec::new();
+    for p in &f.params {
+        let name = format_ident!("{}", p.name.strip_prefix("r#").unwrap_or(&p.name), span = p.span);
+        let (ty, push) = match (&p.ty, p.source) {
+            (Ty::Key, _) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.key(&#name);)),
+            (Ty::Int, _) => (quote!(i64), quote!(__redlua_args.int(#name);)),
+            (Ty::Bool, _) => (quote!(bool), quote!(__redlua_args.bool(#name);)),
+            (_, ParamSource::Arg(_)) | (_, ParamSource::Key(_)) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.arg(&#name);)),
+        };
+        params.push(quote!(#name: #ty));
+        pushes.push(push);
+    }
+    (params, pushes)
+}
+
+fn doc_attrs(f: &syn::ItemFn) -> Vec<&syn::Attribute> {
+    f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
+
+fn lines_tokens(lines: &[(u32, u32)]) -> TokenStream {
+    let pairs = lines.iter().map(|(a, b)| quote!((#a, #b)));
+    quote!(&[#(#pairs),*])
+}
+
+/// The stub of one library function.
+pub fn library_stub(item: &syn::ItemFn, f: &Function) -> TokenStream {
+    let (params, pushes) = stub_params(f);
+    let docs = doc_attrs(item);
+    let vis = &item.vis;
+    let ident = &item.sig.ident;
+    let reply = reply_type(&f.ret);
+    let name = &f.name;
+    let (nk, na) = (f.num_keys, f.num_args);
+    let ro = f.options.read_only;
+    let call_doc = if ro {
+        format!("Calls `{name}` with `FCALL_RO` (a read-only function).")
+    } else {
+        format!("Calls `{name}` with `FCALL`.")
+    };
+    quote_spanned! {Span::call_site()=>
+        #(#docs)*
+        #[doc = ""]
+        #[doc = #call_doc]
+        #[allow(dead_code, clippy::too_many_arguments)]
+        #vis fn #ident(#(#params),*) -> ::redlua::FunctionCall<#reply> {
+            let mut __redlua_args = ::redlua::__private::Args::new(#nk, #na);
+            #(#pushes)*
+            ::redlua::FunctionCall::__new(&LIBRARY, #name, #ro, __redlua_args)
+        }
+    }
+}
+
+/// The consts and static describing a library.
+pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, functions: &[Function]) -> TokenStream {
+    let stamp = crate::sha1_hex(code);
+    let lines = lines_tokens(lines);
+    let infos = functions.iter().map(|f| {
+        let n = &f.name;
+        let flags = crate::codegen::flags(f);
+        let (nk, na) = (f.num_keys, f.num_args);
+        quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na))
+    });
+    let lua_doc = format!("The Lua source of library `{name}`, as sent with `FUNCTION LOAD`.");
+    let lib_doc = format!("Library `{name}`: its code, version stamp and functions, for loading and management.");
+    quote! {
+        #[doc = #lua_doc]
+        #[allow(dead_code)]
+        pub const LUA: &str = #code;
+
+        #[doc = #lib_doc]
+        #[allow(dead_code)]
+        pub static LIBRARY: ::redlua::Library = ::redlua::Library::__new(#name, LUA, #stamp, #file, #lines, &[#(#infos),*]);
+    }
+}
+
+/// The native twin of a function: the same body, as Rust, run client-side.
+pub fn twin(item: &syn::ItemFn, name: Option<&str>) -> TokenStream {
+    let mut f = item.clone();
+    f.vis = syn::parse_quote!(pub);
+    f.attrs.retain(|a| !crate::parse::is_redis_function_attr(a));
+    if let Some(n) = name {
+        f.sig.ident = format_ident!("{}", n, span = item.sig.ident.span());
+    }
+    quote! {
+        #[allow(dead_code, unused_mut, unused_variables, unreachable_code, clippy::all)]
+        #f
+    }
+}
+
+/// The expansion of a free-standing `#[redis_function]`: an EVAL script.
+pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
+    let (params, pushes) = stub_params(f);
+    let docs = doc_attrs(item);
+    let vis = &item.vis;
+    let ident = &item.sig.ident;
+    let reply = reply_type(&f.ret);
+    let name = &f.name;
+    let (nk, na) = (f.num_keys, f.num_args);
+    let ro = f.options.read_only;
+    let sha = crate::sha1_hex(code);
+    let lines = lines_tokens(lines);
+    let twin = if with_twin { twin(item, Some("twin")) } else { TokenStream::new() };
+    let call_doc = if ro {
+        format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
+    } else {
+        format!("Runs script `{name}` with `EVALSHA` (loading it on `NOSCRIPT`).")
+    };
+    let mod_doc = format!("The Lua, SHA1 and native twin of script `{name}`.");
+    quote! {
+        #(#docs)*
+        #[doc = ""]
+        #[doc = #call_doc]
+        #[allow(dead_code, clippy::too_many_arguments)]
+        #vis fn #ident(#(#params),*) -> ::redlua::ScriptCall<#reply> {
+            let mut __redlua_args = ::redlua::__private::Args::new(#nk, #na);
+            #(#pushes)*
+            ::redlua::ScriptCall::__new(&#ident::SCRIPT, __redlua_args)
+        }
+
+        #[doc = #mod_doc]
+        #[allow(dead_code, non_snake_case, unused_imports)]
+        #vis mod #ident {
+            use super::*;
+            /// The Lua source of the script.
+            pub const LUA: &str = #code;
+            /// The script's SHA1 (what `EVALSHA` sends).
+            pub const SHA1: &str = #sha;
+            /// The script, for loading and management.
+            pub static SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, LUA, SHA1, #file, #lines, #ro, #nk, #na);
+            #twin
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The typed intermediate representation: what a function means, with every node's
+//! type and span. Lowering builds it from syn; checks read it; codegen prints it.
+
+use crate::commands::Command;
+use proc_macro2::Span;
+use std::fmt;
+
+/// The types redlua understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `i64` (exact in Lua only within ±(2^53 - 1): checked at run time).
+    Int,
+    /// `bool`.
+    Bool,
+    /// `String` / `&str`.
+    Str,
+    /// A Redis key (`Key`), passed in `KEYS`.
+    Key,
+    /// `Option<T>`: `nil` in Lua when `None`.
+    Option(Box<Ty>),
+    /// `Result<T, Reject>`: only in return position.
+    Result(Box<Ty>),
+    /// A rejection (`reject!(..)`).
+    Reject,
+    /// `()`.
+    Unit,
+    /// The type of `return`: never produces a value.
+    Never,
+}
+
+impl Ty {
+    /// `Option<self>`.
+    pub fn option(self) -> Ty {
+        Ty::Option(Box::new(self))
+    }
+
+    /// True when a value of `self` can be used where `want` is expected.
+    pub fn fits(&self, want: &Ty) -> bool {
+        self == want || *self == Ty::Never
+    }
+
+    /// True for types whose Lua value is never `false` or `nil` (so `x or y` is safe).
+    pub fn always_truthy(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Str | Ty::Key)
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Int => f.write_str("i64"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::Str => f.write_str("String"),
+            Ty::Key => f.write_str("Key"),
+            Ty::Option(t) => write!(f, "Option<{t}>"),
+            Ty::Result(t) => write!(f, "Result<{t}, Reject>"),
+            Ty::Reject => f.write_str("Reject"),
+            Ty::Unit => f.write_str("()"),
+            Ty::Never => f.write_str("!"),
+        }
+    }
+}
+
+/// Where a parameter's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamSource {
+    /// `KEYS[i]` (1-based).
+    Key(usize),
+    /// `ARGV[i]` (1-based).
+    Arg(usize),
+}
+
+/// A parameter of a redis function.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The variable it binds.
+    pub var: VarId,
+    /// The Rust name.
+    pub name: String,
+    /// Its type.
+    pub ty: Ty,
+    /// KEYS or ARGV position.
+    pub source: ParamSource,
+    /// The parameter's span.
+    pub span: Span,
+}
+
+/// Function options from `#[redis_function(...)]`.
+#[derive(Debug, Clone, Default)]
+pub struct FnOptions {
+    /// `read_only`: registered with `no-writes`, called with FCALL_RO.
+    pub read_only: bool,
+    /// Span of the `read_only` word (for diagnostics).
+    pub read_only_span: Option<Span>,
+    /// `nondeterministic`: allows nondeterministic commands.
+    pub nondeterministic: bool,
+    /// `allow_oom` flag.
+    pub allow_oom: bool,
+    /// `allow_stale` flag.
+    pub allow_stale: bool,
+}
+
+/// A variable introduced by a parameter or a `let`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VarId(pub usize);
+
+/// Information about one variable.
+#[derive(Debug, Clone)]
+pub struct Var {
+    /// The Rust name.
+    pub name: String,
+    /// The unique Lua name.
+    pub lua: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Declared `mut`.
+    pub mutable: bool,
+}
+
+/// A lowered redis function.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The Rust name (also the Redis function name).
+    pub name: String,
+    /// The function name's span.
+    pub span: Span,
+    /// Options from the attribute.
+    pub options: FnOptions,
+    /// Parameters, in order.
+    pub params: Vec<Param>,
+    /// Number of KEYS.
+    pub num_keys: usize,
+    /// Number of ARGV.
+    pub num_args: usize,
+    /// The declared return type.
+    pub ret: Ty,
+    /// The body.
+    pub body: Block,
+    /// All variables, indexed by `VarId`.
+    pub vars: Vec<Var>,
+    /// The Rust line of the `fn` keyword.
+    pub line: u32,
+}
+
+/// A block: statements and an optional tail expression (its value).
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The statements.
+    pub stmts: Vec<Stmt>,
+    /// The value of the block, if any.
+    pub tail: Option<Box<Expr>>,
+    /// The block's type.
+    pub ty: Ty,
+}
+
+/// A statement.
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    /// What it does.
+    pub kind: StmtKind,
+    /// The Rust line.
+    pub line: u32,
+}
+
+/// Kinds of statements.
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    /// `let x = e;`
+    Let(VarId, Expr),
+    /// `x = e;` / `x += e;` (compound assignments are lowered to `x = x op e`).
+    Assign(VarId, Expr),
+    /// `e;`
+    Expr(Expr),
+}
+
+/// An expression with its type and span.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Ty,
+    /// Where it is in the Rust source.
+    pub span: Span,
+    /// The Rust line.
+    pub line: u32,
+}
+
+/// Binary operators, typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum UnOp {
+    Not,
+    Neg,
+}
+
+/// Kinds of expressions.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// An integer literal (within ±(2^53 - 1)).
+    Int(i64),
+    /// A boolean literal.
+    Bool(bool),
+    /// A string literal.
+    Str(Vec<u8>),
+    /// `()`
+    Unit,
+    /// A variable.
+    Var(VarId),
+    /// `a op b`.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `op a`.
+    Unary(UnOp, Box<Expr>),
+    /// `if c { .. } else { .. }` (`else if` chains nest in `els`).
+    If(Box<Expr>, Block, Option<Box<Expr>>),
+    /// `{ .. }`.
+    Block(Block),
+    /// A typed Redis command call.
+    Command(CommandCall),
+    /// `Some(e)`.
+    Some(Box<Expr>),
+    /// `None`.
+    None,
+    /// `Ok(e)`.
+    Ok(Box<Expr>),
+    /// `Err(reject)`.
+    Err(Box<Expr>),
+    /// `reject!("message")`.
+    Reject(Vec<u8>),
+    /// `opt.unwrap_or(default)`.
+    UnwrapOr(Box<Expr>, Box<Expr>),
+    /// `opt.is_some()`.
+    IsSome(Box<Expr>),
+    /// `opt.is_none()`.
+    IsNone(Box<Expr>),
+    /// `n.to_string()` for integers.
+    IntToString(Box<Expr>),
+    /// `return e`.
+    Return(Option<Box<Expr>>),
+}
+
+/// A call of a typed command, with options resolved at compile time.
+#[derive(Debug, Clone)]
+pub struct CommandCall {
+    /// The command's signature.
+    pub command: &'static Command,
+    /// Lua arguments after the command name: key, values, and static option words.
+    pub args: Vec<CommandArg>,
+    /// The reply's Rust type.
+    pub reply: Ty,
+}
+
+/// One argument of a command call.
+#[derive(Debug, Clone)]
+pub enum CommandArg {
+    /// An evaluated value (key or data).
+    Value(Expr),
+    /// A static option word such as `NX` or `EX`.
+    Word(&'static str),
+}
+
+impl Expr {
+    /// True when evaluating the expression can have no side effects (no command, no return).
+    pub fn is_pure(&self) -> bool {
+        match &self.kind {
+            ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) => true,
+            // Integer arithmetic can raise an error (overflow, division by zero), so it is not pure.
+            ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && a.is_pure() && b.is_pure(),
+            ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),
+            ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => a.is_pure(),
+            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Command(_) | ExprKind::Return(_) => false,
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The redlua compiler: a checked subset of Rust → Lua for Redis Functions and scripts.
+//!
+//! A plain library (no `proc_macro` in its API) so tests, fuzzers and tools drive it
+//! directly. The pipeline, by phase:
+//!
+//! 1. [`parse`]: attribute options and items (syn);
+//! 2. [`lower`]: syn → typed IR ([`ir`]), refusing every construct whose Lua meaning
+//!    would differ from its Rust meaning, and enforcing the key discipline;
+//! 3. [`checks`]: read-only and determinism rules over the IR;
+//! 4. [`codegen`]: IR → Lua AST → text ([`lua`]), with a Rust line per Lua statement;
+//! 5. [`expand`]: the Rust items the macros emit (consts, typed stubs, native twins).
+//!
+//! Errors accumulate within a phase ([`diag::Errors`]) and the pipeline stops between
+//! phases.
+#![warn(missing_docs)]
+
+pub mod checks;
+pub mod codegen;
+pub mod commands;
+pub mod diag;
+pub mod expand;
+pub mod ir;
+pub mod lower;
+pub mod lua;
+pub mod parse;
+
+use diag::{Diagnostic, Errors};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+/// A compiled library.
+#[derive(Debug, Clone)]
+pub struct CompiledLibrary {
+    /// The library name.
+    pub name: String,
+    /// The Lua source.
+    pub lua: String,
+    /// `(lua_line, rust_line)` pairs.
+    pub lines: Vec<(u32, u32)>,
+    /// The lowered functions.
+    pub functions: Vec<ir::Function>,
+}
+
+/// A compiled EVAL script.
+#[derive(Debug, Clone)]
+pub struct CompiledScript {
+    /// The Lua source.
+    pub lua: String,
+    /// Its SHA1, hex.
+    pub sha1: String,
+    /// `(lua_line, rust_line)` pairs.
+    pub lines: Vec<(u32, u32)>,
+    /// The lowered function.
+    pub function: ir::Function,
+}
+
+/// SHA1 of `s`, lower-case hex (what Redis uses for scripts).
+pub fn sha1_hex(s: &str) -> String {
+    use sha1::Digest;
+    let d = sha1::Sha1::digest(s.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The file name (without directories) a span comes from; used in Lua comments.
+pub fn file_name(span: Span) -> String {
+    let f = span.file();
+    let base = f.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+    if base.ends_with(".rs") {
+        base
+    } else {
+        "source.rs".to_string()
+    }
+}
+
+/// Compiles a `#[redlua::library]` module: the attribute's arguments and the module.
+pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+    let mut errors = Errors::new();
+    let input = parse::library_input(attr, item, &mut errors);
+    errors.propagate()?;
+    let Some(input) = input else { return Err(Vec::new()) };
+    let (functions, _) = lower_all(&input, &mut errors);
+    errors.propagate()?;
+    check_and_generate(&input.options.name, &functions)
+}
+
+fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>) {
+    let mut functions = Vec::new();
+    let mut index = Vec::new();
+    for (i, (item, opts)) in input.functions.iter().enumerate() {
+        if let Some(f) = lower::lower_function(item, opts.clone(), errors) {
+            functions.push(f);
+            index.push(i);
+        }
+    }
+    (functions, index)
+}
+
+fn check_and_generate(name: &str, functions: &[ir::Function]) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+    let mut errors = Errors::new();
+    for f in functions {
+        checks::check_function(f, &mut errors);
+    }
+    errors.propagate()?;
+    let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
+    let printed = codegen::library(name, &file, functions)?;
+    Ok(CompiledLibrary { name: name.to_string(), lua: printed.code, lines: printed.lines, functions: functions.to_vec() })
+}
+
+/// Compiles a free-standing `#[redis_function]` into an EVAL script.
+pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
+    let mut errors = Errors::new();
+    let options = parse::function_options(attr, &mut errors);
+    let item: syn::ItemFn = syn::parse2(item).map_err(|e| {
+        let mut es = Errors::new();
+        es.syn(e);
+        es.into_vec()
+    })?;
+    errors.propagate()?;
+    let f = lower::lower_function(&item, options, &mut errors);
+    errors.propagate()?;
+    let Some(f) = f else { return Err(Vec::new()) };
+    checks::check_function(&f, &mut errors);
+    errors.propagate()?;
+    let printed = codegen::script(&file_name(f.span), &f)?;
+    Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function: f })
+}
+
+/// Expansion of `#[redlua::library(name = "..")] mod m { .. }`.
+pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::new();
+    let input = parse::library_input(attr, item.clone(), &mut errors);
+    let Some(input) = input else {
+        return diag::to_compile_errors(&errors.into_vec());
+    };
+    let (functions, index) = lower_all(&input, &mut errors);
+    let mut diags = errors.into_vec();
+    let compiled = if diags.is_empty() {
+        match check_and_generate(&input.options.name, &functions) {
+            Ok(c) => Some(c),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    // On error, the stubs are still emitted (with an empty library) so that callers
+    // see one error, not one per use.
+    let stubs = functions.iter().zip(&index).map(|(f, &i)| expand::library_stub(&input.functions[i].0, f));
+    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |c| (c.lua.clone(), c.lines.clone()));
+    let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
+    let lib_items = expand::library_items(&input.options.name, &code, &lines, &file, &functions);
+    let twins = if compiled.is_some() {
+        let ts = input.functions.iter().map(|(item, _)| expand::twin(item, None));
+        quote! {
+            /// Native Rust twins of this library's functions: the same bodies, run
+            /// client-side against a connection (see `redlua::twin`). For tests.
+            #[allow(dead_code, unused_imports)]
+            pub mod twin {
+                use super::*;
+                #(#ts)*
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let errs = diag::to_compile_errors(&diags);
+    let m = &input.module;
+    let attrs = &m.attrs;
+    let vis = &m.vis;
+    let ident = &m.ident;
+    let others = &input.other_items;
+    quote! {
+        #errs
+        #(#attrs)*
+        #vis mod #ident {
+            #(#others)*
+            #lib_items
+            #(#stubs)*
+            #twins
+        }
+    }
+}
+
+/// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`.
+pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let parsed: syn::ItemFn = match syn::parse2(item) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut es = Errors::new();
+            es.push(diag::Rule::Attribute, e.span(), "#[redis_function] goes on a function", "");
+            return diag::to_compile_errors(&es.into_vec());
+        }
+    };
+    let mut errors = Errors::new();
+    let options = parse::function_options(attr, &mut errors);
+    let f = lower::lower_function(&parsed, options, &mut errors);
+    let mut diags = errors.into_vec();
+    let Some(f) = f else {
+        return diag::to_compile_errors(&diags);
+    };
+    let mut compiled = None;
+    if diags.is_empty() {
+        let mut e2 = Errors::new();
+        checks::check_function(&f, &mut e2);
+        diags.extend(e2.into_vec());
+        if diags.is_empty() {
+            match codegen::script(&file_name(f.span), &f) {
+                Ok(p) => compiled = Some(p),
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+    let errs = diag::to_compile_errors(&diags);
+    let file = file_name(f.span);
+    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
+    let body = expand::script(&parsed, &f, &code, &lines, &file, compiled.is_some());
+    quote! {
+        #errs
+        #body
+    }
+}

@@ -1,0 +1,1024 @@
+//! Lowering: syn's AST of one function → the typed IR, checking types on the way.
+//!
+//! Every Rust construct is either translated with its Rust meaning or refused here
+//! with a spanned diagnostic. Nothing unknown passes through.
+
+use crate::commands::{self, Command, ParamKind, ReplyKind};
+use crate::diag::{Errors, Rule};
+use crate::ir::*;
+use crate::lua::KEYWORDS;
+use proc_macro2::Span;
+use std::collections::HashSet;
+use syn::spanned::Spanned;
+
+/// The largest integer Lua represents exactly, with its negation the smallest: ±(2^53 - 1).
+pub const MAX_SAFE_INT: i64 = (1 << 53) - 1;
+
+/// Names the generated Lua uses itself: Rust variables with these names are renamed.
+const RESERVED: &[&str] = &[
+    "redis", "KEYS", "ARGV", "keys", "args", "tonumber", "tostring", "type", "error", "pcall",
+    "string", "math", "table", "unpack", "select", "ipairs", "pairs", "next", "assert", "rawget",
+    "rawset", "rawequal", "setmetatable", "getmetatable", "cjson", "cmsgpack", "bit", "struct",
+    "_G", "_VERSION", "loadstring", "gcinfo", "xpcall", "setfenv", "getfenv", "newproxy",
+];
+
+/// The line of a span (1-based; 0 when unknown).
+pub fn line_of(span: Span) -> u32 {
+    span.start().line as u32
+}
+
+/// Lowers one `#[redis_function]`. Returns `None` when its signature is unusable;
+/// body errors are recorded in `errors` and a function is still returned.
+pub fn lower_function(f: &syn::ItemFn, options: FnOptions, errors: &mut Errors) -> Option<Function> {
+    let mut lw = Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit };
+    lw.function(f, options)
+}
+
+/// Lowers a function signature only: used for stubs when the body has errors.
+struct Lowerer<'e> {
+    errors: &'e mut Errors,
+    vars: Vec<Var>,
+    scopes: Vec<Vec<(String, VarId)>>,
+    used: HashSet<String>,
+    ret: Ty,
+}
+
+fn poison(span: Span) -> Expr {
+    Expr { kind: ExprKind::Unit, ty: Ty::Never, span, line: line_of(span) }
+}
+
+impl Lowerer<'_> {
+    fn err(&mut self, rule: Rule, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
+        self.errors.push(rule, span, msg, hint);
+    }
+
+    fn unsupported(&mut self, span: Span, what: &str, hint: &str) -> Expr {
+        self.err(Rule::Unsupported, span, format!("{what} is not supported inside a redis function"), hint);
+        poison(span)
+    }
+
+    // ----- signature -------------------------------------------------------------
+
+    fn function(&mut self, f: &syn::ItemFn, options: FnOptions) -> Option<Function> {
+        let sig = &f.sig;
+        let mut ok = true;
+        if let Some(c) = &sig.constness {
+            self.err(Rule::Unsupported, c.span, "a `const` redis function", "remove `const`");
+            ok = false;
+        }
+        if let Some(a) = &sig.asyncness {
+            self.err(Rule::Unsupported, a.span, "an `async` redis function", "remove `async`: the stubs give you async calls");
+            ok = false;
+        }
+        if let Some(u) = &sig.unsafety {
+            self.err(Rule::Unsupported, u.span, "an `unsafe` redis function", "remove `unsafe`");
+            ok = false;
+        }
+        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+            self.err(Rule::Unsupported, sig.generics.span(), "a generic redis function", "use concrete types: Key, i64, String, bool");
+            ok = false;
+        }
+        if let Some(v) = &sig.variadic {
+            self.err(Rule::Unsupported, v.span(), "a variadic function", "");
+            ok = false;
+        }
+        let name = sig.ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        if !crate::parse::valid_redis_name(&name) {
+            self.err(Rule::InvalidName, sig.ident.span(), format!("`{name}` is not a valid Redis function name"), "function names may contain only ASCII letters, digits and underscores");
+            ok = false;
+        }
+        let mut params = Vec::new();
+        let (mut nk, mut na) = (0, 0);
+        for input in &sig.inputs {
+            let pt = match input {
+                syn::FnArg::Receiver(r) => {
+                    self.err(Rule::Unsupported, r.span(), "a `self` parameter", "redis functions are free functions");
+                    ok = false;
+                    continue;
+                }
+                syn::FnArg::Typed(pt) => pt,
+            };
+            let (pname, mutable) = match &*pt.pat {
+                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.clone(), pi.mutability.is_some()),
+                other => {
+                    self.err(Rule::Unsupported, other.span(), "a pattern in parameter position", "bind the parameter to a plain name");
+                    ok = false;
+                    continue;
+                }
+            };
+            let Some(ty) = self.param_type(&pt.ty) else {
+                ok = false;
+                continue;
+            };
+            let source = if ty == Ty::Key {
+                nk += 1;
+                ParamSource::Key(nk)
+            } else {
+                na += 1;
+                ParamSource::Arg(na)
+            };
+            let var = self.declare(&pname.to_string(), ty.clone(), mutable);
+            params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
+        }
+        let ret = match &sig.output {
+            syn::ReturnType::Default => Ty::Unit,
+            syn::ReturnType::Type(_, t) => match self.return_type(t) {
+                Some(t) => t,
+                None => {
+                    ok = false;
+                    Ty::Unit
+                }
+            },
+        };
+        if !ok {
+            return None;
+        }
+        self.ret = ret.clone();
+        let expect = ret.clone();
+        let body = self.block(&f.block, Some(&expect));
+        if !body.ty.fits(&ret) && !(ret == Ty::Unit && body.tail.is_none()) {
+            let span = body.tail.as_ref().map_or(f.block.span(), |t| t.span);
+            self.err(Rule::Type, span, format!("the function returns `{ret}` but its body evaluates to `{}`", body.ty), "make the last expression of the body the value to return");
+        }
+        Some(Function {
+            name,
+            span: sig.ident.span(),
+            options,
+            params,
+            num_keys: nk,
+            num_args: na,
+            ret,
+            body,
+            vars: std::mem::take(&mut self.vars),
+            line: line_of(sig.fn_token.span),
+        })
+    }
+
+    fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
+        match ty {
+            syn::Type::Path(tp) if tp.qself.is_none() => {
+                let seg = tp.path.segments.last()?;
+                Some((seg, seg.ident.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    fn param_type(&mut self, ty: &syn::Type) -> Option<Ty> {
+        if let syn::Type::Reference(r) = ty {
+            if let Some((_, n)) = Self::path_name(&r.elem) {
+                if n == "str" {
+                    return Some(Ty::Str);
+                }
+            }
+        }
+        match Self::path_name(ty) {
+            Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
+                "Key" => return Some(Ty::Key),
+                "i64" => return Some(Ty::Int),
+                "String" => return Some(Ty::Str),
+                "bool" => return Some(Ty::Bool),
+                _ => {}
+            },
+            _ => {}
+        }
+        self.err(
+            Rule::UnsupportedType,
+            ty.span(),
+            format!("parameter type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
+            "parameters may be `Key` (a key, sent in KEYS), `i64`, `String`, `&str` or `bool` (sent in ARGV)",
+        );
+        None
+    }
+
+    fn return_type(&mut self, ty: &syn::Type) -> Option<Ty> {
+        if let syn::Type::Tuple(t) = ty {
+            if t.elems.is_empty() {
+                return Some(Ty::Unit);
+            }
+        }
+        let bad = |lw: &mut Self| {
+            lw.err(
+                Rule::UnsupportedType,
+                ty.span(),
+                format!("return type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
+                "return `i64`, `bool`, `String`, `Option<_>`, `()` or `Result<_, Reject>`",
+            );
+            None
+        };
+        let Some((seg, n)) = Self::path_name(ty) else { return bad(self) };
+        let generic_args = |seg: &syn::PathSegment| -> Vec<syn::Type> {
+            match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        syn::GenericArgument::Type(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        match n.as_str() {
+            "i64" | "bool" | "String" if seg.arguments.is_none() => Some(match n.as_str() {
+                "i64" => Ty::Int,
+                "bool" => Ty::Bool,
+                _ => Ty::Str,
+            }),
+            "Option" => {
+                let args = generic_args(seg);
+                if args.len() != 1 {
+                    return bad(self);
+                }
+                let inner = self.return_type(&args[0])?;
+                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
+                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Option<{inner}>` cannot be told apart from `None` in a Redis reply"), "use a plain type inside `Option`");
+                    return None;
+                }
+                Some(inner.option())
+            }
+            "Result" => {
+                let args = generic_args(seg);
+                if args.len() != 2 || Self::path_name(&args[1]).map(|(_, n)| n) != Some("Reject".into()) {
+                    self.err(Rule::UnsupportedType, ty.span(), "a redis function's `Result` must use `Reject` as its error type", "write `Result<T, Reject>` and return `Err(reject!(\"message\"))`");
+                    return None;
+                }
+                let inner = self.return_type(&args[0])?;
+                if matches!(inner, Ty::Result(_)) {
+                    return bad(self);
+                }
+                Some(Ty::Result(Box::new(inner)))
+            }
+            _ => bad(self),
+        }
+    }
+
+    // ----- names -----------------------------------------------------------------
+
+    fn lua_name(&mut self, rust: &str) -> String {
+        let rust = rust.strip_prefix("r#").unwrap_or(rust);
+        let mut base: String = rust
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_string() } else { format!("_u{:x}", c as u32) })
+            .collect();
+        if base.starts_with("redlua_") || KEYWORDS.contains(&base.as_str()) || RESERVED.contains(&base.as_str()) {
+            base.push('_');
+        }
+        let mut name = base.clone();
+        let mut i = 2;
+        while !self.used.insert(name.clone()) {
+            name = format!("{base}_{i}");
+            i += 1;
+        }
+        name
+    }
+
+    fn declare(&mut self, name: &str, ty: Ty, mutable: bool) -> VarId {
+        let lua = self.lua_name(name);
+        let id = VarId(self.vars.len());
+        self.vars.push(Var { name: name.to_string(), lua, ty, mutable });
+        if let Some(s) = self.scopes.last_mut() {
+            s.push((name.to_string(), id));
+        }
+        id
+    }
+
+    fn lookup(&self, name: &str) -> Option<VarId> {
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, id)| *id)
+    }
+
+    // ----- blocks and statements -------------------------------------------------
+
+    fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> Block {
+        self.scopes.push(Vec::new());
+        let mut stmts = Vec::new();
+        let mut tail = None;
+        let n = b.stmts.len();
+        for (i, s) in b.stmts.iter().enumerate() {
+            let last = i + 1 == n;
+            match s {
+                syn::Stmt::Local(l) => {
+                    if let Some(st) = self.local(l) {
+                        stmts.push(st);
+                    }
+                }
+                syn::Stmt::Expr(e, None) if last => {
+                    let e = self.expr(e, expect);
+                    tail = Some(Box::new(e));
+                }
+                syn::Stmt::Expr(e, semi) => {
+                    let line = line_of(e.span());
+                    if let Some(st) = self.assignment(e) {
+                        stmts.push(st);
+                        continue;
+                    }
+                    let ex = self.expr(e, None);
+                    if semi.is_none() && !matches!(ex.ty, Ty::Unit | Ty::Never) {
+                        self.err(Rule::Type, ex.span, format!("expected `()`, found `{}`", ex.ty), "add a `;` after the expression or use its value");
+                    }
+                    stmts.push(Stmt { kind: StmtKind::Expr(ex), line });
+                }
+                syn::Stmt::Item(it) => {
+                    self.err(Rule::Unsupported, it.span(), "an item inside a redis function is not supported", "move it out of the function");
+                }
+                syn::Stmt::Macro(m) => {
+                    let ex = self.macro_expr(&m.mac, m.span());
+                    stmts.push(Stmt { line: line_of(m.span()), kind: StmtKind::Expr(ex) });
+                }
+            }
+        }
+        self.scopes.pop();
+        let ty = match &tail {
+            Some(t) => t.ty.clone(),
+            None => {
+                let diverges = stmts.last().is_some_and(|s| matches!(&s.kind, StmtKind::Expr(e) if e.ty == Ty::Never));
+                if diverges {
+                    Ty::Never
+                } else {
+                    Ty::Unit
+                }
+            }
+        };
+        Block { stmts, tail, ty }
+    }
+
+    fn local(&mut self, l: &syn::Local) -> Option<Stmt> {
+        let line = line_of(l.let_token.span);
+        let (pat, annot) = match &l.pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
+            p => (p, None),
+        };
+        let (name, mutable) = match pat {
+            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
+            syn::Pat::Wild(_) if annot.is_none() => {
+                // `let _ = e;` evaluates `e` and drops the value.
+                let init = l.init.as_ref()?;
+                let e = self.expr(&init.expr, None);
+                return Some(Stmt { kind: StmtKind::Expr(e), line });
+            }
+            other => {
+                self.err(Rule::Unsupported, other.span(), "this pattern in `let` is not supported", "bind a plain name: `let x = ...;`");
+                return None;
+            }
+        };
+        let want = match annot {
+            Some(t) => Some(self.local_type(t)?),
+            None => None,
+        };
+        let Some(init) = &l.init else {
+            self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "give the variable its value where you declare it");
+            return None;
+        };
+        if let Some((_, d)) = &init.diverge {
+            self.err(Rule::Unsupported, d.span(), "`let ... else` is not supported yet", "use `if`/`match` with an early `return`");
+            return None;
+        }
+        let e = self.expr(&init.expr, want.as_ref());
+        let ty = want.unwrap_or_else(|| e.ty.clone());
+        if !e.ty.fits(&ty) {
+            self.err(Rule::Type, e.span, format!("expected `{ty}`, found `{}`", e.ty), "");
+        }
+        if matches!(ty, Ty::Result(_) | Ty::Reject) {
+            self.err(Rule::Unsupported, e.span, format!("a `{ty}` value stored in a variable is not supported"), "return `Ok(..)` or `Err(reject!(..))` directly");
+        }
+        if ty == Ty::Never {
+            // `let x = return ..;`: keep going without a variable type to report.
+        }
+        let var = self.declare(&name, ty, mutable);
+        Some(Stmt { kind: StmtKind::Let(var, e), line })
+    }
+
+    fn local_type(&mut self, t: &syn::Type) -> Option<Ty> {
+        // A local may hold what a parameter or a return value may hold.
+        if let syn::Type::Reference(_) = t {
+            return self.param_type(t);
+        }
+        if let Some((_, n)) = Self::path_name(t) {
+            if n == "Key" {
+                return Some(Ty::Key);
+            }
+        }
+        self.return_type(t)
+    }
+
+    /// `x = e;` and `x op= e;`.
+    fn assignment(&mut self, e: &syn::Expr) -> Option<Stmt> {
+        let (lhs, rhs, op) = match e {
+            syn::Expr::Assign(a) => (&*a.left, &*a.right, None),
+            syn::Expr::Binary(b) => {
+                let op = match b.op {
+                    syn::BinOp::AddAssign(_) => BinOp::Add,
+                    syn::BinOp::SubAssign(_) => BinOp::Sub,
+                    syn::BinOp::MulAssign(_) => BinOp::Mul,
+                    syn::BinOp::DivAssign(_) => BinOp::Div,
+                    syn::BinOp::RemAssign(_) => BinOp::Rem,
+                    _ => return None,
+                };
+                (&*b.left, &*b.right, Some(op))
+            }
+            _ => return None,
+        };
+        let line = line_of(e.span());
+        let syn::Expr::Path(p) = lhs else {
+            self.unsupported(lhs.span(), "assigning to this place", "assign to a local variable");
+            return None;
+        };
+        let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let Some(var) = self.lookup(&name) else {
+            self.err(Rule::UnknownName, lhs.span(), format!("cannot find variable `{name}`"), "");
+            return None;
+        };
+        let v = self.vars[var.0].clone();
+        if !v.mutable {
+            self.err(Rule::Type, lhs.span(), format!("cannot assign twice to immutable variable `{name}`"), format!("declare it with `let mut {name}`"));
+        }
+        let rhs_e = self.expr(rhs, Some(&v.ty));
+        let value = match op {
+            None => rhs_e,
+            Some(op) => {
+                let cur = Expr { kind: ExprKind::Var(var), ty: v.ty.clone(), span: lhs.span(), line };
+                self.arith(op, cur, rhs_e, e.span())
+            }
+        };
+        if !value.ty.fits(&v.ty) {
+            self.err(Rule::Type, value.span, format!("expected `{}`, found `{}`", v.ty, value.ty), "");
+        }
+        Some(Stmt { kind: StmtKind::Assign(var, value), line })
+    }
+
+    // ----- expressions -----------------------------------------------------------
+
+    fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> Expr {
+        Expr { kind, ty, span, line: line_of(span) }
+    }
+
+    fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
+        let span = e.span();
+        match e {
+            syn::Expr::Lit(l) => self.lit(&l.lit),
+            syn::Expr::Paren(p) => self.expr(&p.expr, expect),
+            syn::Expr::Group(g) => self.expr(&g.expr, expect),
+            syn::Expr::Reference(r) => {
+                if r.mutability.is_some() {
+                    return self.unsupported(span, "a `&mut` reference", "pass the value itself");
+                }
+                self.expr(&r.expr, expect)
+            }
+            syn::Expr::Path(p) => self.path_expr(p, expect),
+            syn::Expr::Binary(b) => self.binary(b, span),
+            syn::Expr::Unary(u) => {
+                let a = self.expr(&u.expr, expect);
+                match (&u.op, &a.ty) {
+                    (syn::UnOp::Not(_), Ty::Bool) => self.mk(ExprKind::Unary(UnOp::Not, Box::new(a)), Ty::Bool, span),
+                    (syn::UnOp::Neg(_), Ty::Int) => {
+                        if let ExprKind::Int(n) = a.kind {
+                            return self.mk(ExprKind::Int(-n), Ty::Int, span);
+                        }
+                        self.mk(ExprKind::Unary(UnOp::Neg, Box::new(a)), Ty::Int, span)
+                    }
+                    (syn::UnOp::Deref(_), _) => a,
+                    (_, Ty::Never) => a,
+                    (op, t) => {
+                        let t = t.clone();
+                        self.err(Rule::Type, span, format!("cannot apply `{}` to `{t}`", quote::ToTokens::to_token_stream(op)), "`!` takes a bool, unary `-` an i64");
+                        poison(span)
+                    }
+                }
+            }
+            syn::Expr::If(i) => self.if_expr(i, expect),
+            syn::Expr::Block(b) => {
+                if b.label.is_some() {
+                    return self.unsupported(span, "a labelled block", "");
+                }
+                let blk = self.block(&b.block, expect);
+                let ty = blk.ty.clone();
+                self.mk(ExprKind::Block(blk), ty, span)
+            }
+            syn::Expr::Return(r) => {
+                let ret = self.ret.clone();
+                let v = match &r.expr {
+                    Some(v) => {
+                        let v = self.expr(v, Some(&ret));
+                        if !v.ty.fits(&ret) {
+                            self.err(Rule::Type, v.span, format!("the function returns `{ret}`, found `{}`", v.ty), "");
+                        }
+                        Some(Box::new(v))
+                    }
+                    None => {
+                        if ret != Ty::Unit {
+                            self.err(Rule::Type, span, format!("`return` without a value in a function returning `{ret}`"), "");
+                        }
+                        None
+                    }
+                };
+                self.mk(ExprKind::Return(v), Ty::Never, span)
+            }
+            syn::Expr::Call(c) => self.call(c, expect),
+            syn::Expr::MethodCall(m) => self.method_call(m, expect),
+            syn::Expr::Macro(m) => self.macro_expr(&m.mac, span),
+            syn::Expr::Assign(_) => self.unsupported(span, "an assignment used as a value", "write the assignment as its own statement"),
+            syn::Expr::While(_) | syn::Expr::Loop(_) | syn::Expr::ForLoop(_) => self.unsupported(span, "a loop", "loops arrive with the full language; for now, unroll the logic"),
+            syn::Expr::Match(_) => self.unsupported(span, "`match`", "use `if` / `else if`"),
+            syn::Expr::Closure(_) => self.unsupported(span, "a closure", ""),
+            syn::Expr::Index(_) => self.unsupported(span, "indexing", ""),
+            syn::Expr::Field(_) => self.unsupported(span, "a field access", ""),
+            syn::Expr::Tuple(t) if t.elems.is_empty() => self.mk(ExprKind::Unit, Ty::Unit, span),
+            syn::Expr::Tuple(_) => self.unsupported(span, "a tuple", ""),
+            syn::Expr::Array(_) => self.unsupported(span, "an array", ""),
+            syn::Expr::Cast(_) => self.unsupported(span, "an `as` cast", ""),
+            syn::Expr::Try(_) => self.unsupported(span, "the `?` operator", "use `if` with an early `return`"),
+            syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", ""),
+            syn::Expr::Async(_) | syn::Expr::Await(_) => self.unsupported(span, "async code", "redis functions run synchronously on the server"),
+            _ => self.unsupported(span, "this expression", ""),
+        }
+    }
+
+    fn lit(&mut self, l: &syn::Lit) -> Expr {
+        let span = l.span();
+        match l {
+            syn::Lit::Int(i) => {
+                if !matches!(i.suffix(), "" | "i64") {
+                    self.err(Rule::UnsupportedType, span, format!("integer type `{}` is not supported", i.suffix()), "use `i64` (or no suffix)");
+                    return poison(span);
+                }
+                match i.base10_parse::<i64>() {
+                    Ok(n) if n <= MAX_SAFE_INT => self.mk(ExprKind::Int(n), Ty::Int, span),
+                    _ => {
+                        self.err(
+                            Rule::IntegerRange,
+                            span,
+                            "this integer cannot be represented exactly by Lua numbers",
+                            "redis functions compute with integers within ±(2^53 - 1) = ±9007199254740991",
+                        );
+                        poison(span)
+                    }
+                }
+            }
+            syn::Lit::Str(s) => self.mk(ExprKind::Str(s.value().into_bytes()), Ty::Str, span),
+            syn::Lit::Bool(b) => self.mk(ExprKind::Bool(b.value), Ty::Bool, span),
+            _ => {
+                self.err(Rule::Unsupported, span, "this kind of literal is not supported inside a redis function", "use integer, string or bool literals");
+                poison(span)
+            }
+        }
+    }
+
+    fn path_expr(&mut self, p: &syn::ExprPath, expect: Option<&Ty>) -> Expr {
+        let span = p.span();
+        if let Some(id) = p.path.get_ident() {
+            let name = id.to_string();
+            if let Some(var) = self.lookup(&name) {
+                let ty = self.vars[var.0].ty.clone();
+                return self.mk(ExprKind::Var(var), ty, span);
+            }
+            if name == "None" {
+                return match expect {
+                    Some(t @ Ty::Option(_)) => self.mk(ExprKind::None, t.clone(), span),
+                    _ => {
+                        self.err(Rule::Type, span, "cannot infer the type of this `None`", "annotate the variable, e.g. `let x: Option<i64> = None;`");
+                        poison(span)
+                    }
+                };
+            }
+            self.err(Rule::UnknownName, span, format!("cannot find `{name}` in this redis function"), "only parameters and local variables can be used inside a redis function");
+            return poison(span);
+        }
+        self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary, span: Span) -> Expr {
+        use syn::BinOp as S;
+        let op = match b.op {
+            S::Add(_) => BinOp::Add,
+            S::Sub(_) => BinOp::Sub,
+            S::Mul(_) => BinOp::Mul,
+            S::Div(_) => BinOp::Div,
+            S::Rem(_) => BinOp::Rem,
+            S::Eq(_) => BinOp::Eq,
+            S::Ne(_) => BinOp::Ne,
+            S::Lt(_) => BinOp::Lt,
+            S::Le(_) => BinOp::Le,
+            S::Gt(_) => BinOp::Gt,
+            S::Ge(_) => BinOp::Ge,
+            S::And(_) => BinOp::And,
+            S::Or(_) => BinOp::Or,
+            _ => {
+                if matches!(b.op, S::AddAssign(_) | S::SubAssign(_) | S::MulAssign(_) | S::DivAssign(_) | S::RemAssign(_)) {
+                    return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement");
+                }
+                return self.unsupported(b.op.span(), &format!("the `{}` operator", quote::ToTokens::to_token_stream(&b.op)), "");
+            }
+        };
+        let l = self.expr(&b.left, None);
+        match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                let r = self.expr(&b.right, Some(&Ty::Int));
+                self.arith(op, l, r, span)
+            }
+            BinOp::And | BinOp::Or => {
+                let r = self.expr(&b.right, Some(&Ty::Bool));
+                for x in [&l, &r] {
+                    if !x.ty.fits(&Ty::Bool) {
+                        let t = x.ty.clone();
+                        self.err(Rule::Type, x.span, format!("expected `bool`, found `{t}`"), "`&&` and `||` take bools (Lua would treat 0 and \"\" as true)");
+                    }
+                }
+                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
+            }
+            _ => {
+                let lt = if l.ty == Ty::Never { None } else { Some(l.ty.clone()) };
+                let r = self.expr(&b.right, lt.as_ref());
+                let ty = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
+                if !r.ty.fits(&ty) && ty != Ty::Never {
+                    self.err(Rule::Type, r.span, format!("cannot compare `{}` with `{}`", l.ty, r.ty), "compare values of the same type");
+                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Never) {
+                    self.err(
+                        Rule::Unsupported,
+                        b.op.span(),
+                        format!("ordering comparison of `{ty}` is not supported"),
+                        "only integers can be ordered: Lua compares strings with the server's locale, not byte-wise like Rust",
+                    );
+                } else if matches!(ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
+                    self.err(Rule::Unsupported, b.op.span(), format!("comparing `{ty}` values is not supported"), "");
+                }
+                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
+            }
+        }
+    }
+
+    fn arith(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+        for x in [&l, &r] {
+            if !x.ty.fits(&Ty::Int) {
+                let t = x.ty.clone();
+                let hint = if t == Ty::Str { "string concatenation is not supported yet" } else { "arithmetic takes i64 operands" };
+                self.err(Rule::Type, x.span, format!("expected `i64`, found `{t}`"), hint);
+            }
+        }
+        // Constant folding keeps literal arithmetic exact and readable.
+        if let (ExprKind::Int(a), ExprKind::Int(b)) = (&l.kind, &r.kind) {
+            let v = match op {
+                BinOp::Add => a.checked_add(*b),
+                BinOp::Sub => a.checked_sub(*b),
+                BinOp::Mul => a.checked_mul(*b),
+                _ => None,
+            };
+            if let Some(v) = v {
+                if v.abs() <= MAX_SAFE_INT {
+                    return self.mk(ExprKind::Int(v), Ty::Int, span);
+                }
+                self.err(Rule::IntegerRange, span, "this constant expression leaves the exact integer range of Lua", "keep integers within ±(2^53 - 1)");
+            }
+        }
+        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Int, span)
+    }
+
+    fn if_expr(&mut self, i: &syn::ExprIf, expect: Option<&Ty>) -> Expr {
+        let span = i.span();
+        if let syn::Expr::Let(l) = &*i.cond {
+            return self.unsupported(l.span(), "`if let`", "use `.is_some()` and `.unwrap_or(..)` for now");
+        }
+        let cond = self.expr(&i.cond, Some(&Ty::Bool));
+        if !cond.ty.fits(&Ty::Bool) {
+            let t = cond.ty.clone();
+            self.err(Rule::Type, cond.span, format!("expected `bool`, found `{t}`"), "conditions must be bools (in Lua, 0 and \"\" would count as true)");
+        }
+        let then = self.block(&i.then_branch, expect);
+        let els = i.else_branch.as_ref().map(|(_, e)| {
+            let want = if then.ty != Ty::Never { Some(then.ty.clone()) } else { expect.cloned() };
+            Box::new(self.expr(e, want.as_ref()))
+        });
+        let ty = match &els {
+            None => {
+                if !matches!(then.ty, Ty::Unit | Ty::Never) {
+                    let sp = then.tail.as_ref().map_or(span, |t| t.span);
+                    self.err(Rule::Type, sp, format!("`if` without `else` must not produce a value, found `{}`", then.ty), "add an `else` branch or end the statement with `;`");
+                }
+                Ty::Unit
+            }
+            Some(e) => {
+                if then.ty == Ty::Never {
+                    e.ty.clone()
+                } else if e.ty.fits(&then.ty) {
+                    then.ty.clone()
+                } else {
+                    self.err(Rule::Type, e.span, format!("`if` and `else` have different types: `{}` and `{}`", then.ty, e.ty), "");
+                    Ty::Never
+                }
+            }
+        };
+        self.mk(ExprKind::If(Box::new(cond), then, els), ty, span)
+    }
+
+    fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
+        let span = c.span();
+        let syn::Expr::Path(p) = &*c.func else {
+            return self.unsupported(c.func.span(), "calling this expression", "");
+        };
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let last = segs.last().cloned().unwrap_or_default();
+        if segs.len() == 2 && segs[0] == "Key" {
+            self.err(
+                Rule::DynamicKey,
+                span,
+                "a key built inside the function body",
+                "declare the key as a `Key` parameter so that it is sent in KEYS: Redis (and Redis Cluster routing) must know every key a function touches",
+            );
+            return poison(span);
+        }
+        let args: Vec<&syn::Expr> = c.args.iter().collect();
+        match (segs.len(), last.as_str()) {
+            (1, "Some") => {
+                if args.len() != 1 {
+                    return self.arity(span, "Some", 1);
+                }
+                let inner_expect = match expect {
+                    Some(Ty::Option(t)) => Some((**t).clone()),
+                    _ => None,
+                };
+                let a = self.expr(args[0], inner_expect.as_ref());
+                if matches!(a.ty, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
+                    let t = a.ty.clone();
+                    self.err(Rule::UnsupportedType, a.span, format!("`Option<{t}>` is not supported"), "Lua represents `None` as nil, so options cannot nest");
+                    return poison(span);
+                }
+                let t = a.ty.clone().option();
+                self.mk(ExprKind::Some(Box::new(a)), t, span)
+            }
+            (1, "Ok") | (1, "Err") => {
+                if args.len() != 1 {
+                    return self.arity(span, &last, 1);
+                }
+                let Some(Ty::Result(inner)) = expect.cloned() else {
+                    self.err(Rule::Unsupported, span, format!("`{last}(..)` outside the return value of a function returning `Result`"), "return `Ok(..)`/`Err(..)` from a function declared `-> Result<T, Reject>`");
+                    return poison(span);
+                };
+                if last == "Ok" {
+                    let a = self.expr(args[0], Some(&inner));
+                    if !a.ty.fits(&inner) {
+                        let t = a.ty.clone();
+                        self.err(Rule::Type, a.span, format!("expected `{inner}`, found `{t}`"), "");
+                    }
+                    self.mk(ExprKind::Ok(Box::new(a)), Ty::Result(inner), span)
+                } else {
+                    let a = self.expr(args[0], Some(&Ty::Reject));
+                    if !a.ty.fits(&Ty::Reject) {
+                        let t = a.ty.clone();
+                        self.err(Rule::Type, a.span, format!("expected `Reject`, found `{t}`"), "write `Err(reject!(\"message\"))`");
+                    }
+                    self.mk(ExprKind::Err(Box::new(a)), Ty::Result(inner), span)
+                }
+            }
+            (1, name) => match commands::lookup(name) {
+                Some(cmd) => self.command(cmd, p, &args, span),
+                None => {
+                    self.err(
+                        Rule::Unsupported,
+                        c.func.span(),
+                        format!("function `{name}` is not available inside a redis function"),
+                        "call Redis through the typed commands of `redlua::prelude` (get, set, incr_by, ...)",
+                    );
+                    poison(span)
+                }
+            },
+            _ => {
+                let path = segs.join("::");
+                self.err(Rule::Unsupported, c.func.span(), format!("function `{path}` is not available inside a redis function"), "call Redis through the typed commands of `redlua::prelude`");
+                poison(span)
+            }
+        }
+    }
+
+    fn arity(&mut self, span: Span, what: &str, n: usize) -> Expr {
+        self.err(Rule::Arity, span, format!("`{what}` takes {n} argument(s)"), "");
+        poison(span)
+    }
+
+    fn command(&mut self, cmd: &'static Command, p: &syn::ExprPath, args: &[&syn::Expr], span: Span) -> Expr {
+        if args.len() != cmd.params.len() {
+            return self.arity(span, cmd.rust, cmd.params.len());
+        }
+        let reply = match cmd.reply {
+            ReplyKind::Unit => Ty::Unit,
+            ReplyKind::Int | ReplyKind::Count => Ty::Int,
+            ReplyKind::Flag | ReplyKind::OkOrNil => Ty::Bool,
+            ReplyKind::OptionalValue => {
+                let targ = match &p.path.segments.last().map(|s| &s.arguments) {
+                    Some(syn::PathArguments::AngleBracketed(a)) if a.args.len() == 1 => match &a.args[0] {
+                        syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match targ.as_deref() {
+                    Some("i64") => Ty::Int.option(),
+                    Some("String") => Ty::Str.option(),
+                    _ => {
+                        self.err(
+                            Rule::Type,
+                            p.span(),
+                            format!("say which type `{}` reads", cmd.rust),
+                            format!("write `{0}::<i64>(..)` or `{0}::<String>(..)`", cmd.rust),
+                        );
+                        return poison(span);
+                    }
+                }
+            }
+        };
+        let mut out = Vec::new();
+        for (kind, a) in cmd.params.iter().zip(args) {
+            match kind {
+                ParamKind::Key => {
+                    let e = self.expr(a, Some(&Ty::Key));
+                    match &e.ty {
+                        Ty::Key | Ty::Never => {}
+                        other => {
+                            let t = other.clone();
+                            self.err(
+                                Rule::NotAKey,
+                                e.span,
+                                format!("{} expects a key here, found `{t}`", cmd.redis),
+                                "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches",
+                            );
+                        }
+                    }
+                    out.push(CommandArg::Value(e));
+                }
+                ParamKind::Int | ParamKind::Value => {
+                    let want = if *kind == ParamKind::Int { Some(Ty::Int) } else { None };
+                    let e = self.expr(a, want.as_ref());
+                    let ok = match kind {
+                        ParamKind::Int => e.ty.fits(&Ty::Int),
+                        _ => matches!(e.ty, Ty::Int | Ty::Str | Ty::Never),
+                    };
+                    if e.ty == Ty::Key {
+                        self.err(Rule::KeyAsData, e.span, format!("a key passed to {} as data", cmd.redis), "only key positions take `Key`s; pass a String argument for data");
+                    } else if !ok {
+                        let t = e.ty.clone();
+                        let want = if *kind == ParamKind::Int { "i64" } else { "i64 or String" };
+                        self.err(Rule::Type, e.span, format!("{} expects {want} here, found `{t}`", cmd.redis), "");
+                    }
+                    out.push(CommandArg::Value(e));
+                }
+                ParamKind::SetOptions => self.set_options(a, &mut out),
+            }
+        }
+        self.mk(ExprKind::Command(CommandCall { command: cmd, args: out, reply: reply.clone() }), reply, span)
+    }
+
+    /// `SetOptions::new().nx().ex(ttl)` resolved to static words and value arguments.
+    fn set_options(&mut self, e: &syn::Expr, out: &mut Vec<CommandArg>) {
+        let mut chain = Vec::new();
+        let mut cur = e;
+        loop {
+            match cur {
+                syn::Expr::MethodCall(m) => {
+                    chain.push(m);
+                    cur = &m.receiver;
+                }
+                syn::Expr::Paren(p) => cur = &p.expr,
+                _ => break,
+            }
+        }
+        let root_ok = matches!(cur, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.len() == 2 && p.path.segments[0].ident == "SetOptions" && p.path.segments[1].ident == "new") && c.args.is_empty());
+        if !root_ok {
+            self.err(Rule::Unsupported, e.span(), "set options must be written in place", "write `SetOptions::new().nx().ex(ttl)` as the argument");
+            return;
+        }
+        let (mut cond, mut expiry): (Option<&'static str>, Option<(&'static str, Span)>) = (None, None);
+        let mut words = Vec::new();
+        let mut expiry_arg = None;
+        for m in chain.into_iter().rev() {
+            let name = m.method.to_string();
+            match name.as_str() {
+                "nx" | "xx" => {
+                    if cond.is_some() {
+                        self.err(Rule::Type, m.method.span(), "NX and XX exclude each other", "keep one of them");
+                    }
+                    cond = Some(if name == "nx" { "NX" } else { "XX" });
+                    if !m.args.is_empty() {
+                        self.arity(m.span(), &name, 0);
+                    }
+                }
+                "ex" | "px" | "keep_ttl" => {
+                    if expiry.is_some() {
+                        self.err(Rule::Type, m.method.span(), "a SET takes one expiry option", "keep one of ex, px, keep_ttl");
+                    }
+                    let w = match name.as_str() {
+                        "ex" => "EX",
+                        "px" => "PX",
+                        _ => "KEEPTTL",
+                    };
+                    expiry = Some((w, m.method.span()));
+                    if w == "KEEPTTL" {
+                        if !m.args.is_empty() {
+                            self.arity(m.span(), &name, 0);
+                        }
+                    } else if m.args.len() != 1 {
+                        self.arity(m.span(), &name, 1);
+                    } else {
+                        let v = self.expr(&m.args[0], Some(&Ty::Int));
+                        if !v.ty.fits(&Ty::Int) {
+                            let t = v.ty.clone();
+                            self.err(Rule::Type, v.span, format!("expected `i64`, found `{t}`"), "");
+                        }
+                        expiry_arg = Some(v);
+                    }
+                }
+                other => {
+                    self.err(Rule::Unsupported, m.method.span(), format!("set option `{other}` is not supported"), "available: nx(), xx(), ex(secs), px(ms), keep_ttl()");
+                }
+            }
+        }
+        if let Some(c) = cond {
+            words.push(CommandArg::Word(c));
+        }
+        out.extend(words);
+        if let Some((w, _)) = expiry {
+            out.push(CommandArg::Word(w));
+            if let Some(v) = expiry_arg {
+                out.push(CommandArg::Value(v));
+            }
+        }
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {
+        let span = m.span();
+        let name = m.method.to_string();
+        if m.turbofish.is_some() {
+            return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "");
+        }
+        let recv_expect = match name.as_str() {
+            "unwrap_or" => expect.map(|t| t.clone().option()),
+            _ => None,
+        };
+        let recv = self.expr(&m.receiver, recv_expect.as_ref());
+        let argc = m.args.len();
+        let want_args = |lw: &mut Self, n: usize| -> bool {
+            if argc != n {
+                lw.arity(span, &name, n);
+                false
+            } else {
+                true
+            }
+        };
+        match (&recv.ty, name.as_str()) {
+            (Ty::Never, _) => recv,
+            (Ty::Option(inner), "unwrap_or") => {
+                let inner = (**inner).clone();
+                if !want_args(self, 1) {
+                    return poison(span);
+                }
+                let d = self.expr(&m.args[0], Some(&inner));
+                if !d.ty.fits(&inner) {
+                    let t = d.ty.clone();
+                    self.err(Rule::Type, d.span, format!("expected `{inner}`, found `{t}`"), "");
+                }
+                self.mk(ExprKind::UnwrapOr(Box::new(recv), Box::new(d)), inner, span)
+            }
+            (Ty::Option(_), "is_some") | (Ty::Option(_), "is_none") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                let k = if name == "is_some" { ExprKind::IsSome(Box::new(recv)) } else { ExprKind::IsNone(Box::new(recv)) };
+                self.mk(k, Ty::Bool, span)
+            }
+            (Ty::Str, "to_string" | "to_owned" | "clone" | "as_str" | "into") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                recv
+            }
+            (Ty::Key, "clone") | (Ty::Int, "clone") | (Ty::Bool, "clone") => recv,
+            (Ty::Int, "to_string") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                self.mk(ExprKind::IntToString(Box::new(recv)), Ty::Str, span)
+            }
+            (Ty::Key, _) => {
+                self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands");
+                poison(span)
+            }
+            (t, _) => {
+                let t = t.clone();
+                self.unsupported(m.method.span(), &format!("the method `.{name}()` on `{t}`"), "see the language reference for the supported methods")
+            }
+        }
+    }
+
+    fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> Expr {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if name == "reject" {
+            match syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
+                Ok(s) => return self.mk(ExprKind::Reject(s.value().into_bytes()), Ty::Reject, span),
+                Err(_) => {
+                    self.err(Rule::Unsupported, mac.tokens.span(), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`");
+                    return poison(span);
+                }
+            }
+        }
+        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macro is `reject!(\"message\")`")
+    }
+}

@@ -1,0 +1,65 @@
+//! redlua: write Redis Functions and scripts in a checked subset of Rust.
+//!
+//! `#[redlua::library]` turns a module of `#[redis_function]`s into one Redis
+//! Functions library: the bodies are translated to Lua at compile time, the rules that
+//! keep them correct inside Redis are enforced (keys only through `Key` parameters,
+//! no writes from read-only functions, no construct whose Lua meaning would differ
+//! from its Rust meaning), and each function gets a typed stub.
+//!
+//! ```no_run
+//! #[redlua::library(name = "bank")]
+//! pub mod bank {
+//!     use redlua::prelude::*;
+//!
+//!     /// Moves `amount` between two accounts if the balance allows it.
+//!     #[redis_function]
+//!     pub fn transfer(from: Key, to: Key, amount: i64) -> Result<bool, Reject> {
+//!         if amount <= 0 {
+//!             return Err(reject!("amount must be positive"));
+//!         }
+//!         let balance = get::<i64>(&from).unwrap_or(0);
+//!         if balance < amount {
+//!             return Ok(false);
+//!         }
+//!         decr_by(&from, amount);
+//!         incr_by(&to, amount);
+//!         Ok(true)
+//!     }
+//!
+//!     /// The balance of an account (0 when it does not exist).
+//!     #[redis_function(read_only)]
+//!     pub fn balance(account: Key) -> i64 {
+//!         get::<i64>(&account).unwrap_or(0)
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = redis::Client::open("redis://127.0.0.1/")?;
+//! let mut con = client.get_connection()?;
+//! // Loads the library on first use (and again after a restart or FUNCTION FLUSH).
+//! let moved: bool = bank::transfer("acct:{alice}", "acct:{bob}", 50).call(&mut con)?;
+//! let left: i64 = bank::balance("acct:{alice}").call(&mut con)?; // FCALL_RO
+//! println!("{moved} {left}\n{}", bank::LUA);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod call;
+mod error;
+mod key;
+pub mod prelude;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod twin;
+
+pub use call::{FunctionCall, FunctionInfo, Library, LoadOutcome, Script, ScriptCall};
+pub use error::{Error, SourceLocation};
+pub use key::{Key, Reject};
+pub use redlua_macros::{library, redis_function};
+
+/// Used by generated code only; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::Args;
+    pub use redis;
+}

@@ -1,0 +1,78 @@
+//! Native twins: the body of a redis function, run as Rust on the client.
+//!
+//! For every function, the macros also emit its body as ordinary Rust (in
+//! `my_library::twin::f`, or `my_script::twin` for scripts). rustc type-checks it with
+//! your spans, and tests can run it side by side with the Lua to compare them.
+//! The commands of [`prelude`](crate::prelude) run against the connection given to
+//! [`run`]. A twin is not atomic: use it for tests, not production.
+
+use redis::ConnectionLike;
+use std::cell::Cell;
+
+type ConPtr = *mut (dyn ConnectionLike + 'static);
+
+thread_local! {
+    static CURRENT: Cell<Option<ConPtr>> = const { Cell::new(None) };
+}
+
+struct Restore(Option<ConPtr>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.0));
+    }
+}
+
+/// Runs `f` (a twin call) with its commands sent on `con`.
+///
+/// ```no_run
+/// # use redlua::prelude::*;
+/// # #[redlua::library(name = "doc_twin")]
+/// # mod counter { use redlua::prelude::*;
+/// #   #[redis_function] pub fn bump(k: Key) -> i64 { incr(&k) } }
+/// # fn demo(con: &mut redis::Connection) {
+/// let n = redlua::twin::run(con, || counter::twin::bump(Key::from("hits")));
+/// # }
+/// ```
+pub fn run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> R {
+    let ptr: *mut (dyn ConnectionLike + '_) = con;
+    // SAFETY: the pointer is only dereferenced by `with_connection` while `f` runs,
+    // that is while `con` is mutably borrowed by this call; `Restore` clears it on
+    // return and on unwind, so it never outlives the borrow.
+    let ptr: ConPtr = unsafe { std::mem::transmute::<*mut (dyn ConnectionLike + '_), ConPtr>(ptr) };
+    let previous = CURRENT.with(|c| c.replace(Some(ptr)));
+    let _restore = Restore(previous);
+    f()
+}
+
+/// Like [`run`], but a panic inside the twin (a failed command, a value that is not
+/// an integer, an integer overflow) is returned as its message.
+pub fn try_run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> Result<R, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(con, f))).map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "twin panicked".to_string())
+    })
+}
+
+/// Sends `cmd` on the current twin connection.
+///
+/// # Panics
+///
+/// Outside [`run`], or when the server returns an error: a twin behaves like Rust code
+/// that hits an unrecoverable error, as the Lua raises an error reply.
+pub(crate) fn query(cmd: &redis::Cmd) -> redis::Value {
+    let ptr = CURRENT.with(|c| c.get());
+    let Some(ptr) = ptr else {
+        panic!("redlua twin functions run inside redlua::twin::run(&mut con, || ...)");
+    };
+    // SAFETY: set by `run` from a live `&mut` borrow for the duration of the closure;
+    // twins run on the thread that called `run`, one command at a time.
+    let con = unsafe { &mut *ptr };
+    match con.req_command(cmd) {
+        Ok(redis::Value::ServerError(e)) => panic!("redis error in twin: {}", redis::RedisError::from(e)),
+        Ok(v) => v,
+        Err(e) => panic!("redis error in twin: {e}"),
+    }
+}
