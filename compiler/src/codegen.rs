@@ -437,6 +437,15 @@ impl Gen<'_> {
             }
             _ => vec![v],
         };
+        // `return helper(..)` would be a tail call, and an error raised in the helper
+        // would lose the caller's line: keep the frame.
+        let vals = vals
+            .into_iter()
+            .map(|v| match &v {
+                L::Call(f, _) if matches!(&**f, L::Name(n) if n.starts_with("redlua_")) => L::Paren(Box::new(v)),
+                _ => v,
+            })
+            .collect();
         out.push(self.stmt(K::Return(vals)));
     }
 
@@ -468,6 +477,7 @@ impl Gen<'_> {
     }
 
     fn if_into(&mut self, e: &ir::Expr, dest: &Dest, out: &mut Vec<LS>) {
+        let line = self.line;
         let mut arms = Vec::new();
         let mut cur = e;
         let mut els = None;
@@ -497,7 +507,9 @@ impl Gen<'_> {
                 }
                 None => break,
             }
+            self.line = line;
         }
+        self.line = line;
         out.push(self.stmt(K::If(arms, els)));
     }
 
@@ -657,5 +669,8 @@ impl Gen<'_> {
 
 fn bool_reply(v: L) -> L {
     // Lua `true` would become 1 but `false` a nil reply: send 1 / 0.
-    L::bin(LB::Or, L::bin(LB::And, v, L::int(1)), L::int(0))
+    match v {
+        L::Bool(b) => L::int(i64::from(b)),
+        v => L::bin(LB::Or, L::bin(LB::And, v, L::int(1)), L::int(0)),
+    }
 }

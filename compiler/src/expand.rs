@@ -114,6 +114,13 @@ pub fn twin(item: &syn::ItemFn, name: Option<&str>) -> TokenStream {
     }
 }
 
+/// A twin with the function's signature only, emitted when its body did not compile.
+pub fn twin_signature(item: &syn::ItemFn, name: Option<&str>) -> TokenStream {
+    let mut f = item.clone();
+    f.block = syn::parse_quote!({ ::core::panic!("redlua: this function did not compile") });
+    twin(&f, name)
+}
+
 /// The expansion of a free-standing `#[redis_function]`: an EVAL script.
 pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
     let (params, pushes) = stub_params(f);
@@ -126,7 +133,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let twin = if with_twin { twin(item, Some("twin")) } else { TokenStream::new() };
+    let twin = if with_twin { twin(item, Some("twin")) } else { twin_signature(item, Some("twin")) };
     let call_doc = if ro {
         format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
     } else {

@@ -151,8 +151,10 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |c| (c.lua.clone(), c.lines.clone()));
     let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
     let lib_items = expand::library_items(&input.options.name, &code, &lines, &file, &functions);
-    let twins = if compiled.is_some() {
-        let ts = input.functions.iter().map(|(item, _)| expand::twin(item, None));
+    // On error the twins keep their signatures (so the module's imports stay used and
+    // no warning adds to the error) but not their bodies.
+    let twins = {
+        let ts = input.functions.iter().map(|(item, _)| if compiled.is_some() { expand::twin(item, None) } else { expand::twin_signature(item, None) });
         quote! {
             /// Native Rust twins of this library's functions: the same bodies, run
             /// client-side against a connection (see `redlua::twin`). For tests.
@@ -162,15 +164,21 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
                 #(#ts)*
             }
         }
-    } else {
-        TokenStream::new()
     };
     let errs = diag::to_compile_errors(&diags);
     let m = &input.module;
     let attrs = &m.attrs;
     let vis = &m.vis;
     let ident = &m.ident;
-    let others = &input.other_items;
+    let mut others = input.other_items.clone();
+    if compiled.is_none() {
+        // The bodies are not emitted: their imports would be reported as unused.
+        for it in &mut others {
+            if let syn::Item::Use(u) = it {
+                u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+            }
+        }
+    }
     quote! {
         #errs
         #(#attrs)*
@@ -216,6 +224,7 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     let file = file_name(f.span);
     let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
     let body = expand::script(&parsed, &f, &code, &lines, &file, compiled.is_some());
+
     quote! {
         #errs
         #body

@@ -145,6 +145,9 @@ pub enum Expr {
     Table(Vec<Expr>, Vec<(String, Expr)>),
     /// `function(params) .. end`
     Function(Vec<String>, Block),
+    /// `(e)`: also keeps `return (f(x))` from being a tail call, so that errors
+    /// raised inside `f` still name the caller's line.
+    Paren(Box<Expr>),
 }
 
 impl Expr {
@@ -509,6 +512,11 @@ impl<'a> Printer<'a> {
                 }
                 self.out.push_str(" }");
             }
+            Expr::Paren(inner) => {
+                self.out.push('(');
+                self.expr(inner, 0);
+                self.out.push(')');
+            }
             Expr::Function(params, body) => {
                 let _ = write!(self.out, "function({})", params.join(", "));
                 self.newline();
@@ -522,7 +530,7 @@ impl<'a> Printer<'a> {
     /// Prints a prefix expression (call target or indexed table), parenthesising others.
     fn prefix(&mut self, e: &Expr) {
         match e {
-            Expr::Name(_) | Expr::Index(..) | Expr::Field(..) | Expr::Call(..) => self.expr(e, 0),
+            Expr::Name(_) | Expr::Index(..) | Expr::Field(..) | Expr::Call(..) | Expr::Paren(_) => self.expr(e, 0),
             _ => {
                 self.out.push('(');
                 self.expr(e, 0);
