@@ -185,6 +185,15 @@ fn ensure_redis(need_cli: bool) -> Result<String, String> {
         missing
     };
 
+    if let Some(bin) = env::var_os("REDLUA_SERVER_BIN").filter(|b| !b.is_empty()) {
+        if server_binary().is_none() {
+            return Err(format!(
+                "REDLUA_SERVER_BIN is set to `{}`, which is not an executable file: fix or \
+                 unset it (without it, redis-server from PATH is used)",
+                Path::new(&bin).display()
+            ));
+        }
+    }
     let before = missing(need_cli);
     if !before.is_empty() {
         println!("missing: {}", before.join(", "));
@@ -258,7 +267,7 @@ fn ensure_mdbook() -> Result<PathBuf, String> {
     let mdbook = match find() {
         Some(mdbook) => mdbook,
         None => {
-            println!("mdbook not found: installing mdbook {MDBOOK_VERSION} (about 2 minutes)");
+            println!("mdbook not found: installing mdbook {MDBOOK_VERSION} (2 to 3 minutes on two cores)");
             run(cargo().args(["install", "mdbook", "--locked", "--version", MDBOOK_VERSION]))?;
             find().ok_or_else(|| {
                 format!(
