@@ -30,10 +30,19 @@ pub fn check_function(f: &Function, errors: &mut Errors) {
     });
 }
 
+/// Calls `f` on every expression of a block.
+pub fn visit_block_pub(b: &Block, f: &mut dyn FnMut(&Expr)) {
+    visit_block(b, f)
+}
+
 fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
     for s in &b.stmts {
         match &s.kind {
-            StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) => visit_expr(e, f),
+            StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) | StmtKind::LetTuple(_, e) => visit_expr(e, f),
+            StmtKind::AssignIndex(_, i, e) => {
+                visit_expr(i, f);
+                visit_expr(e, f);
+            }
         }
     }
     if let Some(t) = &b.tail {
@@ -71,5 +80,42 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(v, f);
             }
         }
+        ExprKind::While(c, b, _) => {
+            visit_expr(c, f);
+            visit_block(b, f);
+        }
+        ExprKind::Loop(b, _) => visit_block(b, f),
+        ExprKind::ForRange(r) => {
+            visit_expr(&r.start, f);
+            visit_expr(&r.end, f);
+            if let Some(s) = &r.step {
+                visit_expr(s, f);
+            }
+            visit_block(&r.body, f);
+        }
+        ExprKind::ForEach(_, v, b, _) => {
+            visit_expr(v, f);
+            visit_block(b, f);
+        }
+        ExprKind::Break(_) | ExprKind::Continue(_) => {}
+        ExprKind::Match(s, arms) => {
+            visit_expr(s, f);
+            for a in arms {
+                if let Some(g) = &a.guard {
+                    visit_expr(g, f);
+                }
+                visit_expr(&a.body, f);
+            }
+        }
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) => {
+            for e in es {
+                visit_expr(e, f);
+            }
+        }
+        ExprKind::Index(a, b) => {
+            visit_expr(a, f);
+            visit_expr(b, f);
+        }
+        ExprKind::TupleField(a, _) | ExprKind::Closure(_, a) => visit_expr(a, f),
     }
 }

@@ -9,7 +9,7 @@ use crate::commands::ReplyKind;
 use crate::diag::{Diagnostic, Rule};
 use crate::ir::{self, CommandArg, ExprKind, Function, ParamSource, Ty};
 use crate::lua::{self, BinOp as LB, Expr as L, Printed, Printer, Stmt as LS, StmtKind as K, UnOp as LU};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Lua allows 200 active locals per function; stay clearly below.
 const MAX_LOCALS: usize = 190;
@@ -18,18 +18,28 @@ const MAX_LOCALS: usize = 190;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
     ParseInt,
+    ParseIntChecked,
     Int,
     GetInt,
     ArgInt,
     ArgBool,
     Div,
     Rem,
+    Index,
+    SetIndex,
+    Contains,
+    Sum,
+    Extend,
+    Map,
+    Step,
+    Pow,
 }
 
 impl Helper {
     fn deps(self) -> &'static [Helper] {
         match self {
-            Helper::GetInt | Helper::ArgInt => &[Helper::ParseInt],
+            Helper::GetInt | Helper::ArgInt | Helper::ParseIntChecked => &[Helper::ParseInt],
+            Helper::Sum | Helper::Pow => &[Helper::Int],
             _ => &[],
         }
     }
@@ -46,6 +56,17 @@ local function redlua_parse_int(s)
     end
   end
   return nil
+end
+",
+            Helper::ParseIntChecked => "\
+-- s.parse::<i64>().ok(): None for what Rust refuses; an error for an integer that Rust
+-- accepts but Lua cannot hold exactly (beyond +/-(2^53 - 1)).
+local function redlua_parse_int_checked(s)
+  local n = redlua_parse_int(s)
+  if n == nil and string.find(s, '^[+-]?%d+$') then
+    error('redlua: integer overflow: ' .. string.sub(s, 1, 32) .. ' is beyond +/-(2^53 - 1)', 2)
+  end
+  return n
 end
 ",
             Helper::Int => "\
@@ -102,6 +123,78 @@ local function redlua_div(a, b)
   return math.ceil(q)
 end
 ",
+            Helper::Index => "\
+-- v[i] with Rust's bounds check (Lua arrays are 1-based).
+local function redlua_index(t, i)
+  local v = t[i + 1]
+  if v == nil then
+    error('redlua: index out of bounds: the len is ' .. #t .. ' but the index is ' .. string.format('%d', i), 2)
+  end
+  return v
+end
+",
+            Helper::SetIndex => "\
+local function redlua_set_index(t, i, v)
+  if i < 0 or i >= #t then
+    error('redlua: index out of bounds: the len is ' .. #t .. ' but the index is ' .. string.format('%d', i), 2)
+  end
+  t[i + 1] = v
+end
+",
+            Helper::Contains => "\
+local function redlua_contains(t, x)
+  for i = 1, #t do
+    if t[i] == x then
+      return true
+    end
+  end
+  return false
+end
+",
+            Helper::Sum => "\
+local function redlua_sum(t)
+  local s = 0
+  for i = 1, #t do
+    s = s + t[i]
+  end
+  return redlua_int(s)
+end
+",
+            Helper::Extend => "\
+-- Appends the elements of u to t (a copy when t is new).
+local function redlua_extend(t, u)
+  local n = #t
+  for i = 1, #u do
+    t[n + i] = u[i]
+  end
+  return t
+end
+",
+            Helper::Map => "\
+local function redlua_map(t, f)
+  local r = {}
+  for i = 1, #t do
+    r[i] = f(t[i])
+  end
+  return r
+end
+",
+            Helper::Step => "\
+local function redlua_step(n)
+  if n <= 0 then
+    error('redlua: assertion failed: step != 0 (step_by needs a positive step)', 2)
+  end
+  return n
+end
+",
+            Helper::Pow => "\
+local function redlua_pow(a, b)
+  if b < 0 then
+    error('redlua: negative exponent', 2)
+  end
+  return redlua_int(a ^ b)
+end
+",
             Helper::Rem => "\
 -- Rust's integer remainder: takes the sign of the dividend, panics on zero.
 local function redlua_rem(a, b)
@@ -132,6 +225,13 @@ struct Gen<'a> {
     names: HashSet<String>,
     locals: usize,
     line: u32,
+    /// Pattern bindings, which name a part of the matched value.
+    aliases: HashMap<ir::VarId, L>,
+    /// Loops whose body runs inside `repeat .. until true` (for `continue`), with the
+    /// flag that a `break` sets to leave the loop itself.
+    wrapped: HashMap<ir::LoopId, Option<String>>,
+    /// False inside closures: `return` gives the Lua value, not an encoded reply.
+    reply: bool,
 }
 
 /// The Lua text of one library.
@@ -244,7 +344,7 @@ fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
 
 fn function(f: &Function, helpers: &mut BTreeSet<Helper>) -> Result<lua::Block, Diagnostic> {
     let names = f.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { f, helpers, names, locals: 0, line: f.line };
+    let mut g = Gen { f, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true };
     let mut out = Vec::new();
     g.prologue(&mut out);
     g.block_into(&f.body, &Dest::Return, &mut out);
@@ -291,12 +391,21 @@ impl Gen<'_> {
         self.helpers.insert(h);
         let name = match h {
             Helper::ParseInt => "redlua_parse_int",
+            Helper::ParseIntChecked => "redlua_parse_int_checked",
             Helper::Int => "redlua_int",
             Helper::GetInt => "redlua_get_int",
             Helper::ArgInt => "redlua_arg_int",
             Helper::ArgBool => "redlua_arg_bool",
             Helper::Div => "redlua_div",
             Helper::Rem => "redlua_rem",
+            Helper::Index => "redlua_index",
+            Helper::SetIndex => "redlua_set_index",
+            Helper::Contains => "redlua_contains",
+            Helper::Sum => "redlua_sum",
+            Helper::Extend => "redlua_extend",
+            Helper::Map => "redlua_map",
+            Helper::Step => "redlua_step",
+            Helper::Pow => "redlua_pow",
         };
         L::call(name, args)
     }
@@ -351,6 +460,31 @@ impl Gen<'_> {
                     self.expr_into(e, &Dest::Assign(name), out);
                 }
                 ir::StmtKind::Expr(e) => self.expr_into(e, &Dest::Discard, out),
+                ir::StmtKind::LetTuple(vars, e) => {
+                    let names: Vec<String> = vars
+                        .iter()
+                        .map(|v| match v {
+                            Some(v) => self.f.vars[v.0].lua.clone(),
+                            None => "_".to_string(),
+                        })
+                        .collect();
+                    self.locals += names.len();
+                    let vals = if let ExprKind::Tuple(es) = &e.kind {
+                        let refs: Vec<&ir::Expr> = es.iter().collect();
+                        self.operands(&refs, out)
+                    } else {
+                        let v = self.expr(e, out);
+                        let t = if v.is_trivial() { v } else { self.spill(v, out) };
+                        (0..names.len()).map(|i| L::index(t.clone(), L::int(i as i64 + 1))).collect()
+                    };
+                    out.push(self.stmt(K::Local(names, vals)));
+                }
+                ir::StmtKind::AssignIndex(var, i, e) => {
+                    let vals = self.operands(&[i, e], out);
+                    let name = L::name(self.f.vars[var.0].lua.clone());
+                    let call = self.helper(Helper::SetIndex, vec![name, vals[0].clone(), vals[1].clone()]);
+                    out.push(self.stmt(K::Call(call)));
+                }
             }
         }
         match &b.tail {
@@ -383,6 +517,15 @@ impl Gen<'_> {
                 Some(v) => self.expr_into(v, &Dest::Return, out),
                 None => out.push(self.stmt(K::Return(vec![]))),
             },
+            ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) => self.loop_stmt(e, out),
+            ExprKind::Break(id) => {
+                if let Some(Some(flag)) = self.wrapped.get(id).cloned() {
+                    out.push(self.stmt(K::Assign(vec![L::name(flag)], vec![L::Bool(true)])));
+                }
+                out.push(self.stmt(K::Break));
+            }
+            ExprKind::Continue(_) => out.push(self.stmt(K::Break)),
+            ExprKind::Match(..) => self.match_into(e, dest, out),
             ExprKind::Ok(x) if matches!(dest, Dest::Return) => self.expr_into(x, dest, out),
             ExprKind::Err(r) if matches!(dest, Dest::Return) => {
                 let ExprKind::Reject(msg) = &r.kind else {
@@ -411,6 +554,11 @@ impl Gen<'_> {
                         return;
                     }
                     let v = self.expr(e, out);
+                    if !self.reply {
+                        let vals = if matches!(e.ty, Ty::Unit) { vec![] } else { vec![v] };
+                        out.push(self.stmt(K::Return(vals)));
+                        return;
+                    }
                     let ret = match &self.f.ret {
                         Ty::Result(t) => (**t).clone(),
                         t => t.clone(),
@@ -430,12 +578,13 @@ impl Gen<'_> {
                 }
                 vec![]
             }
-            Ty::Bool => vec![bool_reply(v)],
-            Ty::Option(inner) if **inner == Ty::Bool => {
+            Ty::Option(inner) if needs_encoding(inner) => {
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
-                vec![L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, t.clone(), L::Nil), bool_reply(t)), L::Nil)]
+                let enc = self.encode(t.clone(), inner, out);
+                vec![L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, t, L::Nil), enc), L::Nil)]
             }
-            _ => vec![v],
+            Ty::Option(_) => vec![v],
+            t => vec![self.encode(v, t, out)],
         };
         // `return helper(..)` would be a tail call, and an error raised in the helper
         // would lose the caller's line: keep the frame.
@@ -462,7 +611,9 @@ impl Gen<'_> {
 
     fn discard(&mut self, e: &ir::Expr, out: &mut Vec<LS>) {
         match &e.kind {
-            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) => self.expr_into(e, &Dest::Discard, out),
+            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
+                self.expr_into(e, &Dest::Discard, out)
+            }
             ExprKind::Command(c) if matches!(c.command.reply, ReplyKind::Unit | ReplyKind::Count | ReplyKind::Flag | ReplyKind::OkOrNil) => {
                 // The reply conversion cannot fail: send the command only.
                 let call = self.command_call(c, out);
@@ -543,7 +694,10 @@ impl Gen<'_> {
             ExprKind::Bool(b) => L::Bool(*b),
             ExprKind::Str(s) => lit_str(s),
             ExprKind::Unit | ExprKind::None => L::Nil,
-            ExprKind::Var(v) => L::name(self.f.vars[v.0].lua.clone()),
+            ExprKind::Var(v) => match self.aliases.get(v) {
+                Some(a) => a.clone(),
+                None => L::name(self.f.vars[v.0].lua.clone()),
+            },
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, out),
             ExprKind::Unary(op, a) => {
                 let v = self.expr(a, out);
@@ -611,11 +765,308 @@ impl Gen<'_> {
                 let v = self.expr(n, out);
                 L::call("string.format", vec![L::str("%d"), v])
             }
-            ExprKind::Return(_) => {
+            ExprKind::Return(_) | ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out);
                 L::Nil
             }
+            ExprKind::Match(..) => {
+                if matches!(e.ty, Ty::Unit | Ty::Never) {
+                    self.expr_into(e, &Dest::Discard, out);
+                    return L::Nil;
+                }
+                let t = self.temp();
+                out.push(self.stmt(K::Local(vec![t.clone()], vec![])));
+                self.expr_into(e, &Dest::Assign(t.clone()), out);
+                L::Name(t)
+            }
+            ExprKind::VecLit(es) | ExprKind::Tuple(es) => {
+                let refs: Vec<&ir::Expr> = es.iter().collect();
+                L::Table(self.operands(&refs, out), vec![])
+            }
+            ExprKind::TupleField(t, i) => {
+                let v = self.expr(t, out);
+                L::index(v, L::int(*i as i64 + 1))
+            }
+            ExprKind::Index(v, i) => {
+                let vals = self.operands(&[v, i], out);
+                self.helper(Helper::Index, vals)
+            }
+            ExprKind::Closure(params, body) => {
+                let names: Vec<String> = params.iter().map(|p| self.f.vars[p.0].lua.clone()).collect();
+                let saved = std::mem::replace(&mut self.reply, false);
+                let saved_locals = std::mem::replace(&mut self.locals, 0);
+                let mut inner = Vec::new();
+                self.expr_into(body, &Dest::Return, &mut inner);
+                self.reply = saved;
+                self.locals = saved_locals;
+                L::Function(names, inner)
+            }
+            ExprKind::CallClosure(var, args) => {
+                let refs: Vec<&ir::Expr> = args.iter().collect();
+                let vals = self.operands(&refs, out);
+                L::Call(Box::new(L::name(self.f.vars[var.0].lua.clone())), vals)
+            }
+            ExprKind::Method(m, args) => self.method(*m, args, out),
         }
+    }
+
+    fn method(&mut self, m: ir::Method, args: &[ir::Expr], out: &mut Vec<LS>) -> L {
+        use ir::Method as M;
+        let refs: Vec<&ir::Expr> = args.iter().collect();
+        let mut v = self.operands(&refs, out);
+        // Arguments used twice must be evaluated once.
+        let mut once = |g: &mut Self, i: usize, out: &mut Vec<LS>| {
+            if !v[i].is_trivial() {
+                v[i] = g.spill(v[i].clone(), out);
+            }
+            v[i].clone()
+        };
+        match m {
+            M::VecPush => {
+                let (t, x) = (once(self, 0, out), once(self, 1, out));
+                L::call("table.insert", vec![t, x])
+            }
+            M::VecPop => L::call("table.remove", vec![once(self, 0, out)]),
+            M::VecLen | M::StrLen => L::un(LU::Len, once(self, 0, out)),
+            M::VecIsEmpty => L::bin(LB::Eq, L::un(LU::Len, once(self, 0, out)), L::int(0)),
+            M::StrIsEmpty => L::bin(LB::Eq, once(self, 0, out), L::str("")),
+            M::VecContains => {
+                let (t, x) = (once(self, 0, out), once(self, 1, out));
+                self.helper(Helper::Contains, vec![t, x])
+            }
+            M::VecSum => {
+                let t = once(self, 0, out);
+                self.helper(Helper::Sum, vec![t])
+            }
+            M::VecExtend => {
+                let (t, u) = (once(self, 0, out), once(self, 1, out));
+                self.helper(Helper::Extend, vec![t, u])
+            }
+            M::StrStartsWith => {
+                let (s, p) = (once(self, 0, out), once(self, 1, out));
+                L::bin(LB::Eq, L::call("string.sub", vec![s, L::int(1), L::un(LU::Len, p.clone())]), p)
+            }
+            M::StrEndsWith => {
+                let (s, p) = (once(self, 0, out), once(self, 1, out));
+                let tail = L::call("string.sub", vec![s, L::un(LU::Neg, L::un(LU::Len, p.clone()))]);
+                L::bin(LB::Or, L::bin(LB::Eq, p.clone(), L::str("")), L::bin(LB::Eq, tail, p))
+            }
+            M::StrContains => {
+                let (s, p) = (once(self, 0, out), once(self, 1, out));
+                L::bin(LB::Ne, L::call("string.find", vec![s, p, L::int(1), L::Bool(true)]), L::Nil)
+            }
+            M::StrConcat => L::bin(LB::Concat, v[0].clone(), v[1].clone()),
+            M::IntMin => L::call("math.min", v.clone()),
+            M::IntMax => L::call("math.max", v.clone()),
+            M::IntAbs => L::call("math.abs", v.clone()),
+            M::IntPow => self.helper(Helper::Pow, v.clone()),
+            M::ParseInt => self.helper(Helper::ParseIntChecked, v.clone()),
+            M::OptionUnwrapOrDefault => {
+                let d = match args[0].ty.clone() {
+                    Ty::Option(t) if *t == Ty::Int => L::int(0),
+                    Ty::Option(t) if *t == Ty::Bool => L::Bool(false),
+                    _ => L::str(""),
+                };
+                L::bin(LB::Or, v[0].clone(), d)
+            }
+        }
+    }
+
+    /// Encodes a value of type `ty` as a reply (bools as 1/0, `None` inside arrays as
+    /// a nil element).
+    fn encode(&mut self, v: L, ty: &Ty, out: &mut Vec<LS>) -> L {
+        match ty {
+            Ty::Bool => bool_reply(v),
+            Ty::Option(inner) => {
+                let t = if v.is_trivial() { v } else { self.spill(v, out) };
+                let enc = self.encode(t.clone(), inner, out);
+                // Inside an array: `false` becomes a nil element.
+                L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, t, L::Nil), enc), L::Bool(false))
+            }
+            Ty::Tuple(ts) if ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
+                let t = if v.is_trivial() { v } else { self.spill(v, out) };
+                let mut items = Vec::new();
+                for (i, et) in ts.iter().enumerate() {
+                    let x = L::index(t.clone(), L::int(i as i64 + 1));
+                    items.push(self.encode(x, et, out));
+                }
+                L::Table(items, vec![])
+            }
+            Ty::Vec(inner) if needs_encoding(inner) => {
+                let mut body = Vec::new();
+                let enc = self.encode(L::name("x"), inner, &mut body);
+                body.push(LS::new(K::Return(vec![enc])));
+                let f = L::Function(vec!["x".into()], body);
+                self.helper(Helper::Map, vec![v, f])
+            }
+            _ => v,
+        }
+    }
+
+    fn loop_stmt(&mut self, e: &ir::Expr, out: &mut Vec<LS>) {
+        let line = self.line;
+        match &e.kind {
+            ExprKind::While(cond, body, id) => {
+                let mut pre = Vec::new();
+                let c = self.expr(cond, &mut pre);
+                let mut flag_decl = Vec::new();
+                let mut inner = self.loop_body(body, *id, &mut flag_decl);
+                out.extend(flag_decl);
+                if pre.is_empty() {
+                    self.line = line;
+                    out.push(self.stmt(K::While(c, inner)));
+                } else {
+                    self.line = line;
+                    pre.push(self.stmt(K::If(vec![(L::un(LU::Not, c), vec![LS::new(K::Break)])], None)));
+                    pre.append(&mut inner);
+                    out.push(self.stmt(K::While(L::Bool(true), pre)));
+                }
+            }
+            ExprKind::Loop(body, id) => {
+                let mut flag_decl = Vec::new();
+                let inner = self.loop_body(body, *id, &mut flag_decl);
+                out.extend(flag_decl);
+                self.line = line;
+                out.push(self.stmt(K::While(L::Bool(true), inner)));
+            }
+            ExprKind::ForRange(r) => {
+                let mut es = vec![&r.start, &r.end];
+                if let Some(s) = &r.step {
+                    es.push(s);
+                }
+                let vals = self.operands(&es, out);
+                let (start, end) = (vals[0].clone(), vals[1].clone());
+                // Rust's `a..b` excludes `b`.
+                let last = if r.inclusive {
+                    end
+                } else if let L::Num(n) = &end {
+                    n.parse::<i64>().map_or_else(|_| L::bin(LB::Sub, end.clone(), L::int(1)), |n| L::int(n - 1))
+                } else {
+                    L::bin(LB::Sub, end, L::int(1))
+                };
+                let step = match (&r.step, vals.get(2)) {
+                    (Some(s), Some(v)) if matches!(s.kind, ExprKind::Int(_)) => Some(v.clone()),
+                    (Some(_), Some(v)) => Some(self.helper(Helper::Step, vec![v.clone()])),
+                    _ => None,
+                };
+                let (a, b, step) = if r.rev { (last, start, Some(L::int(-1))) } else { (start, last, step) };
+                let name = self.f.vars[r.var.0].lua.clone();
+                self.locals += 1;
+                let mut flag_decl = Vec::new();
+                let inner = self.loop_body(&r.body, r.id, &mut flag_decl);
+                out.extend(flag_decl);
+                self.line = line;
+                out.push(self.stmt(K::NumFor(name, a, b, step, inner)));
+            }
+            ExprKind::ForEach(var, v, body, id) => {
+                let t = self.expr(v, out);
+                let name = self.f.vars[var.0].lua.clone();
+                self.locals += 2;
+                let mut flag_decl = Vec::new();
+                let inner = self.loop_body(body, *id, &mut flag_decl);
+                out.extend(flag_decl);
+                self.line = line;
+                out.push(self.stmt(K::GenFor(vec!["_".into(), name], vec![L::call("ipairs", vec![t])], inner)));
+            }
+            _ => {}
+        }
+        self.line = line;
+    }
+
+    /// The Lua body of a loop. Lua 5.1 has no `continue`: a body that uses it runs in
+    /// `repeat .. until true`, where `continue` is `break`; a real `break` then sets a
+    /// flag that ends the loop after the `repeat`.
+    fn loop_body(&mut self, body: &ir::Block, id: ir::LoopId, flag_decl: &mut Vec<LS>) -> lua::Block {
+        let has_continue = block_has(body, |k| matches!(k, ExprKind::Continue(t) if *t == id));
+        let mut inner = Vec::new();
+        if !has_continue {
+            self.block_into(body, &Dest::Discard, &mut inner);
+            return inner;
+        }
+        let flag = if block_has(body, |k| matches!(k, ExprKind::Break(t) if *t == id)) {
+            let f = self.temp();
+            flag_decl.push(self.stmt(K::Local(vec![f.clone()], vec![L::Bool(false)])));
+            Some(f)
+        } else {
+            None
+        };
+        self.wrapped.insert(id, flag.clone());
+        self.block_into(body, &Dest::Discard, &mut inner);
+        let mut wrapped = vec![self.stmt(K::Repeat(inner, L::Bool(true)))];
+        if let Some(f) = flag {
+            wrapped.push(self.stmt(K::If(vec![(L::name(f), vec![LS::new(K::Break)])], None)));
+        }
+        wrapped
+    }
+
+    fn match_into(&mut self, e: &ir::Expr, dest: &Dest, out: &mut Vec<LS>) {
+        let ExprKind::Match(scrut, arms) = &e.kind else { return };
+        let line = self.line;
+        let v = self.expr(scrut, out);
+        // Bindings refer to the matched value: keep it in a local nobody assigns.
+        let subject = match (&v, &scrut.kind) {
+            (L::Name(_), ExprKind::Var(var)) if !self.f.vars[var.0].mutable => v,
+            _ => self.spill(v, out),
+        };
+        let mut chain: Vec<(Vec<LS>, Option<L>, Vec<LS>)> = Vec::new();
+        for arm in arms {
+            bind_aliases(&arm.pat, &subject, &mut self.aliases);
+            let test = pat_test(&arm.pat, &subject);
+            let mut pre = Vec::new();
+            let cond = match (&arm.guard, test) {
+                (None, t) => t,
+                (Some(g), t) => {
+                    let gv = self.expr(g, &mut pre);
+                    Some(match t {
+                        Some(t) => L::bin(LB::And, t, gv),
+                        None => gv,
+                    })
+                }
+            };
+            let mut body = Vec::new();
+            self.expr_into(&arm.body, dest, &mut body);
+            self.line = line;
+            let always = cond.is_none();
+            chain.push((pre, cond, body));
+            if always {
+                break;
+            }
+        }
+        self.line = line;
+        let stmts = self.chain(chain);
+        out.extend(stmts);
+    }
+
+    /// Builds `if c1 then b1 elseif c2 then b2 else b3 end` from arms whose conditions
+    /// may need statements first (those nest into `else`). A `None` condition is `else`.
+    fn chain(&mut self, mut arms: Vec<(Vec<LS>, Option<L>, Vec<LS>)>) -> Vec<LS> {
+        if arms.is_empty() {
+            return Vec::new();
+        }
+        let (pre, cond, body) = arms.remove(0);
+        let mut out = pre;
+        let Some(cond) = cond else {
+            out.extend(body);
+            return out;
+        };
+        let mut ifs = vec![(cond, body)];
+        let mut els = None;
+        while !arms.is_empty() {
+            if !arms[0].0.is_empty() {
+                els = Some(self.chain(std::mem::take(&mut arms)));
+                break;
+            }
+            let (_, c, b) = arms.remove(0);
+            match c {
+                Some(c) => ifs.push((c, b)),
+                None => {
+                    els = Some(b);
+                    break;
+                }
+            }
+        }
+        out.push(self.stmt(K::If(ifs, els)));
+        out
     }
 
     fn binary(&mut self, op: ir::BinOp, a: &ir::Expr, b: &ir::Expr, out: &mut Vec<LS>) -> L {
@@ -673,4 +1124,88 @@ fn bool_reply(v: L) -> L {
         L::Bool(b) => L::int(i64::from(b)),
         v => L::bin(LB::Or, L::bin(LB::And, v, L::int(1)), L::int(0)),
     }
+}
+
+/// True when a reply of type `t` needs converting from its Lua representation.
+fn needs_encoding(t: &Ty) -> bool {
+    match t {
+        Ty::Bool | Ty::Option(_) => true,
+        Ty::Vec(i) => needs_encoding(i),
+        Ty::Tuple(ts) => ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))),
+        _ => false,
+    }
+}
+
+fn pat_test(p: &ir::Pat, s: &L) -> Option<L> {
+    use ir::Pat as P;
+    match p {
+        P::Wild | P::Bind(_) => None,
+        P::Int(n) => Some(L::bin(LB::Eq, s.clone(), L::int(*n))),
+        P::Str(b) => Some(L::bin(LB::Eq, s.clone(), L::Str(b.clone()))),
+        P::Bool(b) => Some(L::bin(LB::Eq, s.clone(), L::Bool(*b))),
+        P::Range(lo, hi) => Some(L::bin(LB::And, L::bin(LB::Ge, s.clone(), L::int(*lo)), L::bin(LB::Le, s.clone(), L::int(*hi)))),
+        P::None => Some(L::bin(LB::Eq, s.clone(), L::Nil)),
+        P::Some(inner) => {
+            let some = L::bin(LB::Ne, s.clone(), L::Nil);
+            Some(match pat_test(inner, s) {
+                Some(t) => L::bin(LB::And, some, t),
+                None => some,
+            })
+        }
+        P::Or(ps) => {
+            let mut acc: Option<L> = None;
+            for p in ps {
+                let t = pat_test(p, s)?; // an irrefutable case makes the whole `|` irrefutable
+                acc = Some(match acc {
+                    Some(a) => L::bin(LB::Or, a, t),
+                    None => t,
+                });
+            }
+            acc
+        }
+        P::Tuple(ps) => {
+            let mut acc: Option<L> = None;
+            for (i, p) in ps.iter().enumerate() {
+                if let Some(t) = pat_test(p, &L::index(s.clone(), L::int(i as i64 + 1))) {
+                    acc = Some(match acc {
+                        Some(a) => L::bin(LB::And, a, t),
+                        None => t,
+                    });
+                }
+            }
+            acc
+        }
+    }
+}
+
+fn bind_aliases(p: &ir::Pat, s: &L, aliases: &mut HashMap<ir::VarId, L>) {
+    use ir::Pat as P;
+    match p {
+        P::Bind(v) => {
+            aliases.insert(*v, s.clone());
+        }
+        P::Some(inner) => bind_aliases(inner, s, aliases),
+        P::Tuple(ps) => {
+            for (i, p) in ps.iter().enumerate() {
+                bind_aliases(p, &L::index(s.clone(), L::int(i as i64 + 1)), aliases);
+            }
+        }
+        P::Or(ps) => {
+            for p in ps {
+                bind_aliases(p, s, aliases);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// True when some expression of `b` (outside closures) satisfies `pred`.
+fn block_has(b: &ir::Block, pred: impl Fn(&ExprKind) -> bool) -> bool {
+    let mut found = false;
+    crate::checks::visit_block_pub(b, &mut |e| {
+        if pred(&e.kind) {
+            found = true;
+        }
+    });
+    found
 }

@@ -18,7 +18,15 @@ fn reply_type(t: &Ty) -> TokenStream {
             quote!(::std::option::Option<#i>)
         }
         Ty::Result(inner) => reply_type(inner),
-        Ty::Unit | Ty::Never | Ty::Reject => quote!(()),
+        Ty::Vec(inner) => {
+            let i = reply_type(inner);
+            quote!(::std::vec::Vec<#i>)
+        }
+        Ty::Tuple(ts) => {
+            let ts = ts.iter().map(reply_type);
+            quote!((#(#ts,)*))
+        }
+        Ty::Unit | Ty::Never | Ty::Reject | Ty::Fn(..) => quote!(()),
     }
 }
 

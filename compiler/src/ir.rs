@@ -26,6 +26,12 @@ pub enum Ty {
     Unit,
     /// The type of `return`: never produces a value.
     Never,
+    /// `Vec<T>`: a Lua array (1-based inside, 0-based in Rust); `T` is never `Option`.
+    Vec(Box<Ty>),
+    /// A tuple: a Lua array; replies become Redis arrays.
+    Tuple(Vec<Ty>),
+    /// A closure: parameter types and return type.
+    Fn(Vec<Ty>, Box<Ty>),
 }
 
 impl Ty {
@@ -57,6 +63,30 @@ impl fmt::Display for Ty {
             Ty::Reject => f.write_str("Reject"),
             Ty::Unit => f.write_str("()"),
             Ty::Never => f.write_str("!"),
+            Ty::Vec(t) => write!(f, "Vec<{t}>"),
+            Ty::Tuple(ts) => {
+                f.write_str("(")?;
+                for (i, t) in ts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                if ts.len() == 1 {
+                    f.write_str(",")?;
+                }
+                f.write_str(")")
+            }
+            Ty::Fn(ps, r) => {
+                f.write_str("fn(")?;
+                for (i, t) in ps.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                write!(f, ") -> {r}")
+            }
         }
     }
 }
@@ -169,6 +199,10 @@ pub enum StmtKind {
     Let(VarId, Expr),
     /// `x = e;` / `x += e;` (compound assignments are lowered to `x = x op e`).
     Assign(VarId, Expr),
+    /// `let (a, b) = e;` (`None` for `_`).
+    LetTuple(Vec<Option<VarId>>, Expr),
+    /// `v[i] = e;`
+    AssignIndex(VarId, Expr, Expr),
     /// `e;`
     Expr(Expr),
 }
@@ -256,6 +290,120 @@ pub enum ExprKind {
     IntToString(Box<Expr>),
     /// `return e`.
     Return(Option<Box<Expr>>),
+    /// `while c { .. }`.
+    While(Box<Expr>, Block, LoopId),
+    /// `loop { .. }`.
+    Loop(Block, LoopId),
+    /// `for v in a..b` / `a..=b`, possibly `.rev()` / `.step_by(n)`.
+    ForRange(Box<ForRange>),
+    /// `for v in vec` / `vec.iter()`.
+    ForEach(VarId, Box<Expr>, Block, LoopId),
+    /// `break` out of a loop.
+    Break(LoopId),
+    /// `continue` with the next iteration of a loop.
+    Continue(LoopId),
+    /// `match e { .. }` (and `if let`).
+    Match(Box<Expr>, Vec<Arm>),
+    /// `vec![a, b]` / `Vec::new()`.
+    VecLit(Vec<Expr>),
+    /// `v[i]`, bounds-checked like Rust.
+    Index(Box<Expr>, Box<Expr>),
+    /// `(a, b)`.
+    Tuple(Vec<Expr>),
+    /// `t.0`.
+    TupleField(Box<Expr>, usize),
+    /// `|a: T| body`.
+    Closure(Vec<VarId>, Box<Expr>),
+    /// Calling a closure held in a variable.
+    CallClosure(VarId, Vec<Expr>),
+    /// A library method (receiver first in the arguments).
+    Method(Method, Vec<Expr>),
+}
+
+/// Identifies a loop, for `break` / `continue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LoopId(pub usize);
+
+/// A `for` over a range.
+#[derive(Debug, Clone)]
+pub struct ForRange {
+    /// The loop variable.
+    pub var: VarId,
+    /// Start of the range.
+    pub start: Expr,
+    /// End of the range.
+    pub end: Expr,
+    /// `..=` rather than `..`.
+    pub inclusive: bool,
+    /// `.rev()`.
+    pub rev: bool,
+    /// `.step_by(n)`.
+    pub step: Option<Expr>,
+    /// The body.
+    pub body: Block,
+    /// Which loop this is.
+    pub id: LoopId,
+}
+
+/// One arm of a `match`.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    /// The pattern.
+    pub pat: Pat,
+    /// `if guard`.
+    pub guard: Option<Expr>,
+    /// The arm's value.
+    pub body: Expr,
+}
+
+/// A pattern of a `match` arm.
+#[derive(Debug, Clone)]
+pub enum Pat {
+    /// `_`.
+    Wild,
+    /// A name binding the matched value.
+    Bind(VarId),
+    /// An integer literal.
+    Int(i64),
+    /// A string literal.
+    Str(Vec<u8>),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `lo..=hi` (or `lo..hi` with `hi - 1`).
+    Range(i64, i64),
+    /// `a | b`.
+    Or(Vec<Pat>),
+    /// `Some(p)`.
+    Some(Box<Pat>),
+    /// `None`.
+    None,
+    /// `(a, b)`.
+    Tuple(Vec<Pat>),
+}
+
+/// Library methods with their Rust meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Method {
+    VecPush,
+    VecPop,
+    VecLen,
+    VecIsEmpty,
+    VecContains,
+    VecSum,
+    VecExtend,
+    StrLen,
+    StrIsEmpty,
+    StrStartsWith,
+    StrEndsWith,
+    StrContains,
+    StrConcat,
+    IntMin,
+    IntMax,
+    IntAbs,
+    IntPow,
+    ParseInt,
+    OptionUnwrapOrDefault,
 }
 
 /// A call of a typed command, with options resolved at compile time.
@@ -287,7 +435,10 @@ impl Expr {
             ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && a.is_pure() && b.is_pure(),
             ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),
             ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => a.is_pure(),
-            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Command(_) | ExprKind::Return(_) => false,
+            ExprKind::Tuple(es) | ExprKind::VecLit(es) => es.iter().all(Expr::is_pure),
+            ExprKind::TupleField(a, _) => a.is_pure(),
+            ExprKind::Closure(..) => true,
+            _ => false,
         }
     }
 }

@@ -30,29 +30,33 @@ pub fn line_of(span: Span) -> u32 {
 /// Lowers one `#[redis_function]`. Returns `None` when its signature is unusable;
 /// body errors are recorded in `errors` and a function is still returned.
 pub fn lower_function(f: &syn::ItemFn, options: FnOptions, errors: &mut Errors) -> Option<Function> {
-    let mut lw = Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit };
+    let mut lw = Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0 };
     lw.function(f, options)
 }
 
 /// Lowers a function signature only: used for stubs when the body has errors.
-struct Lowerer<'e> {
-    errors: &'e mut Errors,
-    vars: Vec<Var>,
-    scopes: Vec<Vec<(String, VarId)>>,
-    used: HashSet<String>,
-    ret: Ty,
+pub(crate) struct Lowerer<'e> {
+    pub(crate) errors: &'e mut Errors,
+    pub(crate) vars: Vec<Var>,
+    pub(crate) scopes: Vec<Vec<(String, VarId)>>,
+    pub(crate) used: HashSet<String>,
+    /// The return type of the innermost function or closure.
+    pub(crate) ret: Ty,
+    /// Enclosing loops, innermost last, with their labels.
+    pub(crate) loops: Vec<(LoopId, Option<String>)>,
+    pub(crate) next_loop: usize,
 }
 
-fn poison(span: Span) -> Expr {
+pub(crate) fn poison(span: Span) -> Expr {
     Expr { kind: ExprKind::Unit, ty: Ty::Never, span, line: line_of(span) }
 }
 
 impl Lowerer<'_> {
-    fn err(&mut self, rule: Rule, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
+    pub(crate) fn err(&mut self, rule: Rule, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
         self.errors.push(rule, span, msg, hint);
     }
 
-    fn unsupported(&mut self, span: Span, what: &str, hint: &str) -> Expr {
+    pub(crate) fn unsupported(&mut self, span: Span, what: &str, hint: &str) -> Expr {
         self.err(Rule::Unsupported, span, format!("{what} is not supported inside a redis function"), hint);
         poison(span)
     }
@@ -155,7 +159,7 @@ impl Lowerer<'_> {
         })
     }
 
-    fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
+    pub(crate) fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
         match ty {
             syn::Type::Path(tp) if tp.qself.is_none() => {
                 let seg = tp.path.segments.last()?;
@@ -192,11 +196,21 @@ impl Lowerer<'_> {
         None
     }
 
-    fn return_type(&mut self, ty: &syn::Type) -> Option<Ty> {
+    pub(crate) fn return_type(&mut self, ty: &syn::Type) -> Option<Ty> {
         if let syn::Type::Tuple(t) = ty {
             if t.elems.is_empty() {
                 return Some(Ty::Unit);
             }
+            let mut ts = Vec::new();
+            for e in &t.elems {
+                let et = self.return_type(e)?;
+                if matches!(et, Ty::Result(_) | Ty::Unit) {
+                    self.err(Rule::UnsupportedType, e.span(), format!("`{et}` inside a tuple is not supported"), "");
+                    return None;
+                }
+                ts.push(et);
+            }
+            return Some(Ty::Tuple(ts));
         }
         let bad = |lw: &mut Self| {
             lw.err(
@@ -227,6 +241,19 @@ impl Lowerer<'_> {
                 "bool" => Ty::Bool,
                 _ => Ty::Str,
             }),
+            "Vec" => {
+                let args = generic_args(seg);
+                if args.len() != 1 {
+                    return bad(self);
+                }
+                let inner = self.return_type(&args[0])?;
+                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
+                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Vec<{inner}>` is not supported"), "Lua arrays end at the first nil: a Vec cannot hold `None`");
+                    return None;
+                }
+                Some(Ty::Vec(Box::new(inner)))
+            }
+            "usize" | "u32" | "i32" | "u64" | "u16" | "i16" | "u8" | "i8" if seg.arguments.is_none() => Some(Ty::Int),
             "Option" => {
                 let args = generic_args(seg);
                 if args.len() != 1 {
@@ -234,7 +261,7 @@ impl Lowerer<'_> {
                 }
                 let inner = self.return_type(&args[0])?;
                 if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Option<{inner}>` cannot be told apart from `None` in a Redis reply"), "use a plain type inside `Option`");
+                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Option<{inner}>` cannot be told apart from `None` in Lua"), "use a plain type inside `Option`");
                     return None;
                 }
                 Some(inner.option())
@@ -275,7 +302,7 @@ impl Lowerer<'_> {
         name
     }
 
-    fn declare(&mut self, name: &str, ty: Ty, mutable: bool) -> VarId {
+    pub(crate) fn declare(&mut self, name: &str, ty: Ty, mutable: bool) -> VarId {
         let lua = self.lua_name(name);
         let id = VarId(self.vars.len());
         self.vars.push(Var { name: name.to_string(), lua, ty, mutable });
@@ -285,13 +312,13 @@ impl Lowerer<'_> {
         id
     }
 
-    fn lookup(&self, name: &str) -> Option<VarId> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<VarId> {
         self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, id)| *id)
     }
 
     // ----- blocks and statements -------------------------------------------------
 
-    fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> Block {
+    pub(crate) fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> Block {
         self.scopes.push(Vec::new());
         let mut stmts = Vec::new();
         let mut tail = None;
@@ -352,6 +379,7 @@ impl Lowerer<'_> {
         };
         let (name, mutable) = match pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
+            syn::Pat::Tuple(pt) => return self.let_tuple(l, pt, annot, line),
             syn::Pat::Wild(_) if annot.is_none() => {
                 // `let _ = e;` evaluates `e` and drops the value.
                 let init = l.init.as_ref()?;
@@ -390,7 +418,7 @@ impl Lowerer<'_> {
         Some(Stmt { kind: StmtKind::Let(var, e), line })
     }
 
-    fn local_type(&mut self, t: &syn::Type) -> Option<Ty> {
+    pub(crate) fn local_type(&mut self, t: &syn::Type) -> Option<Ty> {
         // A local may hold what a parameter or a return value may hold.
         if let syn::Type::Reference(_) = t {
             return self.param_type(t);
@@ -421,6 +449,9 @@ impl Lowerer<'_> {
             _ => return None,
         };
         let line = line_of(e.span());
+        if let (syn::Expr::Index(ix), None) = (lhs, op) {
+            return self.assign_index(ix, rhs, line);
+        }
         let syn::Expr::Path(p) = lhs else {
             self.unsupported(lhs.span(), "assigning to this place", "assign to a local variable");
             return None;
@@ -450,11 +481,11 @@ impl Lowerer<'_> {
 
     // ----- expressions -----------------------------------------------------------
 
-    fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> Expr {
+    pub(crate) fn mk(&self, kind: ExprKind, ty: Ty, span: Span) -> Expr {
         Expr { kind, ty, span, line: line_of(span) }
     }
 
-    fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
+    pub(crate) fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
         let span = e.span();
         match e {
             syn::Expr::Lit(l) => self.lit(&l.lit),
@@ -519,15 +550,19 @@ impl Lowerer<'_> {
             syn::Expr::MethodCall(m) => self.method_call(m, expect),
             syn::Expr::Macro(m) => self.macro_expr(&m.mac, span),
             syn::Expr::Assign(_) => self.unsupported(span, "an assignment used as a value", "write the assignment as its own statement"),
-            syn::Expr::While(_) | syn::Expr::Loop(_) | syn::Expr::ForLoop(_) => self.unsupported(span, "a loop", "loops arrive with the full language; for now, unroll the logic"),
-            syn::Expr::Match(_) => self.unsupported(span, "`match`", "use `if` / `else if`"),
-            syn::Expr::Closure(_) => self.unsupported(span, "a closure", ""),
-            syn::Expr::Index(_) => self.unsupported(span, "indexing", ""),
-            syn::Expr::Field(_) => self.unsupported(span, "a field access", ""),
+            syn::Expr::While(w) => self.while_loop(w),
+            syn::Expr::Loop(l) => self.loop_expr(l),
+            syn::Expr::ForLoop(f) => self.for_loop(f),
+            syn::Expr::Break(b) => self.break_expr(b),
+            syn::Expr::Continue(c) => self.continue_expr(c),
+            syn::Expr::Match(m) => self.match_expr(m, expect),
+            syn::Expr::Closure(c) => self.closure(c),
+            syn::Expr::Index(i) => self.index(i),
+            syn::Expr::Field(f) => self.tuple_field(f),
             syn::Expr::Tuple(t) if t.elems.is_empty() => self.mk(ExprKind::Unit, Ty::Unit, span),
-            syn::Expr::Tuple(_) => self.unsupported(span, "a tuple", ""),
+            syn::Expr::Tuple(t) => self.tuple(t, expect),
             syn::Expr::Array(_) => self.unsupported(span, "an array", ""),
-            syn::Expr::Cast(_) => self.unsupported(span, "an `as` cast", ""),
+            syn::Expr::Cast(c) => self.cast(c),
             syn::Expr::Try(_) => self.unsupported(span, "the `?` operator", "use `if` with an early `return`"),
             syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", ""),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.unsupported(span, "async code", "redis functions run synchronously on the server"),
@@ -613,6 +648,14 @@ impl Lowerer<'_> {
         };
         let l = self.expr(&b.left, None);
         match op {
+            BinOp::Add if l.ty == Ty::Str => {
+                let r = self.expr(&b.right, Some(&Ty::Str));
+                if !r.ty.fits(&Ty::Str) {
+                    let t = r.ty.clone();
+                    self.err(Rule::Type, r.span, format!("expected `&str`, found `{t}`"), "");
+                }
+                self.mk(ExprKind::Method(Method::StrConcat, vec![l, r]), Ty::Str, span)
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 let r = self.expr(&b.right, Some(&Ty::Int));
                 self.arith(op, l, r, span)
@@ -648,7 +691,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn arith(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+    pub(crate) fn arith(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
         for x in [&l, &r] {
             if !x.ty.fits(&Ty::Int) {
                 let t = x.ty.clone();
@@ -677,12 +720,22 @@ impl Lowerer<'_> {
     fn if_expr(&mut self, i: &syn::ExprIf, expect: Option<&Ty>) -> Expr {
         let span = i.span();
         if let syn::Expr::Let(l) = &*i.cond {
-            return self.unsupported(l.span(), "`if let`", "use `.is_some()` and `.unwrap_or(..)` for now");
+            return self.if_let(i, l, expect);
         }
         let cond = self.expr(&i.cond, Some(&Ty::Bool));
         if !cond.ty.fits(&Ty::Bool) {
             let t = cond.ty.clone();
             self.err(Rule::Type, cond.span, format!("expected `bool`, found `{t}`"), "conditions must be bools (in Lua, 0 and \"\" would count as true)");
+        }
+        // `if c { None } else { Some(x) }`: the else branch gives the type of `None`.
+        let then_is_none = matches!(i.then_branch.stmts.last(), Some(syn::Stmt::Expr(syn::Expr::Path(p), None)) if p.path.is_ident("None"));
+        if expect.is_none() && then_is_none {
+            if let Some((_, e)) = &i.else_branch {
+                let els = self.expr(e, None);
+                let then = self.block(&i.then_branch, Some(&els.ty));
+                let ty = if els.ty.fits(&then.ty) || then.ty == Ty::Never { els.ty.clone() } else { then.ty.clone() };
+                return self.mk(ExprKind::If(Box::new(cond), then, Some(Box::new(els))), ty, span);
+            }
         }
         let then = self.block(&i.then_branch, expect);
         let els = i.else_branch.as_ref().map(|(_, e)| {
@@ -728,6 +781,14 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if segs.len() == 1 {
+            if let Some(var) = self.lookup(&last) {
+                return self.call_closure(var, &args, span);
+            }
+        }
+        if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String") {
+            return self.empty_collection(&segs[0], expect, span);
+        }
         match (segs.len(), last.as_str()) {
             (1, "Some") => {
                 if args.len() != 1 {
@@ -790,7 +851,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn arity(&mut self, span: Span, what: &str, n: usize) -> Expr {
+    pub(crate) fn arity(&mut self, span: Span, what: &str, n: usize) -> Expr {
         self.err(Rule::Arity, span, format!("`{what}` takes {n} argument(s)"), "");
         poison(span)
     }
@@ -946,7 +1007,10 @@ impl Lowerer<'_> {
     fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {
         let span = m.span();
         let name = m.method.to_string();
-        if m.turbofish.is_some() {
+        if let Some(e) = self.parse_method(m) {
+            return e;
+        }
+        if m.turbofish.is_some() && name != "sum" {
             return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "");
         }
         let recv_expect = match name.as_str() {
@@ -1001,10 +1065,7 @@ impl Lowerer<'_> {
                 self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands");
                 poison(span)
             }
-            (t, _) => {
-                let t = t.clone();
-                self.unsupported(m.method.span(), &format!("the method `.{name}()` on `{t}`"), "see the language reference for the supported methods")
-            }
+            _ => self.library_method(m, recv, expect),
         }
     }
 
@@ -1019,6 +1080,12 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macro is `reject!(\"message\")`")
+        if name == "format" {
+            return self.format_macro(mac, span);
+        }
+        if name == "vec" {
+            return self.vec_macro(mac, span);
+        }
+        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!` and `vec!`")
     }
 }

@@ -30,6 +30,8 @@ pub enum StmtKind {
     While(Expr, Block),
     /// `repeat .. until c`.
     Repeat(Block, Expr),
+    /// Generic `for a, b in exprs do .. end`.
+    GenFor(Vec<String>, Vec<Expr>, Block),
     /// Numeric `for v = a, b, step do .. end`.
     NumFor(String, Expr, Expr, Option<Expr>, Block),
     /// `do .. end`.
@@ -376,6 +378,17 @@ impl<'a> Printer<'a> {
                     self.out.push_str(", ");
                     self.expr(st, 0);
                 }
+                self.out.push_str(" do");
+                self.end_line(s.line);
+                self.nested(body);
+                self.start_line();
+                self.out.push_str("end");
+                self.newline();
+            }
+            StmtKind::GenFor(names, exprs, body) => {
+                self.start_line();
+                let _ = write!(self.out, "for {} in ", names.join(", "));
+                self.expr_list(exprs);
                 self.out.push_str(" do");
                 self.end_line(s.line);
                 self.nested(body);

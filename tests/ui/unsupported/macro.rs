@@ -2,7 +2,8 @@ use redlua::prelude::*;
 
 #[redis_function]
 fn greet(name: String) -> String {
-    format!("hello {name}")
+    println!("hello {name}");
+    name
 }
 
 fn main() {}

@@ -2,11 +2,11 @@ use redlua::prelude::*;
 
 #[redis_function]
 fn drain(counter: Key) -> i64 {
-    let mut n = 0;
-    while n < 10 {
-        n += 1;
+    let mut n = get::<i64>(&counter);
+    while let Some(x) = n {
+        n = None;
     }
-    n
+    0
 }
 
 fn main() {}

@@ -1,0 +1,762 @@
+//! Lowering of the richer language: loops, `match`, `if let`, `Vec`, tuples,
+//! closures, casts, `format!` and library methods.
+
+use crate::diag::Rule;
+use crate::ir::*;
+use crate::lower::{line_of, poison, Lowerer, MAX_SAFE_INT};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+impl Lowerer<'_> {
+    fn new_loop(&mut self, label: Option<&syn::Label>) -> LoopId {
+        let id = LoopId(self.next_loop);
+        self.next_loop += 1;
+        self.loops.push((id, label.map(|l| l.name.ident.to_string())));
+        id
+    }
+
+    fn expect_bool(&mut self, e: &Expr, what: &str) {
+        if !e.ty.fits(&Ty::Bool) {
+            let t = e.ty.clone();
+            self.err(Rule::Type, e.span, format!("expected `bool` {what}, found `{t}`"), "conditions must be bools (in Lua, 0 and \"\" would count as true)");
+        }
+    }
+
+    pub(crate) fn while_loop(&mut self, w: &syn::ExprWhile) -> Expr {
+        let span = w.span();
+        if let syn::Expr::Let(_) = &*w.cond {
+            return self.unsupported(w.cond.span(), "`while let`", "use `loop` with `match` and `break`");
+        }
+        let cond = self.expr(&w.cond, Some(&Ty::Bool));
+        self.expect_bool(&cond, "as the loop condition");
+        let id = self.new_loop(w.label.as_ref());
+        let body = self.block(&w.body, Some(&Ty::Unit));
+        self.loops.pop();
+        self.unit_body(&body);
+        self.mk(ExprKind::While(Box::new(cond), body, id), Ty::Unit, span)
+    }
+
+    pub(crate) fn loop_expr(&mut self, l: &syn::ExprLoop) -> Expr {
+        let span = l.span();
+        let id = self.new_loop(l.label.as_ref());
+        let body = self.block(&l.body, Some(&Ty::Unit));
+        self.loops.pop();
+        self.unit_body(&body);
+        // A `loop` without a `break` for it never ends normally.
+        let breaks = block_breaks(&body, id);
+        let ty = if breaks { Ty::Unit } else { Ty::Never };
+        self.mk(ExprKind::Loop(body, id), ty, span)
+    }
+
+    fn unit_body(&mut self, body: &Block) {
+        if !matches!(body.ty, Ty::Unit | Ty::Never) {
+            let sp = body.tail.as_ref().map_or(Span::call_site(), |t| t.span);
+            self.err(Rule::Type, sp, format!("a loop body must not produce a value, found `{}`", body.ty), "end the expression with `;`");
+        }
+    }
+
+    pub(crate) fn for_loop(&mut self, f: &syn::ExprForLoop) -> Expr {
+        let span = f.span();
+        let (name, mutable) = match &*f.pat {
+            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
+            syn::Pat::Wild(_) => ("_".to_string(), false),
+            other => return self.unsupported(other.span(), "this pattern in `for`", "bind a plain name"),
+        };
+        // Peel `.rev()` and `.step_by(n)` off the iterated expression.
+        let mut it = &*f.expr;
+        let mut rev = false;
+        let mut step = None;
+        loop {
+            match it {
+                syn::Expr::MethodCall(m) if m.method == "rev" && m.args.is_empty() && !rev && step.is_none() => {
+                    rev = true;
+                    it = &m.receiver;
+                }
+                syn::Expr::MethodCall(m) if m.method == "step_by" && m.args.len() == 1 && step.is_none() && !rev => {
+                    let st = self.expr(&m.args[0], Some(&Ty::Int));
+                    if let ExprKind::Int(n) = st.kind {
+                        if n <= 0 {
+                            self.err(Rule::Type, st.span, "`step_by` needs a positive step", "Rust panics on a zero step");
+                        }
+                    }
+                    step = Some(st);
+                    it = &m.receiver;
+                }
+                syn::Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => it = &m.receiver,
+                syn::Expr::Paren(p) => it = &p.expr,
+                _ => break,
+            }
+        }
+        if let syn::Expr::Range(r) = it {
+            let (Some(a), Some(b)) = (&r.start, &r.end) else {
+                return self.unsupported(r.span(), "an open range in `for`", "give both ends: `a..b`");
+            };
+            let start = self.expr(a, Some(&Ty::Int));
+            let end = self.expr(b, Some(&Ty::Int));
+            for x in [&start, &end] {
+                if !x.ty.fits(&Ty::Int) {
+                    let t = x.ty.clone();
+                    self.err(Rule::Type, x.span, format!("expected an integer range bound, found `{t}`"), "");
+                }
+            }
+            let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
+            self.scopes.push(Vec::new());
+            let var = self.declare(&name, Ty::Int, mutable);
+            let id = self.new_loop(f.label.as_ref());
+            let body = self.block(&f.body, Some(&Ty::Unit));
+            self.loops.pop();
+            self.scopes.pop();
+            self.unit_body(&body);
+            let fr = ForRange { var, start, end, inclusive, rev, step, body, id };
+            return self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
+        }
+        if rev || step.is_some() {
+            return self.unsupported(f.expr.span(), "`.rev()` / `.step_by()` over a Vec", "iterate over a range of indices instead");
+        }
+        let v = self.expr(it, None);
+        let elem = match &v.ty {
+            Ty::Vec(t) => (**t).clone(),
+            Ty::Never => Ty::Never,
+            other => {
+                let t = other.clone();
+                self.err(Rule::Unsupported, v.span, format!("iterating over `{t}` is not supported"), "iterate over a range (`a..b`) or a `Vec`");
+                return poison(span);
+            }
+        };
+        self.scopes.push(Vec::new());
+        let var = self.declare(&name, elem, mutable);
+        let id = self.new_loop(f.label.as_ref());
+        let body = self.block(&f.body, Some(&Ty::Unit));
+        self.loops.pop();
+        self.scopes.pop();
+        self.unit_body(&body);
+        self.mk(ExprKind::ForEach(var, Box::new(v), body, id), Ty::Unit, span)
+    }
+
+    fn target_loop(&mut self, label: Option<&syn::Lifetime>, span: Span, what: &str) -> Option<LoopId> {
+        let found = match label {
+            None => self.loops.last().map(|(id, _)| *id),
+            Some(l) => {
+                let name = l.ident.to_string();
+                self.loops.iter().rev().find(|(_, n)| n.as_deref() == Some(&name)).map(|(id, _)| *id)
+            }
+        };
+        if found.is_none() {
+            self.err(Rule::Unsupported, span, format!("`{what}` outside of a loop"), "");
+        } else if found != self.loops.last().map(|(id, _)| *id) {
+            self.err(Rule::Unsupported, span, format!("a labelled `{what}` out of a nested loop"), "set a `let mut` flag, `break` the inner loop and test the flag in the outer one");
+            return None;
+        }
+        found
+    }
+
+    pub(crate) fn break_expr(&mut self, b: &syn::ExprBreak) -> Expr {
+        let span = b.span();
+        if let Some(e) = &b.expr {
+            return self.unsupported(e.span(), "`break` with a value", "assign the value to a `let mut` variable before `break`");
+        }
+        match self.target_loop(b.label.as_ref(), span, "break") {
+            Some(id) => self.mk(ExprKind::Break(id), Ty::Never, span),
+            None => poison(span),
+        }
+    }
+
+    pub(crate) fn continue_expr(&mut self, c: &syn::ExprContinue) -> Expr {
+        let span = c.span();
+        match self.target_loop(c.label.as_ref(), span, "continue") {
+            Some(id) => self.mk(ExprKind::Continue(id), Ty::Never, span),
+            None => poison(span),
+        }
+    }
+
+    // ----- match / if let ---------------------------------------------------------
+
+    pub(crate) fn match_expr(&mut self, m: &syn::ExprMatch, expect: Option<&Ty>) -> Expr {
+        let span = m.span();
+        let scrut = self.expr(&m.expr, None);
+        let sty = scrut.ty.clone();
+        let mut arms = Vec::new();
+        let mut ty: Option<Ty> = None;
+        for a in &m.arms {
+            self.scopes.push(Vec::new());
+            let pat = self.pattern(&a.pat, &sty);
+            let guard = a.guard.as_ref().map(|(_, g)| {
+                let g = self.expr(g, Some(&Ty::Bool));
+                self.expect_bool(&g, "in a match guard");
+                g
+            });
+            let want = ty.clone().or_else(|| expect.cloned());
+            let body = self.expr(&a.body, want.as_ref());
+            self.scopes.pop();
+            ty = Some(self.join(ty, &body));
+            arms.push(Arm { pat, guard, body });
+        }
+        let ty = ty.unwrap_or(Ty::Never);
+        self.mk(ExprKind::Match(Box::new(scrut), arms), ty, span)
+    }
+
+    /// The type of arms so far joined with one more arm's body.
+    fn join(&mut self, so_far: Option<Ty>, body: &Expr) -> Ty {
+        match so_far {
+            None | Some(Ty::Never) => body.ty.clone(),
+            Some(t) => {
+                if !body.ty.fits(&t) {
+                    self.err(Rule::Type, body.span, format!("match arms have different types: `{t}` and `{}`", body.ty), "");
+                }
+                t
+            }
+        }
+    }
+
+    pub(crate) fn if_let(&mut self, i: &syn::ExprIf, l: &syn::ExprLet, expect: Option<&Ty>) -> Expr {
+        let span = i.span();
+        let scrut = self.expr(&l.expr, None);
+        let sty = scrut.ty.clone();
+        self.scopes.push(Vec::new());
+        let pat = self.pattern(&l.pat, &sty);
+        let then = self.block(&i.then_branch, expect);
+        self.scopes.pop();
+        let then_ty = then.ty.clone();
+        let then_e = Expr { ty: then_ty.clone(), span: i.then_branch.span(), line: line_of(i.then_branch.span()), kind: ExprKind::Block(then) };
+        let els = match &i.else_branch {
+            Some((_, e)) => {
+                let want = if then_ty != Ty::Never { Some(then_ty.clone()) } else { expect.cloned() };
+                self.expr(e, want.as_ref())
+            }
+            None => self.mk(ExprKind::Unit, Ty::Unit, span),
+        };
+        let ty = self.join(Some(then_ty), &els);
+        if i.else_branch.is_none() && !matches!(ty, Ty::Unit | Ty::Never) {
+            self.err(Rule::Type, then_e.span, "`if let` without `else` must not produce a value", "add an `else` branch");
+        }
+        let arms = vec![Arm { pat, guard: None, body: then_e }, Arm { pat: Pat::Wild, guard: None, body: els }];
+        self.mk(ExprKind::Match(Box::new(scrut), arms), ty, span)
+    }
+
+    fn pattern(&mut self, p: &syn::Pat, ty: &Ty) -> Pat {
+        let span = p.span();
+        let bad = |lw: &mut Self, what: &str| {
+            lw.err(Rule::Type, span, format!("this pattern does not match a `{ty}`: {what}"), "");
+            Pat::Wild
+        };
+        match p {
+            syn::Pat::Wild(_) => Pat::Wild,
+            syn::Pat::Paren(pp) => self.pattern(&pp.pat, ty),
+            syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() && pi.mutability.is_none() => {
+                let name = pi.ident.to_string();
+                if name == "None" {
+                    return if matches!(ty, Ty::Option(_) | Ty::Never) { Pat::None } else { bad(self, "None") };
+                }
+                Pat::Bind(self.declare(&name, ty.clone(), false))
+            }
+            syn::Pat::Path(pp) if pp.path.is_ident("None") => {
+                if matches!(ty, Ty::Option(_) | Ty::Never) {
+                    Pat::None
+                } else {
+                    bad(self, "None")
+                }
+            }
+            syn::Pat::Lit(l) => match (&l.lit, ty) {
+                (syn::Lit::Int(i), Ty::Int | Ty::Never) => match i.base10_parse::<i64>() {
+                    Ok(n) if n.abs() <= MAX_SAFE_INT => Pat::Int(n),
+                    _ => bad(self, "integer out of range"),
+                },
+                (syn::Lit::Str(s), Ty::Str | Ty::Never) => Pat::Str(s.value().into_bytes()),
+                (syn::Lit::Bool(b), Ty::Bool | Ty::Never) => Pat::Bool(b.value),
+                _ => bad(self, "literal of another type"),
+            },
+            syn::Pat::Range(r) => {
+                let bound = |e: &Option<Box<syn::Expr>>| -> Option<i64> {
+                    match e.as_deref() {
+                        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => i.base10_parse::<i64>().ok(),
+                        Some(syn::Expr::Unary(u)) if matches!(u.op, syn::UnOp::Neg(_)) => match &*u.expr {
+                            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse::<i64>().ok().map(|n| -n),
+                            _ => None,
+                        },
+                        _ => None,
+                    }
+                };
+                if !matches!(ty, Ty::Int | Ty::Never) {
+                    return bad(self, "a range");
+                }
+                let lo = if r.start.is_none() { Some(-MAX_SAFE_INT) } else { bound(&r.start) };
+                let hi = if r.end.is_none() { Some(MAX_SAFE_INT) } else { bound(&r.end) };
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) => {
+                        let hi = if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) && r.end.is_some() { hi - 1 } else { hi };
+                        Pat::Range(lo, hi)
+                    }
+                    _ => {
+                        self.err(Rule::Unsupported, span, "range patterns need integer literal bounds", "");
+                        Pat::Wild
+                    }
+                }
+            }
+            syn::Pat::Or(o) => {
+                if o.cases.iter().any(pat_binds) {
+                    self.err(Rule::Unsupported, span, "bindings inside `|` patterns are not supported", "bind in separate arms");
+                    return Pat::Wild;
+                }
+                Pat::Or(o.cases.iter().map(|c| self.pattern(c, ty)).collect())
+            }
+            syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some") && ts.elems.len() == 1 => match ty {
+                Ty::Option(inner) => Pat::Some(Box::new(self.pattern(&ts.elems[0], inner))),
+                Ty::Never => Pat::Some(Box::new(self.pattern(&ts.elems[0], &Ty::Never))),
+                _ => bad(self, "Some(..)"),
+            },
+            syn::Pat::Tuple(t) => match ty {
+                Ty::Tuple(ts) if ts.len() == t.elems.len() => {
+                    let ts = ts.clone();
+                    Pat::Tuple(t.elems.iter().zip(ts.iter()).map(|(p, t)| self.pattern(p, t)).collect())
+                }
+                _ => bad(self, "a tuple of another size"),
+            },
+            _ => {
+                self.err(Rule::Unsupported, span, "this pattern is not supported", "use literals, ranges, `_`, names, `Some(..)`, `None`, tuples and `|`");
+                Pat::Wild
+            }
+        }
+    }
+
+    // ----- tuples, vectors, indexing ---------------------------------------------
+
+    pub(crate) fn tuple(&mut self, t: &syn::ExprTuple, expect: Option<&Ty>) -> Expr {
+        let span = t.span();
+        let wants: Vec<Option<Ty>> = match expect {
+            Some(Ty::Tuple(ts)) if ts.len() == t.elems.len() => ts.iter().cloned().map(Some).collect(),
+            _ => vec![None; t.elems.len()],
+        };
+        let es: Vec<Expr> = t.elems.iter().zip(wants).map(|(e, w)| self.expr(e, w.as_ref())).collect();
+        for e in &es {
+            if matches!(e.ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
+                let t = e.ty.clone();
+                self.err(Rule::UnsupportedType, e.span, format!("`{t}` inside a tuple is not supported"), "");
+            }
+        }
+        let ty = Ty::Tuple(es.iter().map(|e| e.ty.clone()).collect());
+        self.mk(ExprKind::Tuple(es), ty, span)
+    }
+
+    pub(crate) fn tuple_field(&mut self, f: &syn::ExprField) -> Expr {
+        let span = f.span();
+        let base = self.expr(&f.base, None);
+        let syn::Member::Unnamed(idx) = &f.member else {
+            return self.unsupported(span, "a named field access", "structs arrive later; use tuples");
+        };
+        let i = idx.index as usize;
+        match &base.ty {
+            Ty::Tuple(ts) if i < ts.len() => {
+                let t = ts[i].clone();
+                self.mk(ExprKind::TupleField(Box::new(base), i), t, span)
+            }
+            Ty::Never => base,
+            other => {
+                let t = other.clone();
+                self.err(Rule::Type, span, format!("no field `{i}` on `{t}`"), "");
+                poison(span)
+            }
+        }
+    }
+
+    pub(crate) fn let_tuple(&mut self, l: &syn::Local, pt: &syn::PatTuple, annot: Option<&syn::Type>, line: u32) -> Option<Stmt> {
+        let want = match annot {
+            Some(t) => Some(self.local_type(t)?),
+            None => None,
+        };
+        let Some(init) = &l.init else {
+            self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "");
+            return None;
+        };
+        let e = self.expr(&init.expr, want.as_ref());
+        let tys = match &e.ty {
+            Ty::Tuple(ts) if ts.len() == pt.elems.len() => ts.clone(),
+            other => {
+                let t = other.clone();
+                self.err(Rule::Type, e.span, format!("expected a tuple of {} elements, found `{t}`", pt.elems.len()), "");
+                return None;
+            }
+        };
+        let mut vars = Vec::new();
+        for (p, t) in pt.elems.iter().zip(tys) {
+            match p {
+                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), t, pi.mutability.is_some()))),
+                syn::Pat::Wild(_) => vars.push(None),
+                other => {
+                    self.err(Rule::Unsupported, other.span(), "nested patterns in `let` are not supported", "bind plain names");
+                    return None;
+                }
+            }
+        }
+        Some(Stmt { kind: StmtKind::LetTuple(vars, e), line })
+    }
+
+    pub(crate) fn empty_collection(&mut self, what: &str, expect: Option<&Ty>, span: Span) -> Expr {
+        if what == "String" {
+            return self.mk(ExprKind::Str(Vec::new()), Ty::Str, span);
+        }
+        match expect {
+            Some(t @ Ty::Vec(_)) => self.mk(ExprKind::VecLit(Vec::new()), t.clone(), span),
+            _ => {
+                self.err(Rule::Type, span, "cannot infer the element type of this `Vec::new()`", "annotate the variable: `let mut v: Vec<i64> = Vec::new();`");
+                poison(span)
+            }
+        }
+    }
+
+    pub(crate) fn vec_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
+        let elems = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+            Ok(p) => p,
+            Err(_) => return self.unsupported(mac.tokens.span(), "this form of `vec!`", "list the elements: `vec![a, b, c]`"),
+        };
+        if elems.is_empty() {
+            return self.unsupported(span, "an empty `vec![]`", "write `Vec::new()` with a type annotation");
+        }
+        let mut es = Vec::new();
+        let mut ty: Option<Ty> = None;
+        for e in &elems {
+            let x = self.expr(e, ty.as_ref());
+            ty = Some(self.join(ty, &x));
+            es.push(x);
+        }
+        let elem = ty.unwrap_or(Ty::Never);
+        if matches!(elem, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
+            self.err(Rule::UnsupportedType, span, format!("`Vec<{elem}>` is not supported"), "Lua arrays end at the first nil: a Vec cannot hold `None`");
+        }
+        self.mk(ExprKind::VecLit(es), Ty::Vec(Box::new(elem)), span)
+    }
+
+    pub(crate) fn index(&mut self, i: &syn::ExprIndex) -> Expr {
+        let span = i.span();
+        let base = self.expr(&i.expr, None);
+        let idx = self.expr(&i.index, Some(&Ty::Int));
+        if !idx.ty.fits(&Ty::Int) {
+            let t = idx.ty.clone();
+            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "");
+        }
+        match &base.ty {
+            Ty::Vec(t) => {
+                let t = (**t).clone();
+                self.mk(ExprKind::Index(Box::new(base), Box::new(idx)), t, span)
+            }
+            Ty::Never => base,
+            other => {
+                let t = other.clone();
+                self.err(Rule::Unsupported, span, format!("indexing `{t}` is not supported"), "index a `Vec`");
+                poison(span)
+            }
+        }
+    }
+
+    pub(crate) fn assign_index(&mut self, ix: &syn::ExprIndex, rhs: &syn::Expr, line: u32) -> Option<Stmt> {
+        let syn::Expr::Path(p) = &*ix.expr else {
+            self.unsupported(ix.span(), "assigning into this place", "assign into a `let mut` Vec variable");
+            return None;
+        };
+        let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let Some(var) = self.lookup(&name) else {
+            self.err(Rule::UnknownName, p.span(), format!("cannot find variable `{name}`"), "");
+            return None;
+        };
+        let v = self.vars[var.0].clone();
+        let Ty::Vec(elem) = v.ty.clone() else {
+            self.err(Rule::Type, p.span(), format!("cannot index `{}`", v.ty), "");
+            return None;
+        };
+        if !v.mutable {
+            self.err(Rule::Type, p.span(), format!("cannot assign into immutable `{name}`"), format!("declare it with `let mut {name}`"));
+        }
+        let idx = self.expr(&ix.index, Some(&Ty::Int));
+        let val = self.expr(rhs, Some(&elem));
+        if !val.ty.fits(&elem) {
+            self.err(Rule::Type, val.span, format!("expected `{elem}`, found `{}`", val.ty), "");
+        }
+        Some(Stmt { kind: StmtKind::AssignIndex(var, idx, val), line })
+    }
+
+    // ----- closures, casts ------------------------------------------------------
+
+    pub(crate) fn closure(&mut self, c: &syn::ExprClosure) -> Expr {
+        let span = c.span();
+        if c.capture.is_some() {
+            return self.unsupported(span, "a `move` closure", "drop `move`: closures see their variables by reference, as in Lua");
+        }
+        if c.asyncness.is_some() || c.constness.is_some() || c.movability.is_some() || c.lifetimes.is_some() {
+            return self.unsupported(span, "this closure form", "");
+        }
+        self.scopes.push(Vec::new());
+        let mut params = Vec::new();
+        let mut ptys = Vec::new();
+        for p in &c.inputs {
+            let syn::Pat::Type(pt) = p else {
+                self.err(Rule::Type, p.span(), "closure parameters need a type", "write `|x: i64| ...`");
+                self.scopes.pop();
+                return poison(span);
+            };
+            let syn::Pat::Ident(pi) = &*pt.pat else {
+                self.err(Rule::Unsupported, pt.pat.span(), "this closure parameter pattern", "bind a plain name");
+                self.scopes.pop();
+                return poison(span);
+            };
+            let Some(t) = self.local_type(&pt.ty) else {
+                self.scopes.pop();
+                return poison(span);
+            };
+            params.push(self.declare(&pi.ident.to_string(), t.clone(), pi.mutability.is_some()));
+            ptys.push(t);
+        }
+        let declared = match &c.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, t) => Some(self.local_type(t).unwrap_or(Ty::Never)),
+        };
+        // A closure has its own `return` and no enclosing loops.
+        let saved_ret = std::mem::replace(&mut self.ret, declared.clone().unwrap_or(Ty::Never));
+        let saved_loops = std::mem::take(&mut self.loops);
+        let body = self.expr(&c.body, declared.as_ref());
+        self.loops = saved_loops;
+        let inferred_ret = std::mem::replace(&mut self.ret, saved_ret);
+        self.scopes.pop();
+        let ret = declared.unwrap_or_else(|| if body.ty == Ty::Never { inferred_ret } else { body.ty.clone() });
+        if matches!(ret, Ty::Result(_) | Ty::Reject) {
+            self.err(Rule::Unsupported, span, "a closure returning `Result`", "return a plain value or an Option");
+        }
+        if !body.ty.fits(&ret) {
+            self.err(Rule::Type, body.span, format!("the closure returns `{ret}`, found `{}`", body.ty), "");
+        }
+        self.mk(ExprKind::Closure(params, Box::new(body)), Ty::Fn(ptys, Box::new(ret)), span)
+    }
+
+    pub(crate) fn call_closure(&mut self, var: VarId, args: &[&syn::Expr], span: Span) -> Expr {
+        let Ty::Fn(ptys, ret) = self.vars[var.0].ty.clone() else {
+            let t = self.vars[var.0].ty.clone();
+            self.err(Rule::Type, span, format!("`{}` is a `{t}`, not a closure", self.vars[var.0].name), "");
+            return poison(span);
+        };
+        if ptys.len() != args.len() {
+            return self.arity(span, &self.vars[var.0].name.clone(), ptys.len());
+        }
+        let mut es = Vec::new();
+        for (a, t) in args.iter().zip(&ptys) {
+            let e = self.expr(a, Some(t));
+            if !e.ty.fits(t) {
+                self.err(Rule::Type, e.span, format!("expected `{t}`, found `{}`", e.ty), "");
+            }
+            es.push(e);
+        }
+        self.mk(ExprKind::CallClosure(var, es), *ret, span)
+    }
+
+    pub(crate) fn cast(&mut self, c: &syn::ExprCast) -> Expr {
+        let e = self.expr(&c.expr, None);
+        let target = Self::path_name(&c.ty).map(|(_, n)| n);
+        match (target.as_deref(), &e.ty) {
+            (Some("i64" | "usize" | "u64" | "i32" | "u32"), Ty::Int | Ty::Never) => e,
+            (Some(t), ty) => {
+                let ty = ty.clone();
+                self.err(Rule::Unsupported, c.span(), format!("casting `{ty}` to `{t}` is not supported"), "casts between integer types are supported (values stay within ±(2^53 - 1))");
+                poison(c.span())
+            }
+            (None, _) => self.unsupported(c.span(), "this cast", ""),
+        }
+    }
+
+    // ----- format!, parse, library methods -------------------------------------
+
+    pub(crate) fn format_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
+        let args = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+            Ok(a) => a,
+            Err(_) => return self.unsupported(mac.tokens.span(), "this form of `format!`", "write `format!(\"{}:{}\", a, b)`"),
+        };
+        let mut it = args.iter();
+        let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = it.next() else {
+            return self.unsupported(mac.tokens.span(), "`format!` without a literal format string", "");
+        };
+        let rest: Vec<&syn::Expr> = it.collect();
+        let text = fmt.value();
+        let mut parts: Vec<Expr> = Vec::new();
+        let mut lit = String::new();
+        let mut next_arg = 0;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    if !lit.is_empty() {
+                        parts.push(self.mk(ExprKind::Str(std::mem::take(&mut lit).into_bytes()), Ty::Str, fmt.span()));
+                    }
+                    let value = if name.is_empty() {
+                        let Some(a) = rest.get(next_arg) else {
+                            return self.unsupported(fmt.span(), "a `{}` without an argument", "");
+                        };
+                        next_arg += 1;
+                        self.expr(a, None)
+                    } else if name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                        match self.lookup(&name) {
+                            Some(v) => {
+                                let t = self.vars[v.0].ty.clone();
+                                self.mk(ExprKind::Var(v), t, fmt.span())
+                            }
+                            None => {
+                                self.err(Rule::UnknownName, fmt.span(), format!("cannot find `{name}` in this redis function"), "");
+                                poison(fmt.span())
+                            }
+                        }
+                    } else {
+                        return self.unsupported(fmt.span(), &format!("the format spec `{{{name}}}`"), "use `{}` or `{name}` only");
+                    };
+                    let piece = match &value.ty {
+                        Ty::Str | Ty::Never => value,
+                        Ty::Int => {
+                            let sp = value.span;
+                            self.mk(ExprKind::IntToString(Box::new(value)), Ty::Str, sp)
+                        }
+                        other => {
+                            let t = other.clone();
+                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers and strings");
+                            poison(value.span)
+                        }
+                    };
+                    parts.push(piece);
+                }
+                c => lit.push(c),
+            }
+        }
+        if next_arg != rest.len() {
+            self.err(Rule::Arity, span, "`format!` has more arguments than `{}` placeholders", "");
+        }
+        if !lit.is_empty() || parts.is_empty() {
+            parts.push(self.mk(ExprKind::Str(lit.into_bytes()), Ty::Str, fmt.span()));
+        }
+        let mut acc = parts.remove(0);
+        for p in parts {
+            acc = self.mk(ExprKind::Method(Method::StrConcat, vec![acc, p]), Ty::Str, span);
+        }
+        acc
+    }
+
+    /// `s.parse::<i64>().ok()` / `.unwrap_or(d)` / `.is_ok()` / `.is_err()`.
+    pub(crate) fn parse_method(&mut self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        let syn::Expr::MethodCall(inner) = &*m.receiver else { return None };
+        if inner.method != "parse" {
+            return None;
+        }
+        let span = m.span();
+        let target = inner.turbofish.as_ref().and_then(|t| t.args.first()).and_then(|a| match a {
+            syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
+            _ => None,
+        });
+        if target.as_deref() != Some("i64") {
+            return Some(self.unsupported(inner.method.span(), "this `parse`", "write `s.parse::<i64>()`"));
+        }
+        let s = self.expr(&inner.receiver, Some(&Ty::Str));
+        if !s.ty.fits(&Ty::Str) {
+            let t = s.ty.clone();
+            self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), "");
+        }
+        let parsed = self.mk(ExprKind::Method(Method::ParseInt, vec![s]), Ty::Int.option(), span);
+        let name = m.method.to_string();
+        Some(match (name.as_str(), m.args.len()) {
+            ("ok", 0) => parsed,
+            ("is_ok", 0) => self.mk(ExprKind::IsSome(Box::new(parsed)), Ty::Bool, span),
+            ("is_err", 0) => self.mk(ExprKind::IsNone(Box::new(parsed)), Ty::Bool, span),
+            ("unwrap_or", 1) => {
+                let d = self.expr(&m.args[0], Some(&Ty::Int));
+                if !d.ty.fits(&Ty::Int) {
+                    let t = d.ty.clone();
+                    self.err(Rule::Type, d.span, format!("expected `i64`, found `{t}`"), "");
+                }
+                self.mk(ExprKind::UnwrapOr(Box::new(parsed), Box::new(d)), Ty::Int, span)
+            }
+            _ => self.unsupported(m.method.span(), &format!("`.{name}()` on a parse result"), "use `.ok()`, `.unwrap_or(n)`, `.is_ok()` or `.is_err()`"),
+        })
+    }
+
+    pub(crate) fn library_method(&mut self, m: &syn::ExprMethodCall, recv: Expr, _expect: Option<&Ty>) -> Expr {
+        let span = m.span();
+        let name = m.method.to_string();
+        let rty = recv.ty.clone();
+        let argc = m.args.len();
+        let (method, want_args, ret): (Method, Vec<Ty>, Ty) = match (&rty, name.as_str(), argc) {
+            (Ty::Vec(t), "push", 1) => (Method::VecPush, vec![(**t).clone()], Ty::Unit),
+            (Ty::Vec(t), "pop", 0) => (Method::VecPop, vec![], (**t).clone().option()),
+            (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], Ty::Int),
+            (Ty::Vec(_), "is_empty", 0) => (Method::VecIsEmpty, vec![], Ty::Bool),
+            (Ty::Vec(t), "contains", 1) => (Method::VecContains, vec![(**t).clone()], Ty::Bool),
+            (Ty::Vec(t), "extend", 1) => (Method::VecExtend, vec![rty.clone()], {
+                let _ = t;
+                Ty::Unit
+            }),
+            (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
+                // A copy, so that changing one does not change the other.
+                return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
+            }
+            (Ty::Vec(t), "sum", 0) if **t == Ty::Int => (Method::VecSum, vec![], Ty::Int),
+            (Ty::Str, "len", 0) => (Method::StrLen, vec![], Ty::Int),
+            (Ty::Str, "is_empty", 0) => (Method::StrIsEmpty, vec![], Ty::Bool),
+            (Ty::Str, "starts_with", 1) => (Method::StrStartsWith, vec![Ty::Str], Ty::Bool),
+            (Ty::Str, "ends_with", 1) => (Method::StrEndsWith, vec![Ty::Str], Ty::Bool),
+            (Ty::Str, "contains", 1) => (Method::StrContains, vec![Ty::Str], Ty::Bool),
+            (Ty::Int, "min", 1) => (Method::IntMin, vec![Ty::Int], Ty::Int),
+            (Ty::Int, "max", 1) => (Method::IntMax, vec![Ty::Int], Ty::Int),
+            (Ty::Int, "abs", 0) => (Method::IntAbs, vec![], Ty::Int),
+            (Ty::Int, "pow", 1) => (Method::IntPow, vec![Ty::Int], Ty::Int),
+            (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Int | Ty::Str | Ty::Bool) => (Method::OptionUnwrapOrDefault, vec![], (**t).clone()),
+            (t, _, _) => {
+                let t = t.clone();
+                return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{t}`"), "see the language reference for the supported methods");
+            }
+        };
+        if matches!(method, Method::VecPush | Method::VecExtend) {
+            let ok = matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable);
+            if !ok {
+                self.err(Rule::Type, recv.span, format!("`.{name}()` changes the Vec: it must be a `let mut` variable"), "declare it with `let mut`");
+            }
+        }
+        let mut args = vec![recv];
+        for (a, t) in m.args.iter().zip(&want_args) {
+            let e = self.expr(a, Some(t));
+            if !e.ty.fits(t) {
+                self.err(Rule::Type, e.span, format!("expected `{t}`, found `{}`", e.ty), "");
+            }
+            args.push(e);
+        }
+        self.mk(ExprKind::Method(method, args), ret, span)
+    }
+}
+
+fn pat_binds(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(pi) => pi.ident != "None",
+        syn::Pat::TupleStruct(t) => t.elems.iter().any(pat_binds),
+        syn::Pat::Tuple(t) => t.elems.iter().any(pat_binds),
+        syn::Pat::Or(o) => o.cases.iter().any(pat_binds),
+        syn::Pat::Paren(p) => pat_binds(&p.pat),
+        _ => false,
+    }
+}
+
+/// True when `b` contains a `break` that targets loop `id`.
+pub(crate) fn block_breaks(b: &Block, id: LoopId) -> bool {
+    let mut found = false;
+    crate::checks::visit_block_pub(b, &mut |e| {
+        if let ExprKind::Break(t) = e.kind {
+            if t == id {
+                found = true;
+            }
+        }
+    });
+    found
+}

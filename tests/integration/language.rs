@@ -1,0 +1,197 @@
+//! Differential tests of the language: every function runs as generated Lua on a real
+//! server and as its native Rust twin, on the same inputs, and the two must agree.
+
+use redlua::prelude::*;
+use redlua::testing::TestServer;
+
+#[redlua::library(name = "lang")]
+pub mod lang {
+    use redlua::prelude::*;
+
+    /// Loops with `continue` and `break`, a `match` with guards, a closure, a Vec and
+    /// a tuple reply: sums the multiples of `k` in `0..n` that are not multiples of 3,
+    /// stopping past `limit`, and classifies the result.
+    #[redis_function(read_only)]
+    pub fn digest(n: i64, k: i64, limit: i64) -> (i64, String, Vec<i64>, bool) {
+        let scale = |x: i64| x * 2;
+        let mut total = 0;
+        let mut picked: Vec<i64> = Vec::new();
+        for i in 0..n {
+            if k == 0 || i % k != 0 {
+                continue;
+            }
+            if i % 3 == 0 {
+                continue;
+            }
+            total += scale(i);
+            picked.push(i);
+            if total > limit {
+                break;
+            }
+        }
+        let class = match total {
+            0 => "zero".to_string(),
+            t if t < 0 => "negative".to_string(),
+            1..=99 => "small".to_string(),
+            _ => format!("big:{total}"),
+        };
+        let mut j = 0;
+        let mut countdown = 0;
+        while j < 5 {
+            j += 1;
+            if j == 2 {
+                continue;
+            }
+            countdown += j;
+        }
+        let any = !picked.is_empty();
+        (total + countdown, class, picked, any)
+    }
+
+    /// Integer division and remainder with Rust's signs, `if let`, Option replies.
+    #[redis_function(read_only)]
+    pub fn arith(a: i64, b: i64) -> (Option<i64>, Option<i64>, i64, i64, i64) {
+        let q = if b == 0 { None } else { Some(a / b) };
+        let r = if b == 0 { None } else { Some(a % b) };
+        let mut m = 0;
+        if let Some(x) = q {
+            m = x.abs().min(1000).max(-1000);
+        }
+        let mut down = 0;
+        for i in (0..(b.abs() % 7)).rev() {
+            down = down * 10 + i;
+        }
+        let mut stepped = 0;
+        for i in (0..20).step_by(3) {
+            stepped += i;
+        }
+        (q, r, m, down, stepped)
+    }
+
+    /// Strings: concatenation, `format!`, `parse`, `starts_with`, `contains`, lengths.
+    #[redis_function]
+    pub fn text(counter: Key, s: String, n: i64) -> (String, i64, bool, bool, i64) {
+        let parsed = s.parse::<i64>().unwrap_or(-1);
+        let label = format!("{}#{}", s, n) + "!";
+        let hits = incr_by(&counter, n);
+        (label, parsed, s.starts_with("ab"), s.contains("z"), s.len() as i64 + hits)
+    }
+
+    /// `loop` with `break`, Vec indexing, `match` on Option and strings.
+    #[redis_function(read_only)]
+    pub fn pick(items: String, idx: i64) -> Option<String> {
+        let v = vec!["zero".to_string(), "one".to_string(), items];
+        let mut i = 0;
+        loop {
+            i += 1;
+            if i >= 3 {
+                break;
+            }
+        }
+        let chosen = if idx >= 0 && idx < v.len() as i64 { Some(v[idx as usize].clone()) } else { None };
+        match chosen {
+            Some(s) if s == "one" => Some("ONE".to_string()),
+            Some(s) => Some(s + "/" + &i.to_string()),
+            None => None,
+        }
+    }
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+}
+
+const EDGE: &[i64] = &[0, 1, -1, 2, -2, 3, -7, 7, 100, -100, 9_007_199_254_740_991, -9_007_199_254_740_991];
+
+#[test]
+fn digest_and_arith_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    for round in 0..1500 {
+        let (n, k, limit) = (rng.range(0, 60), rng.range(-3, 9), rng.range(-10, 400));
+        let lua = lang::digest(n, k, limit).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang::twin::digest(n, k, limit));
+        assert_eq!(lua, rust, "digest({n}, {k}, {limit})");
+
+        let (a, b) = if round < EDGE.len() * EDGE.len() {
+            (EDGE[round % EDGE.len()], EDGE[round / EDGE.len()])
+        } else {
+            (rng.range(-1_000_000, 1_000_000), rng.range(-50, 50))
+        };
+        let lua = lang::arith(a, b).call(&mut con);
+        let rust = redlua::twin::try_run(&mut con, || lang::twin::arith(a, b));
+        match (lua, rust) {
+            (Ok(l), Ok(r)) => assert_eq!(l, r, "arith({a}, {b})"),
+            (l, r) => panic!("arith({a}, {b}): lua {l:?} vs rust {r:?}"),
+        }
+    }
+}
+
+#[test]
+fn strings_and_effects_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut rng = Rng(77);
+    let words = ["", "ab", "abz", "42", "-17", "+5", "0x10", "1e3", " 7", "zz", "ab12", "-0", "007"];
+    for i in 0..600 {
+        let s = words[i % words.len()].to_string();
+        let n = rng.range(-5, 5);
+        let lua = lang::text("lua:counter", &s, n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang::twin::text(Key::from("rust:counter"), s.clone(), n));
+        assert_eq!(lua, rust, "text({s:?}, {n})");
+        let idx = rng.range(-2, 4);
+        let lua = lang::pick(&s, idx).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang::twin::pick(s.clone(), idx));
+        assert_eq!(lua, rust, "pick({s:?}, {idx})");
+    }
+    let a: i64 = redis::cmd("GET").arg("lua:counter").query(&mut con).unwrap();
+    let b: i64 = redis::cmd("GET").arg("rust:counter").query(&mut con).unwrap();
+    assert_eq!(a, b, "both versions leave the same counter");
+}
+
+/// Traps: each of these would give a wrong answer with the naive Lua translation.
+#[test]
+fn traps_keep_their_rust_meaning() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    // Lua's `%` floors (-7 % 3 == 2) and `/` is float division: Rust truncates.
+    let (q, r, ..) = lang::arith(-7, 3).call(&mut con).unwrap();
+    assert_eq!((q, r), (Some(-2), Some(-1)));
+    // Division by zero is refused by the function itself here (None), not by Lua's inf.
+    let (q, r, ..) = lang::arith(5, 0).call(&mut con).unwrap();
+    assert_eq!((q, r), (None, None));
+    // `continue` in Lua 5.1 needs a translation: counts 1 + 3 + 4 + 5 = 13, skipping 2.
+    let (total, class, picked, any) = lang::digest(0, 1, 0).call(&mut con).unwrap();
+    assert_eq!((total, class.as_str(), picked.len(), any), (13, "zero", 0, false));
+    // "0x10", "1e3" and " 7" are numbers for Lua's tonumber, not for Rust's parse.
+    for s in ["0x10", "1e3", " 7", "1.0", ""] {
+        let (_, parsed, ..) = lang::text("c", s, 0).call(&mut con).unwrap();
+        assert_eq!(parsed, -1, "{s:?} must not parse");
+    }
+    // Beyond 2^53 Lua cannot hold the number: an error, never a wrong number, and the
+    // error names the Rust line of the `parse`.
+    match lang::text("c", "9007199254740993", 0).call(&mut con) {
+        Err(redlua::Error::Script { message, location }) => {
+            assert!(message.contains("integer overflow"), "{message}");
+            let loc = location.expect("mapped to the Rust source");
+            assert_eq!(loc.file, "language.rs");
+            assert_eq!(loc.line, 74, "the line of `s.parse::<i64>()`");
+        }
+        other => panic!("expected a script error, got {other:?}"),
+    }
+    // Out-of-bounds indexes are refused before indexing (None), 0-based like Rust.
+    assert_eq!(lang::pick("x", 0).call(&mut con).unwrap(), Some("zero/3".to_string()));
+    assert_eq!(lang::pick("x", 2).call(&mut con).unwrap(), Some("x/3".to_string()));
+    assert_eq!(lang::pick("x", 3).call(&mut con).unwrap(), None);
+}
