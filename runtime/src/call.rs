@@ -104,6 +104,10 @@ impl Library {
     /// Makes sure the server has this exact library: loads it when missing, replaces
     /// it when the server's code differs, and sends nothing else when it is the same.
     pub fn load<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<LoadOutcome, Error> {
+        self.load_once(con, true)
+    }
+
+    fn load_once<C: ConnectionLike + ?Sized>(&self, con: &mut C, may_retry: bool) -> Result<LoadOutcome, Error> {
         let outcome = match self.server_code(con)? {
             Some(code) if code == self.code.as_bytes() => return Ok(LoadOutcome::Unchanged),
             Some(_) => {
@@ -112,9 +116,14 @@ impl Library {
             }
             None => match req(con, redis::cmd("FUNCTION").arg("LOAD").arg(self.code)) {
                 Ok(_) => LoadOutcome::Loaded,
-                // Another client loaded it between our check and our load.
+                // Another client loaded the library between our check and our load:
+                // check once more. (A *function* name taken by another library is a
+                // different error, reported as is.)
+                Err(e) if may_retry && e.code() == Some("ERR") && e.detail().is_some_and(|d| d.contains("Library") && d.contains("already exists")) => {
+                    return self.load_once(con, false);
+                }
                 Err(e) if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.contains("already exists")) => {
-                    return self.load(con);
+                    return Err(Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() });
                 }
                 Err(e) => return Err(Error::from_redis(e)),
             },

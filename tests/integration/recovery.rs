@@ -303,14 +303,11 @@ impl ConnectionLike for Counting<'_> {
 }
 
 #[test]
-#[ignore = "redlua bug: Library::load retries forever when FUNCTION LOAD fails with `Function <name> already exists` (another library owns a function name)"]
 fn loading_a_library_whose_function_name_is_taken_fails_once() {
     // `other` owns the function name `balance`. bank::transfer is not found, so the
     // call loads `bank`, which the server refuses: "ERR Function balance already
-    // exists". That must come back as an error after one attempt. Library::load
-    // treats every "already exists" as a lost race with another client loading the
-    // same library and starts over, which here never ends (without the request
-    // limit of `Counting` it recurses until the stack overflows).
+    // exists". That must come back as a typed error after one attempt, not be taken
+    // for a lost race with another client loading the same library.
     let (_server, mut con) = server();
     function_load(&mut con, "#!lua name=other\nredis.register_function('balance', function() return 7 end)\n", false);
     set(&mut con, "acct:{t}:a", 100);
@@ -319,7 +316,7 @@ fn loading_a_library_whose_function_name_is_taken_fails_once() {
     let (requests, sent) = (counting.requests, counting.sent.clone());
     assert!(requests <= 4, "{requests} requests for one call: {:?} ...", &sent[..sent.len().min(8)]);
     match &r {
-        Err(Error::Redis(e)) => assert!(e.to_string().contains("balance"), "{e}"),
+        Err(Error::NotLoaded { detail, .. }) => assert!(detail.contains("balance"), "{detail}"),
         other => panic!("expected the server's refusal, got {other:?}"),
     }
     assert_eq!(get_int(&mut con, "acct:{t}:a"), Some(100), "nothing ran");
@@ -331,7 +328,7 @@ fn loading_a_library_whose_function_name_is_taken_fails_once() {
     let r = bank::LIBRARY.load(&mut counting);
     let (requests, sent) = (counting.requests, counting.sent.clone());
     assert!(requests <= 3, "{requests} requests for one load: {:?} ...", &sent[..sent.len().min(8)]);
-    assert!(matches!(&r, Err(Error::Redis(e)) if e.to_string().contains("transfer")), "{r:?}");
+    assert!(matches!(&r, Err(Error::NotLoaded { detail, .. }) if detail.contains("transfer")), "{r:?}");
 }
 
 #[test]
