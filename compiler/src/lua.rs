@@ -354,9 +354,7 @@ impl<'a> Printer<'a> {
                 self.out.push_str(" do");
                 self.end_line(s.line);
                 self.nested(body);
-                self.start_line();
-                self.out.push_str("end");
-                self.newline();
+                self.end_keyword();
             }
             StmtKind::Repeat(body, cond) => {
                 self.start_line();
@@ -381,9 +379,7 @@ impl<'a> Printer<'a> {
                 self.out.push_str(" do");
                 self.end_line(s.line);
                 self.nested(body);
-                self.start_line();
-                self.out.push_str("end");
-                self.newline();
+                self.end_keyword();
             }
             StmtKind::GenFor(names, exprs, body) => {
                 self.start_line();
@@ -392,29 +388,30 @@ impl<'a> Printer<'a> {
                 self.out.push_str(" do");
                 self.end_line(s.line);
                 self.nested(body);
-                self.start_line();
-                self.out.push_str("end");
-                self.newline();
+                self.end_keyword();
             }
             StmtKind::Do(body) => {
                 self.start_line();
                 self.out.push_str("do");
                 self.end_line(s.line);
                 self.nested(body);
-                self.start_line();
-                self.out.push_str("end");
-                self.newline();
+                self.end_keyword();
             }
             StmtKind::LocalFunction(name, params, body) => {
                 self.start_line();
                 let _ = write!(self.out, "local function {}({})", name, params.join(", "));
                 self.end_line(s.line);
                 self.nested(body);
-                self.start_line();
-                self.out.push_str("end");
-                self.newline();
+                self.end_keyword();
             }
         }
+    }
+
+    /// The `end` that closes a block statement.
+    fn end_keyword(&mut self) {
+        self.start_line();
+        self.out.push_str("end");
+        self.newline();
     }
 
     fn nested(&mut self, b: &Block) {
