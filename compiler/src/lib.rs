@@ -16,6 +16,8 @@
 
 pub mod checks;
 pub mod codegen;
+pub mod command_spec;
+mod command_table;
 pub mod commands;
 pub mod diag;
 pub mod expand;

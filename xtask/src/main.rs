@@ -7,10 +7,13 @@
 //!   workspace tests, the quickstart against a throwaway server, and the book (links, includes,
 //!   code fences, `mdbook build`).
 //! - `book`: check and build the book only.
+//! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`
+//!   (`gen_commands.rs`); `--check` only compares.
 //!
 //! Only the standard library is used, so the first `cargo xtask` on a fresh machine is quick.
 
 mod book;
+mod gen_commands;
 
 use std::env;
 use std::ffi::OsStr;
@@ -32,6 +35,9 @@ commands:
   test    everything CI checks: redis-server and redis-cli present, mdbook present,
           cargo test --workspace, the quickstart, the book's links and code fences, mdbook build
   book    check the book's links and code fences, then build it into book/book
+  gen-commands [--check]
+          regenerate compiler/src/command_table.rs from a throwaway redis-server's COMMAND and
+          COMMAND DOCS (--check: fail when the committed file differs)
 ";
 
 fn main() -> ExitCode {
@@ -41,6 +47,7 @@ fn main() -> ExitCode {
         Some("demo") if args.len() == 1 => demo(&root),
         Some("test") if args.len() == 1 => test(&root),
         Some("book") if args.len() == 1 => book_command(&root),
+        Some("gen-commands") => gen_commands::main(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
