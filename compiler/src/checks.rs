@@ -6,9 +6,66 @@
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
 
-/// Runs every IR check on `f`.
-pub fn check_function(f: &Function, errors: &mut Errors) {
+/// What a helper does, directly or through the helpers it calls: the first write
+/// command and the first nondeterministic command, if any.
+fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'static str>)> {
+    let mut eff: Vec<(Option<&'static str>, Option<&'static str>)> = vec![(None, None); helpers.len()];
+    // Iterate to a fixpoint: helpers may call each other (also recursively).
+    loop {
+        let mut changed = false;
+        for (i, h) in helpers.iter().enumerate() {
+            let Some(body) = &h.body else { continue };
+            let mut cur = eff[i];
+            visit_block(body, &mut |e| match &e.kind {
+                ExprKind::Command(c) => {
+                    if c.command.write && cur.0.is_none() {
+                        cur.0 = Some(c.command.redis);
+                    }
+                    if c.command.nondeterministic && cur.1.is_none() {
+                        cur.1 = Some(c.command.redis);
+                    }
+                }
+                ExprKind::CallHelper(j, _) => {
+                    let (w, n) = eff[*j];
+                    cur.0 = cur.0.or(w);
+                    cur.1 = cur.1.or(n);
+                }
+                _ => {}
+            });
+            if cur != eff[i] {
+                eff[i] = cur;
+                changed = true;
+            }
+        }
+        if !changed {
+            return eff;
+        }
+    }
+}
+
+/// Runs every IR check on `f`, given the helper functions of its chunk.
+pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
+    let effects = helper_effects(helpers);
     visit_block(&f.body, &mut |e| {
+        if let ExprKind::CallHelper(i, _) = &e.kind {
+            let (w, n) = effects[*i];
+            if let (true, Some(cmd)) = (f.options.read_only, w) {
+                errors.push(
+                    Rule::ReadOnlyWrite,
+                    e.span,
+                    format!("`{}` calls `{}`, which writes ({cmd}), but `{}` is declared `read_only`", f.name, helpers[*i].name, f.name),
+                    "remove `read_only` from #[redis_function(..)], or call a helper that does not write",
+                );
+            }
+            if let (false, Some(cmd)) = (f.options.nondeterministic, n) {
+                errors.push(
+                    Rule::Nondeterministic,
+                    e.span,
+                    format!("`{}` calls `{}`, which uses {cmd} (nondeterministic output)", f.name, helpers[*i].name),
+                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
+                );
+            }
+        }
         if let ExprKind::Command(c) = &e.kind {
             if f.options.read_only && c.command.write {
                 errors.push(
@@ -39,6 +96,10 @@ fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
     for s in &b.stmts {
         match &s.kind {
             StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) | StmtKind::LetTuple(_, e) => visit_expr(e, f),
+            StmtKind::LetElse(_, e, b) => {
+                visit_expr(e, f);
+                visit_block(b, f);
+            }
             StmtKind::AssignIndex(_, i, e) => {
                 visit_expr(i, f);
                 visit_expr(e, f);
@@ -117,5 +178,24 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             visit_expr(b, f);
         }
         ExprKind::TupleField(a, _) | ExprKind::Closure(_, a) => visit_expr(a, f),
+        ExprKind::Try(a, b) => {
+            visit_expr(a, f);
+            if let Some(b) = b {
+                visit_expr(b, f);
+            }
+        }
+        ExprKind::WhileLet(_, v, b, _) => {
+            visit_expr(v, f);
+            visit_block(b, f);
+        }
+        ExprKind::OptionCall(_, a, b) => {
+            visit_expr(a, f);
+            visit_expr(b, f);
+        }
+        ExprKind::CallHelper(_, es) => {
+            for e in es {
+                visit_expr(e, f);
+            }
+        }
     }
 }

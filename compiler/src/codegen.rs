@@ -220,7 +220,11 @@ enum Dest {
 }
 
 struct Gen<'a> {
-    f: &'a Function,
+    vars: &'a [ir::Var],
+    /// The declared return type of the function being generated.
+    ret: Ty,
+    /// The helper functions of the chunk.
+    helper_fns: &'a [ir::HelperFn],
     helpers: &'a mut BTreeSet<Helper>,
     names: HashSet<String>,
     locals: usize,
@@ -235,12 +239,16 @@ struct Gen<'a> {
 }
 
 /// The Lua text of one library.
-pub fn library(name: &str, file: &str, functions: &[Function]) -> Result<Printed, Vec<Diagnostic>> {
+pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
     let mut helpers = BTreeSet::new();
     let mut bodies = Vec::new();
     let mut errors = Vec::new();
+    let mut fn_defs = Vec::new();
+    if let Err(e) = push_helper_fns(helper_fns, &mut helpers, &mut fn_defs) {
+        errors.extend(e);
+    }
     for f in functions {
-        match function(f, &mut helpers) {
+        match function(f, helper_fns, &mut helpers) {
             Ok(b) => bodies.push(b),
             Err(d) => errors.push(d),
         }
@@ -254,6 +262,7 @@ pub fn library(name: &str, file: &str, functions: &[Function]) -> Result<Printed
         "redlua library `{name}`, generated from {file}: edit the Rust source, not this file."
     )))];
     push_helpers(&helpers, &mut top);
+    top.extend(fn_defs);
     for (f, body) in functions.iter().zip(bodies) {
         top.push(LS::new(K::Blank));
         top.push(LS::new(K::Comment(signature_comment(f))));
@@ -277,9 +286,11 @@ pub fn library(name: &str, file: &str, functions: &[Function]) -> Result<Printed
 }
 
 /// The Lua text of one EVAL script.
-pub fn script(file: &str, f: &Function) -> Result<Printed, Vec<Diagnostic>> {
+pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
     let mut helpers = BTreeSet::new();
-    let body = function(f, &mut helpers).map_err(|d| vec![d])?;
+    let mut fn_defs = Vec::new();
+    push_helper_fns(helper_fns, &mut helpers, &mut fn_defs)?;
+    let body = function(f, helper_fns, &mut helpers).map_err(|d| vec![d])?;
     let mut p = Printer::new(file);
     let fl = flags(f);
     if fl.is_empty() {
@@ -292,6 +303,7 @@ pub fn script(file: &str, f: &Function) -> Result<Printed, Vec<Diagnostic>> {
         f.name
     )))];
     push_helpers(&helpers, &mut top);
+    top.extend(fn_defs);
     top.push(LS::new(K::Blank));
     top.push(LS::new(K::Comment(signature_comment(f))));
     top.push(LS::at(K::LocalFunction(format!("fn_{}", f.name), vec!["keys".into(), "args".into()], body), Some(f.line)));
@@ -342,11 +354,11 @@ fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
     }
 }
 
-fn function(f: &Function, helpers: &mut BTreeSet<Helper>) -> Result<lua::Block, Diagnostic> {
+fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<lua::Block, Diagnostic> {
     let names = f.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { f, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true };
+    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true };
     let mut out = Vec::new();
-    g.prologue(&mut out);
+    g.prologue(f, &mut out);
     g.block_into(&f.body, &Dest::Return, &mut out);
     if g.locals > MAX_LOCALS {
         return Err(Diagnostic {
@@ -357,6 +369,59 @@ fn function(f: &Function, helpers: &mut BTreeSet<Helper>) -> Result<lua::Block, 
         });
     }
     Ok(out)
+}
+
+/// The Lua of a helper function: `name = function(params) .. end` (declared before).
+fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<LS, Diagnostic> {
+    let names = h.vars.iter().map(|v| v.lua.clone()).collect();
+    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false };
+    let mut out = Vec::new();
+    if let Some(body) = &h.body {
+        g.block_into(body, &Dest::Return, &mut out);
+    }
+    if g.locals > MAX_LOCALS {
+        return Err(Diagnostic {
+            rule: Rule::LuaLimit,
+            span: h.span,
+            message: format!("`{}` needs {} Lua locals; Lua allows 200 per function", h.name, g.locals),
+            hint: "split the function, or reuse variables with `let mut`".into(),
+        });
+    }
+    let params = h.params.iter().map(|p| h.vars[p.0].lua.clone()).collect();
+    Ok(LS::at(K::Assign(vec![L::name(h.lua.clone())], vec![L::Function(params, out)]), Some(h.line)))
+}
+
+/// Declarations and definitions of the helper functions of a chunk.
+fn push_helper_fns(helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, top: &mut Vec<LS>) -> Result<(), Vec<Diagnostic>> {
+    if helper_fns.is_empty() {
+        return Ok(());
+    }
+    top.push(LS::new(K::Blank));
+    top.push(LS::new(K::Comment("Helper functions (plain Rust `fn`s called by the functions below).".into())));
+    top.push(LS::new(K::Local(helper_fns.iter().map(|h| h.lua.clone()).collect(), vec![])));
+    let mut errors = Vec::new();
+    for h in helper_fns {
+        match helper_fn(h, helper_fns, helpers) {
+            Ok(s) => {
+                top.push(LS::new(K::Blank));
+                top.push(s);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The error reply text of a rejection: `REJECT <message>`, on one line (newlines
+/// would break the protocol).
+fn reject_text(msg: &[u8]) -> L {
+    let mut text = b"REJECT ".to_vec();
+    text.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+    L::Str(text)
 }
 
 fn lit_str(b: &[u8]) -> L {
@@ -410,8 +475,7 @@ impl Gen<'_> {
         L::call(name, args)
     }
 
-    fn prologue(&mut self, out: &mut Vec<LS>) {
-        let f = self.f;
+    fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
         let keys_word = if f.num_keys == 1 { "key" } else { "keys" };
         let args_word = if f.num_args == 1 { "argument" } else { "arguments" };
         let check = L::bin(
@@ -445,7 +509,7 @@ impl Gen<'_> {
             self.line = s.line;
             match &s.kind {
                 ir::StmtKind::Let(var, e) => {
-                    let name = self.f.vars[var.0].lua.clone();
+                    let name = self.vars[var.0].lua.clone();
                     self.locals += 1;
                     if matches!(e.kind, ExprKind::If(..) | ExprKind::Block(_)) {
                         out.push(self.stmt(K::Local(vec![name.clone()], vec![])));
@@ -456,7 +520,7 @@ impl Gen<'_> {
                     }
                 }
                 ir::StmtKind::Assign(var, e) => {
-                    let name = self.f.vars[var.0].lua.clone();
+                    let name = self.vars[var.0].lua.clone();
                     self.expr_into(e, &Dest::Assign(name), out);
                 }
                 ir::StmtKind::Expr(e) => self.expr_into(e, &Dest::Discard, out),
@@ -464,7 +528,7 @@ impl Gen<'_> {
                     let names: Vec<String> = vars
                         .iter()
                         .map(|v| match v {
-                            Some(v) => self.f.vars[v.0].lua.clone(),
+                            Some(v) => self.vars[v.0].lua.clone(),
                             None => "_".to_string(),
                         })
                         .collect();
@@ -479,9 +543,21 @@ impl Gen<'_> {
                     };
                     out.push(self.stmt(K::Local(names, vals)));
                 }
+                ir::StmtKind::LetElse(pat, e, els) => {
+                    let v = self.expr(e, out);
+                    // The bindings name parts of this local for the rest of the block.
+                    let subject = self.spill(v, out);
+                    bind_aliases(pat, &subject, &mut self.aliases);
+                    if let Some(test) = pat_test(pat, &subject) {
+                        let mut body = Vec::new();
+                        self.block_into(els, &Dest::Discard, &mut body);
+                        self.line = s.line;
+                        out.push(self.stmt(K::If(vec![(negate(test), body)], None)));
+                    }
+                }
                 ir::StmtKind::AssignIndex(var, i, e) => {
                     let vals = self.operands(&[i, e], out);
-                    let name = L::name(self.f.vars[var.0].lua.clone());
+                    let name = L::name(self.vars[var.0].lua.clone());
                     let call = self.helper(Helper::SetIndex, vec![name, vals[0].clone(), vals[1].clone()]);
                     out.push(self.stmt(K::Call(call)));
                 }
@@ -517,7 +593,7 @@ impl Gen<'_> {
                 Some(v) => self.expr_into(v, &Dest::Return, out),
                 None => out.push(self.stmt(K::Return(vec![]))),
             },
-            ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) => self.loop_stmt(e, out),
+            ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) => self.loop_stmt(e, out),
             ExprKind::Break(id) => {
                 if let Some(Some(flag)) = self.wrapped.get(id).cloned() {
                     out.push(self.stmt(K::Assign(vec![L::name(flag)], vec![L::Bool(true)])));
@@ -533,10 +609,7 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Call(L::call("error", vec![L::str("redlua: invalid rejection")]))));
                     return;
                 };
-                // Error replies are one line: newlines would break the protocol.
-                let mut text = b"REJECT ".to_vec();
-                text.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
-                out.push(self.stmt(K::Return(vec![L::call("redis.error_reply", vec![lit_str(&text)])])));
+                out.push(self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])])));
             }
             _ => match dest {
                 Dest::Discard => self.discard(e, out),
@@ -559,7 +632,7 @@ impl Gen<'_> {
                         out.push(self.stmt(K::Return(vals)));
                         return;
                     }
-                    let ret = match &self.f.ret {
+                    let ret = match &self.ret {
                         Ty::Result(t) => (**t).clone(),
                         t => t.clone(),
                     };
@@ -578,6 +651,7 @@ impl Gen<'_> {
                 }
                 vec![]
             }
+            Ty::Option(_) if v == L::Nil => vec![L::Nil],
             Ty::Option(inner) if needs_encoding(inner) => {
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
                 let enc = self.encode(t.clone(), inner, out);
@@ -611,7 +685,7 @@ impl Gen<'_> {
 
     fn discard(&mut self, e: &ir::Expr, out: &mut Vec<LS>) {
         match &e.kind {
-            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
+            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out)
             }
             ExprKind::Command(c) if matches!(c.command.reply, ReplyKind::Unit | ReplyKind::Count | ReplyKind::Flag | ReplyKind::OkOrNil) => {
@@ -696,7 +770,7 @@ impl Gen<'_> {
             ExprKind::Unit | ExprKind::None => L::Nil,
             ExprKind::Var(v) => match self.aliases.get(v) {
                 Some(a) => a.clone(),
-                None => L::name(self.f.vars[v.0].lua.clone()),
+                None => L::name(self.vars[v.0].lua.clone()),
             },
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, out),
             ExprKind::Unary(op, a) => {
@@ -765,7 +839,7 @@ impl Gen<'_> {
                 let v = self.expr(n, out);
                 L::call("string.format", vec![L::str("%d"), v])
             }
-            ExprKind::Return(_) | ExprKind::While(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
+            ExprKind::Return(_) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out);
                 L::Nil
             }
@@ -792,7 +866,7 @@ impl Gen<'_> {
                 self.helper(Helper::Index, vals)
             }
             ExprKind::Closure(params, body) => {
-                let names: Vec<String> = params.iter().map(|p| self.f.vars[p.0].lua.clone()).collect();
+                let names: Vec<String> = params.iter().map(|p| self.vars[p.0].lua.clone()).collect();
                 let saved = std::mem::replace(&mut self.reply, false);
                 let saved_locals = std::mem::replace(&mut self.locals, 0);
                 let mut inner = Vec::new();
@@ -804,10 +878,82 @@ impl Gen<'_> {
             ExprKind::CallClosure(var, args) => {
                 let refs: Vec<&ir::Expr> = args.iter().collect();
                 let vals = self.operands(&refs, out);
-                L::Call(Box::new(L::name(self.f.vars[var.0].lua.clone())), vals)
+                L::Call(Box::new(L::name(self.vars[var.0].lua.clone())), vals)
             }
             ExprKind::Method(m, args) => self.method(*m, args, out),
+            ExprKind::Try(opt, rejection) => {
+                let v = self.expr(opt, out);
+                let t = if v.is_trivial() { v } else { self.spill(v, out) };
+                let ret = match rejection.as_deref() {
+                    Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.reply => {
+                        vec![self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])]))]
+                    }
+                    // A closure cannot return a rejection (lowering refuses it).
+                    Some(_) => vec![self.stmt(K::Return(vec![L::Nil]))],
+                    None => vec![self.stmt(K::Return(vec![L::Nil]))],
+                };
+                out.push(self.stmt(K::If(vec![(L::bin(LB::Eq, t.clone(), L::Nil), ret)], None)));
+                t
+            }
+            ExprKind::OptionCall(op, opt, f) => self.option_call(*op, opt, f, out),
+            ExprKind::CallHelper(i, args) => {
+                let refs: Vec<&ir::Expr> = args.iter().collect();
+                let vals = self.operands(&refs, out);
+                L::Call(Box::new(L::name(self.helper_fns[*i].lua.clone())), vals)
+            }
         }
+    }
+
+    /// `opt.map(f)` and friends, with the closure's body inlined where it has no `return`.
+    fn option_call(&mut self, op: ir::OptionOp, opt: &ir::Expr, f: &ir::Expr, out: &mut Vec<LS>) -> L {
+        use ir::OptionOp as O;
+        let v = self.expr(opt, out);
+        let t = self.spill(v, out);
+        let ExprKind::Closure(params, body) = &f.kind else { return L::Nil };
+        let result = match op {
+            O::UnwrapOrElse => t.clone(),
+            O::IsSomeAnd => {
+                let r = self.temp();
+                out.push(self.stmt(K::Local(vec![r.clone()], vec![L::Bool(false)])));
+                L::Name(r)
+            }
+            _ => {
+                let r = self.temp();
+                out.push(self.stmt(K::Local(vec![r.clone()], vec![])));
+                L::Name(r)
+            }
+        };
+        let L::Name(rname) = result.clone() else { return L::Nil };
+        let mut inner = Vec::new();
+        let inline = !block_has_expr(body, |k| matches!(k, ExprKind::Return(_) | ExprKind::Try(..)));
+        let value = if inline {
+            for p in params {
+                self.aliases.insert(*p, t.clone());
+            }
+            if op == O::Filter {
+                let c = self.expr(body, &mut inner);
+                Some(c)
+            } else {
+                self.expr_into(body, &Dest::Assign(rname.clone()), &mut inner);
+                None
+            }
+        } else {
+            let func = self.expr(f, &mut inner);
+            let args = if op == O::UnwrapOrElse { vec![] } else { vec![t.clone()] };
+            let call = L::Call(Box::new(L::Paren(Box::new(func))), args);
+            if op == O::Filter {
+                Some(call)
+            } else {
+                inner.push(self.stmt(K::Assign(vec![result.clone()], vec![call])));
+                None
+            }
+        };
+        if let Some(c) = value {
+            inner.push(self.stmt(K::If(vec![(c, vec![self.stmt(K::Assign(vec![result.clone()], vec![t.clone()]))])], None)));
+        }
+        let cond = if op == O::UnwrapOrElse { L::bin(LB::Eq, t, L::Nil) } else { L::bin(LB::Ne, t, L::Nil) };
+        out.push(self.stmt(K::If(vec![(cond, inner)], None)));
+        result
     }
 
     fn method(&mut self, m: ir::Method, args: &[ir::Expr], out: &mut Vec<LS>) -> L {
@@ -917,10 +1063,26 @@ impl Gen<'_> {
                     out.push(self.stmt(K::While(c, inner)));
                 } else {
                     self.line = line;
-                    pre.push(self.stmt(K::If(vec![(L::un(LU::Not, c), vec![LS::new(K::Break)])], None)));
+                    pre.push(self.stmt(K::If(vec![(negate(c), vec![LS::new(K::Break)])], None)));
                     pre.append(&mut inner);
                     out.push(self.stmt(K::While(L::Bool(true), pre)));
                 }
+            }
+            ExprKind::WhileLet(pat, v, body, id) => {
+                // while true do local t = v; if not <matches> then break end; <body> end
+                let mut inner = Vec::new();
+                let val = self.expr(v, &mut inner);
+                let subject = self.spill(val, &mut inner);
+                bind_aliases(pat, &subject, &mut self.aliases);
+                if let Some(test) = pat_test(pat, &subject) {
+                    inner.push(self.stmt(K::If(vec![(negate(test), vec![LS::new(K::Break)])], None)));
+                }
+                let mut flag_decl = Vec::new();
+                let mut body_lua = self.loop_body(body, *id, &mut flag_decl);
+                out.extend(flag_decl);
+                inner.append(&mut body_lua);
+                self.line = line;
+                out.push(self.stmt(K::While(L::Bool(true), inner)));
             }
             ExprKind::Loop(body, id) => {
                 let mut flag_decl = Vec::new();
@@ -950,7 +1112,7 @@ impl Gen<'_> {
                     _ => None,
                 };
                 let (a, b, step) = if r.rev { (last, start, Some(L::int(-1))) } else { (start, last, step) };
-                let name = self.f.vars[r.var.0].lua.clone();
+                let name = self.vars[r.var.0].lua.clone();
                 self.locals += 1;
                 let mut flag_decl = Vec::new();
                 let inner = self.loop_body(&r.body, r.id, &mut flag_decl);
@@ -960,7 +1122,7 @@ impl Gen<'_> {
             }
             ExprKind::ForEach(var, v, body, id) => {
                 let t = self.expr(v, out);
-                let name = self.f.vars[var.0].lua.clone();
+                let name = self.vars[var.0].lua.clone();
                 self.locals += 2;
                 let mut flag_decl = Vec::new();
                 let inner = self.loop_body(body, *id, &mut flag_decl);
@@ -1005,7 +1167,7 @@ impl Gen<'_> {
         let v = self.expr(scrut, out);
         // Bindings refer to the matched value: keep it in a local nobody assigns.
         let subject = match (&v, &scrut.kind) {
-            (L::Name(_), ExprKind::Var(var)) if !self.f.vars[var.0].mutable => v,
+            (L::Name(_), ExprKind::Var(var)) if !self.vars[var.0].mutable => v,
             _ => self.spill(v, out),
         };
         let mut chain: Vec<(Vec<LS>, Option<L>, Vec<LS>)> = Vec::new();
@@ -1024,6 +1186,7 @@ impl Gen<'_> {
                 }
             };
             let mut body = Vec::new();
+            self.line = arm.body.line.max(line);
             self.expr_into(&arm.body, dest, &mut body);
             self.line = line;
             let always = cond.is_none();
@@ -1118,6 +1281,16 @@ impl Gen<'_> {
     }
 }
 
+/// `not e`, simplified where Lua has the opposite operator.
+fn negate(e: L) -> L {
+    match e {
+        L::Bin(LB::Ne, a, b) => L::Bin(LB::Eq, a, b),
+        L::Bin(LB::Eq, a, b) => L::Bin(LB::Ne, a, b),
+        L::Un(LU::Not, a) => *a,
+        e => L::un(LU::Not, e),
+    }
+}
+
 fn bool_reply(v: L) -> L {
     // Lua `true` would become 1 but `false` a nil reply: send 1 / 0.
     match v {
@@ -1204,6 +1377,17 @@ fn block_has(b: &ir::Block, pred: impl Fn(&ExprKind) -> bool) -> bool {
     let mut found = false;
     crate::checks::visit_block_pub(b, &mut |e| {
         if pred(&e.kind) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// True when some expression of `e` satisfies `pred`.
+fn block_has_expr(e: &ir::Expr, pred: impl Fn(&ExprKind) -> bool) -> bool {
+    let mut found = false;
+    crate::checks::visit_expr(e, &mut |x| {
+        if pred(&x.kind) {
             found = true;
         }
     });

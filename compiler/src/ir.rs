@@ -203,6 +203,8 @@ pub enum StmtKind {
     LetTuple(Vec<Option<VarId>>, Expr),
     /// `v[i] = e;`
     AssignIndex(VarId, Expr, Expr),
+    /// `let PAT = e else { diverge };`
+    LetElse(Pat, Expr, Block),
     /// `e;`
     Expr(Expr),
 }
@@ -318,6 +320,49 @@ pub enum ExprKind {
     CallClosure(VarId, Vec<Expr>),
     /// A library method (receiver first in the arguments).
     Method(Method, Vec<Expr>),
+    /// `opt?` (returns `None`) or `opt.ok_or(reject!(..))?` (returns the rejection).
+    Try(Box<Expr>, Option<Box<Expr>>),
+    /// `while let PAT = e { .. }`.
+    WhileLet(Pat, Box<Expr>, Block, LoopId),
+    /// `opt.map(f)` and friends: the option, the closure.
+    OptionCall(OptionOp, Box<Expr>, Box<Expr>),
+    /// A call of a helper function (a plain `fn` of the library or the body).
+    CallHelper(usize, Vec<Expr>),
+}
+
+/// Option methods that take a closure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum OptionOp {
+    Map,
+    AndThen,
+    Filter,
+    IsSomeAnd,
+    UnwrapOrElse,
+}
+
+/// A helper function: a plain Rust `fn` called from redis functions, translated once
+/// per chunk as a Lua local function (recursion allowed).
+#[derive(Debug, Clone)]
+pub struct HelperFn {
+    /// The Rust name.
+    pub name: String,
+    /// The Lua name.
+    pub lua: String,
+    /// Parameters.
+    pub params: Vec<VarId>,
+    /// Parameter types.
+    pub param_tys: Vec<Ty>,
+    /// Return type.
+    pub ret: Ty,
+    /// Body (empty until lowered).
+    pub body: Option<Block>,
+    /// Its variables.
+    pub vars: Vec<Var>,
+    /// The Rust line of the `fn`.
+    pub line: u32,
+    /// The span of the name.
+    pub span: Span,
 }
 
 /// Identifies a loop, for `break` / `continue`.
@@ -438,6 +483,7 @@ impl Expr {
             ExprKind::Tuple(es) | ExprKind::VecLit(es) => es.iter().all(Expr::is_pure),
             ExprKind::TupleField(a, _) => a.is_pure(),
             ExprKind::Closure(..) => true,
+            ExprKind::Try(..) => false,
             _ => false,
         }
     }

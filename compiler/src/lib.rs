@@ -42,6 +42,8 @@ pub struct CompiledLibrary {
     pub lines: Vec<(u32, u32)>,
     /// The lowered functions.
     pub functions: Vec<ir::Function>,
+    /// The helper functions they call.
+    pub helpers: Vec<ir::HelperFn>,
 }
 
 /// A compiled EVAL script.
@@ -81,32 +83,39 @@ pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledL
     let input = parse::library_input(attr, item, &mut errors);
     errors.propagate()?;
     let Some(input) = input else { return Err(Vec::new()) };
-    let (functions, _) = lower_all(&input, &mut errors);
+    let (functions, _, helpers) = lower_all(&input, &mut errors);
     errors.propagate()?;
-    check_and_generate(&input.options.name, &functions)
+    check_and_generate(&input.options.name, &functions, &helpers)
 }
 
-fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>) {
+/// The plain functions of a library module: candidates for helpers.
+fn helper_items(input: &parse::LibraryInput) -> Vec<syn::ItemFn> {
+    input.other_items.iter().filter_map(|it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None }).collect()
+}
+
+fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>, Vec<ir::HelperFn>) {
+    let mut ctx = lower::HelperCtx::new(helper_items(input));
     let mut functions = Vec::new();
     let mut index = Vec::new();
     for (i, (item, opts)) in input.functions.iter().enumerate() {
-        if let Some(f) = lower::lower_function(item, opts.clone(), errors) {
+        if let Some(f) = lower::lower_function(item, opts.clone(), errors, &mut ctx) {
             functions.push(f);
             index.push(i);
         }
     }
-    (functions, index)
+    ctx.finish(errors);
+    (functions, index, ctx.fns)
 }
 
-fn check_and_generate(name: &str, functions: &[ir::Function]) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+fn check_and_generate(name: &str, functions: &[ir::Function], helpers: &[ir::HelperFn]) -> Result<CompiledLibrary, Vec<Diagnostic>> {
     let mut errors = Errors::new();
     for f in functions {
-        checks::check_function(f, &mut errors);
+        checks::check_function(f, helpers, &mut errors);
     }
     errors.propagate()?;
     let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
-    let printed = codegen::library(name, &file, functions)?;
-    Ok(CompiledLibrary { name: name.to_string(), lua: printed.code, lines: printed.lines, functions: functions.to_vec() })
+    let printed = codegen::library(name, &file, functions, helpers)?;
+    Ok(CompiledLibrary { name: name.to_string(), lua: printed.code, lines: printed.lines, functions: functions.to_vec(), helpers: helpers.to_vec() })
 }
 
 /// Compiles a free-standing `#[redis_function]` into an EVAL script.
@@ -119,12 +128,14 @@ pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledSc
         es.into_vec()
     })?;
     errors.propagate()?;
-    let f = lower::lower_function(&item, options, &mut errors);
+    let mut ctx = lower::HelperCtx::default();
+    let f = lower::lower_function(&item, options, &mut errors, &mut ctx);
+    ctx.finish(&mut errors);
     errors.propagate()?;
     let Some(f) = f else { return Err(Vec::new()) };
-    checks::check_function(&f, &mut errors);
+    checks::check_function(&f, &ctx.fns, &mut errors);
     errors.propagate()?;
-    let printed = codegen::script(&file_name(f.span), &f)?;
+    let printed = codegen::script(&file_name(f.span), &f, &ctx.fns)?;
     Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function: f })
 }
 
@@ -135,10 +146,10 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     let Some(input) = input else {
         return diag::to_compile_errors(&errors.into_vec());
     };
-    let (functions, index) = lower_all(&input, &mut errors);
+    let (functions, index, helpers) = lower_all(&input, &mut errors);
     let mut diags = errors.into_vec();
     let compiled = if diags.is_empty() {
-        match check_and_generate(&input.options.name, &functions) {
+        match check_and_generate(&input.options.name, &functions, &helpers) {
             Ok(c) => Some(c),
             Err(d) => {
                 diags.extend(d);
@@ -206,7 +217,9 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::new();
     let options = parse::function_options(attr, &mut errors);
-    let f = lower::lower_function(&parsed, options, &mut errors);
+    let mut ctx = lower::HelperCtx::default();
+    let f = lower::lower_function(&parsed, options, &mut errors, &mut ctx);
+    ctx.finish(&mut errors);
     let mut diags = errors.into_vec();
     let Some(f) = f else {
         return diag::to_compile_errors(&diags);
@@ -214,10 +227,10 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut compiled = None;
     if diags.is_empty() {
         let mut e2 = Errors::new();
-        checks::check_function(&f, &mut e2);
+        checks::check_function(&f, &ctx.fns, &mut e2);
         diags.extend(e2.into_vec());
         if diags.is_empty() {
-            match codegen::script(&file_name(f.span), &f) {
+            match codegen::script(&file_name(f.span), &f, &ctx.fns) {
                 Ok(p) => compiled = Some(p),
                 Err(d) => diags.extend(d),
             }

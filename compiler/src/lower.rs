@@ -29,13 +29,63 @@ pub fn line_of(span: Span) -> u32 {
 
 /// Lowers one `#[redis_function]`. Returns `None` when its signature is unusable;
 /// body errors are recorded in `errors` and a function is still returned.
-pub fn lower_function(f: &syn::ItemFn, options: FnOptions, errors: &mut Errors) -> Option<Function> {
-    let mut lw = Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0 };
+pub fn lower_function(f: &syn::ItemFn, options: FnOptions, errors: &mut Errors, ctx: &mut HelperCtx) -> Option<Function> {
+    let mut lw = Lowerer::new(errors, ctx);
     lw.function(f, options)
 }
 
+/// The helper functions a chunk may call: plain `fn`s of a library module and `fn`
+/// items inside bodies. Each is lowered once, when first called.
+#[derive(Default)]
+pub struct HelperCtx {
+    pub(crate) items: std::collections::HashMap<String, syn::ItemFn>,
+    /// The helpers lowered so far, in the order they were first called.
+    pub fns: Vec<HelperFn>,
+    pub(crate) by_name: std::collections::HashMap<String, usize>,
+    pub(crate) pending: Vec<(usize, syn::ItemFn)>,
+    pub(crate) lua_names: HashSet<String>,
+}
+
+impl HelperCtx {
+    /// A context whose candidates are `items` (plain functions next to the redis functions).
+    pub fn new(items: impl IntoIterator<Item = syn::ItemFn>) -> Self {
+        let mut c = HelperCtx::default();
+        for it in items {
+            c.items.insert(it.sig.ident.to_string(), it);
+        }
+        c
+    }
+
+    /// Lowers the bodies of every helper called so far (and of those they call).
+    pub fn finish(&mut self, errors: &mut Errors) {
+        while let Some((i, item)) = self.pending.pop() {
+            let (ret, tys) = (self.fns[i].ret.clone(), self.fns[i].param_tys.clone());
+            let mut lw = Lowerer::new(errors, self);
+            lw.ret = ret.clone();
+            let mut params = Vec::new();
+            for (input, t) in item.sig.inputs.iter().zip(tys) {
+                if let syn::FnArg::Typed(pt) = input {
+                    if let syn::Pat::Ident(pi) = &*pt.pat {
+                        params.push(lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some()));
+                    }
+                }
+            }
+            let body = lw.block(&item.block, Some(&ret));
+            if !body.ty.fits(&ret) && !(ret == Ty::Unit && body.tail.is_none()) {
+                let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
+                lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
+            }
+            let vars = std::mem::take(&mut lw.vars);
+            let h = &mut self.fns[i];
+            h.params = params;
+            h.body = Some(body);
+            h.vars = vars;
+        }
+    }
+}
+
 /// Lowers a function signature only: used for stubs when the body has errors.
-pub(crate) struct Lowerer<'e> {
+pub struct Lowerer<'e> {
     pub(crate) errors: &'e mut Errors,
     pub(crate) vars: Vec<Var>,
     pub(crate) scopes: Vec<Vec<(String, VarId)>>,
@@ -45,6 +95,13 @@ pub(crate) struct Lowerer<'e> {
     /// Enclosing loops, innermost last, with their labels.
     pub(crate) loops: Vec<(LoopId, Option<String>)>,
     pub(crate) next_loop: usize,
+    pub(crate) ctx: &'e mut HelperCtx,
+}
+
+impl<'e> Lowerer<'e> {
+    pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx }
+    }
 }
 
 pub(crate) fn poison(span: Span) -> Expr {
@@ -320,6 +377,18 @@ impl Lowerer<'_> {
 
     pub(crate) fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> Block {
         self.scopes.push(Vec::new());
+        // `fn` items of the block are helpers, usable anywhere in it.
+        for st in &b.stmts {
+            if let syn::Stmt::Item(syn::Item::Fn(f)) = st {
+                let name = f.sig.ident.to_string();
+                match self.ctx.items.get(&name) {
+                    Some(prev) if quote::ToTokens::to_token_stream(prev).to_string() != quote::ToTokens::to_token_stream(f).to_string() => self.err(Rule::InvalidName, f.sig.ident.span(), format!("two helper functions named `{name}`"), "rename one of them: helpers share one Lua chunk"),
+                    _ => {
+                        self.ctx.items.insert(name, f.clone());
+                    }
+                }
+            }
+        }
         let mut stmts = Vec::new();
         let mut tail = None;
         let n = b.stmts.len();
@@ -347,8 +416,9 @@ impl Lowerer<'_> {
                     }
                     stmts.push(Stmt { kind: StmtKind::Expr(ex), line });
                 }
+                syn::Stmt::Item(syn::Item::Fn(_)) => {}
                 syn::Stmt::Item(it) => {
-                    self.err(Rule::Unsupported, it.span(), "an item inside a redis function is not supported", "move it out of the function");
+                    self.err(Rule::Unsupported, it.span(), "this item inside a redis function is not supported", "move it out of the function (nested `fn`s are supported)");
                 }
                 syn::Stmt::Macro(m) => {
                     let ex = self.macro_expr(&m.mac, m.span());
@@ -371,12 +441,21 @@ impl Lowerer<'_> {
         Block { stmts, tail, ty }
     }
 
-    fn local(&mut self, l: &syn::Local) -> Option<Stmt> {
+    pub(crate) fn local(&mut self, l: &syn::Local) -> Option<Stmt> {
         let line = line_of(l.let_token.span);
         let (pat, annot) = match &l.pat {
             syn::Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
             p => (p, None),
         };
+        if let Some(init) = &l.init {
+            if let Some((_, d)) = &init.diverge {
+                if annot.is_some() {
+                    self.err(Rule::Unsupported, l.pat.span(), "a type annotation in `let ... else`", "drop the annotation");
+                    return None;
+                }
+                return self.let_else(pat, &init.expr, d, line);
+            }
+        }
         let (name, mutable) = match pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
             syn::Pat::Tuple(pt) => return self.let_tuple(l, pt, annot, line),
@@ -399,10 +478,6 @@ impl Lowerer<'_> {
             self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "give the variable its value where you declare it");
             return None;
         };
-        if let Some((_, d)) = &init.diverge {
-            self.err(Rule::Unsupported, d.span(), "`let ... else` is not supported yet", "use `if`/`match` with an early `return`");
-            return None;
-        }
         let e = self.expr(&init.expr, want.as_ref());
         let ty = want.unwrap_or_else(|| e.ty.clone());
         if !e.ty.fits(&ty) {
@@ -563,7 +638,7 @@ impl Lowerer<'_> {
             syn::Expr::Tuple(t) => self.tuple(t, expect),
             syn::Expr::Array(_) => self.unsupported(span, "an array", ""),
             syn::Expr::Cast(c) => self.cast(c),
-            syn::Expr::Try(_) => self.unsupported(span, "the `?` operator", "use `if` with an early `return`"),
+            syn::Expr::Try(t) => self.try_expr(t),
             syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", ""),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.unsupported(span, "async code", "redis functions run synchronously on the server"),
             _ => self.unsupported(span, "this expression", ""),
@@ -784,6 +859,11 @@ impl Lowerer<'_> {
         if segs.len() == 1 {
             if let Some(var) = self.lookup(&last) {
                 return self.call_closure(var, &args, span);
+            }
+        }
+        if segs.len() == 1 && commands::lookup(&last).is_none() {
+            if let Some(i) = self.helper_index(&last, c.func.span()) {
+                return self.call_helper(i, &args, span);
             }
         }
         if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String") {
@@ -1065,6 +1145,10 @@ impl Lowerer<'_> {
                 self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands");
                 poison(span)
             }
+            (Ty::Option(_), _) if matches!(name.as_str(), "map" | "and_then" | "filter" | "is_some_and" | "unwrap_or_else") => match self.option_call(m, recv) {
+                Some(e) => e,
+                None => poison(span),
+            },
             _ => self.library_method(m, recv, expect),
         }
     }

@@ -24,8 +24,17 @@ impl Lowerer<'_> {
 
     pub(crate) fn while_loop(&mut self, w: &syn::ExprWhile) -> Expr {
         let span = w.span();
-        if let syn::Expr::Let(_) = &*w.cond {
-            return self.unsupported(w.cond.span(), "`while let`", "use `loop` with `match` and `break`");
+        if let syn::Expr::Let(l) = &*w.cond {
+            let scrut = self.expr(&l.expr, None);
+            let sty = scrut.ty.clone();
+            self.scopes.push(Vec::new());
+            let pat = self.pattern(&l.pat, &sty);
+            let id = self.new_loop(w.label.as_ref());
+            let body = self.block(&w.body, Some(&Ty::Unit));
+            self.loops.pop();
+            self.scopes.pop();
+            self.unit_body(&body);
+            return self.mk(ExprKind::WhileLet(pat, Box::new(scrut), body, id), Ty::Unit, span);
         }
         let cond = self.expr(&w.cond, Some(&Ty::Bool));
         self.expect_bool(&cond, "as the loop condition");
@@ -233,7 +242,7 @@ impl Lowerer<'_> {
         self.mk(ExprKind::Match(Box::new(scrut), arms), ty, span)
     }
 
-    fn pattern(&mut self, p: &syn::Pat, ty: &Ty) -> Pat {
+    pub(crate) fn pattern(&mut self, p: &syn::Pat, ty: &Ty) -> Pat {
         let span = p.span();
         let bad = |lw: &mut Self, what: &str| {
             lw.err(Rule::Type, span, format!("this pattern does not match a `{ty}`: {what}"), "");
@@ -316,6 +325,209 @@ impl Lowerer<'_> {
                 Pat::Wild
             }
         }
+    }
+
+    /// `let PAT = e else { .. };`: the bindings stay in scope after the statement.
+    pub(crate) fn let_else(&mut self, pat: &syn::Pat, init: &syn::Expr, els: &syn::Expr, line: u32) -> Option<Stmt> {
+        let e = self.expr(init, None);
+        let ety = e.ty.clone();
+        // The else block is lowered before the bindings exist, as in Rust.
+        let syn::Expr::Block(b) = els else {
+            self.err(Rule::Unsupported, els.span(), "this `else` of `let ... else`", "write a block that returns, breaks or continues");
+            return None;
+        };
+        let blk = self.block(&b.block, None);
+        if blk.ty != Ty::Never {
+            self.err(Rule::Type, els.span(), "the `else` of `let ... else` must not fall through", "end it with `return`, `break` or `continue`");
+        }
+        let p = self.pattern(pat, &ety);
+        Some(Stmt { kind: StmtKind::LetElse(p, e, blk), line })
+    }
+
+    /// `opt?` and `opt.ok_or(reject!(..))?` / `.ok_or_else(|| reject!(..))?`.
+    pub(crate) fn try_expr(&mut self, t: &syn::ExprTry) -> Expr {
+        let span = t.span();
+        if let syn::Expr::MethodCall(m) = &*t.expr {
+            let name = m.method.to_string();
+            if (name == "ok_or" || name == "ok_or_else") && m.args.len() == 1 {
+                let opt = self.expr(&m.receiver, None);
+                let inner = match &opt.ty {
+                    Ty::Option(i) => (**i).clone(),
+                    Ty::Never => Ty::Never,
+                    other => {
+                        let t = other.clone();
+                        self.err(Rule::Type, opt.span, format!("`.{name}()` on `{t}`, not an Option"), "");
+                        return poison(span);
+                    }
+                };
+                let arg = match (&m.args[0], name.as_str()) {
+                    (syn::Expr::Closure(c), "ok_or_else") if c.inputs.is_empty() => &*c.body,
+                    (a, "ok_or") => a,
+                    (a, _) => return self.unsupported(a.span(), "this argument of `ok_or_else`", "write `|| reject!(\"message\")`"),
+                };
+                let rej = self.expr(arg, Some(&Ty::Reject));
+                if !matches!(rej.kind, ExprKind::Reject(_)) && rej.ty != Ty::Never {
+                    self.err(Rule::Type, rej.span, "expected `reject!(..)`", "write `.ok_or(reject!(\"message\"))?`");
+                }
+                if !matches!(self.ret, Ty::Result(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` with a rejection in a function returning `{r}`"), "declare the function `-> Result<T, Reject>`");
+                }
+                return self.mk(ExprKind::Try(Box::new(opt), Some(Box::new(rej))), inner, span);
+            }
+        }
+        let opt = self.expr(&t.expr, None);
+        match &opt.ty {
+            Ty::Option(inner) => {
+                let inner = (**inner).clone();
+                if !matches!(self.ret, Ty::Option(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` on an Option in a function returning `{r}`"), "return an `Option`, or use `.ok_or(reject!(..))?` in a function returning `Result<T, Reject>`");
+                }
+                self.mk(ExprKind::Try(Box::new(opt), None), inner, span)
+            }
+            Ty::Never => opt,
+            other => {
+                let t2 = other.clone();
+                self.err(Rule::Unsupported, span, format!("`?` on `{t2}`"), "`?` works on Options");
+                poison(span)
+            }
+        }
+    }
+
+    /// `opt.map(|x| ..)`, `.and_then`, `.filter`, `.is_some_and`, `.unwrap_or_else(|| ..)`.
+    pub(crate) fn option_call(&mut self, m: &syn::ExprMethodCall, recv: Expr) -> Option<Expr> {
+        let op = match m.method.to_string().as_str() {
+            "map" => OptionOp::Map,
+            "and_then" => OptionOp::AndThen,
+            "filter" => OptionOp::Filter,
+            "is_some_and" => OptionOp::IsSomeAnd,
+            "unwrap_or_else" => OptionOp::UnwrapOrElse,
+            _ => return None,
+        };
+        let Ty::Option(inner) = recv.ty.clone() else { return None };
+        let span = m.span();
+        if m.args.len() != 1 {
+            return Some(self.arity(span, &m.method.to_string(), 1));
+        }
+        let syn::Expr::Closure(c) = &m.args[0] else {
+            return Some(self.unsupported(m.args[0].span(), "a function that is not a closure literal here", "write the closure in place: `.map(|x| ..)`"));
+        };
+        let hint = if op == OptionOp::UnwrapOrElse { vec![] } else { vec![(*inner).clone()] };
+        let f = self.closure_with(c, Some(&hint));
+        let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+        let ty = match op {
+            OptionOp::Map => {
+                if matches!(*ret, Ty::Option(_) | Ty::Unit | Ty::Result(_)) {
+                    self.err(Rule::UnsupportedType, f.span, format!("`Option<{ret}>` is not supported"), "use `.and_then(..)` to return an Option");
+                }
+                ret.option()
+            }
+            OptionOp::AndThen => match *ret {
+                Ty::Option(_) => *ret,
+                other => {
+                    self.err(Rule::Type, f.span, format!("`and_then` needs a closure returning an Option, this one returns `{other}`"), "");
+                    Ty::Never
+                }
+            },
+            OptionOp::Filter | OptionOp::IsSomeAnd => {
+                if !ret.fits(&Ty::Bool) {
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{ret}`"), "");
+                }
+                if op == OptionOp::Filter {
+                    recv.ty.clone()
+                } else {
+                    Ty::Bool
+                }
+            }
+            OptionOp::UnwrapOrElse => {
+                if !ret.fits(&inner) {
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `{inner}`, found `{ret}`"), "");
+                }
+                (*inner).clone()
+            }
+        };
+        Some(self.mk(ExprKind::OptionCall(op, Box::new(recv), Box::new(f)), ty, span))
+    }
+
+    /// The index of helper `name`, lowering its signature on first use.
+    pub(crate) fn helper_index(&mut self, name: &str, span: Span) -> Option<usize> {
+        if let Some(&i) = self.ctx.by_name.get(name) {
+            return Some(i);
+        }
+        let item = self.ctx.items.get(name)?.clone();
+        let sig = &item.sig;
+        if !sig.generics.params.is_empty() || sig.asyncness.is_some() || sig.constness.is_some() || sig.unsafety.is_some() || sig.variadic.is_some() {
+            self.err(Rule::Unsupported, sig.ident.span(), format!("helper `{name}` must be a plain, non-generic `fn`"), "");
+            return None;
+        }
+        let mut tys = Vec::new();
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(pt) = input else {
+                self.err(Rule::Unsupported, input.span(), "a `self` parameter", "helpers are free functions");
+                return None;
+            };
+            if !matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none()) {
+                self.err(Rule::Unsupported, pt.pat.span(), "a pattern in parameter position", "bind the parameter to a plain name");
+                return None;
+            }
+            let ty = match &*pt.ty {
+                syn::Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
+                    syn::Type::Slice(sl) => self.local_type(&sl.elem).map(|t| Ty::Vec(Box::new(t))),
+                    syn::Type::Path(_) if Self::path_name(&r.elem).is_some_and(|(_, n)| n == "str") => Some(Ty::Str),
+                    inner => self.local_type(inner),
+                },
+                t => self.local_type(t),
+            };
+            tys.push(ty?);
+        }
+        let ret = match &sig.output {
+            syn::ReturnType::Default => Ty::Unit,
+            syn::ReturnType::Type(_, t) => self.local_type(t)?,
+        };
+        if matches!(ret, Ty::Result(_) | Ty::Reject) {
+            self.err(Rule::Unsupported, sig.output.span(), "a helper returning `Result`", "return an Option, or reject in the redis function itself");
+            return None;
+        }
+        let _ = span;
+        let base = format!("h_{}", name.strip_prefix("r#").unwrap_or(name));
+        let mut lua = base.clone();
+        let mut n = 2;
+        while !self.ctx.lua_names.insert(lua.clone()) {
+            lua = format!("{base}_{n}");
+            n += 1;
+        }
+        let i = self.ctx.fns.len();
+        self.ctx.fns.push(HelperFn {
+            name: name.to_string(),
+            lua,
+            params: Vec::new(),
+            param_tys: tys,
+            ret,
+            body: None,
+            vars: Vec::new(),
+            line: line_of(sig.fn_token.span),
+            span: sig.ident.span(),
+        });
+        self.ctx.by_name.insert(name.to_string(), i);
+        self.ctx.pending.push((i, item));
+        Some(i)
+    }
+
+    pub(crate) fn call_helper(&mut self, i: usize, args: &[&syn::Expr], span: Span) -> Expr {
+        let (tys, ret, name) = (self.ctx.fns[i].param_tys.clone(), self.ctx.fns[i].ret.clone(), self.ctx.fns[i].name.clone());
+        if tys.len() != args.len() {
+            return self.arity(span, &name, tys.len());
+        }
+        let mut es = Vec::new();
+        for (a, t) in args.iter().zip(&tys) {
+            let e = self.expr(a, Some(t));
+            if !e.ty.fits(t) {
+                self.err(Rule::Type, e.span, format!("expected `{t}`, found `{}`", e.ty), "");
+            }
+            es.push(e);
+        }
+        self.mk(ExprKind::CallHelper(i, es), ret, span)
     }
 
     // ----- tuples, vectors, indexing ---------------------------------------------
@@ -476,6 +688,11 @@ impl Lowerer<'_> {
     // ----- closures, casts ------------------------------------------------------
 
     pub(crate) fn closure(&mut self, c: &syn::ExprClosure) -> Expr {
+        self.closure_with(c, None)
+    }
+
+    /// A closure whose untyped parameters take the types in `hint`.
+    pub(crate) fn closure_with(&mut self, c: &syn::ExprClosure, hint: Option<&[Ty]>) -> Expr {
         let span = c.span();
         if c.capture.is_some() {
             return self.unsupported(span, "a `move` closure", "drop `move`: closures see their variables by reference, as in Lua");
@@ -486,7 +703,19 @@ impl Lowerer<'_> {
         self.scopes.push(Vec::new());
         let mut params = Vec::new();
         let mut ptys = Vec::new();
-        for p in &c.inputs {
+        if let Some(h) = hint {
+            if h.len() != c.inputs.len() {
+                self.err(Rule::Arity, c.inputs.span(), format!("this closure must take {} parameter(s)", h.len()), "");
+                self.scopes.pop();
+                return poison(span);
+            }
+        }
+        for (i, p) in c.inputs.iter().enumerate() {
+            if let (syn::Pat::Ident(pi), Some(h)) = (p, hint) {
+                params.push(self.declare(&pi.ident.to_string(), h[i].clone(), pi.mutability.is_some()));
+                ptys.push(h[i].clone());
+                continue;
+            }
             let syn::Pat::Type(pt) = p else {
                 self.err(Rule::Type, p.span(), "closure parameters need a type", "write `|x: i64| ...`");
                 self.scopes.pop();

@@ -97,6 +97,73 @@ pub mod lang {
     }
 }
 
+#[redlua::library(name = "lang_more")]
+pub mod lang_more {
+    use redlua::prelude::*;
+
+    /// A plain helper of the library: translated once, shared by the functions.
+    fn clamp(n: i64, lo: i64, hi: i64) -> i64 {
+        if n < lo {
+            lo
+        } else if n > hi {
+            hi
+        } else {
+            n
+        }
+    }
+
+    /// A recursive helper.
+    fn digits(n: i64) -> Vec<i64> {
+        if n < 10 {
+            return vec![n];
+        }
+        let mut head = digits(n / 10);
+        head.push(n % 10);
+        head
+    }
+
+    /// A helper that writes: callable only from writing functions.
+    fn bump(counter: &Key, by: i64) -> i64 {
+        incr_by(counter, by)
+    }
+
+    /// `?` on Option, `let ... else`, `while let`, Option combinators, helpers.
+    #[redis_function]
+    pub fn mixed(counter: Key, raw: String, n: i64) -> Option<(i64, Vec<i64>, String, bool)> {
+        let parsed = raw.parse::<i64>().ok()?;
+        let Some(small) = Some(parsed).filter(|x| *x < 1000) else {
+            return None;
+        };
+        let doubled = Some(small).map(|x| x * 2).unwrap_or_else(|| 0);
+        let mut stack = digits(clamp(n, 0, 99_999));
+        let mut sum = 0;
+        while let Some(d) = stack.pop() {
+            if d == 0 {
+                continue;
+            }
+            sum += d;
+        }
+        fn label(v: i64) -> String {
+            match v {
+                0 => "none".to_string(),
+                v if v % 2 == 0 => format!("even {v}"),
+                _ => format!("odd {v}"),
+            }
+        }
+        let bumped = bump(&counter, 1);
+        let positive = Some(doubled).is_some_and(|x| x > 0);
+        Some((sum + doubled + bumped, digits(clamp(small, 0, 999_999)), label(sum), positive))
+    }
+
+    /// `.ok_or(reject!(..))?` in a function returning `Result`.
+    #[redis_function]
+    pub fn must_parse(raw: String) -> Result<i64, Reject> {
+        let n = raw.parse::<i64>().ok().ok_or(reject!("not a number"))?;
+        let m = Some(n).and_then(|x| if x >= 0 { Some(x) } else { None }).ok_or_else(|| reject!("negative"))?;
+        Ok(m + 1)
+    }
+}
+
 struct Rng(u64);
 
 impl Rng {
@@ -195,3 +262,32 @@ fn traps_keep_their_rust_meaning() {
     assert_eq!(lang::pick("x", 2).call(&mut con).unwrap(), Some("x/3".to_string()));
     assert_eq!(lang::pick("x", 3).call(&mut con).unwrap(), None);
 }
+
+#[test]
+fn helpers_question_mark_let_else_and_while_let_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut rng = Rng(4242);
+    let raws = ["12", "-3", "999", "1000", "abc", "", "0", "7", "+8", "500"];
+    for i in 0..800 {
+        let raw = raws[i % raws.len()].to_string();
+        let n = rng.range(-50, 200_000);
+        let lua = lang_more::mixed("lua:c", &raw, n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_more::twin::mixed(Key::from("rust:c"), raw.clone(), n));
+        assert_eq!(lua, rust, "mixed({raw:?}, {n})");
+        let lua = lang_more::must_parse(&raw).call(&mut con);
+        let rust = redlua::twin::run(&mut con, || lang_more::twin::must_parse(raw.clone()));
+        match (lua, rust) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "must_parse({raw:?})"),
+            (Err(redlua::Error::Rejected { message }), Err(r)) => assert_eq!(message, r.message(), "must_parse({raw:?})"),
+            (l, r) => panic!("must_parse({raw:?}): lua {l:?} vs rust {r:?}"),
+        }
+    }
+    let a: i64 = redis::cmd("GET").arg("lua:c").query(&mut con).unwrap();
+    let b: i64 = redis::cmd("GET").arg("rust:c").query(&mut con).unwrap();
+    assert_eq!(a, b);
+    // The helpers are emitted once, as Lua functions of the library chunk.
+    assert!(lang_more::LUA.contains("h_digits = function(n)"), "{}", lang_more::LUA);
+    assert_eq!(lang_more::LUA.matches("h_clamp = function").count(), 1);
+}
+
