@@ -27,6 +27,12 @@ enum Helper {
     Rem,
     Index,
     SetIndex,
+    FmtFloat,
+    ParseFloat,
+    ArgFloat,
+    GetFloat,
+    FloatToInt,
+    Round,
     Contains,
     Sum,
     Extend,
@@ -40,6 +46,7 @@ impl Helper {
         match self {
             Helper::GetInt | Helper::ArgInt | Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
+            Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             _ => &[],
         }
     }
@@ -121,6 +128,122 @@ local function redlua_div(a, b)
     return math.floor(q)
   end
   return math.ceil(q)
+end
+",
+            Helper::FmtFloat => "\
+-- Rust's Display for f64: the shortest digits that read back as the same number,
+-- never in exponent form (Lua's tostring would print 0.1 + 0.2 as 0.3).
+local function redlua_fmt_float(x)
+  if x ~= x then
+    return 'NaN'
+  elseif x == math.huge then
+    return 'inf'
+  elseif x == -math.huge then
+    return '-inf'
+  elseif x == 0 then
+    if 1 / x < 0 then
+      return '-0'
+    end
+    return '0'
+  end
+  local s
+  for p = 1, 17 do
+    s = string.format('%.' .. p .. 'g', x)
+    if tonumber(s) == x then
+      break
+    end
+  end
+  local sign, mant, e = string.match(s, '^(-?)([%d.]+)e([-+]%d+)$')
+  if mant == nil then
+    return s
+  end
+  local int, frac = string.match(mant, '^(%d+)%.?(%d*)$')
+  local digits = int .. frac
+  local point = #int + tonumber(e)
+  if point <= 0 then
+    return sign .. '0.' .. string.rep('0', -point) .. digits
+  elseif point >= #digits then
+    return sign .. digits .. string.rep('0', point - #digits)
+  end
+  return sign .. string.sub(digits, 1, point) .. '.' .. string.sub(digits, point + 1)
+end
+",
+            Helper::ParseFloat => "\
+-- Rust's str::parse::<f64>: decimal digits with an optional fraction and exponent,
+-- inf, infinity and NaN; no hexadecimal and no spaces (which Lua's tonumber allows).
+local function redlua_parse_float(s)
+  if type(s) ~= 'string' then
+    return nil
+  end
+  local l = string.lower(s)
+  local sign, word = string.match(l, '^([+-]?)(%a+)$')
+  if word == 'inf' or word == 'infinity' then
+    return sign == '-' and -math.huge or math.huge
+  elseif word == 'nan' then
+    return 0 / 0
+  end
+  if string.find(s, '^[+-]?%d+%.?%d*$') or string.find(s, '^[+-]?%.%d+$')
+    or string.find(s, '^[+-]?%d+%.?%d*[eE][+-]?%d+$') or string.find(s, '^[+-]?%.%d+[eE][+-]?%d+$') then
+    return tonumber(s)
+  end
+  return nil
+end
+",
+            Helper::ArgFloat => "\
+local function redlua_arg_float(s, name)
+  local n = redlua_parse_float(s)
+  if n == nil then
+    error({ err = 'ERR redlua: argument ' .. name .. ' must be a number' })
+  end
+  return n
+end
+",
+            Helper::GetFloat => "\
+-- A bulk reply read as Option<f64>: nil when missing, an error when not a number.
+local function redlua_get_float(v)
+  if v == false then
+    return nil
+  end
+  local n = redlua_parse_float(v)
+  if n == nil then
+    error('redlua: value is not a number: ' .. string.sub(v, 1, 64), 2)
+  end
+  return n
+end
+",
+            Helper::FloatToInt => "\
+-- `x as i64`: truncates toward zero, NaN is 0; beyond +/-(2^53 - 1) is an error here
+-- (Rust would saturate at the i64 bounds).
+local function redlua_f2i(x)
+  if x ~= x then
+    return 0
+  end
+  if x >= 0 then
+    x = math.floor(x)
+  else
+    x = math.ceil(x)
+  end
+  if x > 9007199254740991 or x < -9007199254740991 then
+    error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
+  end
+  return x
+end
+",
+            Helper::Round => "\
+-- f64::round: half away from zero.
+local function redlua_round(x)
+  if x ~= x or x == math.huge or x == -math.huge then
+    return x
+  end
+  local a = math.abs(x)
+  local f = math.floor(a)
+  if a - f >= 0.5 then
+    f = f + 1
+  end
+  if x < 0 then
+    return -f
+  end
+  return f
 end
 ",
             Helper::Index => "\
@@ -464,6 +587,12 @@ impl Gen<'_> {
             Helper::Div => "redlua_div",
             Helper::Rem => "redlua_rem",
             Helper::Index => "redlua_index",
+            Helper::FmtFloat => "redlua_fmt_float",
+            Helper::ParseFloat => "redlua_parse_float",
+            Helper::ArgFloat => "redlua_arg_float",
+            Helper::GetFloat => "redlua_get_float",
+            Helper::FloatToInt => "redlua_f2i",
+            Helper::Round => "redlua_round",
             Helper::SetIndex => "redlua_set_index",
             Helper::Contains => "redlua_contains",
             Helper::Sum => "redlua_sum",
@@ -495,6 +624,7 @@ impl Gen<'_> {
                     match p.ty {
                         Ty::Int => self.helper(Helper::ArgInt, vec![raw, L::str(&p.name)]),
                         Ty::Bool => self.helper(Helper::ArgBool, vec![raw, L::str(&p.name)]),
+                        Ty::Float => self.helper(Helper::ArgFloat, vec![raw, L::str(&p.name)]),
                         _ => raw,
                     }
                 }
@@ -765,6 +895,7 @@ impl Gen<'_> {
     fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
+            ExprKind::Float(x) => L::Num(float_literal(*x)),
             ExprKind::Bool(b) => L::Bool(*b),
             ExprKind::Str(s) => lit_str(s),
             ExprKind::Unit | ExprKind::None => L::Nil,
@@ -798,6 +929,7 @@ impl Gen<'_> {
                     (ReplyKind::Flag, _) => L::bin(LB::Eq, call, L::int(1)),
                     (ReplyKind::OkOrNil, _) => L::bin(LB::Ne, call, L::Bool(false)),
                     (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Int => self.helper(Helper::GetInt, vec![call]),
+                    (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Float => self.helper(Helper::GetFloat, vec![call]),
                     // A missing bulk reply arrives as `false`: make it `nil` (None).
                     (ReplyKind::OptionalValue, _) => L::bin(LB::Or, call, L::Nil),
                 }
@@ -1007,6 +1139,26 @@ impl Gen<'_> {
             M::IntAbs => L::call("math.abs", v.clone()),
             M::IntPow => self.helper(Helper::Pow, v.clone()),
             M::ParseInt => self.helper(Helper::ParseIntChecked, v.clone()),
+            M::ParseFloat => self.helper(Helper::ParseFloat, v.clone()),
+            M::FloatToInt => self.helper(Helper::FloatToInt, v.clone()),
+            M::FloatToString => self.helper(Helper::FmtFloat, v.clone()),
+            M::FloatFloor => L::call("math.floor", v.clone()),
+            M::FloatCeil => L::call("math.ceil", v.clone()),
+            M::FloatRound => self.helper(Helper::Round, v.clone()),
+            M::FloatTrunc => {
+                let x = once(self, 0, out);
+                // floor toward zero, keeping NaN and infinities
+                L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ge, x.clone(), L::int(0)), L::call("math.floor", vec![x.clone()])), L::call("math.ceil", vec![x]))
+            }
+            M::FloatAbs => L::call("math.abs", v.clone()),
+            M::FloatSqrt => L::call("math.sqrt", v.clone()),
+            M::FloatMin => L::call("math.min", v.clone()),
+            M::FloatMax => L::call("math.max", v.clone()),
+            M::FloatPow => L::bin(LB::Pow, v[0].clone(), v[1].clone()),
+            M::FloatIsNan => {
+                let x = once(self, 0, out);
+                L::bin(LB::Ne, x.clone(), x)
+            }
             M::OptionUnwrapOrDefault => {
                 let d = match args[0].ty.clone() {
                     Ty::Option(t) if *t == Ty::Int => L::int(0),
@@ -1023,6 +1175,8 @@ impl Gen<'_> {
     fn encode(&mut self, v: L, ty: &Ty, out: &mut Vec<LS>) -> L {
         match ty {
             Ty::Bool => bool_reply(v),
+            // Redis would truncate a Lua number to an integer: floats go as Rust text.
+            Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
             Ty::Option(inner) => {
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
                 let enc = self.encode(t.clone(), inner, out);
@@ -1251,6 +1405,17 @@ impl Gen<'_> {
         }
         let vals = self.operands(&[a, b], out);
         let (l, r) = (vals[0].clone(), vals[1].clone());
+        if a.ty == Ty::Float {
+            // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
+            match op {
+                B::Add => return L::bin(LB::Add, l, r),
+                B::Sub => return L::bin(LB::Sub, l, r),
+                B::Mul => return L::bin(LB::Mul, l, r),
+                B::Div => return L::bin(LB::Div, l, r),
+                B::Rem => return L::call("math.fmod", vec![l, r]),
+                _ => {}
+            }
+        }
         match op {
             B::Add => self.helper(Helper::Int, vec![L::bin(LB::Add, l, r)]),
             B::Sub => self.helper(Helper::Int, vec![L::bin(LB::Sub, l, r)]),
@@ -1269,7 +1434,14 @@ impl Gen<'_> {
 
     fn command_call(&mut self, c: &ir::CommandCall, out: &mut Vec<LS>) -> L {
         let values: Vec<&ir::Expr> = c.args.iter().filter_map(|a| if let CommandArg::Value(v) = a { Some(v) } else { None }).collect();
-        let mut vals = self.operands(&values, out).into_iter();
+        let vals = self.operands(&values, out);
+        // Floats go out formatted like Rust (redis.call would send %.17g).
+        let mut vals = vals
+            .into_iter()
+            .zip(&values)
+            .map(|(v, e)| if e.ty == Ty::Float { self.helper(Helper::FmtFloat, vec![v]) } else { v })
+            .collect::<Vec<_>>()
+            .into_iter();
         let mut args = vec![L::str(c.command.redis)];
         for a in &c.args {
             match a {
@@ -1278,6 +1450,16 @@ impl Gen<'_> {
             }
         }
         L::call("redis.call", args)
+    }
+}
+
+/// A finite f64 as a Lua number literal that reads back exactly.
+fn float_literal(x: f64) -> String {
+    let s = format!("{x:?}");
+    if s.contains('e') || s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
     }
 }
 
@@ -1302,7 +1484,7 @@ fn bool_reply(v: L) -> L {
 /// True when a reply of type `t` needs converting from its Lua representation.
 fn needs_encoding(t: &Ty) -> bool {
     match t {
-        Ty::Bool | Ty::Option(_) => true,
+        Ty::Bool | Ty::Option(_) | Ty::Float => true,
         Ty::Vec(i) => needs_encoding(i),
         Ty::Tuple(ts) => ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))),
         _ => false,

@@ -11,6 +11,7 @@ use quote::{format_ident, quote, quote_spanned};
 fn reply_type(t: &Ty) -> TokenStream {
     match t {
         Ty::Int => quote!(i64),
+        Ty::Float => quote!(f64),
         Ty::Bool => quote!(bool),
         Ty::Str | Ty::Key => quote!(::std::string::String),
         Ty::Option(inner) => {
@@ -40,6 +41,8 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
             (Ty::Key, _) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.key(&#name);)),
             (Ty::Int, _) => (quote!(i64), quote!(__redlua_args.int(#name);)),
             (Ty::Bool, _) => (quote!(bool), quote!(__redlua_args.bool(#name);)),
+            // Rust's Display, which the Lua side parses back exactly.
+            (Ty::Float, _) => (quote!(f64), quote!(__redlua_args.arg(&#name.to_string());)),
             (_, ParamSource::Arg(_)) | (_, ParamSource::Key(_)) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.arg(&#name);)),
         };
         params.push(quote!(#name: #ty));

@@ -10,6 +10,9 @@ use std::fmt;
 pub enum Ty {
     /// `i64` (exact in Lua only within ±(2^53 - 1): checked at run time).
     Int,
+    /// `f64`: a Lua number (both are IEEE doubles); formatted like Rust's `Display`
+    /// whenever it becomes text (replies, command arguments, `to_string`).
+    Float,
     /// `bool`.
     Bool,
     /// `String` / `&str`.
@@ -55,6 +58,7 @@ impl fmt::Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Ty::Int => f.write_str("i64"),
+            Ty::Float => f.write_str("f64"),
             Ty::Bool => f.write_str("bool"),
             Ty::Str => f.write_str("String"),
             Ty::Key => f.write_str("Key"),
@@ -254,6 +258,8 @@ pub enum UnOp {
 pub enum ExprKind {
     /// An integer literal (within ±(2^53 - 1)).
     Int(i64),
+    /// A float literal (finite).
+    Float(f64),
     /// A boolean literal.
     Bool(bool),
     /// A string literal.
@@ -448,7 +454,20 @@ pub enum Method {
     IntAbs,
     IntPow,
     ParseInt,
+    ParseFloat,
     OptionUnwrapOrDefault,
+    FloatToInt,
+    FloatToString,
+    FloatFloor,
+    FloatCeil,
+    FloatRound,
+    FloatTrunc,
+    FloatAbs,
+    FloatSqrt,
+    FloatMin,
+    FloatMax,
+    FloatPow,
+    FloatIsNan,
 }
 
 /// A call of a typed command, with options resolved at compile time.
@@ -475,7 +494,7 @@ impl Expr {
     /// True when evaluating the expression can have no side effects (no command, no return).
     pub fn is_pure(&self) -> bool {
         match &self.kind {
-            ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) => true,
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) => true,
             // Integer arithmetic can raise an error (overflow, division by zero), so it is not pure.
             ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && a.is_pure() && b.is_pure(),
             ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),

@@ -238,6 +238,7 @@ impl Lowerer<'_> {
             Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
                 "Key" => return Some(Ty::Key),
                 "i64" => return Some(Ty::Int),
+                "f64" => return Some(Ty::Float),
                 "String" => return Some(Ty::Str),
                 "bool" => return Some(Ty::Bool),
                 _ => {}
@@ -248,7 +249,7 @@ impl Lowerer<'_> {
             Rule::UnsupportedType,
             ty.span(),
             format!("parameter type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
-            "parameters may be `Key` (a key, sent in KEYS), `i64`, `String`, `&str` or `bool` (sent in ARGV)",
+            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV)",
         );
         None
     }
@@ -274,7 +275,7 @@ impl Lowerer<'_> {
                 Rule::UnsupportedType,
                 ty.span(),
                 format!("return type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
-                "return `i64`, `bool`, `String`, `Option<_>`, `()` or `Result<_, Reject>`",
+                "return `i64`, `f64`, `bool`, `String`, `Option<_>`, `Vec<_>`, a tuple, `()` or `Result<_, Reject>`",
             );
             None
         };
@@ -293,8 +294,9 @@ impl Lowerer<'_> {
             }
         };
         match n.as_str() {
-            "i64" | "bool" | "String" if seg.arguments.is_none() => Some(match n.as_str() {
+            "i64" | "bool" | "String" | "f64" if seg.arguments.is_none() => Some(match n.as_str() {
                 "i64" => Ty::Int,
+                "f64" => Ty::Float,
                 "bool" => Ty::Bool,
                 _ => Ty::Str,
             }),
@@ -578,6 +580,12 @@ impl Lowerer<'_> {
                 let a = self.expr(&u.expr, expect);
                 match (&u.op, &a.ty) {
                     (syn::UnOp::Not(_), Ty::Bool) => self.mk(ExprKind::Unary(UnOp::Not, Box::new(a)), Ty::Bool, span),
+                    (syn::UnOp::Neg(_), Ty::Float) => {
+                        if let ExprKind::Float(x) = a.kind {
+                            return self.mk(ExprKind::Float(-x), Ty::Float, span);
+                        }
+                        self.mk(ExprKind::Unary(UnOp::Neg, Box::new(a)), Ty::Float, span)
+                    }
                     (syn::UnOp::Neg(_), Ty::Int) => {
                         if let ExprKind::Int(n) = a.kind {
                             return self.mk(ExprKind::Int(-n), Ty::Int, span);
@@ -666,6 +674,19 @@ impl Lowerer<'_> {
                     }
                 }
             }
+            syn::Lit::Float(f) => {
+                if !matches!(f.suffix(), "" | "f64") {
+                    self.err(Rule::UnsupportedType, span, format!("float type `{}` is not supported", f.suffix()), "use `f64` (or no suffix)");
+                    return poison(span);
+                }
+                match f.base10_parse::<f64>() {
+                    Ok(x) if x.is_finite() => self.mk(ExprKind::Float(x), Ty::Float, span),
+                    _ => {
+                        self.err(Rule::IntegerRange, span, "this float literal is not a finite f64", "");
+                        poison(span)
+                    }
+                }
+            }
             syn::Lit::Str(s) => self.mk(ExprKind::Str(s.value().into_bytes()), Ty::Str, span),
             syn::Lit::Bool(b) => self.mk(ExprKind::Bool(b.value), Ty::Bool, span),
             _ => {
@@ -731,6 +752,14 @@ impl Lowerer<'_> {
                 }
                 self.mk(ExprKind::Method(Method::StrConcat, vec![l, r]), Ty::Str, span)
             }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem if l.ty == Ty::Float => {
+                let r = self.expr(&b.right, Some(&Ty::Float));
+                if !r.ty.fits(&Ty::Float) {
+                    let t = r.ty.clone();
+                    self.err(Rule::Type, r.span, format!("expected `f64`, found `{t}`"), "Rust does not mix integers and floats: convert with `as f64`");
+                }
+                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Float, span)
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 let r = self.expr(&b.right, Some(&Ty::Int));
                 self.arith(op, l, r, span)
@@ -751,7 +780,7 @@ impl Lowerer<'_> {
                 let ty = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
                 if !r.ty.fits(&ty) && ty != Ty::Never {
                     self.err(Rule::Type, r.span, format!("cannot compare `{}` with `{}`", l.ty, r.ty), "compare values of the same type");
-                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Never) {
+                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Float | Ty::Never) {
                     self.err(
                         Rule::Unsupported,
                         b.op.span(),
@@ -954,13 +983,14 @@ impl Lowerer<'_> {
                 };
                 match targ.as_deref() {
                     Some("i64") => Ty::Int.option(),
+                    Some("f64") => Ty::Float.option(),
                     Some("String") => Ty::Str.option(),
                     _ => {
                         self.err(
                             Rule::Type,
                             p.span(),
                             format!("say which type `{}` reads", cmd.rust),
-                            format!("write `{0}::<i64>(..)` or `{0}::<String>(..)`", cmd.rust),
+                            format!("write `{0}::<i64>(..)`, `{0}::<f64>(..)` or `{0}::<String>(..)`", cmd.rust),
                         );
                         return poison(span);
                     }
@@ -991,13 +1021,13 @@ impl Lowerer<'_> {
                     let e = self.expr(a, want.as_ref());
                     let ok = match kind {
                         ParamKind::Int => e.ty.fits(&Ty::Int),
-                        _ => matches!(e.ty, Ty::Int | Ty::Str | Ty::Never),
+                        _ => matches!(e.ty, Ty::Int | Ty::Float | Ty::Str | Ty::Never),
                     };
                     if e.ty == Ty::Key {
                         self.err(Rule::KeyAsData, e.span, format!("a key passed to {} as data", cmd.redis), "only key positions take `Key`s; pass a String argument for data");
                     } else if !ok {
                         let t = e.ty.clone();
-                        let want = if *kind == ParamKind::Int { "i64" } else { "i64 or String" };
+                        let want = if *kind == ParamKind::Int { "i64" } else { "i64, f64 or String" };
                         self.err(Rule::Type, e.span, format!("{} expects {want} here, found `{t}`", cmd.redis), "");
                     }
                     out.push(CommandArg::Value(e));
@@ -1134,7 +1164,13 @@ impl Lowerer<'_> {
                 }
                 recv
             }
-            (Ty::Key, "clone") | (Ty::Int, "clone") | (Ty::Bool, "clone") => recv,
+            (Ty::Key, "clone") | (Ty::Int, "clone") | (Ty::Bool, "clone") | (Ty::Float, "clone") => recv,
+            (Ty::Float, "to_string") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                self.mk(ExprKind::Method(Method::FloatToString, vec![recv]), Ty::Str, span)
+            }
             (Ty::Int, "to_string") => {
                 if !want_args(self, 0) {
                     return poison(span);

@@ -779,6 +779,15 @@ impl Lowerer<'_> {
         let target = Self::path_name(&c.ty).map(|(_, n)| n);
         match (target.as_deref(), &e.ty) {
             (Some("i64" | "usize" | "u64" | "i32" | "u32"), Ty::Int | Ty::Never) => e,
+            (Some("f64"), Ty::Float) => e,
+            (Some("f64"), Ty::Int) => {
+                let sp = e.span;
+                Expr { ty: Ty::Float, ..self.mk(e.kind, Ty::Float, sp) }
+            }
+            (Some("i64" | "usize" | "u64" | "i32" | "u32"), Ty::Float) => {
+                let sp = c.span();
+                self.mk(ExprKind::Method(Method::FloatToInt, vec![e]), Ty::Int, sp)
+            }
             (Some(t), ty) => {
                 let ty = ty.clone();
                 self.err(Rule::Unsupported, c.span(), format!("casting `{ty}` to `{t}` is not supported"), "casts between integer types are supported (values stay within ±(2^53 - 1))");
@@ -848,6 +857,10 @@ impl Lowerer<'_> {
                     };
                     let piece = match &value.ty {
                         Ty::Str | Ty::Never => value,
+                        Ty::Float => {
+                            let sp = value.span;
+                            self.mk(ExprKind::Method(Method::FloatToString, vec![value]), Ty::Str, sp)
+                        }
                         Ty::Int => {
                             let sp = value.span;
                             self.mk(ExprKind::IntToString(Box::new(value)), Ty::Str, sp)
@@ -887,27 +900,29 @@ impl Lowerer<'_> {
             syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
             _ => None,
         });
-        if target.as_deref() != Some("i64") {
-            return Some(self.unsupported(inner.method.span(), "this `parse`", "write `s.parse::<i64>()`"));
-        }
+        let (method, ty) = match target.as_deref() {
+            Some("i64") => (Method::ParseInt, Ty::Int),
+            Some("f64") => (Method::ParseFloat, Ty::Float),
+            _ => return Some(self.unsupported(inner.method.span(), "this `parse`", "write `s.parse::<i64>()` or `s.parse::<f64>()`")),
+        };
         let s = self.expr(&inner.receiver, Some(&Ty::Str));
         if !s.ty.fits(&Ty::Str) {
             let t = s.ty.clone();
             self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), "");
         }
-        let parsed = self.mk(ExprKind::Method(Method::ParseInt, vec![s]), Ty::Int.option(), span);
+        let parsed = self.mk(ExprKind::Method(method, vec![s]), ty.clone().option(), span);
         let name = m.method.to_string();
         Some(match (name.as_str(), m.args.len()) {
             ("ok", 0) => parsed,
             ("is_ok", 0) => self.mk(ExprKind::IsSome(Box::new(parsed)), Ty::Bool, span),
             ("is_err", 0) => self.mk(ExprKind::IsNone(Box::new(parsed)), Ty::Bool, span),
             ("unwrap_or", 1) => {
-                let d = self.expr(&m.args[0], Some(&Ty::Int));
-                if !d.ty.fits(&Ty::Int) {
+                let d = self.expr(&m.args[0], Some(&ty));
+                if !d.ty.fits(&ty) {
                     let t = d.ty.clone();
-                    self.err(Rule::Type, d.span, format!("expected `i64`, found `{t}`"), "");
+                    self.err(Rule::Type, d.span, format!("expected `{ty}`, found `{t}`"), "");
                 }
-                self.mk(ExprKind::UnwrapOr(Box::new(parsed), Box::new(d)), Ty::Int, span)
+                self.mk(ExprKind::UnwrapOr(Box::new(parsed), Box::new(d)), ty, span)
             }
             _ => self.unsupported(m.method.span(), &format!("`.{name}()` on a parse result"), "use `.ok()`, `.unwrap_or(n)`, `.is_ok()` or `.is_err()`"),
         })
@@ -942,6 +957,17 @@ impl Lowerer<'_> {
             (Ty::Int, "max", 1) => (Method::IntMax, vec![Ty::Int], Ty::Int),
             (Ty::Int, "abs", 0) => (Method::IntAbs, vec![], Ty::Int),
             (Ty::Int, "pow", 1) => (Method::IntPow, vec![Ty::Int], Ty::Int),
+            (Ty::Float, "floor", 0) => (Method::FloatFloor, vec![], Ty::Float),
+            (Ty::Float, "ceil", 0) => (Method::FloatCeil, vec![], Ty::Float),
+            (Ty::Float, "round", 0) => (Method::FloatRound, vec![], Ty::Float),
+            (Ty::Float, "trunc", 0) => (Method::FloatTrunc, vec![], Ty::Float),
+            (Ty::Float, "abs", 0) => (Method::FloatAbs, vec![], Ty::Float),
+            (Ty::Float, "sqrt", 0) => (Method::FloatSqrt, vec![], Ty::Float),
+            (Ty::Float, "min", 1) => (Method::FloatMin, vec![Ty::Float], Ty::Float),
+            (Ty::Float, "max", 1) => (Method::FloatMax, vec![Ty::Float], Ty::Float),
+            (Ty::Float, "powf", 1) => (Method::FloatPow, vec![Ty::Float], Ty::Float),
+            (Ty::Float, "powi", 1) => (Method::FloatPow, vec![Ty::Int], Ty::Float),
+            (Ty::Float, "is_nan", 0) => (Method::FloatIsNan, vec![], Ty::Bool),
             (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Int | Ty::Str | Ty::Bool) => (Method::OptionUnwrapOrDefault, vec![], (**t).clone()),
             (t, _, _) => {
                 let t = t.clone();

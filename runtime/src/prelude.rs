@@ -9,8 +9,45 @@ pub use crate::reject;
 pub use redlua_macros::redis_function;
 
 use crate::twin::query;
-use redis::{ToRedisArgs, Value};
+use redis::Value;
 use std::borrow::Borrow;
+
+/// A value a typed command accepts as data: integers, floats (sent as Rust prints
+/// them, exactly as the generated Lua sends them) and strings.
+pub trait ToArg {
+    /// The bytes sent to the server.
+    fn to_arg(&self) -> Vec<u8>;
+}
+
+impl ToArg for i64 {
+    fn to_arg(&self) -> Vec<u8> {
+        self.to_string().into_bytes()
+    }
+}
+
+impl ToArg for f64 {
+    fn to_arg(&self) -> Vec<u8> {
+        self.to_string().into_bytes()
+    }
+}
+
+impl ToArg for str {
+    fn to_arg(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+}
+
+impl ToArg for String {
+    fn to_arg(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+}
+
+impl<T: ToArg + ?Sized> ToArg for &T {
+    fn to_arg(&self) -> Vec<u8> {
+        (**self).to_arg()
+    }
+}
 
 /// The largest integer Lua represents exactly.
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
@@ -29,7 +66,7 @@ fn int_reply(v: Value) -> i64 {
     }
 }
 
-/// Values a bulk reply can be read as: `i64` and `String`.
+/// Values a bulk reply can be read as: `i64`, `f64` and `String`.
 pub trait FromBulk: Sized {
     #[doc(hidden)]
     fn from_bulk(bytes: Vec<u8>) -> Self;
@@ -41,6 +78,17 @@ impl FromBulk for i64 {
         match s.parse::<i64>() {
             Ok(n) if s.bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b'-') => checked(n),
             _ => panic!("redlua: value is not an integer: {}", s.chars().take(64).collect::<String>()),
+        }
+    }
+}
+
+impl FromBulk for f64 {
+    fn from_bulk(bytes: Vec<u8>) -> f64 {
+        let s = String::from_utf8_lossy(&bytes);
+        // Rust's grammar, as the Lua side checks it: no hexadecimal, no spaces.
+        match s.parse::<f64>() {
+            Ok(x) => x,
+            Err(_) => panic!("redlua: value is not a number: {}", s.chars().take(64).collect::<String>()),
         }
     }
 }
@@ -68,9 +116,9 @@ pub fn get<T: FromBulk>(key: impl Borrow<Key>) -> Option<T> {
 }
 
 /// `SET key value`.
-pub fn set(key: impl Borrow<Key>, value: impl ToRedisArgs) {
+pub fn set(key: impl Borrow<Key>, value: impl ToArg) {
     let mut c = key_cmd("SET", key.borrow());
-    c.arg(value);
+    c.arg(value.to_arg());
     query(&c);
 }
 
@@ -119,9 +167,9 @@ impl SetOptions {
 }
 
 /// `SET key value [NX|XX] [EX s|PX ms|KEEPTTL]`: true when the value was set.
-pub fn set_with(key: impl Borrow<Key>, value: impl ToRedisArgs, options: SetOptions) -> bool {
+pub fn set_with(key: impl Borrow<Key>, value: impl ToArg, options: SetOptions) -> bool {
     let mut c = key_cmd("SET", key.borrow());
-    c.arg(value);
+    c.arg(value.to_arg());
     for w in &options.words {
         c.arg(w.as_slice());
     }

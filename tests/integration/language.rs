@@ -164,6 +164,36 @@ pub mod lang_more {
     }
 }
 
+#[redlua::library(name = "lang_float")]
+pub mod lang_float {
+    use redlua::prelude::*;
+
+    /// Float arithmetic, rounding, casts, formatting and float replies.
+    #[redis_function(read_only)]
+    pub fn calc(x: f64, y: f64, n: i64) -> (f64, f64, String, i64, f64, bool) {
+        let ratio = if y == 0.0 { 0.0 } else { x / y };
+        let mixed = x * 1.5 - n as f64 + x % 3.0;
+        let text = format!("{}|{}", ratio, (x * 0.1 + 0.2).floor());
+        let rounded = (x.round() + y.trunc() + x.ceil()).abs();
+        let clipped = (x as i64).max(-1_000_000_000).min(1_000_000_000);
+        (ratio, mixed, text, clipped, rounded.sqrt(), x > y)
+    }
+
+    /// Floats stored and read back through Redis, formatted as Rust prints them.
+    #[redis_function]
+    pub fn store(key: Key, x: f64) -> Option<f64> {
+        set(&key, x * 3.0);
+        let back = get::<f64>(&key)?;
+        Some(back / 3.0)
+    }
+
+    /// `parse::<f64>` with Rust's grammar.
+    #[redis_function(read_only)]
+    pub fn parse(raw: String) -> Option<f64> {
+        raw.parse::<f64>().ok()
+    }
+}
+
 struct Rng(u64);
 
 impl Rng {
@@ -289,5 +319,50 @@ fn helpers_question_mark_let_else_and_while_let_agree_with_their_twins() {
     // The helpers are emitted once, as Lua functions of the library chunk.
     assert!(lang_more::LUA.contains("h_digits = function(n)"), "{}", lang_more::LUA);
     assert_eq!(lang_more::LUA.matches("h_clamp = function").count(), 1);
+}
+
+
+#[test]
+fn floats_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut rng = Rng(99);
+    let specials = [0.0, -0.0, 0.1, 0.2, 0.30000000000000004, 1e20, 1e21, 1e-7, 123456.789, -2.5, 2.5, 0.5, -0.5, 1e300, 5e-324, 9007199254740993.0];
+    for i in 0..3000 {
+        let pick = |rng: &mut Rng| -> f64 {
+            match rng.next() % 4 {
+                0 => specials[(rng.next() % specials.len() as u64) as usize],
+                1 => (rng.range(-1_000_000, 1_000_000) as f64) / 1000.0,
+                2 => f64::from_bits(rng.next() >> 2) * if rng.next() % 2 == 0 { 1.0 } else { -1.0 },
+                _ => rng.range(-100, 100) as f64 * 0.1,
+            }
+        };
+        let (x, y) = (pick(&mut rng), pick(&mut rng));
+        if !x.is_finite() || !y.is_finite() {
+            continue;
+        }
+        let n = rng.range(-10, 10);
+        let lua = lang_float::calc(x, y, n).call(&mut con);
+        let rust = redlua::twin::try_run(&mut con, || lang_float::twin::calc(x, y, n));
+        match (lua, rust) {
+            (Ok(l), Ok(r)) => {
+                // NaN != NaN: compare the text Rust prints.
+                assert_eq!(format!("{l:?}"), format!("{r:?}"), "calc({x:?}, {y:?}, {n}) round {i}");
+            }
+            (Err(redlua::Error::Script { message, .. }), _) if message.contains("integer overflow") && x.abs() > 9007199254740991.0 => {}
+            (l, r) => panic!("calc({x:?}, {y:?}, {n}): lua {l:?} vs rust {r:?}"),
+        }
+        let lua = lang_float::store("lua:f", x).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_float::twin::store(Key::from("rust:f"), x));
+        assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "store({x:?})");
+        let a: Vec<u8> = redis::cmd("GET").arg("lua:f").query(&mut con).unwrap();
+        let b: Vec<u8> = redis::cmd("GET").arg("rust:f").query(&mut con).unwrap();
+        assert_eq!(a, b, "the same bytes are stored for {x:?}");
+    }
+    for raw in ["1.5", "-0", "inf", "-infinity", "NaN", "1e5", ".5", "5.", "0x10", " 1", "1 ", "", "e5", "1e", "+3.25"] {
+        let lua = lang_float::parse(raw).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_float::twin::parse(raw.to_string()));
+        assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "parse({raw:?})");
+    }
 }
 
