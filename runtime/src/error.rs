@@ -17,11 +17,25 @@ impl fmt::Display for SourceLocation {
     }
 }
 
-/// An error from a redlua call.
+/// An error from a redlua call, pipeline or management command.
 ///
-/// Server errors are classified by their error code (`NOSCRIPT`, `BUSY`, ...), never by
-/// their full text, which differs between Redis and Valkey versions.
-#[derive(Debug)]
+/// Server errors are classified by their error code (`NOSCRIPT`, `BUSY`, `EXECABORT`, ...),
+/// never by their full text, which differs between Redis and Valkey versions. The one
+/// exception is Redis Functions' "function not found", which has the generic code `ERR`
+/// on both servers; redlua recognises it by the start of its text, which both share.
+///
+/// Whether a call ran is part of each variant's contract:
+///
+/// | variant | did the call run? |
+/// |---|---|
+/// | [`Rejected`](Error::Rejected) | yes, and refused on purpose (it wrote nothing unless it wrote before `reject!`) |
+/// | [`Script`](Error::Script) | yes, until the failing statement (Redis does not roll back) |
+/// | [`NotLoaded`](Error::NotLoaded), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
+/// | [`ExecAbort`](Error::ExecAbort), [`WatchConflict`](Error::WatchConflict) | no command of the transaction ran |
+/// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
+/// | [`Reply`](Error::Reply) | yes: the reply arrived but did not fit the Rust type |
+/// | [`Connection`](Error::Connection) | unknown: it may or may not have run |
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// The function returned `Err(reject!(..))`: its own, deliberate refusal.
@@ -37,17 +51,42 @@ pub enum Error {
         /// The Rust source line of the statement that failed, when known.
         location: Option<SourceLocation>,
     },
-    /// The library or script was missing and loading it did not make it available.
+    /// The server did not have the function or script (`ERR Function not found`,
+    /// `NOSCRIPT`) and the call did not run: loading the code and sending the call once
+    /// more did not help, or the call was part of a transaction, where redlua does not
+    /// send it again (see [`Pipeline`](crate::Pipeline)).
     NotLoaded {
-        /// The library or script name.
+        /// The library function (`library.function`) or script name.
         name: String,
         /// What the server said.
         detail: String,
     },
-    /// A script or function is running past the server's time limit (`BUSY`).
+    /// A script or function is running past the server's time limit (`BUSY`): the server
+    /// refuses other commands until it ends or is killed with
+    /// [`functions::kill`](crate::functions::kill) (possible only while it has not
+    /// written). The call did not run.
     Busy(redis::RedisError),
-    /// The server is a read-only replica (`READONLY`).
+    /// The server is a read-only replica (`READONLY`) and the call may write. The call did
+    /// not run.
     ReadOnlyReplica(redis::RedisError),
+    /// A transaction was discarded at `EXEC` because a queued command was invalid
+    /// (`EXECABORT`): nothing of it ran.
+    ExecAbort {
+        /// The position of each refused command in the pipeline and the server's reason.
+        errors: Vec<(usize, String)>,
+    },
+    /// `EXEC` returned nothing because a key `WATCH`ed by the connection changed: nothing
+    /// of the transaction ran. Read again and retry.
+    WatchConflict,
+    /// The keys of one call hash to different cluster slots (`CROSSSLOT`). When redlua
+    /// checks this itself (the `call_cluster` methods), nothing is sent to the server.
+    /// Give the keys a common hash tag, e.g. `acct:{alice}:main` and `acct:{alice}:savings`.
+    CrossSlot {
+        /// The keys of the call and their slots; empty when the server reported it.
+        keys: Vec<(Vec<u8>, u16)>,
+        /// What is wrong, readable.
+        message: String,
+    },
     /// An argument could not be sent as one Redis argument, or is out of range.
     Argument {
         /// What is wrong.
@@ -58,17 +97,37 @@ pub enum Error {
         /// What could not be converted.
         message: String,
     },
-    /// Any other error from the server or the connection.
+    /// The connection failed (I/O error, connection refused or dropped, timeout). A call
+    /// sent before it failed may or may not have run; redlua never sends it again.
+    Connection(redis::RedisError),
+    /// Any other error from the server or the client library.
     Redis(redis::RedisError),
 }
 
 impl Error {
     /// Classifies a server or connection error by its error code.
     pub(crate) fn from_redis(e: redis::RedisError) -> Error {
+        if is_connection_error(&e) {
+            return Error::Connection(e);
+        }
+        if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort) {
+            if let Some(errors) = e.clone().into_server_errors() {
+                let errors: Vec<(usize, String)> = errors
+                    .iter()
+                    .filter(|(_, se)| se.code() != "EXECABORT")
+                    .map(|(i, se)| (*i, server_error_text(se)))
+                    .collect();
+                if !errors.is_empty() || e.code() == Some("EXECABORT") {
+                    return Error::ExecAbort { errors };
+                }
+            }
+        }
         match e.code() {
             Some("REJECT") => Error::Rejected { message: e.detail().unwrap_or_default().to_string() },
             Some("BUSY") => Error::Busy(e),
             Some("READONLY") => Error::ReadOnlyReplica(e),
+            Some("CROSSSLOT") => Error::CrossSlot { keys: Vec::new(), message: e.to_string() },
+            Some("EXECABORT") => Error::ExecAbort { errors: Vec::new() },
             _ => Error::Redis(e),
         }
     }
@@ -76,9 +135,40 @@ impl Error {
     /// The underlying redis-rs error, if there is one.
     pub fn redis_error(&self) -> Option<&redis::RedisError> {
         match self {
-            Error::Busy(e) | Error::ReadOnlyReplica(e) | Error::Redis(e) => Some(e),
+            Error::Busy(e) | Error::ReadOnlyReplica(e) | Error::Connection(e) | Error::Redis(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// True when the call certainly did not run, so sending it again cannot run it twice
+    /// (see the table in the type's documentation).
+    pub fn did_not_run(&self) -> bool {
+        matches!(
+            self,
+            Error::NotLoaded { .. }
+                | Error::CrossSlot { .. }
+                | Error::Argument { .. }
+                | Error::ExecAbort { .. }
+                | Error::WatchConflict
+                | Error::Busy(_)
+                | Error::ReadOnlyReplica(_)
+        )
+    }
+}
+
+/// I/O, refused, dropped and timed-out connections, and a cluster node that cannot be reached.
+pub(crate) fn is_connection_error(e: &redis::RedisError) -> bool {
+    e.is_io_error()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || e.is_timeout()
+        || e.kind() == redis::ErrorKind::ClusterConnectionNotFound
+}
+
+fn server_error_text(e: &redis::ServerError) -> String {
+    match e.details() {
+        Some(d) => format!("{} {d}", e.code()),
+        None => e.code().to_string(),
     }
 }
 
@@ -88,11 +178,24 @@ impl fmt::Display for Error {
             Error::Rejected { message } => write!(f, "rejected by the function: {message}"),
             Error::Script { message, location: Some(l) } => write!(f, "error in redis function at {l}: {message}"),
             Error::Script { message, location: None } => write!(f, "error in redis function: {message}"),
-            Error::NotLoaded { name, detail } => write!(f, "`{name}` is not loaded on the server and loading it failed: {detail}"),
+            Error::NotLoaded { name, detail } => write!(f, "`{name}` is not loaded on the server and did not run: {detail}"),
             Error::Busy(e) => write!(f, "the server is busy running a script or function: {e}"),
             Error::ReadOnlyReplica(e) => write!(f, "the server is a read-only replica: {e}"),
+            Error::ExecAbort { errors } if errors.is_empty() => {
+                write!(f, "the transaction was discarded (EXECABORT): nothing ran")
+            }
+            Error::ExecAbort { errors } => {
+                write!(f, "the transaction was discarded (EXECABORT), nothing ran; refused:")?;
+                for (i, e) in errors {
+                    write!(f, " [command {i}: {e}]")?;
+                }
+                Ok(())
+            }
+            Error::WatchConflict => write!(f, "a watched key changed: the transaction did not run (EXEC returned nil)"),
+            Error::CrossSlot { message, .. } => write!(f, "keys in different cluster slots: {message}"),
             Error::Argument { message } => write!(f, "invalid argument: {message}"),
             Error::Reply { message } => write!(f, "unexpected reply: {message}"),
+            Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Redis(e) => write!(f, "{e}"),
         }
     }
@@ -107,5 +210,31 @@ impl std::error::Error for Error {
 impl From<redis::RedisError> for Error {
     fn from(e: redis::RedisError) -> Self {
         Error::from_redis(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(code: &str, detail: &str) -> redis::RedisError {
+        redis::make_extension_error(code.to_string(), Some(detail.to_string()))
+    }
+
+    #[test]
+    fn server_errors_are_classified_by_code() {
+        assert!(matches!(Error::from_redis(server("BUSY", "Redis is busy running a script.")), Error::Busy(_)));
+        assert!(matches!(Error::from_redis(server("BUSY", "Valkey is busy")), Error::Busy(_)));
+        assert!(matches!(Error::from_redis(server("READONLY", "x")), Error::ReadOnlyReplica(_)));
+        assert!(matches!(Error::from_redis(server("REJECT", "no")), Error::Rejected { message } if message == "no"));
+        assert!(matches!(Error::from_redis(server("BUSYKEY", "x")), Error::Redis(_)));
+    }
+
+    #[test]
+    fn io_errors_are_connection_errors() {
+        let e: redis::RedisError = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into();
+        let e = Error::from_redis(e);
+        assert!(matches!(e, Error::Connection(_)), "{e:?}");
+        assert!(!e.did_not_run());
     }
 }

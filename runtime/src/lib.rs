@@ -45,15 +45,22 @@
 #![warn(missing_docs)]
 
 mod call;
+pub mod cluster;
 mod error;
+pub mod events;
+pub mod functions;
 mod key;
+mod library;
+pub mod pipeline;
 pub mod prelude;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod twin;
 
-pub use call::{FunctionCall, FunctionInfo, Library, LoadOutcome, Script, ScriptCall};
+pub use call::{Call, FunctionCall, ScriptCall};
 pub use error::{Error, SourceLocation};
+pub use library::{stamp_of, FunctionInfo, Library, LibraryStatus, LoadOutcome, Script};
+pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
 pub use redlua_macros::{library, redis_function};
 

@@ -245,6 +245,153 @@ impl Drop for TestServer {
     }
 }
 
+/// A local Redis Cluster of throwaway primaries, for tests of cluster behaviour.
+///
+/// [`TestCluster::start`] starts `n` servers with `--cluster-enabled yes` (each a
+/// [`TestServer`] on a free loopback port whose cluster bus port, port + 10000, is free
+/// too), gives each primary an equal range of the 16384 slots (`CLUSTER ADDSLOTSRANGE`),
+/// distinct config epochs, joins them with `CLUSTER MEET`, and waits until every node
+/// reports `cluster_state:ok` and knows all the others. Dropping it stops every node.
+///
+/// ```no_run
+/// use redlua::testing::TestCluster;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let cluster = TestCluster::start(3)?;
+/// // A cluster client: `redis::cluster::ClusterClient::new(cluster.urls())`, or
+/// // `cluster.client()` with the crate feature `cluster`.
+/// // The node that serves a key, to act on it directly:
+/// let mut node = cluster.node_for_key(b"greeting").connection()?;
+/// redis::cmd("SET").arg("greeting").arg("hello").exec(&mut node)?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct TestCluster {
+    nodes: Vec<TestServer>,
+    /// The first and last slot of each node, by index.
+    ranges: Vec<(u16, u16)>,
+}
+
+/// How long [`TestCluster::start`] waits for the nodes to agree that the cluster is up.
+const CLUSTER_READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl TestCluster {
+    /// Starts a cluster of `primaries` primaries (at least 1, usually 3) without replicas.
+    pub fn start(primaries: usize) -> Result<TestCluster, TestServerError> {
+        TestCluster::start_with(primaries, TestServer::builder())
+    }
+
+    /// Starts a cluster whose nodes are started by `builder` (for another binary or
+    /// extra arguments); `--cluster-enabled yes` is added to its arguments.
+    pub fn start_with(primaries: usize, builder: TestServerBuilder) -> Result<TestCluster, TestServerError> {
+        if primaries == 0 || primaries > 16384 {
+            return Err(TestServerError::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a test cluster needs between 1 and 16384 primaries",
+            )));
+        }
+        let builder = builder.args(["--cluster-enabled", "yes"]);
+        let mut nodes = Vec::with_capacity(primaries);
+        for _ in 0..primaries {
+            nodes.push(builder.start()?);
+        }
+        let n = primaries as u32;
+        let ranges: Vec<(u16, u16)> = (0..n)
+            .map(|i| ((i * 16384 / n) as u16, ((i + 1) * 16384 / n - 1) as u16))
+            .collect();
+        let cluster = TestCluster { nodes, ranges };
+        cluster.join().map_err(|e| TestServerError::StartFailed {
+            log: format!("the cluster could not be formed: {e}\n{}", cluster.report()),
+        })?;
+        Ok(cluster)
+    }
+
+    fn join(&self) -> redis::RedisResult<()> {
+        let mut cons = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let con = node.connection()?;
+            con.set_read_timeout(Some(Duration::from_secs(5)))?;
+            cons.push(con);
+        }
+        for (i, con) in cons.iter_mut().enumerate() {
+            let (first, last) = self.ranges[i];
+            redis::cmd("CLUSTER").arg("ADDSLOTSRANGE").arg(first).arg(last).exec(con)?;
+            redis::cmd("CLUSTER").arg("SET-CONFIG-EPOCH").arg(i + 1).exec(con)?;
+        }
+        if let Some((first, _)) = cons.split_first_mut() {
+            for node in &self.nodes[1..] {
+                let port = node.port().unwrap_or(0);
+                redis::cmd("CLUSTER").arg("MEET").arg("127.0.0.1").arg(port).exec(first)?;
+            }
+        }
+        let deadline = Instant::now() + CLUSTER_READY_TIMEOUT;
+        let known = format!("cluster_known_nodes:{}", self.nodes.len());
+        loop {
+            let mut ready = true;
+            for con in cons.iter_mut() {
+                let info: String = redis::cmd("CLUSTER").arg("INFO").query(con)?;
+                if !(info.contains("cluster_state:ok") && info.lines().any(|l| l.trim() == known)) {
+                    ready = false;
+                    break;
+                }
+            }
+            if ready {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(redis::RedisError::from((
+                    redis::ErrorKind::Client,
+                    "timeout",
+                    format!("the nodes did not all report cluster_state:ok and {known} within {CLUSTER_READY_TIMEOUT:?}"),
+                )));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The nodes, in the order of their slot ranges.
+    pub fn nodes(&self) -> &[TestServer] {
+        &self.nodes
+    }
+
+    /// The URL of every node: the initial nodes of a cluster client.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.url().to_owned()).collect()
+    }
+
+    /// The first and last slot served by each node (as started; tests that reshard keep
+    /// track themselves).
+    pub fn slot_ranges(&self) -> &[(u16, u16)] {
+        &self.ranges
+    }
+
+    /// The node that serves `slot`.
+    pub fn node_for_slot(&self, slot: u16) -> &TestServer {
+        let i = self.ranges.iter().position(|&(a, b)| (a..=b).contains(&slot)).unwrap_or(0);
+        &self.nodes[i]
+    }
+
+    /// The node that serves `key` (hash tags included).
+    pub fn node_for_key(&self, key: &[u8]) -> &TestServer {
+        self.node_for_slot(crate::cluster::key_slot(key))
+    }
+
+    /// A client for the whole cluster.
+    #[cfg(feature = "cluster")]
+    pub fn client(&self) -> redis::RedisResult<redis::cluster::ClusterClient> {
+        redis::cluster::ClusterClient::new(self.urls())
+    }
+
+    fn report(&self) -> String {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.process.as_ref().map(|p| p.report()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
 /// Configures and starts a [`TestServer`].
 ///
 /// The server is started as

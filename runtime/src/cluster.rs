@@ -1,0 +1,336 @@
+//! Redis Cluster: hash slots, the client-side same-slot check, calls routed by key, and
+//! libraries loaded on every primary.
+//!
+//! A call's keys must all hash to one slot (Redis refuses the call otherwise with
+//! `CROSSSLOT`). The `call_cluster` methods check this on the client with [`key_slot`]
+//! and return [`Error::CrossSlot`](crate::Error::CrossSlot) without a round trip; give
+//! related keys a common hash tag (`acct:{alice}:main`, `acct:{alice}:savings`).
+//!
+//! See `FunctionCall::call_cluster` (crate feature `cluster`) for an example.
+//!
+//! Routing: a call goes to the primary that serves its keys' slot (a call without keys
+//! to a random primary). When that primary does not have the function (a new node, a
+//! failover to a replica that never had it, `FUNCTION FLUSH`), redlua checks the library
+//! on every primary with `FUNCTION LIST`, loads it with `FUNCTION LOAD REPLACE` where it
+//! is missing or differs, and sends the call once more, as on a single server.
+
+use crate::error::Error;
+
+/// The number of hash slots of Redis Cluster.
+pub const SLOTS: u16 = 16384;
+
+/// CRC16/XMODEM (polynomial 0x1021, initial value 0), the checksum Redis Cluster uses.
+fn crc16(data: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &byte in data {
+        crc ^= u16::from(byte) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc
+}
+
+/// The part of a key that is hashed: the text between the first `{` and the first `}`
+/// after it when that is not empty (a hash tag), else the whole key.
+pub fn hash_tag(key: &[u8]) -> &[u8] {
+    if let Some(open) = key.iter().position(|&b| b == b'{') {
+        if let Some(len) = key[open + 1..].iter().position(|&b| b == b'}') {
+            if len > 0 {
+                return &key[open + 1..open + 1 + len];
+            }
+        }
+    }
+    key
+}
+
+/// The cluster hash slot of a key (0..16384), hash tags included, computed on the client.
+pub fn key_slot(key: &[u8]) -> u16 {
+    crc16(hash_tag(key)) % SLOTS
+}
+
+/// The one slot of all `keys`, `None` for no keys, or [`Error::CrossSlot`] listing
+/// each key with its slot.
+pub fn same_slot<K: AsRef<[u8]>>(keys: &[K]) -> Result<Option<u16>, Error> {
+    let mut slots = keys.iter().map(|k| (k.as_ref(), key_slot(k.as_ref())));
+    let Some((_, first)) = slots.next() else { return Ok(None) };
+    if slots.all(|(_, s)| s == first) {
+        return Ok(Some(first));
+    }
+    let keys: Vec<(Vec<u8>, u16)> = keys.iter().map(|k| (k.as_ref().to_vec(), key_slot(k.as_ref()))).collect();
+    let listed: Vec<String> = keys.iter().map(|(k, s)| format!("`{}` (slot {s})", String::from_utf8_lossy(k))).collect();
+    Err(Error::CrossSlot {
+        message: format!(
+            "{} hash to different slots; give them a common hash tag, e.g. `{{user:1}}:a` and `{{user:1}}:b`",
+            listed.join(", ")
+        ),
+        keys,
+    })
+}
+
+#[cfg(feature = "cluster")]
+mod connected {
+    use super::same_slot;
+    use crate::call::{is_function_not_found, is_noscript, FunctionCall, ScriptCall};
+    use crate::error::Error;
+    use crate::events::Trigger;
+    use crate::library::{Library, LibraryStatus, LoadOutcome};
+    use redis::cluster_routing::{MultipleNodeRoutingInfo, Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+    use redis::{FromRedisValue, Value};
+
+    /// Where a call with these keys goes: the primary of their slot, or any primary.
+    pub(super) fn route(slot: Option<u16>) -> RoutingInfo {
+        match slot {
+            Some(slot) => RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))),
+            None => RoutingInfo::SingleNode(SingleNodeRoutingInfo::RandomPrimary),
+        }
+    }
+
+    pub(super) fn all_primaries() -> RoutingInfo {
+        RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None))
+    }
+
+    pub(super) fn by_address(node: &str) -> Result<RoutingInfo, Error> {
+        let (host, port) = node
+            .rsplit_once(':')
+            .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
+            .ok_or_else(|| Error::Reply { message: format!("not a node address: {node}") })?;
+        Ok(RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host, port }))
+    }
+
+    /// A reply routed to one node; a server error reply becomes `Err`.
+    pub(super) fn single(r: redis::RedisResult<Value>) -> redis::RedisResult<Value> {
+        match r {
+            Ok(Value::ServerError(e)) => Err(e.into()),
+            other => other,
+        }
+    }
+
+    /// The per-node replies of a command sent to all primaries: `(address, reply)`.
+    pub(super) fn per_node(v: Value) -> Result<Vec<(String, Value)>, Error> {
+        match v {
+            Value::Map(pairs) => Ok(pairs
+                .into_iter()
+                .map(|(k, v)| (crate::call::bytes(&k).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default(), v))
+                .collect()),
+            other => Err(Error::Reply { message: format!("expected one reply per primary, got {other:?}") }),
+        }
+    }
+
+    /// From `FUNCTION LIST` per primary: which primaries need the library, and their status.
+    pub(super) fn statuses(library: &Library, v: Value) -> Result<Vec<(String, LibraryStatus)>, Error> {
+        per_node(v)?
+            .into_iter()
+            .map(|(node, reply)| match reply {
+                Value::ServerError(e) => Err(Error::from_redis(e.into())),
+                reply => Ok((node, library.status_of(library.code_in_list(reply).as_deref()))),
+            })
+            .collect()
+    }
+
+    impl Library {
+        /// Makes sure every primary of the cluster has this exact library: checks each
+        /// one (`FUNCTION LIST .. WITHCODE`) and loads it where it is missing or differs.
+        /// Replies what was done on each primary (`host:port`).
+        pub fn load_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<Vec<(String, LoadOutcome)>, Error> {
+            self.load_cluster_with(con, Trigger::Load)
+        }
+
+        pub(crate) fn load_cluster_with(
+            &self,
+            con: &mut redis::cluster::ClusterConnection,
+            trigger: Trigger,
+        ) -> Result<Vec<(String, LoadOutcome)>, Error> {
+            let v = con.route_command(&self.list_command(), all_primaries()).map_err(Error::from_redis)?;
+            let mut out = Vec::new();
+            for (node, status) in statuses(self, v)? {
+                if status == LibraryStatus::Current {
+                    out.push((node, LoadOutcome::Unchanged));
+                    continue;
+                }
+                single(con.route_command(&self.load_command(), by_address(&node)?)).map_err(|e| self.load_error(e))?;
+                let outcome = self.loaded(status, Some(node.clone()), trigger);
+                out.push((node, outcome));
+            }
+            Ok(out)
+        }
+
+        /// [`load_cluster`](Library::load_cluster) over an async cluster connection.
+        #[cfg(feature = "cluster-async")]
+        pub async fn load_cluster_async(
+            &self,
+            con: &mut redis::cluster_async::ClusterConnection,
+        ) -> Result<Vec<(String, LoadOutcome)>, Error> {
+            self.load_cluster_async_with(con, Trigger::Load).await
+        }
+
+        #[cfg(feature = "cluster-async")]
+        pub(crate) async fn load_cluster_async_with(
+            &self,
+            con: &mut redis::cluster_async::ClusterConnection,
+            trigger: Trigger,
+        ) -> Result<Vec<(String, LoadOutcome)>, Error> {
+            let v = con.route_command(self.list_command(), all_primaries()).await.map_err(Error::from_redis)?;
+            let mut out = Vec::new();
+            for (node, status) in statuses(self, v)? {
+                if status == LibraryStatus::Current {
+                    out.push((node, LoadOutcome::Unchanged));
+                    continue;
+                }
+                single(con.route_command(self.load_command(), by_address(&node)?).await).map_err(|e| self.load_error(e))?;
+                let outcome = self.loaded(status, Some(node.clone()), trigger);
+                out.push((node, outcome));
+            }
+            Ok(out)
+        }
+    }
+
+    impl<T: FromRedisValue> FunctionCall<T> {
+        /// Runs the call on a Redis Cluster: checks on the client that all keys hash to
+        /// one slot ([`Error::CrossSlot`] otherwise, with nothing sent), sends the call to
+        /// the primary of that slot, and when that primary does not have the function,
+        /// loads the library on every primary that lacks it and sends the call once more.
+        ///
+        /// ```no_run
+        /// # #[redlua::library(name = "bank")]
+        /// # pub mod bank {
+        /// #     use redlua::prelude::*;
+        /// #     #[redis_function]
+        /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+        /// # }
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+        /// let mut con = client.get_connection()?;
+        /// // Optional at start-up: every primary gets the library now rather than on first use.
+        /// bank::LIBRARY.load_cluster(&mut con)?;
+        /// let moved: bool = bank::transfer("acct:{alice}:main", "acct:{alice}:savings", 5).call_cluster(&mut con)?;
+        /// // Different slots: refused before anything is sent.
+        /// let err = bank::transfer("acct:{alice}", "acct:{bob}", 5).call_cluster(&mut con).unwrap_err();
+        /// assert!(matches!(err, redlua::Error::CrossSlot { .. }));
+        /// # Ok(()) }
+        /// ```
+        pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
+            self.args().check()?;
+            let slot = self.slot()?;
+            let cmd = self.command();
+            match single(con.route_command(&cmd, route(slot))) {
+                Err(e) if is_function_not_found(&e) => {
+                    self.library().load_cluster_with(con, Trigger::Recovery)?;
+                    match single(con.route_command(&cmd, route(slot))) {
+                        Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
+                        other => self.finish(other),
+                    }
+                }
+                other => self.finish(other),
+            }
+        }
+
+        /// [`call_cluster`](FunctionCall::call_cluster) over an async cluster connection.
+        #[cfg(feature = "cluster-async")]
+        pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
+            self.args().check()?;
+            let slot = self.slot()?;
+            let cmd = self.command();
+            match single(con.route_command(cmd.clone(), route(slot)).await) {
+                Err(e) if is_function_not_found(&e) => {
+                    self.library().load_cluster_async_with(con, Trigger::Recovery).await?;
+                    match single(con.route_command(cmd, route(slot)).await) {
+                        Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
+                        other => self.finish(other),
+                    }
+                }
+                other => self.finish(other),
+            }
+        }
+
+        /// The slot of the call's keys; functions flagged `allow-cross-slot-keys` may
+        /// use keys of several slots (served by one node).
+        fn slot(&self) -> Result<Option<u16>, Error> {
+            let cross_slot_allowed =
+                self.library().function(self.function()).is_some_and(|f| f.flags().contains(&"allow-cross-slot-keys"));
+            match same_slot(self.keys()) {
+                Err(_) if cross_slot_allowed => Ok(self.keys().first().map(|k| super::key_slot(k))),
+                other => other,
+            }
+        }
+    }
+
+    impl<T: FromRedisValue> ScriptCall<T> {
+        /// Runs the script on a Redis Cluster: checks on the client that all keys hash to
+        /// one slot ([`Error::CrossSlot`] otherwise, with nothing sent), sends `EVALSHA`
+        /// to the primary of that slot, and on `NOSCRIPT` loads the script on every node
+        /// (`SCRIPT LOAD`) and sends the call once more.
+        pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
+            self.args().check()?;
+            let slot = same_slot(self.keys())?;
+            let cmd = self.command();
+            match single(con.route_command(&cmd, route(slot))) {
+                Err(e) if is_noscript(&e) => {
+                    self.script().load_with(con, Trigger::Recovery)?;
+                    match single(con.route_command(&cmd, route(slot))) {
+                        Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
+                        other => self.finish(other),
+                    }
+                }
+                other => self.finish(other),
+            }
+        }
+
+        /// [`call_cluster`](ScriptCall::call_cluster) over an async cluster connection.
+        #[cfg(feature = "cluster-async")]
+        pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
+            self.args().check()?;
+            let slot = same_slot(self.keys())?;
+            let cmd = self.command();
+            match single(con.route_command(cmd.clone(), route(slot)).await) {
+                Err(e) if is_noscript(&e) => {
+                    self.script().load_async_with(con, Trigger::Recovery).await?;
+                    match single(con.route_command(cmd, route(slot)).await) {
+                        Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
+                        other => self.finish(other),
+                    }
+                }
+                other => self.finish(other),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_match_the_redis_cluster_specification() {
+        // The reference value of the specification: CRC16("123456789") = 0x31C3.
+        assert_eq!(crc16(b"123456789"), 0x31C3);
+        // Values from CLUSTER KEYSLOT on Redis 7.0.
+        assert_eq!(key_slot(b"foo"), 12182);
+        assert_eq!(key_slot(b"bar"), 5061);
+        assert_eq!(key_slot(b""), 0);
+    }
+
+    #[test]
+    fn hash_tags_follow_the_first_braces() {
+        assert_eq!(hash_tag(b"acct:{alice}:main"), b"alice");
+        assert_eq!(key_slot(b"acct:{alice}:main"), key_slot(b"alice"));
+        assert_eq!(hash_tag(b"{}x"), b"{}x", "an empty tag hashes the whole key");
+        assert_eq!(hash_tag(b"a{b"), b"a{b");
+        assert_eq!(hash_tag(b"{a}{b}"), b"a");
+        assert_eq!(hash_tag(b"x{{a}}"), b"{a", "the tag ends at the first }} after the first {{");
+        assert_eq!(hash_tag(b"x}{y}"), b"y");
+    }
+
+    #[test]
+    fn same_slot_lists_the_keys_of_a_cross_slot_call() {
+        assert_eq!(same_slot::<&[u8]>(&[]).unwrap(), None);
+        assert_eq!(same_slot(&["a:{t}", "b:{t}"]).unwrap(), Some(key_slot(b"t")));
+        match same_slot(&["acct:{alice}", "acct:{bob}"]) {
+            Err(Error::CrossSlot { keys, message }) => {
+                assert_eq!(keys.len(), 2);
+                assert!(message.contains("acct:{alice}") && message.contains("acct:{bob}"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

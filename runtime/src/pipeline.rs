@@ -1,0 +1,608 @@
+//! Pipelines and transactions of typed calls that make their code present first and
+//! recover when the server lost it, without running any call twice.
+//!
+//! ```no_run
+//! # #[redlua::library(name = "bank")]
+//! # pub mod bank {
+//! #     use redlua::prelude::*;
+//! #     #[redis_function]
+//! #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+//! #     #[redis_function(read_only)]
+//! #     pub fn balance(account: Key) -> i64 { 0 }
+//! # }
+//! # fn main() -> Result<(), redlua::Error> {
+//! # let client = redis::Client::open("redis://127.0.0.1/").map_err(redlua::Error::from)?;
+//! # let mut con = client.get_connection().map_err(redlua::Error::from)?;
+//! let mut pipe = redlua::Pipeline::new();
+//! let moved = pipe.add(bank::transfer("acct:{a}", "acct:{b}", 5));
+//! let left = pipe.add(bank::balance("acct:{a}"));
+//! let hits = pipe.add_command::<i64>(redis::cmd("INCR").arg("transfers:{a}").to_owned());
+//! let replies = pipe.query(&mut con)?;
+//! let (moved, left, hits): (bool, i64, i64) = (replies.get(moved)?, replies.get(left)?, replies.get(hits)?);
+//! # Ok(()) }
+//! ```
+//!
+//! # Semantics
+//!
+//! **Before sending** (unless [`Pipeline::assume_loaded`]), the pipeline checks in one
+//! round trip that the server has every library it calls, in the exact version
+//! (`FUNCTION LIST LIBRARYNAME .. WITHCODE`), and every script (`SCRIPT EXISTS`), and
+//! loads what is missing or differs in a second round trip (only then). Nothing of the
+//! pipeline has been sent when this fails, and the error is returned.
+//!
+//! An invalid argument in any call ([`Error::Argument`]) fails the whole query before
+//! anything is sent.
+//!
+//! **A plain pipeline** ([`query`](Pipeline::query)) is sent as one batch. Each entry gets
+//! its own reply or its own error: a rejected call or a failing command does not hide the
+//! replies of the others. An entry whose reply says its function or script is missing
+//! (`ERR Function not found`, `NOSCRIPT`: the server lost the code after the check) did
+//! not run. redlua loads that code and sends **only those entries** once more, in their
+//! original order, as a second batch: every call runs exactly once, but the re-sent
+//! calls run *after* the rest of the pipeline (a pipeline is not atomic, and the other
+//! entries cannot be undone or repeated). [`Replies::resent`] lists them. An entry that
+//! is still not found after that is [`Error::NotLoaded`]; an entry whose second batch
+//! was lost with the connection is [`Error::Connection`] (it may or may not have run).
+//!
+//! **A transaction** ([`atomic`](Pipeline::atomic), `MULTI`/`EXEC`) runs all or nothing
+//! as Redis defines it:
+//! - a command refused while queueing (e.g. wrong arity) discards the transaction:
+//!   [`Error::ExecAbort`], nothing ran;
+//! - a key `WATCH`ed on the connection changed: [`Error::WatchConflict`], nothing ran;
+//! - a function or script missing at `EXEC` time does not stop the others (Redis 7
+//!   queues an `FCALL` of an unknown function and fails only that command at `EXEC`):
+//!   the other commands of the transaction ran, the missing calls did not. redlua does
+//!   **not** re-send them, since they would run outside the transaction: their entries
+//!   are [`Error::NotLoaded`]. It loads the code again so that the next transaction
+//!   finds it. With the check before sending, this happens only when the code is lost
+//!   between the check and `EXEC`.
+//!
+//! An I/O error while the batch (or the transaction) is sent or read fails the whole
+//! query with [`Error::Connection`]: the calls may or may not have run, and none is sent
+//! again.
+//!
+//! Pipelines need a connection to one server (`redis::Connection`,
+//! `aio::MultiplexedConnection`, `aio::ConnectionManager`); Redis Cluster connections
+//! do not take pipelines through this type.
+
+use crate::call::{decode_value, parts, Call, Code, Parts};
+use crate::error::Error;
+use crate::events::Trigger;
+use crate::library::{exists_reply, LibraryStatus};
+use redis::{ConnectionLike, FromRedisValue, Value};
+use std::marker::PhantomData;
+
+/// A batch of typed calls and plain commands, sent in one round trip; see the
+/// [module documentation](crate::pipeline) for the exact semantics.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a Pipeline does nothing until it is sent with .query(&mut con)"]
+pub struct Pipeline {
+    entries: Vec<Entry>,
+    atomic: bool,
+    assume_loaded: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    command: redis::Cmd,
+    call: Option<CallEntry>,
+}
+
+#[derive(Debug, Clone)]
+struct CallEntry {
+    code: Code,
+    name: String,
+    invalid: Option<Error>,
+}
+
+/// The position of an entry in a [`Pipeline`], typed with its reply: read it with
+/// [`Replies::get`].
+pub struct Handle<T> {
+    index: usize,
+    reply: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Handle<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Handle<T> {}
+
+impl<T> std::fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle").field("index", &self.index).finish()
+    }
+}
+
+impl<T> Handle<T> {
+    /// The entry's position in the pipeline (0 for the first).
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+/// The replies of a [`Pipeline`], one per entry, in the order the entries were added.
+#[derive(Debug, Clone)]
+pub struct Replies {
+    results: Vec<Result<Value, Error>>,
+    resent: Vec<usize>,
+}
+
+impl Replies {
+    /// The reply of one entry, converted to its type, or the entry's own error.
+    pub fn get<T: FromRedisValue>(&self, handle: Handle<T>) -> Result<T, Error> {
+        match self.results.get(handle.index) {
+            Some(Ok(v)) => decode_value(v.clone()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(Error::Argument { message: format!("no entry {} in these replies", handle.index) }),
+        }
+    }
+
+    /// Every entry's raw reply or error, in order.
+    pub fn results(&self) -> &[Result<Value, Error>] {
+        &self.results
+    }
+
+    /// Every entry's raw reply or error, in order.
+    pub fn into_results(self) -> Vec<Result<Value, Error>> {
+        self.results
+    }
+
+    /// The entries that were sent a second time, after their code was loaded, because the
+    /// server did not have it when the pipeline arrived. They ran after all other entries.
+    pub fn resent(&self) -> &[usize] {
+        &self.resent
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    /// True when the pipeline was empty.
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+}
+
+/// What the check before sending found: the code to load.
+struct Plan {
+    codes: Vec<Code>,
+    check: redis::Pipeline,
+}
+
+impl Pipeline {
+    /// An empty, non-atomic pipeline.
+    pub fn new() -> Pipeline {
+        Pipeline::default()
+    }
+
+    /// Sends the entries as one transaction (`MULTI` .. `EXEC`).
+    pub fn atomic(&mut self) -> &mut Self {
+        self.atomic = true;
+        self
+    }
+
+    /// Sends without checking first that the server has the code. A plain pipeline still
+    /// recovers as described in the [module documentation](crate::pipeline); in a
+    /// transaction, calls whose code is missing do not run ([`Error::NotLoaded`]).
+    pub fn assume_loaded(&mut self) -> &mut Self {
+        self.assume_loaded = true;
+        self
+    }
+
+    /// Adds a typed call ([`FunctionCall`](crate::FunctionCall) or
+    /// [`ScriptCall`](crate::ScriptCall)).
+    pub fn add<C: Call>(&mut self, call: C) -> Handle<C::Output> {
+        let Parts { code, name, command, invalid } = parts(&call);
+        self.push(Entry { command, call: Some(CallEntry { code, name, invalid }) })
+    }
+
+    /// Adds a plain command, whose reply is read as `T`.
+    pub fn add_command<T: FromRedisValue>(&mut self, command: redis::Cmd) -> Handle<T> {
+        self.push(Entry { command, call: None })
+    }
+
+    fn push<T>(&mut self, entry: Entry) -> Handle<T> {
+        self.entries.push(entry);
+        Handle { index: self.entries.len() - 1, reply: PhantomData }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// True for a transaction.
+    pub fn is_atomic(&self) -> bool {
+        self.atomic
+    }
+
+    /// Sends the pipeline and returns one reply per entry.
+    pub fn query<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
+        self.validate()?;
+        if self.entries.is_empty() {
+            return Ok(Replies { results: Vec::new(), resent: Vec::new() });
+        }
+        if !self.assume_loaded {
+            let plan = self.plan();
+            let checked = send(con, &plan.check).map_err(Error::from_redis)?;
+            if let Some(loads) = self.to_load(&plan, checked)? {
+                let replies = send(con, &loads.pipe).map_err(Error::from_redis)?;
+                loads.finish(replies)?;
+            }
+        }
+        let batch = self.batch(&self.all());
+        let replies = send(con, &batch).map_err(Error::from_redis)?;
+        if self.atomic {
+            let (results, lost) = self.exec_results(replies)?;
+            for code in lost {
+                // Best effort, for the next transaction: the calls are reported either way.
+                let _ = reload(con, code);
+            }
+            return Ok(Replies { results, resent: Vec::new() });
+        }
+        let (mut results, missing) = self.first_results(replies);
+        if missing.is_empty() {
+            return Ok(finish(results, Vec::new()));
+        }
+        let mut resend = Vec::new();
+        for (code, indices) in group_by_code(&self.entries, &missing) {
+            match reload(con, code) {
+                Ok(()) => resend.extend(indices),
+                Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
+            }
+        }
+        resend.sort_unstable();
+        if !resend.is_empty() {
+            let second = send(con, &self.batch(&resend));
+            self.second_results(&mut results, &resend, second);
+        }
+        Ok(finish(results, resend))
+    }
+
+    /// [`query`](Pipeline::query) over an async connection, with the same semantics.
+    #[cfg(feature = "aio")]
+    pub async fn query_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
+        self.validate()?;
+        if self.entries.is_empty() {
+            return Ok(Replies { results: Vec::new(), resent: Vec::new() });
+        }
+        if !self.assume_loaded {
+            let plan = self.plan();
+            let checked = send_async(con, &plan.check).await.map_err(Error::from_redis)?;
+            if let Some(loads) = self.to_load(&plan, checked)? {
+                let replies = send_async(con, &loads.pipe).await.map_err(Error::from_redis)?;
+                loads.finish(replies)?;
+            }
+        }
+        let batch = self.batch(&self.all());
+        let replies = send_async(con, &batch).await.map_err(Error::from_redis)?;
+        if self.atomic {
+            let (results, lost) = self.exec_results(replies)?;
+            for code in lost {
+                let _ = reload_async(con, code).await;
+            }
+            return Ok(Replies { results, resent: Vec::new() });
+        }
+        let (mut results, missing) = self.first_results(replies);
+        if missing.is_empty() {
+            return Ok(finish(results, Vec::new()));
+        }
+        let mut resend = Vec::new();
+        for (code, indices) in group_by_code(&self.entries, &missing) {
+            match reload_async(con, code).await {
+                Ok(()) => resend.extend(indices),
+                Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
+            }
+        }
+        resend.sort_unstable();
+        if !resend.is_empty() {
+            let second = send_async(con, &self.batch(&resend)).await;
+            self.second_results(&mut results, &resend, second);
+        }
+        Ok(finish(results, resend))
+    }
+
+    /// Refuses the whole pipeline when a call has an invalid argument.
+    fn validate(&self) -> Result<(), Error> {
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(CallEntry { invalid: Some(Error::Argument { message }), name, .. }) = &e.call {
+                return Err(Error::Argument { message: format!("entry {i} ({name}): {message}") });
+            }
+        }
+        Ok(())
+    }
+
+    fn all(&self) -> Vec<usize> {
+        (0..self.entries.len()).collect()
+    }
+
+    /// The entries at `indices` as one batch (a transaction if the pipeline is atomic).
+    fn batch(&self, indices: &[usize]) -> redis::Pipeline {
+        let mut pipe = redis::Pipeline::with_capacity(indices.len());
+        if self.atomic {
+            pipe.atomic();
+        }
+        for &i in indices {
+            pipe.add_command(self.entries[i].command.clone());
+        }
+        pipe
+    }
+
+    /// The distinct code of the calls, and the commands that check it.
+    fn plan(&self) -> Plan {
+        let mut codes: Vec<Code> = Vec::new();
+        for e in &self.entries {
+            if let Some(c) = &e.call {
+                if !codes.iter().any(|k| k.same(&c.code)) {
+                    codes.push(c.code);
+                }
+            }
+        }
+        let mut check = redis::Pipeline::new();
+        let mut exists = redis::cmd("SCRIPT");
+        exists.arg("EXISTS");
+        let mut any_script = false;
+        for code in &codes {
+            match code {
+                Code::Library(l) => {
+                    check.add_command(l.list_command());
+                }
+                Code::Script(s) => {
+                    exists.arg(s.sha1());
+                    any_script = true;
+                }
+            }
+        }
+        if any_script {
+            check.add_command(exists);
+        }
+        Plan { codes, check }
+    }
+
+    /// From the check's replies, the loads to send (if any).
+    fn to_load(&self, plan: &Plan, replies: Vec<Value>) -> Result<Option<Loads>, Error> {
+        let mut replies = replies.into_iter();
+        let mut loads = Loads { pipe: redis::Pipeline::new(), what: Vec::new() };
+        let libraries = plan.codes.iter().filter_map(|c| match c {
+            Code::Library(l) => Some(*l),
+            Code::Script(_) => None,
+        });
+        for l in libraries {
+            let v = ok(replies.next())?;
+            let status = l.status_of(l.code_in_list(v).as_deref());
+            if status != LibraryStatus::Current {
+                loads.pipe.add_command(l.load_command());
+                loads.what.push((Code::Library(l), status));
+            }
+        }
+        let scripts: Vec<_> = plan
+            .codes
+            .iter()
+            .filter_map(|c| match c {
+                Code::Script(s) => Some(*s),
+                Code::Library(_) => None,
+            })
+            .collect();
+        if !scripts.is_empty() {
+            let present = exists_reply(ok(replies.next())?);
+            for (i, s) in scripts.into_iter().enumerate() {
+                if !present.get(i).copied().unwrap_or(false) {
+                    loads.pipe.add_command(s.load_command());
+                    loads.what.push((Code::Script(s), LibraryStatus::Missing));
+                }
+            }
+        }
+        Ok(if loads.what.is_empty() { None } else { Some(loads) })
+    }
+
+    /// The replies of a transaction: per entry, and the code that went missing.
+    fn exec_results(&self, mut replies: Vec<Value>) -> Result<(Vec<Result<Value, Error>>, Vec<Code>), Error> {
+        let items = match replies.pop() {
+            Some(Value::Array(items)) => items,
+            Some(Value::Nil) => return Err(Error::WatchConflict),
+            Some(Value::ServerError(e)) => return Err(Error::from_redis(e.into())),
+            other => return Err(Error::Reply { message: format!("EXEC replied {other:?}") }),
+        };
+        if items.len() != self.entries.len() {
+            return Err(Error::Reply {
+                message: format!("EXEC replied {} results for {} commands", items.len(), self.entries.len()),
+            });
+        }
+        let mut lost: Vec<Code> = Vec::new();
+        let results = items
+            .into_iter()
+            .zip(&self.entries)
+            .map(|(v, entry)| match (v, &entry.call) {
+                (Value::ServerError(e), Some(c)) => {
+                    let e: redis::RedisError = e.into();
+                    if c.code.is_missing(&e) {
+                        if !lost.iter().any(|k| k.same(&c.code)) {
+                            lost.push(c.code);
+                        }
+                        Err(Error::NotLoaded {
+                            name: c.name.clone(),
+                            detail: format!("{e}; not sent again: it would run outside the transaction"),
+                        })
+                    } else {
+                        Err(c.code.error(e))
+                    }
+                }
+                (Value::ServerError(e), None) => Err(Error::from_redis(e.into())),
+                (v, _) => Ok(v),
+            })
+            .collect();
+        Ok((results, lost))
+    }
+
+    /// The replies of the first batch of a plain pipeline, and the entries that did not
+    /// find their code.
+    fn first_results(&self, replies: Vec<Value>) -> (Vec<Option<Result<Value, Error>>>, Vec<usize>) {
+        let mut missing = Vec::new();
+        let mut results: Vec<Option<Result<Value, Error>>> = Vec::with_capacity(self.entries.len());
+        let mut replies = replies.into_iter();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let result = match (replies.next(), &entry.call) {
+                (Some(Value::ServerError(e)), Some(c)) => {
+                    let e: redis::RedisError = e.into();
+                    if c.code.is_missing(&e) {
+                        missing.push(i);
+                        None
+                    } else {
+                        Some(Err(c.code.error(e)))
+                    }
+                }
+                (Some(Value::ServerError(e)), None) => Some(Err(Error::from_redis(e.into()))),
+                (Some(v), _) => Some(Ok(v)),
+                (None, _) => Some(Err(Error::Reply { message: "the server sent fewer replies than commands".into() })),
+            };
+            results.push(result);
+        }
+        (results, missing)
+    }
+
+    fn mark_not_loaded(&self, results: &mut [Option<Result<Value, Error>>], indices: &[usize], e: &Error) {
+        for &i in indices {
+            let name = self.entries[i].call.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+            results[i] = Some(Err(Error::NotLoaded { name, detail: format!("loading it failed: {e}") }));
+        }
+    }
+
+    /// Fills in the replies of the re-sent entries.
+    fn second_results(
+        &self,
+        results: &mut [Option<Result<Value, Error>>],
+        resent: &[usize],
+        second: redis::RedisResult<Vec<Value>>,
+    ) {
+        let replies = match second {
+            Ok(replies) => replies,
+            Err(e) => {
+                let e = Error::from_redis(e);
+                for &i in resent {
+                    results[i] = Some(Err(e.clone()));
+                }
+                return;
+            }
+        };
+        let mut replies = replies.into_iter();
+        for &i in resent {
+            let Some(c) = &self.entries[i].call else { continue };
+            results[i] = Some(match replies.next() {
+                Some(Value::ServerError(e)) => {
+                    let e: redis::RedisError = e.into();
+                    if c.code.is_missing(&e) {
+                        Err(Error::NotLoaded { name: c.name.clone(), detail: e.to_string() })
+                    } else {
+                        Err(c.code.error(e))
+                    }
+                }
+                Some(v) => Ok(v),
+                None => Err(Error::Reply { message: "the server sent fewer replies than commands".into() }),
+            });
+        }
+    }
+}
+
+/// Loads decided by the check, with what each server held before.
+struct Loads {
+    pipe: redis::Pipeline,
+    what: Vec<(Code, LibraryStatus)>,
+}
+
+impl Loads {
+    fn finish(self, replies: Vec<Value>) -> Result<(), Error> {
+        let mut replies = replies.into_iter();
+        for (code, status) in self.what {
+            let v = match replies.next() {
+                Some(v @ Value::ServerError(_)) if matches!(code, Code::Library(_)) => v,
+                v => ok(v)?,
+            };
+            match code {
+                Code::Library(l) => {
+                    if let Value::ServerError(e) = v {
+                        return Err(l.load_error(e.into()));
+                    }
+                    l.loaded(status, None, Trigger::Pipeline);
+                }
+                Code::Script(s) => s.loaded(&v, Trigger::Pipeline)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One reply of a helper batch: a server error becomes `Err`.
+fn ok(v: Option<Value>) -> Result<Value, Error> {
+    match v {
+        Some(Value::ServerError(e)) => Err(Error::from_redis(e.into())),
+        Some(v) => Ok(v),
+        None => Err(Error::Reply { message: "the server sent fewer replies than commands".into() }),
+    }
+}
+
+fn finish(results: Vec<Option<Result<Value, Error>>>, resent: Vec<usize>) -> Replies {
+    let results = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::Reply { message: "no reply for this entry".into() })))
+        .collect();
+    Replies { results, resent }
+}
+
+/// The entries at `indices` grouped by the code they need, in order of first appearance.
+fn group_by_code(entries: &[Entry], indices: &[usize]) -> Vec<(Code, Vec<usize>)> {
+    let mut groups: Vec<(Code, Vec<usize>)> = Vec::new();
+    for &i in indices {
+        let Some(c) = &entries[i].call else { continue };
+        match groups.iter_mut().find(|(k, _)| k.same(&c.code)) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((c.code, vec![i])),
+        }
+    }
+    groups
+}
+
+fn reload<C: ConnectionLike + ?Sized>(con: &mut C, code: Code) -> Result<(), Error> {
+    match code {
+        Code::Library(l) => l.reload(con),
+        Code::Script(s) => s.load_with(con, Trigger::Recovery),
+    }
+}
+
+#[cfg(feature = "aio")]
+async fn reload_async<C: redis::aio::ConnectionLike + ?Sized>(con: &mut C, code: Code) -> Result<(), Error> {
+    match code {
+        Code::Library(l) => l.reload_async(con).await,
+        Code::Script(s) => s.load_async_with(con, Trigger::Recovery).await,
+    }
+}
+
+/// Sends a batch and reads its replies: one per command, or the `EXEC` reply alone.
+fn send<C: ConnectionLike + ?Sized>(con: &mut C, pipe: &redis::Pipeline) -> redis::RedisResult<Vec<Value>> {
+    let packed = pipe.get_packed_pipeline();
+    if pipe.is_transaction() {
+        con.req_packed_commands(&packed, pipe.len() + 1, 1)
+    } else {
+        con.req_packed_commands(&packed, 0, pipe.len())
+    }
+}
+
+#[cfg(feature = "aio")]
+async fn send_async<C: redis::aio::ConnectionLike + ?Sized>(
+    con: &mut C,
+    pipe: &redis::Pipeline,
+) -> redis::RedisResult<Vec<Value>> {
+    if pipe.is_transaction() {
+        con.req_packed_commands(pipe, pipe.len() + 1, 1).await
+    } else {
+        con.req_packed_commands(pipe, 0, pipe.len()).await
+    }
+}
