@@ -1,0 +1,196 @@
+//! Every `redlua::Error` variant, provoked for real on redis-server (EXECABORT and WATCH
+//! conflicts are in `runtime_pipeline`, CROSSSLOT in `runtime_cluster`), and whether the
+//! call ran, checked by counters on the server.
+
+#[path = "runtime_support.rs"]
+mod support;
+
+use redis::Value;
+use redlua::testing::TestServer;
+use redlua::Error;
+use std::thread;
+use std::time::{Duration, Instant};
+use support::counters;
+use support::scripts::rt_bump_script;
+use support::*;
+
+#[test]
+fn rejected_is_the_function_s_own_refusal() {
+    let (_server, mut con) = server();
+    let r = counters::bump_positive("c", -1).call(&mut con);
+    assert!(matches!(&r, Err(Error::Rejected { message }) if message == "by must not be negative"), "{r:?}");
+    assert_eq!(get_int(&mut con, "c"), 0);
+}
+
+#[test]
+fn a_lua_runtime_error_is_script_with_the_rust_line() {
+    let (_server, mut con) = server();
+    redis::cmd("SET").arg("c").arg((1_i64 << 53) - 1).exec(&mut con).unwrap();
+    let r = counters::bump("c", 1).call(&mut con);
+    match &r {
+        Err(Error::Script { message, location: Some(l) }) => {
+            assert!(message.contains("integer overflow"), "{message}");
+            assert!(l.file.ends_with("runtime_support.rs"), "{l}");
+        }
+        other => panic!("expected Script with a location, got {other:?}"),
+    }
+}
+
+#[test]
+fn not_loaded_when_the_code_is_lost_again_before_the_retry() {
+    let (server, mut con) = server();
+    // FCALL (1) not found, FUNCTION LIST (2), FUNCTION LOAD (3), flush, FCALL again (4).
+    let mut flushing = FlushAt::new(&server, &mut con, &[4]);
+    let r = counters::bump("c", 1).call(&mut flushing);
+    assert_eq!(flushing.requests, 4, "sent once more, and only once");
+    assert!(matches!(&r, Err(Error::NotLoaded { name, .. }) if name == "rt_counters.bump"), "{r:?}");
+    assert!(r.unwrap_err().did_not_run());
+    // EVALSHA (1) NOSCRIPT, SCRIPT LOAD (2), flush, EVALSHA again (3).
+    let mut flushing = FlushAt::new(&server, &mut con, &[3]);
+    let r = rt_bump_script("c", 1).call(&mut flushing);
+    assert_eq!(flushing.requests, 3);
+    assert!(matches!(&r, Err(Error::NotLoaded { name, .. }) if name == "rt_bump_script"), "{r:?}");
+    assert_eq!(get_int(&mut con, "c"), 0, "nothing ran");
+}
+
+/// A library with a function that loops without writing until it is killed.
+const BUSY_LIBRARY: &str = "#!lua name=rt_busy\n\
+redis.register_function{function_name='rt_spin', callback=function(keys, args) while true do end end, flags={'no-writes'}}\n";
+
+#[test]
+fn busy_while_a_function_runs_past_the_time_limit_then_kill() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    redis::cmd("FUNCTION").arg("LOAD").arg(BUSY_LIBRARY).exec(&mut con).unwrap();
+    counters::LIBRARY.load(&mut con).unwrap();
+    let mut spinning = server.connection().unwrap();
+    let spinner = thread::spawn(move || redis::cmd("FCALL").arg("rt_spin").arg(0).query::<Value>(&mut spinning));
+
+    // Wait until the server answers BUSY to a redlua call.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let busy = loop {
+        match counters::bump("c", 1).call(&mut con) {
+            Err(e @ Error::Busy(_)) => break e,
+            Ok(_) => {} // ran before the spin started
+            Err(other) => panic!("expected BUSY, got {other:?}"),
+        }
+        assert!(Instant::now() < deadline, "the server never said BUSY");
+        thread::sleep(Duration::from_millis(20));
+    };
+    assert!(busy.did_not_run());
+    // FUNCTION STATS is answered while busy and names the running function.
+    let stats = redlua::functions::stats(&mut con).unwrap();
+    let running = stats.running.expect("a running function");
+    assert_eq!(running.name, "rt_spin");
+    assert_eq!(running.command, ["FCALL", "rt_spin", "0"]);
+    assert!(running.duration >= Duration::from_millis(50), "{:?}", running.duration);
+
+    assert!(redlua::functions::kill(&mut con).unwrap(), "killed");
+    let spun = spinner.join().unwrap();
+    assert!(spun.is_err(), "the killed call ends with an error: {spun:?}");
+    assert!(!redlua::functions::kill(&mut con).unwrap(), "nothing left to kill (NOTBUSY)");
+    assert_eq!(redlua::functions::stats(&mut con).unwrap().running, None);
+    // The BUSY calls did not run: the counter holds only the calls that succeeded.
+    let c = get_int(&mut con, "c");
+    assert_eq!(counters::bump("c", 1).call(&mut con).unwrap(), c + 1);
+}
+
+#[test]
+fn busy_script_is_killed_with_script_kill() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    let mut spinning = server.connection().unwrap();
+    let spinner = thread::spawn(move || {
+        redis::cmd("EVAL").arg("#!lua flags=no-writes\nwhile true do end").arg(0).query::<Value>(&mut spinning)
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match rt_bump_script("c", 1).call(&mut con) {
+            Err(Error::Busy(_)) => break,
+            Ok(_) => {}
+            Err(other) => panic!("expected BUSY, got {other:?}"),
+        }
+        assert!(Instant::now() < deadline, "the server never said BUSY");
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert!(redlua::functions::kill_script(&mut con).unwrap());
+    assert!(spinner.join().unwrap().is_err());
+}
+
+fn replica_of(primary: &TestServer) -> TestServer {
+    // Full syncs start at once instead of after the default 5 s diskless-sync delay.
+    let mut con = primary.connection().unwrap();
+    redis::cmd("CONFIG").arg("SET").arg("repl-diskless-sync-delay").arg(0).exec(&mut con).unwrap();
+    let port = primary.port().unwrap().to_string();
+    TestServer::builder()
+        .args(["--replicaof", "127.0.0.1", port.as_str()])
+        .start()
+        .unwrap_or_else(|e| panic!("cannot start a replica: {e}"))
+}
+
+#[test]
+fn read_only_replica_refuses_writes_and_loads() {
+    let (primary, mut con) = server();
+    let replica = replica_of(&primary);
+    let mut rcon = replica.connection().unwrap();
+    // The replica has no library yet: the call does not find it, and loading it is
+    // refused by the replica.
+    let r = counters::bump("c", 1).call(&mut rcon);
+    assert!(matches!(r, Err(Error::ReadOnlyReplica(_))), "{r:?}");
+    assert!(r.unwrap_err().did_not_run());
+
+    // Loaded on the primary, it replicates: reads run on the replica, writes are refused.
+    counters::LIBRARY.load(&mut con).unwrap();
+    redis::cmd("SET").arg("c").arg(7).exec(&mut con).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if counters::read("c").call(&mut rcon).ok() == Some(7) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the replica did not sync");
+        thread::sleep(Duration::from_millis(50));
+    }
+    let r = counters::bump("c", 1).call(&mut rcon);
+    assert!(matches!(r, Err(Error::ReadOnlyReplica(_))), "{r:?}");
+    assert_eq!(get_int(&mut con, "c"), 7);
+}
+
+#[test]
+fn a_reply_of_another_type_is_reply() {
+    // Another version of the library whose `read` replies text.
+    let (_server, mut con) = server();
+    let other = "#!lua name=rt_counters\n\
+        redis.register_function{function_name='read', callback=function(keys, args) return 'seven' end, flags={'no-writes'}}\n";
+    redis::cmd("FUNCTION").arg("LOAD").arg(other).exec(&mut con).unwrap();
+    let r = counters::read("c").call(&mut con);
+    assert!(matches!(r, Err(Error::Reply { .. })), "{r:?}");
+}
+
+#[test]
+fn an_argument_beyond_lua_precision_is_argument_and_nothing_is_sent() {
+    let (_server, mut con) = server();
+    let before = command_calls(&mut con, "fcall");
+    let r = counters::bump("c", 1 << 60).call(&mut con);
+    assert!(matches!(r, Err(Error::Argument { .. })), "{r:?}");
+    assert_eq!(command_calls(&mut con, "fcall"), before);
+}
+
+#[test]
+fn a_dead_server_is_a_connection_error() {
+    let (server, mut con) = server();
+    counters::bump("c", 1).call(&mut con).unwrap();
+    drop(server);
+    let r = counters::bump("c", 1).call(&mut con);
+    assert!(matches!(r, Err(Error::Connection(_))), "{r:?}");
+    assert!(!r.unwrap_err().did_not_run(), "after a connection error the call may have run");
+}
+
+#[tokio::test]
+async fn a_dead_server_is_a_connection_error_over_async() {
+    let (server, _con) = server();
+    let mut acon = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    counters::bump("c", 1).call_async(&mut acon).await.unwrap();
+    drop(server);
+    let r = counters::bump("c", 1).call_async(&mut acon).await;
+    assert!(matches!(r, Err(Error::Connection(_))), "{r:?}");
+}
