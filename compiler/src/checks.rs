@@ -18,10 +18,10 @@ fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'s
             let mut cur = eff[i];
             visit_block(body, &mut |e| match &e.kind {
                 ExprKind::Command(c) => {
-                    if c.command.write && cur.0.is_none() {
+                    if c.command.is_write() && cur.0.is_none() {
                         cur.0 = Some(c.command.redis);
                     }
-                    if c.command.nondeterministic && cur.1.is_none() {
+                    if c.command.is_nondeterministic() && cur.1.is_none() {
                         cur.1 = Some(c.command.redis);
                     }
                 }
@@ -67,7 +67,7 @@ pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
             }
         }
         if let ExprKind::Command(c) = &e.kind {
-            if f.options.read_only && c.command.write {
+            if f.options.read_only && c.command.is_write() {
                 errors.push(
                     Rule::ReadOnlyWrite,
                     e.span,
@@ -75,7 +75,7 @@ pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
                     "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here",
                 );
             }
-            if c.command.nondeterministic && !f.options.nondeterministic {
+            if c.command.is_nondeterministic() && !f.options.nondeterministic {
                 errors.push(
                     Rule::Nondeterministic,
                     e.span,
@@ -131,8 +131,9 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         ExprKind::Block(b) => visit_block(b, f),
         ExprKind::Command(c) => {
             for a in &c.args {
-                if let CommandArg::Value(v) = a {
-                    visit_expr(v, f);
+                match a {
+                    CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => visit_expr(v, f),
+                    CommandArg::Word(_) => {}
                 }
             }
         }

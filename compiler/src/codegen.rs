@@ -29,6 +29,13 @@ enum Helper {
     SetIndex,
     FmtFloat,
     ParseFloat,
+    Flags,
+    OptFloats,
+    Pairs,
+    ScorePairs,
+    StreamEntries,
+    Time,
+    ExtendPairs,
     ArgFloat,
     GetFloat,
     FloatToInt,
@@ -47,6 +54,8 @@ impl Helper {
             Helper::GetInt | Helper::ArgInt | Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
+            Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
+            Helper::StreamEntries => &[Helper::Pairs],
             _ => &[],
         }
     }
@@ -128,6 +137,74 @@ local function redlua_div(a, b)
     return math.floor(q)
   end
   return math.ceil(q)
+end
+",
+            Helper::Flags => "\
+local function redlua_flags(t)
+  local r = {}
+  for i = 1, #t do
+    r[i] = t[i] == 1
+  end
+  return r
+end
+",
+            Helper::OptFloats => "\
+-- An array of float strings or nils: None stays `false` inside a Vec.
+local function redlua_opt_floats(t)
+  local r = {}
+  for i = 1, #t do
+    if t[i] then
+      r[i] = redlua_get_float(t[i])
+    else
+      r[i] = false
+    end
+  end
+  return r
+end
+",
+            Helper::Pairs => "\
+-- A flat array { k1, v1, k2, v2 } as pairs { { k1, v1 }, { k2, v2 } }.
+local function redlua_pairs(t)
+  local r = {}
+  for i = 1, #t, 2 do
+    r[#r + 1] = { t[i], t[i + 1] }
+  end
+  return r
+end
+",
+            Helper::ScorePairs => "\
+-- A flat array { member, score, .. } as { { member, score }, .. } with f64 scores.
+local function redlua_score_pairs(t)
+  local r = {}
+  for i = 1, #t, 2 do
+    r[#r + 1] = { t[i], redlua_get_float(t[i + 1]) }
+  end
+  return r
+end
+",
+            Helper::StreamEntries => "\
+-- Stream entries { { id, { f1, v1, .. } }, .. } with the fields as pairs.
+local function redlua_stream_entries(t)
+  local r = {}
+  for i = 1, #t do
+    r[i] = { t[i][1], redlua_pairs(t[i][2]) }
+  end
+  return r
+end
+",
+            Helper::Time => "\
+local function redlua_time(t)
+  return { tonumber(t[1]), tonumber(t[2]) }
+end
+",
+            Helper::ExtendPairs => "\
+-- Appends the pairs of u to t, flattened.
+local function redlua_extend_pairs(t, u)
+  for i = 1, #u do
+    t[#t + 1] = u[i][1]
+    t[#t + 1] = u[i][2]
+  end
+  return t
 end
 ",
             Helper::FmtFloat => "\
@@ -588,6 +665,13 @@ impl Gen<'_> {
             Helper::Rem => "redlua_rem",
             Helper::Index => "redlua_index",
             Helper::FmtFloat => "redlua_fmt_float",
+            Helper::Flags => "redlua_flags",
+            Helper::OptFloats => "redlua_opt_floats",
+            Helper::Pairs => "redlua_pairs",
+            Helper::ScorePairs => "redlua_score_pairs",
+            Helper::StreamEntries => "redlua_stream_entries",
+            Helper::Time => "redlua_time",
+            Helper::ExtendPairs => "redlua_extend_pairs",
             Helper::ParseFloat => "redlua_parse_float",
             Helper::ArgFloat => "redlua_arg_float",
             Helper::GetFloat => "redlua_get_float",
@@ -818,7 +902,7 @@ impl Gen<'_> {
             ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out)
             }
-            ExprKind::Command(c) if matches!(c.command.reply, ReplyKind::Unit | ReplyKind::Count | ReplyKind::Flag | ReplyKind::OkOrNil) => {
+            ExprKind::Command(c) if !matches!(c.command.reply, ReplyKind::Int | ReplyKind::OptionalValue) => {
                 // The reply conversion cannot fail: send the command only.
                 let call = self.command_call(c, out);
                 out.push(self.stmt(K::Call(call)));
@@ -923,16 +1007,7 @@ impl Gen<'_> {
             }
             ExprKind::Command(c) => {
                 let call = self.command_call(c, out);
-                match (c.command.reply, &c.reply) {
-                    (ReplyKind::Unit | ReplyKind::Count, _) => call,
-                    (ReplyKind::Int, _) => self.helper(Helper::Int, vec![call]),
-                    (ReplyKind::Flag, _) => L::bin(LB::Eq, call, L::int(1)),
-                    (ReplyKind::OkOrNil, _) => L::bin(LB::Ne, call, L::Bool(false)),
-                    (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Int => self.helper(Helper::GetInt, vec![call]),
-                    (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Float => self.helper(Helper::GetFloat, vec![call]),
-                    // A missing bulk reply arrives as `false`: make it `nil` (None).
-                    (ReplyKind::OptionalValue, _) => L::bin(LB::Or, call, L::Nil),
-                }
+                self.command_reply(c, call)
             }
             ExprKind::Some(x) | ExprKind::Ok(x) => self.expr(x, out),
             ExprKind::Err(_) | ExprKind::Reject(_) => {
@@ -995,7 +1070,13 @@ impl Gen<'_> {
             }
             ExprKind::Index(v, i) => {
                 let vals = self.operands(&[v, i], out);
-                self.helper(Helper::Index, vals)
+                let x = self.helper(Helper::Index, vals);
+                // Inside a Vec, `None` is stored as `false`.
+                if matches!(e.ty, Ty::Option(_)) {
+                    L::bin(LB::Or, x, L::Nil)
+                } else {
+                    x
+                }
             }
             ExprKind::Closure(params, body) => {
                 let names: Vec<String> = params.iter().map(|p| self.vars[p.0].lua.clone()).collect();
@@ -1192,6 +1273,16 @@ impl Gen<'_> {
                 }
                 L::Table(items, vec![])
             }
+            // None is already `false` inside a Vec, which RESP2 sends as a nil element.
+            Ty::Vec(inner) if matches!(&**inner, Ty::Option(t) if !needs_encoding(t)) => v,
+            Ty::Vec(inner) if matches!(&**inner, Ty::Option(_)) => {
+                let Ty::Option(t) = &**inner else { return v };
+                let mut body = Vec::new();
+                let enc = self.encode(L::name("x"), t, &mut body);
+                body.push(LS::new(K::Return(vec![L::bin(LB::Or, L::bin(LB::And, L::name("x"), enc), L::Bool(false))])));
+                let f = L::Function(vec!["x".into()], body);
+                self.helper(Helper::Map, vec![v, f])
+            }
             Ty::Vec(inner) if needs_encoding(inner) => {
                 let mut body = Vec::new();
                 let enc = self.encode(L::name("x"), inner, &mut body);
@@ -1279,10 +1370,18 @@ impl Gen<'_> {
                 let name = self.vars[var.0].lua.clone();
                 self.locals += 2;
                 let mut flag_decl = Vec::new();
-                let inner = self.loop_body(body, *id, &mut flag_decl);
+                let mut inner = self.loop_body(body, *id, &mut flag_decl);
                 out.extend(flag_decl);
                 self.line = line;
-                out.push(self.stmt(K::GenFor(vec!["_".into(), name], vec![L::call("ipairs", vec![t])], inner)));
+                let loop_var = if matches!(self.vars[var.0].ty, Ty::Option(_)) {
+                    // Inside a Vec, `None` is stored as `false`.
+                    let raw = self.temp();
+                    inner.insert(0, self.stmt(K::Local(vec![name.clone()], vec![L::bin(LB::Or, L::name(raw.clone()), L::Nil)])));
+                    raw
+                } else {
+                    name
+                };
+                out.push(self.stmt(K::GenFor(vec!["_".into(), loop_var], vec![L::call("ipairs", vec![t])], inner)));
             }
             _ => {}
         }
@@ -1432,24 +1531,88 @@ impl Gen<'_> {
         }
     }
 
+    /// The reply of a command call, converted to its Rust-typed Lua value.
+    fn command_reply(&mut self, c: &ir::CommandCall, call: L) -> L {
+        match (c.command.reply, &c.reply) {
+            (ReplyKind::Unit | ReplyKind::Count | ReplyKind::String | ReplyKind::VecString | ReplyKind::VecOptString, _) => call,
+            (ReplyKind::Int, _) => self.helper(Helper::Int, vec![call]),
+            (ReplyKind::Flag, _) => L::bin(LB::Eq, call, L::int(1)),
+            (ReplyKind::OkOrNil, _) => L::bin(LB::Ne, call, L::Bool(false)),
+            (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Int => self.helper(Helper::GetInt, vec![call]),
+            (ReplyKind::OptionalValue, Ty::Option(t)) if **t == Ty::Float => self.helper(Helper::GetFloat, vec![call]),
+            // A missing bulk reply arrives as `false`: make it `nil` (None).
+            (ReplyKind::OptionalValue | ReplyKind::OptionalString | ReplyKind::OptionalInt | ReplyKind::OptionalVecString, _) => L::bin(LB::Or, call, L::Nil),
+            (ReplyKind::Status, _) => L::Field(Box::new(call), "ok".into()),
+            (ReplyKind::Float | ReplyKind::OptionalFloat, _) => self.helper(Helper::GetFloat, vec![call]),
+            (ReplyKind::VecFlag, _) => self.helper(Helper::Flags, vec![call]),
+            (ReplyKind::VecOptFloat, _) => self.helper(Helper::OptFloats, vec![call]),
+            (ReplyKind::PairsString, _) => self.helper(Helper::Pairs, vec![call]),
+            (ReplyKind::PairsScore, _) => self.helper(Helper::ScorePairs, vec![call]),
+            (ReplyKind::StreamEntries, _) => self.helper(Helper::StreamEntries, vec![call]),
+            (ReplyKind::Time, _) => self.helper(Helper::Time, vec![call]),
+        }
+    }
+
     fn command_call(&mut self, c: &ir::CommandCall, out: &mut Vec<LS>) -> L {
-        let values: Vec<&ir::Expr> = c.args.iter().filter_map(|a| if let CommandArg::Value(v) = a { Some(v) } else { None }).collect();
+        let values: Vec<&ir::Expr> = c
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => Some(v),
+                CommandArg::Word(_) => None,
+            })
+            .collect();
         let vals = self.operands(&values, out);
         // Floats go out formatted like Rust (redis.call would send %.17g).
         let mut vals = vals
             .into_iter()
             .zip(&values)
-            .map(|(v, e)| if e.ty == Ty::Float { self.helper(Helper::FmtFloat, vec![v]) } else { v })
+            .map(|(v, e)| match &e.ty {
+                Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
+                Ty::Vec(t) if **t == Ty::Float => self.helper(Helper::Map, vec![v, L::name("redlua_fmt_float")]),
+                _ => v,
+            })
             .collect::<Vec<_>>()
             .into_iter();
-        let mut args = vec![L::str(c.command.redis)];
+        if c.args.iter().any(|a| matches!(a, CommandArg::Spread(v) | CommandArg::SpreadPairs(v) if matches!(&v.ty, Ty::Vec(t) if **t == Ty::Float))) {
+            self.helpers.insert(Helper::FmtFloat);
+        }
+        let spreads = c.args.iter().any(|a| matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_)));
+        if !spreads {
+            let mut args = vec![L::str(c.command.redis)];
+            for a in &c.args {
+                match a {
+                    CommandArg::Word(w) => args.push(L::str(w)),
+                    _ => args.push(vals.next().unwrap_or(L::Nil)),
+                }
+            }
+            return L::call("redis.call", args);
+        }
+        // Arguments from a Vec: collect them in a table and unpack it.
+        let t = self.temp();
+        out.push(self.stmt(K::Local(vec![t.clone()], vec![L::Table(vec![L::str(c.command.redis)], vec![])])));
+        let tn = L::name(t.clone());
         for a in &c.args {
+            let push = |v: L| LS::new(K::Assign(vec![L::index(tn.clone(), L::bin(LB::Add, L::un(LU::Len, tn.clone()), L::int(1)))], vec![v]));
             match a {
-                CommandArg::Word(w) => args.push(L::str(w)),
-                CommandArg::Value(_) => args.push(vals.next().unwrap_or(L::Nil)),
+                CommandArg::Word(w) => out.push(push(L::str(w))),
+                CommandArg::Value(_) => {
+                    let v = vals.next().unwrap_or(L::Nil);
+                    out.push(push(v));
+                }
+                CommandArg::Spread(_) => {
+                    let v = vals.next().unwrap_or(L::Nil);
+                    let call = self.helper(Helper::Extend, vec![tn.clone(), v]);
+                    out.push(self.stmt(K::Call(call)));
+                }
+                CommandArg::SpreadPairs(_) => {
+                    let v = vals.next().unwrap_or(L::Nil);
+                    let call = self.helper(Helper::ExtendPairs, vec![tn.clone(), v]);
+                    out.push(self.stmt(K::Call(call)));
+                }
             }
         }
-        L::call("redis.call", args)
+        L::call("redis.call", vec![L::call("unpack", vec![tn])])
     }
 }
 

@@ -1,20 +1,58 @@
 //! Typed Redis commands callable from a redis function.
 //!
-//! Each entry says how the Rust call maps to `redis.call`: which arguments are keys,
-//! what the reply becomes in Lua (nil bulk → `nil`, integer 1/0 → `bool`, ...), and the
-//! command's flags (write, nondeterministic) that the checks enforce.
+//! Each entry says how a Rust call maps to `redis.call`: the Rust parameters, the order
+//! in which they (and static words) are sent, and what the reply becomes in Lua (nil
+//! bulk → `nil`, integer 1/0 → `bool`, float strings → `f64`, flat arrays → pairs).
+//! The command's flags (write, nondeterministic, noscript, blocking) and key positions
+//! come from the server's own command table ([`crate::command_spec`]), not from here.
 
-/// The kind of one command parameter.
+use crate::command_spec::{self, CommandSpec};
+
+/// The kind of one Rust parameter of a typed command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
-    /// A key: must be a `Key` parameter of the function.
+    /// One key: a `Key` parameter of the function (or a value derived from one).
     Key,
+    /// One key, or several: an array literal of keys (`&[&a, &b]`) or a `Vec<Key>`.
+    Keys,
     /// An integer.
     Int,
-    /// A value: an integer or a string.
+    /// A float (`f64`), sent as Rust prints it.
+    Float,
+    /// One value: an integer, a float or a string.
     Value,
-    /// `SetOptions` built in place (`SetOptions::new().nx().ex(ttl)`).
-    SetOptions,
+    /// One value or several: a value, an array literal of values, or a `Vec` of them.
+    Values,
+    /// Field/value pairs: an array literal of 2-tuples, or a `Vec` of them.
+    Pairs,
+    /// Key/value pairs (MSET): an array literal of `(key, value)` tuples.
+    KeyValues,
+    /// A string literal, one of the given words (`"LEFT"` / `"RIGHT"`).
+    Word(&'static [&'static str]),
+    /// Options written in place as a builder chain, e.g. `SetOptions::new().nx().ex(ttl)`.
+    Options(&'static OptionSpec),
+}
+
+/// One method of an options builder.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OptionMethod {
+    /// The Rust method name.
+    pub name: &'static str,
+    /// The words it sends.
+    pub words: &'static [&'static str],
+    /// The type of its argument, if it takes one (sent after the words).
+    pub arg: Option<ParamKind>,
+    /// Methods of the same non-zero group exclude each other.
+    pub group: u8,
+}
+
+/// An options builder type: what `Type::new().a().b(x)` sends.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// The Rust type name.
+    pub type_name: &'static str,
+    /// Its methods, in the order their words are sent (whatever the call order).
+    pub methods: &'static [OptionMethod],
 }
 
 /// How the raw Lua reply of a command becomes the Rust-typed value.
@@ -24,14 +62,53 @@ pub enum ReplyKind {
     Unit,
     /// An integer reply that may exceed 2^53 (INCRBY...): range-checked.
     Int,
-    /// An integer reply that is a small count (DEL...).
+    /// An integer reply that is a count (DEL, LPUSH...).
     Count,
-    /// Integer 1/0 → `bool` (EXISTS, EXPIRE).
+    /// Integer 1/0 → `bool` (EXISTS, EXPIRE...).
     Flag,
     /// `OK` or nil → `bool` (SET NX/XX).
     OkOrNil,
-    /// Bulk string or nil → `Option<T>`, `T` given by turbofish (`i64` or `String`).
+    /// Bulk string or nil → `Option<T>`, `T` given by turbofish (`i64`, `f64`, `String`).
     OptionalValue,
+    /// Bulk string or nil → `Option<String>`.
+    OptionalString,
+    /// Integer or nil → `Option<i64>` (ZRANK).
+    OptionalInt,
+    /// A bulk string that is always there → `String`.
+    String,
+    /// A status reply → `String` (TYPE).
+    Status,
+    /// A float as a bulk string → `f64` (INCRBYFLOAT, ZINCRBY).
+    Float,
+    /// A float or nil → `Option<f64>` (ZSCORE).
+    OptionalFloat,
+    /// Array of bulk strings → `Vec<String>`.
+    VecString,
+    /// Array of bulk strings or nils → `Vec<Option<String>>` (MGET, HMGET).
+    VecOptString,
+    /// Array of 1/0 → `Vec<bool>` (SMISMEMBER).
+    VecFlag,
+    /// Array of floats or nils → `Vec<Option<f64>>` (ZMSCORE).
+    VecOptFloat,
+    /// Flat array of field, value → `Vec<(String, String)>` (HGETALL).
+    PairsString,
+    /// Flat array of member, score → `Vec<(String, f64)>` (WITHSCORES, ZPOPMIN).
+    PairsScore,
+    /// Nil or an array → `Option<Vec<String>>` (LPOP with a count).
+    OptionalVecString,
+    /// Stream entries → `Vec<(String, Vec<(String, String)>)>` (XRANGE).
+    StreamEntries,
+    /// TIME → `(i64, i64)`: seconds and microseconds.
+    Time,
+}
+
+/// What a typed command sends, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emit {
+    /// The Rust parameter with this index.
+    P(usize),
+    /// A static word.
+    W(&'static str),
 }
 
 /// A typed command.
@@ -43,30 +120,299 @@ pub struct Command {
     pub redis: &'static str,
     /// The parameters of the Rust function.
     pub params: &'static [ParamKind],
+    /// What is sent after the command name; empty means the parameters in order.
+    pub emit: &'static [Emit],
     /// The reply mapping.
     pub reply: ReplyKind,
+}
+
+impl Command {
+    /// The server's description of the command.
+    pub fn spec(&self) -> Option<&'static CommandSpec> {
+        command_spec::lookup(self.redis)
+    }
+
     /// Flagged `write` by the server.
-    pub write: bool,
-    /// Output is nondeterministic.
-    pub nondeterministic: bool,
+    pub fn is_write(&self) -> bool {
+        self.spec().is_some_and(|s| s.is_write())
+    }
+
+    /// Output depends on more than the data (randomness, the clock): the server's
+    /// `nondeterministic_output` tip.
+    pub fn is_nondeterministic(&self) -> bool {
+        self.spec().is_some_and(|s| s.is_nondeterministic())
+    }
+
+    /// The emission order.
+    pub fn emit_order(&self) -> Vec<Emit> {
+        if self.emit.is_empty() {
+            (0..self.params.len()).map(Emit::P).collect()
+        } else {
+            self.emit.to_vec()
+        }
+    }
 }
 
 use ParamKind as P;
+use ReplyKind as R;
+
+const fn m(name: &'static str, words: &'static [&'static str], arg: Option<ParamKind>, group: u8) -> OptionMethod {
+    OptionMethod { name, words, arg, group }
+}
+
+/// `SetOptions`: SET's condition and expiry.
+pub static SET_OPTIONS: OptionSpec = OptionSpec {
+    type_name: "SetOptions",
+    methods: &[
+        m("nx", &["NX"], None, 1),
+        m("xx", &["XX"], None, 1),
+        m("ex", &["EX"], Some(P::Int), 2),
+        m("px", &["PX"], Some(P::Int), 2),
+        m("exat", &["EXAT"], Some(P::Int), 2),
+        m("pxat", &["PXAT"], Some(P::Int), 2),
+        m("keep_ttl", &["KEEPTTL"], None, 2),
+    ],
+};
+
+/// `GetExOptions`: GETEX's expiry.
+pub static GETEX_OPTIONS: OptionSpec = OptionSpec {
+    type_name: "GetExOptions",
+    methods: &[
+        m("ex", &["EX"], Some(P::Int), 1),
+        m("px", &["PX"], Some(P::Int), 1),
+        m("exat", &["EXAT"], Some(P::Int), 1),
+        m("pxat", &["PXAT"], Some(P::Int), 1),
+        m("persist", &["PERSIST"], None, 1),
+    ],
+};
+
+/// `ZAddOptions`: ZADD's conditions.
+pub static ZADD_OPTIONS: OptionSpec = OptionSpec {
+    type_name: "ZAddOptions",
+    methods: &[
+        m("nx", &["NX"], None, 1),
+        m("xx", &["XX"], None, 1),
+        m("gt", &["GT"], None, 2),
+        m("lt", &["LT"], None, 2),
+        m("ch", &["CH"], None, 0),
+    ],
+};
+
+/// `ZRangeOptions`: ZRANGE's modes.
+pub static ZRANGE_OPTIONS: OptionSpec = OptionSpec {
+    type_name: "ZRangeOptions",
+    methods: &[
+        m("by_score", &["BYSCORE"], None, 1),
+        m("by_lex", &["BYLEX"], None, 1),
+        m("rev", &["REV"], None, 0),
+        m("limit", &["LIMIT"], Some(P::Int), 0),
+        m("count", &[], Some(P::Int), 0),
+    ],
+};
+
+/// `XAddOptions`: XADD's trimming.
+pub static XADD_OPTIONS: OptionSpec = OptionSpec {
+    type_name: "XAddOptions",
+    methods: &[
+        m("nomkstream", &["NOMKSTREAM"], None, 0),
+        m("maxlen", &["MAXLEN"], Some(P::Int), 1),
+        m("minid", &["MINID"], Some(P::Value), 1),
+    ],
+};
+
+const NO_EMIT: &[Emit] = &[];
+
+macro_rules! cmd {
+    ($rust:literal, $redis:literal, [$($p:expr),*], emit [$($e:expr),*], $reply:expr) => {
+        Command { rust: $rust, redis: $redis, params: &[$($p),*], emit: &[$($e),*], reply: $reply }
+    };
+    ($rust:literal, $redis:literal, [$($p:expr),*], $reply:expr) => {
+        Command { rust: $rust, redis: $redis, params: &[$($p),*], emit: NO_EMIT, reply: $reply }
+    };
+}
+
+use Emit::{P as Pi, W};
+
+const SIDES: &[&str] = &["LEFT", "RIGHT"];
 
 /// The typed commands.
 pub static COMMANDS: &[Command] = &[
-    Command { rust: "get", redis: "GET", params: &[P::Key], reply: ReplyKind::OptionalValue, write: false, nondeterministic: false },
-    Command { rust: "set", redis: "SET", params: &[P::Key, P::Value], reply: ReplyKind::Unit, write: true, nondeterministic: false },
-    Command { rust: "set_with", redis: "SET", params: &[P::Key, P::Value, P::SetOptions], reply: ReplyKind::OkOrNil, write: true, nondeterministic: false },
-    Command { rust: "del", redis: "DEL", params: &[P::Key], reply: ReplyKind::Count, write: true, nondeterministic: false },
-    Command { rust: "exists", redis: "EXISTS", params: &[P::Key], reply: ReplyKind::Flag, write: false, nondeterministic: false },
-    Command { rust: "incr", redis: "INCR", params: &[P::Key], reply: ReplyKind::Int, write: true, nondeterministic: false },
-    Command { rust: "incr_by", redis: "INCRBY", params: &[P::Key, P::Int], reply: ReplyKind::Int, write: true, nondeterministic: false },
-    Command { rust: "decr_by", redis: "DECRBY", params: &[P::Key, P::Int], reply: ReplyKind::Int, write: true, nondeterministic: false },
-    Command { rust: "expire", redis: "EXPIRE", params: &[P::Key, P::Int], reply: ReplyKind::Flag, write: true, nondeterministic: false },
+    // strings
+    cmd!("get", "GET", [P::Key], R::OptionalValue),
+    cmd!("set", "SET", [P::Key, P::Value], R::Unit),
+    cmd!("set_with", "SET", [P::Key, P::Value, P::Options(&SET_OPTIONS)], R::OkOrNil),
+    cmd!("set_get", "SET", [P::Key, P::Value, P::Options(&SET_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), W("GET")], R::OptionalString),
+    cmd!("setnx", "SETNX", [P::Key, P::Value], R::Flag),
+    cmd!("getset", "GETSET", [P::Key, P::Value], R::OptionalString),
+    cmd!("getdel", "GETDEL", [P::Key], R::OptionalString),
+    cmd!("getex", "GETEX", [P::Key, P::Options(&GETEX_OPTIONS)], R::OptionalString),
+    cmd!("mget", "MGET", [P::Keys], R::VecOptString),
+    cmd!("mset", "MSET", [P::KeyValues], R::Unit),
+    cmd!("incr", "INCR", [P::Key], R::Int),
+    cmd!("incr_by", "INCRBY", [P::Key, P::Int], R::Int),
+    cmd!("incr_by_float", "INCRBYFLOAT", [P::Key, P::Float], R::Float),
+    cmd!("decr", "DECR", [P::Key], R::Int),
+    cmd!("decr_by", "DECRBY", [P::Key, P::Int], R::Int),
+    cmd!("append", "APPEND", [P::Key, P::Value], R::Count),
+    cmd!("strlen", "STRLEN", [P::Key], R::Count),
+    // keys
+    cmd!("del", "DEL", [P::Keys], R::Count),
+    cmd!("unlink", "UNLINK", [P::Keys], R::Count),
+    cmd!("exists", "EXISTS", [P::Key], R::Flag),
+    cmd!("exists_count", "EXISTS", [P::Keys], R::Count),
+    cmd!("expire", "EXPIRE", [P::Key, P::Int], R::Flag),
+    cmd!("pexpire", "PEXPIRE", [P::Key, P::Int], R::Flag),
+    cmd!("expire_at", "EXPIREAT", [P::Key, P::Int], R::Flag),
+    cmd!("pexpire_at", "PEXPIREAT", [P::Key, P::Int], R::Flag),
+    cmd!("ttl", "TTL", [P::Key], R::Int),
+    cmd!("pttl", "PTTL", [P::Key], R::Int),
+    cmd!("persist", "PERSIST", [P::Key], R::Flag),
+    cmd!("key_type", "TYPE", [P::Key], R::Status),
+    // hashes
+    cmd!("hget", "HGET", [P::Key, P::Value], R::OptionalValue),
+    cmd!("hset", "HSET", [P::Key, P::Value, P::Value], R::Count),
+    cmd!("hset_many", "HSET", [P::Key, P::Pairs], R::Count),
+    cmd!("hsetnx", "HSETNX", [P::Key, P::Value, P::Value], R::Flag),
+    cmd!("hmget", "HMGET", [P::Key, P::Values], R::VecOptString),
+    cmd!("hgetall", "HGETALL", [P::Key], R::PairsString),
+    cmd!("hdel", "HDEL", [P::Key, P::Values], R::Count),
+    cmd!("hexists", "HEXISTS", [P::Key, P::Value], R::Flag),
+    cmd!("hincr_by", "HINCRBY", [P::Key, P::Value, P::Int], R::Int),
+    cmd!("hincr_by_float", "HINCRBYFLOAT", [P::Key, P::Value, P::Float], R::Float),
+    cmd!("hlen", "HLEN", [P::Key], R::Count),
+    cmd!("hkeys", "HKEYS", [P::Key], R::VecString),
+    cmd!("hvals", "HVALS", [P::Key], R::VecString),
+    // lists
+    cmd!("lpush", "LPUSH", [P::Key, P::Values], R::Count),
+    cmd!("rpush", "RPUSH", [P::Key, P::Values], R::Count),
+    cmd!("lpop", "LPOP", [P::Key], R::OptionalString),
+    cmd!("rpop", "RPOP", [P::Key], R::OptionalString),
+    cmd!("lpop_count", "LPOP", [P::Key, P::Int], R::OptionalVecString),
+    cmd!("rpop_count", "RPOP", [P::Key, P::Int], R::OptionalVecString),
+    cmd!("lrange", "LRANGE", [P::Key, P::Int, P::Int], R::VecString),
+    cmd!("llen", "LLEN", [P::Key], R::Count),
+    cmd!("lindex", "LINDEX", [P::Key, P::Int], R::OptionalString),
+    cmd!("lrem", "LREM", [P::Key, P::Int, P::Value], R::Count),
+    cmd!("ltrim", "LTRIM", [P::Key, P::Int, P::Int], R::Unit),
+    cmd!("lmove", "LMOVE", [P::Key, P::Key, P::Word(SIDES), P::Word(SIDES)], R::OptionalString),
+    cmd!("rpoplpush", "RPOPLPUSH", [P::Key, P::Key], R::OptionalString),
+    // sets
+    cmd!("sadd", "SADD", [P::Key, P::Values], R::Count),
+    cmd!("srem", "SREM", [P::Key, P::Values], R::Count),
+    cmd!("sismember", "SISMEMBER", [P::Key, P::Value], R::Flag),
+    cmd!("smismember", "SMISMEMBER", [P::Key, P::Values], R::VecFlag),
+    cmd!("smembers", "SMEMBERS", [P::Key], R::VecString),
+    cmd!("scard", "SCARD", [P::Key], R::Count),
+    cmd!("smove", "SMOVE", [P::Key, P::Key, P::Value], R::Flag),
+    cmd!("spop", "SPOP", [P::Key], R::OptionalString),
+    cmd!("srandmember", "SRANDMEMBER", [P::Key], R::OptionalString),
+    // sorted sets
+    cmd!("zadd", "ZADD", [P::Key, P::Float, P::Value], R::Count),
+    cmd!("zadd_with", "ZADD", [P::Key, P::Float, P::Value, P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::Count),
+    cmd!("zadd_incr", "ZADD", [P::Key, P::Float, P::Value, P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), W("INCR"), Pi(1), Pi(2)], R::OptionalFloat),
+    cmd!("zincr_by", "ZINCRBY", [P::Key, P::Float, P::Value], R::Float),
+    cmd!("zscore", "ZSCORE", [P::Key, P::Value], R::OptionalFloat),
+    cmd!("zmscore", "ZMSCORE", [P::Key, P::Values], R::VecOptFloat),
+    cmd!("zrange", "ZRANGE", [P::Key, P::Value, P::Value, P::Options(&ZRANGE_OPTIONS)], R::VecString),
+    cmd!("zrange_withscores", "ZRANGE", [P::Key, P::Value, P::Value, P::Options(&ZRANGE_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), Pi(3), W("WITHSCORES")], R::PairsScore),
+    cmd!("zrange_by_score", "ZRANGEBYSCORE", [P::Key, P::Value, P::Value], R::VecString),
+    cmd!("zrevrange", "ZREVRANGE", [P::Key, P::Int, P::Int], R::VecString),
+    cmd!("zrem_range_by_score", "ZREMRANGEBYSCORE", [P::Key, P::Value, P::Value], R::Count),
+    cmd!("zrem_range_by_rank", "ZREMRANGEBYRANK", [P::Key, P::Int, P::Int], R::Count),
+    cmd!("zcard", "ZCARD", [P::Key], R::Count),
+    cmd!("zcount", "ZCOUNT", [P::Key, P::Value, P::Value], R::Count),
+    cmd!("zrank", "ZRANK", [P::Key, P::Value], R::OptionalInt),
+    cmd!("zpop_min", "ZPOPMIN", [P::Key, P::Int], R::PairsScore),
+    cmd!("zpop_max", "ZPOPMAX", [P::Key, P::Int], R::PairsScore),
+    cmd!("zrem", "ZREM", [P::Key, P::Values], R::Count),
+    // streams
+    cmd!("xadd", "XADD", [P::Key, P::Value, P::Pairs], R::String),
+    cmd!("xadd_with", "XADD", [P::Key, P::Value, P::Pairs, P::Options(&XADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::OptionalString),
+    cmd!("xlen", "XLEN", [P::Key], R::Count),
+    cmd!("xtrim_maxlen", "XTRIM", [P::Key, P::Int], emit [Pi(0), W("MAXLEN"), Pi(1)], R::Count),
+    cmd!("xtrim_minid", "XTRIM", [P::Key, P::Value], emit [Pi(0), W("MINID"), Pi(1)], R::Count),
+    cmd!("xrange", "XRANGE", [P::Key, P::Value, P::Value], R::StreamEntries),
+    cmd!("xdel", "XDEL", [P::Key, P::Values], R::Count),
+    // pub/sub and server
+    cmd!("publish", "PUBLISH", [P::Value, P::Value], R::Count),
+    cmd!("time", "TIME", [], R::Time),
 ];
 
 /// Looks up a typed command by its Rust name.
 pub fn lookup(rust_name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.rust == rust_name)
+}
+
+/// Looks up an options builder type by name.
+pub fn option_spec(type_name: &str) -> Option<&'static OptionSpec> {
+    [&SET_OPTIONS, &GETEX_OPTIONS, &ZADD_OPTIONS, &ZRANGE_OPTIONS, &XADD_OPTIONS].into_iter().find(|o| o.type_name == type_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command_spec::ArgShape;
+
+    /// Every typed command exists in the server's table, and the positions it sends
+    /// keys at are exactly the server's key positions.
+    #[test]
+    fn typed_commands_match_the_server_table() {
+        for c in COMMANDS {
+            let spec = c.spec().unwrap_or_else(|| panic!("{} is not in the command table", c.redis));
+            assert!(!spec.is_noscript(), "{} is noscript", c.redis);
+            assert!(!spec.is_blocking(), "{} blocks", c.redis);
+            // Build one concrete argv: every variadic parameter with two elements.
+            let mut argv: Vec<ArgShape> = vec![ArgShape::Literal(c.redis)];
+            let mut keys = Vec::new();
+            for e in c.emit_order() {
+                match e {
+                    Emit::W(w) => argv.push(ArgShape::Literal(w)),
+                    Emit::P(i) => match c.params[i] {
+                        P::Key => {
+                            keys.push(argv.len());
+                            argv.push(ArgShape::Unknown);
+                        }
+                        P::Keys => {
+                            for _ in 0..2 {
+                                keys.push(argv.len());
+                                argv.push(ArgShape::Unknown);
+                            }
+                        }
+                        P::KeyValues => {
+                            for _ in 0..2 {
+                                keys.push(argv.len());
+                                argv.push(ArgShape::Unknown);
+                                argv.push(ArgShape::Unknown);
+                            }
+                        }
+                        P::Int | P::Float => argv.push(ArgShape::Integer),
+                        P::Value => argv.push(ArgShape::Literal("v")),
+                        P::Values => {
+                            argv.push(ArgShape::Literal("v1"));
+                            argv.push(ArgShape::Literal("v2"));
+                        }
+                        P::Pairs => {
+                            for w in ["f1", "v1", "f2", "v2"] {
+                                argv.push(ArgShape::Literal(w));
+                            }
+                        }
+                        P::Word(ws) => argv.push(ArgShape::Literal(ws[0])),
+                        P::Options(_) => {}
+                    },
+                }
+            }
+            assert!(spec.accepts_argc(argv.len()), "{}: arity {} refuses {} args", c.rust, spec.arity, argv.len());
+            let found = spec.key_indices(&argv).unwrap_or_else(|e| panic!("{}: {e}", c.rust));
+            assert_eq!(found, keys, "{}: key positions", c.rust);
+        }
+    }
+
+    #[test]
+    fn flags_come_from_the_server_table() {
+        assert!(lookup("set").is_some_and(|c| c.is_write()));
+        assert!(lookup("get").is_some_and(|c| !c.is_write()));
+        assert!(lookup("spop").is_some_and(|c| c.is_nondeterministic()));
+        assert!(lookup("time").is_some_and(|c| c.is_nondeterministic()));
+        assert!(lookup("incr").is_some_and(|c| !c.is_nondeterministic()));
+    }
 }

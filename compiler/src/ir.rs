@@ -488,6 +488,10 @@ pub enum CommandArg {
     Value(Expr),
     /// A static option word such as `NX` or `EX`.
     Word(&'static str),
+    /// A `Vec` whose elements are sent as separate arguments.
+    Spread(Expr),
+    /// A `Vec` of 2-tuples whose elements are sent flattened.
+    SpreadPairs(Expr),
 }
 
 impl Expr {

@@ -23,6 +23,7 @@ pub mod diag;
 pub mod expand;
 pub mod ir;
 pub mod lower;
+mod lower_cmd;
 mod lower_lang;
 pub mod lua;
 pub mod parse;

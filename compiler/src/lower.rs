@@ -3,7 +3,7 @@
 //! Every Rust construct is either translated with its Rust meaning or refused here
 //! with a spanned diagnostic. Nothing unknown passes through.
 
-use crate::commands::{self, Command, ParamKind, ReplyKind};
+use crate::commands::{self, Command};
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
 use crate::lua::KEYWORDS;
@@ -21,6 +21,11 @@ const RESERVED: &[&str] = &[
     "rawset", "rawequal", "setmetatable", "getmetatable", "cjson", "cmsgpack", "bit", "struct",
     "_G", "_VERSION", "loadstring", "gcinfo", "xpcall", "setfenv", "getfenv", "newproxy",
 ];
+
+/// A type as the user wrote it, for messages (`HashMap<String, i64>`).
+pub fn type_text(ty: &syn::Type) -> String {
+    quote::ToTokens::to_token_stream(ty).to_string().replace(" :: ", "::").replace(" < ", "<").replace("< ", "<").replace(" >", ">").replace(" ,", ",").replace("& ", "&")
+}
 
 /// The line of a span (1-based; 0 when unknown).
 pub fn line_of(span: Span) -> u32 {
@@ -248,7 +253,7 @@ impl Lowerer<'_> {
         self.err(
             Rule::UnsupportedType,
             ty.span(),
-            format!("parameter type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
+            format!("parameter type `{}` is not supported", type_text(ty)),
             "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV)",
         );
         None
@@ -274,7 +279,7 @@ impl Lowerer<'_> {
             lw.err(
                 Rule::UnsupportedType,
                 ty.span(),
-                format!("return type `{}` is not supported", quote::ToTokens::to_token_stream(ty)),
+                format!("return type `{}` is not supported", type_text(ty)),
                 "return `i64`, `f64`, `bool`, `String`, `Option<_>`, `Vec<_>`, a tuple, `()` or `Result<_, Reject>`",
             );
             None
@@ -306,8 +311,9 @@ impl Lowerer<'_> {
                     return bad(self);
                 }
                 let inner = self.return_type(&args[0])?;
-                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Vec<{inner}>` is not supported"), "Lua arrays end at the first nil: a Vec cannot hold `None`");
+                let opt_ok = matches!(&inner, Ty::Option(t) if matches!(**t, Ty::Int | Ty::Float | Ty::Str));
+                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) && !opt_ok {
+                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Vec<{inner}>` is not supported"), "a Vec may hold `Option<i64>`, `Option<f64>` or `Option<String>` (None is stored as `false`), not other options");
                     return None;
                 }
                 Some(Ty::Vec(Box::new(inner)))
@@ -966,152 +972,7 @@ impl Lowerer<'_> {
     }
 
     fn command(&mut self, cmd: &'static Command, p: &syn::ExprPath, args: &[&syn::Expr], span: Span) -> Expr {
-        if args.len() != cmd.params.len() {
-            return self.arity(span, cmd.rust, cmd.params.len());
-        }
-        let reply = match cmd.reply {
-            ReplyKind::Unit => Ty::Unit,
-            ReplyKind::Int | ReplyKind::Count => Ty::Int,
-            ReplyKind::Flag | ReplyKind::OkOrNil => Ty::Bool,
-            ReplyKind::OptionalValue => {
-                let targ = match &p.path.segments.last().map(|s| &s.arguments) {
-                    Some(syn::PathArguments::AngleBracketed(a)) if a.args.len() == 1 => match &a.args[0] {
-                        syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match targ.as_deref() {
-                    Some("i64") => Ty::Int.option(),
-                    Some("f64") => Ty::Float.option(),
-                    Some("String") => Ty::Str.option(),
-                    _ => {
-                        self.err(
-                            Rule::Type,
-                            p.span(),
-                            format!("say which type `{}` reads", cmd.rust),
-                            format!("write `{0}::<i64>(..)`, `{0}::<f64>(..)` or `{0}::<String>(..)`", cmd.rust),
-                        );
-                        return poison(span);
-                    }
-                }
-            }
-        };
-        let mut out = Vec::new();
-        for (kind, a) in cmd.params.iter().zip(args) {
-            match kind {
-                ParamKind::Key => {
-                    let e = self.expr(a, Some(&Ty::Key));
-                    match &e.ty {
-                        Ty::Key | Ty::Never => {}
-                        other => {
-                            let t = other.clone();
-                            self.err(
-                                Rule::NotAKey,
-                                e.span,
-                                format!("{} expects a key here, found `{t}`", cmd.redis),
-                                "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches",
-                            );
-                        }
-                    }
-                    out.push(CommandArg::Value(e));
-                }
-                ParamKind::Int | ParamKind::Value => {
-                    let want = if *kind == ParamKind::Int { Some(Ty::Int) } else { None };
-                    let e = self.expr(a, want.as_ref());
-                    let ok = match kind {
-                        ParamKind::Int => e.ty.fits(&Ty::Int),
-                        _ => matches!(e.ty, Ty::Int | Ty::Float | Ty::Str | Ty::Never),
-                    };
-                    if e.ty == Ty::Key {
-                        self.err(Rule::KeyAsData, e.span, format!("a key passed to {} as data", cmd.redis), "only key positions take `Key`s; pass a String argument for data");
-                    } else if !ok {
-                        let t = e.ty.clone();
-                        let want = if *kind == ParamKind::Int { "i64" } else { "i64, f64 or String" };
-                        self.err(Rule::Type, e.span, format!("{} expects {want} here, found `{t}`", cmd.redis), "");
-                    }
-                    out.push(CommandArg::Value(e));
-                }
-                ParamKind::SetOptions => self.set_options(a, &mut out),
-            }
-        }
-        self.mk(ExprKind::Command(CommandCall { command: cmd, args: out, reply: reply.clone() }), reply, span)
-    }
-
-    /// `SetOptions::new().nx().ex(ttl)` resolved to static words and value arguments.
-    fn set_options(&mut self, e: &syn::Expr, out: &mut Vec<CommandArg>) {
-        let mut chain = Vec::new();
-        let mut cur = e;
-        loop {
-            match cur {
-                syn::Expr::MethodCall(m) => {
-                    chain.push(m);
-                    cur = &m.receiver;
-                }
-                syn::Expr::Paren(p) => cur = &p.expr,
-                _ => break,
-            }
-        }
-        let root_ok = matches!(cur, syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.len() == 2 && p.path.segments[0].ident == "SetOptions" && p.path.segments[1].ident == "new") && c.args.is_empty());
-        if !root_ok {
-            self.err(Rule::Unsupported, e.span(), "set options must be written in place", "write `SetOptions::new().nx().ex(ttl)` as the argument");
-            return;
-        }
-        let (mut cond, mut expiry): (Option<&'static str>, Option<(&'static str, Span)>) = (None, None);
-        let mut words = Vec::new();
-        let mut expiry_arg = None;
-        for m in chain.into_iter().rev() {
-            let name = m.method.to_string();
-            match name.as_str() {
-                "nx" | "xx" => {
-                    if cond.is_some() {
-                        self.err(Rule::Type, m.method.span(), "NX and XX exclude each other", "keep one of them");
-                    }
-                    cond = Some(if name == "nx" { "NX" } else { "XX" });
-                    if !m.args.is_empty() {
-                        self.arity(m.span(), &name, 0);
-                    }
-                }
-                "ex" | "px" | "keep_ttl" => {
-                    if expiry.is_some() {
-                        self.err(Rule::Type, m.method.span(), "a SET takes one expiry option", "keep one of ex, px, keep_ttl");
-                    }
-                    let w = match name.as_str() {
-                        "ex" => "EX",
-                        "px" => "PX",
-                        _ => "KEEPTTL",
-                    };
-                    expiry = Some((w, m.method.span()));
-                    if w == "KEEPTTL" {
-                        if !m.args.is_empty() {
-                            self.arity(m.span(), &name, 0);
-                        }
-                    } else if m.args.len() != 1 {
-                        self.arity(m.span(), &name, 1);
-                    } else {
-                        let v = self.expr(&m.args[0], Some(&Ty::Int));
-                        if !v.ty.fits(&Ty::Int) {
-                            let t = v.ty.clone();
-                            self.err(Rule::Type, v.span, format!("expected `i64`, found `{t}`"), "");
-                        }
-                        expiry_arg = Some(v);
-                    }
-                }
-                other => {
-                    self.err(Rule::Unsupported, m.method.span(), format!("set option `{other}` is not supported"), "available: nx(), xx(), ex(secs), px(ms), keep_ttl()");
-                }
-            }
-        }
-        if let Some(c) = cond {
-            words.push(CommandArg::Word(c));
-        }
-        out.extend(words);
-        if let Some((w, _)) = expiry {
-            out.push(CommandArg::Word(w));
-            if let Some(v) = expiry_arg {
-                out.push(CommandArg::Value(v));
-            }
-        }
+        crate::lower_cmd::command(self, cmd, p, args, span)
     }
 
     fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {

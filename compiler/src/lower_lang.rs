@@ -974,6 +974,9 @@ impl Lowerer<'_> {
                 return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{t}`"), "see the language reference for the supported methods");
             }
         };
+        if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_))) && matches!(method, Method::VecPush | Method::VecPop | Method::VecContains | Method::VecExtend | Method::VecSum) {
+            return self.unsupported(m.method.span(), &format!("`.{name}()` on a `{rty}`"), "read it with indexing or a `for` loop");
+        }
         if matches!(method, Method::VecPush | Method::VecExtend) {
             let ok = matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable);
             if !ok {
