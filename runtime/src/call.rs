@@ -158,7 +158,7 @@ pub trait Call: sealed::Sealed {
 }
 
 /// One call of a library function: run it with [`call`](FunctionCall::call) or
-/// [`call_async`](FunctionCall::call_async), or add it to a [`Pipeline`](crate::Pipeline).
+/// `call_async` (crate feature `aio`), or add it to a [`Pipeline`](crate::Pipeline).
 ///
 /// Made by the stubs that `#[redlua::library]` generates, e.g.
 /// `bank::transfer("acct:{alice}", "acct:{bob}", 50)`.
@@ -288,7 +288,7 @@ impl<T: FromRedisValue> Call for FunctionCall<T> {
 }
 
 /// One run of an EVAL script: run it with [`call`](ScriptCall::call) or
-/// [`call_async`](ScriptCall::call_async), or add it to a [`Pipeline`](crate::Pipeline).
+/// `call_async` (crate feature `aio`), or add it to a [`Pipeline`](crate::Pipeline).
 #[must_use = "a ScriptCall does nothing until it is run with .call(&mut con)"]
 #[derive(Debug, Clone)]
 pub struct ScriptCall<T> {

@@ -3,7 +3,7 @@
 //!
 //! A call's keys must all hash to one slot (Redis refuses the call otherwise with
 //! `CROSSSLOT`). The `call_cluster` methods check this on the client with [`key_slot`]
-//! and return [`Error::CrossSlot`](crate::Error::CrossSlot) without a round trip; give
+//! and return [`Error::CrossSlot`] without a round trip; give
 //! related keys a common hash tag (`acct:{alice}:main`, `acct:{alice}:savings`).
 //!
 //! See `FunctionCall::call_cluster` (crate feature `cluster`) for an example.

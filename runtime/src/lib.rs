@@ -42,6 +42,39 @@
 //! println!("{moved} {left}\n{}", bank::LUA);
 //! # Ok(()) }
 //! ```
+//!
+//! # Running calls
+//!
+//! A stub returns a typed call value ([`FunctionCall`] for library functions, [`ScriptCall`]
+//! for free-standing EVAL scripts). Run it:
+//!
+//! | how | method | connection |
+//! |---|---|---|
+//! | sync | `call` | any `redis::ConnectionLike` |
+//! | async | `call_async` | any `redis::aio::ConnectionLike` (`MultiplexedConnection`, `ConnectionManager`) |
+//! | Redis Cluster | `call_cluster`, `call_cluster_async` | `redis::cluster::ClusterConnection`, `redis::cluster_async::ClusterConnection` |
+//! | several at once | [`Pipeline::add`], then `query` / `query_async` | one server |
+//! | in a plain redis-rs pipeline | `add_to` | (load the code yourself) |
+//!
+//! Every way recovers when the server lost the code: a call is sent once more, after
+//! loading, only when the server said the function or script does not exist, so no
+//! call runs twice. Errors are one [`Error`] type, classified by the server's error
+//! code; [`Error::did_not_run`] tells whether sending again is safe. The
+//! [`cluster`] module checks that a call's keys share a hash slot before sending,
+//! [`events`] reports every load with the version the server held, and [`functions`]
+//! lists, deletes, dumps, restores, kills and exports libraries.
+//!
+//! # Crate features
+//!
+//! | feature | enables |
+//! |---|---|
+//! | `aio` | the async methods, over any async redis-rs connection; redis-rs also needs a runtime feature (`tokio` below, or its own `smol-comp`) |
+//! | `tokio` | `aio` with redis-rs's tokio support and `aio::ConnectionManager` |
+//! | `cluster` | `call_cluster` and `Library::load_cluster` over the sync cluster connection |
+//! | `cluster-async` | `cluster` and `aio`, and the async cluster methods (needs a runtime: `tokio`) |
+//! | `testing` | `redlua::testing`: throwaway `redis-server`s and clusters for tests and examples |
+//!
+//! None is on by default.
 #![warn(missing_docs)]
 
 mod call;

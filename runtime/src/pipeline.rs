@@ -167,6 +167,9 @@ impl Replies {
     }
 }
 
+/// The reply or error of one entry.
+type EntryResult = Result<Value, Error>;
+
 /// What the check before sending found: the code to load.
 struct Plan {
     codes: Vec<Code>,
@@ -405,7 +408,7 @@ impl Pipeline {
     }
 
     /// The replies of a transaction: per entry, and the code that went missing.
-    fn exec_results(&self, mut replies: Vec<Value>) -> Result<(Vec<Result<Value, Error>>, Vec<Code>), Error> {
+    fn exec_results(&self, mut replies: Vec<Value>) -> Result<(Vec<EntryResult>, Vec<Code>), Error> {
         let items = match replies.pop() {
             Some(Value::Array(items)) => items,
             Some(Value::Nil) => return Err(Error::WatchConflict),

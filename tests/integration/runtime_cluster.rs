@@ -45,8 +45,11 @@ fn fcalls_everywhere(cluster: &TestCluster) -> u64 {
     cluster.nodes().iter().map(|n| command_calls(&mut node_con(n), "fcall")).sum()
 }
 
+/// One reported library load: the node, what it held before, why.
+type Load = (Option<String>, LibraryStatus, Trigger);
+
 /// Library loads reported on this thread.
-fn record_loads() -> (Arc<Mutex<Vec<(Option<String>, LibraryStatus, Trigger)>>>, events::Subscription) {
+fn record_loads() -> (Arc<Mutex<Vec<Load>>>, events::Subscription) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     let me = std::thread::current().id();
