@@ -25,6 +25,14 @@ fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'s
                         cur.1 = Some(c.command.redis);
                     }
                 }
+                ExprKind::DynCall(c) => {
+                    if c.spec.is_write() && cur.0.is_none() {
+                        cur.0 = Some(c.spec.name);
+                    }
+                    if c.spec.is_nondeterministic() && cur.1.is_none() {
+                        cur.1 = Some(c.spec.name);
+                    }
+                }
                 ExprKind::CallHelper(j, _) => {
                     let (w, n) = eff[*j];
                     cur.0 = cur.0.or(w);
@@ -47,6 +55,24 @@ fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'s
 pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
     let effects = helper_effects(helpers);
     visit_block(&f.body, &mut |e| {
+        if let ExprKind::DynCall(c) = &e.kind {
+            if f.options.read_only && c.spec.is_write() {
+                errors.push(
+                    Rule::ReadOnlyWrite,
+                    e.span,
+                    format!("{} writes, but `{}` is declared `read_only`", c.spec.name, f.name),
+                    "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here",
+                );
+            }
+            if c.spec.is_nondeterministic() && !f.options.nondeterministic {
+                errors.push(
+                    Rule::Nondeterministic,
+                    e.span,
+                    format!("{} has nondeterministic output", c.spec.name),
+                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
+                );
+            }
+        }
         if let ExprKind::CallHelper(i, _) = &e.kind {
             let (w, n) = effects[*i];
             if let (true, Some(cmd)) = (f.options.read_only, w) {
@@ -198,5 +224,14 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(e, f);
             }
         }
+        ExprKind::DynCall(c) => {
+            for a in &c.args {
+                match a {
+                    CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => visit_expr(v, f),
+                    CommandArg::Word(_) => {}
+                }
+            }
+        }
+        ExprKind::DynMethod(_, a) => visit_expr(a, f),
     }
 }

@@ -29,6 +29,13 @@ enum Helper {
     SetIndex,
     FmtFloat,
     ParseFloat,
+    DynIsOk,
+    DynInt,
+    DynString,
+    DynArray,
+    IsErr,
+    ResultOk,
+    ResultErr,
     Flags,
     OptFloats,
     Pairs,
@@ -56,6 +63,8 @@ impl Helper {
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
             Helper::StreamEntries => &[Helper::Pairs],
+            Helper::DynInt => &[Helper::Int],
+            Helper::ResultOk | Helper::ResultErr => &[Helper::IsErr],
             _ => &[],
         }
     }
@@ -137,6 +146,62 @@ local function redlua_div(a, b)
     return math.floor(q)
   end
   return math.ceil(q)
+end
+",
+            Helper::DynIsOk => "\
+local function redlua_dyn_is_ok(v)
+  return type(v) == 'table' and v.ok == 'OK'
+end
+",
+            Helper::DynInt => "\
+-- Value::as_int: an integer reply, else nil.
+local function redlua_dyn_int(v)
+  if type(v) == 'number' then
+    return redlua_int(v)
+  end
+  return nil
+end
+",
+            Helper::DynString => "\
+-- Value::as_string: a bulk or status reply, else nil.
+local function redlua_dyn_string(v)
+  if type(v) == 'string' then
+    return v
+  elseif type(v) == 'table' and type(v.ok) == 'string' then
+    return v.ok
+  end
+  return nil
+end
+",
+            Helper::DynArray => "\
+-- Value::as_array: an array reply, else nil.
+local function redlua_dyn_array(v)
+  if type(v) == 'table' and v.ok == nil and v.err == nil then
+    return v
+  end
+  return nil
+end
+",
+            Helper::IsErr => "\
+-- A try_call! result is an error when redis.pcall returned an error table.
+local function redlua_is_err(v)
+  return type(v) == 'table' and v.err ~= nil
+end
+",
+            Helper::ResultOk => "\
+local function redlua_result_ok(v)
+  if redlua_is_err(v) then
+    return nil
+  end
+  return v
+end
+",
+            Helper::ResultErr => "\
+local function redlua_result_err(v)
+  if redlua_is_err(v) then
+    return v.err
+  end
+  return nil
 end
 ",
             Helper::Flags => "\
@@ -666,6 +731,13 @@ impl Gen<'_> {
             Helper::Index => "redlua_index",
             Helper::FmtFloat => "redlua_fmt_float",
             Helper::Flags => "redlua_flags",
+            Helper::DynIsOk => "redlua_dyn_is_ok",
+            Helper::DynInt => "redlua_dyn_int",
+            Helper::DynString => "redlua_dyn_string",
+            Helper::DynArray => "redlua_dyn_array",
+            Helper::IsErr => "redlua_is_err",
+            Helper::ResultOk => "redlua_result_ok",
+            Helper::ResultErr => "redlua_result_err",
             Helper::OptFloats => "redlua_opt_floats",
             Helper::Pairs => "redlua_pairs",
             Helper::ScorePairs => "redlua_score_pairs",
@@ -758,6 +830,9 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Local(names, vals)));
                 }
                 ir::StmtKind::LetElse(pat, e, els) => {
+                    if e.ty == Ty::CallResult {
+                        self.helpers.insert(Helper::IsErr);
+                    }
                     let v = self.expr(e, out);
                     // The bindings name parts of this local for the rest of the block.
                     let subject = self.spill(v, out);
@@ -1094,6 +1169,36 @@ impl Gen<'_> {
                 L::Call(Box::new(L::name(self.vars[var.0].lua.clone())), vals)
             }
             ExprKind::Method(m, args) => self.method(*m, args, out),
+            ExprKind::DynCall(c) => {
+                let values: Vec<&ir::Expr> = c.args.iter().filter_map(|a| if let CommandArg::Value(v) = a { Some(v) } else { None }).collect();
+                let vals = self.operands(&values, out);
+                let mut vals = vals.into_iter().zip(&values).map(|(v, e)| if e.ty == Ty::Float { self.helper(Helper::FmtFloat, vec![v]) } else { v }).collect::<Vec<_>>().into_iter();
+                let first = c.spec.name.split(' ').next().unwrap_or(c.spec.name);
+                let mut args = vec![L::str(first)];
+                for a in &c.args {
+                    match a {
+                        CommandArg::Word(w) => args.push(L::str(w)),
+                        _ => args.push(vals.next().unwrap_or(L::Nil)),
+                    }
+                }
+                L::call(if c.protected { "redis.pcall" } else { "redis.call" }, args)
+            }
+            ExprKind::DynMethod(op, v) => {
+                use ir::DynMethod as D;
+                let x = self.expr(v, out);
+                let h = match op {
+                    D::IsNil => return L::bin(LB::Eq, x, L::Bool(false)),
+                    D::IsOk => Helper::DynIsOk,
+                    D::AsInt => Helper::DynInt,
+                    D::AsString => Helper::DynString,
+                    D::AsArray => Helper::DynArray,
+                    D::ResultIsErr => Helper::IsErr,
+                    D::ResultIsOk => return negate(self.helper(Helper::IsErr, vec![x])),
+                    D::ResultOk => Helper::ResultOk,
+                    D::ResultErr => Helper::ResultErr,
+                };
+                self.helper(h, vec![x])
+            }
             ExprKind::Try(opt, rejection) => {
                 let v = self.expr(opt, out);
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
@@ -1314,6 +1419,9 @@ impl Gen<'_> {
                 }
             }
             ExprKind::WhileLet(pat, v, body, id) => {
+                if v.ty == Ty::CallResult {
+                    self.helpers.insert(Helper::IsErr);
+                }
                 // while true do local t = v; if not <matches> then break end; <body> end
                 let mut inner = Vec::new();
                 let val = self.expr(v, &mut inner);
@@ -1417,6 +1525,9 @@ impl Gen<'_> {
     fn match_into(&mut self, e: &ir::Expr, dest: &Dest, out: &mut Vec<LS>) {
         let ExprKind::Match(scrut, arms) = &e.kind else { return };
         let line = self.line;
+        if scrut.ty == Ty::CallResult {
+            self.helpers.insert(Helper::IsErr);
+        }
         let v = self.expr(scrut, out);
         // Bindings refer to the matched value: keep it in a local nobody assigns.
         let subject = match (&v, &scrut.kind) {
@@ -1681,6 +1792,20 @@ fn pat_test(p: &ir::Pat, s: &L) -> Option<L> {
             }
             acc
         }
+        P::CallOk(inner) => {
+            let ok = negate(L::call("redlua_is_err", vec![s.clone()]));
+            Some(match pat_test(inner, s) {
+                Some(t) => L::bin(LB::And, ok, t),
+                None => ok,
+            })
+        }
+        P::CallErr(inner) => {
+            let err = L::call("redlua_is_err", vec![s.clone()]);
+            Some(match pat_test(inner, &L::Field(Box::new(s.clone()), "err".into())) {
+                Some(t) => L::bin(LB::And, err, t),
+                None => err,
+            })
+        }
         P::Tuple(ps) => {
             let mut acc: Option<L> = None;
             for (i, p) in ps.iter().enumerate() {
@@ -1702,7 +1827,8 @@ fn bind_aliases(p: &ir::Pat, s: &L, aliases: &mut HashMap<ir::VarId, L>) {
         P::Bind(v) => {
             aliases.insert(*v, s.clone());
         }
-        P::Some(inner) => bind_aliases(inner, s, aliases),
+        P::Some(inner) | P::CallOk(inner) => bind_aliases(inner, s, aliases),
+        P::CallErr(inner) => bind_aliases(inner, &L::Field(Box::new(s.clone()), "err".into()), aliases),
         P::Tuple(ps) => {
             for (i, p) in ps.iter().enumerate() {
                 bind_aliases(p, &L::index(s.clone(), L::int(i as i64 + 1)), aliases);

@@ -38,6 +38,14 @@ pub enum Rule {
     InvalidName,
     /// Generated Lua would exceed a Lua limit.
     LuaLimit,
+    /// A command the server does not know.
+    UnknownCommand,
+    /// A command that Redis refuses inside scripts and functions.
+    NoScript,
+    /// A command that would block.
+    Blocking,
+    /// A function flag that does not fit what the body does.
+    Flags,
 }
 
 impl Rule {
@@ -58,6 +66,10 @@ impl Rule {
             Rule::Arity => "arity",
             Rule::InvalidName => "invalid-name",
             Rule::LuaLimit => "lua-limit",
+            Rule::UnknownCommand => "unknown-command",
+            Rule::NoScript => "noscript-command",
+            Rule::Blocking => "blocking-command",
+            Rule::Flags => "function-flags",
         }
     }
 }

@@ -27,7 +27,8 @@ fn reply_type(t: &Ty) -> TokenStream {
             let ts = ts.iter().map(reply_type);
             quote!((#(#ts,)*))
         }
-        Ty::Unit | Ty::Never | Ty::Reject | Ty::Fn(..) => quote!(()),
+        Ty::Dyn => quote!(::redlua::Value),
+        Ty::Unit | Ty::Never | Ty::Reject | Ty::Fn(..) | Ty::CallResult => quote!(()),
     }
 }
 

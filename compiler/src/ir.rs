@@ -29,6 +29,10 @@ pub enum Ty {
     Unit,
     /// The type of `return`: never produces a value.
     Never,
+    /// A reply of any shape, from `call!` (`redlua::Value`).
+    Dyn,
+    /// The outcome of `try_call!`: `Result<Value, String>`.
+    CallResult,
     /// `Vec<T>`: a Lua array (1-based inside, 0-based in Rust); `T` is never `Option`.
     Vec(Box<Ty>),
     /// A tuple: a Lua array; replies become Redis arrays.
@@ -67,6 +71,8 @@ impl fmt::Display for Ty {
             Ty::Reject => f.write_str("Reject"),
             Ty::Unit => f.write_str("()"),
             Ty::Never => f.write_str("!"),
+            Ty::Dyn => f.write_str("Value"),
+            Ty::CallResult => f.write_str("Result<Value, String>"),
             Ty::Vec(t) => write!(f, "Vec<{t}>"),
             Ty::Tuple(ts) => {
                 f.write_str("(")?;
@@ -334,6 +340,36 @@ pub enum ExprKind {
     OptionCall(OptionOp, Box<Expr>, Box<Expr>),
     /// A call of a helper function (a plain `fn` of the library or the body).
     CallHelper(usize, Vec<Expr>),
+    /// `call!("CMD", ..)` (or `try_call!` when `protected`): any command of the table.
+    DynCall(DynCall),
+    /// A method of `Value` / of a `try_call!` result.
+    DynMethod(DynMethod, Box<Expr>),
+}
+
+/// A `call!` / `try_call!`.
+#[derive(Debug, Clone)]
+pub struct DynCall {
+    /// The server's description of the command.
+    pub spec: &'static crate::command_spec::CommandSpec,
+    /// The command words (`XINFO`, `STREAM`) and then the arguments, as sent.
+    pub args: Vec<CommandArg>,
+    /// `try_call!`: errors come back as values (`redis.pcall`).
+    pub protected: bool,
+}
+
+/// Methods of `Value` and of `try_call!` results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum DynMethod {
+    IsNil,
+    IsOk,
+    AsInt,
+    AsString,
+    AsArray,
+    ResultIsOk,
+    ResultIsErr,
+    ResultOk,
+    ResultErr,
 }
 
 /// Option methods that take a closure.
@@ -430,6 +466,10 @@ pub enum Pat {
     None,
     /// `(a, b)`.
     Tuple(Vec<Pat>),
+    /// `Ok(p)` on a `try_call!` result.
+    CallOk(Box<Pat>),
+    /// `Err(p)` on a `try_call!` result (`p` binds the error text).
+    CallErr(Box<Pat>),
 }
 
 /// Library methods with their Rust meaning.

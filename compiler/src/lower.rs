@@ -319,6 +319,7 @@ impl Lowerer<'_> {
                 Some(Ty::Vec(Box::new(inner)))
             }
             "usize" | "u32" | "i32" | "u64" | "u16" | "i16" | "u8" | "i8" if seg.arguments.is_none() => Some(Ty::Int),
+            "Value" if seg.arguments.is_none() => Some(Ty::Dyn),
             "Option" => {
                 let args = generic_args(seg);
                 if args.len() != 1 {
@@ -1046,6 +1047,7 @@ impl Lowerer<'_> {
                 Some(e) => e,
                 None => poison(span),
             },
+            (Ty::Dyn | Ty::CallResult, _) => self.dyn_method(m, recv),
             _ => self.library_method(m, recv, expect),
         }
     }
@@ -1063,6 +1065,9 @@ impl Lowerer<'_> {
         }
         if name == "format" {
             return self.format_macro(mac, span);
+        }
+        if name == "call" || name == "try_call" {
+            return self.dyn_call(mac, span, name == "try_call");
         }
         if name == "vec" {
             return self.vec_macro(mac, span);

@@ -308,6 +308,13 @@ impl Lowerer<'_> {
                 }
                 Pat::Or(o.cases.iter().map(|c| self.pattern(c, ty)).collect())
             }
+            syn::Pat::TupleStruct(ts) if (ts.path.is_ident("Ok") || ts.path.is_ident("Err")) && ts.elems.len() == 1 && matches!(ty, Ty::CallResult) => {
+                if ts.path.is_ident("Ok") {
+                    Pat::CallOk(Box::new(self.pattern(&ts.elems[0], &Ty::Dyn)))
+                } else {
+                    Pat::CallErr(Box::new(self.pattern(&ts.elems[0], &Ty::Str)))
+                }
+            }
             syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some") && ts.elems.len() == 1 => match ty {
                 Ty::Option(inner) => Pat::Some(Box::new(self.pattern(&ts.elems[0], inner))),
                 Ty::Never => Pat::Some(Box::new(self.pattern(&ts.elems[0], &Ty::Never))),
@@ -528,6 +535,130 @@ impl Lowerer<'_> {
             es.push(e);
         }
         self.mk(ExprKind::CallHelper(i, es), ret, span)
+    }
+
+    /// `call!("CMD", args..)` / `try_call!(..)`: any command of the server's table,
+    /// checked for existence, arity, key positions, `noscript` and blocking.
+    pub(crate) fn dyn_call(&mut self, mac: &syn::Macro, span: Span, protected: bool) -> Expr {
+        use crate::command_spec::{self, ArgShape, KeyIndexError};
+        let what = if protected { "try_call!" } else { "call!" };
+        let args = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+            Ok(a) => a,
+            Err(_) => return self.unsupported(mac.tokens.span(), &format!("this form of `{what}`"), "write `call!(\"CMD\", &key, arg, ..)`"),
+        };
+        let lit = |e: &syn::Expr| match e {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            _ => None,
+        };
+        let mut it = args.iter();
+        let Some(first) = it.next() else {
+            return self.unsupported(mac.tokens.span(), &format!("an empty `{what}`"), "name the command: `call!(\"CMD\", ..)`");
+        };
+        let Some(name) = lit(first) else {
+            self.err(Rule::UnknownCommand, first.span(), "the command name must be a string literal", "write `call!(\"HINCRBY\", ..)`: the name is checked at compile time");
+            return poison(span);
+        };
+        let Some(mut spec) = command_spec::lookup(&name) else {
+            self.err(Rule::UnknownCommand, first.span(), format!("`{name}` is not a command of Redis {}", crate::command_spec::SERVER_VERSION), "check the spelling; the command table is generated from a real server with `cargo xtask gen-commands`");
+            return poison(span);
+        };
+        let rest: Vec<&syn::Expr> = it.collect();
+        let mut words: Vec<&'static str> = vec![spec.name];
+        let mut skip = 0;
+        if spec.is_container() {
+            let sub = rest.first().and_then(|e| lit(e));
+            match sub.as_deref().and_then(|s| spec.subcommand(s)) {
+                Some(s) => {
+                    spec = s;
+                    // "XINFO STREAM": the subcommand is the second word of its name.
+                    words = spec.name.split(' ').collect();
+                    skip = 1;
+                }
+                None => {
+                    self.err(Rule::UnknownCommand, first.span(), format!("`{name}` needs a subcommand as its next argument, as a string literal"), "");
+                    return poison(span);
+                }
+            }
+        }
+        if spec.is_noscript() {
+            self.err(Rule::NoScript, first.span(), format!("{} cannot run inside a script or function (the server flags it `noscript`)", spec.name), "call it from the client instead");
+            return poison(span);
+        }
+        let values: Vec<Expr> = rest[skip..].iter().map(|a| self.expr(a, None)).collect();
+        // The argv the server would see, for its own key-spec algorithm.
+        let shapes_text: Vec<Option<String>> = values.iter().map(|v| if let ExprKind::Str(b) = &v.kind { String::from_utf8(b.clone()).ok() } else { None }).collect();
+        let mut argv: Vec<ArgShape> = words.iter().map(|w| ArgShape::Literal(w)).collect();
+        for (v, t) in values.iter().zip(&shapes_text) {
+            argv.push(match (t, &v.kind, &v.ty) {
+                (Some(s), _, _) => ArgShape::Literal(s.as_str()),
+                (_, ExprKind::Int(_), _) | (_, _, Ty::Int) => ArgShape::Integer,
+                _ => ArgShape::Unknown,
+            });
+        }
+        if !spec.accepts_argc(argv.len()) {
+            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("the server's arity for {} is {}", spec.name, spec.arity));
+            return poison(span);
+        }
+        if spec.blocks_with(&argv) {
+            self.err(Rule::Blocking, first.span(), format!("{} would block: Redis runs it without waiting inside a script, which changes its meaning", spec.name), "use the non-blocking form (e.g. LPOP instead of BLPOP, XREAD without BLOCK)");
+            return poison(span);
+        }
+        let keys = match spec.key_indices(&argv) {
+            Ok(k) => k,
+            Err(KeyIndexError::Incomplete { found, .. }) => found,
+            Err(e) => {
+                self.err(Rule::DynamicKey, span, format!("the key positions of this {} call depend on run-time values: {e}", spec.name), "write the key count and keywords as literals, so that every key can be checked");
+                return poison(span);
+            }
+        };
+        let mut out: Vec<CommandArg> = words[1..].iter().map(|w| CommandArg::Word(w)).collect();
+        for (i, v) in values.into_iter().enumerate() {
+            let pos = i + words.len();
+            let is_key = keys.contains(&pos);
+            match (&v.ty, is_key) {
+                (Ty::Key | Ty::Never, true) => {}
+                (_, true) => {
+                    let t = v.ty.clone();
+                    self.err(Rule::NotAKey, v.span, format!("argument {} of {} is a key, found `{t}`", i + 1, spec.name), "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches");
+                }
+                (Ty::Key, false) => {
+                    self.err(Rule::KeyAsData, v.span, format!("a key passed to {} as data (argument {})", spec.name, i + 1), "only key positions take `Key`s; pass a String argument for data");
+                }
+                (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
+                (t, false) => {
+                    let t = t.clone();
+                    self.err(Rule::Type, v.span, format!("`{t}` cannot be a command argument"), "pass integers, floats or strings");
+                }
+            }
+            out.push(CommandArg::Value(v));
+        }
+        let ty = if protected { Ty::CallResult } else { Ty::Dyn };
+        self.mk(ExprKind::DynCall(DynCall { spec, args: out, protected }), ty, span)
+    }
+
+    /// Methods of `Value` and of `try_call!` results.
+    pub(crate) fn dyn_method(&mut self, m: &syn::ExprMethodCall, recv: Expr) -> Expr {
+        let span = m.span();
+        let name = m.method.to_string();
+        if !m.args.is_empty() {
+            return self.arity(span, &name, 0);
+        }
+        let (op, ty) = match (&recv.ty, name.as_str()) {
+            (Ty::Dyn, "is_nil") => (DynMethod::IsNil, Ty::Bool),
+            (Ty::Dyn, "is_ok") => (DynMethod::IsOk, Ty::Bool),
+            (Ty::Dyn, "as_int") => (DynMethod::AsInt, Ty::Int.option()),
+            (Ty::Dyn, "as_string") => (DynMethod::AsString, Ty::Str.option()),
+            (Ty::Dyn, "as_array") => (DynMethod::AsArray, Ty::Vec(Box::new(Ty::Dyn)).option()),
+            (Ty::CallResult, "is_ok") => (DynMethod::ResultIsOk, Ty::Bool),
+            (Ty::CallResult, "is_err") => (DynMethod::ResultIsErr, Ty::Bool),
+            (Ty::CallResult, "ok") => (DynMethod::ResultOk, Ty::Dyn.option()),
+            (Ty::CallResult, "err") => (DynMethod::ResultErr, Ty::Str.option()),
+            (t, _) => {
+                let t = t.clone();
+                return self.unsupported(m.method.span(), &format!("the method `.{name}()` on `{t}`"), "`Value` has is_nil, is_ok, as_int, as_string, as_array; a `try_call!` result has is_ok, is_err, ok, err");
+            }
+        };
+        self.mk(ExprKind::DynMethod(op, Box::new(recv)), ty, span)
     }
 
     // ----- tuples, vectors, indexing ---------------------------------------------

@@ -89,12 +89,15 @@ pub mod prelude;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod twin;
+#[doc(hidden)]
+pub mod value;
 
 pub use call::{Call, FunctionCall, ScriptCall};
 pub use error::{Error, SourceLocation};
 pub use library::{stamp_of, FunctionInfo, Library, LibraryStatus, LoadOutcome, Script};
 pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
+pub use value::Value;
 pub use redlua_macros::{library, redis_function};
 
 /// Used by generated code only; not a public API.

@@ -211,3 +211,6 @@ pub fn expire(key: impl Borrow<Key>, seconds: i64) -> bool {
     c.arg(seconds);
     int_reply(query(&c)) == 1
 }
+
+/// `call!` and `try_call!`: any command of the server table, checked at compile time.
+pub use crate::{call, try_call};

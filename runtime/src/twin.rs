@@ -63,6 +63,19 @@ pub fn try_run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> Resu
 /// Outside [`run`], or when the server returns an error: a twin behaves like Rust code
 /// that hits an unrecoverable error, as the Lua raises an error reply.
 pub(crate) fn query(cmd: &redis::Cmd) -> redis::Value {
+    match try_query(cmd) {
+        Ok(v) => v,
+        Err(e) => panic!("redis error in twin: {e}"),
+    }
+}
+
+/// Sends `cmd` on the current twin connection; an error reply comes back as its text
+/// (`CODE message`, as Lua's `redis.pcall` gives it).
+///
+/// # Panics
+///
+/// Outside [`run`], or when the connection itself fails.
+pub(crate) fn try_query(cmd: &redis::Cmd) -> Result<redis::Value, String> {
     let ptr = CURRENT.with(|c| c.get());
     let Some(ptr) = ptr else {
         panic!("redlua twin functions run inside redlua::twin::run(&mut con, || ...)");
@@ -70,9 +83,15 @@ pub(crate) fn query(cmd: &redis::Cmd) -> redis::Value {
     // SAFETY: set by `run` from a live `&mut` borrow for the duration of the closure;
     // twins run on the thread that called `run`, one command at a time.
     let con = unsafe { &mut *ptr };
+    let text = |e: &redis::RedisError| match (e.code(), e.detail()) {
+        (Some(c), Some(d)) => format!("{c} {d}"),
+        (Some(c), None) => c.to_string(),
+        _ => e.to_string(),
+    };
     match con.req_command(cmd) {
-        Ok(redis::Value::ServerError(e)) => panic!("redis error in twin: {}", redis::RedisError::from(e)),
-        Ok(v) => v,
-        Err(e) => panic!("redis error in twin: {e}"),
+        Ok(redis::Value::ServerError(e)) => Err(text(&redis::RedisError::from(e))),
+        Ok(v) => Ok(v),
+        Err(e) if e.is_io_error() || e.is_connection_dropped() => panic!("redis connection error in twin: {e}"),
+        Err(e) => Err(text(&e)),
     }
 }
