@@ -36,6 +36,7 @@ enum Helper {
     IsErr,
     ResultOk,
     ResultErr,
+    Rest,
     Flags,
     OptFloats,
     Pairs,
@@ -202,6 +203,21 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::Rest => "\
+-- The remaining KEYS or ARGV from position `from`, converted one by one (a trailing
+-- Vec parameter); copied in a loop, as unpack fails on long lists.
+local function redlua_rest(t, from, conv, name)
+  local r = {}
+  for i = from, #t do
+    if conv then
+      r[#r + 1] = conv(t[i], name)
+    else
+      r[#r + 1] = t[i]
+    end
+  end
+  return r
 end
 ",
             Helper::Flags => "\
@@ -601,6 +617,8 @@ fn signature_comment(f: &Function) -> String {
             let src = match p.source {
                 ParamSource::Key(i) => format!("KEYS[{i}]"),
                 ParamSource::Arg(i) => format!("ARGV[{i}]"),
+                ParamSource::KeysFrom(i) => format!("KEYS[{i}..]"),
+                ParamSource::ArgsFrom(i) => format!("ARGV[{i}..]"),
             };
             format!("{}: {} ({src})", p.name, p.ty)
         })
@@ -719,70 +737,70 @@ impl Gen<'_> {
 
     fn helper(&mut self, h: Helper, args: Vec<L>) -> L {
         self.helpers.insert(h);
-        let name = match h {
-            Helper::ParseInt => "redlua_parse_int",
-            Helper::ParseIntChecked => "redlua_parse_int_checked",
-            Helper::Int => "redlua_int",
-            Helper::GetInt => "redlua_get_int",
-            Helper::ArgInt => "redlua_arg_int",
-            Helper::ArgBool => "redlua_arg_bool",
-            Helper::Div => "redlua_div",
-            Helper::Rem => "redlua_rem",
-            Helper::Index => "redlua_index",
-            Helper::FmtFloat => "redlua_fmt_float",
-            Helper::Flags => "redlua_flags",
-            Helper::DynIsOk => "redlua_dyn_is_ok",
-            Helper::DynInt => "redlua_dyn_int",
-            Helper::DynString => "redlua_dyn_string",
-            Helper::DynArray => "redlua_dyn_array",
-            Helper::IsErr => "redlua_is_err",
-            Helper::ResultOk => "redlua_result_ok",
-            Helper::ResultErr => "redlua_result_err",
-            Helper::OptFloats => "redlua_opt_floats",
-            Helper::Pairs => "redlua_pairs",
-            Helper::ScorePairs => "redlua_score_pairs",
-            Helper::StreamEntries => "redlua_stream_entries",
-            Helper::Time => "redlua_time",
-            Helper::ExtendPairs => "redlua_extend_pairs",
-            Helper::ParseFloat => "redlua_parse_float",
-            Helper::ArgFloat => "redlua_arg_float",
-            Helper::GetFloat => "redlua_get_float",
-            Helper::FloatToInt => "redlua_f2i",
-            Helper::Round => "redlua_round",
-            Helper::SetIndex => "redlua_set_index",
-            Helper::Contains => "redlua_contains",
-            Helper::Sum => "redlua_sum",
-            Helper::Extend => "redlua_extend",
-            Helper::Map => "redlua_map",
-            Helper::Step => "redlua_step",
-            Helper::Pow => "redlua_pow",
-        };
-        L::call(name, args)
+        L::call(helper_name(h), args)
     }
 
+
     fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
-        let keys_word = if f.num_keys == 1 { "key" } else { "keys" };
-        let args_word = if f.num_args == 1 { "argument" } else { "arguments" };
-        let check = L::bin(
-            LB::Or,
-            L::bin(LB::Ne, L::un(LU::Len, L::name("keys")), L::int(f.num_keys as i64)),
-            L::bin(LB::Ne, L::un(LU::Len, L::name("args")), L::int(f.num_args as i64)),
+        let rest_keys = f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_)));
+        let rest_args = f.params.iter().any(|p| matches!(p.source, ParamSource::ArgsFrom(_)));
+        let count = |n: usize, rest: bool, one: &str, many: &str| {
+            let word = if n == 1 && !rest { one } else { many };
+            if rest {
+                format!("at least {n} {word}")
+            } else {
+                format!("{n} {word}")
+            }
+        };
+        let check = |name: &str, n: usize, rest: bool| {
+            let len = L::un(LU::Len, L::name(name));
+            if rest {
+                L::bin(LB::Lt, len, L::int(n as i64))
+            } else {
+                L::bin(LB::Ne, len, L::int(n as i64))
+            }
+        };
+        let cond = L::bin(LB::Or, check("keys", f.num_keys, rest_keys), check("args", f.num_args, rest_args));
+        let msg = format!(
+            "ERR {} expects {} and {}",
+            f.name,
+            count(f.num_keys, rest_keys, "key", "keys"),
+            count(f.num_args, rest_args, "argument", "arguments")
         );
-        let msg = format!("ERR {} expects {} {keys_word} and {} {args_word}", f.name, f.num_keys, f.num_args);
         let ret = self.stmt(K::Return(vec![L::call("redis.error_reply", vec![L::str(msg)])]));
-        out.push(self.stmt(K::If(vec![(check, vec![ret])], None)));
+        out.push(self.stmt(K::If(vec![(cond, vec![ret])], None)));
         for p in &f.params {
             let lua = f.vars[p.var.0].lua.clone();
+            let conv = |g: &mut Self, t: &Ty| match t {
+                Ty::Int => Some(Helper::ArgInt),
+                Ty::Bool => Some(Helper::ArgBool),
+                Ty::Float => Some(Helper::ArgFloat),
+                _ => None,
+            }
+            .map(|h| {
+                g.helpers.insert(h);
+                h
+            });
             let val = match p.source {
                 ParamSource::Key(i) => L::index(L::name("keys"), L::int(i as i64)),
                 ParamSource::Arg(i) => {
                     let raw = L::index(L::name("args"), L::int(i as i64));
-                    match p.ty {
-                        Ty::Int => self.helper(Helper::ArgInt, vec![raw, L::str(&p.name)]),
-                        Ty::Bool => self.helper(Helper::ArgBool, vec![raw, L::str(&p.name)]),
-                        Ty::Float => self.helper(Helper::ArgFloat, vec![raw, L::str(&p.name)]),
-                        _ => raw,
+                    match conv(self, &p.ty) {
+                        Some(h) => self.helper(h, vec![raw, L::str(&p.name)]),
+                        None => raw,
                     }
+                }
+                ParamSource::KeysFrom(i) => self.helper(Helper::Rest, vec![L::name("keys"), L::int(i as i64), L::Nil, L::Nil]),
+                ParamSource::ArgsFrom(i) => {
+                    let elem = match &p.ty {
+                        Ty::Vec(t) => (**t).clone(),
+                        t => t.clone(),
+                    };
+                    let f = match conv(self, &elem) {
+                        Some(h) => L::name(helper_name(h)),
+                        None => L::Nil,
+                    };
+                    self.helper(Helper::Rest, vec![L::name("args"), L::int(i as i64), f, L::str(&p.name)])
                 }
             };
             self.locals += 1;
@@ -1724,6 +1742,49 @@ impl Gen<'_> {
             }
         }
         L::call("redis.call", vec![L::call("unpack", vec![tn])])
+    }
+}
+
+/// The Lua name of a runtime helper.
+fn helper_name(h: Helper) -> &'static str {
+    match h {
+        Helper::Rest => "redlua_rest",
+        Helper::ParseInt => "redlua_parse_int",
+        Helper::ParseIntChecked => "redlua_parse_int_checked",
+        Helper::Int => "redlua_int",
+        Helper::GetInt => "redlua_get_int",
+        Helper::ArgInt => "redlua_arg_int",
+        Helper::ArgBool => "redlua_arg_bool",
+        Helper::Div => "redlua_div",
+        Helper::Rem => "redlua_rem",
+        Helper::Index => "redlua_index",
+        Helper::FmtFloat => "redlua_fmt_float",
+        Helper::Flags => "redlua_flags",
+        Helper::DynIsOk => "redlua_dyn_is_ok",
+        Helper::DynInt => "redlua_dyn_int",
+        Helper::DynString => "redlua_dyn_string",
+        Helper::DynArray => "redlua_dyn_array",
+        Helper::IsErr => "redlua_is_err",
+        Helper::ResultOk => "redlua_result_ok",
+        Helper::ResultErr => "redlua_result_err",
+        Helper::OptFloats => "redlua_opt_floats",
+        Helper::Pairs => "redlua_pairs",
+        Helper::ScorePairs => "redlua_score_pairs",
+        Helper::StreamEntries => "redlua_stream_entries",
+        Helper::Time => "redlua_time",
+        Helper::ExtendPairs => "redlua_extend_pairs",
+        Helper::ParseFloat => "redlua_parse_float",
+        Helper::ArgFloat => "redlua_arg_float",
+        Helper::GetFloat => "redlua_get_float",
+        Helper::FloatToInt => "redlua_f2i",
+        Helper::Round => "redlua_round",
+        Helper::SetIndex => "redlua_set_index",
+        Helper::Contains => "redlua_contains",
+        Helper::Sum => "redlua_sum",
+        Helper::Extend => "redlua_extend",
+        Helper::Map => "redlua_map",
+        Helper::Step => "redlua_step",
+        Helper::Pow => "redlua_pow",
     }
 }
 

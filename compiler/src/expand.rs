@@ -38,13 +38,27 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut pushes = Vec::new();
     for p in &f.params {
         let name = format_ident!("{}", p.name.strip_prefix("r#").unwrap_or(&p.name), span = p.span);
+        let single = quote!(impl ::redlua::__private::redis::ToSingleRedisArg);
         let (ty, push) = match (&p.ty, p.source) {
-            (Ty::Key, _) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.key(&#name);)),
+            (Ty::Key, _) => (single.clone(), quote!(__redlua_args.key(&#name);)),
             (Ty::Int, _) => (quote!(i64), quote!(__redlua_args.int(#name);)),
             (Ty::Bool, _) => (quote!(bool), quote!(__redlua_args.bool(#name);)),
             // Rust's Display, which the Lua side parses back exactly.
             (Ty::Float, _) => (quote!(f64), quote!(__redlua_args.arg(&#name.to_string());)),
-            (_, ParamSource::Arg(_)) | (_, ParamSource::Key(_)) => (quote!(impl ::redlua::__private::redis::ToRedisArgs), quote!(__redlua_args.arg(&#name);)),
+            (Ty::Vec(t), ParamSource::KeysFrom(_)) if **t == Ty::Key => (
+                quote!(impl ::std::iter::IntoIterator<Item = #single>),
+                quote!(for __redlua_k in #name { __redlua_args.key(&__redlua_k); }),
+            ),
+            (Ty::Vec(t), ParamSource::ArgsFrom(_)) => match &**t {
+                Ty::Int => (quote!(impl ::std::iter::IntoIterator<Item = i64>), quote!(for __redlua_a in #name { __redlua_args.int(__redlua_a); })),
+                Ty::Bool => (quote!(impl ::std::iter::IntoIterator<Item = bool>), quote!(for __redlua_a in #name { __redlua_args.bool(__redlua_a); })),
+                Ty::Float => (
+                    quote!(impl ::std::iter::IntoIterator<Item = f64>),
+                    quote!(for __redlua_a in #name { __redlua_args.arg(&__redlua_a.to_string()); }),
+                ),
+                _ => (quote!(impl ::std::iter::IntoIterator<Item = #single>), quote!(for __redlua_a in #name { __redlua_args.arg(&__redlua_a); })),
+            },
+            _ => (single.clone(), quote!(__redlua_args.arg(&#name);)),
         };
         params.push(quote!(#name: #ty));
         pushes.push(push);

@@ -108,6 +108,10 @@ pub enum ParamSource {
     Key(usize),
     /// `ARGV[i]` (1-based).
     Arg(usize),
+    /// `KEYS[i..]`: a trailing `Vec<Key>`.
+    KeysFrom(usize),
+    /// `ARGV[i..]`: a trailing `Vec<T>`.
+    ArgsFrom(usize),
 }
 
 /// A parameter of a redis function.

@@ -156,6 +156,7 @@ impl Lowerer<'_> {
         }
         let mut params = Vec::new();
         let (mut nk, mut na) = (0, 0);
+        let (mut rest_keys, mut rest_args) = (false, false);
         for input in &sig.inputs {
             let pt = match input {
                 syn::FnArg::Receiver(r) => {
@@ -177,12 +178,34 @@ impl Lowerer<'_> {
                 ok = false;
                 continue;
             };
-            let source = if ty == Ty::Key {
-                nk += 1;
-                ParamSource::Key(nk)
-            } else {
-                na += 1;
-                ParamSource::Arg(na)
+            let is_key = matches!(&ty, Ty::Key) || matches!(&ty, Ty::Vec(t) if **t == Ty::Key);
+            let rest_taken = if is_key { rest_keys } else { rest_args };
+            if rest_taken {
+                self.err(
+                    Rule::UnsupportedType,
+                    pt.ty.span(),
+                    format!("a {} after the `Vec` that takes the remaining ones", if is_key { "key" } else { "argument" }),
+                    "the `Vec` parameter must come last among the keys (or the arguments)",
+                );
+                ok = false;
+            }
+            let source = match (&ty, is_key) {
+                (Ty::Vec(_), true) => {
+                    rest_keys = true;
+                    ParamSource::KeysFrom(nk + 1)
+                }
+                (Ty::Vec(_), false) => {
+                    rest_args = true;
+                    ParamSource::ArgsFrom(na + 1)
+                }
+                (_, true) => {
+                    nk += 1;
+                    ParamSource::Key(nk)
+                }
+                (_, false) => {
+                    na += 1;
+                    ParamSource::Arg(na)
+                }
             };
             let var = self.declare(&pname.to_string(), ty.clone(), mutable);
             params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
@@ -239,6 +262,29 @@ impl Lowerer<'_> {
                 }
             }
         }
+        if let Some((seg, n)) = Self::path_name(ty) {
+            if n == "Vec" {
+                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
+                        if let Some((iseg, iname)) = Self::path_name(inner) {
+                            if iseg.arguments.is_none() {
+                                let t = match iname.as_str() {
+                                    "Key" => Some(Ty::Key),
+                                    "i64" => Some(Ty::Int),
+                                    "f64" => Some(Ty::Float),
+                                    "String" => Some(Ty::Str),
+                                    "bool" => Some(Ty::Bool),
+                                    _ => None,
+                                };
+                                if let Some(t) = t {
+                                    return Some(Ty::Vec(Box::new(t)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         match Self::path_name(ty) {
             Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
                 "Key" => return Some(Ty::Key),
@@ -254,7 +300,7 @@ impl Lowerer<'_> {
             Rule::UnsupportedType,
             ty.span(),
             format!("parameter type `{}` is not supported", type_text(ty)),
-            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV)",
+            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV), and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
         );
         None
     }

@@ -366,3 +366,42 @@ fn floats_agree_with_their_twins() {
     }
 }
 
+
+#[redlua::library(name = "lang_rest")]
+pub mod lang_rest {
+    use redlua::prelude::*;
+
+    /// A trailing `Vec<Key>` takes the remaining KEYS, a trailing `Vec<T>` the remaining ARGV.
+    #[redis_function]
+    pub fn spread(counters: Vec<Key>, weight: i64, amounts: Vec<i64>) -> (i64, i64, Vec<i64>) {
+        let mut total = 0;
+        let mut n = 0;
+        for c in counters.iter() {
+            total += incr_by(c, weight);
+            n += 1;
+        }
+        for a in amounts.iter() {
+            total += a * weight;
+        }
+        (total, n, amounts)
+    }
+}
+
+#[test]
+fn trailing_vec_parameters_take_the_remaining_keys_and_arguments() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for round in 0..5i64 {
+        let lua_keys: Vec<String> = (0..round).map(|i| format!("lua:c{i}")).collect();
+        let rust_keys: Vec<Key> = (0..round).map(|i| Key::from(format!("rust:c{i}"))).collect();
+        let amounts: Vec<i64> = (0..(round * 3)).map(|i| i - 4).collect();
+        let lua = lang_rest::spread(lua_keys.clone(), round, amounts.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_rest::twin::spread(rust_keys.clone(), round, amounts.clone()));
+        assert_eq!(lua, rust, "round {round}");
+        assert_eq!(lua.1, round);
+    }
+    // 10,000 arguments: more than Lua's unpack could take.
+    let many: Vec<i64> = (0..10_000).collect();
+    let (total, n, back) = lang_rest::spread(Vec::<String>::new(), 1, many.clone()).call(&mut con).unwrap();
+    assert_eq!((total, n, back), (many.iter().sum::<i64>(), 0, many));
+}
