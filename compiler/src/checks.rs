@@ -5,6 +5,7 @@
 
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
+use crate::ir::ParamSource;
 
 /// What a helper does, directly or through the helpers it calls: the first write
 /// command and the first nondeterministic command, if any.
@@ -54,6 +55,7 @@ fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'s
 /// Runs every IR check on `f`, given the helper functions of its chunk.
 pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
     let effects = helper_effects(helpers);
+    check_flags(f, &effects, errors);
     visit_block(&f.body, &mut |e| {
         if let ExprKind::DynCall(c) = &e.kind {
             if f.options.read_only && c.spec.is_write() {
@@ -233,5 +235,46 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         ExprKind::DynMethod(_, a) => visit_expr(a, f),
+    }
+}
+
+/// The function flags must fit what the body does.
+fn check_flags(f: &Function, effects: &[(Option<&'static str>, Option<&'static str>)], errors: &mut Errors) {
+    let o = &f.options;
+    let span_of = |name: &str| o.spans.iter().find(|(n, _)| *n == name).map_or(f.span, |(_, s)| *s);
+    let mut first_write = None;
+    visit_block(&f.body, &mut |e| match &e.kind {
+        ExprKind::Command(c) if c.command.is_write() => {
+            first_write.get_or_insert(c.command.redis);
+        }
+        ExprKind::DynCall(c) if c.spec.is_write() => {
+            first_write.get_or_insert(c.spec.name);
+        }
+        ExprKind::CallHelper(i, _) => {
+            if let Some(w) = effects[*i].0 {
+                first_write.get_or_insert(w);
+            }
+        }
+        _ => {}
+    });
+    if o.allow_stale {
+        if let Some(w) = first_write {
+            errors.push(
+                Rule::Flags,
+                span_of("allow_stale"),
+                format!("`allow_stale` on `{}`, which writes ({w})", f.name),
+                "a stale replica refuses writes anyway: keep `allow_stale` for read-only functions",
+            );
+        }
+    }
+    if o.allow_oom && o.read_only {
+        errors.push(Rule::Flags, span_of("allow_oom"), format!("`allow_oom` has no effect on the read-only `{}`", f.name), "Redis only refuses functions that may write when out of memory: remove `allow_oom`");
+    }
+    let many_keys = f.num_keys >= 2 || f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_))) || f.builds_keys;
+    if o.allow_cross_slot_keys && !many_keys {
+        errors.push(Rule::Flags, span_of("allow_cross_slot_keys"), format!("`allow_cross_slot_keys` has no effect: `{}` takes at most one key", f.name), "remove `allow_cross_slot_keys`");
+    }
+    if o.dynamic_keys && !f.builds_keys {
+        errors.push(Rule::Flags, span_of("dynamic_keys"), format!("`dynamic_keys` on `{}`, which builds no key", f.name), "remove `dynamic_keys`: it makes the function cluster-unsafe (`no-cluster`) for nothing");
     }
 }

@@ -606,6 +606,12 @@ pub fn flags(f: &Function) -> Vec<&'static str> {
     if f.options.allow_stale {
         v.push("allow-stale");
     }
+    if f.options.no_cluster || f.options.dynamic_keys {
+        v.push("no-cluster");
+    }
+    if f.options.allow_cross_slot_keys {
+        v.push("allow-cross-slot-keys");
+    }
     v
 }
 

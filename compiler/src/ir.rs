@@ -142,6 +142,14 @@ pub struct FnOptions {
     pub allow_oom: bool,
     /// `allow_stale` flag.
     pub allow_stale: bool,
+    /// `no_cluster` flag.
+    pub no_cluster: bool,
+    /// `allow_cross_slot_keys` flag.
+    pub allow_cross_slot_keys: bool,
+    /// `dynamic_keys`: keys may be built in the body (implies `no-cluster`).
+    pub dynamic_keys: bool,
+    /// Where each option was written, for flag diagnostics.
+    pub spans: Vec<(&'static str, Span)>,
 }
 
 /// A variable introduced by a parameter or a `let`.
@@ -184,6 +192,8 @@ pub struct Function {
     pub vars: Vec<Var>,
     /// The Rust line of the `fn` keyword.
     pub line: u32,
+    /// Keys built in the body (`dynamic_keys`).
+    pub builds_keys: bool,
 }
 
 /// A block: statements and an optional tail expression (its value).

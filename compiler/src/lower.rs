@@ -101,12 +101,20 @@ pub struct Lowerer<'e> {
     pub(crate) loops: Vec<(LoopId, Option<String>)>,
     pub(crate) next_loop: usize,
     pub(crate) ctx: &'e mut HelperCtx,
+    /// `#[redis_function(dynamic_keys)]`.
+    pub(crate) dynamic_keys: bool,
+    /// The body builds a key from a string.
+    pub(crate) builds_keys: bool,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false }
     }
+}
+
+fn args_len_is_one(c: &syn::ExprCall) -> bool {
+    c.args.len() == 1
 }
 
 pub(crate) fn poison(span: Span) -> Expr {
@@ -224,6 +232,7 @@ impl Lowerer<'_> {
             return None;
         }
         self.ret = ret.clone();
+        self.dynamic_keys = options.dynamic_keys;
         let expect = ret.clone();
         let body = self.block(&f.block, Some(&expect));
         if !body.ty.fits(&ret) && !(ret == Ty::Unit && body.tail.is_none()) {
@@ -241,6 +250,7 @@ impl Lowerer<'_> {
             body,
             vars: std::mem::take(&mut self.vars),
             line: line_of(sig.fn_token.span),
+            builds_keys: self.builds_keys,
         })
     }
 
@@ -928,12 +938,23 @@ impl Lowerer<'_> {
         };
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         let last = segs.last().cloned().unwrap_or_default();
+        if segs.len() == 2 && segs[0] == "Key" && (segs[1] == "new" || segs[1] == "from") && self.dynamic_keys && args_len_is_one(c) {
+            // `#[redis_function(dynamic_keys)]`: a key from a string, and the function is
+            // registered `no-cluster`.
+            self.builds_keys = true;
+            let a = self.expr(&c.args[0], Some(&Ty::Str));
+            if !a.ty.fits(&Ty::Str) {
+                let t = a.ty.clone();
+                self.err(Rule::Type, a.span, format!("a key is built from a string, found `{t}`"), "");
+            }
+            return Expr { ty: Ty::Key, ..a };
+        }
         if segs.len() == 2 && segs[0] == "Key" {
             self.err(
                 Rule::DynamicKey,
                 span,
                 "a key built inside the function body",
-                "declare the key as a `Key` parameter so that it is sent in KEYS: Redis (and Redis Cluster routing) must know every key a function touches",
+                "declare the key as a `Key` parameter so that it is sent in KEYS (Redis Cluster routes calls by them), derive it from one with `key.derive(\"suffix\")`, or opt in with #[redis_function(dynamic_keys)], which makes the function cluster-unsafe",
             );
             return poison(span);
         }
@@ -1085,8 +1106,22 @@ impl Lowerer<'_> {
                 }
                 self.mk(ExprKind::IntToString(Box::new(recv)), Ty::Str, span)
             }
+            (Ty::Key, "derive") => {
+                // `queue.derive("wait")`: the key `<queue>wait`, in the base key's slot
+                // when the base carries a hash tag.
+                if !want_args(self, 1) {
+                    return poison(span);
+                }
+                let suffix = self.expr(&m.args[0], Some(&Ty::Str));
+                if !suffix.ty.fits(&Ty::Str) {
+                    let t = suffix.ty.clone();
+                    self.err(Rule::Type, suffix.span, format!("a key suffix is a string, found `{t}`"), "");
+                }
+                let concat = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, suffix]), Ty::Str, span);
+                Expr { ty: Ty::Key, ..concat }
+            }
             (Ty::Key, _) => {
-                self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands");
+                self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands, or derive keys with `.derive(\"suffix\")`");
                 poison(span)
             }
             (Ty::Option(_), _) if matches!(name.as_str(), "map" | "and_then" | "filter" | "is_some_and" | "unwrap_or_else") => match self.option_call(m, recv) {

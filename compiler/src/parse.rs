@@ -84,6 +84,13 @@ pub fn function_options(attr: TokenStream, errors: &mut Errors) -> FnOptions {
     let mut o = FnOptions::default();
     for meta in parse_metas(attr, errors) {
         let span = syn::spanned::Spanned::span(&meta);
+        if let Meta::Path(p) = &meta {
+            for name in ["read_only", "nondeterministic", "allow_oom", "allow_stale", "no_cluster", "allow_cross_slot_keys", "dynamic_keys"] {
+                if p.is_ident(name) {
+                    o.spans.push((name, span));
+                }
+            }
+        }
         match &meta {
             Meta::Path(p) if p.is_ident("read_only") => {
                 o.read_only = true;
@@ -92,11 +99,14 @@ pub fn function_options(attr: TokenStream, errors: &mut Errors) -> FnOptions {
             Meta::Path(p) if p.is_ident("nondeterministic") => o.nondeterministic = true,
             Meta::Path(p) if p.is_ident("allow_oom") => o.allow_oom = true,
             Meta::Path(p) if p.is_ident("allow_stale") => o.allow_stale = true,
+            Meta::Path(p) if p.is_ident("no_cluster") => o.no_cluster = true,
+            Meta::Path(p) if p.is_ident("allow_cross_slot_keys") => o.allow_cross_slot_keys = true,
+            Meta::Path(p) if p.is_ident("dynamic_keys") => o.dynamic_keys = true,
             _ => errors.push(
                 Rule::Attribute,
                 span,
                 "unknown redis_function option",
-                "supported options: read_only, nondeterministic, allow_oom, allow_stale",
+                "supported options: read_only, nondeterministic, allow_oom, allow_stale, no_cluster, allow_cross_slot_keys, dynamic_keys",
             ),
         }
     }

@@ -20,6 +20,17 @@ impl Key {
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// The key named by this key's name followed by `suffix` (`queue.derive(":wait")`).
+    ///
+    /// Inside a redis function this is how related keys are named without breaking
+    /// Redis Cluster routing: give the base key a hash tag (`{queue}`), and every
+    /// derived key hashes to the same slot.
+    pub fn derive(&self, suffix: impl AsRef<[u8]>) -> Key {
+        let mut k = self.0.clone();
+        k.extend_from_slice(suffix.as_ref());
+        Key(k)
+    }
 }
 
 impl fmt::Debug for Key {
