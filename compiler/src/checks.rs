@@ -235,6 +235,25 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         ExprKind::DynMethod(_, a) => visit_expr(a, f),
+        ExprKind::Iter(ch) => {
+            match &ch.source {
+                IterSource::Vec(a) => visit_expr(a, f),
+                IterSource::Range(a, b, _) | IterSource::Split(a, b) | IterSource::Chunks(a, b) => {
+                    visit_expr(a, f);
+                    visit_expr(b, f);
+                }
+            }
+            for st in &ch.stages {
+                match st {
+                    IterStage::Map(e) | IterStage::Filter(e) | IterStage::Take(e) | IterStage::Skip(e) => visit_expr(e, f),
+                    IterStage::Enumerate => {}
+                }
+            }
+            match &ch.sink {
+                IterSink::Any(e) | IterSink::All(e) | IterSink::Find(e) | IterSink::Position(e) => visit_expr(e, f),
+                _ => {}
+            }
+        }
     }
 }
 

@@ -37,6 +37,8 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    Split,
+    Chunks,
     Flags,
     OptFloats,
     Pairs,
@@ -203,6 +205,42 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::Split => "\
+-- str::split with a string separator: every piece, empty ones included.
+local function redlua_split(s, sep)
+  if sep == '' then
+    error('redlua: splitting on an empty separator', 2)
+  end
+  local r = {}
+  local from = 1
+  while true do
+    local i, j = string.find(s, sep, from, true)
+    if i == nil then
+      r[#r + 1] = string.sub(s, from)
+      return r
+    end
+    r[#r + 1] = string.sub(s, from, i - 1)
+    from = j + 1
+  end
+end
+",
+            Helper::Chunks => "\
+-- slice::chunks: pieces of n elements, the last one shorter.
+local function redlua_chunks(t, n)
+  if n <= 0 then
+    error('redlua: chunk size must be non-zero', 2)
+  end
+  local r = {}
+  for i = 1, #t, n do
+    local c = {}
+    for k = i, math.min(i + n - 1, #t) do
+      c[#c + 1] = t[k]
+    end
+    r[#r + 1] = c
+  end
+  return r
 end
 ",
             Helper::Rest => "\
@@ -1238,12 +1276,182 @@ impl Gen<'_> {
                 t
             }
             ExprKind::OptionCall(op, opt, f) => self.option_call(*op, opt, f, out),
+            ExprKind::Iter(ch) => self.iter_chain(ch, &e.ty, out),
             ExprKind::CallHelper(i, args) => {
                 let refs: Vec<&ir::Expr> = args.iter().collect();
                 let vals = self.operands(&refs, out);
                 L::Call(Box::new(L::name(self.helper_fns[*i].lua.clone())), vals)
             }
         }
+    }
+
+    /// Applies a closure to `args`: its body inlined (parameters naming the arguments)
+    /// when it has no `return`, else a call of the Lua function.
+    fn apply(&mut self, f: &ir::Expr, args: Vec<L>, out: &mut Vec<LS>) -> L {
+        let ExprKind::Closure(params, body) = &f.kind else { return L::Nil };
+        let inline = !block_has_expr(body, |k| matches!(k, ExprKind::Return(_) | ExprKind::Try(..)));
+        if inline {
+            for (p, a) in params.iter().zip(args) {
+                let a = if a.is_trivial() { a } else { self.spill(a, out) };
+                self.aliases.insert(*p, a);
+            }
+            return self.expr(body, out);
+        }
+        let func = self.expr(f, out);
+        L::Call(Box::new(L::Paren(Box::new(func))), args)
+    }
+
+    /// An iterator chain as one loop: stages in order (filters as nested `if`s,
+    /// `take` as an early `break`), then the consumer.
+    fn iter_chain(&mut self, ch: &ir::IterChain, ty: &Ty, out: &mut Vec<LS>) -> L {
+        use ir::{IterSink as S, IterSource as Src, IterStage as St};
+        let line = self.line;
+        let init = match &ch.sink {
+            S::Collect => L::Table(vec![], vec![]),
+            // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
+            // `-0.0` constant into 0: compute it at run time.
+            S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
+            S::Sum => L::int(0),
+            S::Count => L::int(0),
+            S::Any(_) => L::Bool(false),
+            S::All(_) => L::Bool(true),
+            S::Min | S::Max | S::Find(_) | S::Position(_) => L::Nil,
+        };
+        let acc = self.temp();
+        out.push(self.stmt(K::Local(vec![acc.clone()], vec![init])));
+        let accn = L::name(acc.clone());
+        // Counters for enumerate / take / skip / position.
+        let mut counters = Vec::new();
+        let mut counter = |g: &mut Self, out: &mut Vec<LS>| {
+            let c = g.temp();
+            out.push(g.stmt(K::Local(vec![c.clone()], vec![L::int(0)])));
+            counters.push(c.clone());
+            L::Name(c)
+        };
+        let stage_counters: Vec<Option<L>> = ch.stages.iter().map(|st| if matches!(st, St::Enumerate | St::Take(_) | St::Skip(_)) { Some(counter(self, out)) } else { None }).collect();
+        let pos = if matches!(ch.sink, S::Position(_)) { Some(counter(self, out)) } else { None };
+        // Values the stages need, evaluated once before the loop (as Rust does).
+        let mut limits = Vec::new();
+        for st in &ch.stages {
+            match st {
+                St::Take(n) | St::Skip(n) => {
+                    let v = self.expr(n, out);
+                    limits.push(Some(if v.is_trivial() { v } else { self.spill(v, out) }));
+                }
+                _ => limits.push(None),
+            }
+        }
+        let item = self.temp();
+        let mut body: Vec<LS> = Vec::new();
+        let mut cur = L::name(item.clone());
+        // The innermost block where the rest of the pipeline goes: each filter opens one.
+        let mut nest: Vec<(L, Vec<LS>)> = Vec::new();
+        let mut block = std::mem::take(&mut body);
+        for (i, st) in ch.stages.iter().enumerate() {
+            match st {
+                St::Map(f) => {
+                    let v = self.apply(f, vec![cur.clone()], &mut block);
+                    cur = self.spill(v, &mut block);
+                }
+                St::Filter(f) => {
+                    let c = self.apply(f, vec![cur.clone()], &mut block);
+                    nest.push((c, std::mem::take(&mut block)));
+                }
+                St::Enumerate => {
+                    let Some(Some(n)) = stage_counters.get(i) else { continue };
+                    let pair = L::Table(vec![n.clone(), cur.clone()], vec![]);
+                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
+                    // The index is read before the increment.
+                    let p = self.temp();
+                    block.insert(block.len() - 1, self.stmt(K::Local(vec![p.clone()], vec![pair])));
+                    cur = L::Name(p);
+                }
+                St::Take(_) => {
+                    let (Some(Some(n)), Some(Some(lim))) = (stage_counters.get(i), limits.get(i)) else { continue };
+                    block.push(self.stmt(K::If(vec![(L::bin(LB::Ge, n.clone(), lim.clone()), vec![LS::new(K::Break)])], None)));
+                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
+                }
+                St::Skip(_) => {
+                    let (Some(Some(n)), Some(Some(lim))) = (stage_counters.get(i), limits.get(i)) else { continue };
+                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
+                    nest.push((L::bin(LB::Gt, n.clone(), lim.clone()), std::mem::take(&mut block)));
+                }
+            }
+        }
+        // The consumer.
+        match &ch.sink {
+            S::Collect => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::bin(LB::Add, L::un(LU::Len, accn.clone()), L::int(1)))], vec![cur.clone()]))),
+            S::Sum => {
+                let sum = L::bin(LB::Add, accn.clone(), cur.clone());
+                let v = if *ty == Ty::Float { sum } else { self.helper(Helper::Int, vec![sum]) };
+                block.push(self.stmt(K::Assign(vec![accn.clone()], vec![v])));
+            }
+            S::Count => block.push(self.stmt(K::Assign(vec![accn.clone()], vec![L::bin(LB::Add, accn.clone(), L::int(1))]))),
+            S::Any(f) => {
+                let c = self.apply(f, vec![cur.clone()], &mut block);
+                block.push(self.stmt(K::If(vec![(c, vec![self.stmt(K::Assign(vec![accn.clone()], vec![L::Bool(true)])), LS::new(K::Break)])], None)));
+            }
+            S::All(f) => {
+                let c = self.apply(f, vec![cur.clone()], &mut block);
+                block.push(self.stmt(K::If(vec![(negate(c), vec![self.stmt(K::Assign(vec![accn.clone()], vec![L::Bool(false)])), LS::new(K::Break)])], None)));
+            }
+            S::Min | S::Max => {
+                let op = if matches!(ch.sink, S::Min) { LB::Lt } else { LB::Ge };
+                let better = L::bin(LB::Or, L::bin(LB::Eq, accn.clone(), L::Nil), L::bin(op, cur.clone(), accn.clone()));
+                block.push(self.stmt(K::If(vec![(better, vec![self.stmt(K::Assign(vec![accn.clone()], vec![cur.clone()]))])], None)));
+            }
+            S::Find(f) => {
+                let c = self.apply(f, vec![cur.clone()], &mut block);
+                block.push(self.stmt(K::If(vec![(c, vec![self.stmt(K::Assign(vec![accn.clone()], vec![cur.clone()])), LS::new(K::Break)])], None)));
+            }
+            S::Position(f) => {
+                let Some(p) = pos.clone() else { return accn };
+                let c = self.apply(f, vec![cur.clone()], &mut block);
+                block.push(self.stmt(K::If(vec![(c, vec![self.stmt(K::Assign(vec![accn.clone()], vec![p.clone()])), LS::new(K::Break)])], None)));
+                block.push(self.stmt(K::Assign(vec![p.clone()], vec![L::bin(LB::Add, p, L::int(1))])));
+            }
+        }
+        // Close the filters, innermost first.
+        while let Some((cond, mut outer)) = nest.pop() {
+            outer.push(self.stmt(K::If(vec![(cond, block)], None)));
+            block = outer;
+        }
+        body = block;
+        self.line = line;
+        let loop_stmt = match &ch.source {
+            Src::Vec(v) => {
+                let t = self.expr(v, out);
+                if ch.rev {
+                    let t = if t.is_trivial() { t } else { self.spill(t, out) };
+                    let i = self.temp();
+                    body.insert(0, self.stmt(K::Local(vec![item.clone()], vec![L::index(t.clone(), L::name(i.clone()))])));
+                    K::NumFor(i, L::un(LU::Len, t), L::int(1), Some(L::int(-1)), body)
+                } else {
+                    K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![t])], body)
+                }
+            }
+            Src::Range(a, b, inclusive) => {
+                let vals = self.operands(&[a, b], out);
+                let last = if *inclusive { vals[1].clone() } else { L::bin(LB::Sub, vals[1].clone(), L::int(1)) };
+                if ch.rev {
+                    K::NumFor(item.clone(), last, vals[0].clone(), Some(L::int(-1)), body)
+                } else {
+                    K::NumFor(item.clone(), vals[0].clone(), last, None, body)
+                }
+            }
+            Src::Split(sv, sep) => {
+                let vals = self.operands(&[sv, sep], out);
+                let parts = self.helper(Helper::Split, vals);
+                K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![parts])], body)
+            }
+            Src::Chunks(v, n) => {
+                let vals = self.operands(&[v, n], out);
+                let parts = self.helper(Helper::Chunks, vals);
+                K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![parts])], body)
+            }
+        };
+        out.push(self.stmt(loop_stmt));
+        accn
     }
 
     /// `opt.map(f)` and friends, with the closure's body inlined where it has no `return`.
@@ -1755,6 +1963,8 @@ impl Gen<'_> {
 fn helper_name(h: Helper) -> &'static str {
     match h {
         Helper::Rest => "redlua_rest",
+        Helper::Split => "redlua_split",
+        Helper::Chunks => "redlua_chunks",
         Helper::ParseInt => "redlua_parse_int",
         Helper::ParseIntChecked => "redlua_parse_int_checked",
         Helper::Int => "redlua_int",

@@ -49,7 +49,12 @@ impl Ty {
 
     /// True when a value of `self` can be used where `want` is expected.
     pub fn fits(&self, want: &Ty) -> bool {
-        self == want || *self == Ty::Never
+        match (self, want) {
+            _ if self == want || *self == Ty::Never => true,
+            (Ty::Vec(a), Ty::Vec(b)) | (Ty::Option(a), Ty::Option(b)) => a.fits(b),
+            (Ty::Tuple(a), Ty::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.fits(y)),
+            _ => false,
+        }
     }
 
     /// True for types whose Lua value is never `false` or `nil` (so `x or y` is safe).
@@ -358,6 +363,64 @@ pub enum ExprKind {
     DynCall(DynCall),
     /// A method of `Value` / of a `try_call!` result.
     DynMethod(DynMethod, Box<Expr>),
+    /// An iterator chain: `v.iter().filter(..).map(..).sum()`.
+    Iter(Box<IterChain>),
+}
+
+/// An iterator chain, run as one loop.
+#[derive(Debug, Clone)]
+pub struct IterChain {
+    /// Where the elements come from.
+    pub source: IterSource,
+    /// `.rev()` right after the source.
+    pub rev: bool,
+    /// The adapters, in order.
+    pub stages: Vec<IterStage>,
+    /// What the chain produces.
+    pub sink: IterSink,
+}
+
+/// The source of an iterator chain.
+#[derive(Debug, Clone)]
+pub enum IterSource {
+    /// `v.iter()` / `v.into_iter()`.
+    Vec(Expr),
+    /// `(a..b).into_iter()` (or `..=`).
+    Range(Expr, Expr, bool),
+    /// `s.split(sep)`.
+    Split(Expr, Expr),
+    /// `v.chunks(n)`.
+    Chunks(Expr, Expr),
+}
+
+/// An iterator adapter.
+#[derive(Debug, Clone)]
+pub enum IterStage {
+    /// `.map(f)`.
+    Map(Expr),
+    /// `.filter(f)`.
+    Filter(Expr),
+    /// `.enumerate()`.
+    Enumerate,
+    /// `.take(n)`.
+    Take(Expr),
+    /// `.skip(n)`.
+    Skip(Expr),
+}
+
+/// The end of an iterator chain.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub enum IterSink {
+    Collect,
+    Sum,
+    Count,
+    Any(Expr),
+    All(Expr),
+    Min,
+    Max,
+    Find(Expr),
+    Position(Expr),
 }
 
 /// A `call!` / `try_call!`.

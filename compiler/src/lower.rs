@@ -1049,6 +1049,9 @@ impl Lowerer<'_> {
         if let Some(e) = self.parse_method(m) {
             return e;
         }
+        if let Some(e) = self.iter_chain(m, expect, false) {
+            return e;
+        }
         if m.turbofish.is_some() && name != "sum" {
             return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "");
         }

@@ -66,11 +66,26 @@ impl Lowerer<'_> {
 
     pub(crate) fn for_loop(&mut self, f: &syn::ExprForLoop) -> Expr {
         let span = f.span();
+        let mut tuple_pat: Option<&syn::PatTuple> = None;
         let (name, mutable) = match &*f.pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
             syn::Pat::Wild(_) => ("_".to_string(), false),
-            other => return self.unsupported(other.span(), "this pattern in `for`", "bind a plain name"),
+            syn::Pat::Tuple(t) => {
+                tuple_pat = Some(t);
+                ("item".to_string(), false)
+            }
+            other => return self.unsupported(other.span(), "this pattern in `for`", "bind a plain name or a tuple of names"),
         };
+        // A chain of iterator adapters over a Vec: iterate over what it collects.
+        if let syn::Expr::MethodCall(mc) = &*f.expr {
+            if let Some(v) = self.iter_chain(mc, None, true) {
+                return self.for_each(f, v, &name, mutable, tuple_pat, span);
+            }
+        }
+        if tuple_pat.is_some() {
+            let v = self.expr(&f.expr, None);
+            return self.for_each(f, v, &name, mutable, tuple_pat, span);
+        }
         // Peel `.rev()` and `.step_by(n)` off the iterated expression.
         let mut it = &*f.expr;
         let mut rev = false;
@@ -123,6 +138,11 @@ impl Lowerer<'_> {
             return self.unsupported(f.expr.span(), "`.rev()` / `.step_by()` over a Vec", "iterate over a range of indices instead");
         }
         let v = self.expr(it, None);
+        self.for_each(f, v, &name, mutable, None, span)
+    }
+
+    /// `for name in v { .. }` over a Vec (or `for (a, b) in v` over a Vec of tuples).
+    fn for_each(&mut self, f: &syn::ExprForLoop, v: Expr, name: &str, mutable: bool, tuple_pat: Option<&syn::PatTuple>, span: Span) -> Expr {
         let elem = match &v.ty {
             Ty::Vec(t) => (**t).clone(),
             Ty::Never => Ty::Never,
@@ -133,12 +153,40 @@ impl Lowerer<'_> {
             }
         };
         self.scopes.push(Vec::new());
-        let var = self.declare(&name, elem, mutable);
+        let var = self.declare(name, elem.clone(), mutable);
+        let mut destructure = None;
+        if let Some(t) = tuple_pat {
+            let Ty::Tuple(ts) = &elem else {
+                self.scopes.pop();
+                return self.unsupported(t.span(), &format!("a tuple pattern over `{elem}` elements"), "");
+            };
+            if ts.len() != t.elems.len() {
+                self.scopes.pop();
+                return self.unsupported(t.span(), "a tuple pattern of another size", "");
+            }
+            let mut vars = Vec::new();
+            for (el, et) in t.elems.iter().zip(ts.clone()) {
+                match el {
+                    syn::Pat::Ident(pi) if pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), et, pi.mutability.is_some()))),
+                    syn::Pat::Wild(_) => vars.push(None),
+                    other => {
+                        self.scopes.pop();
+                        return self.unsupported(other.span(), "nested patterns in `for`", "bind plain names");
+                    }
+                }
+            }
+            destructure = Some(vars);
+        }
         let id = self.new_loop(f.label.as_ref());
-        let body = self.block(&f.body, Some(&Ty::Unit));
+        let mut body = self.block(&f.body, Some(&Ty::Unit));
         self.loops.pop();
         self.scopes.pop();
         self.unit_body(&body);
+        if let Some(vars) = destructure {
+            let line = line_of(f.pat.span());
+            let item = Expr { kind: ExprKind::Var(var), ty: elem, span: f.pat.span(), line };
+            body.stmts.insert(0, Stmt { kind: StmtKind::LetTuple(vars, item), line });
+        }
         self.mk(ExprKind::ForEach(var, Box::new(v), body, id), Ty::Unit, span)
     }
 
@@ -661,6 +709,197 @@ impl Lowerer<'_> {
         self.mk(ExprKind::DynMethod(op, Box::new(recv)), ty, span)
     }
 
+    /// An iterator chain ending in a consumer (`collect`, `sum`, `count`, `any`, ...), or,
+    /// with `implicit_collect`, any chain of adapters (the iterated value of a `for`).
+    pub(crate) fn iter_chain(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>, implicit_collect: bool) -> Option<Expr> {
+        const SINKS: &[&str] = &["collect", "sum", "count", "any", "all", "min", "max", "find", "position"];
+        const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip"];
+        let outer = m.method.to_string();
+        let is_sink = SINKS.contains(&outer.as_str());
+        if !is_sink && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
+            return None;
+        }
+        // Collect the chain, outermost first, down to its source.
+        let mut calls: Vec<&syn::ExprMethodCall> = Vec::new();
+        let mut cur = m;
+        let source = loop {
+            let name = cur.method.to_string();
+            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks") {
+                break cur;
+            }
+            calls.push(cur);
+            match &*cur.receiver {
+                syn::Expr::MethodCall(inner) => cur = inner,
+                _ => return None,
+            }
+        };
+        let span = m.span();
+        calls.reverse();
+        let (sink_call, adapters) = if is_sink { (calls.pop(), calls) } else { (None, calls) };
+        // Source.
+        let src_name = source.method.to_string();
+        let (src, mut elem) = match src_name.as_str() {
+            "iter" | "into_iter" => {
+                let mut recv = &*source.receiver;
+                while let syn::Expr::Paren(p) = recv {
+                    recv = &p.expr;
+                }
+                if let syn::Expr::Range(r) = recv {
+                    let (Some(a), Some(b)) = (&r.start, &r.end) else {
+                        return Some(self.unsupported(r.span(), "an open range", "give both ends: `a..b`"));
+                    };
+                    let a = self.expr(a, Some(&Ty::Int));
+                    let b = self.expr(b, Some(&Ty::Int));
+                    (IterSource::Range(a, b, matches!(r.limits, syn::RangeLimits::Closed(_))), Ty::Int)
+                } else {
+                    let v = self.expr(recv, None);
+                    match v.ty.clone() {
+                        Ty::Vec(t) => (IterSource::Vec(v), *t),
+                        Ty::Never => (IterSource::Vec(v), Ty::Never),
+                        other => return Some(self.unsupported(v.span, &format!("iterating over `{other}`"), "iterate over a `Vec` or a range")),
+                    }
+                }
+            }
+            "split" => {
+                if source.args.len() != 1 {
+                    return Some(self.arity(source.span(), "split", 1));
+                }
+                let s = self.expr(&source.receiver, Some(&Ty::Str));
+                let sep = self.expr(&source.args[0], Some(&Ty::Str));
+                for x in [&s, &sep] {
+                    if !x.ty.fits(&Ty::Str) {
+                        let t = x.ty.clone();
+                        self.err(Rule::Type, x.span, format!("`split` works on strings with a string separator, found `{t}`"), "");
+                    }
+                }
+                if matches!(&sep.kind, ExprKind::Str(b) if b.is_empty()) {
+                    self.err(Rule::Unsupported, sep.span, "splitting on an empty separator", "split on a non-empty string");
+                }
+                (IterSource::Split(s, sep), Ty::Str)
+            }
+            _ => {
+                if source.args.len() != 1 {
+                    return Some(self.arity(source.span(), "chunks", 1));
+                }
+                let v = self.expr(&source.receiver, None);
+                let n = self.expr(&source.args[0], Some(&Ty::Int));
+                let Ty::Vec(t) = v.ty.clone() else {
+                    return Some(self.unsupported(v.span, "`chunks` on something that is not a Vec", ""));
+                };
+                if matches!(n.kind, ExprKind::Int(0)) {
+                    self.err(Rule::Type, n.span, "`chunks(0)`", "Rust panics on a chunk size of zero");
+                }
+                (IterSource::Chunks(v, n), Ty::Vec(t))
+            }
+        };
+        if matches!(elem, Ty::Option(_)) {
+            return Some(self.unsupported(span, "iterator adapters over a `Vec<Option<_>>`", "use a `for` loop"));
+        }
+        let mut rev = false;
+        let mut stages = Vec::new();
+        for (i, a) in adapters.iter().enumerate() {
+            let name = a.method.to_string();
+            match (name.as_str(), a.args.len()) {
+                ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => rev = true,
+                ("enumerate", 0) => {
+                    stages.push(IterStage::Enumerate);
+                    elem = Ty::Tuple(vec![Ty::Int, elem]);
+                }
+                ("take" | "skip", 1) => {
+                    let n = self.expr(&a.args[0], Some(&Ty::Int));
+                    if !n.ty.fits(&Ty::Int) {
+                        let t = n.ty.clone();
+                        self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), "");
+                    }
+                    stages.push(if name == "take" { IterStage::Take(n) } else { IterStage::Skip(n) });
+                }
+                ("map" | "filter", 1) => {
+                    let syn::Expr::Closure(c) = &a.args[0] else {
+                        return Some(self.unsupported(a.args[0].span(), "a function that is not a closure literal here", "write the closure in place"));
+                    };
+                    let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
+                    let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+                    if name == "map" {
+                        if matches!(*ret, Ty::Option(_) | Ty::Unit) {
+                            self.err(Rule::UnsupportedType, f.span, format!("mapping to `{ret}` is not supported here"), "");
+                        }
+                        elem = *ret;
+                        stages.push(IterStage::Map(f));
+                    } else {
+                        if !ret.fits(&Ty::Bool) {
+                            self.err(Rule::Type, f.span, format!("a filter returns `bool`, this one `{ret}`"), "");
+                        }
+                        stages.push(IterStage::Filter(f));
+                    }
+                }
+                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip")),
+            }
+        }
+        let closure_sink = |lw: &mut Self, c: &syn::ExprMethodCall, elem: &Ty| -> Option<Expr> {
+            let Some(syn::Expr::Closure(cl)) = c.args.first() else {
+                lw.unsupported(c.span(), "this consumer without a closure literal", "write the closure in place");
+                return None;
+            };
+            let f = lw.closure_with(cl, Some(std::slice::from_ref(elem)));
+            if let Ty::Fn(_, r) = &f.ty {
+                if !r.fits(&Ty::Bool) {
+                    let r = (**r).clone();
+                    lw.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{r}`"), "");
+                }
+            }
+            Some(f)
+        };
+        let (sink, ty) = match sink_call {
+            None => (IterSink::Collect, Ty::Vec(Box::new(elem.clone()))),
+            Some(c) => match c.method.to_string().as_str() {
+                "collect" => {
+                    let want = match (&c.turbofish, expect) {
+                        (Some(_), _) => None,
+                        (None, Some(t)) => Some(t.clone()),
+                        (None, None) => None,
+                    };
+                    if let Some(w) = &want {
+                        if !matches!(w, Ty::Vec(_)) {
+                            return Some(self.unsupported(c.span(), &format!("collecting into `{w}`"), "collect into a `Vec`"));
+                        }
+                    }
+                    (IterSink::Collect, Ty::Vec(Box::new(elem.clone())))
+                }
+                "sum" => {
+                    if !matches!(elem, Ty::Int | Ty::Float) {
+                        return Some(self.unsupported(c.span(), &format!("summing `{elem}`"), "sum integers or floats"));
+                    }
+                    (IterSink::Sum, elem.clone())
+                }
+                "count" => (IterSink::Count, Ty::Int),
+                "min" | "max" => {
+                    if elem != Ty::Int {
+                        return Some(self.unsupported(c.span(), &format!("`.min()`/`.max()` of `{elem}`"), "Rust has them for integers (f64 is not Ord; strings would compare by locale in Lua)"));
+                    }
+                    (if c.method == "min" { IterSink::Min } else { IterSink::Max }, Ty::Int.option())
+                }
+                "any" | "all" => {
+                    let f = closure_sink(self, c, &elem)?;
+                    (if c.method == "any" { IterSink::Any(f) } else { IterSink::All(f) }, Ty::Bool)
+                }
+                "find" => {
+                    let f = closure_sink(self, c, &elem)?;
+                    (IterSink::Find(f), elem.clone().option())
+                }
+                _ => {
+                    let f = closure_sink(self, c, &elem)?;
+                    (IterSink::Position(f), Ty::Int.option())
+                }
+            },
+        };
+        if let (IterSink::Collect, Ty::Vec(t)) = (&sink, &ty) {
+            if matches!(**t, Ty::Option(_) | Ty::Unit) {
+                return Some(self.unsupported(span, &format!("collecting `{t}` values"), ""));
+            }
+        }
+        Some(self.mk(ExprKind::Iter(Box::new(IterChain { source: src, rev, stages, sink })), ty, span))
+    }
+
     // ----- tuples, vectors, indexing ---------------------------------------------
 
     pub(crate) fn tuple(&mut self, t: &syn::ExprTuple, expect: Option<&Ty>) -> Expr {
@@ -739,10 +978,8 @@ impl Lowerer<'_> {
         }
         match expect {
             Some(t @ Ty::Vec(_)) => self.mk(ExprKind::VecLit(Vec::new()), t.clone(), span),
-            _ => {
-                self.err(Rule::Type, span, "cannot infer the element type of this `Vec::new()`", "annotate the variable: `let mut v: Vec<i64> = Vec::new();`");
-                poison(span)
-            }
+            // The element type is learnt from the first `push` (as rustc infers it).
+            _ => self.mk(ExprKind::VecLit(Vec::new()), Ty::Vec(Box::new(Ty::Never)), span),
         }
     }
 
@@ -841,11 +1078,60 @@ impl Lowerer<'_> {
                 return poison(span);
             }
         }
+        let mut destructure: Vec<(VarId, Vec<Option<VarId>>, Ty)> = Vec::new();
         for (i, p) in c.inputs.iter().enumerate() {
-            if let (syn::Pat::Ident(pi), Some(h)) = (p, hint) {
-                params.push(self.declare(&pi.ident.to_string(), h[i].clone(), pi.mutability.is_some()));
-                ptys.push(h[i].clone());
-                continue;
+            if let Some(h) = hint {
+                // `|x|`, `|&x|`, `|(i, x)|`, `|&(a, b)|`, `|_|`: the type comes from the iterator.
+                let mut pat = p;
+                while let syn::Pat::Reference(r) = pat {
+                    pat = &r.pat;
+                }
+                match pat {
+                    syn::Pat::Ident(pi) if pi.subpat.is_none() => {
+                        params.push(self.declare(&pi.ident.to_string(), h[i].clone(), pi.mutability.is_some()));
+                        ptys.push(h[i].clone());
+                        continue;
+                    }
+                    syn::Pat::Wild(_) => {
+                        params.push(self.declare("_", h[i].clone(), false));
+                        ptys.push(h[i].clone());
+                        continue;
+                    }
+                    syn::Pat::Tuple(t) => {
+                        let Ty::Tuple(ts) = h[i].clone() else {
+                            self.err(Rule::Type, p.span(), format!("a tuple pattern for a `{}`", h[i]), "");
+                            self.scopes.pop();
+                            return poison(span);
+                        };
+                        if ts.len() != t.elems.len() {
+                            self.err(Rule::Type, p.span(), format!("this pattern has {} elements, the tuple {}", t.elems.len(), ts.len()), "");
+                            self.scopes.pop();
+                            return poison(span);
+                        }
+                        let hidden = self.declare("arg", h[i].clone(), false);
+                        let mut vars = Vec::new();
+                        for (el, et) in t.elems.iter().zip(ts) {
+                            let mut el = el;
+                            while let syn::Pat::Reference(r) = el {
+                                el = &r.pat;
+                            }
+                            match el {
+                                syn::Pat::Ident(pi) => vars.push(Some(self.declare(&pi.ident.to_string(), et, false))),
+                                syn::Pat::Wild(_) => vars.push(None),
+                                other => {
+                                    self.err(Rule::Unsupported, other.span(), "nested patterns in closure parameters", "bind plain names");
+                                    self.scopes.pop();
+                                    return poison(span);
+                                }
+                            }
+                        }
+                        params.push(hidden);
+                        ptys.push(h[i].clone());
+                        destructure.push((hidden, vars, h[i].clone()));
+                        continue;
+                    }
+                    _ => {}
+                }
             }
             let syn::Pat::Type(pt) = p else {
                 self.err(Rule::Type, p.span(), "closure parameters need a type", "write `|x: i64| ...`");
@@ -871,7 +1157,16 @@ impl Lowerer<'_> {
         // A closure has its own `return` and no enclosing loops.
         let saved_ret = std::mem::replace(&mut self.ret, declared.clone().unwrap_or(Ty::Never));
         let saved_loops = std::mem::take(&mut self.loops);
-        let body = self.expr(&c.body, declared.as_ref());
+        let mut body = self.expr(&c.body, declared.as_ref());
+        if !destructure.is_empty() {
+            let line = body.line;
+            let stmts = destructure
+                .into_iter()
+                .map(|(hidden, vars, ty)| Stmt { kind: StmtKind::LetTuple(vars, Expr { kind: ExprKind::Var(hidden), ty, span: body.span, line }), line })
+                .collect();
+            let (ty, bspan) = (body.ty.clone(), body.span);
+            body = Expr { kind: ExprKind::Block(Block { stmts, tail: Some(Box::new(body)), ty: ty.clone() }), ty, span: bspan, line };
+        }
         self.loops = saved_loops;
         let inferred_ret = std::mem::replace(&mut self.ret, saved_ret);
         self.scopes.pop();
@@ -1065,7 +1360,23 @@ impl Lowerer<'_> {
         let rty = recv.ty.clone();
         let argc = m.args.len();
         let (method, want_args, ret): (Method, Vec<Ty>, Ty) = match (&rty, name.as_str(), argc) {
+            (Ty::Vec(t), "push", 1) if **t == Ty::Never => {
+                // `let mut v = Vec::new(); v.push(x)`: the Vec's type comes from `x`.
+                let x = self.expr(&m.args[0], None);
+                if let ExprKind::Var(v) = &recv.kind {
+                    self.vars[v.0].ty = Ty::Vec(Box::new(x.ty.clone()));
+                }
+                let recv = Expr { ty: Ty::Vec(Box::new(x.ty.clone())), ..recv };
+                if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+                    self.err(Rule::Type, recv.span, "`.push()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
+                }
+                return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
+            }
             (Ty::Vec(t), "push", 1) => (Method::VecPush, vec![(**t).clone()], Ty::Unit),
+            (Ty::Vec(_), "to_vec", 0) => {
+                return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
+            }
+            (Ty::Option(_), "copied" | "cloned", 0) => return recv,
             (Ty::Vec(t), "pop", 0) => (Method::VecPop, vec![], (**t).clone().option()),
             (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], Ty::Int),
             (Ty::Vec(_), "is_empty", 0) => (Method::VecIsEmpty, vec![], Ty::Bool),

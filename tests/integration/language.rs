@@ -405,3 +405,59 @@ fn trailing_vec_parameters_take_the_remaining_keys_and_arguments() {
     let (total, n, back) = lang_rest::spread(Vec::<String>::new(), 1, many.clone()).call(&mut con).unwrap();
     assert_eq!((total, n, back), (many.iter().sum::<i64>(), 0, many));
 }
+
+#[redlua::library(name = "lang_iter")]
+pub mod lang_iter {
+    use redlua::prelude::*;
+
+    /// Iterator chains over Vecs, ranges and split strings, each run as one Lua loop.
+    #[redis_function(read_only)]
+    pub fn chains(csv: String, n: i64) -> (Vec<i64>, i64, i64, bool, bool, Option<i64>, Option<i64>, Vec<String>, Vec<(i64, String)>) {
+        let nums: Vec<i64> = csv.split(",").map(|p| p.parse::<i64>().unwrap_or(0)).collect();
+        let doubled: Vec<i64> = nums.iter().filter(|x| **x % 2 == 0).map(|x| x * 2).collect();
+        let total = (0..n).into_iter().filter(|i| i % 3 != 0).sum::<i64>();
+        let big = nums.iter().filter(|x| **x > 10).count() as i64;
+        let any_neg = nums.iter().any(|x| *x < 0);
+        let all_small = nums.iter().all(|x| *x < 100);
+        let first_big = nums.iter().find(|x| **x > 10).copied();
+        let where_big = nums.iter().position(|x| *x > 10).map(|p| p as i64);
+        let words: Vec<String> = csv.split(",").skip(1).take(2).map(|w| w.to_string()).collect();
+        let mut indexed = Vec::new();
+        for (i, w) in csv.split(",").enumerate() {
+            if i >= 3 {
+                break;
+            }
+            indexed.push((i as i64, w.to_string()));
+        }
+        (doubled, total, big, any_neg, all_small, first_big, where_big, words, indexed)
+    }
+
+    /// `chunks`, `rev`, `min`/`max` and sums of floats.
+    #[redis_function(read_only)]
+    pub fn shapes(n: i64, k: i64) -> (Vec<Vec<i64>>, Vec<i64>, Option<i64>, Option<i64>, f64) {
+        let v: Vec<i64> = (0..n).into_iter().map(|i| i * 7 % 10).collect();
+        let chunked: Vec<Vec<i64>> = v.chunks(k.max(1) as usize).map(|c| c.to_vec()).collect();
+        let backwards: Vec<i64> = v.iter().rev().map(|x| *x).collect();
+        let halves = v.iter().map(|x| *x as f64 * 0.5).sum::<f64>();
+        (chunked, backwards, v.iter().min().copied(), v.iter().max().copied(), halves)
+    }
+}
+
+#[test]
+fn iterator_chains_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut rng = Rng(5);
+    let csvs = ["", "1", "1,2,3", "4,,x,12,-3", "100,200,11,2", ",,", "7,8,9,10,11,12,13"];
+    for i in 0..300 {
+        let csv = csvs[i % csvs.len()].to_string();
+        let n = rng.range(0, 40);
+        let lua = lang_iter::chains(&csv, n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_iter::twin::chains(csv.clone(), n));
+        assert_eq!(lua, rust, "chains({csv:?}, {n})");
+        let k = rng.range(0, 5);
+        let lua = lang_iter::shapes(n, k).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_iter::twin::shapes(n, k));
+        assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "shapes({n}, {k})");
+    }
+}
