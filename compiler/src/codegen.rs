@@ -37,6 +37,10 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    Trim,
+    Replace,
+    Repeat,
+    Find,
     Split,
     Chunks,
     Flags,
@@ -205,6 +209,89 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::Trim => "\
+-- str::trim: strips Unicode White_Space (ASCII ones and their UTF-8 multi-byte kin);
+-- a constant table, as library code may not call `string` while it loads.
+local redlua_ws = {
+  ['\\194\\133'] = true, ['\\194\\160'] = true, ['\\225\\154\\128'] = true, ['\\226\\128\\168'] = true,
+  ['\\226\\128\\169'] = true, ['\\226\\128\\175'] = true, ['\\226\\129\\159'] = true, ['\\227\\128\\128'] = true,
+  ['\\226\\128\\128'] = true, ['\\226\\128\\129'] = true, ['\\226\\128\\130'] = true, ['\\226\\128\\131'] = true,
+  ['\\226\\128\\132'] = true, ['\\226\\128\\133'] = true, ['\\226\\128\\134'] = true, ['\\226\\128\\135'] = true,
+  ['\\226\\128\\136'] = true, ['\\226\\128\\137'] = true, ['\\226\\128\\138'] = true,
+}
+local function redlua_trim(s, front, back)
+  local i, j = 1, #s
+  while front and i <= j do
+    local b = string.byte(s, i)
+    if b == 32 or (b >= 9 and b <= 13) then
+      i = i + 1
+    elseif redlua_ws[string.sub(s, i, i + 1)] then
+      i = i + 2
+    elseif redlua_ws[string.sub(s, i, i + 2)] then
+      i = i + 3
+    else
+      break
+    end
+  end
+  while back and j >= i do
+    local b = string.byte(s, j)
+    if b == 32 or (b >= 9 and b <= 13) then
+      j = j - 1
+    elseif j - 1 >= i and redlua_ws[string.sub(s, j - 1, j)] then
+      j = j - 2
+    elseif j - 2 >= i and redlua_ws[string.sub(s, j - 2, j)] then
+      j = j - 3
+    else
+      break
+    end
+  end
+  return string.sub(s, i, j)
+end
+",
+            Helper::Replace => "\
+-- str::replace: every non-overlapping occurrence, left to right, matched literally.
+local function redlua_replace(s, from, to)
+  if from == '' then
+    -- between characters (UTF-8 sequences), not bytes
+    local r = { to }
+    for c in string.gmatch(s, '[^\\128-\\191][\\128-\\191]*') do
+      r[#r + 1] = c
+      r[#r + 1] = to
+    end
+    return table.concat(r)
+  end
+  local r = {}
+  local at = 1
+  while true do
+    local i, j = string.find(s, from, at, true)
+    if i == nil then
+      r[#r + 1] = string.sub(s, at)
+      return table.concat(r)
+    end
+    r[#r + 1] = string.sub(s, at, i - 1)
+    r[#r + 1] = to
+    at = j + 1
+  end
+end
+",
+            Helper::Repeat => "\
+local function redlua_repeat(s, n)
+  if n < 0 then
+    error('redlua: capacity overflow (negative repeat count)', 2)
+  end
+  return string.rep(s, n)
+end
+",
+            Helper::Find => "\
+-- str::find with a string pattern: the 0-based byte index of the first match.
+local function redlua_find(s, p)
+  local i = string.find(s, p, 1, true)
+  if i == nil then
+    return nil
+  end
+  return i - 1
 end
 ",
             Helper::Split => "\
@@ -1552,6 +1639,17 @@ impl Gen<'_> {
                 L::bin(LB::Ne, L::call("string.find", vec![s, p, L::int(1), L::Bool(true)]), L::Nil)
             }
             M::StrConcat => L::bin(LB::Concat, v[0].clone(), v[1].clone()),
+            M::StrTrim => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(true)]),
+            M::StrTrimStart => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(false)]),
+            M::StrTrimEnd => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(false), L::Bool(true)]),
+            // ASCII only, like Rust's to_ascii_*; string.upper would follow the C locale.
+            M::StrAsciiUpper => L::call("string.gsub", vec![v[0].clone(), L::str("%l"), L::Table(vec![], ascii_case_table(true))]).first(),
+            M::StrAsciiLower => L::call("string.gsub", vec![v[0].clone(), L::str("%u"), L::Table(vec![], ascii_case_table(false))]).first(),
+            M::StrReplace => self.helper(Helper::Replace, v.clone()),
+            M::StrRepeat => self.helper(Helper::Repeat, v.clone()),
+            M::StrFind => self.helper(Helper::Find, v.clone()),
+            // Characters are the bytes that do not continue a UTF-8 sequence.
+            M::StrCharCount => L::call("select", vec![L::int(2), L::call("string.gsub", vec![v[0].clone(), L::Str(vec![b'[', b'^', 0x80, b'-', 0xBF, b']']), L::str("")])]),
             M::IntMin => L::call("math.min", v.clone()),
             M::IntMax => L::call("math.max", v.clone()),
             M::IntAbs => L::call("math.abs", v.clone()),
@@ -1964,6 +2062,10 @@ fn helper_name(h: Helper) -> &'static str {
     match h {
         Helper::Rest => "redlua_rest",
         Helper::Split => "redlua_split",
+        Helper::Trim => "redlua_trim",
+        Helper::Replace => "redlua_replace",
+        Helper::Repeat => "redlua_repeat",
+        Helper::Find => "redlua_find",
         Helper::Chunks => "redlua_chunks",
         Helper::ParseInt => "redlua_parse_int",
         Helper::ParseIntChecked => "redlua_parse_int_checked",
@@ -2002,6 +2104,16 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",
     }
+}
+
+/// `{ a = 'A', .. }`: the ASCII case mapping for `string.gsub`.
+fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
+    (b'a'..=b'z')
+        .map(|c| {
+            let (from, to) = if upper { (c, c.to_ascii_uppercase()) } else { (c.to_ascii_uppercase(), c) };
+            ((from as char).to_string(), L::str([to]))
+        })
+        .collect()
 }
 
 /// A finite f64 as a Lua number literal that reads back exactly.

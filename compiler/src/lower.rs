@@ -1052,6 +1052,19 @@ impl Lowerer<'_> {
         if let Some(e) = self.iter_chain(m, expect, false) {
             return e;
         }
+        // `s.chars().count()`: the number of UTF-8 characters.
+        if m.method == "count" && m.args.is_empty() {
+            if let syn::Expr::MethodCall(inner) = &*m.receiver {
+                if inner.method == "chars" && inner.args.is_empty() {
+                    let s = self.expr(&inner.receiver, Some(&Ty::Str));
+                    if !s.ty.fits(&Ty::Str) {
+                        let t = s.ty.clone();
+                        self.err(Rule::Type, s.span, format!("`.chars()` on `{t}`"), "");
+                    }
+                    return self.mk(ExprKind::Method(Method::StrCharCount, vec![s]), Ty::Int, m.span());
+                }
+            }
+        }
         if m.turbofish.is_some() && name != "sum" {
             return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "");
         }

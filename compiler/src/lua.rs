@@ -186,6 +186,11 @@ impl Expr {
     pub fn index(t: Expr, k: Expr) -> Expr {
         Expr::Index(Box::new(t), Box::new(k))
     }
+    /// `(e)`: the first value only (`string.gsub` also returns a count).
+    pub fn first(self) -> Expr {
+        Expr::Paren(Box::new(self))
+    }
+
     /// True for expressions that cannot have side effects and are cheap to repeat.
     pub fn is_trivial(&self) -> bool {
         matches!(self, Expr::Nil | Expr::Bool(_) | Expr::Num(_) | Expr::Str(_) | Expr::Name(_))

@@ -461,3 +461,42 @@ fn iterator_chains_agree_with_their_twins() {
         assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "shapes({n}, {k})");
     }
 }
+
+#[redlua::library(name = "lang_str")]
+pub mod lang_str {
+    use redlua::prelude::*;
+
+    /// String methods with Rust's meaning (Unicode whitespace in `trim`, ASCII-only case
+    /// changes, literal `replace`, byte offsets in `find`, characters in `chars().count()`).
+    #[redis_function(read_only)]
+    pub fn strings(s: String, pat: String, n: i64) -> (String, String, String, String, String, String, Option<i64>, i64, i64) {
+        let reps = n.max(0).min(3);
+        (
+            s.trim().to_string(),
+            s.trim_start().to_string(),
+            s.trim_end().to_string(),
+            s.to_ascii_uppercase(),
+            s.replace(&pat, "<>"),
+            pat.repeat(reps as usize),
+            s.find(&pat).map(|i| i as i64),
+            s.chars().count() as i64,
+            s.len() as i64,
+        )
+    }
+}
+
+#[test]
+fn string_methods_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let samples = ["", "  a b  ", "\t\n x \r", "\u{a0}nbsp\u{3000}", "\u{2003}em\u{2028}", "MiXeD ÄÖ ß", "aaa", "a.b.c", "%d%s", "abcabc", "é"];
+    let pats = ["", "a", ".", "%", "bc", "ß", " "];
+    for (i, s) in samples.iter().enumerate() {
+        for (j, p) in pats.iter().enumerate() {
+            let n = (i + j) as i64 % 4;
+            let lua = lang_str::strings(*s, *p, n).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_str::twin::strings(s.to_string(), p.to_string(), n));
+            assert_eq!(lua, rust, "strings({s:?}, {p:?}, {n})");
+        }
+    }
+}
