@@ -191,3 +191,41 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
         }
     }
 }
+
+/// The value `script!` evaluates to: a unit struct with `prepare`, `script` and `twin`.
+pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
+    let (params, pushes) = stub_params(f);
+    let reply = reply_type(&f.ret);
+    let name = &f.name;
+    let (nk, na) = (f.num_keys, f.num_args);
+    let ro = f.options.read_only;
+    let sha = crate::sha1_hex(code);
+    let lines = lines_tokens(lines);
+    let inputs = &item.sig.inputs;
+    let output = &item.sig.output;
+    let block = &item.block;
+    let twin_body = if with_twin { quote!(#block) } else { quote!({ ::core::panic!("redlua: this script did not compile") }) };
+    quote! {
+        /// A script written with `redlua::script!`.
+        #[derive(Debug, Clone, Copy)]
+        struct __RedluaScript;
+        static __REDLUA_SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, #code, #sha, #file, #lines, #ro, #nk, #na);
+        #[allow(dead_code, clippy::too_many_arguments)]
+        impl __RedluaScript {
+            /// One run of the script with these arguments: `.call(&mut con)` sends it.
+            fn prepare(&self, #(#params),*) -> ::redlua::ScriptCall<#reply> {
+                let mut __redlua_args = ::redlua::__private::Args::new(#nk, #na);
+                #(#pushes)*
+                ::redlua::ScriptCall::__new(&__REDLUA_SCRIPT, __redlua_args)
+            }
+            /// The script: its Lua, SHA1 and arity.
+            fn script(&self) -> &'static ::redlua::Script {
+                &__REDLUA_SCRIPT
+            }
+            /// The native twin: the same body as Rust (see `redlua::twin`).
+            #[allow(unused_mut, unused_variables, unreachable_code, clippy::all)]
+            fn twin(&self, #inputs) #output #twin_body
+        }
+        __RedluaScript
+    }
+}

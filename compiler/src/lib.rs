@@ -206,25 +206,14 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`.
-pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let parsed: syn::ItemFn = match syn::parse2(item) {
-        Ok(f) => f,
-        Err(e) => {
-            let mut es = Errors::new();
-            es.push(diag::Rule::Attribute, e.span(), "#[redis_function] goes on a function", "");
-            return diag::to_compile_errors(&es.into_vec());
-        }
-    };
-    let mut errors = Errors::new();
-    let options = parse::function_options(attr, &mut errors);
+/// Lowers, checks and generates one EVAL script: the function (when its signature
+/// lowered), its Lua (when everything passed) and the diagnostics.
+fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Errors) -> (Option<ir::Function>, Option<lua::Printed>, Vec<Diagnostic>) {
     let mut ctx = lower::HelperCtx::default();
-    let f = lower::lower_function(&parsed, options, &mut errors, &mut ctx);
+    let f = lower::lower_function(item, options, &mut errors, &mut ctx);
     ctx.finish(&mut errors);
     let mut diags = errors.into_vec();
-    let Some(f) = f else {
-        return diag::to_compile_errors(&diags);
-    };
+    let Some(f) = f else { return (None, None, diags) };
     let mut compiled = None;
     if diags.is_empty() {
         let mut e2 = Errors::new();
@@ -237,6 +226,94 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
+    (Some(f), compiled, diags)
+}
+
+/// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
+/// value has `prepare(args..)` (a typed [`ScriptCall`]), `script()` and `twin(args..)`.
+pub fn expand_script_closure(input: TokenStream) -> TokenStream {
+    let mut errors = Errors::new();
+    let parsed = syn::parse::Parser::parse2(
+        |stream: syn::parse::ParseStream<'_>| -> syn::Result<(TokenStream, syn::ExprClosure)> {
+            let mut opts = TokenStream::new();
+            let fork = stream.fork();
+            if fork.parse::<syn::ExprClosure>().is_err() {
+                // `read_only, nondeterministic; |..| ..`
+                while !stream.peek(syn::Token![;]) {
+                    let tt: proc_macro2::TokenTree = stream.parse()?;
+                    opts.extend(std::iter::once(tt));
+                }
+                stream.parse::<syn::Token![;]>()?;
+            }
+            let c: syn::ExprClosure = stream.parse()?;
+            Ok((opts, c))
+        },
+        input,
+    );
+    let (opts, closure) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(diag::Rule::Attribute, e.span(), "script! takes a closure: `script!(|counter: Key, max: i64| -> i64 { .. })`", "options go first: `script!(read_only; |..| ..)`");
+            return diag::to_compile_errors(&errors.into_vec());
+        }
+    };
+    let syn::ReturnType::Type(_, ret) = &closure.output else {
+        errors.push(diag::Rule::Attribute, closure.or1_token.span, "the closure of script! needs a return type", "write `|..| -> i64 { .. }` (or `-> ()`)");
+        return diag::to_compile_errors(&errors.into_vec());
+    };
+    let mut inputs = Vec::new();
+    for p in &closure.inputs {
+        match p {
+            syn::Pat::Type(pt) => inputs.push(pt.clone()),
+            other => {
+                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(other), "the parameters of script! need types", "write `|counter: Key, max: i64|`");
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return diag::to_compile_errors(&errors.into_vec());
+    }
+    let line = lower::line_of(closure.or1_token.span);
+    let name = quote::format_ident!("script_{}", line, span = closure.or1_token.span);
+    let body = &closure.body;
+    let block: syn::Block = match &**body {
+        syn::Expr::Block(b) => b.block.clone(),
+        e => syn::parse_quote!({ #e }),
+    };
+    let item: syn::ItemFn = syn::parse_quote! {
+        fn #name(#(#inputs),*) -> #ret #block
+    };
+    let options = parse::function_options(opts, &mut errors);
+    let (f, compiled, diags) = script_pipeline(&item, options, errors);
+    let Some(f) = f else {
+        return diag::to_compile_errors(&diags);
+    };
+    let errs = diag::to_compile_errors(&diags);
+    let file = file_name(f.span);
+    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
+    let value = expand::script_value(&item, &f, &code, &lines, &file, compiled.is_some());
+    quote! {{
+        #errs
+        #value
+    }}
+}
+
+/// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`.
+pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let parsed: syn::ItemFn = match syn::parse2(item) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut es = Errors::new();
+            es.push(diag::Rule::Attribute, e.span(), "#[redis_function] goes on a function", "");
+            return diag::to_compile_errors(&es.into_vec());
+        }
+    };
+    let mut errors = Errors::new();
+    let options = parse::function_options(attr, &mut errors);
+    let (f, compiled, diags) = script_pipeline(&parsed, options, errors);
+    let Some(f) = f else {
+        return diag::to_compile_errors(&diags);
+    };
     let errs = diag::to_compile_errors(&diags);
     let file = file_name(f.span);
     let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));

@@ -20,3 +20,14 @@ pub fn library(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn redis_function(attr: TokenStream, item: TokenStream) -> TokenStream {
     redlua_compiler::expand_script(attr.into(), item.into()).into()
 }
+
+/// An EVAL script written inline as a closure:
+/// `let capped = redlua::script!(|counter: Key, max: i64| -> i64 { .. });`, then
+/// `capped.prepare("hits", 10).call(&mut con)`. Options go first:
+/// `script!(read_only; |..| -> T { .. })`.
+///
+/// See the `redlua` crate documentation.
+#[proc_macro]
+pub fn script(input: TokenStream) -> TokenStream {
+    redlua_compiler::expand_script_closure(input.into()).into()
+}

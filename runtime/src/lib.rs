@@ -98,7 +98,7 @@ pub use library::{stamp_of, FunctionInfo, Library, LibraryStatus, LoadOutcome, S
 pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
 pub use value::Value;
-pub use redlua_macros::{library, redis_function};
+pub use redlua_macros::{library, redis_function, script};
 
 /// Used by generated code only; not a public API.
 #[doc(hidden)]

@@ -500,3 +500,29 @@ fn string_methods_agree_with_their_twins() {
         }
     }
 }
+
+#[test]
+fn inline_scripts_from_closures() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let capped = redlua::script!(|counter: Key, max: i64| -> i64 {
+        let current = get::<i64>(&counter).unwrap_or(0);
+        if current < max {
+            incr(&counter)
+        } else {
+            current
+        }
+    });
+    let lua: Vec<i64> = (0..4).map(|_| capped.prepare("lua:capped", 2).call(&mut con).unwrap()).collect();
+    let rust: Vec<i64> = (0..4).map(|_| redlua::twin::run(&mut con, || capped.twin(Key::from("rust:capped"), 2))).collect();
+    assert_eq!(lua, [1, 2, 2, 2]);
+    assert_eq!(lua, rust);
+    assert_eq!(capped.script().sha1(), redlua_compiler::sha1_hex(capped.script().code()));
+    assert!(!capped.script().is_read_only());
+
+    let peek = redlua::script!(read_only; |counter: Key| -> Option<i64> { get::<i64>(&counter) });
+    assert_eq!(peek.prepare("lua:capped").call(&mut con).unwrap(), Some(2));
+    assert_eq!(peek.prepare("lua:none").call(&mut con).unwrap(), None);
+    assert!(peek.script().is_read_only());
+    assert!(peek.script().code().starts_with("#!lua flags=no-writes"));
+}

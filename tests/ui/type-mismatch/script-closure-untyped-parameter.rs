@@ -1,0 +1,3 @@
+fn main() {
+    let _bump = redlua::script!(|counter| -> i64 { incr(&counter) });
+}
