@@ -325,6 +325,12 @@ impl Lowerer<'_> {
             syn::Pat::Range(r) => {
                 let bound = |e: &Option<Box<syn::Expr>>| -> Option<i64> {
                     match e.as_deref() {
+                        // The integer domain is ±(2^53 - 1): i64::MIN / MAX bound it.
+                        Some(syn::Expr::Path(p)) if p.path.segments.len() == 2 && p.path.segments[0].ident == "i64" => match p.path.segments[1].ident.to_string().as_str() {
+                            "MIN" => Some(-MAX_SAFE_INT),
+                            "MAX" => Some(MAX_SAFE_INT),
+                            _ => None,
+                        },
                         Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => i.base10_parse::<i64>().ok(),
                         Some(syn::Expr::Unary(u)) if matches!(u.op, syn::UnOp::Neg(_)) => match &*u.expr {
                             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse::<i64>().ok().map(|n| -n),
