@@ -37,6 +37,7 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    StrCmp,
     Trim,
     Replace,
     Repeat,
@@ -209,6 +210,27 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::StrCmp => "\
+-- Byte-wise comparison of strings, as Rust's Ord for str (Lua's `<` uses the locale).
+local function redlua_str_cmp(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then
+      if x < y then
+        return -1
+      end
+      return 1
+    end
+  end
+  if #a < #b then
+    return -1
+  elseif #a > #b then
+    return 1
+  end
+  return 0
 end
 ",
             Helper::Trim => "\
@@ -1964,6 +1986,17 @@ impl Gen<'_> {
             B::Rem => self.helper(Helper::Rem, vec![l, r]),
             B::Eq => L::bin(LB::Eq, l, r),
             B::Ne => L::bin(LB::Ne, l, r),
+            // Lua compares strings with strcoll (the server's locale); Rust byte by byte.
+            B::Lt | B::Le | B::Gt | B::Ge if a.ty == Ty::Str => {
+                let cmp = self.helper(Helper::StrCmp, vec![l, r]);
+                let lop = match op {
+                    B::Lt => LB::Lt,
+                    B::Le => LB::Le,
+                    B::Gt => LB::Gt,
+                    _ => LB::Ge,
+                };
+                L::bin(lop, cmp, L::int(0))
+            }
             B::Lt => L::bin(LB::Lt, l, r),
             B::Le => L::bin(LB::Le, l, r),
             B::Gt => L::bin(LB::Gt, l, r),
@@ -2063,6 +2096,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Rest => "redlua_rest",
         Helper::Split => "redlua_split",
         Helper::Trim => "redlua_trim",
+        Helper::StrCmp => "redlua_str_cmp",
         Helper::Replace => "redlua_replace",
         Helper::Repeat => "redlua_repeat",
         Helper::Find => "redlua_find",

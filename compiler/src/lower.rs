@@ -843,12 +843,12 @@ impl Lowerer<'_> {
                 let ty = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
                 if !r.ty.fits(&ty) && ty != Ty::Never {
                     self.err(Rule::Type, r.span, format!("cannot compare `{}` with `{}`", l.ty, r.ty), "compare values of the same type");
-                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Float | Ty::Never) {
+                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Float | Ty::Str | Ty::Never) {
                     self.err(
                         Rule::Unsupported,
                         b.op.span(),
                         format!("ordering comparison of `{ty}` is not supported"),
-                        "only integers can be ordered: Lua compares strings with the server's locale, not byte-wise like Rust",
+                        "integers, floats and strings can be ordered",
                     );
                 } else if matches!(ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
                     self.err(Rule::Unsupported, b.op.span(), format!("comparing `{ty}` values is not supported"), "");

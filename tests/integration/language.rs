@@ -526,3 +526,63 @@ fn inline_scripts_from_closures() {
     assert!(peek.script().is_read_only());
     assert!(peek.script().code().starts_with("#!lua flags=no-writes"));
 }
+
+#[redlua::library(name = "lang_traps")]
+pub mod lang_traps {
+    use redlua::prelude::*;
+
+    /// Lua keywords as Rust names, shadowing in nested blocks, and byte-wise string order.
+    #[redis_function(read_only)]
+    pub fn names(end: i64, local: String, other: String) -> (i64, i64, bool, bool, String) {
+        let nil = end * 2;
+        let repeat = {
+            let nil = nil + 1;
+            let until = nil * 10;
+            until
+        };
+        let then = if end > 0 {
+            let end = end - 1;
+            end
+        } else {
+            end
+        };
+        let elseif = local < other;
+        let function = local.as_str() >= "m";
+        let not = format!("{local}{}", then);
+        (repeat, then, elseif, function, not)
+    }
+
+    /// Rust panics on an out-of-bounds index: the Lua raises an error reply.
+    #[redis_function(read_only)]
+    pub fn at(i: i64) -> String {
+        let v = vec!["a".to_string(), "b".to_string()];
+        v[i as usize].clone()
+    }
+}
+
+#[test]
+fn keywords_shadowing_and_string_order_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let words = ["", "a", "B", "b", "ab", "é", "e", "Z", "zz", "m", "\u{ff}"];
+    for (i, l) in words.iter().enumerate() {
+        for (j, o) in words.iter().enumerate() {
+            let end = (i as i64 * 7 - j as i64 * 3) % 11;
+            let lua = lang_traps::names(end, *l, *o).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_traps::twin::names(end, l.to_string(), o.to_string()));
+            assert_eq!(lua, rust, "names({end}, {l:?}, {o:?})");
+        }
+    }
+    // Lua keywords are renamed in the generated code.
+    assert!(lang_traps::LUA.contains("local end_ = redlua_arg_int(args[1], 'end')"), "{}", lang_traps::LUA);
+    assert_eq!(lang_traps::at(1).call(&mut con).unwrap(), "b");
+    match lang_traps::at(2).call(&mut con) {
+        Err(redlua::Error::Script { message, location }) => {
+            assert!(message.contains("index out of bounds: the len is 2 but the index is 2"), "{message}");
+            assert_eq!(location.map(|l| l.file), Some("language.rs"));
+        }
+        other => panic!("expected an index error, got {other:?}"),
+    }
+    let twin = redlua::twin::try_run(&mut con, || lang_traps::twin::at(2));
+    assert!(twin.is_err_and(|m| m.contains("index out of bounds")));
+}
