@@ -128,6 +128,7 @@ fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(e, f);
                 visit_block(b, f);
             }
+            StmtKind::AssignField(_, _, e) => visit_expr(e, f),
             StmtKind::AssignIndex(_, i, e) => {
                 visit_expr(i, f);
                 visit_expr(e, f);
@@ -197,7 +198,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(&a.body, f);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) => {
             for e in es {
                 visit_expr(e, f);
             }

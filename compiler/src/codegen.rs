@@ -37,6 +37,7 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    DeepCopy,
     StrCmp,
     Trim,
     Replace,
@@ -210,6 +211,20 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::DeepCopy => "\
+-- .clone() of a struct (or a Vec of Vecs): a copy that shares no table.
+local function redlua_deep_copy(t)
+  local r = {}
+  for k, v in pairs(t) do
+    if type(v) == 'table' then
+      r[k] = redlua_deep_copy(v)
+    else
+      r[k] = v
+    end
+  end
+  return r
 end
 ",
             Helper::StrCmp => "\
@@ -1015,6 +1030,11 @@ impl Gen<'_> {
                         out.push(self.stmt(K::If(vec![(negate(test), body)], None)));
                     }
                 }
+                ir::StmtKind::AssignField(var, i, e) => {
+                    let v = self.expr(e, out);
+                    let name = L::name(self.vars[var.0].lua.clone());
+                    out.push(self.stmt(K::Assign(vec![L::index(name, L::int(*i as i64 + 1))], vec![v])));
+                }
                 ir::StmtKind::AssignIndex(var, i, e) => {
                     let vals = self.operands(&[i, e], out);
                     let name = L::name(self.vars[var.0].lua.clone());
@@ -1306,7 +1326,7 @@ impl Gen<'_> {
                 self.expr_into(e, &Dest::Assign(t.clone()), out);
                 L::Name(t)
             }
-            ExprKind::VecLit(es) | ExprKind::Tuple(es) => {
+            ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) => {
                 let refs: Vec<&ir::Expr> = es.iter().collect();
                 L::Table(self.operands(&refs, out), vec![])
             }
@@ -1661,6 +1681,7 @@ impl Gen<'_> {
                 L::bin(LB::Ne, L::call("string.find", vec![s, p, L::int(1), L::Bool(true)]), L::Nil)
             }
             M::StrConcat => L::bin(LB::Concat, v[0].clone(), v[1].clone()),
+            M::DeepCopy => self.helper(Helper::DeepCopy, v.clone()),
             M::StrTrim => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(true)]),
             M::StrTrimStart => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(false)]),
             M::StrTrimEnd => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(false), L::Bool(true)]),
@@ -1720,6 +1741,10 @@ impl Gen<'_> {
                 let enc = self.encode(t.clone(), inner, out);
                 // Inside an array: `false` becomes a nil element.
                 L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, t, L::Nil), enc), L::Bool(false))
+            }
+            Ty::Struct(st) if st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
+                let tys: Vec<Ty> = st.fields.iter().map(|(_, t)| t.clone()).collect();
+                self.encode(v, &Ty::Tuple(tys), out)
             }
             Ty::Tuple(ts) if ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
@@ -2097,6 +2122,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Split => "redlua_split",
         Helper::Trim => "redlua_trim",
         Helper::StrCmp => "redlua_str_cmp",
+        Helper::DeepCopy => "redlua_deep_copy",
         Helper::Replace => "redlua_replace",
         Helper::Repeat => "redlua_repeat",
         Helper::Find => "redlua_find",
@@ -2184,6 +2210,7 @@ fn needs_encoding(t: &Ty) -> bool {
         Ty::Bool | Ty::Option(_) | Ty::Float => true,
         Ty::Vec(i) => needs_encoding(i),
         Ty::Tuple(ts) => ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))),
+        Ty::Struct(st) => st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))),
         _ => false,
     }
 }

@@ -28,6 +28,10 @@ fn reply_type(t: &Ty) -> TokenStream {
             quote!((#(#ts,)*))
         }
         Ty::Dyn => quote!(::redlua::Value),
+        Ty::Struct(st) => {
+            let n = format_ident!("{}", st.name);
+            quote!(#n)
+        }
         Ty::Unit | Ty::Never | Ty::Reject | Ty::Fn(..) | Ty::CallResult => quote!(()),
     }
 }
@@ -227,5 +231,22 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
             fn twin(&self, #inputs) #output #twin_body
         }
         __RedluaScript
+    }
+}
+
+/// `FromRedisValue` for a plain struct returned by a redis function: its reply is an
+/// array in field order.
+pub fn struct_from_reply(item: &syn::ItemStruct) -> TokenStream {
+    let name = &item.ident;
+    let syn::Fields::Named(named) = &item.fields else { return TokenStream::new() };
+    let idents: Vec<_> = named.named.iter().filter_map(|f| f.ident.clone()).collect();
+    let tys: Vec<_> = named.named.iter().map(|f| f.ty.clone()).collect();
+    quote! {
+        impl ::redlua::__private::redis::FromRedisValue for #name {
+            fn from_redis_value(v: ::redlua::__private::redis::Value) -> ::std::result::Result<Self, ::redlua::__private::redis::ParsingError> {
+                let (#(#idents,)*): (#(#tys,)*) = ::redlua::__private::redis::FromRedisValue::from_redis_value(v)?;
+                ::std::result::Result::Ok(#name { #(#idents),* })
+            }
+        }
     }
 }

@@ -39,6 +39,17 @@ pub enum Ty {
     Tuple(Vec<Ty>),
     /// A closure: parameter types and return type.
     Fn(Vec<Ty>, Box<Ty>),
+    /// A plain struct of the library: a Lua array in field order; replies are arrays.
+    Struct(Box<StructTy>),
+}
+
+/// A plain struct's name and fields, in declaration order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructTy {
+    /// The Rust name.
+    pub name: String,
+    /// `(field, type)` in declaration order.
+    pub fields: Vec<(String, Ty)>,
 }
 
 impl Ty {
@@ -92,6 +103,7 @@ impl fmt::Display for Ty {
                 }
                 f.write_str(")")
             }
+            Ty::Struct(st) => f.write_str(&st.name),
             Ty::Fn(ps, r) => {
                 f.write_str("fn(")?;
                 for (i, t) in ps.iter().enumerate() {
@@ -232,6 +244,8 @@ pub enum StmtKind {
     LetTuple(Vec<Option<VarId>>, Expr),
     /// `v[i] = e;`
     AssignIndex(VarId, Expr, Expr),
+    /// `s.field = e;` (field index).
+    AssignField(VarId, usize, Expr),
     /// `let PAT = e else { diverge };`
     LetElse(Pat, Expr, Block),
     /// `e;`
@@ -343,7 +357,9 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `(a, b)`.
     Tuple(Vec<Expr>),
-    /// `t.0`.
+    /// `S { a, b }`: the fields in declaration order.
+    StructLit(Vec<Expr>),
+    /// `t.0` / `s.field` (by index).
     TupleField(Box<Expr>, usize),
     /// `|a: T| body`.
     Closure(Vec<VarId>, Box<Expr>),
@@ -566,6 +582,7 @@ pub enum Method {
     StrEndsWith,
     StrContains,
     StrConcat,
+    DeepCopy,
     StrTrim,
     StrTrimStart,
     StrTrimEnd,

@@ -94,8 +94,13 @@ fn helper_items(input: &parse::LibraryInput) -> Vec<syn::ItemFn> {
     input.other_items.iter().filter_map(|it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None }).collect()
 }
 
+/// The plain structs of a library module.
+fn struct_items(input: &parse::LibraryInput) -> Vec<syn::ItemStruct> {
+    input.other_items.iter().filter_map(|it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).collect()
+}
+
 fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>, Vec<ir::HelperFn>) {
-    let mut ctx = lower::HelperCtx::new(helper_items(input));
+    let mut ctx = lower::HelperCtx::new(helper_items(input)).with_structs(struct_items(input));
     let mut functions = Vec::new();
     let mut index = Vec::new();
     for (i, (item, opts)) in input.functions.iter().enumerate() {
@@ -163,6 +168,12 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     // On error, the stubs are still emitted (with an empty library) so that callers
     // see one error, not one per use.
     let stubs = functions.iter().zip(&index).map(|(f, &i)| expand::library_stub(&input.functions[i].0, f));
+    // Structs returned by a function decode from their reply.
+    let mut returned = std::collections::BTreeSet::new();
+    for f in &functions {
+        collect_structs(&f.ret, &mut returned);
+    }
+    let struct_impls: Vec<TokenStream> = struct_items(&input).iter().filter(|s| returned.contains(&s.ident.to_string())).map(expand::struct_from_reply).collect();
     let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |c| (c.lua.clone(), c.lines.clone()));
     let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
     let lib_items = expand::library_items(&input.options.name, &code, &lines, &file, &functions);
@@ -200,6 +211,7 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
         #vis mod #ident {
             #(#others)*
             #lib_items
+            #(#struct_impls)*
             #(#stubs)*
             #twins
         }
@@ -296,6 +308,20 @@ pub fn expand_script_closure(input: TokenStream) -> TokenStream {
         #errs
         #value
     }}
+}
+
+fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
+    match t {
+        ir::Ty::Struct(st) => {
+            out.insert(st.name.clone());
+            for (_, f) in &st.fields {
+                collect_structs(f, out);
+            }
+        }
+        ir::Ty::Option(i) | ir::Ty::Vec(i) | ir::Ty::Result(i) => collect_structs(i, out),
+        ir::Ty::Tuple(ts) => ts.iter().for_each(|t| collect_structs(t, out)),
+        _ => {}
+    }
 }
 
 /// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`.

@@ -49,6 +49,10 @@ pub struct HelperCtx {
     pub(crate) by_name: std::collections::HashMap<String, usize>,
     pub(crate) pending: Vec<(usize, syn::ItemFn)>,
     pub(crate) lua_names: HashSet<String>,
+    /// Plain structs that bodies may use, by name.
+    pub(crate) struct_items: std::collections::HashMap<String, syn::ItemStruct>,
+    /// Structs already lowered.
+    pub(crate) structs: std::collections::HashMap<String, StructTy>,
 }
 
 impl HelperCtx {
@@ -59,6 +63,14 @@ impl HelperCtx {
             c.items.insert(it.sig.ident.to_string(), it);
         }
         c
+    }
+
+    /// Makes the plain structs of a library module usable in its functions.
+    pub fn with_structs(mut self, items: impl IntoIterator<Item = syn::ItemStruct>) -> Self {
+        for it in items {
+            self.struct_items.insert(it.ident.to_string(), it);
+        }
+        self
     }
 
     /// Lowers the bodies of every helper called so far (and of those they call).
@@ -376,6 +388,7 @@ impl Lowerer<'_> {
             }
             "usize" | "u32" | "i32" | "u64" | "u16" | "i16" | "u8" | "i8" if seg.arguments.is_none() => Some(Ty::Int),
             "Value" if seg.arguments.is_none() => Some(Ty::Dyn),
+            name if seg.arguments.is_none() && self.ctx.struct_items.contains_key(name) => self.struct_type(name, ty.span()),
             "Option" => {
                 let args = generic_args(seg);
                 if args.len() != 1 {
@@ -592,6 +605,9 @@ impl Lowerer<'_> {
         if let (syn::Expr::Index(ix), None) = (lhs, op) {
             return self.assign_index(ix, rhs, line);
         }
+        if let syn::Expr::Field(fe) = lhs {
+            return self.assign_field(fe, rhs, op, e.span(), line);
+        }
         let syn::Expr::Path(p) = lhs else {
             self.unsupported(lhs.span(), "assigning to this place", "assign to a local variable");
             return None;
@@ -705,6 +721,7 @@ impl Lowerer<'_> {
             syn::Expr::Closure(c) => self.closure(c),
             syn::Expr::Index(i) => self.index(i),
             syn::Expr::Field(f) => self.tuple_field(f),
+            syn::Expr::Struct(st) => self.struct_literal(st),
             syn::Expr::Tuple(t) if t.elems.is_empty() => self.mk(ExprKind::Unit, Ty::Unit, span),
             syn::Expr::Tuple(t) => self.tuple(t, expect),
             syn::Expr::Array(_) => self.unsupported(span, "an array", ""),

@@ -906,6 +906,133 @@ impl Lowerer<'_> {
         Some(self.mk(ExprKind::Iter(Box::new(IterChain { source: src, rev, stages, sink })), ty, span))
     }
 
+    /// The type of a plain struct of the library, lowering its fields on first use.
+    pub(crate) fn struct_type(&mut self, name: &str, span: Span) -> Option<Ty> {
+        if let Some(st) = self.ctx.structs.get(name) {
+            return Some(Ty::Struct(Box::new(st.clone())));
+        }
+        let item = self.ctx.struct_items.get(name)?.clone();
+        if !item.generics.params.is_empty() {
+            self.err(Rule::Unsupported, item.generics.span(), format!("the generic struct `{name}`"), "use a plain struct");
+            return None;
+        }
+        let syn::Fields::Named(named) = &item.fields else {
+            self.err(Rule::Unsupported, item.ident.span(), format!("the tuple or unit struct `{name}`"), "use named fields, or a tuple");
+            return None;
+        };
+        // Guard against a struct that contains itself.
+        self.ctx.structs.insert(name.to_string(), StructTy { name: name.to_string(), fields: Vec::new() });
+        let mut fields = Vec::new();
+        for f in &named.named {
+            let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            let t = self.local_type(&f.ty);
+            let Some(t) = t else {
+                self.ctx.structs.remove(name);
+                return None;
+            };
+            if matches!(t, Ty::Result(_) | Ty::Unit | Ty::Fn(..) | Ty::CallResult) {
+                self.err(Rule::UnsupportedType, f.ty.span(), format!("a `{t}` field"), "");
+                self.ctx.structs.remove(name);
+                return None;
+            }
+            fields.push((fname, t));
+        }
+        let _ = span;
+        let st = StructTy { name: name.to_string(), fields };
+        self.ctx.structs.insert(name.to_string(), st.clone());
+        Some(Ty::Struct(Box::new(st)))
+    }
+
+    /// `S { a: x, b }`.
+    pub(crate) fn struct_literal(&mut self, e: &syn::ExprStruct) -> Expr {
+        let span = e.span();
+        if let Some(r) = &e.rest {
+            return self.unsupported(r.span(), "struct update syntax (`..base`)", "write every field");
+        }
+        let name = e.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let Some(Ty::Struct(st)) = self.struct_type(&name, e.path.span()) else {
+            return self.unsupported(e.path.span(), &format!("the struct `{name}`"), "define plain structs in the library module");
+        };
+        let mut values: Vec<Option<Expr>> = vec![None; st.fields.len()];
+        for fv in &e.fields {
+            let syn::Member::Named(fname) = &fv.member else {
+                self.err(Rule::Unsupported, fv.member.span(), "a numbered field", "");
+                continue;
+            };
+            let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
+                self.err(Rule::Type, fname.span(), format!("`{name}` has no field `{fname}`"), "");
+                continue;
+            };
+            let want = st.fields[i].1.clone();
+            let v = self.expr(&fv.expr, Some(&want));
+            if !v.ty.fits(&want) {
+                self.err(Rule::Type, v.span, format!("expected `{want}`, found `{}`", v.ty), "");
+            }
+            values[i] = Some(v);
+        }
+        let mut out = Vec::new();
+        for (i, v) in values.into_iter().enumerate() {
+            match v {
+                Some(v) => out.push(v),
+                None => {
+                    self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "");
+                    out.push(poison(span));
+                }
+            }
+        }
+        // Rust evaluates the fields in the order written; the Lua table lists them in
+        // declaration order, so the values are computed in that order too: refuse
+        // literals whose out-of-order fields have side effects.
+        let written: Vec<usize> = e.fields.iter().filter_map(|fv| if let syn::Member::Named(n) = &fv.member { st.fields.iter().position(|(f, _)| n == f) } else { None }).collect();
+        if written.windows(2).any(|w| w[0] > w[1]) && out.iter().filter(|v| !v.is_pure()).count() > 1 {
+            self.err(Rule::Unsupported, span, "fields with side effects written out of declaration order", "write the fields in the order the struct declares them, or compute them in `let`s first");
+        }
+        self.mk(ExprKind::StructLit(out), Ty::Struct(st), span)
+    }
+
+    /// `s.f = e;` / `s.f += e;`
+    pub(crate) fn assign_field(&mut self, fe: &syn::ExprField, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
+        let syn::Expr::Path(p) = &*fe.base else {
+            self.unsupported(fe.span(), "assigning into this place", "assign a field of a `let mut` variable");
+            return None;
+        };
+        let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let var = self.lookup(&name)?;
+        let v = self.vars[var.0].clone();
+        let Ty::Struct(st) = &v.ty else {
+            self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "");
+            return None;
+        };
+        let syn::Member::Named(fname) = &fe.member else {
+            self.unsupported(fe.member.span(), "a numbered field", "");
+            return None;
+        };
+        let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
+            self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), "");
+            return None;
+        };
+        if !v.mutable {
+            self.err(Rule::Type, p.span(), format!("cannot assign to a field of immutable `{name}`"), format!("declare it with `let mut {name}`"));
+        }
+        let want = st.fields[i].1.clone();
+        let r = self.expr(rhs, Some(&want));
+        let value = match op {
+            None => r,
+            Some(op) => {
+                let cur = self.mk(ExprKind::TupleField(Box::new(self.mk(ExprKind::Var(var), v.ty.clone(), p.span())), i), want.clone(), fe.span());
+                if want == Ty::Float {
+                    self.mk(ExprKind::Binary(op, Box::new(cur), Box::new(r)), Ty::Float, span)
+                } else {
+                    self.arith(op, cur, r, span)
+                }
+            }
+        };
+        if !value.ty.fits(&want) {
+            self.err(Rule::Type, value.span, format!("expected `{want}`, found `{}`", value.ty), "");
+        }
+        Some(Stmt { kind: StmtKind::AssignField(var, i, value), line })
+    }
+
     // ----- tuples, vectors, indexing ---------------------------------------------
 
     pub(crate) fn tuple(&mut self, t: &syn::ExprTuple, expect: Option<&Ty>) -> Expr {
@@ -928,8 +1055,28 @@ impl Lowerer<'_> {
     pub(crate) fn tuple_field(&mut self, f: &syn::ExprField) -> Expr {
         let span = f.span();
         let base = self.expr(&f.base, None);
-        let syn::Member::Unnamed(idx) = &f.member else {
-            return self.unsupported(span, "a named field access", "structs arrive later; use tuples");
+        let idx = match &f.member {
+            syn::Member::Unnamed(idx) => idx,
+            syn::Member::Named(name) => {
+                return match &base.ty {
+                    Ty::Struct(st) => match st.fields.iter().position(|(n, _)| name == n) {
+                        Some(i) => {
+                            let t = st.fields[i].1.clone();
+                            self.mk(ExprKind::TupleField(Box::new(base), i), t, span)
+                        }
+                        None => {
+                            self.err(Rule::Type, name.span(), format!("no field `{name}` on `{}`", st.name), "");
+                            poison(span)
+                        }
+                    },
+                    Ty::Never => base,
+                    other => {
+                        let t = other.clone();
+                        self.err(Rule::Type, span, format!("no field `{name}` on `{t}`"), "");
+                        poison(span)
+                    }
+                };
+            }
         };
         let i = idx.index as usize;
         match &base.ty {
@@ -1379,6 +1526,7 @@ impl Lowerer<'_> {
                 return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
             }
             (Ty::Vec(t), "push", 1) => (Method::VecPush, vec![(**t).clone()], Ty::Unit),
+            (Ty::Struct(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(_), "to_vec", 0) => {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }

@@ -586,3 +586,52 @@ fn keywords_shadowing_and_string_order_agree_with_their_twins() {
     let twin = redlua::twin::try_run(&mut con, || lang_traps::twin::at(2));
     assert!(twin.is_err_and(|m| m.contains("index out of bounds")));
 }
+
+#[redlua::library(name = "lang_struct")]
+pub mod lang_struct {
+    use redlua::prelude::*;
+
+    /// A plain struct: a Lua array in field order, an array reply.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Job {
+        pub id: String,
+        pub tries: i64,
+        pub note: Option<String>,
+        pub done: bool,
+        pub weight: f64,
+    }
+
+    fn bump(job: &Job, by: i64) -> Job {
+        let mut next = job.clone();
+        next.tries += by;
+        next.done = next.tries >= 3;
+        next
+    }
+
+    #[redis_function(read_only)]
+    pub fn plan(id: String, tries: i64, note: String) -> (Job, Vec<Job>) {
+        let first = Job { id: id.clone(), tries, note: if note.is_empty() { None } else { Some(note) }, done: false, weight: 0.5 };
+        let mut all = Vec::new();
+        let mut cur = first.clone();
+        for _ in 0..3 {
+            cur = bump(&cur, 1);
+            all.push(cur.clone());
+        }
+        let mut last = first;
+        last.weight *= tries as f64;
+        (last, all)
+    }
+}
+
+#[test]
+fn structs_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (id, tries, note) in [("a", 0, ""), ("b", 2, "slow"), ("", -1, "x"), ("é", 5, "")] {
+        let lua = lang_struct::plan(id, tries, note).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_struct::twin::plan(id.to_string(), tries, note.to_string()));
+        assert_eq!(lua, rust, "plan({id:?}, {tries}, {note:?})");
+    }
+    let (first, _) = lang_struct::plan("z", 2, "").call(&mut con).unwrap();
+    assert_eq!(first, lang_struct::Job { id: "z".into(), tries: 2, note: None, done: false, weight: 1.0 });
+}
