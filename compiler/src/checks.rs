@@ -184,7 +184,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
             visit_block(&r.body, f);
         }
-        ExprKind::ForEach(_, v, b, _) => {
+        ExprKind::ForMap(_, _, v, b, _) | ExprKind::ForEach(_, v, b, _) => {
             visit_expr(v, f);
             visit_block(b, f);
         }

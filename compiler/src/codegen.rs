@@ -37,6 +37,10 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    MapInsert,
+    MapRemove,
+    MapLen,
+    MapReply,
     DeepCopy,
     StrCmp,
     Trim,
@@ -211,6 +215,45 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::MapInsert => "\
+-- HashMap::insert: the previous value, if any.
+local function redlua_map_insert(t, k, v)
+  local old = t[k]
+  t[k] = v
+  return old
+end
+",
+            Helper::MapRemove => "\
+local function redlua_map_remove(t, k)
+  local old = t[k]
+  t[k] = nil
+  return old
+end
+",
+            Helper::MapLen => "\
+local function redlua_map_len(t)
+  local n = 0
+  for _ in pairs(t) do
+    n = n + 1
+  end
+  return n
+end
+",
+            Helper::MapReply => "\
+-- A HashMap as a reply: a flat array { k1, v1, k2, v2, .. }.
+local function redlua_map_reply(t, enc)
+  local r = {}
+  for k, v in pairs(t) do
+    r[#r + 1] = k
+    if enc then
+      r[#r + 1] = enc(v)
+    else
+      r[#r + 1] = v
+    end
+  end
+  return r
 end
 ",
             Helper::DeepCopy => "\
@@ -1073,7 +1116,7 @@ impl Gen<'_> {
                 Some(v) => self.expr_into(v, &Dest::Return, out),
                 None => out.push(self.stmt(K::Return(vec![]))),
             },
-            ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) => self.loop_stmt(e, out),
+            ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::ForMap(..) => self.loop_stmt(e, out),
             ExprKind::Break(id) => {
                 if let Some(Some(flag)) = self.wrapped.get(id).cloned() {
                     out.push(self.stmt(K::Assign(vec![L::name(flag)], vec![L::Bool(true)])));
@@ -1165,7 +1208,7 @@ impl Gen<'_> {
 
     fn discard(&mut self, e: &ir::Expr, out: &mut Vec<LS>) {
         match &e.kind {
-            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
+            ExprKind::If(..) | ExprKind::Block(_) | ExprKind::Return(_) | ExprKind::Match(..) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::ForMap(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out)
             }
             ExprKind::Command(c) if !matches!(c.command.reply, ReplyKind::Int | ReplyKind::OptionalValue) => {
@@ -1312,7 +1355,7 @@ impl Gen<'_> {
                 let v = self.expr(n, out);
                 L::call("string.format", vec![L::str("%d"), v])
             }
-            ExprKind::Return(_) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
+            ExprKind::Return(_) | ExprKind::While(..) | ExprKind::WhileLet(..) | ExprKind::Loop(..) | ExprKind::ForRange(_) | ExprKind::ForEach(..) | ExprKind::ForMap(..) | ExprKind::Break(_) | ExprKind::Continue(_) => {
                 self.expr_into(e, &Dest::Discard, out);
                 L::Nil
             }
@@ -1436,7 +1479,7 @@ impl Gen<'_> {
         use ir::{IterSink as S, IterSource as Src, IterStage as St};
         let line = self.line;
         let init = match &ch.sink {
-            S::Collect => L::Table(vec![], vec![]),
+            S::Collect | S::CollectMap => L::Table(vec![], vec![]),
             // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
             // `-0.0` constant into 0: compute it at run time.
             S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
@@ -1510,6 +1553,7 @@ impl Gen<'_> {
         // The consumer.
         match &ch.sink {
             S::Collect => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::bin(LB::Add, L::un(LU::Len, accn.clone()), L::int(1)))], vec![cur.clone()]))),
+            S::CollectMap => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::index(cur.clone(), L::int(1)))], vec![L::index(cur.clone(), L::int(2))]))),
             S::Sum => {
                 let sum = L::bin(LB::Add, accn.clone(), cur.clone());
                 let v = if *ty == Ty::Float { sum } else { self.helper(Helper::Int, vec![sum]) };
@@ -1682,6 +1726,12 @@ impl Gen<'_> {
             }
             M::StrConcat => L::bin(LB::Concat, v[0].clone(), v[1].clone()),
             M::DeepCopy => self.helper(Helper::DeepCopy, v.clone()),
+            M::MapInsert => self.helper(Helper::MapInsert, v.clone()),
+            M::MapRemove => self.helper(Helper::MapRemove, v.clone()),
+            M::MapGet => L::index(v[0].clone(), v[1].clone()),
+            M::MapContains => L::bin(LB::Ne, L::index(v[0].clone(), v[1].clone()), L::Nil),
+            M::MapLen => self.helper(Helper::MapLen, v.clone()),
+            M::MapIsEmpty => L::bin(LB::Eq, L::call("next", vec![v[0].clone()]), L::Nil),
             M::StrTrim => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(true)]),
             M::StrTrimStart => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(false)]),
             M::StrTrimEnd => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(false), L::Bool(true)]),
@@ -1741,6 +1791,17 @@ impl Gen<'_> {
                 let enc = self.encode(t.clone(), inner, out);
                 // Inside an array: `false` becomes a nil element.
                 L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, t, L::Nil), enc), L::Bool(false))
+            }
+            Ty::Map(inner) => {
+                let f = if needs_encoding(inner) {
+                    let mut body = Vec::new();
+                    let enc = self.encode(L::name("x"), inner, &mut body);
+                    body.push(LS::new(K::Return(vec![enc])));
+                    L::Function(vec!["x".into()], body)
+                } else {
+                    L::Nil
+                };
+                self.helper(Helper::MapReply, vec![v, f])
             }
             Ty::Struct(st) if st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
                 let tys: Vec<Ty> = st.fields.iter().map(|(_, t)| t.clone()).collect();
@@ -1849,6 +1910,16 @@ impl Gen<'_> {
                 out.extend(flag_decl);
                 self.line = line;
                 out.push(self.stmt(K::NumFor(name, a, b, step, inner)));
+            }
+            ExprKind::ForMap(k, val, v, body, id) => {
+                let t = self.expr(v, out);
+                let names = vec![self.vars[k.0].lua.clone(), self.vars[val.0].lua.clone()];
+                self.locals += 2;
+                let mut flag_decl = Vec::new();
+                let inner = self.loop_body(body, *id, &mut flag_decl);
+                out.extend(flag_decl);
+                self.line = line;
+                out.push(self.stmt(K::GenFor(names, vec![L::call("pairs", vec![t])], inner)));
             }
             ExprKind::ForEach(var, v, body, id) => {
                 let t = self.expr(v, out);
@@ -2123,6 +2194,10 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Trim => "redlua_trim",
         Helper::StrCmp => "redlua_str_cmp",
         Helper::DeepCopy => "redlua_deep_copy",
+        Helper::MapInsert => "redlua_map_insert",
+        Helper::MapRemove => "redlua_map_remove",
+        Helper::MapLen => "redlua_map_len",
+        Helper::MapReply => "redlua_map_reply",
         Helper::Replace => "redlua_replace",
         Helper::Repeat => "redlua_repeat",
         Helper::Find => "redlua_find",
@@ -2211,6 +2286,7 @@ fn needs_encoding(t: &Ty) -> bool {
         Ty::Vec(i) => needs_encoding(i),
         Ty::Tuple(ts) => ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))),
         Ty::Struct(st) => st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))),
+        Ty::Map(_) => true,
         _ => false,
     }
 }

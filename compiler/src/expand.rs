@@ -28,6 +28,10 @@ fn reply_type(t: &Ty) -> TokenStream {
             quote!((#(#ts,)*))
         }
         Ty::Dyn => quote!(::redlua::Value),
+        Ty::Map(inner) => {
+            let i = reply_type(inner);
+            quote!(::std::collections::HashMap<::std::string::String, #i>)
+        }
         Ty::Struct(st) => {
             let n = format_ident!("{}", st.name);
             quote!(#n)

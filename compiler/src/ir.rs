@@ -41,6 +41,8 @@ pub enum Ty {
     Fn(Vec<Ty>, Box<Ty>),
     /// A plain struct of the library: a Lua array in field order; replies are arrays.
     Struct(Box<StructTy>),
+    /// `HashMap<String, T>`: a Lua table keyed by string; replies are flat arrays.
+    Map(Box<Ty>),
 }
 
 /// A plain struct's name and fields, in declaration order.
@@ -62,7 +64,7 @@ impl Ty {
     pub fn fits(&self, want: &Ty) -> bool {
         match (self, want) {
             _ if self == want || *self == Ty::Never => true,
-            (Ty::Vec(a), Ty::Vec(b)) | (Ty::Option(a), Ty::Option(b)) => a.fits(b),
+            (Ty::Vec(a), Ty::Vec(b)) | (Ty::Option(a), Ty::Option(b)) | (Ty::Map(a), Ty::Map(b)) => a.fits(b),
             (Ty::Tuple(a), Ty::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.fits(y)),
             _ => false,
         }
@@ -104,6 +106,7 @@ impl fmt::Display for Ty {
                 f.write_str(")")
             }
             Ty::Struct(st) => f.write_str(&st.name),
+            Ty::Map(t) => write!(f, "HashMap<String, {t}>"),
             Ty::Fn(ps, r) => {
                 f.write_str("fn(")?;
                 for (i, t) in ps.iter().enumerate() {
@@ -345,6 +348,8 @@ pub enum ExprKind {
     ForRange(Box<ForRange>),
     /// `for v in vec` / `vec.iter()`.
     ForEach(VarId, Box<Expr>, Block, LoopId),
+    /// `for (k, v) in &map`.
+    ForMap(VarId, VarId, Box<Expr>, Block, LoopId),
     /// `break` out of a loop.
     Break(LoopId),
     /// `continue` with the next iteration of a loop.
@@ -429,6 +434,7 @@ pub enum IterStage {
 #[allow(missing_docs)]
 pub enum IterSink {
     Collect,
+    CollectMap,
     Sum,
     Count,
     Any(Expr),
@@ -583,6 +589,12 @@ pub enum Method {
     StrContains,
     StrConcat,
     DeepCopy,
+    MapInsert,
+    MapGet,
+    MapContains,
+    MapRemove,
+    MapLen,
+    MapIsEmpty,
     StrTrim,
     StrTrimStart,
     StrTrimEnd,

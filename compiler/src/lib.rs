@@ -197,10 +197,12 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     let vis = &m.vis;
     let ident = &m.ident;
     let mut others = input.other_items.clone();
-    if compiled.is_none() {
-        // The bodies are not emitted: their imports would be reported as unused.
-        for it in &mut others {
-            if let syn::Item::Use(u) = it {
+    for it in &mut others {
+        if let syn::Item::Use(u) = it {
+            // When the bodies are not emitted (errors), or use nothing of the prelude, the
+            // module's imports would be reported as unused: they are there for the bodies.
+            let prelude = quote::ToTokens::to_token_stream(&u.tree).to_string().replace(' ', "").contains("prelude");
+            if compiled.is_none() || prelude {
                 u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
             }
         }

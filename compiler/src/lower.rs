@@ -373,6 +373,19 @@ impl Lowerer<'_> {
                 "bool" => Ty::Bool,
                 _ => Ty::Str,
             }),
+            "HashMap" => {
+                let args = generic_args(seg);
+                if args.len() != 2 || Self::path_name(&args[0]).map(|(_, n)| n) != Some("String".into()) {
+                    self.err(Rule::UnsupportedType, ty.span(), "maps are `HashMap<String, T>`", "Lua tables and Redis hashes are keyed by strings");
+                    return None;
+                }
+                let inner = self.return_type(&args[1])?;
+                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
+                    self.err(Rule::UnsupportedType, args[1].span(), format!("`HashMap<String, {inner}>` is not supported"), "a Lua table cannot hold nil values");
+                    return None;
+                }
+                Some(Ty::Map(Box::new(inner)))
+            }
             "Vec" => {
                 let args = generic_args(seg);
                 if args.len() != 1 {
@@ -986,7 +999,7 @@ impl Lowerer<'_> {
                 return self.call_helper(i, &args, span);
             }
         }
-        if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String") {
+        if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
             return self.empty_collection(&segs[0], expect, span);
         }
         match (segs.len(), last.as_str()) {
@@ -1103,6 +1116,16 @@ impl Lowerer<'_> {
             (Ty::Never, _) => recv,
             (Ty::Option(inner), "unwrap_or") => {
                 let inner = (**inner).clone();
+                if inner == Ty::Never {
+                    // An option read from a collection whose type is not known yet: the
+                    // default gives it.
+                    if !want_args(self, 1) {
+                        return poison(span);
+                    }
+                    let d = self.expr(&m.args[0], None);
+                    let t = d.ty.clone();
+                    return self.mk(ExprKind::UnwrapOr(Box::new(recv), Box::new(d)), t, span);
+                }
                 if !want_args(self, 1) {
                     return poison(span);
                 }

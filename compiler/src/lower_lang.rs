@@ -143,6 +143,31 @@ impl Lowerer<'_> {
 
     /// `for name in v { .. }` over a Vec (or `for (a, b) in v` over a Vec of tuples).
     fn for_each(&mut self, f: &syn::ExprForLoop, v: Expr, name: &str, mutable: bool, tuple_pat: Option<&syn::PatTuple>, span: Span) -> Expr {
+        if let Ty::Map(vt) = v.ty.clone() {
+            // `for (k, v) in &map`: in the table's order (Rust's HashMap order is arbitrary too).
+            let Some(t) = tuple_pat.filter(|t| t.elems.len() == 2) else {
+                return self.unsupported(f.pat.span(), "iterating a map without a `(key, value)` pattern", "write `for (k, v) in &map`");
+            };
+            self.scopes.push(Vec::new());
+            let mut names = Vec::new();
+            for (el, ty) in t.elems.iter().zip([Ty::Str, (*vt).clone()]) {
+                let (n, m) = match el {
+                    syn::Pat::Ident(pi) => (pi.ident.to_string(), pi.mutability.is_some()),
+                    syn::Pat::Wild(_) => ("_".to_string(), false),
+                    other => {
+                        self.scopes.pop();
+                        return self.unsupported(other.span(), "nested patterns in `for`", "bind plain names");
+                    }
+                };
+                names.push(self.declare(&n, ty, m));
+            }
+            let id = self.new_loop(f.label.as_ref());
+            let body = self.block(&f.body, Some(&Ty::Unit));
+            self.loops.pop();
+            self.scopes.pop();
+            self.unit_body(&body);
+            return self.mk(ExprKind::ForMap(names[0], names[1], Box::new(v), body, id), Ty::Unit, span);
+        }
         let elem = match &v.ty {
             Ty::Vec(t) => (**t).clone(),
             Ty::Never => Ty::Never,
@@ -722,7 +747,8 @@ impl Lowerer<'_> {
         const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
-        if !is_sink && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
+        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks");
+        if !is_sink && !bare_source && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
             return None;
         }
         // Collect the chain, outermost first, down to its source.
@@ -864,12 +890,23 @@ impl Lowerer<'_> {
                         (None, Some(t)) => Some(t.clone()),
                         (None, None) => None,
                     };
-                    if let Some(w) = &want {
-                        if !matches!(w, Ty::Vec(_)) {
-                            return Some(self.unsupported(c.span(), &format!("collecting into `{w}`"), "collect into a `Vec`"));
+                    let turbofish_map = c.turbofish.as_ref().is_some_and(|t| quote::ToTokens::to_token_stream(t).to_string().contains("HashMap"));
+                    if matches!(want, Some(Ty::Map(_))) || turbofish_map {
+                        let Ty::Tuple(kv) = &elem else {
+                            return Some(self.unsupported(c.span(), "collecting into a map from something other than `(String, T)` pairs", ""));
+                        };
+                        if kv.len() != 2 || kv[0] != Ty::Str {
+                            return Some(self.unsupported(c.span(), "collecting into a map from something other than `(String, T)` pairs", ""));
                         }
+                        (IterSink::CollectMap, Ty::Map(Box::new(kv[1].clone())))
+                    } else {
+                        if let Some(w) = &want {
+                            if !matches!(w, Ty::Vec(_)) {
+                                return Some(self.unsupported(c.span(), &format!("collecting into `{w}`"), "collect into a `Vec` or a `HashMap<String, T>`"));
+                            }
+                        }
+                        (IterSink::Collect, Ty::Vec(Box::new(elem.clone())))
                     }
-                    (IterSink::Collect, Ty::Vec(Box::new(elem.clone())))
                 }
                 "sum" => {
                     if !matches!(elem, Ty::Int | Ty::Float) {
@@ -1128,6 +1165,14 @@ impl Lowerer<'_> {
     pub(crate) fn empty_collection(&mut self, what: &str, expect: Option<&Ty>, span: Span) -> Expr {
         if what == "String" {
             return self.mk(ExprKind::Str(Vec::new()), Ty::Str, span);
+        }
+        if what == "HashMap" {
+            // The value type comes from the annotation or from the first insert.
+            let t = match expect {
+                Some(t @ Ty::Map(_)) => t.clone(),
+                _ => Ty::Map(Box::new(Ty::Never)),
+            };
+            return self.mk(ExprKind::VecLit(Vec::new()), t, span);
         }
         match expect {
             Some(t @ Ty::Vec(_)) => self.mk(ExprKind::VecLit(Vec::new()), t.clone(), span),
@@ -1513,6 +1558,39 @@ impl Lowerer<'_> {
         let rty = recv.ty.clone();
         let argc = m.args.len();
         let (method, want_args, ret): (Method, Vec<Ty>, Ty) = match (&rty, name.as_str(), argc) {
+            (Ty::Map(t), "insert", 2) => {
+                let k = self.expr(&m.args[0], Some(&Ty::Str));
+                let want = if **t == Ty::Never { None } else { Some((**t).clone()) };
+                let v = self.expr(&m.args[1], want.as_ref());
+                let vt = if **t == Ty::Never { v.ty.clone() } else { (**t).clone() };
+                if **t == Ty::Never {
+                    if let ExprKind::Var(var) = &recv.kind {
+                        self.vars[var.0].ty = Ty::Map(Box::new(vt.clone()));
+                    }
+                } else if !v.ty.fits(&vt) {
+                    self.err(Rule::Type, v.span, format!("expected `{vt}`, found `{}`", v.ty), "");
+                }
+                if !k.ty.fits(&Ty::Str) {
+                    let kt = k.ty.clone();
+                    self.err(Rule::Type, k.span, format!("map keys are strings, found `{kt}`"), "");
+                }
+                if !matches!(&recv.kind, ExprKind::Var(var) if self.vars[var.0].mutable) {
+                    self.err(Rule::Type, recv.span, "`.insert()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
+                }
+                let recv = Expr { ty: Ty::Map(Box::new(vt.clone())), ..recv };
+                return self.mk(ExprKind::Method(Method::MapInsert, vec![recv, k, v]), vt.option(), span);
+            }
+            (Ty::Map(t), "get", 1) => (Method::MapGet, vec![Ty::Str], (**t).clone().option()),
+            (Ty::Map(_), "contains_key", 1) => (Method::MapContains, vec![Ty::Str], Ty::Bool),
+            (Ty::Map(t), "remove", 1) => {
+                if !matches!(&recv.kind, ExprKind::Var(var) if self.vars[var.0].mutable) {
+                    self.err(Rule::Type, recv.span, "`.remove()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
+                }
+                (Method::MapRemove, vec![Ty::Str], (**t).clone().option())
+            }
+            (Ty::Map(_), "len", 0) => (Method::MapLen, vec![], Ty::Int),
+            (Ty::Map(_), "is_empty", 0) => (Method::MapIsEmpty, vec![], Ty::Bool),
+            (Ty::Map(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "push", 1) if **t == Ty::Never => {
                 // `let mut v = Vec::new(); v.push(x)`: the Vec's type comes from `x`.
                 let x = self.expr(&m.args[0], None);

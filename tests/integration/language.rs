@@ -635,3 +635,40 @@ fn structs_agree_with_their_twins() {
     let (first, _) = lang_struct::plan("z", 2, "").call(&mut con).unwrap();
     assert_eq!(first, lang_struct::Job { id: "z".into(), tries: 2, note: None, done: false, weight: 1.0 });
 }
+
+#[redlua::library(name = "lang_map")]
+pub mod lang_map {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    /// Word counts in a `HashMap<String, i64>`: insert, get, remove, len, iteration, a map reply.
+    #[redis_function(read_only)]
+    pub fn counts(text: String, drop: String) -> (HashMap<String, i64>, i64, Option<i64>, bool, i64) {
+        let mut counts = HashMap::new();
+        for w in text.split(" ") {
+            if w.is_empty() {
+                continue;
+            }
+            let n = counts.get(w).copied().unwrap_or(0);
+            counts.insert(w.to_string(), n + 1);
+        }
+        let removed = counts.remove(&drop);
+        let mut total = 0;
+        for (_, n) in &counts {
+            total += n;
+        }
+        let pairs: HashMap<String, i64> = vec![("a".to_string(), 1)].into_iter().collect();
+        (counts.clone(), total, removed, pairs.contains_key("a"), counts.len() as i64)
+    }
+}
+
+#[test]
+fn maps_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (text, drop) in [("", "x"), ("a b a", "b"), ("x  y x y x", "x"), ("é é e", "e")] {
+        let lua = lang_map::counts(text, drop).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_map::twin::counts(text.to_string(), drop.to_string()));
+        assert_eq!(lua, rust, "counts({text:?}, {drop:?})");
+    }
+}
