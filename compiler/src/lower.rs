@@ -460,6 +460,28 @@ impl Lowerer<'_> {
         id
     }
 
+    /// Declares the names a refused pattern binds, with no usable type, so that their
+    /// uses report nothing more.
+    pub(crate) fn declare_poisoned(&mut self, p: &syn::Pat) {
+        match p {
+            syn::Pat::Ident(pi) => {
+                self.declare(&pi.ident.to_string(), Ty::Never, true);
+            }
+            syn::Pat::Type(pt) => self.declare_poisoned(&pt.pat),
+            syn::Pat::Reference(r) => self.declare_poisoned(&r.pat),
+            syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| self.declare_poisoned(e)),
+            syn::Pat::Slice(sl) => sl.elems.iter().for_each(|e| self.declare_poisoned(e)),
+            syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|e| self.declare_poisoned(e)),
+            syn::Pat::Or(o) => {
+                if let Some(first) = o.cases.first() {
+                    self.declare_poisoned(first);
+                }
+            }
+            syn::Pat::Paren(pp) => self.declare_poisoned(&pp.pat),
+            _ => {}
+        }
+    }
+
     pub(crate) fn lookup(&self, name: &str) -> Option<VarId> {
         self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, id)| *id)
     }
@@ -558,6 +580,7 @@ impl Lowerer<'_> {
             }
             other => {
                 self.err(Rule::Unsupported, other.span(), "this pattern in `let` is not supported", "bind a plain name: `let x = ...;`");
+                self.declare_poisoned(other);
                 return None;
             }
         };
@@ -567,6 +590,7 @@ impl Lowerer<'_> {
         };
         let Some(init) = &l.init else {
             self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "give the variable its value where you declare it");
+            self.declare_poisoned(&l.pat);
             return None;
         };
         let e = self.expr(&init.expr, want.as_ref());
@@ -642,7 +666,7 @@ impl Lowerer<'_> {
                 self.arith(op, cur, rhs_e, e.span())
             }
         };
-        if !value.ty.fits(&v.ty) {
+        if v.ty != Ty::Never && !value.ty.fits(&v.ty) {
             self.err(Rule::Type, value.span, format!("expected `{}`, found `{}`", v.ty, value.ty), "");
         }
         Some(Stmt { kind: StmtKind::Assign(var, value), line })
@@ -997,6 +1021,10 @@ impl Lowerer<'_> {
         if segs.len() == 1 && commands::lookup(&last).is_none() {
             if let Some(i) = self.helper_index(&last, c.func.span()) {
                 return self.call_helper(i, &args, span);
+            }
+            if self.ctx.items.contains_key(&last) {
+                // A helper whose signature was refused (already reported).
+                return poison(span);
             }
         }
         if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {

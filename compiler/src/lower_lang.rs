@@ -383,6 +383,7 @@ impl Lowerer<'_> {
             syn::Pat::Or(o) => {
                 if o.cases.iter().any(pat_binds) {
                     self.err(Rule::Unsupported, span, "bindings inside `|` patterns are not supported", "bind in separate arms");
+                    self.declare_poisoned(p);
                     return Pat::Wild;
                 }
                 Pat::Or(o.cases.iter().map(|c| self.pattern(c, ty)).collect())
@@ -1379,6 +1380,10 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn call_closure(&mut self, var: VarId, args: &[&syn::Expr], span: Span) -> Expr {
+        if self.vars[var.0].ty == Ty::Never {
+            // A closure that did not compile (already reported).
+            return poison(span);
+        }
         let Ty::Fn(ptys, ret) = self.vars[var.0].ty.clone() else {
             let t = self.vars[var.0].ty.clone();
             self.err(Rule::Type, span, format!("`{}` is a `{t}`, not a closure", self.vars[var.0].name), "");

@@ -1,0 +1,9 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(a: i64) -> i64 {
+    let s = a as u8;
+    1
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(a: i64) -> i64 {
+    let mut x = a;
+    let y = { x += 1 };
+    x
+}
+
+fn main() {}

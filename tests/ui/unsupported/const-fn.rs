@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[redis_function]
+const fn f(k: Key) -> i64 {
+    1
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(a: i64) -> i64 {
+    'b: {
+        1
+    }
+}
+
+fn main() {}

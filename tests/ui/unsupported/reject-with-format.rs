@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(a: i64) -> Result<i64, Reject> {
+    Err(reject!("bad {}", a))
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(k: Key) -> bool {
+    set_with(&k, 1, SetOptions::new().nx().ttl(5))
+}
+
+fn main() {}

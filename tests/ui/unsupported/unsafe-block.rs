@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[redis_function]
+fn f(a: i64) -> i64 {
+    unsafe { a }
+}
+
+fn main() {}
