@@ -49,6 +49,30 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// General advice for the rule, for messages without a more specific hint.
+    pub fn default_hint(self) -> &'static str {
+        match self {
+            Rule::Attribute => "see the options of #[redlua::library] and #[redis_function] in the language reference",
+            Rule::Unsupported => "the language reference lists what redis functions can use; rewrite this with those constructs",
+            Rule::UnsupportedType => "use the types of the language reference: i64, f64, bool, String, Key, Option, Vec, tuples, HashMap<String, T>, plain structs",
+            Rule::Type => "make the types match, as rustc would require",
+            Rule::UnknownName => "only parameters, local variables and helper functions of the library can be used",
+            Rule::DynamicKey => "pass keys as `Key` parameters",
+            Rule::NotAKey => "pass a `Key` parameter here",
+            Rule::KeyAsData => "pass a String argument for data",
+            Rule::ReadOnlyWrite => "remove `read_only`, or do not write",
+            Rule::Nondeterministic => "opt in with #[redis_function(nondeterministic)]",
+            Rule::IntegerRange => "keep integers within ±(2^53 - 1)",
+            Rule::Arity => "pass the number of arguments the function or command takes (see the command reference)",
+            Rule::InvalidName => "use ASCII letters, digits and underscores",
+            Rule::LuaLimit => "split the function",
+            Rule::UnknownCommand => "check the command name against the command reference",
+            Rule::NoScript => "call it from the client instead",
+            Rule::Blocking => "use the non-blocking form",
+            Rule::Flags => "remove the flag",
+        }
+    }
+
     /// The rule's name as printed in messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -116,9 +140,13 @@ impl Errors {
         Errors::default()
     }
 
-    /// Records an error.
+    /// Records an error (an empty hint gets the rule's general advice).
     pub fn push(&mut self, rule: Rule, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.list.push(Diagnostic { rule, span, message: message.into(), hint: hint.into() });
+        let mut hint = hint.into();
+        if hint.is_empty() {
+            hint = rule.default_hint().to_string();
+        }
+        self.list.push(Diagnostic { rule, span, message: message.into(), hint });
     }
 
     /// Records a syn parse error.

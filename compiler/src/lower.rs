@@ -720,7 +720,7 @@ impl Lowerer<'_> {
             syn::Expr::If(i) => self.if_expr(i, expect),
             syn::Expr::Block(b) => {
                 if b.label.is_some() {
-                    return self.unsupported(span, "a labelled block", "");
+                    return self.unsupported(span, "a labelled block", "use an `if` or a helper function with `return`");
                 }
                 let blk = self.block(&b.block, expect);
                 let ty = blk.ty.clone();
@@ -761,10 +761,10 @@ impl Lowerer<'_> {
             syn::Expr::Struct(st) => self.struct_literal(st),
             syn::Expr::Tuple(t) if t.elems.is_empty() => self.mk(ExprKind::Unit, Ty::Unit, span),
             syn::Expr::Tuple(t) => self.tuple(t, expect),
-            syn::Expr::Array(_) => self.unsupported(span, "an array", ""),
+            syn::Expr::Array(_) => self.unsupported(span, "an array", "use `vec![..]`; arrays are only for the variadic arguments of commands (`&[&a, &b]`)"),
             syn::Expr::Cast(c) => self.cast(c),
             syn::Expr::Try(t) => self.try_expr(t),
-            syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", ""),
+            syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", "remove `unsafe`: nothing in a redis function needs it"),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.unsupported(span, "async code", "redis functions run synchronously on the server"),
             _ => self.unsupported(span, "this expression", ""),
         }
@@ -856,7 +856,7 @@ impl Lowerer<'_> {
                 if matches!(b.op, S::AddAssign(_) | S::SubAssign(_) | S::MulAssign(_) | S::DivAssign(_) | S::RemAssign(_)) {
                     return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement");
                 }
-                return self.unsupported(b.op.span(), &format!("the `{}` operator", quote::ToTokens::to_token_stream(&b.op)), "");
+                return self.unsupported(b.op.span(), &format!("the `{}` operator", quote::ToTokens::to_token_stream(&b.op)), "bit operations are not translated (Lua 5.1 has none on integers): use arithmetic");
             }
         };
         let l = self.expr(&b.left, None);
@@ -1093,7 +1093,7 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn arity(&mut self, span: Span, what: &str, n: usize) -> Expr {
-        self.err(Rule::Arity, span, format!("`{what}` takes {n} argument(s)"), "");
+        self.err(Rule::Arity, span, format!("`{what}` takes {n} argument(s)"), "see its signature in the command or language reference");
         poison(span)
     }
 

@@ -227,7 +227,7 @@ fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &syn::Expr, ou
                 out.push(CommandArg::Word(w));
             }
             other => {
-                lw.err(Rule::Type, other.span(), format!("{} expects one of {} here, as a string literal", cmd.redis, words.join(", ")), "");
+                lw.err(Rule::Type, other.span(), format!("{} expects one of {} here, as a string literal", cmd.redis, words.join(", ")), format!("write `\"{}\"` in place", words[0]));
             }
         },
         ParamKind::Options(spec) => options(lw, spec, a, out),

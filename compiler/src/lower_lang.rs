@@ -224,7 +224,7 @@ impl Lowerer<'_> {
             }
         };
         if found.is_none() {
-            self.err(Rule::Unsupported, span, format!("`{what}` outside of a loop"), "");
+            self.err(Rule::Unsupported, span, format!("`{what}` outside of a loop"), "use `return` to leave the function");
         } else if found != self.loops.last().map(|(id, _)| *id) {
             self.err(Rule::Unsupported, span, format!("a labelled `{what}` out of a nested loop"), "set a `let mut` flag, `break` the inner loop and test the flag in the outer one");
             return None;
@@ -375,7 +375,7 @@ impl Lowerer<'_> {
                         Pat::Range(lo, hi)
                     }
                     _ => {
-                        self.err(Rule::Unsupported, span, "range patterns need integer literal bounds", "");
+                        self.err(Rule::Unsupported, span, "range patterns need integer literal bounds", "use a guard instead: `x if x <= limit => ..`");
                         Pat::Wild
                     }
                 }
@@ -655,7 +655,7 @@ impl Lowerer<'_> {
                     skip = 1;
                 }
                 None => {
-                    self.err(Rule::UnknownCommand, first.span(), format!("`{name}` needs a subcommand as its next argument, as a string literal"), "");
+                    self.err(Rule::UnknownCommand, first.span(), format!("`{name}` needs a subcommand as its next argument, as a string literal"), format!("e.g. `call!(\"{name}\", \"<SUBCOMMAND>\", ..)`"));
                     return poison(span);
                 }
             }
@@ -1013,7 +1013,7 @@ impl Lowerer<'_> {
             match v {
                 Some(v) => out.push(v),
                 None => {
-                    self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "");
+                    self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "give every field a value");
                     out.push(poison(span));
                 }
             }
@@ -1506,7 +1506,7 @@ impl Lowerer<'_> {
             }
         }
         if next_arg != rest.len() {
-            self.err(Rule::Arity, span, "`format!` has more arguments than `{}` placeholders", "");
+            self.err(Rule::Arity, span, "`format!` has more arguments than `{}` placeholders", "add a `{}` for each argument, or remove the extra ones");
         }
         if !lit.is_empty() || parts.is_empty() {
             parts.push(self.mk(ExprKind::Str(lit.into_bytes()), Ty::Str, fmt.span()));
