@@ -663,7 +663,17 @@ impl Lowerer<'_> {
             None => rhs_e,
             Some(op) => {
                 let cur = Expr { kind: ExprKind::Var(var), ty: v.ty.clone(), span: lhs.span(), line };
-                self.arith(op, cur, rhs_e, e.span())
+                if v.ty == Ty::Float {
+                    if !rhs_e.ty.fits(&Ty::Float) {
+                        let t = rhs_e.ty.clone();
+                        self.err(Rule::Type, rhs_e.span, format!("expected `f64`, found `{t}`"), "Rust does not mix integers and floats: convert with `as f64`");
+                    }
+                    self.mk(ExprKind::Binary(op, Box::new(cur), Box::new(rhs_e)), Ty::Float, e.span())
+                } else if v.ty == Ty::Str && op == BinOp::Add {
+                    self.mk(ExprKind::Method(Method::StrConcat, vec![cur, rhs_e]), Ty::Str, e.span())
+                } else {
+                    self.arith(op, cur, rhs_e, e.span())
+                }
             }
         };
         if v.ty != Ty::Never && !value.ty.fits(&v.ty) {

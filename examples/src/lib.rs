@@ -3,6 +3,7 @@
 //! Each module is one pattern; `quickstart.rs` runs them against a real server, and
 //! the integration tests compare each with a hand-written Lua baseline.
 
+pub mod banking;
 pub mod capped_increment;
 pub mod get_with_default;
 pub mod locks;

@@ -92,6 +92,79 @@ end
 return ARGV[1]
 "#;
 
+/// Pattern 8, transfer in a library. `KEYS[1]` from, `KEYS[2]` to, `ARGV[1]` amount.
+///
+/// Replies the new balance of `from`; an error reply for a non-positive amount or
+/// insufficient funds, writing nothing.
+pub const BANKING_TRANSFER: &str = r#"
+local amount = tonumber(ARGV[1])
+if amount <= 0 then
+  return redis.error_reply('REJECT amount must be positive')
+end
+local balance = tonumber(redis.call('GET', KEYS[1]) or '0')
+if balance < amount then
+  return redis.error_reply('REJECT insufficient funds')
+end
+local left = redis.call('DECRBY', KEYS[1], amount)
+redis.call('INCRBY', KEYS[2], amount)
+return left
+"#;
+
+/// Pattern 6, token bucket. `KEYS[1]` bucket hash (fields `tokens`, `ts`),
+/// `ARGV[1]` capacity, `ARGV[2]` refill per second, `ARGV[3]` now in ms,
+/// `ARGV[4]` requested tokens.
+///
+/// Refills by the elapsed time (capped at capacity), takes the tokens when there are
+/// enough, stores tokens and time, expires the idle bucket after the time it takes to
+/// fill up; replies `{allowed 1/0, tokens left rounded down}`.
+pub const TOKEN_BUCKET: &str = r#"
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local requested = tonumber(ARGV[4])
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens') or capacity)
+local last = tonumber(redis.call('HGET', KEYS[1], 'ts') or now)
+local elapsed = math.max(0, now - last)
+local available = math.min(capacity, tokens + elapsed / 1000 * rate)
+local allowed = 0
+if available >= requested then
+  available = available - requested
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', available), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000))
+return { allowed, math.floor(available) }
+"#;
+
+/// Pattern 9, extend a lock. `KEYS[1]` lock, `ARGV[1]` holder, `ARGV[2]` ttl ms.
+///
+/// Replies 1 after `PEXPIRE lock ttl` when the lock holds `holder`, else 0.
+pub const EXTEND_LOCK: &str = r#"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"#;
+
+/// Pattern 10, sliding-window rate limit. `KEYS[1]` sorted set, `ARGV[1]` limit,
+/// `ARGV[2]` window ms, `ARGV[3]` now ms, `ARGV[4]` request id.
+///
+/// Drops the entries at or before `now - window`, replies 0 when `limit` remain,
+/// else adds the request (scored by `now`), expires the set after a window and
+/// replies 1.
+pub const SLIDING_WINDOW: &str = r#"
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return 1
+"#;
+
 /// Starts a throwaway server and opens a connection to it.
 ///
 /// # Panics
