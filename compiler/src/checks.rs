@@ -7,6 +7,15 @@ use crate::diag::{Errors, Rule};
 use crate::ir::*;
 use crate::ir::ParamSource;
 
+/// The Redis command an expression sends, with its write and nondeterministic flags.
+fn command_of(e: &Expr) -> Option<(&'static str, bool, bool)> {
+    match &e.kind {
+        ExprKind::Command(c) => Some((c.command.redis, c.command.is_write(), c.command.is_nondeterministic())),
+        ExprKind::DynCall(c) => Some((c.spec.name, c.spec.is_write(), c.spec.is_nondeterministic())),
+        _ => None,
+    }
+}
+
 /// What a helper does, directly or through the helpers it calls: the first write
 /// command and the first nondeterministic command, if any.
 fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'static str>)> {
@@ -17,29 +26,20 @@ fn helper_effects(helpers: &[HelperFn]) -> Vec<(Option<&'static str>, Option<&'s
         for (i, h) in helpers.iter().enumerate() {
             let Some(body) = &h.body else { continue };
             let mut cur = eff[i];
-            visit_block(body, &mut |e| match &e.kind {
-                ExprKind::Command(c) => {
-                    if c.command.is_write() && cur.0.is_none() {
-                        cur.0 = Some(c.command.redis);
+            visit_block(body, &mut |e| {
+                if let Some((name, write, nondet)) = command_of(e) {
+                    if write && cur.0.is_none() {
+                        cur.0 = Some(name);
                     }
-                    if c.command.is_nondeterministic() && cur.1.is_none() {
-                        cur.1 = Some(c.command.redis);
-                    }
-                }
-                ExprKind::DynCall(c) => {
-                    if c.spec.is_write() && cur.0.is_none() {
-                        cur.0 = Some(c.spec.name);
-                    }
-                    if c.spec.is_nondeterministic() && cur.1.is_none() {
-                        cur.1 = Some(c.spec.name);
+                    if nondet && cur.1.is_none() {
+                        cur.1 = Some(name);
                     }
                 }
-                ExprKind::CallHelper(j, _) => {
+                if let ExprKind::CallHelper(j, _) = &e.kind {
                     let (w, n) = eff[*j];
                     cur.0 = cur.0.or(w);
                     cur.1 = cur.1.or(n);
                 }
-                _ => {}
             });
             if cur != eff[i] {
                 eff[i] = cur;
@@ -57,70 +57,35 @@ pub fn check_function(f: &Function, helpers: &[HelperFn], errors: &mut Errors) {
     let effects = helper_effects(helpers);
     check_flags(f, &effects, errors);
     visit_block(&f.body, &mut |e| {
-        if let ExprKind::DynCall(c) = &e.kind {
-            if f.options.read_only && c.spec.is_write() {
-                errors.push(
-                    Rule::ReadOnlyWrite,
-                    e.span,
-                    format!("{} writes, but `{}` is declared `read_only`", c.spec.name, f.name),
-                    "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here",
-                );
-            }
-            if c.spec.is_nondeterministic() && !f.options.nondeterministic {
-                errors.push(
-                    Rule::Nondeterministic,
-                    e.span,
-                    format!("{} has nondeterministic output", c.spec.name),
-                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
-                );
-            }
+        // The command sent here, or the first one a called helper sends.
+        let (direct, write, nondet) = match (command_of(e), &e.kind) {
+            (Some((name, w, n)), _) => (true, w.then_some(name), n.then_some(name)),
+            (None, ExprKind::CallHelper(i, _)) => (false, effects[*i].0, effects[*i].1),
+            _ => return,
+        };
+        let helper = match &e.kind {
+            ExprKind::CallHelper(i, _) if !direct => Some(helpers[*i].name.as_str()),
+            _ => None,
+        };
+        if let (true, Some(cmd)) = (f.options.read_only, write) {
+            let what = match helper {
+                Some(h) => format!("`{}` is declared `read_only` but calls `{h}`, which sends {cmd} (a write)", f.name),
+                None => format!("{cmd} writes, but `{}` is declared `read_only`", f.name),
+            };
+            errors.push(Rule::ReadOnlyWrite, e.span, what, "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here");
         }
-        if let ExprKind::CallHelper(i, _) = &e.kind {
-            let (w, n) = effects[*i];
-            if let (true, Some(cmd)) = (f.options.read_only, w) {
-                errors.push(
-                    Rule::ReadOnlyWrite,
-                    e.span,
-                    format!("`{}` calls `{}`, which writes ({cmd}), but `{}` is declared `read_only`", f.name, helpers[*i].name, f.name),
-                    "remove `read_only` from #[redis_function(..)], or call a helper that does not write",
-                );
-            }
-            if let (false, Some(cmd)) = (f.options.nondeterministic, n) {
-                errors.push(
-                    Rule::Nondeterministic,
-                    e.span,
-                    format!("`{}` calls `{}`, which uses {cmd} (nondeterministic output)", f.name, helpers[*i].name),
-                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
-                );
-            }
-        }
-        if let ExprKind::Command(c) = &e.kind {
-            if f.options.read_only && c.command.is_write() {
-                errors.push(
-                    Rule::ReadOnlyWrite,
-                    e.span,
-                    format!("{} writes, but `{}` is declared `read_only`", c.command.redis, f.name),
-                    "remove `read_only` from #[redis_function(..)] (the function is then called with FCALL), or do not write here",
-                );
-            }
-            if c.command.is_nondeterministic() && !f.options.nondeterministic {
-                errors.push(
-                    Rule::Nondeterministic,
-                    e.span,
-                    format!("{} has nondeterministic output", c.command.redis),
-                    "opt in with #[redis_function(nondeterministic)] if the function really needs it",
-                );
-            }
+        if let (false, Some(cmd)) = (f.options.nondeterministic, nondet) {
+            let what = match helper {
+                Some(h) => format!("`{}` calls `{h}`, which sends {cmd} (nondeterministic output)", f.name),
+                None => format!("{cmd} has nondeterministic output"),
+            };
+            errors.push(Rule::Nondeterministic, e.span, what, "opt in with #[redis_function(nondeterministic)] if the function really needs it");
         }
     });
 }
 
 /// Calls `f` on every expression of a block.
-pub fn visit_block_pub(b: &Block, f: &mut dyn FnMut(&Expr)) {
-    visit_block(b, f)
-}
-
-fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
+pub fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
     for s in &b.stmts {
         match &s.kind {
             StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) | StmtKind::LetTuple(_, e) => visit_expr(e, f),
@@ -263,19 +228,15 @@ fn check_flags(f: &Function, effects: &[(Option<&'static str>, Option<&'static s
     let o = &f.options;
     let span_of = |name: &str| o.spans.iter().find(|(n, _)| *n == name).map_or(f.span, |(_, s)| *s);
     let mut first_write = None;
-    visit_block(&f.body, &mut |e| match &e.kind {
-        ExprKind::Command(c) if c.command.is_write() => {
-            first_write.get_or_insert(c.command.redis);
+    visit_block(&f.body, &mut |e| {
+        if let Some((name, true, _)) = command_of(e) {
+            first_write.get_or_insert(name);
         }
-        ExprKind::DynCall(c) if c.spec.is_write() => {
-            first_write.get_or_insert(c.spec.name);
-        }
-        ExprKind::CallHelper(i, _) => {
+        if let ExprKind::CallHelper(i, _) = &e.kind {
             if let Some(w) = effects[*i].0 {
                 first_write.get_or_insert(w);
             }
         }
-        _ => {}
     });
     if o.allow_stale {
         if let Some(w) = first_write {

@@ -2372,7 +2372,7 @@ fn bind_aliases(p: &ir::Pat, s: &L, aliases: &mut HashMap<ir::VarId, L>) {
 /// True when some expression of `b` (outside closures) satisfies `pred`.
 fn block_has(b: &ir::Block, pred: impl Fn(&ExprKind) -> bool) -> bool {
     let mut found = false;
-    crate::checks::visit_block_pub(b, &mut |e| {
+    crate::checks::visit_block(b, &mut |e| {
         if pred(&e.kind) {
             found = true;
         }

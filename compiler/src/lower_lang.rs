@@ -1696,7 +1696,7 @@ fn pat_binds(p: &syn::Pat) -> bool {
 /// True when `b` contains a `break` that targets loop `id`.
 pub(crate) fn block_breaks(b: &Block, id: LoopId) -> bool {
     let mut found = false;
-    crate::checks::visit_block_pub(b, &mut |e| {
+    crate::checks::visit_block(b, &mut |e| {
         if let ExprKind::Break(t) = e.kind {
             if t == id {
                 found = true;
