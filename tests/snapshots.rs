@@ -1,11 +1,16 @@
 //! Snapshots of the Lua that redlua generates for every example. A change in codegen
 //! shows up here as a diff to review; CI fails on any unreviewed change.
 
-use redlua_examples::{capped_increment, get_with_default, locks, rate_limit, transfer};
+use redlua_examples::{banking, capped_increment, get_with_default, locks, rate_limit, transfer};
 
 #[test]
 fn library_bank() {
     insta::assert_snapshot!("bank", transfer::bank::LUA);
+}
+
+#[test]
+fn library_banking() {
+    insta::assert_snapshot!("banking", banking::banking::LUA);
 }
 
 #[test]

@@ -214,6 +214,9 @@ pub struct Function {
     pub line: u32,
     /// Keys built in the body (`dynamic_keys`).
     pub builds_keys: bool,
+    /// KEYS positions (1-based) whose keys other keys are derived from (`key.derive(..)`):
+    /// in a cluster, they must carry a hash tag.
+    pub derive_bases: Vec<usize>,
 }
 
 /// A block: statements and an optional tail expression (its value).

@@ -117,11 +117,15 @@ pub struct Lowerer<'e> {
     pub(crate) dynamic_keys: bool,
     /// The body builds a key from a string.
     pub(crate) builds_keys: bool,
+    /// KEYS position of each `Key` parameter's variable.
+    pub(crate) key_params: std::collections::HashMap<VarId, usize>,
+    /// KEYS positions used as `derive` bases (`usize::MAX`: a base not traced to a parameter).
+    pub(crate) derive_bases: std::collections::BTreeSet<usize>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default() }
     }
 }
 
@@ -228,6 +232,9 @@ impl Lowerer<'_> {
                 }
             };
             let var = self.declare(&pname.to_string(), ty.clone(), mutable);
+            if let ParamSource::Key(i) = source {
+                self.key_params.insert(var, i);
+            }
             params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
         }
         let ret = match &sig.output {
@@ -263,6 +270,7 @@ impl Lowerer<'_> {
             vars: std::mem::take(&mut self.vars),
             line: line_of(sig.fn_token.span),
             builds_keys: self.builds_keys,
+            derive_bases: if self.derive_bases.contains(&usize::MAX) { (1..=nk).collect() } else { self.derive_bases.iter().copied().collect() },
         })
     }
 
@@ -1211,6 +1219,11 @@ impl Lowerer<'_> {
                     let t = suffix.ty.clone();
                     self.err(Rule::Type, suffix.span, format!("a key suffix is a string, found `{t}`"), "");
                 }
+                let base = match &recv.kind {
+                    ExprKind::Var(v) => self.key_params.get(v).copied(),
+                    _ => None,
+                };
+                self.derive_bases.insert(base.unwrap_or(usize::MAX));
                 let concat = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, suffix]), Ty::Str, span);
                 Expr { ty: Ty::Key, ..concat }
             }
