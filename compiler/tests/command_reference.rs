@@ -80,7 +80,7 @@ fn page() -> String {
          | function | parameters | sends | Rust reply | write | nondeterministic |\n|---|---|---|---|---|---|\n",
     );
     for c in COMMANDS {
-        let params: Vec<String> = c.params.iter().map(|p| param(*p)).collect();
+        let params: Vec<String> = c.params.iter().map(|p| format!("`{}`", param(*p))).collect();
         s.push_str(&format!(
             "| `{}` | {} | `{}` | `{}` | {} | {} |\n",
             c.rust,
