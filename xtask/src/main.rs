@@ -161,7 +161,23 @@ fn build_book(root: &Path, mdbook: Option<&Path>) -> Result<String, String> {
     };
     let mut cmd = Command::new(mdbook);
     cmd.args(["build", "book"]).current_dir(root);
-    let built = run(&mut cmd);
+    println!("$ mdbook build book");
+    // mdbook reports broken markup as warnings and still succeeds: treat them as failures.
+    let built = match cmd.output() {
+        Ok(out) => {
+            let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            print!("{log}");
+            let warnings = log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")).count();
+            if !out.status.success() {
+                Err(format!("mdbook build failed ({})", out.status))
+            } else if warnings > 0 {
+                Err(format!("mdbook build printed {warnings} warning(s)"))
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) => Err(format!("cannot run mdbook: {e}")),
+    };
     match (problems.len(), built) {
         (0, Ok(())) => Ok("built into book/book".to_owned()),
         (0, Err(err)) => Err(err),
