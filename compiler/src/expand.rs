@@ -119,7 +119,8 @@ pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, f
         let n = &f.name;
         let flags = crate::codegen::flags(f);
         let (nk, na) = (f.num_keys, f.num_args);
-        quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na))
+        let derived = &f.derive_bases;
+        quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na, &[#(#derived),*]))
     });
     let lua_doc = format!("The Lua source of library `{name}`, as sent with `FUNCTION LOAD`.");
     let lib_doc = format!("Library `{name}`: its code, version stamp and functions, for loading and management.");
@@ -167,6 +168,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
+    let derived = &f.derive_bases;
     let twin = if with_twin { twin(item, Some("twin")) } else { twin_signature(item, Some("twin")) };
     let call_doc = if ro {
         format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
@@ -194,7 +196,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
             /// The script's SHA1 (what `EVALSHA` sends).
             pub const SHA1: &str = #sha;
             /// The script, for loading and management.
-            pub static SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, LUA, SHA1, #file, #lines, #ro, #nk, #na);
+            pub static SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, LUA, SHA1, #file, #lines, #ro, #nk, #na, &[#(#derived),*]);
             #twin
         }
     }
@@ -209,6 +211,7 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
+    let derived = &f.derive_bases;
     let inputs = &item.sig.inputs;
     let output = &item.sig.output;
     let block = &item.block;
@@ -217,7 +220,7 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
         /// A script written with `redlua::script!`.
         #[derive(Debug, Clone, Copy)]
         struct __RedluaScript;
-        static __REDLUA_SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, #code, #sha, #file, #lines, #ro, #nk, #na);
+        static __REDLUA_SCRIPT: ::redlua::Script = ::redlua::Script::__new(#name, #code, #sha, #file, #lines, #ro, #nk, #na, &[#(#derived),*]);
         #[allow(dead_code, clippy::too_many_arguments)]
         impl __RedluaScript {
             /// One run of the script with these arguments: `.call(&mut con)` sends it.

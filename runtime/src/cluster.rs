@@ -49,6 +49,27 @@ pub fn key_slot(key: &[u8]) -> u16 {
     crc16(hash_tag(key)) % SLOTS
 }
 
+/// Checks that the keys other keys are derived from (KEYS positions `derived_from`,
+/// 1-based) carry a hash tag: `queue.derive(":wait")` lands in the slot of `queue` only
+/// when `queue` has one. Otherwise [`Error::CrossSlot`], with nothing sent.
+pub fn check_derived<K: AsRef<[u8]>>(keys: &[K], derived_from: &[usize]) -> Result<(), Error> {
+    for &p in derived_from {
+        let Some(k) = p.checked_sub(1).and_then(|i| keys.get(i)) else { continue };
+        let k = k.as_ref();
+        if hash_tag(k) == k {
+            return Err(Error::CrossSlot {
+                message: format!(
+                    "`{}` has keys derived from it, which hash to other slots unless it carries a hash tag: name it like `{{{}}}`",
+                    String::from_utf8_lossy(k),
+                    String::from_utf8_lossy(k)
+                ),
+                keys: vec![(k.to_vec(), key_slot(k))],
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The one slot of all `keys`, `None` for no keys, or [`Error::CrossSlot`] listing
 /// each key with its slot.
 pub fn same_slot<K: AsRef<[u8]>>(keys: &[K]) -> Result<Option<u16>, Error> {
@@ -246,6 +267,9 @@ mod connected {
         /// The slot of the call's keys; functions flagged `allow-cross-slot-keys` may
         /// use keys of several slots (served by one node).
         fn slot(&self) -> Result<Option<u16>, Error> {
+            if let Some(f) = self.library().function(self.function()) {
+                super::check_derived(self.keys(), f.derived_from())?;
+            }
             let cross_slot_allowed =
                 self.library().function(self.function()).is_some_and(|f| f.flags().contains(&"allow-cross-slot-keys"));
             match same_slot(self.keys()) {
@@ -262,6 +286,7 @@ mod connected {
         /// (`SCRIPT LOAD`) and sends the call once more.
         pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
+            super::check_derived(self.keys(), self.script().derived_from())?;
             let slot = same_slot(self.keys())?;
             let cmd = self.command();
             match single(con.route_command(&cmd, route(slot))) {
@@ -280,6 +305,7 @@ mod connected {
         #[cfg(feature = "cluster-async")]
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
+            super::check_derived(self.keys(), self.script().derived_from())?;
             let slot = same_slot(self.keys())?;
             let cmd = self.command();
             match single(con.route_command(cmd.clone(), route(slot)).await) {
@@ -308,6 +334,13 @@ mod tests {
         assert_eq!(key_slot(b"foo"), 12182);
         assert_eq!(key_slot(b"bar"), 5061);
         assert_eq!(key_slot(b""), 0);
+    }
+
+    #[test]
+    fn derived_keys_need_a_hash_tag_on_their_base() {
+        assert!(check_derived(&[b"q:{jobs}".to_vec(), b"other".to_vec()], &[1]).is_ok());
+        assert!(matches!(check_derived(&[b"q:jobs".to_vec()], &[1]), Err(Error::CrossSlot { .. })));
+        assert!(check_derived(&[b"q:jobs".to_vec()], &[]).is_ok());
     }
 
     #[test]

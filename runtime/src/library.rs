@@ -20,12 +20,19 @@ pub struct FunctionInfo {
     flags: &'static [&'static str],
     num_keys: usize,
     num_args: usize,
+    derived_from: &'static [usize],
 }
 
 impl FunctionInfo {
     #[doc(hidden)]
-    pub const fn __new(name: &'static str, flags: &'static [&'static str], num_keys: usize, num_args: usize) -> Self {
-        FunctionInfo { name, flags, num_keys, num_args }
+    pub const fn __new(name: &'static str, flags: &'static [&'static str], num_keys: usize, num_args: usize, derived_from: &'static [usize]) -> Self {
+        FunctionInfo { name, flags, num_keys, num_args, derived_from }
+    }
+
+    /// The KEYS positions (1-based) that the function derives other keys from
+    /// (`key.derive(..)`): in a cluster, these keys must carry a hash tag.
+    pub fn derived_from(&self) -> &'static [usize] {
+        self.derived_from
     }
 
     /// The function name.
@@ -288,6 +295,7 @@ pub struct Script {
     read_only: bool,
     num_keys: usize,
     num_args: usize,
+    derived_from: &'static [usize],
 }
 
 impl Script {
@@ -302,8 +310,15 @@ impl Script {
         read_only: bool,
         num_keys: usize,
         num_args: usize,
+        derived_from: &'static [usize],
     ) -> Self {
-        Script { name, code, sha1, file, lines, read_only, num_keys, num_args }
+        Script { name, code, sha1, file, lines, read_only, num_keys, num_args, derived_from }
+    }
+
+    /// The KEYS positions (1-based) that the script derives other keys from: in a
+    /// cluster, these keys must carry a hash tag.
+    pub fn derived_from(&self) -> &'static [usize] {
+        self.derived_from
     }
 
     /// The Rust function name.
