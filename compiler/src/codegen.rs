@@ -37,6 +37,7 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    DeepEq,
     MapInsert,
     MapRemove,
     MapLen,
@@ -73,6 +74,7 @@ impl Helper {
         match self {
             Helper::GetInt | Helper::ArgInt | Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
+            Helper::Contains => &[Helper::DeepEq],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
             Helper::StreamEntries => &[Helper::Pairs],
@@ -215,6 +217,25 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::DeepEq => "\
+-- `==` on Vecs, tuples, structs and maps: by value, as in Rust.
+local function redlua_deep_eq(a, b)
+  if type(a) ~= 'table' or type(b) ~= 'table' then
+    return a == b
+  end
+  for k, v in pairs(a) do
+    if not redlua_deep_eq(v, b[k]) then
+      return false
+    end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then
+      return false
+    end
+  end
+  return true
 end
 ",
             Helper::MapInsert => "\
@@ -630,7 +651,7 @@ end
             Helper::Contains => "\
 local function redlua_contains(t, x)
   for i = 1, #t do
-    if t[i] == x then
+    if t[i] == x or (type(x) == 'table' and redlua_deep_eq(t[i], x)) then
       return true
     end
   end
@@ -2080,6 +2101,9 @@ impl Gen<'_> {
             B::Mul => self.helper(Helper::Int, vec![L::bin(LB::Mul, l, r)]),
             B::Div => self.helper(Helper::Div, vec![l, r]),
             B::Rem => self.helper(Helper::Rem, vec![l, r]),
+            // Lua's `==` compares tables by identity; Rust compares by value.
+            B::Eq if holds_table(&a.ty) => self.helper(Helper::DeepEq, vec![l, r]),
+            B::Ne if holds_table(&a.ty) => negate(self.helper(Helper::DeepEq, vec![l, r])),
             B::Eq => L::bin(LB::Eq, l, r),
             B::Ne => L::bin(LB::Ne, l, r),
             // Lua compares strings with strcoll (the server's locale); Rust byte by byte.
@@ -2195,6 +2219,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::StrCmp => "redlua_str_cmp",
         Helper::DeepCopy => "redlua_deep_copy",
         Helper::MapInsert => "redlua_map_insert",
+        Helper::DeepEq => "redlua_deep_eq",
         Helper::MapRemove => "redlua_map_remove",
         Helper::MapLen => "redlua_map_len",
         Helper::MapReply => "redlua_map_reply",
@@ -2276,6 +2301,15 @@ fn bool_reply(v: L) -> L {
     match v {
         L::Bool(b) => L::int(i64::from(b)),
         v => L::bin(LB::Or, L::bin(LB::And, v, L::int(1)), L::int(0)),
+    }
+}
+
+/// True when values of `t` are (or may be) Lua tables, which `==` compares by identity.
+fn holds_table(t: &Ty) -> bool {
+    match t {
+        Ty::Vec(_) | Ty::Tuple(_) | Ty::Struct(_) | Ty::Map(_) | Ty::Dyn => true,
+        Ty::Option(i) => holds_table(i),
+        _ => false,
     }
 }
 

@@ -672,3 +672,30 @@ fn maps_agree_with_their_twins() {
         assert_eq!(lua, rust, "counts({text:?}, {drop:?})");
     }
 }
+
+#[redlua::library(name = "lang_eq")]
+pub mod lang_eq {
+    use redlua::prelude::*;
+
+    /// `==` on Vecs, tuples and options of them compares values, as in Rust (Lua's `==`
+    /// would compare table identities).
+    #[redis_function(read_only)]
+    pub fn same(a: i64, b: i64) -> (bool, bool, bool, bool) {
+        let x = vec![a, b];
+        let y = vec![a, b];
+        let z = vec![b, a];
+        (x == y, x == z, (a, vec![b]) == (a, vec![b]), Some(x.clone()) != Some(y.clone()))
+    }
+}
+
+#[test]
+fn equality_of_collections_is_by_value() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (a, b) in [(1, 1), (1, 2), (0, -3)] {
+        let lua = lang_eq::same(a, b).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_eq::twin::same(a, b));
+        assert_eq!(lua, rust, "same({a}, {b})");
+        assert!(lua.0, "equal Vecs compare equal");
+    }
+}
