@@ -37,6 +37,7 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    IntCast,
     DeepEq,
     MapInsert,
     MapRemove,
@@ -217,6 +218,15 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::IntCast => "\
+-- `n as u32` and friends: Rust wraps what does not fit, which Lua cannot hold exactly.
+local function redlua_int_cast(n, lo, hi)
+  if n < lo or n > hi then
+    error('redlua: ' .. string.format('%d', n) .. ' does not fit the target integer type', 2)
+  end
+  return n
 end
 ",
             Helper::DeepEq => "\
@@ -891,6 +901,14 @@ fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeS
     let names = h.vars.iter().map(|v| v.lua.clone()).collect();
     let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false };
     let mut out = Vec::new();
+    // A struct passed by value and changed in the helper must not change the caller's.
+    for p in &h.params {
+        let v = &h.vars[p.0];
+        if v.mutable && matches!(v.ty, Ty::Struct(_)) {
+            let copy = g.helper(Helper::DeepCopy, vec![L::name(v.lua.clone())]);
+            out.push(LS::at(K::Assign(vec![L::name(v.lua.clone())], vec![copy]), Some(h.line)));
+        }
+    }
     if let Some(body) = &h.body {
         g.block_into(body, &Dest::Return, &mut out);
     }
@@ -1051,7 +1069,12 @@ impl Gen<'_> {
                         out.push(self.stmt(K::Local(vec![name.clone()], vec![])));
                         self.expr_into(e, &Dest::Assign(name), out);
                     } else {
-                        let v = self.expr(e, out);
+                        let mut v = self.expr(e, out);
+                        // `let mut b = a;` of a struct: `a` may be Copy in Rust, and the two
+                        // must not share one Lua table.
+                        if self.vars[var.0].mutable && matches!(self.vars[var.0].ty, Ty::Struct(_)) && matches!(e.kind, ExprKind::Var(_)) {
+                            v = self.helper(Helper::DeepCopy, vec![v]);
+                        }
                         out.push(self.stmt(K::Local(vec![name], vec![v])));
                     }
                 }
@@ -1764,6 +1787,7 @@ impl Gen<'_> {
             M::StrFind => self.helper(Helper::Find, v.clone()),
             // Characters are the bytes that do not continue a UTF-8 sequence.
             M::StrCharCount => L::call("select", vec![L::int(2), L::call("string.gsub", vec![v[0].clone(), L::Str(vec![b'[', b'^', 0x80, b'-', 0xBF, b']']), L::str("")])]),
+            M::IntCast => self.helper(Helper::IntCast, v.clone()),
             M::IntMin => L::call("math.min", v.clone()),
             M::IntMax => L::call("math.max", v.clone()),
             M::IntAbs => L::call("math.abs", v.clone()),
@@ -2220,6 +2244,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::DeepCopy => "redlua_deep_copy",
         Helper::MapInsert => "redlua_map_insert",
         Helper::DeepEq => "redlua_deep_eq",
+        Helper::IntCast => "redlua_int_cast",
         Helper::MapRemove => "redlua_map_remove",
         Helper::MapLen => "redlua_map_len",
         Helper::MapReply => "redlua_map_reply",

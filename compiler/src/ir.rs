@@ -607,6 +607,7 @@ pub enum Method {
     StrRepeat,
     StrFind,
     StrCharCount,
+    IntCast,
     IntMin,
     IntMax,
     IntAbs,

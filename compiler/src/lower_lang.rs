@@ -1407,7 +1407,29 @@ impl Lowerer<'_> {
         let e = self.expr(&c.expr, None);
         let target = Self::path_name(&c.ty).map(|(_, n)| n);
         match (target.as_deref(), &e.ty) {
-            (Some("i64" | "usize" | "u64" | "i32" | "u32"), Ty::Int | Ty::Never) => e,
+            (Some("i64" | "isize"), Ty::Int | Ty::Never) => e,
+            // Rust wraps values that do not fit the target type; Lua cannot hold the wrapped
+            // value exactly: out of range is an error instead.
+            (Some(t @ ("usize" | "u64" | "u32" | "u16" | "u8" | "i32" | "i16" | "i8")), Ty::Int | Ty::Never) => {
+                let (lo, hi): (i64, i64) = match t {
+                    "usize" | "u64" => (0, MAX_SAFE_INT),
+                    "u32" => (0, u32::MAX as i64),
+                    "u16" => (0, u16::MAX as i64),
+                    "u8" => (0, u8::MAX as i64),
+                    "i32" => (i32::MIN as i64, i32::MAX as i64),
+                    "i16" => (i16::MIN as i64, i16::MAX as i64),
+                    _ => (i8::MIN as i64, i8::MAX as i64),
+                };
+                if let ExprKind::Int(n) = e.kind {
+                    if n < lo || n > hi {
+                        self.err(Rule::IntegerRange, c.span(), format!("{n} does not fit `{t}`"), "Rust would wrap it around; use a value in range");
+                    }
+                    return e;
+                }
+                let sp = c.span();
+                let (lo, hi) = (self.mk(ExprKind::Int(lo), Ty::Int, sp), self.mk(ExprKind::Int(hi), Ty::Int, sp));
+                self.mk(ExprKind::Method(Method::IntCast, vec![e, lo, hi]), Ty::Int, sp)
+            }
             (Some("f64"), Ty::Float) => e,
             (Some("f64"), Ty::Int) => {
                 let sp = e.span;

@@ -699,3 +699,46 @@ fn equality_of_collections_is_by_value() {
         assert!(lua.0, "equal Vecs compare equal");
     }
 }
+
+#[redlua::library(name = "lang_copy")]
+pub mod lang_copy {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Point {
+        pub x: i64,
+        pub y: i64,
+    }
+
+    fn moved(mut p: Point, dx: i64) -> Point {
+        p.x += dx;
+        p
+    }
+
+    /// Copy structs keep their value semantics; casts to smaller types check their range.
+    #[redis_function(read_only)]
+    pub fn copies(a: i64, n: i64) -> (Point, Point, Point, i64) {
+        let p = Point { x: a, y: 1 };
+        let mut q = p;
+        q.y = 2;
+        let r = moved(p, 10);
+        (p, q, r, n as u8 as i64)
+    }
+}
+
+#[test]
+fn copy_structs_and_narrowing_casts_keep_their_rust_meaning() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (a, n) in [(1, 0), (-5, 255), (7, 3)] {
+        let lua = lang_copy::copies(a, n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_copy::twin::copies(a, n));
+        assert_eq!(lua, rust, "copies({a}, {n})");
+        assert_eq!(lua.0, lang_copy::Point { x: a, y: 1 }, "the original is unchanged");
+    }
+    // 256 does not fit u8: Rust would wrap it to 0, the Lua raises an error instead.
+    match lang_copy::copies(0, 256).call(&mut con) {
+        Err(redlua::Error::Script { message, .. }) => assert!(message.contains("does not fit"), "{message}"),
+        other => panic!("expected a range error, got {other:?}"),
+    }
+}
