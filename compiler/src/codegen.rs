@@ -37,6 +37,7 @@ enum Helper {
     ResultOk,
     ResultErr,
     Rest,
+    CallSpread,
     IntCast,
     DeepEq,
     MapInsert,
@@ -73,7 +74,7 @@ enum Helper {
 impl Helper {
     fn deps(self) -> &'static [Helper] {
         match self {
-            Helper::GetInt | Helper::ArgInt | Helper::ParseIntChecked => &[Helper::ParseInt],
+            Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::Contains => &[Helper::DeepEq],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
@@ -120,25 +121,30 @@ local function redlua_int(n)
 end
 ",
             Helper::GetInt => "\
--- A bulk reply read as Option<i64>: nil when missing, an error when not an integer.
+-- A bulk reply read as Option<i64>: nil when missing, an error when not an integer
+-- (Rust's syntax: optional sign and decimal digits, exact within +/-(2^53 - 1)).
 local function redlua_get_int(v)
   if v == false then
     return nil
   end
-  local n = redlua_parse_int(v)
-  if n == nil then
-    error('redlua: value is not an integer: ' .. string.sub(v, 1, 64), 2)
+  if string.find(v, '^[+-]?%d+$') then
+    local n = tonumber(v)
+    if n <= 9007199254740991 and n >= -9007199254740991 then
+      return n
+    end
   end
-  return n
+  error('redlua: value is not an integer within +/-(2^53 - 1): ' .. string.sub(v, 1, 64), 2)
 end
 ",
             Helper::ArgInt => "\
 local function redlua_arg_int(s, name)
-  local n = redlua_parse_int(s)
-  if n == nil then
-    error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within +/-(2^53 - 1)' })
+  if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
+    local n = tonumber(s)
+    if n <= 9007199254740991 and n >= -9007199254740991 then
+      return n
+    end
   end
-  return n
+  error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within +/-(2^53 - 1)' })
 end
 ",
             Helper::ArgBool => "\
@@ -218,6 +224,47 @@ local function redlua_result_err(v)
     return v.err
   end
   return nil
+end
+",
+            Helper::CallSpread => "\
+-- Sends a command whose last arguments come from a Vec. unpack fails beyond ~8000
+-- values (Lua's C stack): longer lists go in pieces of whole items, and the replies
+-- combine as one command's would ('sum', 'last', 'concat', 'ok').
+local function redlua_call_spread(t, fixed, step, mode)
+  if #t <= 7000 then
+    return redis.call(unpack(t))
+  end
+  if mode == nil then
+    error('redlua: ' .. t[1] .. ' with more than 7000 arguments cannot be split', 2)
+  end
+  local size = 7000 - fixed
+  size = size - size % step
+  local acc = nil
+  if mode == 'sum' then
+    acc = 0
+  elseif mode == 'concat' then
+    acc = {}
+  end
+  for from = fixed + 1, #t, size do
+    local part = {}
+    for i = 1, fixed do
+      part[i] = t[i]
+    end
+    for i = from, math.min(from + size - 1, #t) do
+      part[#part + 1] = t[i]
+    end
+    local r = redis.call(unpack(part))
+    if mode == 'sum' then
+      acc = acc + r
+    elseif mode == 'concat' then
+      for i = 1, #r do
+        acc[#acc + 1] = r[i]
+      end
+    else
+      acc = r
+    end
+  end
+  return acc
 end
 ",
             Helper::IntCast => "\
@@ -868,12 +915,23 @@ fn signature_comment(f: &Function) -> String {
     format!("fn {}({}) -> {}", f.name, params.join(", "), f.ret)
 }
 
+/// Emits the helpers used, each after the helpers it calls (they are `local`s, visible
+/// only below their definition); the order is otherwise stable.
 fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
-    let mut all = used.clone();
-    for h in used {
-        all.extend(h.deps().iter().copied());
+    fn visit(h: Helper, done: &mut Vec<Helper>) {
+        if done.contains(&h) {
+            return;
+        }
+        for d in h.deps() {
+            visit(*d, done);
+        }
+        done.push(h);
     }
-    for h in all {
+    let mut order = Vec::new();
+    for h in used {
+        visit(*h, &mut order);
+    }
+    for h in order {
         out.push(LS::new(K::Blank));
         out.push(LS::new(K::Raw(h.source().to_string())));
     }
@@ -2188,11 +2246,29 @@ impl Gen<'_> {
             .map(|(v, e)| match &e.ty {
                 Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
                 Ty::Vec(t) if **t == Ty::Float => self.helper(Helper::Map, vec![v, L::name("redlua_fmt_float")]),
+                // Pairs with a float side: each float as Rust prints it.
+                Ty::Vec(t) if matches!(&**t, Ty::Tuple(ts) if ts.contains(&Ty::Float)) => {
+                    let Ty::Tuple(ts) = &**t else { return v };
+                    let items = ts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| {
+                            let x = L::index(L::name("p"), L::int(i as i64 + 1));
+                            if *t == Ty::Float {
+                                L::call("redlua_fmt_float", vec![x])
+                            } else {
+                                x
+                            }
+                        })
+                        .collect();
+                    let f = L::Function(vec!["p".into()], vec![LS::new(K::Return(vec![L::Table(items, vec![])]))]);
+                    self.helper(Helper::Map, vec![v, f])
+                }
                 _ => v,
             })
             .collect::<Vec<_>>()
             .into_iter();
-        if c.args.iter().any(|a| matches!(a, CommandArg::Spread(v) | CommandArg::SpreadPairs(v) if matches!(&v.ty, Ty::Vec(t) if **t == Ty::Float))) {
+        if c.args.iter().any(|a| matches!(a, CommandArg::Spread(v) | CommandArg::SpreadPairs(v) if matches!(&v.ty, Ty::Vec(t) if **t == Ty::Float || matches!(&**t, Ty::Tuple(ts) if ts.contains(&Ty::Float))))) {
             self.helpers.insert(Helper::FmtFloat);
         }
         let spreads = c.args.iter().any(|a| matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_)));
@@ -2230,7 +2306,12 @@ impl Gen<'_> {
                 }
             }
         }
-        L::call("redis.call", vec![L::call("unpack", vec![tn])])
+        // Lua's unpack fails beyond ~8000 values: past 7000 arguments the command is sent
+        // in pieces whose replies combine as one command's would (or refused).
+        let fixed = 1 + c.args.iter().take_while(|a| !matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_))).count();
+        let step = if c.args.iter().any(|a| matches!(a, CommandArg::SpreadPairs(_))) { 2 } else { 1 };
+        let mode = c.command.split().map_or(L::Nil, L::str);
+        self.helper(Helper::CallSpread, vec![tn, L::int(fixed as i64), L::int(step), mode])
     }
 }
 
@@ -2245,6 +2326,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::MapInsert => "redlua_map_insert",
         Helper::DeepEq => "redlua_deep_eq",
         Helper::IntCast => "redlua_int_cast",
+        Helper::CallSpread => "redlua_call_spread",
         Helper::MapRemove => "redlua_map_remove",
         Helper::MapLen => "redlua_map_len",
         Helper::MapReply => "redlua_map_reply",

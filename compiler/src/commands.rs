@@ -143,6 +143,19 @@ impl Command {
         self.spec().is_some_and(|s| s.is_nondeterministic())
     }
 
+    /// How the replies combine when a long argument list from a `Vec` is sent in
+    /// several commands: `sum` (counts), `last` (the final list length), `concat`
+    /// (arrays), `ok`; `None` when the command cannot be split (XADD: one entry).
+    pub fn split(&self) -> Option<&'static str> {
+        match self.redis {
+            "DEL" | "UNLINK" | "EXISTS" | "SADD" | "SREM" | "HDEL" | "ZREM" | "XDEL" | "HSET" => Some("sum"),
+            "LPUSH" | "RPUSH" => Some("last"),
+            "MGET" | "HMGET" | "SMISMEMBER" | "ZMSCORE" => Some("concat"),
+            "MSET" => Some("ok"),
+            _ => None,
+        }
+    }
+
     /// The emission order.
     pub fn emit_order(&self) -> Vec<Emit> {
         if self.emit.is_empty() {

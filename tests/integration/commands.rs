@@ -528,9 +528,8 @@ fn hash_commands_agree_with_their_twins() {
     assert_eq!(all.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(), values);
     same_data(&mut con);
 
-    // redlua bug: floats inside a `Vec` of pairs are sent by the Lua as %.17g
-    // ("0.10000000000000001", "1e+20") instead of as Rust prints them; only a float
-    // whose two spellings agree is tested here (see `redlua_bug_float_pairs_from_a_vec`).
+    // Floats whose %.17g and Rust spellings agree; the others are in
+    // `float_pairs_from_a_vec_are_sent_as_rust_prints_them`.
     for x in [0.5, -2.25] {
         let lua = hashes::float_pairs(l("fp"), x).call(&mut con).unwrap();
         let rust = run(&mut con, || hashes::twin::float_pairs(k("fp"), x));
@@ -543,13 +542,11 @@ fn hash_commands_agree_with_their_twins() {
     same_data(&mut con);
 }
 
-// redlua bug: the Lua sends the floats of a `Vec<(String, f64)>` with `redis.call`'s
-// %.17g ("0.10000000000000001", "1e+20") where the twin sends "0.1" and
-// "100000000000000000000": `redlua_extend_pairs` does not format them with
-// `redlua_fmt_float` (a `Vec<f64>` of values is formatted).
+/// The floats of a `Vec<(String, f64)>` are sent as Rust prints them ("0.1",
+/// "100000000000000000000"), not with `redis.call`'s %.17g ("0.10000000000000001",
+/// "1e+20").
 #[test]
-#[ignore = "redlua bug: floats in a Vec of pairs are not formatted like Rust"]
-fn redlua_bug_float_pairs_from_a_vec() {
+fn float_pairs_from_a_vec_are_sent_as_rust_prints_them() {
     let (_server, mut con) = fresh();
     for x in [0.1, 1e20] {
         hashes::float_pairs(l("fp"), x).call(&mut con).unwrap();
@@ -666,8 +663,8 @@ fn list_commands_agree_with_their_twins() {
     assert_eq!(&all[..4], ["-8", "7", "0.1", "100000000000000000000"]);
     same_data(&mut con);
 
-    // redlua bug: from about 8,000 values on, the Lua fails ("too many results to
-    // unpack"); see `redlua_bug_long_argument_lists`.
+    // Past 7,000 values the list is sent in pieces: see
+    // `long_argument_lists_are_split_as_one_command_would_reply`.
     let many: Vec<String> = (0..7_000).map(|i| format!("item{i}")).collect();
     let lua = lists::push_all(l("many"), many.clone()).call(&mut con).unwrap();
     let rust = run(&mut con, || lists::twin::push_all(k("many"), many.clone()));
@@ -675,12 +672,10 @@ fn list_commands_agree_with_their_twins() {
     same_data(&mut con);
 }
 
-// redlua bug: a command whose arguments come from a `Vec` is sent with
-// `redis.call(unpack(t))`, which Lua 5.1 refuses from about 8,000 elements; the twin
-// sends them all.
+/// Lua 5.1's `unpack` refuses about 8,000 values: a command whose arguments come from a
+/// longer `Vec` is sent in pieces, and the replies combine as one command's would.
 #[test]
-#[ignore = "redlua bug: unpack limit on long argument lists"]
-fn redlua_bug_long_argument_lists() {
+fn long_argument_lists_are_split_as_one_command_would_reply() {
     let (_server, mut con) = fresh();
     let many: Vec<String> = (0..10_000).map(|i| format!("item{i}")).collect();
     let rust = run(&mut con, || lists::twin::push_all(k("many"), many.clone()));
@@ -804,7 +799,7 @@ pub mod zsets {
             zincr_by(&z, small, "c"),
             zincr_by(&z, small, "fresh"),
         );
-        // redlua bug: ZMSCORE of existing members fails in the Lua (see `scored` below).
+        // ZMSCORE of existing members: see `scored` below.
         let read = (zscore(&z, "b"), zscore(&z, "top"), zscore(&z, "nope"));
         (plain, with, incr, read)
     }
@@ -820,7 +815,7 @@ pub mod zsets {
             zrange(&z, "[a", "[c", ZRangeOptions::new().by_lex()),
             zrange(&z, 0, 1, ZRangeOptions::new().rev()),
         );
-        // redlua bug: WITHSCORES of a non-empty range fails in the Lua (see `scored` below).
+        // WITHSCORES of a non-empty range: see `scored` below.
         let old = (zrange_by_score(&z, "-inf", 3), zrange_by_score(&z, "(0.1", "+inf"), zrevrange(&z, 0, 1));
         let counts = (zcard(&z), zcount(&z, "-inf", "+inf"), zcount(&z, 0, 1), zrank(&z, "a"), zrank(&z, "nope"));
         (plain, old, counts)
@@ -879,13 +874,10 @@ fn float_replies_of_sorted_sets_in_the_twin() {
     assert_eq!(rust, expected_scored());
 }
 
-// redlua bug: `redlua_opt_floats` and `redlua_score_pairs` are emitted before
-// `redlua_get_float`, which they call: ZMSCORE, WITHSCORES, ZPOPMIN and ZPOPMAX fail
-// in the Lua ("attempt to access nonexistent global variable 'redlua_get_float'")
-// as soon as the reply holds a score.
+/// Replies with scores (ZMSCORE, WITHSCORES, ZPOPMIN, ZPOPMAX): their Lua helpers are
+/// emitted after the helpers they call.
 #[test]
-#[ignore = "redlua bug: redlua_get_float is defined after its callers"]
-fn redlua_bug_float_replies_of_sorted_sets() {
+fn float_replies_of_sorted_sets() {
     let (_server, mut con) = fresh();
     fill_scored(&mut con, "lua:z");
     fill_scored(&mut con, "rust:z");
@@ -927,7 +919,7 @@ fn sorted_set_commands_agree_with_their_twins() {
     assert_eq!(lua.1, (s(&["fresh", "e"]), s(&["e", "a", "c", "b", "top"]), s(&["top", "b"])));
     assert_eq!(lua.2, (6, 6, 1, Some(2), None));
     // The same data read with WITHSCORES by the twin (the Lua side is in
-    // `redlua_bug_float_replies_of_sorted_sets`).
+    // `float_replies_of_sorted_sets`).
     let with: Vec<(String, f64)> = run(&mut con, || zrange_withscores(k("z"), 0, -1, ZRangeOptions::new()));
     assert_eq!(with, [("fresh".to_string(), 0.1), ("e".into(), 3.0), ("a".into(), 5.1), ("c".into(), 9.1), ("b".into(), 1e20), ("top".into(), f64::INFINITY)]);
 
@@ -1377,8 +1369,8 @@ fn the_twins_send_the_commands_the_lua_sends() {
     both!(lc, tc, forms::shapes(K("{q}"), S("field"), 7i64));
     // A command that fails stops both sides at the same point.
     both!(lc, tc, keys::wrong_type(K("wt")));
-    // redlua bug: `zset_scores::scored` stops in the Lua at its first score (see
-    // `redlua_bug_float_replies_of_sorted_sets`), so it is left out here.
+    // `zset_scores::scored` needs a filled set: it is compared in
+    // `float_replies_of_sorted_sets`.
 
     let marker = "redlua-monitor-end";
     redis::cmd("ECHO").arg(marker).exec(tc).unwrap();
