@@ -8,4 +8,6 @@ pub mod capped_increment;
 pub mod get_with_default;
 pub mod locks;
 pub mod rate_limit;
+pub mod sliding_window;
+pub mod token_bucket;
 pub mod transfer;

@@ -11,6 +11,12 @@ pub mod locks {
         set_with(&lock, &holder, SetOptions::new().nx().ex(ttl_secs))
     }
 
+    /// Pattern 9: extends the lock to `ttl_ms` only when `holder` holds it.
+    #[redis_function]
+    pub fn extend(lock: Key, holder: String, ttl_ms: i64) -> bool {
+        get::<String>(&lock) == Some(holder) && pexpire(&lock, ttl_ms)
+    }
+
     /// Deletes `lock` only when `holder` holds it: nobody else's lock is released.
     #[redis_function]
     pub fn release(lock: Key, holder: String) -> bool {
