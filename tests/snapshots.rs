@@ -1,7 +1,7 @@
 //! Snapshots of the Lua that redlua generates for every example. A change in codegen
 //! shows up here as a diff to review; CI fails on any unreviewed change.
 
-use redlua_examples::{banking, capped_increment, get_with_default, locks, rate_limit, transfer};
+use redlua_examples::{banking, capped_increment, get_with_default, locks, rate_limit, sliding_window, token_bucket, transfer};
 
 #[test]
 fn library_bank() {
@@ -16,6 +16,16 @@ fn library_banking() {
 #[test]
 fn library_locks() {
     insta::assert_snapshot!("locks", locks::locks::LUA);
+}
+
+#[test]
+fn library_buckets() {
+    insta::assert_snapshot!("buckets", token_bucket::buckets::LUA);
+}
+
+#[test]
+fn library_windows() {
+    insta::assert_snapshot!("windows", sliding_window::windows::LUA);
 }
 
 #[test]
