@@ -3,7 +3,9 @@
 //! name their file, line, rule and hint, and `load` puts the libraries into a real server.
 
 use redlua::testing::TestServer;
-use redlua_examples::{banking, capped_increment, get_with_default, locks, rate_limit, transfer};
+use redlua_examples::{
+    banking, capped_increment, get_with_default, job_queue, locks, migrating, rate_limit, sliding_window, token_bucket, transfer,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,6 +19,10 @@ fn expected() -> BTreeMap<&'static str, (&'static str, &'static str)> {
         ("locks", (locks::locks::LUA, locks::locks::LIBRARY.stamp())),
         ("capped_increment", (capped_increment::capped_increment::LUA, capped_increment::capped_increment::SCRIPT.sha1())),
         ("fixed_window", (rate_limit::fixed_window::LUA, rate_limit::fixed_window::SCRIPT.sha1())),
+        ("buckets", (token_bucket::buckets::LUA, token_bucket::buckets::LIBRARY.stamp())),
+        ("windows", (sliding_window::windows::LUA, sliding_window::windows::LIBRARY.stamp())),
+        ("jobs", (job_queue::jobs::LUA, job_queue::jobs::LIBRARY.stamp())),
+        ("transfer_script", (migrating::transfer_script::LUA, migrating::transfer_script::SCRIPT.sha1())),
     ])
 }
 
