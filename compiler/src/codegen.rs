@@ -587,11 +587,28 @@ local function redlua_fmt_float(x)
     end
     return '0'
   end
+  -- Integral values print as integers (Rust prints 3.0 as 3).
+  if x == math.floor(x) and x < 1e15 and x > -1e15 then
+    return string.format('%d', x)
+  end
+  -- The shortest digits that read back exactly. For normal numbers that is the first
+  -- of 15, 16, 17 significant digits that does (%g drops trailing zeros, so 0.1 comes
+  -- out of %.15g as 0.1); subnormals have fewer digits of precision: try them all.
   local s
-  for p = 1, 17 do
-    s = string.format('%.' .. p .. 'g', x)
-    if tonumber(s) == x then
-      break
+  if x > 2.2250738585072014e-308 or x < -2.2250738585072014e-308 then
+    s = string.format('%.15g', x)
+    if tonumber(s) ~= x then
+      s = string.format('%.16g', x)
+      if tonumber(s) ~= x then
+        s = string.format('%.17g', x)
+      end
+    end
+  else
+    for p = 1, 17 do
+      s = string.format('%.' .. p .. 'g', x)
+      if tonumber(s) == x then
+        break
+      end
     end
   end
   local sign, mant, e = string.match(s, '^(-?)([%d.]+)e([-+]%d+)$')
