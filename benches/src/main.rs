@@ -272,7 +272,9 @@ fn main() {
         target: None,
     });
 
-    if std::env::args().any(|a| a == "--build") {
+    // The rebuild comparison builds two small crates (their dependencies once): on by
+    // default, off in --quick mode unless asked for with --build.
+    if !quick || std::env::args().any(|a| a == "--build") {
         match build_cost(n_build_reps(quick)) {
             Ok((with, without)) => rows.push(Row {
                 group: "compile time",
