@@ -173,15 +173,14 @@ pub enum KnownBug {
     /// rustc reports "macro expansion ignores .. and any tokens following" and drops all
     /// but the first redlua error.
     ClosureErrorsNotWrapped,
-    /// An empty statement (a lone `;`: `x += 1;;`, `{ ; a }`), valid Rust, is refused
-    /// with "this expression is not supported" at the call site.
-    EmptyStatement,
-    /// A macro called with no arguments (`format!()`, `reject!()`, `call!()`,
-    /// `try_call!()`) is refused with an error at the call site instead of the macro.
-    EmptyMacroCall,
-    /// An empty `where` clause (`fn f() -> i64 where { 1 }`, valid Rust) is refused as
-    /// "a generic redis function" with an error at the call site.
-    EmptyWhereClause,
+    /// An error about an empty piece of syntax points at the call site (the macro
+    /// invocation) instead of the user's code, because the span of an empty token
+    /// sequence is the call site: an empty statement (`x += 1;;`, `{ ; a }`: valid Rust,
+    /// refused as "this expression is not supported"), a macro called without arguments
+    /// (`format!()`, `reject!()`, `call!()`, `try_call!()`), an empty `where` clause
+    /// (valid Rust, refused as "a generic redis function"), a closure without parameters
+    /// where one is expected (`opt.is_some_and(|| true)`).
+    SpanOfEmptySyntax,
     /// A parameter named by a raw identifier (`r#type: String`) loses its `r#` in the
     /// generated stub: the expansion does not compile ("expected identifier, found
     /// keyword `type`").
@@ -194,9 +193,7 @@ impl KnownBug {
         match v.kind {
             Kind::InvalidExpansion { only_errors: true } if case.entry == Entry::Closure => Some(KnownBug::ClosureErrorsNotWrapped),
             Kind::InvalidExpansion { .. } if has_raw_identifier(item) => Some(KnownBug::RawIdentifierParameter),
-            Kind::CallSite if has_empty_statement(item) && v.message.contains("not supported") => Some(KnownBug::EmptyStatement),
-            Kind::CallSite if has_empty_macro_call(item) => Some(KnownBug::EmptyMacroCall),
-            Kind::CallSite if has_empty_where(item) && v.message.contains("generic") => Some(KnownBug::EmptyWhereClause),
+            Kind::CallSite if has_empty_statement(item) || has_empty_macro_call(item) || has_empty_where(item) || has_parameterless_closure(item) => Some(KnownBug::SpanOfEmptySyntax),
             _ => None,
         }
     }
@@ -226,6 +223,15 @@ fn has_empty_statement(ts: &TokenStream) -> bool {
 /// `where` directly followed by the body.
 fn has_empty_where(ts: &TokenStream) -> bool {
     any_tree(ts, &|t, i| matches!(&t[i], TokenTree::Ident(id) if id == "where") && matches!(t.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace))
+}
+
+/// `||` or `| |` opening a closure (after an opening delimiter, `,`, `=`, `(` or `move`).
+fn has_parameterless_closure(ts: &TokenStream) -> bool {
+    any_tree(ts, &|t, i| {
+        let bar = |k: usize| matches!(t.get(k), Some(TokenTree::Punct(p)) if p.as_char() == '|');
+        let opens = i == 0 || matches!(&t[i - 1], TokenTree::Punct(p) if matches!(p.as_char(), ',' | '=' | '(')) || matches!(&t[i - 1], TokenTree::Ident(id) if id == "move" || id == "return");
+        bar(i) && bar(i + 1) && opens
+    })
 }
 
 /// An identifier written `r#..`.
@@ -259,10 +265,14 @@ fn check_tokens(entry: Entry, attr: TokenStream, item: TokenStream, policy: Poli
     // rustc parses an item before it calls an attribute macro on it: spans are held to
     // the policy only for items it would have accepted (syn's errors about an item that
     // does not parse may point at the call site).
-    let policy = match entry {
-        Entry::Library | Entry::Script if syn::parse2::<syn::Item>(item.clone()).is_err() => Policy { spans: SpanPolicy::Any, ..policy },
-        _ => policy,
+    // Likewise, syn's errors about attribute arguments that do not parse (at their end)
+    // point at the call site, which is the attribute.
+    let attr_parses = syn::parse::Parser::parse2(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated, attr.clone()).is_ok();
+    let realistic = match entry {
+        Entry::Library | Entry::Script => syn::parse2::<syn::Item>(item.clone()).is_ok_and(|i| rustc_would_parse(&i)),
+        Entry::Closure => true,
     };
+    let policy = if !attr_parses || !realistic { Policy { spans: SpanPolicy::Any, ..policy } } else { policy };
     let check_diags = |diags: &[Diagnostic]| -> Result<(), Violation> {
         if diags.is_empty() {
             return Err(violation(Kind::NoDiagnostic, "the compiler refused the input without any diagnostic"));
@@ -294,7 +304,9 @@ fn check_tokens(entry: Entry, attr: TokenStream, item: TokenStream, policy: Poli
                 _ => return Err(violation(Kind::Nondeterministic, "the same library was accepted once and refused once")),
             }
             let expanded = redlua_compiler::expand_library(attr, item);
-            check_expansion(&expanded, Expect::Items, out.compiled, policy)?;
+            if realistic {
+                check_expansion(&expanded, Expect::Items, out.compiled, policy)?;
+            }
         }
         Entry::Script => {
             let first = redlua_compiler::compile_script(attr.clone(), item.clone());
@@ -316,7 +328,9 @@ fn check_tokens(entry: Entry, attr: TokenStream, item: TokenStream, policy: Poli
                 _ => return Err(violation(Kind::Nondeterministic, "the same script was accepted once and refused once")),
             }
             let expanded = redlua_compiler::expand_script(attr, item);
-            check_expansion(&expanded, Expect::Items, out.compiled, policy)?;
+            if realistic {
+                check_expansion(&expanded, Expect::Items, out.compiled, policy)?;
+            }
         }
         Entry::Closure => {
             // No compile_* entry point: the expansion is what there is to check.
@@ -327,6 +341,15 @@ fn check_tokens(entry: Entry, attr: TokenStream, item: TokenStream, policy: Poli
         }
     }
     Ok(out)
+}
+
+/// Syn accepts a few items that rustc's parser refuses: a struct field named `_`.
+fn rustc_would_parse(item: &syn::Item) -> bool {
+    let items = match item {
+        syn::Item::Mod(m) => m.content.as_ref().map_or(&[][..], |c| &c.1[..]),
+        other => std::slice::from_ref(other),
+    };
+    !items.iter().any(|i| matches!(i, syn::Item::Struct(s) if s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|id| id == "_"))))
 }
 
 fn check_diagnostic(d: &Diagnostic, policy: Policy) -> Result<(), Violation> {
@@ -588,7 +611,8 @@ pub enum Mutation {
     Replace(usize, usize),
     /// Inserts [`ODD_TOKENS`]`[k]` before the tree at the position.
     Insert(usize, usize),
-    /// Replaces a literal at the position (if it is one) by an odd literal of any kind.
+    /// Replaces the literal at the position (counting literals only) by an odd literal:
+    /// of the same kind (string, number) for even `k`, of any kind for odd `k`.
     TweakLiteral(usize, usize),
     /// Flattens the group at the position (its contents stay, its delimiters go), or
     /// wraps a leaf in a group of another kind.
@@ -627,8 +651,64 @@ fn odd(k: usize) -> TokenStream {
     ODD_TOKENS[k % ODD_TOKENS.len()].parse().expect("the odd tokens lex")
 }
 
+fn literal_class(s: &str) -> u8 {
+    match s.as_bytes().first() {
+        Some(b'"') | Some(b'r') => 0,
+        Some(b'0'..=b'9') => 1,
+        _ => 2,
+    }
+}
+
+/// An odd literal: of the same kind as `old` (string, number) for even `k`, of any kind
+/// for odd `k`.
+fn odd_literal(old: &proc_macro2::Literal, k: usize) -> proc_macro2::Literal {
+    let class = literal_class(&old.to_string());
+    let lits: Vec<&str> = ODD_TOKENS.iter().copied().filter(|s| s.parse::<proc_macro2::Literal>().is_ok() && (k % 2 == 1 || literal_class(s) == class)).collect();
+    let pick = if lits.is_empty() { "0" } else { lits[(k / 2) % lits.len()] };
+    pick.parse().expect("a literal")
+}
+
+fn count_literals(ts: &TokenStream) -> usize {
+    ts.clone()
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Group(g) => count_literals(&g.stream()),
+            TokenTree::Literal(_) => 1,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn tweak_literal(ts: TokenStream, target: usize, k: usize, counter: &mut usize) -> TokenStream {
+    ts.into_iter()
+        .map(|tt| match tt {
+            TokenTree::Literal(l) => {
+                let here = *counter;
+                *counter += 1;
+                if here == target {
+                    let mut new = odd_literal(&l, k);
+                    new.set_span(l.span());
+                    TokenTree::Literal(new)
+                } else {
+                    TokenTree::Literal(l)
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), tweak_literal(g.stream(), target, k, counter));
+                ng.set_span(g.span());
+                TokenTree::Group(ng)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// Applies one mutation.
 pub fn mutate(ts: &TokenStream, m: Mutation) -> TokenStream {
+    if let Mutation::TweakLiteral(p, k) = m {
+        let n = count_literals(ts);
+        return if n == 0 { ts.clone() } else { tweak_literal(ts.clone(), p % n, k, &mut 0) };
+    }
     let n = count_trees(ts);
     if n == 0 {
         return match m {
@@ -696,15 +776,7 @@ fn apply_at(trees: &mut Vec<TokenTree>, i: usize, m: Mutation) {
         Mutation::Insert(_, k) => {
             trees.splice(i..i, odd(k));
         }
-        Mutation::TweakLiteral(_, k) => {
-            if let TokenTree::Literal(_) = &trees[i] {
-                let lits: Vec<&str> = ODD_TOKENS.iter().copied().filter(|s| s.parse::<proc_macro2::Literal>().is_ok()).collect();
-                let lit: proc_macro2::Literal = lits[k % lits.len()].parse().expect("a literal");
-                trees[i] = TokenTree::Literal(lit);
-            } else {
-                trees.splice(i..=i, odd(k));
-            }
-        }
+        Mutation::TweakLiteral(..) => unreachable!("handled by `mutate`"),
         Mutation::Regroup(_, d) => match &trees[i] {
             TokenTree::Group(g) => {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
