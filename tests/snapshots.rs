@@ -3,10 +3,12 @@
 
 use redlua_examples::{banking, capped_increment, get_with_default, locks, rate_limit, sliding_window, token_bucket, transfer};
 
+// ANCHOR: snapshot
 #[test]
 fn library_bank() {
     insta::assert_snapshot!("bank", transfer::bank::LUA);
 }
+// ANCHOR_END: snapshot
 
 #[test]
 fn library_banking() {

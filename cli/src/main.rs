@@ -18,7 +18,7 @@ redlua: print, export and load the Lua of a crate's redlua libraries and scripts
 
 usage:
   redlua lua  <path>... [--name <name>]... [--out <dir>]
-  redlua list <path>...
+  redlua list <path>... [--name <name>]...
   redlua load <path>... [--name <name>]... [--url <redis-url>]...
   redlua help | --help | --version
 
@@ -71,6 +71,20 @@ struct Options {
     urls: Vec<String>,
 }
 
+/// Writes `text` to standard output. When the reader has gone (`redlua lua . | head`),
+/// stops quietly with success; another write error is an I/O failure.
+fn out(text: &str) -> Result<(), u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(0),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(status::IO)
+        }
+    }
+}
+
 fn usage_error(message: &str) -> u8 {
     eprintln!("error: {message}");
     eprintln!("run `redlua help` for usage");
@@ -83,18 +97,12 @@ fn run(args: &[String]) -> Result<(), u8> {
         return Err(status::USAGE);
     };
     match command.as_str() {
-        "help" | "-h" | "--help" => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        "-V" | "--version" => {
-            println!("redlua {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
+        "help" | "-h" | "--help" => out(USAGE),
+        "-V" | "--version" => out(&format!("redlua {}\n", env!("CARGO_PKG_VERSION"))),
         "lua" | "list" | "load" => {
             let allowed: &[&str] = match command.as_str() {
                 "lua" => &["--name", "--out"],
-                "list" => &[],
+                "list" => &["--name"],
                 _ => &["--name", "--url"],
             };
             let options = parse_options(&args[1..], allowed)?;
@@ -247,24 +255,20 @@ fn lua(options: &Options) -> Result<(), u8> {
     if let Some(dir) = &options.out {
         return write_files(dir, &items);
     }
-    let mut out = std::io::stdout().lock();
     let several = items.len() > 1;
     for (i, item) in items.iter().enumerate() {
         if several {
             if i > 0 {
-                let _ = writeln!(out);
+                out("\n")?;
             }
-            let _ = writeln!(out, "-- redlua: {} {} ({}:{})", item.kind, item.name, item.file.display(), item.line);
+            out(&format!("-- redlua: {} {} ({}:{})\n", item.kind, item.name, item.file.display(), item.line))?;
         }
-        let _ = out.write_all(item.lua.as_bytes());
+        out(&item.lua)?;
         if !item.lua.ends_with('\n') {
-            let _ = writeln!(out);
+            out("\n")?;
         }
     }
-    out.flush().map_err(|e| {
-        eprintln!("error: cannot write to standard output: {e}");
-        status::IO
-    })
+    Ok(())
 }
 
 fn write_files(dir: &Path, items: &[Compiled]) -> Result<(), u8> {
@@ -295,7 +299,7 @@ fn write_files(dir: &Path, items: &[Compiled]) -> Result<(), u8> {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Err(status::IO);
         }
-        println!("{}  ({} {}, {}:{})", path.display(), item.kind, item.name, item.file.display(), item.line);
+        out(&format!("{}  ({} {}, {}:{})\n", path.display(), item.kind, item.name, item.file.display(), item.line))?;
     }
     Ok(())
 }
@@ -307,12 +311,12 @@ fn list(options: &Options) -> Result<(), u8> {
             Kind::Library => "stamp",
             Kind::Script => "sha1",
         };
-        println!("{} {}  {}:{}  {digest} {}", item.kind, item.name, item.file.display(), item.line, item.sha1);
+        out(&format!("{} {}  {}:{}  {digest} {}\n", item.kind, item.name, item.file.display(), item.line, item.sha1))?;
         let width = item.functions.iter().map(|f| f.name.len()).max().unwrap_or(0);
         for f in &item.functions {
             let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             let flags = if f.flags.is_empty() { String::new() } else { format!("  [{}]", f.flags.join(", ")) };
-            println!("  {:width$}  {}, {}{flags}", f.name, plural(f.keys, "key"), plural(f.args, "argument"));
+            out(&format!("  {:width$}  {}, {}{flags}\n", f.name, plural(f.keys, "key"), plural(f.args, "argument")))?;
         }
     }
     Ok(())
@@ -363,9 +367,13 @@ fn load(options: &Options) -> Result<(), u8> {
     };
     let items = compile(options)?;
     check_function_names(&items)?;
+    // The report goes on even when nobody reads it any more: the loads matter more.
+    let say = |line: String| {
+        let _ = out(&(line + "\n"));
+    };
     let mut failed = false;
     for url in &urls {
-        println!("{url}");
+        say(url.clone());
         let mut server = match server::Server::connect(url) {
             Ok(s) => s,
             Err(e) => {
@@ -377,14 +385,14 @@ fn load(options: &Options) -> Result<(), u8> {
         for item in &items {
             let what = format!("{} {}", item.kind, item.name);
             match server.load(item) {
-                Ok(server::Outcome::Loaded) => println!("  {what}: loaded (stamp {})", item.sha1),
-                Ok(server::Outcome::Unchanged) => println!("  {what}: unchanged (the server has stamp {})", item.sha1),
+                Ok(server::Outcome::Loaded) => say(format!("  {what}: loaded (stamp {})", item.sha1)),
+                Ok(server::Outcome::Unchanged) => say(format!("  {what}: unchanged (the server has stamp {})", item.sha1)),
                 Ok(server::Outcome::Replaced(previous)) => {
-                    println!("  {what}: replaced (the server had stamp {previous}, now {})", item.sha1)
+                    say(format!("  {what}: replaced (the server had stamp {previous}, now {})", item.sha1))
                 }
-                Ok(server::Outcome::ScriptLoaded) => println!("  {what}: in the script cache (sha1 {})", item.sha1),
+                Ok(server::Outcome::ScriptLoaded) => say(format!("  {what}: in the script cache (sha1 {})", item.sha1)),
                 Err(e) => {
-                    println!("  {what}: failed");
+                    say(format!("  {what}: failed"));
                     eprintln!("error: {url}: {what} ({}:{}): {e}", item.file.display(), item.line);
                     failed = true;
                 }

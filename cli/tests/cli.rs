@@ -4,7 +4,8 @@
 
 use redlua::testing::TestServer;
 use redlua_examples::{
-    banking, capped_increment, get_with_default, job_queue, locks, migrating, rate_limit, sliding_window, token_bucket, transfer,
+    banking, capped_increment, get_with_default, job_queue, locks, migrating, rate_limit, recovery, sliding_window, token_bucket,
+    transfer,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ fn expected() -> BTreeMap<&'static str, (&'static str, &'static str)> {
         ("windows", (sliding_window::windows::LUA, sliding_window::windows::LIBRARY.stamp())),
         ("jobs", (job_queue::jobs::LUA, job_queue::jobs::LIBRARY.stamp())),
         ("transfer_script", (migrating::transfer_script::LUA, migrating::transfer_script::SCRIPT.sha1())),
+        ("careful_bank", (recovery::careful_bank::LUA, recovery::careful_bank::LIBRARY.stamp())),
     ])
 }
 

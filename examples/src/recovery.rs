@@ -75,3 +75,31 @@ pub fn transfer_many(
     Ok(handles.into_iter().map(|h| replies.get(h)).collect())
 }
 // ANCHOR_END: pipeline
+
+// ANCHOR: careful
+/// Redis does not roll back a function that fails half-way. `bank::transfer` debits
+/// `from` and then credits `to`: when `to` holds something that is not an integer, the
+/// credit fails after the debit. This version reads everything that could fail first.
+#[redlua::library(name = "careful_bank")]
+pub mod careful_bank {
+    use redlua::prelude::*;
+
+    /// Moves `amount` from `from` to `to` like `bank::transfer`, but fails before writing
+    /// anything when either account is not an integer or the credit would overflow.
+    #[redis_function]
+    pub fn careful_transfer(from: Key, to: Key, amount: i64) -> Result<bool, Reject> {
+        if amount <= 0 {
+            return Err(reject!("amount must be positive"));
+        }
+        let balance = get::<i64>(&from).unwrap_or(0); // fails on a list, or on "abc"
+        let received = get::<i64>(&to).unwrap_or(0); // the same for `to`, before any write
+        let _credited = received + amount; // an overflow fails here, not after the debit
+        if balance < amount {
+            return Ok(false);
+        }
+        decr_by(&from, amount);
+        incr_by(&to, amount);
+        Ok(true)
+    }
+}
+// ANCHOR_END: careful

@@ -406,3 +406,27 @@ fn transfer_agrees_with_its_twin() {
     }
 }
 // ANCHOR_END: twin_test
+
+#[test]
+fn no_rollback_and_how_to_avoid_needing_one() {
+    use redlua_examples::recovery::careful_bank;
+    let (_server, mut con) = fresh();
+    redis::cmd("RPUSH").arg("acct:{r}:list").arg("x").exec(&mut con).unwrap();
+    set(&mut con, "acct:{r}:a", 10);
+    // bank::transfer debits, then fails to credit a list: the debit stays.
+    let r = bank::transfer("acct:{r}:a", "acct:{r}:list", 4).call(&mut con);
+    assert!(matches!(&r, Err(Error::Redis(e)) if e.code() == Some("WRONGTYPE")), "{r:?}");
+    assert_eq!(get(&mut con, "acct:{r}:a"), Some(6), "written before the failure, not rolled back");
+    // careful_transfer reads both accounts first: it fails before writing anything.
+    let r = careful_bank::careful_transfer("acct:{r}:a", "acct:{r}:list", 4).call(&mut con);
+    assert!(matches!(&r, Err(Error::Redis(e)) if e.code() == Some("WRONGTYPE")), "{r:?}");
+    set(&mut con, "acct:{r}:text", "abc");
+    let r = careful_bank::careful_transfer("acct:{r}:a", "acct:{r}:text", 4).call(&mut con);
+    assert!(matches!(&r, Err(Error::Script { .. })), "{r:?}");
+    set(&mut con, "acct:{r}:full", (1_i64 << 53) - 2);
+    let r = careful_bank::careful_transfer("acct:{r}:a", "acct:{r}:full", 4).call(&mut con);
+    assert!(matches!(&r, Err(Error::Script { message, .. }) if message.contains("overflow")), "{r:?}");
+    assert_eq!(get(&mut con, "acct:{r}:a"), Some(6), "nothing written");
+    assert!(careful_bank::careful_transfer("acct:{r}:a", "acct:{r}:b", 4).call(&mut con).unwrap());
+    assert_eq!((get(&mut con, "acct:{r}:a"), get(&mut con, "acct:{r}:b")), (Some(2), Some(4)));
+}

@@ -16,6 +16,7 @@ use redlua::testing::TestServer;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+// ANCHOR: capped_increment
 /// Pattern 1, capped increment. `KEYS[1]` counter, `ARGV[1]` max.
 ///
 /// Replies the new value after `INCR` when the counter is below `max`, else the
@@ -28,7 +29,9 @@ if current < max then
 end
 return current
 "#;
+// ANCHOR_END: capped_increment
 
+// ANCHOR: transfer
 /// Pattern 2, transfer. `KEYS[1]` from, `KEYS[2]` to, `ARGV[1]` amount (positive).
 ///
 /// Replies 1 after `DECRBY from` and `INCRBY to`, or 0 (and writes nothing) when
@@ -43,7 +46,9 @@ redis.call('DECRBY', KEYS[1], amount)
 redis.call('INCRBY', KEYS[2], amount)
 return 1
 "#;
+// ANCHOR_END: transfer
 
+// ANCHOR: acquire_lock
 /// Pattern 3, acquire a lock. `KEYS[1]` lock, `ARGV[1]` holder, `ARGV[2]` ttl seconds.
 ///
 /// Replies 1 when `SET lock holder NX EX ttl` set it, 0 when anyone holds it.
@@ -53,7 +58,9 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
 end
 return 0
 "#;
+// ANCHOR_END: acquire_lock
 
+// ANCHOR: release_lock
 /// Pattern 4, release a lock. `KEYS[1]` lock, `ARGV[1]` holder.
 ///
 /// Deletes the lock and replies 1 only when it holds `holder`; else replies 0.
@@ -63,7 +70,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 "#;
+// ANCHOR_END: release_lock
 
+// ANCHOR: fixed_window
 /// Pattern 5, fixed-window rate limit. `KEYS[1]` counter, `ARGV[1]` limit,
 /// `ARGV[2]` window seconds.
 ///
@@ -79,7 +88,9 @@ if redis.call('INCR', KEYS[1]) == 1 then
 end
 return 1
 "#;
+// ANCHOR_END: fixed_window
 
+// ANCHOR: get_with_default
 /// Pattern 7, get with a default. `KEYS[1]` key, `ARGV[1]` default.
 ///
 /// Replies the value, or the default when the key does not exist. Writes nothing:
@@ -91,7 +102,9 @@ if value then
 end
 return ARGV[1]
 "#;
+// ANCHOR_END: get_with_default
 
+// ANCHOR: banking_transfer
 /// Pattern 8, transfer in a library. `KEYS[1]` from, `KEYS[2]` to, `ARGV[1]` amount.
 ///
 /// Replies the new balance of `from`; an error reply for a non-positive amount or
@@ -109,7 +122,9 @@ local left = redis.call('DECRBY', KEYS[1], amount)
 redis.call('INCRBY', KEYS[2], amount)
 return left
 "#;
+// ANCHOR_END: banking_transfer
 
+// ANCHOR: token_bucket
 /// Pattern 6, token bucket. `KEYS[1]` bucket hash (fields `tokens`, `ts`),
 /// `ARGV[1]` capacity, `ARGV[2]` refill per second, `ARGV[3]` now in ms,
 /// `ARGV[4]` requested tokens.
@@ -135,7 +150,9 @@ redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', available), 'ts', n
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000))
 return { allowed, math.floor(available) }
 "#;
+// ANCHOR_END: token_bucket
 
+// ANCHOR: extend_lock
 /// Pattern 9, extend a lock. `KEYS[1]` lock, `ARGV[1]` holder, `ARGV[2]` ttl ms.
 ///
 /// Replies 1 after `PEXPIRE lock ttl` when the lock holds `holder`, else 0.
@@ -145,7 +162,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 "#;
+// ANCHOR_END: extend_lock
 
+// ANCHOR: sliding_window
 /// Pattern 10, sliding-window rate limit. `KEYS[1]` sorted set, `ARGV[1]` limit,
 /// `ARGV[2]` window ms, `ARGV[3]` now ms, `ARGV[4]` request id.
 ///
@@ -164,6 +183,7 @@ redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], window)
 return 1
 "#;
+// ANCHOR_END: sliding_window
 
 /// Starts a throwaway server and opens a connection to it.
 ///
