@@ -25,7 +25,7 @@ usage:
 <path> is a crate directory (its src/**/*.rs is read), another directory (read
 recursively) or one .rs file. Every inline module marked #[redlua::library(..)] is a
 library, every other function marked #[redis_function] an EVAL script; items under
-#[cfg(test)] are skipped.
+#[cfg(test)] are skipped, and so are inline redlua::script!(..) closures.
 
 commands:
   lua   print the Lua of every library and script found; when there are several, each
