@@ -244,7 +244,7 @@ fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Error
 }
 
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
-/// value has `prepare(args..)` (a typed [`ScriptCall`]), `script()` and `twin(args..)`.
+/// value has `prepare(args..)` (a typed `redlua::ScriptCall`), `script()` and `twin(args..)`.
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
     let parsed = syn::parse::Parser::parse2(

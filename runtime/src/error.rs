@@ -44,7 +44,9 @@ pub enum Error {
         message: String,
     },
     /// The Lua code raised an error at run time (integer overflow, a value that is not
-    /// an integer, a command error), mapped back to the Rust line when possible.
+    /// an integer, an index out of bounds, a Lua error), mapped back to the Rust line when
+    /// possible. A command inside the function that fails with its own error code (such
+    /// as `WRONGTYPE`) comes back as [`Error::Redis`] with that code, so it can be matched.
     Script {
         /// The server's message.
         message: String,

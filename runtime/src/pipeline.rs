@@ -234,8 +234,9 @@ impl Pipeline {
         if self.entries.is_empty() {
             return Ok(Replies { results: Vec::new(), resent: Vec::new() });
         }
-        if !self.assume_loaded {
-            let plan = self.plan();
+        let plan = self.plan();
+        // Nothing to check for a pipeline of plain commands.
+        if !self.assume_loaded && !plan.codes.is_empty() {
             let checked = send(con, &plan.check).map_err(Error::from_redis)?;
             if let Some(loads) = self.to_load(&plan, checked)? {
                 let replies = send(con, &loads.pipe).map_err(Error::from_redis)?;
@@ -278,8 +279,8 @@ impl Pipeline {
         if self.entries.is_empty() {
             return Ok(Replies { results: Vec::new(), resent: Vec::new() });
         }
-        if !self.assume_loaded {
-            let plan = self.plan();
+        let plan = self.plan();
+        if !self.assume_loaded && !plan.codes.is_empty() {
             let checked = send_async(con, &plan.check).await.map_err(Error::from_redis)?;
             if let Some(loads) = self.to_load(&plan, checked)? {
                 let replies = send_async(con, &loads.pipe).await.map_err(Error::from_redis)?;

@@ -291,3 +291,22 @@ mod async_pipelines {
         assert_counts(&mut con, 3, 2, 4);
     }
 }
+
+/// A pipeline of plain commands only has no code to check: it is sent as it is, plain
+/// or atomic.
+#[test]
+fn pipelines_of_plain_commands_only() {
+    let server = redlua::testing::TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for atomic in [false, true] {
+        let mut p = Pipeline::new();
+        if atomic {
+            p.atomic();
+        }
+        let set = p.add_command::<()>(redis::cmd("SET").arg("plain").arg(7).clone());
+        let get = p.add_command::<i64>(redis::cmd("GET").arg("plain").clone());
+        let replies = p.query(&mut con).unwrap_or_else(|e| panic!("atomic {atomic}: {e}"));
+        replies.get(set).unwrap();
+        assert_eq!(replies.get(get).unwrap(), 7, "atomic {atomic}");
+    }
+}
