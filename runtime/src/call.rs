@@ -228,7 +228,8 @@ impl<T: FromRedisValue> FunctionCall<T> {
         let cmd = self.command();
         match req(con, &cmd) {
             Err(e) if is_function_not_found(&e) => {
-                self.library.reload(con)?;
+                // The call was not found, so it did not run: a failed reload is NotLoaded.
+                self.library.reload(con).map_err(|e| self.reload_failed(e))?;
                 match req(con, &cmd) {
                     Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                     other => self.finish(other),
@@ -248,7 +249,7 @@ impl<T: FromRedisValue> FunctionCall<T> {
         let cmd = self.command();
         match req_async(con, &cmd).await {
             Err(e) if is_function_not_found(&e) => {
-                self.library.reload_async(con).await?;
+                self.library.reload_async(con).await.map_err(|e| self.reload_failed(e))?;
                 match req_async(con, &cmd).await {
                     Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                     other => self.finish(other),
@@ -260,6 +261,15 @@ impl<T: FromRedisValue> FunctionCall<T> {
 
     pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
         Error::NotLoaded { name: format!("{}.{}", self.library.name(), self.function), detail: e.to_string() }
+    }
+
+    /// The library was missing and loading it failed (no permission, a name taken by
+    /// another library, a lost connection): the call did not run.
+    pub(crate) fn reload_failed(&self, e: Error) -> Error {
+        match e {
+            e @ Error::NotLoaded { .. } => e,
+            e => Error::NotLoaded { name: format!("{}.{}", self.library.name(), self.function), detail: format!("loading the library failed: {e}") },
+        }
     }
 
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
@@ -334,7 +344,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
         let cmd = self.command();
         match req(con, &cmd) {
             Err(e) if is_noscript(&e) => {
-                self.script.load_with(con, crate::events::Trigger::Recovery)?;
+                self.script.load_with(con, crate::events::Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
                 match req(con, &cmd) {
                     Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                     other => self.finish(other),
@@ -351,7 +361,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
         let cmd = self.command();
         match req_async(con, &cmd).await {
             Err(e) if is_noscript(&e) => {
-                self.script.load_async_with(con, crate::events::Trigger::Recovery).await?;
+                self.script.load_async_with(con, crate::events::Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
                 match req_async(con, &cmd).await {
                     Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                     other => self.finish(other),
@@ -363,6 +373,14 @@ impl<T: FromRedisValue> ScriptCall<T> {
 
     pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
         Error::NotLoaded { name: self.script.name().to_string(), detail: e.to_string() }
+    }
+
+    /// The script was missing and loading it failed: the call did not run.
+    pub(crate) fn reload_failed(&self, e: Error) -> Error {
+        match e {
+            e @ Error::NotLoaded { .. } => e,
+            e => Error::NotLoaded { name: self.script.name().to_string(), detail: format!("loading the script failed: {e}") },
+        }
     }
 
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {

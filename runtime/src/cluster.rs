@@ -236,7 +236,7 @@ mod connected {
             let cmd = self.command();
             match single(con.route_command(&cmd, route(slot))) {
                 Err(e) if is_function_not_found(&e) => {
-                    self.library().load_cluster_with(con, Trigger::Recovery)?;
+                    self.library().load_cluster_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
                     match single(con.route_command(&cmd, route(slot))) {
                         Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
@@ -254,7 +254,7 @@ mod connected {
             let cmd = self.command();
             match single(con.route_command(cmd.clone(), route(slot)).await) {
                 Err(e) if is_function_not_found(&e) => {
-                    self.library().load_cluster_async_with(con, Trigger::Recovery).await?;
+                    self.library().load_cluster_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
                     match single(con.route_command(cmd, route(slot)).await) {
                         Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
@@ -291,7 +291,7 @@ mod connected {
             let cmd = self.command();
             match single(con.route_command(&cmd, route(slot))) {
                 Err(e) if is_noscript(&e) => {
-                    self.script().load_with(con, Trigger::Recovery)?;
+                    self.script().load_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
                     match single(con.route_command(&cmd, route(slot))) {
                         Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
@@ -310,7 +310,7 @@ mod connected {
             let cmd = self.command();
             match single(con.route_command(cmd.clone(), route(slot)).await) {
                 Err(e) if is_noscript(&e) => {
-                    self.script().load_async_with(con, Trigger::Recovery).await?;
+                    self.script().load_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
                     match single(con.route_command(cmd, route(slot)).await) {
                         Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
