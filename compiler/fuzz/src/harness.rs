@@ -185,6 +185,12 @@ pub enum KnownBug {
     /// generated stub: the expansion does not compile ("expected identifier, found
     /// keyword `type`").
     RawIdentifierParameter,
+    /// `i64::abs` of `i64::MIN` panics ("attempt to negate with overflow") in a debug
+    /// build of the compiler (the default for proc macros) and is silently negative in a
+    /// release build: a literal pattern `-9223372036854775808` (lower_lang.rs, match
+    /// patterns) and a constant expression worth exactly `i64::MIN` such as
+    /// `-4503599627370496 * 2048` (lower.rs, constant folding).
+    AbsOfI64Min,
 }
 
 impl KnownBug {
@@ -197,6 +203,18 @@ impl KnownBug {
             _ => None,
         }
     }
+}
+
+impl KnownBug {
+    /// The known bug that explains a panic of the compiler with this message, if any.
+    pub fn explaining_panic(message: &str) -> Option<KnownBug> {
+        message.contains("attempt to negate with overflow").then_some(KnownBug::AbsOfI64Min)
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
 fn any_tree(ts: &TokenStream, f: &dyn Fn(&[TokenTree], usize) -> bool) -> bool {

@@ -29,12 +29,39 @@ pub fn case_from_bytes(data: &[u8]) -> Option<Case> {
     Some(harness::mutate_case(seed, &mutations, data[2] % 8 == 0))
 }
 
+thread_local! {
+    /// The input being checked, shown when the compiler panics.
+    static CURRENT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Makes panics of the compiler show the input (as the Rust source a user would have
+/// written) and lets the panics of known bugs unwind to [`run`] instead of aborting.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if harness::KnownBug::explaining_panic(&harness::panic_message(info.payload())).is_some() {
+                return;
+            }
+            CURRENT.with(|c| eprintln!("--- input ---\n{}\n---", c.borrow()));
+            previous(info);
+        }));
+    });
+}
+
 /// Runs the oracle and turns a violated property into a panic (a fuzzer crash) that
-/// shows the input as the Rust source a user would have written.
+/// shows the input as the Rust source a user would have written. Panics of known bugs
+/// are tolerated, like their violations.
 pub fn run(case: &Case) {
+    install_panic_hook();
     // Keep proc-macro2's table of parsed sources from growing across inputs.
     proc_macro2::extra::invalidate_current_thread_spans();
-    if let Err(v) = harness::check(case, harness::Policy::TOLERANT) {
-        panic!("{:?}: {}\n--- input ---\n{}", v.kind, v.message, harness::as_rust_source(case));
+    CURRENT.with(|c| *c.borrow_mut() = harness::as_rust_source(case));
+    match std::panic::catch_unwind(|| harness::check(case, harness::Policy::TOLERANT)) {
+        Ok(Ok(_)) => {}
+        Ok(Err(v)) => panic!("{:?}: {}", v.kind, v.message),
+        // Only known panics get here: the hook aborts on the others.
+        Err(_) => {}
     }
 }
