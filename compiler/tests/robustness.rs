@@ -52,7 +52,7 @@ fn report(line: &str) {
 /// another one (a number), so that CI fails only on a change of the compiler, and a long
 /// local run can explore with `REDLUA_ROBUSTNESS_SEED=$RANDOM`.
 fn seed() -> u64 {
-    std::env::var("REDLUA_ROBUSTNESS_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0x7ED1_0A)
+    std::env::var("REDLUA_ROBUSTNESS_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0x007E_D10A)
 }
 
 fn runner(cases: u32) -> TestRunner {

@@ -13,6 +13,9 @@
 //! - Names that Redis refuses are compile errors (the UI tests cover library names and
 //!   non-ASCII function names; the case of names differing only in case is pinned below).
 
+// `\0` followed by digits is exactly what the quoting must keep apart.
+#![allow(clippy::octal_escapes)]
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use redlua::testing::TestServer;
@@ -179,6 +182,15 @@ pub mod inject {
         Ok(n)
     }
 
+    /// A refusal over several lines (error replies are one line: newlines become spaces).
+    #[redis_function(read_only)]
+    pub fn refuse_lines(n: i64) -> Result<i64, Reject> {
+        if n > 0 {
+            return Err(reject!("line 1\nline 2\r\nline 3"));
+        }
+        Ok(n)
+    }
+
     /// Functions named like Lua keywords.
     #[redis_function(read_only)]
     pub fn end(local: i64, nil: i64) -> i64 {
@@ -239,6 +251,18 @@ fn a_rejection_message_arrives_as_written() {
         other => panic!("expected Rejected, got {other:?}"),
     }
     assert_eq!(inject::refuse(0).call(&mut con).unwrap(), 0);
+}
+
+#[test]
+fn a_rejection_over_several_lines_arrives_on_one_line_as_in_the_twin() {
+    let (_server, mut con) = server();
+    let lua = match inject::refuse_lines(1).call(&mut con) {
+        Err(redlua::Error::Rejected { message }) => message,
+        other => panic!("expected Rejected, got {other:?}"),
+    };
+    let rust = redlua::twin::run(&mut con, || inject::twin::refuse_lines(1)).unwrap_err();
+    assert_eq!(lua, "line 1 line 2  line 3");
+    assert_eq!(rust.message(), lua, "the twin says the same");
 }
 
 #[test]
