@@ -211,6 +211,76 @@ fn expr() -> impl Strategy<Value = String> {
     })
 }
 
+/// Typed expressions (i64, String, bool, f64) over the parameters of `typed_function`,
+/// built from what the language reference lists: most of them compile, so odd values
+/// reach the checks and the Lua printer.
+fn int_expr() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![
+        Just("n".to_string()),
+        Just("(s.len() as i64)".to_string()),
+        Just("(v.len() as i64)".to_string()),
+        (-(1i64 << 53) + 1..(1i64 << 53)).prop_map(|n| n.to_string()),
+        prop::sample::select(&["0", "1", "-1", "9007199254740991", "-9007199254740991", "4503599627370496", "2048", "-2048", "i64::MAX", "i64::MIN", "1_000"][..]).prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(3, 24, 3, |e| {
+        prop_oneof![
+            (e.clone(), prop::sample::select(&["+", "-", "*", "/", "%"][..]), e.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            e.clone().prop_map(|a| format!("(-{a})")),
+            (e.clone(), prop::sample::select(&["min", "max"][..]), e.clone()).prop_map(|(a, m, b)| format!("{a}.{m}({b})")),
+            e.clone().prop_map(|a| format!("{a}.abs()")),
+            e.clone().prop_map(|a| format!("({a} % 5).pow(2)")),
+            (bool_leaf(), e.clone(), e.clone()).prop_map(|(c, a, b)| format!("if {c} {{ {a} }} else {{ {b} }}")),
+            (e.clone(), e.clone(), e.clone()).prop_map(|(c, a, b)| format!("match {c} {{ 0 => {a}, 1..=5 => {b}, i64::MIN..=-1 => -{b}, _ => {a} }}")),
+            (e.clone(), e.clone()).prop_map(|(a, b)| format!("{{ let y = {a}; y + {b} }}")),
+            e.clone().prop_map(|a| format!("incr_by(&k, {a})")),
+            e.clone().prop_map(|a| format!("get::<i64>(&k).unwrap_or({a})")),
+            e.clone().prop_map(|a| format!("s.parse::<i64>().unwrap_or({a})")),
+            e.clone().prop_map(|a| format!("(0..({a} % 10)).sum::<i64>()")),
+            e.clone().prop_map(|a| format!("v.iter().map(|e| e * {a}).sum::<i64>()")),
+            e.prop_map(|a| format!("(({a}) as f64 * x) as i64")),
+        ]
+    })
+    .boxed()
+}
+
+fn bool_leaf() -> impl Strategy<Value = String> {
+    prop::sample::select(&["flag", "true", "!flag", "n > 0", "s.is_empty()", "v.is_empty()", "exists(&k)", "s.contains(\"]]\")", "s == \"'\\\"\\\\\""][..]).prop_map(str::to_string)
+}
+
+fn str_expr() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![
+        Just("s.clone()".to_string()),
+        Just("n.to_string()".to_string()),
+        any::<String>().prop_map(|t| format!("{t:?}.to_string()")),
+        prop::sample::select(harness::ODD_TOKENS).prop_filter("a string literal", |t| t.starts_with('"') || t.starts_with("r#\"")).prop_map(|t| format!("{t}.to_string()")),
+    ];
+    leaf.prop_recursive(3, 16, 3, |e| {
+        prop_oneof![
+            (e.clone(), e.clone()).prop_map(|(a, b)| format!("format!(\"{{}}]]{{:?}}\", {a}, {b})")),
+            (e.clone(), e.clone()).prop_map(|(a, b)| format!("({a} + &{b})")),
+            e.clone().prop_map(|a| format!("{a}.trim().to_string()")),
+            e.clone().prop_map(|a| format!("{a}.to_ascii_uppercase()")),
+            e.clone().prop_map(|a| format!("{a}.repeat(2)")),
+            (e.clone(), e.clone()).prop_map(|(a, b)| format!("{a}.replace(\"--\", &{b})")),
+            (bool_leaf(), e.clone(), e.clone()).prop_map(|(c, a, b)| format!("if {c} {{ {a} }} else {{ {b} }}")),
+            e.prop_map(|a| format!("get::<String>(&k).unwrap_or({a})")),
+        ]
+    })
+    .boxed()
+}
+
+fn typed_function() -> impl Strategy<Value = Case> {
+    (int_expr(), str_expr(), int_expr(), str_expr(), bool_leaf(), any::<bool>()).prop_map(|(a, b, i, t, c, script)| {
+        let body = format!("let a = {a}; let b = {b}; let c = {c}; set(&k, &b); (a + {i}, b + &{t}, c, x * 2.0)");
+        let sig = "(k: Key, n: i64, s: String, x: f64, flag: bool, v: Vec<i64>) -> (i64, String, bool, f64)";
+        if script {
+            Case { entry: Entry::Script, attr: String::new(), item: format!("fn typed{sig} {{ {body} }}") }
+        } else {
+            library(&format!("#[redis_function] pub fn typed{sig} {{ {body} }}"))
+        }
+    })
+}
+
 fn statements() -> impl Strategy<Value = String> {
     let stmt = prop_oneof![
         expr().prop_map(|e| format!("let a = {e};")),
@@ -235,25 +305,27 @@ fn library(items: &str) -> Case {
 fn placed() -> impl Strategy<Value = Case> {
     let ret = prop::sample::select(RETURNS);
     prop_oneof![
+        // typed expressions, which mostly compile
+        4 => typed_function(),
         // a body of random tokens
-        (tokens(16), ret.clone()).prop_map(|(b, r)| library(&format!("#[redis_function] pub fn f({PARAMS}) -> {r} {{ {b} }}"))),
+        1 => (tokens(16), ret.clone()).prop_map(|(b, r)| library(&format!("#[redis_function] pub fn f({PARAMS}) -> {r} {{ {b} }}"))),
         // a body of random statements and expressions
-        (statements(), ret.clone(), any::<bool>()).prop_map(|(b, r, ro)| {
+        1 => (statements(), ret.clone(), any::<bool>()).prop_map(|(b, r, ro)| {
             let attr = if ro { "(read_only)" } else { "" };
             library(&format!("#[redis_function{attr}] pub fn f({PARAMS}) -> {r} {{ {b} }}"))
         }),
-        (statements(), ret.clone()).prop_map(|(b, r)| Case { entry: Entry::Script, attr: String::new(), item: format!("fn f({PARAMS}) -> {r} {{ {b} }}") }),
+        1 => (statements(), ret.clone()).prop_map(|(b, r)| Case { entry: Entry::Script, attr: String::new(), item: format!("fn f({PARAMS}) -> {r} {{ {b} }}") }),
         // random parameters and return types
-        (tokens(6), statements()).prop_map(|(p, b)| Case { entry: Entry::Script, attr: String::new(), item: format!("fn f({p}) -> i64 {{ {b} }}") }),
-        (tokens(5), expr()).prop_map(|(r, b)| library(&format!("#[redis_function] pub fn f(n: i64) -> {r} {{ {b} }}"))),
+        1 => (tokens(6), statements()).prop_map(|(p, b)| Case { entry: Entry::Script, attr: String::new(), item: format!("fn f({p}) -> i64 {{ {b} }}") }),
+        1 => (tokens(5), expr()).prop_map(|(r, b)| library(&format!("#[redis_function] pub fn f(n: i64) -> {r} {{ {b} }}"))),
         // random items of the module
-        tokens(12).prop_map(|items| library(&format!("{items} #[redis_function] pub fn f(n: i64) -> i64 {{ n }}"))),
+        1 => tokens(12).prop_map(|items| library(&format!("{items} #[redis_function] pub fn f(n: i64) -> i64 {{ n }}"))),
         // random attribute arguments
-        tokens(6).prop_map(|a| Case { entry: Entry::Library, attr: a, item: "mod r { use redlua::prelude::*; #[redis_function] pub fn f(n: i64) -> i64 { n } }".into() }),
-        (tokens(6), statements()).prop_map(|(a, b)| library(&format!("#[redis_function({a})] pub fn f({PARAMS}) -> i64 {{ {b} }}"))),
+        1 => tokens(6).prop_map(|a| Case { entry: Entry::Library, attr: a, item: "mod r { use redlua::prelude::*; #[redis_function] pub fn f(n: i64) -> i64 { n } }".into() }),
+        1 => (tokens(6), statements()).prop_map(|(a, b)| library(&format!("#[redis_function({a})] pub fn f({PARAMS}) -> i64 {{ {b} }}"))),
         // script! input
-        tokens(12).prop_map(|t| Case { entry: Entry::Closure, attr: String::new(), item: t }),
-        (tokens(3), statements(), ret).prop_map(|(o, b, r)| Case { entry: Entry::Closure, attr: String::new(), item: format!("{o}; |k: Key, n: i64, s: String| -> {r} {{ {b} }}") }),
+        1 => tokens(12).prop_map(|t| Case { entry: Entry::Closure, attr: String::new(), item: t }),
+        1 => (tokens(3), statements(), ret).prop_map(|(o, b, r)| Case { entry: Entry::Closure, attr: String::new(), item: format!("{o}; |k: Key, n: i64, s: String| -> {r} {{ {b} }}") }),
     ]
 }
 
