@@ -191,6 +191,11 @@ pub enum KnownBug {
     /// patterns) and a constant expression worth exactly `i64::MIN` such as
     /// `-4503599627370496 * 2048` (lower.rs, constant folding).
     AbsOfI64Min,
+    /// `script!` with a `self` closure parameter after the first one (`|a: i64, self: i64|`)
+    /// or a `&self` parameter panics the compiler: the closure is rebuilt as a function
+    /// with `parse_quote!`, which panics on a receiver in that place ("unexpected method
+    /// receiver", "expected `,`").
+    ClosureSelfParameter,
 }
 
 impl KnownBug {
@@ -206,9 +211,13 @@ impl KnownBug {
 }
 
 impl KnownBug {
-    /// The known bug that explains a panic of the compiler with this message, if any.
-    pub fn explaining_panic(message: &str) -> Option<KnownBug> {
-        message.contains("attempt to negate with overflow").then_some(KnownBug::AbsOfI64Min)
+    /// The known bug that explains a panic of the compiler on `case` with this message.
+    pub fn explaining_panic(case: &Case, message: &str) -> Option<KnownBug> {
+        if message.contains("attempt to negate with overflow") {
+            return Some(KnownBug::AbsOfI64Min);
+        }
+        let self_param = case.entry == Entry::Closure && case.item.parse::<TokenStream>().is_ok_and(|ts| ts.into_iter().any(|t| matches!(&t, TokenTree::Ident(id) if id == "self")));
+        self_param.then_some(KnownBug::ClosureSelfParameter)
     }
 }
 

@@ -31,7 +31,7 @@ pub fn case_from_bytes(data: &[u8]) -> Option<Case> {
 
 thread_local! {
     /// The input being checked, shown when the compiler panics.
-    static CURRENT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static CURRENT: std::cell::RefCell<Option<Case>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Makes panics of the compiler show the input (as the Rust source a user would have
@@ -41,10 +41,16 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if harness::KnownBug::explaining_panic(&harness::panic_message(info.payload())).is_some() {
+            let message = harness::panic_message(info.payload());
+            let known = CURRENT.with(|c| c.borrow().as_ref().and_then(|case| harness::KnownBug::explaining_panic(case, &message)));
+            if known.is_some() {
                 return;
             }
-            CURRENT.with(|c| eprintln!("--- input ---\n{}\n---", c.borrow()));
+            CURRENT.with(|c| {
+                if let Some(case) = c.borrow().as_ref() {
+                    eprintln!("--- input ---\n{}\n---", harness::as_rust_source(case));
+                }
+            });
             previous(info);
         }));
     });
@@ -57,7 +63,7 @@ pub fn run(case: &Case) {
     install_panic_hook();
     // Keep proc-macro2's table of parsed sources from growing across inputs.
     proc_macro2::extra::invalidate_current_thread_spans();
-    CURRENT.with(|c| *c.borrow_mut() = harness::as_rust_source(case));
+    CURRENT.with(|c| *c.borrow_mut() = Some(case.clone()));
     match std::panic::catch_unwind(|| harness::check(case, harness::Policy::TOLERANT)) {
         Ok(Ok(_)) => {}
         Ok(Err(v)) => panic!("{:?}: {}", v.kind, v.message),
