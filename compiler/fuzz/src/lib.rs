@@ -26,7 +26,7 @@ pub fn case_from_bytes(data: &[u8]) -> Option<Case> {
     let seeds = seeds();
     let seed = &seeds[u16::from_le_bytes([data[0], data[1]]) as usize % seeds.len()];
     let mutations: Vec<Mutation> = data[3..].chunks_exact(5).take(64).map(|c| Mutation::from_bytes([c[0], c[1], c[2], c[3], c[4]])).collect();
-    Some(harness::mutate_case(seed, &mutations, data[2] % 8 == 0))
+    Some(harness::mutate_case(seed, &mutations, data[2].is_multiple_of(8)))
 }
 
 thread_local! {
