@@ -35,6 +35,8 @@ impl fmt::Display for SourceLocation {
 /// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
 /// | [`Reply`](Error::Reply) | yes: the reply arrived but did not fit the Rust type |
 /// | [`Connection`](Error::Connection) | unknown: it may or may not have run |
+/// | [`Redis`](Error::Redis) with a refusal code (`LOADING`, `NOPERM`, `OOM`, `MASTERDOWN`, `MISCONF`, `NOREPLICAS`, `CLUSTERDOWN`, `TRYAGAIN`, `MOVED`, `ASK`) | no |
+/// | [`Redis`](Error::Redis) with any other code (`WRONGTYPE`, ...) | yes, until the failing command |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -125,10 +127,15 @@ impl Error {
             }
         }
         match e.code() {
-            Some("REJECT") => Error::Rejected { message: e.detail().unwrap_or_default().to_string() },
+            Some("REJECT") => Error::Rejected {
+                message: e.detail().unwrap_or_default().to_string(),
+            },
             Some("BUSY") => Error::Busy(e),
             Some("READONLY") => Error::ReadOnlyReplica(e),
-            Some("CROSSSLOT") => Error::CrossSlot { keys: Vec::new(), message: e.to_string() },
+            Some("CROSSSLOT") => Error::CrossSlot {
+                keys: Vec::new(),
+                message: e.to_string(),
+            },
             Some("EXECABORT") => Error::ExecAbort { errors: Vec::new() },
             _ => Error::Redis(e),
         }
@@ -137,7 +144,9 @@ impl Error {
     /// The underlying redis-rs error, if there is one.
     pub fn redis_error(&self) -> Option<&redis::RedisError> {
         match self {
-            Error::Busy(e) | Error::ReadOnlyReplica(e) | Error::Connection(e) | Error::Redis(e) => Some(e),
+            Error::Busy(e) | Error::ReadOnlyReplica(e) | Error::Connection(e) | Error::Redis(e) => {
+                Some(e)
+            }
             _ => None,
         }
     }
@@ -145,16 +154,34 @@ impl Error {
     /// True when the call certainly did not run, so sending it again cannot run it twice
     /// (see the table in the type's documentation).
     pub fn did_not_run(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Error::NotLoaded { .. }
-                | Error::CrossSlot { .. }
-                | Error::Argument { .. }
-                | Error::ExecAbort { .. }
-                | Error::WatchConflict
-                | Error::Busy(_)
-                | Error::ReadOnlyReplica(_)
-        )
+            | Error::CrossSlot { .. }
+            | Error::Argument { .. }
+            | Error::ExecAbort { .. }
+            | Error::WatchConflict
+            | Error::Busy(_)
+            | Error::ReadOnlyReplica(_) => true,
+            // The server refused the command itself before running it: still loading its
+            // data, no permission for FCALL, out of memory, a cluster that is down or
+            // points elsewhere.
+            Error::Redis(e) => matches!(
+                e.code(),
+                Some(
+                    "LOADING"
+                        | "NOPERM"
+                        | "OOM"
+                        | "MASTERDOWN"
+                        | "MISCONF"
+                        | "NOREPLICAS"
+                        | "CLUSTERDOWN"
+                        | "TRYAGAIN"
+                        | "MOVED"
+                        | "ASK"
+                )
+            ),
+            _ => false,
+        }
     }
 }
 
@@ -178,23 +205,40 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Rejected { message } => write!(f, "rejected by the function: {message}"),
-            Error::Script { message, location: Some(l) } => write!(f, "error in redis function at {l}: {message}"),
-            Error::Script { message, location: None } => write!(f, "error in redis function: {message}"),
-            Error::NotLoaded { name, detail } => write!(f, "`{name}` is not loaded on the server and did not run: {detail}"),
+            Error::Script {
+                message,
+                location: Some(l),
+            } => write!(f, "error in redis function at {l}: {message}"),
+            Error::Script {
+                message,
+                location: None,
+            } => write!(f, "error in redis function: {message}"),
+            Error::NotLoaded { name, detail } => write!(
+                f,
+                "`{name}` is not loaded on the server and did not run: {detail}"
+            ),
             Error::Busy(e) => write!(f, "the server is busy running a script or function: {e}"),
             Error::ReadOnlyReplica(e) => write!(f, "the server is a read-only replica: {e}"),
             Error::ExecAbort { errors } if errors.is_empty() => {
                 write!(f, "the transaction was discarded (EXECABORT): nothing ran")
             }
             Error::ExecAbort { errors } => {
-                write!(f, "the transaction was discarded (EXECABORT), nothing ran; refused:")?;
+                write!(
+                    f,
+                    "the transaction was discarded (EXECABORT), nothing ran; refused:"
+                )?;
                 for (i, e) in errors {
                     write!(f, " [command {i}: {e}]")?;
                 }
                 Ok(())
             }
-            Error::WatchConflict => write!(f, "a watched key changed: the transaction did not run (EXEC returned nil)"),
-            Error::CrossSlot { message, .. } => write!(f, "keys in different cluster slots: {message}"),
+            Error::WatchConflict => write!(
+                f,
+                "a watched key changed: the transaction did not run (EXEC returned nil)"
+            ),
+            Error::CrossSlot { message, .. } => {
+                write!(f, "keys in different cluster slots: {message}")
+            }
             Error::Argument { message } => write!(f, "invalid argument: {message}"),
             Error::Reply { message } => write!(f, "unexpected reply: {message}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
@@ -225,16 +269,31 @@ mod tests {
 
     #[test]
     fn server_errors_are_classified_by_code() {
-        assert!(matches!(Error::from_redis(server("BUSY", "Redis is busy running a script.")), Error::Busy(_)));
-        assert!(matches!(Error::from_redis(server("BUSY", "Valkey is busy")), Error::Busy(_)));
-        assert!(matches!(Error::from_redis(server("READONLY", "x")), Error::ReadOnlyReplica(_)));
-        assert!(matches!(Error::from_redis(server("REJECT", "no")), Error::Rejected { message } if message == "no"));
-        assert!(matches!(Error::from_redis(server("BUSYKEY", "x")), Error::Redis(_)));
+        assert!(matches!(
+            Error::from_redis(server("BUSY", "Redis is busy running a script.")),
+            Error::Busy(_)
+        ));
+        assert!(matches!(
+            Error::from_redis(server("BUSY", "Valkey is busy")),
+            Error::Busy(_)
+        ));
+        assert!(matches!(
+            Error::from_redis(server("READONLY", "x")),
+            Error::ReadOnlyReplica(_)
+        ));
+        assert!(
+            matches!(Error::from_redis(server("REJECT", "no")), Error::Rejected { message } if message == "no")
+        );
+        assert!(matches!(
+            Error::from_redis(server("BUSYKEY", "x")),
+            Error::Redis(_)
+        ));
     }
 
     #[test]
     fn io_errors_are_connection_errors() {
-        let e: redis::RedisError = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into();
+        let e: redis::RedisError =
+            std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into();
         let e = Error::from_redis(e);
         assert!(matches!(e, Error::Connection(_)), "{e:?}");
         assert!(!e.did_not_run());
