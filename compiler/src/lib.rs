@@ -278,7 +278,10 @@ pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     let mut inputs = Vec::new();
     for p in &closure.inputs {
         match p {
-            syn::Pat::Type(pt) => inputs.push(pt.clone()),
+            syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(i) if i.ident != "self" && i.by_ref.is_none() && i.subpat.is_none()) => inputs.push(pt.clone()),
+            syn::Pat::Type(pt) => {
+                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(&pt.pat), "a parameter of script! must be a plain name", "write `|counter: Key, max: i64|`; `self` and patterns are not parameters");
+            }
             other => {
                 errors.push(diag::Rule::Type, syn::spanned::Spanned::span(other), "the parameters of script! need types", "write `|counter: Key, max: i64|`");
             }
@@ -294,8 +297,12 @@ pub fn expand_script_closure(input: TokenStream) -> TokenStream {
         syn::Expr::Block(b) => b.block.clone(),
         e => syn::parse_quote!({ #e }),
     };
-    let item: syn::ItemFn = syn::parse_quote! {
-        fn #name(#(#inputs),*) -> #ret #block
+    let item: syn::ItemFn = match syn::parse2(quote::quote! { fn #name(#(#inputs),*) -> #ret #block }) {
+        Ok(item) => item,
+        Err(e) => {
+            errors.push(diag::Rule::Attribute, closure.or1_token.span, format!("script! could not read this closure as a function: {e}"), "write `script!(|counter: Key, max: i64| -> i64 { .. })`");
+            return diag::to_compile_errors(&errors.into_vec());
+        }
     };
     let options = parse::function_options(opts, &mut errors);
     let (f, compiled, diags) = script_pipeline(&item, options, errors);

@@ -947,7 +947,7 @@ impl Lowerer<'_> {
                 _ => None,
             };
             if let Some(v) = v {
-                if v.abs() <= MAX_SAFE_INT {
+                if v.unsigned_abs() <= MAX_SAFE_INT.unsigned_abs() {
                     return self.mk(ExprKind::Int(v), Ty::Int, span);
                 }
                 self.err(Rule::IntegerRange, span, "this constant expression leaves the exact integer range of Lua", "keep integers within ±(2^53 - 1)");

@@ -340,7 +340,7 @@ impl Lowerer<'_> {
             }
             syn::Pat::Lit(l) => match (&l.lit, ty) {
                 (syn::Lit::Int(i), Ty::Int | Ty::Never) => match i.base10_parse::<i64>() {
-                    Ok(n) if n.abs() <= MAX_SAFE_INT => Pat::Int(n),
+                    Ok(n) if n.unsigned_abs() <= MAX_SAFE_INT.unsigned_abs() => Pat::Int(n),
                     _ => bad(self, "integer out of range"),
                 },
                 (syn::Lit::Str(s), Ty::Str | Ty::Never) => Pat::Str(s.value().into_bytes()),

@@ -402,19 +402,16 @@ fn raw_identifier_parameter_expands_to_valid_rust() {
 }
 
 #[test]
-#[ignore = "redlua bug: a match pattern `-9223372036854775808` (i64::MIN) panics the compiler: `i64::abs` overflows (lower_lang.rs)"]
 fn i64_min_pattern_does_not_panic() {
     strict(Entry::Script, "", "fn f(n: i64) -> i64 { match n { -9223372036854775808 => 1, _ => 0 } }");
 }
 
 #[test]
-#[ignore = "redlua bug: a constant expression worth exactly i64::MIN (`-4503599627370496 * 2048`) panics the compiler: `i64::abs` overflows in constant folding (lower.rs)"]
 fn i64_min_constant_does_not_panic() {
     strict(Entry::Script, "", "fn f(n: i64) -> i64 { n + -4503599627370496 * 2048 }");
 }
 
 #[test]
-#[ignore = "redlua bug: script! with a `self` closure parameter after the first (`|a: i64, self: i64|`) or a `&self` one panics the compiler (parse_quote! in expand_script_closure)"]
 fn script_closure_with_a_self_parameter_does_not_panic() {
     strict(Entry::Closure, "", "|a: i64, self: i64| -> i64 { a }");
     strict(Entry::Closure, "", "|&self: i64| -> i64 { 1 }");
