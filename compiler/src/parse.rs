@@ -165,10 +165,20 @@ pub fn library_input(attr: TokenStream, item: TokenStream, errors: &mut Errors) 
     if functions.is_empty() {
         errors.push(Rule::Attribute, module.ident.span(), "this library has no #[redis_function]", "mark the functions to register with #[redis_function]");
     }
-    let mut seen = std::collections::HashSet::new();
+    // Redis looks function names up without regard to case: `total` and `Total` would be
+    // one function on the server, the second unreachable.
+    let mut seen = std::collections::HashMap::new();
     for (f, _) in &functions {
-        if !seen.insert(f.sig.ident.to_string()) {
-            errors.push(Rule::InvalidName, f.sig.ident.span(), "two functions with the same name", "rename one of them");
+        let name = f.sig.ident.to_string();
+        match seen.insert(name.to_ascii_lowercase(), name.clone()) {
+            Some(prev) if prev == name => errors.push(Rule::InvalidName, f.sig.ident.span(), "two functions with the same name", "rename one of them"),
+            Some(prev) => errors.push(
+                Rule::InvalidName,
+                f.sig.ident.span(),
+                format!("`{name}` and `{prev}` differ only in case, and Redis looks function names up without regard to case"),
+                "rename one of them: FCALL would reach only one of the two",
+            ),
+            None => {}
         }
     }
     options.map(|options| LibraryInput { options, module, functions, other_items })

@@ -398,7 +398,6 @@ fn library_names_redis_refuses_are_compile_errors() {
 }
 
 #[test]
-#[ignore = "redlua bug: two functions of one library whose names differ only in case compile; Redis looks function names up case-insensitively, so one of them is unreachable"]
 fn function_names_differing_only_in_case_are_compile_errors() {
     let item = "mod m { use redlua::prelude::*;
         #[redis_function] pub fn total() -> i64 { 1 }
