@@ -267,7 +267,9 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// another library, a lost connection): the call did not run.
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
         match e {
-            e @ Error::NotLoaded { .. } => e,
+            // Errors with their own variant keep it: a busy server or a read-only replica
+            // says more than "not loaded", and both mean the call did not run either.
+            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
             e => Error::NotLoaded { name: format!("{}.{}", self.library.name(), self.function), detail: format!("loading the library failed: {e}") },
         }
     }
@@ -378,7 +380,9 @@ impl<T: FromRedisValue> ScriptCall<T> {
     /// The script was missing and loading it failed: the call did not run.
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
         match e {
-            e @ Error::NotLoaded { .. } => e,
+            // Errors with their own variant keep it: a busy server or a read-only replica
+            // says more than "not loaded", and both mean the call did not run either.
+            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
             e => Error::NotLoaded { name: self.script.name().to_string(), detail: format!("loading the script failed: {e}") },
         }
     }
