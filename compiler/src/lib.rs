@@ -246,6 +246,13 @@ fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Error
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
 /// value has `prepare(args..)` (a typed `redlua::ScriptCall`), `script()` and `twin(args..)`.
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
+    // The expansion is an expression: several `compile_error!`s side by side would not be
+    // one, and rustc would keep only the first. A block holds any number of them.
+    let out = script_closure_tokens(input);
+    quote! {{ #out }}
+}
+
+fn script_closure_tokens(input: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
     let parsed = syn::parse::Parser::parse2(
         |stream: syn::parse::ParseStream<'_>| -> syn::Result<(TokenStream, syn::ExprClosure)> {

@@ -353,7 +353,6 @@ fn strict(entry: Entry, attr: &str, item: &str) {
 }
 
 #[test]
-#[ignore = "redlua bug: script! with several early errors expands to several compile_error!s in expression position (rustc: `macro expansion ignores ... and any tokens following`, later errors lost)"]
 fn script_closure_with_two_errors_expands_to_an_expression() {
     strict(Entry::Closure, "", "bogus; |k: Keyy| -> i64 { 1 }");
 }
