@@ -45,7 +45,9 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut pushes = Vec::new();
     for p in &f.params {
-        let name = format_ident!("{}", p.name.strip_prefix("r#").unwrap_or(&p.name), span = p.span);
+        // A keyword written as a raw identifier (`r#type`) stays raw in the stub.
+        let bare = p.name.strip_prefix("r#").unwrap_or(&p.name);
+        let name = if syn::parse_str::<syn::Ident>(bare).is_ok() { format_ident!("{}", bare, span = p.span) } else { proc_macro2::Ident::new_raw(bare, p.span) };
         let single = quote!(impl ::redlua::__private::redis::ToSingleRedisArg);
         let (ty, push) = match (&p.ty, p.source) {
             (Ty::Key, _) => (single.clone(), quote!(__redlua_args.key(&#name);)),

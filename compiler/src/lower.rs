@@ -446,7 +446,8 @@ impl Lowerer<'_> {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_string() } else { format!("_u{:x}", c as u32) })
             .collect();
-        if base.starts_with("redlua_") || KEYWORDS.contains(&base.as_str()) || RESERVED.contains(&base.as_str()) {
+        // `h_` names the Lua functions of helpers: a local of that name would hide one.
+        if base.starts_with("redlua_") || base.starts_with("h_") || KEYWORDS.contains(&base.as_str()) || RESERVED.contains(&base.as_str()) {
             base.push('_');
         }
         let mut name = base.clone();

@@ -394,7 +394,6 @@ fn parameterless_closure_error_points_at_the_closure() {
 }
 
 #[test]
-#[ignore = "redlua bug: a raw identifier parameter (`r#type: String`) loses its `r#` in the stub: the expansion does not compile"]
 fn raw_identifier_parameter_expands_to_valid_rust() {
     strict(Entry::Script, "", "fn kind(r#type: String) -> String { r#type }");
     strict(Entry::Library, "name = \"kinds\"", "mod kinds { use redlua::prelude::*; #[redis_function] pub fn kind(r#type: String) -> String { r#type } }");

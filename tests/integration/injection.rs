@@ -363,11 +363,28 @@ pub mod inject_helper {
 }
 
 #[test]
-#[ignore = "redlua bug: a parameter or local named `h_<helper>` shadows the helper's Lua function (`h_helper(h_helper)`: attempt to call a number value)"]
 fn a_local_named_like_a_helper_does_not_hide_it() {
     let (_server, mut con) = server();
     assert_eq!(redlua::twin::run(&mut con, || inject_helper::twin::shadow(1)), 2);
     assert_eq!(inject_helper::shadow(1).call(&mut con).unwrap(), 2);
+}
+
+/// A keyword as a raw identifier parameter stays raw in the stub and the twin.
+#[redlua::library(name = "inject_raw")]
+pub mod inject_raw {
+    use redlua::prelude::*;
+
+    #[redis_function(read_only)]
+    pub fn kind(r#type: String, r#match: i64) -> String {
+        format!("{}:{}", r#type, r#match + 1)
+    }
+}
+
+#[test]
+fn a_raw_identifier_parameter_works() {
+    let (_server, mut con) = server();
+    assert_eq!(redlua::twin::run(&mut con, || inject_raw::twin::kind("hash".into(), 1)), "hash:2");
+    assert_eq!(inject_raw::kind("hash", 1).call(&mut con).unwrap(), "hash:2");
 }
 
 // ---------------------------------------------------------------------------------------
