@@ -168,11 +168,6 @@ fn violation(kind: Kind, message: impl Into<String>) -> Violation {
 /// pass. Each has an ignored reproducer test in `compiler/tests/robustness.rs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnownBug {
-    /// `script!` with two or more errors found before its body is lowered (options,
-    /// parameter types) expands to several `compile_error!`s in expression position:
-    /// rustc reports "macro expansion ignores .. and any tokens following" and drops all
-    /// but the first redlua error.
-    ClosureErrorsNotWrapped,
     /// An error about an empty piece of syntax points at the call site (the macro
     /// invocation) instead of the user's code, because the span of an empty token
     /// sequence is the call site: an empty statement (`x += 1;;`, `{ ; a }`: valid Rust,
@@ -181,29 +176,12 @@ pub enum KnownBug {
     /// (valid Rust, refused as "a generic redis function"), a closure without parameters
     /// where one is expected (`opt.is_some_and(|| true)`).
     SpanOfEmptySyntax,
-    /// A parameter named by a raw identifier (`r#type: String`) loses its `r#` in the
-    /// generated stub: the expansion does not compile ("expected identifier, found
-    /// keyword `type`").
-    RawIdentifierParameter,
-    /// `i64::abs` of `i64::MIN` panics ("attempt to negate with overflow") in a debug
-    /// build of the compiler (the default for proc macros) and is silently negative in a
-    /// release build: a literal pattern `-9223372036854775808` (lower_lang.rs, match
-    /// patterns) and a constant expression worth exactly `i64::MIN` such as
-    /// `-4503599627370496 * 2048` (lower.rs, constant folding).
-    AbsOfI64Min,
-    /// `script!` with a `self` closure parameter after the first one (`|a: i64, self: i64|`)
-    /// or a `&self` parameter panics the compiler: the closure is rebuilt as a function
-    /// with `parse_quote!`, which panics on a receiver in that place ("unexpected method
-    /// receiver", "expected `,`").
-    ClosureSelfParameter,
 }
 
 impl KnownBug {
     /// The known bug that explains `v` on input `item`, if any.
-    pub fn explaining(case: &Case, item: &TokenStream, v: &Violation) -> Option<KnownBug> {
+    pub fn explaining(_case: &Case, item: &TokenStream, v: &Violation) -> Option<KnownBug> {
         match v.kind {
-            Kind::InvalidExpansion { only_errors: true } if case.entry == Entry::Closure => Some(KnownBug::ClosureErrorsNotWrapped),
-            Kind::InvalidExpansion { .. } if has_raw_identifier(item) => Some(KnownBug::RawIdentifierParameter),
             Kind::CallSite if has_empty_statement(item) || has_empty_macro_call(item) || has_empty_where(item) || has_parameterless_closure(item) => Some(KnownBug::SpanOfEmptySyntax),
             _ => None,
         }
@@ -212,12 +190,10 @@ impl KnownBug {
 
 impl KnownBug {
     /// The known bug that explains a panic of the compiler on `case` with this message.
-    pub fn explaining_panic(case: &Case, message: &str) -> Option<KnownBug> {
-        if message.contains("attempt to negate with overflow") {
-            return Some(KnownBug::AbsOfI64Min);
-        }
-        let self_param = case.entry == Entry::Closure && case.item.parse::<TokenStream>().is_ok_and(|ts| ts.into_iter().any(|t| matches!(&t, TokenTree::Ident(id) if id == "self")));
-        self_param.then_some(KnownBug::ClosureSelfParameter)
+    /// None today: the panics these checks found (`i64::abs` of `i64::MIN`, a `self`
+    /// parameter in a `script!` closure) are fixed, and any panic is a new bug.
+    pub fn explaining_panic(_case: &Case, _message: &str) -> Option<KnownBug> {
+        None
     }
 }
 
@@ -259,11 +235,6 @@ fn has_parameterless_closure(ts: &TokenStream) -> bool {
         let opens = i == 0 || matches!(&t[i - 1], TokenTree::Punct(p) if matches!(p.as_char(), ',' | '=' | '(')) || matches!(&t[i - 1], TokenTree::Ident(id) if id == "move" || id == "return");
         bar(i) && bar(i + 1) && opens
     })
-}
-
-/// An identifier written `r#..`.
-fn has_raw_identifier(ts: &TokenStream) -> bool {
-    any_tree(ts, &|t, i| matches!(&t[i], TokenTree::Ident(id) if id.to_string().starts_with("r#")))
 }
 
 /// Runs the compiler on `case` and checks the properties listed in the module docs.
