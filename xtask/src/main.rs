@@ -34,7 +34,7 @@ commands:
   demo    run the quickstart example (starts a throwaway redis-server unless REDIS_URL is set;
           installs redis-server with apt-get when missing and run as root)
   test    everything CI checks: redis-server and redis-cli present, mdbook present,
-          cargo test --workspace, the quickstart, the book's links and code fences, mdbook build
+          cargo test --workspace, the quickstart, cargo doc, the book's links and code fences, mdbook build
   book    check the book's links and code fences, then build it into book/book
   bench [--quick] [--report FILE]
           the benchmarks (release build, a throwaway redis-server): generated Lua vs
@@ -163,6 +163,14 @@ fn test(root: &Path) -> ExitCode {
     } else {
         steps.skip("integration tests on Valkey", "needs valkey-server");
     }
+    // The API documentation builds without a warning (broken links, missing docs).
+    steps.run("cargo doc", || {
+        let mut cmd = cargo();
+        cmd.args(["doc", "--no-deps", "-p", "redlua", "-p", "redlua-compiler", "-p", "redlua-macros"])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .current_dir(root);
+        run(&mut cmd).map(|()| "no warnings".to_owned())
+    });
     steps.run("book", || build_book(root, mdbook.as_deref()));
     steps.finish(Some(&counts))
 }
