@@ -266,12 +266,7 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// The library was missing and loading it failed (no permission, a name taken by
     /// another library, a lost connection): the call did not run.
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        match e {
-            // Errors with their own variant keep it: a busy server or a read-only replica
-            // says more than "not loaded", and both mean the call did not run either.
-            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
-            e => Error::NotLoaded { name: format!("{}.{}", self.library.name(), self.function), detail: format!("loading the library failed: {e}") },
-        }
+        reload_failed(e, "library", || format!("{}.{}", self.library.name(), self.function))
     }
 
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
@@ -379,12 +374,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
 
     /// The script was missing and loading it failed: the call did not run.
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        match e {
-            // Errors with their own variant keep it: a busy server or a read-only replica
-            // says more than "not loaded", and both mean the call did not run either.
-            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
-            e => Error::NotLoaded { name: self.script.name().to_string(), detail: format!("loading the script failed: {e}") },
-        }
+        reload_failed(e, "script", || self.script.name().to_string())
     }
 
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
@@ -497,6 +487,16 @@ pub(crate) fn map_fields(v: Value) -> Vec<(Vec<u8>, Value)> {
     }
 }
 
+/// A call whose code was missing did not run; when loading the code fails, that is the
+/// error to report. Errors with their own variant keep it: a busy server or a read-only
+/// replica says more than "not loaded", and both mean the call did not run either.
+fn reload_failed(e: Error, what: &str, name: impl FnOnce() -> String) -> Error {
+    match e {
+        e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
+        e => Error::NotLoaded { name: name(), detail: format!("loading the {what} failed: {e}") },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,3 +527,4 @@ mod tests {
         assert!(matches!(a.check(), Err(Error::Argument { .. })));
     }
 }
+

@@ -80,6 +80,17 @@ fn record(t: &Mutex<Tally>, r: &Result<bool, Error>) {
     }
 }
 
+/// The invariants of a fault run besides the balance: every call has an outcome, errors
+/// are the expected typed ones, no id ran twice (`ids` ran, `twice` more than once), most
+/// calls succeeded and every success ran.
+fn assert_invariants(t: &Tally, calls: u64, ids: usize, twice: usize) {
+    assert_eq!(t.ok + t.refused_did_not_run + t.ambiguous, calls, "every call has an outcome");
+    assert_eq!(t.kinds.get("other"), None, "only the expected typed errors");
+    assert_eq!(twice, 0, "no call ran twice");
+    assert!(t.ok as f64 > calls as f64 * 0.5, "most calls succeed despite the faults: {}", t.ok);
+    assert!(ids as u64 >= t.ok, "every successful call ran");
+}
+
 fn total(con: &mut redis::Connection) -> i64 {
     (0..ACCOUNTS).map(|i| redis::cmd("GET").arg(account(i)).query::<Option<i64>>(con).unwrap().unwrap_or(0)).sum()
 }
@@ -242,12 +253,8 @@ fn run_once() {
         runs.len(),
         START * ACCOUNTS as i64
     );
-    assert_eq!(t.ok + t.refused_did_not_run + t.ambiguous, calls, "every call has an outcome");
-    assert_eq!(t.kinds.get("other"), None, "only the expected typed errors");
     assert_eq!(sum, START * ACCOUNTS as i64, "the total balance is conserved");
-    assert_eq!(twice, 0, "no call ran twice");
-    assert!(t.ok as f64 > calls as f64 * 0.5, "most calls succeed despite the faults: {}", t.ok);
-    assert!(runs.len() as u64 >= t.ok, "every successful call ran");
+    assert_invariants(&t, calls, runs.len(), twice);
     let clients = (sync_clients + async_clients) as u64;
     assert!(loads <= (losses.load(Ordering::Relaxed) + 1) * clients, "recovery is bounded: {loads} loads");
 }
@@ -365,10 +372,6 @@ fn transfers_survive_flushes_and_kills_on_a_cluster() {
         t.samples,
         START * ACCOUNTS as i64
     );
-    assert_eq!(t.ok + t.refused_did_not_run + t.ambiguous, calls, "every call has an outcome");
-    assert_eq!(t.kinds.get("other"), None, "only the expected typed errors");
     assert!(sums.iter().all(|s| *s == START * ACCOUNTS as i64), "the total balance is conserved per tag: {sums:?}");
-    assert_eq!(twice, 0, "no call ran twice");
-    assert!(t.ok as f64 > calls as f64 * 0.5, "most calls succeed despite the faults: {}", t.ok);
-    assert!(ids as u64 >= t.ok, "every successful call ran");
+    assert_invariants(&t, calls, ids, twice);
 }
