@@ -291,6 +291,18 @@ mod tests {
     }
 
     #[test]
+    fn refusal_codes_did_not_run_other_codes_may_have() {
+        for code in ["LOADING", "NOPERM", "OOM", "MASTERDOWN", "MISCONF", "NOREPLICAS", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK"] {
+            let e = Error::from_redis(server(code, "x"));
+            assert!(matches!(e, Error::Redis(_)) && e.did_not_run(), "{code}: {e:?}");
+        }
+        for code in ["WRONGTYPE", "ERR", "BUSYKEY"] {
+            let e = Error::from_redis(server(code, "x"));
+            assert!(!e.did_not_run(), "{code}: {e:?}");
+        }
+    }
+
+    #[test]
     fn io_errors_are_connection_errors() {
         let e: redis::RedisError =
             std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into();
