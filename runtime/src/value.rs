@@ -7,6 +7,31 @@ use redis::{FromRedisValue, ParsingError};
 ///
 /// `call!("CMD", ..)` returns one inside a redis function; returned from the function,
 /// it travels back to the client unchanged.
+///
+/// ```
+/// use redlua::Value;
+///
+/// #[redlua::library(name = "doc_value")]
+/// mod raw {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn length(list: Key) -> redlua::Value {
+///         call!("LLEN", &list)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn kind(list: Key) -> redlua::Value {
+///         call!("TYPE", &list)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("RPUSH").arg("jobs").arg("a").arg("b").exec(&mut con).unwrap();
+/// assert_eq!(raw::length("jobs").call(&mut con).unwrap(), Value::Int(2));
+/// assert_eq!(raw::kind("jobs").call(&mut con).unwrap(), Value::Status("list".into()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// A nil reply.
@@ -23,16 +48,67 @@ pub enum Value {
 
 impl Value {
     /// True for a nil reply.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_value_nil")]
+    /// mod raw {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn missing(k: Key) -> bool {
+    ///         call!("GET", &k).is_nil()
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert!(raw::missing("nothing").call(&mut con).unwrap());
+    /// assert!(redlua::Value::Nil.is_nil());
+    /// ```
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
     }
 
     /// True for the status reply `OK`.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_value_ok")]
+    /// mod raw {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn store(k: Key, v: String) -> bool {
+    ///         call!("SET", &k, &v).is_ok()
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert!(raw::store("greeting", "hello".to_string()).call(&mut con).unwrap());
+    /// assert!(redlua::twin::run(&mut con, || raw::twin::store("greeting".into(), "hi".into())));
+    /// ```
     pub fn is_ok(&self) -> bool {
         matches!(self, Value::Status(s) if s == "OK")
     }
 
     /// The integer of an integer reply.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_value_int")]
+    /// mod raw {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn add_field(h: Key, field: String) -> Option<i64> {
+    ///         call!("HSET", &h, &field, "1").as_int()
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert_eq!(raw::add_field("h", "a".to_string()).call(&mut con).unwrap(), Some(1));
+    /// assert_eq!(redlua::twin::run(&mut con, || raw::twin::add_field("h".into(), "a".into())), Some(0));
+    /// ```
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(n) => Some(*n),
@@ -41,6 +117,24 @@ impl Value {
     }
 
     /// The text of a bulk string or status reply (bytes that are not UTF-8 are replaced).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_value_string")]
+    /// mod raw {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn read(k: Key) -> Option<String> {
+    ///         call!("GET", &k).as_string()
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("SET").arg("greeting").arg("hello").exec(&mut con).unwrap();
+    /// assert_eq!(raw::read("greeting").call(&mut con).unwrap().as_deref(), Some("hello"));
+    /// assert_eq!(raw::read("nothing").call(&mut con).unwrap(), None);
+    /// ```
     pub fn as_string(&self) -> Option<String> {
         match self {
             Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
@@ -50,6 +144,26 @@ impl Value {
     }
 
     /// The elements of an array reply.
+    ///
+    /// ```
+    /// use redlua::Value;
+    ///
+    /// #[redlua::library(name = "doc_value_array")]
+    /// mod raw {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn first_two(list: Key) -> redlua::Value {
+    ///         call!("LRANGE", &list, 0, 1)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("RPUSH").arg("l").arg("a").arg("b").arg("c").exec(&mut con).unwrap();
+    /// let items = raw::first_two("l").call(&mut con).unwrap().as_array().unwrap();
+    /// assert_eq!(items, [Value::Bytes(b"a".to_vec()), Value::Bytes(b"b".to_vec())]);
+    /// ```
     pub fn as_array(&self) -> Option<Vec<Value>> {
         match self {
             Value::Array(a) => Some(a.clone()),
@@ -85,6 +199,28 @@ impl FromRedisValue for Value {
 }
 
 /// An argument of `call!` in a native twin: keys and data as the server receives them.
+///
+/// Implemented for [`Key`](crate::Key), `i64`, `f64` and strings; the twin sends them as
+/// the generated Lua does.
+///
+/// ```
+/// #[redlua::library(name = "doc_call_arg")]
+/// mod raw {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn put(h: Key, field: String, n: i64) -> redlua::Value {
+///         call!("HSET", &h, &field, n)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let twin = redlua::twin::run(&mut con, || raw::twin::put("h".into(), "n".into(), 7));
+/// assert_eq!(twin, redlua::Value::Int(1));
+/// let n: i64 = redis::cmd("HGET").arg("h").arg("n").query(&mut con).unwrap();
+/// assert_eq!(n, 7);
+/// ```
 pub trait CallArg {
     #[doc(hidden)]
     fn call_arg(&self) -> Vec<u8>;
@@ -152,6 +288,24 @@ pub fn __twin_try_call(args: &[Vec<u8>]) -> Result<Value, String> {
 /// (existence, arity, key positions, `noscript`, blocking, read-only and determinism
 /// rules): `call!("HINCRBY", &key, "field", 1)`. Returns a [`Value`]; an error reply
 /// aborts the function, as in Lua.
+///
+/// ```
+/// #[redlua::library(name = "doc_call")]
+/// mod raw {
+///     use redlua::prelude::*;
+///
+///     /// `HINCRBY` through `call!`: the reply is a `Value`.
+///     #[redis_function]
+///     pub fn bump(stats: Key, field: String) -> i64 {
+///         call!("HINCRBY", &stats, &field, 1).as_int().unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert_eq!(raw::bump("stats", "views".to_string()).call(&mut con).unwrap(), 1);
+/// assert_eq!(redlua::twin::run(&mut con, || raw::twin::bump("stats".into(), "views".into())), 2);
+/// ```
 #[macro_export]
 macro_rules! call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
@@ -160,6 +314,29 @@ macro_rules! call {
 }
 
 /// Like [`call!`], but an error reply comes back as `Err(message)` (Lua's `redis.pcall`).
+///
+/// ```
+/// #[redlua::library(name = "doc_try_call")]
+/// mod raw {
+///     use redlua::prelude::*;
+///
+///     /// `INCR`, or -1 when the value is not an integer (instead of failing).
+///     #[redis_function]
+///     pub fn incr_or(k: Key) -> i64 {
+///         match try_call!("INCR", &k) {
+///             Ok(v) => v.as_int().unwrap_or(0),
+///             Err(_) => -1,
+///         }
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("SET").arg("word").arg("abc").exec(&mut con).unwrap();
+/// assert_eq!(raw::incr_or("word").call(&mut con).unwrap(), -1);
+/// assert_eq!(raw::incr_or("n").call(&mut con).unwrap(), 1);
+/// assert_eq!(redlua::twin::run(&mut con, || raw::twin::incr_or("word".into())), -1);
+/// ```
 #[macro_export]
 macro_rules! try_call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
