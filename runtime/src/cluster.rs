@@ -89,9 +89,36 @@ pub fn same_slot<K: AsRef<[u8]>>(keys: &[K]) -> Result<Option<u16>, Error> {
     })
 }
 
+/// The slot of a function call's keys, checked as [`same_slot`] and [`check_derived`]
+/// do; functions flagged `allow-cross-slot-keys` may use keys of several slots (served by
+/// one node), and go to the slot of their first key.
+pub(crate) fn function_slot<K: AsRef<[u8]>>(
+    library: &crate::library::Library,
+    function: &str,
+    keys: &[K],
+) -> Result<Option<u16>, Error> {
+    let info = library.function(function);
+    if let Some(f) = info {
+        check_derived(keys, f.derived_from())?;
+    }
+    let cross_slot_allowed = info.is_some_and(|f| f.flags().contains(&"allow-cross-slot-keys"));
+    match same_slot(keys) {
+        Err(_) if cross_slot_allowed => Ok(keys.first().map(|k| key_slot(k.as_ref()))),
+        other => other,
+    }
+}
+
+/// The slot of a script call's keys, checked as [`same_slot`] and [`check_derived`] do.
+pub(crate) fn script_slot<K: AsRef<[u8]>>(script: &crate::library::Script, keys: &[K]) -> Result<Option<u16>, Error> {
+    check_derived(keys, script.derived_from())?;
+    same_slot(keys)
+}
+
+#[cfg(feature = "cluster")]
+pub(crate) use connected::{by_address, per_node as per_node_replies, route as slot_route};
+
 #[cfg(feature = "cluster")]
 mod connected {
-    use super::same_slot;
     use crate::call::{is_function_not_found, is_noscript, FunctionCall, ScriptCall};
     use crate::error::Error;
     use crate::events::Trigger;
@@ -99,10 +126,14 @@ mod connected {
     use redis::cluster_routing::{MultipleNodeRoutingInfo, Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
     use redis::{FromRedisValue, Value};
 
-    /// Where a call with these keys goes: the primary of their slot, or any primary.
-    pub(super) fn route(slot: Option<u16>) -> RoutingInfo {
+    /// Where a call with these keys goes: the primary of their slot, or any primary. A
+    /// read-only call (`FCALL_RO`, `EVALSHA_RO`) may go to a replica of the slot: redis-rs
+    /// sends it to one when the client was built with a read routing strategy
+    /// (`ClusterClientBuilder::read_from_replicas`), else to the primary.
+    pub(crate) fn route(slot: Option<u16>, read_only: bool) -> RoutingInfo {
+        let addr = if read_only { SlotAddr::ReplicaOptional } else { SlotAddr::Master };
         match slot {
-            Some(slot) => RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(Route::new(slot, SlotAddr::Master))),
+            Some(slot) => RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(Route::new(slot, addr))),
             None => RoutingInfo::SingleNode(SingleNodeRoutingInfo::RandomPrimary),
         }
     }
@@ -111,7 +142,7 @@ mod connected {
         RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None))
     }
 
-    pub(super) fn by_address(node: &str) -> Result<RoutingInfo, Error> {
+    pub(crate) fn by_address(node: &str) -> Result<RoutingInfo, Error> {
         let (host, port) = node
             .rsplit_once(':')
             .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
@@ -128,7 +159,7 @@ mod connected {
     }
 
     /// The per-node replies of a command sent to all primaries: `(address, reply)`.
-    pub(super) fn per_node(v: Value) -> Result<Vec<(String, Value)>, Error> {
+    pub(crate) fn per_node(v: Value) -> Result<Vec<(String, Value)>, Error> {
         match v {
             Value::Map(pairs) => Ok(pairs
                 .into_iter()
@@ -234,10 +265,10 @@ mod connected {
             self.args().check()?;
             let slot = self.slot()?;
             let cmd = self.command();
-            match single(con.route_command(&cmd, route(slot))) {
+            match single(con.route_command(&cmd, route(slot, self.is_read_only()))) {
                 Err(e) if is_function_not_found(&e) => {
                     self.library().load_cluster_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(&cmd, route(slot))) {
+                    match single(con.route_command(&cmd, route(slot, false))) {
                         Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
                     }
@@ -252,10 +283,10 @@ mod connected {
             self.args().check()?;
             let slot = self.slot()?;
             let cmd = self.command();
-            match single(con.route_command(cmd.clone(), route(slot)).await) {
+            match single(con.route_command(cmd.clone(), route(slot, self.is_read_only())).await) {
                 Err(e) if is_function_not_found(&e) => {
                     self.library().load_cluster_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(cmd, route(slot)).await) {
+                    match single(con.route_command(cmd, route(slot, false)).await) {
                         Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
                     }
@@ -264,18 +295,8 @@ mod connected {
             }
         }
 
-        /// The slot of the call's keys; functions flagged `allow-cross-slot-keys` may
-        /// use keys of several slots (served by one node).
         fn slot(&self) -> Result<Option<u16>, Error> {
-            if let Some(f) = self.library().function(self.function()) {
-                super::check_derived(self.keys(), f.derived_from())?;
-            }
-            let cross_slot_allowed =
-                self.library().function(self.function()).is_some_and(|f| f.flags().contains(&"allow-cross-slot-keys"));
-            match same_slot(self.keys()) {
-                Err(_) if cross_slot_allowed => Ok(self.keys().first().map(|k| super::key_slot(k))),
-                other => other,
-            }
+            super::function_slot(self.library(), self.function(), self.keys())
         }
     }
 
@@ -286,13 +307,12 @@ mod connected {
         /// (`SCRIPT LOAD`) and sends the call once more.
         pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
-            super::check_derived(self.keys(), self.script().derived_from())?;
-            let slot = same_slot(self.keys())?;
+            let slot = super::script_slot(self.script(), self.keys())?;
             let cmd = self.command();
-            match single(con.route_command(&cmd, route(slot))) {
+            match single(con.route_command(&cmd, route(slot, self.script().is_read_only()))) {
                 Err(e) if is_noscript(&e) => {
                     self.script().load_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(&cmd, route(slot))) {
+                    match single(con.route_command(&cmd, route(slot, false))) {
                         Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
                     }
@@ -305,13 +325,12 @@ mod connected {
         #[cfg(feature = "cluster-async")]
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
-            super::check_derived(self.keys(), self.script().derived_from())?;
-            let slot = same_slot(self.keys())?;
+            let slot = super::script_slot(self.script(), self.keys())?;
             let cmd = self.command();
-            match single(con.route_command(cmd.clone(), route(slot)).await) {
+            match single(con.route_command(cmd.clone(), route(slot, self.script().is_read_only())).await) {
                 Err(e) if is_noscript(&e) => {
                     self.script().load_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(cmd, route(slot)).await) {
+                    match single(con.route_command(cmd, route(slot, false)).await) {
                         Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
                         other => self.finish(other),
                     }

@@ -1,9 +1,10 @@
 //! Managing the Redis Functions of a server: list, stats, delete, dump and restore,
 //! kill, and export of the generated Lua.
 //!
-//! These work on any server, for any library (not only redlua's). They take a
-//! connection to one server: on Redis Cluster, run them on each primary (see
-//! [`cluster`](crate::cluster) for loading redlua libraries on every primary).
+//! These work on any server, for any library (not only redlua's). The functions at the
+//! top take a sync connection to one server; `functions::aio` has the same over async
+//! connections (crate feature `aio`), and `functions::cluster` runs them on every node of a
+//! Redis Cluster (crate features `cluster`, `cluster-async`).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), redlua::Error> {
@@ -95,53 +96,112 @@ pub enum RestorePolicy {
     Flush,
 }
 
-/// All libraries on the server, with their functions and flags (`FUNCTION LIST`).
-pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-    let v = req(con, redis::cmd("FUNCTION").arg("LIST")).map_err(Error::from_redis)?;
-    Ok(parse_list(v))
+/// One management command: what to send, where on a cluster, and how to read the reply.
+struct Op<T> {
+    cmd: redis::Cmd,
+    /// On a cluster: every node (replicas too) rather than the primaries only.
+    all_nodes: bool,
+    read: fn(redis::RedisResult<Value>) -> Result<T, Error>,
 }
 
-/// All libraries on the server with their code (`FUNCTION LIST WITHCODE`).
-pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-    let v = req(con, redis::cmd("FUNCTION").arg("LIST").arg("WITHCODE")).map_err(Error::from_redis)?;
-    Ok(parse_list(v))
-}
+impl<T> Op<T> {
+    fn run<C: ConnectionLike + ?Sized>(self, con: &mut C) -> Result<T, Error> {
+        (self.read)(req(con, &self.cmd))
+    }
 
-/// The running function, if any, and the counts of libraries and functions
-/// (`FUNCTION STATS`). Answered even while a function runs past the time limit.
-pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
-    let v = req(con, redis::cmd("FUNCTION").arg("STATS")).map_err(Error::from_redis)?;
-    Ok(parse_stats(v))
-}
-
-/// Deletes a library (`FUNCTION DELETE`); replies false when there was none of that name.
-pub fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
-    match req(con, redis::cmd("FUNCTION").arg("DELETE").arg(library)) {
-        Ok(_) => Ok(true),
-        Err(e) if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Library not found")) => Ok(false),
-        Err(e) => Err(Error::from_redis(e)),
+    #[cfg(feature = "aio")]
+    async fn run_async<C: redis::aio::ConnectionLike + ?Sized>(self, con: &mut C) -> Result<T, Error> {
+        (self.read)(crate::call::req_async(con, &self.cmd).await)
     }
 }
 
-/// A binary copy of all libraries (`FUNCTION DUMP`), for [`restore`].
-pub fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
-    let v = req(con, redis::cmd("FUNCTION").arg("DUMP")).map_err(Error::from_redis)?;
-    match v {
+fn op<T>(cmd: &mut redis::Cmd, read: fn(redis::RedisResult<Value>) -> Result<T, Error>) -> Op<T> {
+    Op { cmd: cmd.clone(), all_nodes: false, read }
+}
+
+fn ok_value(r: redis::RedisResult<Value>) -> Result<Value, Error> {
+    r.map_err(Error::from_redis)
+}
+
+fn list_op() -> Op<Vec<LibraryInfo>> {
+    op(redis::cmd("FUNCTION").arg("LIST"), |r| ok_value(r).map(parse_list))
+}
+
+fn list_with_code_op() -> Op<Vec<LibraryInfo>> {
+    op(redis::cmd("FUNCTION").arg("LIST").arg("WITHCODE"), |r| ok_value(r).map(parse_list))
+}
+
+fn stats_op() -> Op<FunctionStats> {
+    Op { all_nodes: true, ..op(redis::cmd("FUNCTION").arg("STATS"), |r| ok_value(r).map(parse_stats)) }
+}
+
+fn delete_op(library: &str) -> Op<bool> {
+    op(redis::cmd("FUNCTION").arg("DELETE").arg(library), |r| match r {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Library not found")) => {
+            Ok(false)
+        }
+        Err(e) => Err(Error::from_redis(e)),
+    })
+}
+
+fn dump_op() -> Op<Vec<u8>> {
+    op(redis::cmd("FUNCTION").arg("DUMP"), |r| match ok_value(r)? {
         Value::BulkString(b) => Ok(b),
         Value::Nil => Ok(Vec::new()),
         other => Err(Error::Reply { message: format!("FUNCTION DUMP replied {other:?}") }),
-    }
+    })
 }
 
-/// Restores libraries from a [`dump`] (`FUNCTION RESTORE`).
-pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
+fn restore_op(payload: &[u8], policy: RestorePolicy) -> Op<()> {
     let policy = match policy {
         RestorePolicy::Append => "APPEND",
         RestorePolicy::Replace => "REPLACE",
         RestorePolicy::Flush => "FLUSH",
     };
-    req(con, redis::cmd("FUNCTION").arg("RESTORE").arg(payload).arg(policy)).map_err(Error::from_redis)?;
-    Ok(())
+    op(redis::cmd("FUNCTION").arg("RESTORE").arg(payload).arg(policy), |r| ok_value(r).map(drop))
+}
+
+fn kill_op(what: &str) -> Op<bool> {
+    Op {
+        all_nodes: true,
+        ..op(redis::cmd(what).arg("KILL"), |r| match r {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("NOTBUSY") => Ok(false),
+            Err(e) => Err(Error::from_redis(e)),
+        })
+    }
+}
+
+/// All libraries on the server, with their functions and flags (`FUNCTION LIST`).
+pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
+    list_op().run(con)
+}
+
+/// All libraries on the server with their code (`FUNCTION LIST WITHCODE`).
+pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
+    list_with_code_op().run(con)
+}
+
+/// The running function, if any, and the counts of libraries and functions
+/// (`FUNCTION STATS`). Answered even while a function runs past the time limit.
+pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
+    stats_op().run(con)
+}
+
+/// Deletes a library (`FUNCTION DELETE`); replies false when there was none of that name.
+pub fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
+    delete_op(library).run(con)
+}
+
+/// A binary copy of all libraries (`FUNCTION DUMP`), for [`restore`].
+pub fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
+    dump_op().run(con)
+}
+
+/// Restores libraries from a [`dump`] (`FUNCTION RESTORE`).
+pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
+    restore_op(payload, policy).run(con)
 }
 
 /// Stops the function that is running past the time limit (`FUNCTION KILL`).
@@ -150,19 +210,249 @@ pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: 
 /// that has already written cannot be killed: the server refuses (an [`Error::Redis`]
 /// with code `UNKILLABLE`) and only `SHUTDOWN NOSAVE` stops it.
 pub fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-    kill_with(con, "FUNCTION")
+    kill_op("FUNCTION").run(con)
 }
 
 /// Stops the EVAL script that is running past the time limit (`SCRIPT KILL`); as [`kill`].
 pub fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-    kill_with(con, "SCRIPT")
+    kill_op("SCRIPT").run(con)
 }
 
-fn kill_with<C: ConnectionLike + ?Sized>(con: &mut C, what: &str) -> Result<bool, Error> {
-    match req(con, redis::cmd(what).arg("KILL")) {
-        Ok(_) => Ok(true),
-        Err(e) if e.code() == Some("NOTBUSY") => Ok(false),
-        Err(e) => Err(Error::from_redis(e)),
+/// The management functions over async connections (`aio::MultiplexedConnection`,
+/// `aio::ConnectionManager`, or any `redis::aio::ConnectionLike`), crate feature `aio`.
+/// Each does what the sync function of the same name does.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), redlua::Error> {
+/// # let client = redis::Client::open("redis://127.0.0.1/").map_err(redlua::Error::from)?;
+/// # let mut con = client.get_multiplexed_async_connection().await.map_err(redlua::Error::from)?;
+/// use redlua::functions::aio;
+/// let libraries = aio::list(&mut con).await?;
+/// let backup = aio::dump(&mut con).await?;
+/// if aio::kill(&mut con).await? {
+///     println!("stopped a function that ran too long");
+/// }
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "aio")]
+pub mod aio {
+    use super::*;
+    use redis::aio::ConnectionLike;
+
+    /// [`list`](super::list) over an async connection.
+    pub async fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
+        list_op().run_async(con).await
+    }
+
+    /// [`list_with_code`](super::list_with_code) over an async connection.
+    pub async fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
+        list_with_code_op().run_async(con).await
+    }
+
+    /// [`stats`](super::stats) over an async connection.
+    pub async fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
+        stats_op().run_async(con).await
+    }
+
+    /// [`delete`](super::delete) over an async connection.
+    pub async fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
+        delete_op(library).run_async(con).await
+    }
+
+    /// [`dump`](super::dump) over an async connection.
+    pub async fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
+        dump_op().run_async(con).await
+    }
+
+    /// [`restore`](super::restore) over an async connection.
+    pub async fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
+        restore_op(payload, policy).run_async(con).await
+    }
+
+    /// [`kill`](super::kill) over an async connection.
+    pub async fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
+        kill_op("FUNCTION").run_async(con).await
+    }
+
+    /// [`kill_script`](super::kill_script) over an async connection.
+    pub async fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
+        kill_op("SCRIPT").run_async(con).await
+    }
+}
+
+/// The management functions on Redis Cluster (crate feature `cluster`; the `*_async`
+/// variants take an async cluster connection, crate feature `cluster-async`).
+///
+/// Each sends its command to every primary (`stats` and `kill` to every node, replicas
+/// too, since a read-only function can run on a replica) and replies per node, as
+/// `(address, reply)` with `host:port` addresses; [`restore`](cluster::restore) restores
+/// the same dump on every primary.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use redlua::functions::cluster;
+/// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+/// let mut con = client.get_connection()?;
+/// for (node, libraries) in cluster::list(&mut con)? {
+///     let names: Vec<&str> = libraries.iter().map(|l| l.name.as_str()).collect();
+///     println!("{node}: {names:?}");
+/// }
+/// // Every primary loses the library `bank`.
+/// let deleted: Vec<(String, bool)> = cluster::delete(&mut con, "bank")?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "cluster")]
+pub mod cluster {
+    use super::*;
+    use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
+
+    /// Replies of each node, in the order of their addresses.
+    pub type PerNode<T> = Vec<(String, T)>;
+
+    fn routing<T>(op: &Op<T>) -> RoutingInfo {
+        let nodes = if op.all_nodes { MultipleNodeRoutingInfo::AllNodes } else { MultipleNodeRoutingInfo::AllMasters };
+        RoutingInfo::MultiNode((nodes, None))
+    }
+
+    /// The addresses of the nodes an operation goes to (asked with `PING` on each).
+    fn addresses(reply: redis::RedisResult<Value>) -> Result<Vec<String>, Error> {
+        let mut nodes: Vec<String> =
+            crate::cluster::per_node_replies(reply.map_err(Error::from_redis)?)?.into_iter().map(|(n, _)| n).collect();
+        nodes.sort();
+        Ok(nodes)
+    }
+
+    fn ping() -> redis::Cmd {
+        redis::cmd("PING")
+    }
+
+    fn reply(r: redis::RedisResult<Value>) -> redis::RedisResult<Value> {
+        match r {
+            Ok(Value::ServerError(e)) => Err(e.into()),
+            other => other,
+        }
+    }
+
+    // Each node is asked on its own: redis-rs turns the replies of a command sent to
+    // several nodes into one error when one node answers with an error (`NOTBUSY`,
+    // `Library not found`), which is a normal answer here.
+    fn run<T>(con: &mut redis::cluster::ClusterConnection, op: Op<T>) -> Result<PerNode<T>, Error> {
+        let nodes = addresses(con.route_command(&ping(), routing(&op)))?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let r = reply(con.route_command(&op.cmd, crate::cluster::by_address(&node)?));
+            out.push((node, (op.read)(r)?));
+        }
+        Ok(out)
+    }
+
+    #[cfg(feature = "cluster-async")]
+    async fn run_async<T>(con: &mut redis::cluster_async::ClusterConnection, op: Op<T>) -> Result<PerNode<T>, Error> {
+        let nodes = addresses(con.route_command(ping(), routing(&op)).await)?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let r = reply(con.route_command(op.cmd.clone(), crate::cluster::by_address(&node)?).await);
+            out.push((node, (op.read)(r)?));
+        }
+        Ok(out)
+    }
+
+    /// `FUNCTION LIST` on every primary.
+    pub fn list(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
+        run(con, list_op())
+    }
+
+    /// `FUNCTION LIST WITHCODE` on every primary.
+    pub fn list_with_code(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
+        run(con, list_with_code_op())
+    }
+
+    /// `FUNCTION STATS` on every node, replicas included.
+    pub fn stats(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<FunctionStats>, Error> {
+        run(con, stats_op())
+    }
+
+    /// `FUNCTION DELETE` on every primary (replicas follow); per primary, whether it had it.
+    pub fn delete(con: &mut redis::cluster::ClusterConnection, library: &str) -> Result<PerNode<bool>, Error> {
+        run(con, delete_op(library))
+    }
+
+    /// `FUNCTION DUMP` of every primary.
+    pub fn dump(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<u8>>, Error> {
+        run(con, dump_op())
+    }
+
+    /// `FUNCTION RESTORE` of one dump on every primary (replicas follow).
+    pub fn restore(
+        con: &mut redis::cluster::ClusterConnection,
+        payload: &[u8],
+        policy: RestorePolicy,
+    ) -> Result<PerNode<()>, Error> {
+        run(con, restore_op(payload, policy))
+    }
+
+    /// `FUNCTION KILL` on every node; per node, whether it stopped a function.
+    pub fn kill(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<bool>, Error> {
+        run(con, kill_op("FUNCTION"))
+    }
+
+    /// `SCRIPT KILL` on every node; per node, whether it stopped a script.
+    pub fn kill_script(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<bool>, Error> {
+        run(con, kill_op("SCRIPT"))
+    }
+
+    /// [`list`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn list_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
+        run_async(con, list_op()).await
+    }
+
+    /// [`list_with_code`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn list_with_code_async(
+        con: &mut redis::cluster_async::ClusterConnection,
+    ) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
+        run_async(con, list_with_code_op()).await
+    }
+
+    /// [`stats`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn stats_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<FunctionStats>, Error> {
+        run_async(con, stats_op()).await
+    }
+
+    /// [`delete`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn delete_async(con: &mut redis::cluster_async::ClusterConnection, library: &str) -> Result<PerNode<bool>, Error> {
+        run_async(con, delete_op(library)).await
+    }
+
+    /// [`dump`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn dump_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<Vec<u8>>, Error> {
+        run_async(con, dump_op()).await
+    }
+
+    /// [`restore`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn restore_async(
+        con: &mut redis::cluster_async::ClusterConnection,
+        payload: &[u8],
+        policy: RestorePolicy,
+    ) -> Result<PerNode<()>, Error> {
+        run_async(con, restore_op(payload, policy)).await
+    }
+
+    /// [`kill`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn kill_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<bool>, Error> {
+        run_async(con, kill_op("FUNCTION")).await
+    }
+
+    /// [`kill_script`] over an async cluster connection.
+    #[cfg(feature = "cluster-async")]
+    pub async fn kill_script_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<bool>, Error> {
+        run_async(con, kill_op("SCRIPT")).await
     }
 }
 

@@ -61,9 +61,46 @@
 //! query with [`Error::Connection`]: the calls may or may not have run, and none is sent
 //! again.
 //!
-//! Pipelines need a connection to one server (`redis::Connection`,
-//! `aio::MultiplexedConnection`, `aio::ConnectionManager`); Redis Cluster connections
-//! do not take pipelines through this type.
+//! Pipelines work over a connection to one server (`redis::Connection`,
+//! `aio::MultiplexedConnection`, `aio::ConnectionManager`) with
+//! [`query`](Pipeline::query) / `query_async` (crate feature `aio`), and over Redis
+//! Cluster connections with `query_cluster` / `query_cluster_async` (crate features
+//! `cluster`, `cluster-async`).
+//!
+//! # On Redis Cluster
+//!
+//! - **Routing.** Each call goes to the slot of its keys (checked on the client as for a
+//!   single call: [`Error::CrossSlot`] refuses the whole pipeline, naming the entry, with
+//!   nothing sent). For plain commands redlua asks the server which arguments are keys
+//!   (`COMMAND GETKEYS`, one extra round trip, only when the pipeline has plain commands).
+//!   The entries of one slot form one batch, sent to the primary of that slot in their
+//!   original order; entries without keys form a batch of their own, sent to any primary.
+//!   Batches of different slots run in no particular order relative to each other. A
+//!   batch made only of read-only calls may go to a replica when the cluster client reads
+//!   from replicas.
+//! - **Code present first.** Unless [`assume_loaded`](Pipeline::assume_loaded), every
+//!   library the pipeline calls is checked on every primary and loaded where it is
+//!   missing or differs, and every script is loaded where `SCRIPT EXISTS` says it is missing.
+//! - **Recovery.** An entry whose node did not have its code, or that its node refused
+//!   because it does not serve the slot (`MOVED`, `ASK`, `TRYAGAIN`: a resharding or
+//!   failover), did not run: redlua loads the code on every primary that lacks it and sends
+//!   each such entry once more, on its own, to the primary of its slot, after all batches.
+//!   [`Replies::resent`] lists them. Nothing runs twice, nothing is dropped.
+//! - **Transactions** ([`atomic`](Pipeline::atomic)) run on one node: all keys of all
+//!   entries must hash to one slot, or the query fails with [`Error::CrossSlot`] before
+//!   anything is sent. Through the sync connection, which routes a transaction by its
+//!   first command, the first entry must have a key when any entry has one
+//!   ([`Error::Argument`] otherwise). Missing code inside a transaction is handled as on
+//!   one server: those calls do not run and are not re-sent.
+//! - **I/O errors** fail the entries of the batch that was lost ([`Error::Connection`]:
+//!   they may or may not have run); the other batches keep their replies. redis-rs cluster
+//!   connections re-send a request by themselves after a connection error; build the
+//!   client with `.retries(0)` when a call must never run twice (see the book's chapter
+//!   on errors).
+
+#[cfg(feature = "cluster")]
+#[path = "pipeline_cluster.rs"]
+mod cluster;
 
 use crate::call::{decode_value, parts, Call, Code, Parts};
 use crate::error::Error;

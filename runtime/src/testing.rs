@@ -271,6 +271,8 @@ pub struct TestCluster {
     nodes: Vec<TestServer>,
     /// The first and last slot of each node, by index.
     ranges: Vec<(u16, u16)>,
+    /// The replicas of each primary, by the primary's index.
+    replicas: Vec<Vec<TestServer>>,
 }
 
 /// How long [`TestCluster::start`] waits for the nodes to agree that the cluster is up.
@@ -285,6 +287,27 @@ impl TestCluster {
     /// Starts a cluster whose nodes are started by `builder` (for another binary or
     /// extra arguments); `--cluster-enabled yes` is added to its arguments.
     pub fn start_with(primaries: usize, builder: TestServerBuilder) -> Result<TestCluster, TestServerError> {
+        TestCluster::start_with_replicas(primaries, 0, builder)
+    }
+
+    /// Starts a cluster of `primaries` primaries with `replicas` replicas each
+    /// (`CLUSTER REPLICATE`), and waits until every replica is in sync with its primary and
+    /// every node lists the replicas in `CLUSTER SLOTS` (so a cluster client sees them).
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start_with_replicas(3, 1, TestServer::builder())?;
+    /// assert_eq!(cluster.replicas_of(0).len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_with_replicas(
+        primaries: usize,
+        replicas: usize,
+        builder: TestServerBuilder,
+    ) -> Result<TestCluster, TestServerError> {
         if primaries == 0 || primaries > 16384 {
             return Err(TestServerError::Io(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -296,11 +319,19 @@ impl TestCluster {
         for _ in 0..primaries {
             nodes.push(builder.start()?);
         }
+        let mut replica_nodes = Vec::with_capacity(primaries);
+        for _ in 0..primaries {
+            let mut of_one = Vec::with_capacity(replicas);
+            for _ in 0..replicas {
+                of_one.push(builder.start()?);
+            }
+            replica_nodes.push(of_one);
+        }
         let n = primaries as u32;
         let ranges: Vec<(u16, u16)> = (0..n)
             .map(|i| ((i * 16384 / n) as u16, ((i + 1) * 16384 / n - 1) as u16))
             .collect();
-        let cluster = TestCluster { nodes, ranges };
+        let cluster = TestCluster { nodes, ranges, replicas: replica_nodes };
         cluster.join().map_err(|e| TestServerError::StartFailed {
             log: format!("the cluster could not be formed: {e}\n{}", cluster.report()),
         })?;
@@ -319,22 +350,38 @@ impl TestCluster {
             redis::cmd("CLUSTER").arg("ADDSLOTSRANGE").arg(first).arg(last).exec(con)?;
             redis::cmd("CLUSTER").arg("SET-CONFIG-EPOCH").arg(i + 1).exec(con)?;
         }
+        let replicas: Vec<&TestServer> = self.replicas.iter().flatten().collect();
         if let Some((first, _)) = cons.split_first_mut() {
-            for node in &self.nodes[1..] {
+            for node in self.nodes[1..].iter().chain(replicas.iter().copied()) {
                 let port = node.port().unwrap_or(0);
                 redis::cmd("CLUSTER").arg("MEET").arg("127.0.0.1").arg(port).exec(first)?;
             }
         }
+        let mut replica_cons = Vec::with_capacity(replicas.len());
+        for node in &replicas {
+            let con = node.connection()?;
+            con.set_read_timeout(Some(Duration::from_secs(5)))?;
+            replica_cons.push(con);
+        }
         let deadline = Instant::now() + CLUSTER_READY_TIMEOUT;
-        let known = format!("cluster_known_nodes:{}", self.nodes.len());
+        let known = format!("cluster_known_nodes:{}", self.nodes.len() + replicas.len());
+        // A replica can follow its primary once it knows it.
+        let mut replicating = replicas.is_empty();
         loop {
             let mut ready = true;
-            for con in cons.iter_mut() {
+            for con in cons.iter_mut().chain(replica_cons.iter_mut()) {
                 let info: String = redis::cmd("CLUSTER").arg("INFO").query(con)?;
                 if !(info.contains("cluster_state:ok") && info.lines().any(|l| l.trim() == known)) {
                     ready = false;
                     break;
                 }
+            }
+            if ready && !replicating {
+                self.replicate(&mut cons, &mut replica_cons)?;
+                replicating = true;
+                ready = false;
+            } else if ready && !replicas.is_empty() {
+                ready = self.replicas_ready(&mut cons, &mut replica_cons)?;
             }
             if ready {
                 return Ok(());
@@ -350,9 +397,48 @@ impl TestCluster {
         }
     }
 
-    /// The nodes, in the order of their slot ranges.
+    /// Each replica follows its primary (`CLUSTER REPLICATE <primary id>`).
+    fn replicate(&self, cons: &mut [redis::Connection], replica_cons: &mut [redis::Connection]) -> redis::RedisResult<()> {
+        let mut replica_cons = replica_cons.iter_mut();
+        for (i, con) in cons.iter_mut().enumerate() {
+            let id: String = redis::cmd("CLUSTER").arg("MYID").query(con)?;
+            for _ in &self.replicas[i] {
+                if let Some(r) = replica_cons.next() {
+                    redis::cmd("CLUSTER").arg("REPLICATE").arg(&id).exec(r)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every replica is in sync and every node lists all replicas in `CLUSTER SLOTS`.
+    fn replicas_ready(&self, cons: &mut [redis::Connection], replica_cons: &mut [redis::Connection]) -> redis::RedisResult<bool> {
+        for con in replica_cons.iter_mut() {
+            let info: String = redis::cmd("INFO").arg("replication").query(con)?;
+            if !info.lines().any(|l| l.trim() == "master_link_status:up") {
+                return Ok(false);
+            }
+        }
+        let entry_len = 3 + self.replicas.first().map_or(0, Vec::len);
+        for con in cons.iter_mut().chain(replica_cons.iter_mut()) {
+            // Each entry: [first, last, primary, replica..].
+            let slots: Vec<Vec<redis::Value>> = redis::cmd("CLUSTER").arg("SLOTS").query(con)?;
+            if slots.len() != self.nodes.len() || slots.iter().any(|s| s.len() != entry_len) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The primaries, in the order of their slot ranges.
     pub fn nodes(&self) -> &[TestServer] {
         &self.nodes
+    }
+
+    /// The replicas of the primary `nodes()[primary]` (none unless the cluster was
+    /// started with [`start_with_replicas`](TestCluster::start_with_replicas)).
+    pub fn replicas_of(&self, primary: usize) -> &[TestServer] {
+        self.replicas.get(primary).map_or(&[], Vec::as_slice)
     }
 
     /// The URL of every node: the initial nodes of a cluster client.
@@ -386,6 +472,7 @@ impl TestCluster {
     fn report(&self) -> String {
         self.nodes
             .iter()
+            .chain(self.replicas.iter().flatten())
             .filter_map(|n| n.process.as_ref().map(|p| p.report()))
             .collect::<Vec<_>>()
             .join("\n\n")
