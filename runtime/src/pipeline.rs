@@ -69,15 +69,19 @@
 //!
 //! # On Redis Cluster
 //!
-//! - **Routing.** Each call goes to the slot of its keys (checked on the client as for a
-//!   single call: [`Error::CrossSlot`] refuses the whole pipeline, naming the entry, with
-//!   nothing sent). For plain commands redlua asks the server which arguments are keys
-//!   (`COMMAND GETKEYS`, one extra round trip, only when the pipeline has plain commands).
-//!   The entries of one slot form one batch, sent to the primary of that slot in their
-//!   original order; entries without keys form a batch of their own, sent to any primary.
-//!   Batches of different slots run in no particular order relative to each other. A
-//!   batch made only of read-only calls may go to a replica when the cluster client reads
-//!   from replicas.
+//! - **Routing** (`query_cluster_async`). Each call goes to the slot of its keys (checked
+//!   on the client as for a single call: [`Error::CrossSlot`] refuses the whole pipeline,
+//!   naming the entry, with nothing sent). For plain commands redlua asks the server which
+//!   arguments are keys (`COMMAND GETKEYS`, one extra round trip, only when the pipeline
+//!   has plain commands). The entries of one slot form one batch, sent to the primary of
+//!   that slot in their original order; entries without keys form a batch of their own,
+//!   sent to any primary. Batches of different slots run in no particular order relative
+//!   to each other. A batch made only of read-only calls may go to a replica when the
+//!   cluster client reads from replicas.
+//! - **The sync connection** (`query_cluster`) sends the entries one by one, in order:
+//!   redis-rs's sync `ClusterConnection` turns the replies of a whole batch into one error
+//!   when one command fails, which would hide the others. Calls are routed as above, plain
+//!   commands by redis-rs as outside a pipeline. Same guarantees, no batching.
 //! - **Code present first.** Unless [`assume_loaded`](Pipeline::assume_loaded), every
 //!   library the pipeline calls is checked on every primary and loaded where it is
 //!   missing or differs, and every script is loaded where `SCRIPT EXISTS` says it is missing.
@@ -86,12 +90,11 @@
 //!   failover), did not run: redlua loads the code on every primary that lacks it and sends
 //!   each such entry once more, on its own, to the primary of its slot, after all batches.
 //!   [`Replies::resent`] lists them. Nothing runs twice, nothing is dropped.
-//! - **Transactions** ([`atomic`](Pipeline::atomic)) run on one node: all keys of all
-//!   entries must hash to one slot, or the query fails with [`Error::CrossSlot`] before
-//!   anything is sent. Through the sync connection, which routes a transaction by its
-//!   first command, the first entry must have a key when any entry has one
-//!   ([`Error::Argument`] otherwise). Missing code inside a transaction is handled as on
-//!   one server: those calls do not run and are not re-sent.
+//! - **Transactions** ([`atomic`](Pipeline::atomic)) run on one node, through the async
+//!   connection only: all keys of all entries must hash to one slot, or the query fails
+//!   with [`Error::CrossSlot`] before anything is sent (the sync connection refuses them
+//!   with [`Error::Argument`]). Missing code inside a transaction is handled as on one
+//!   server: those calls do not run and are not re-sent.
 //! - **I/O errors** fail the entries of the batch that was lost ([`Error::Connection`]:
 //!   they may or may not have run); the other batches keep their replies. redis-rs cluster
 //!   connections re-send a request by themselves after a connection error; build the

@@ -80,6 +80,7 @@ fn sync_cluster_pipelines_route_by_slot_and_recover_with_every_entry_run_once() 
     let mut con: ClusterConnection = client(&cluster).get_connection().unwrap();
     let keys = key_per_node(&cluster);
 
+    // ANCHOR: cluster_pipeline
     // First query: the code is loaded on every primary before anything runs.
     let (pipe, handles, ping) = mixed_pipeline(&keys, 1);
     let replies = pipe.query_cluster(&mut con).unwrap();
@@ -107,6 +108,7 @@ fn sync_cluster_pipelines_route_by_slot_and_recover_with_every_entry_run_once() 
     // Entries 3 and 4 are the function and the script call of the victim's key.
     assert_eq!(replies.resent(), &[3 * victim, 3 * victim + 1]);
     assert_counters(&cluster, &keys, 11, "after FUNCTION FLUSH on one primary");
+    // ANCHOR_END: cluster_pipeline
 
     // Without assume_loaded, the check before sending loads it again on that primary only.
     support::flush_code(&mut victim_con);
@@ -244,6 +246,7 @@ fn read_only_calls_go_to_replicas_when_the_client_reads_from_them() {
         .unwrap_or_else(|e| panic!("cannot start a cluster with replicas: {e}"));
     assert_eq!(cluster.replicas_of(0).len(), 1);
     let keys = key_per_node(&cluster);
+    // ANCHOR: replicas
     #[allow(deprecated)] // `read_from_replicas` is the spelling that works across redis-rs 1.x.
     let client = redis::cluster::ClusterClient::builder(cluster.urls()).retries(0).read_from_replicas().build().unwrap();
     let mut con = client.get_connection().unwrap();
@@ -269,6 +272,7 @@ fn read_only_calls_go_to_replicas_when_the_client_reads_from_them() {
         assert_eq!(ro_calls(&cluster.nodes()[i]), 0, "no FCALL_RO on primary {i}");
         assert_eq!(ro_calls(&cluster.replicas_of(i)[0]), 1, "one FCALL_RO on the replica of {i}");
     }
+    // ANCHOR_END: replicas
 
     // A pipeline of read-only calls reads from the replicas too; through the sync
     // connection each entry is routed on its own: reads to a replica, writes to the primary.
@@ -322,6 +326,7 @@ fn the_management_api_works_on_every_node_of_a_cluster() {
         v
     };
 
+    // ANCHOR: cluster_management
     let listed = functions::cluster::list(&mut con).unwrap();
     assert_eq!(listed.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), primaries);
     for (node, libraries) in &listed {
@@ -350,6 +355,7 @@ fn the_management_api_works_on_every_node_of_a_cluster() {
     for node in cluster.nodes() {
         assert_eq!(counters::LIBRARY.status(&mut node_con(node)).unwrap(), redlua::LibraryStatus::Current);
     }
+    // ANCHOR_END: cluster_management
 }
 
 #[tokio::test]
