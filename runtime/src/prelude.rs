@@ -45,8 +45,40 @@ use std::borrow::Borrow;
 
 /// A value a typed command accepts as data: integers, floats (sent as Rust prints
 /// them, exactly as the generated Lua sends them) and strings.
+///
+/// ```
+/// #[redlua::library(name = "doc_to_arg")]
+/// mod mixed {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn store(k: Key, n: i64, x: f64, s: String) -> Vec<Option<String>> {
+///         hset(&k, "n", n);
+///         hset(&k, "x", x);
+///         hset(&k, "s", &s);
+///         hmget(&k, &["n", "x", "s"])
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let lua = mixed::store("h", 1, 0.5, "a").call(&mut con).unwrap();
+/// assert_eq!(lua, [Some("1".to_string()), Some("0.5".to_string()), Some("a".to_string())]);
+/// // The twin sends the same bytes: `ToArg` encodes as the Lua does.
+/// use redlua::prelude::ToArg;
+/// assert_eq!(0.5f64.to_arg(), b"0.5");
+/// assert_eq!(redlua::twin::run(&mut con, || mixed::twin::store("h".into(), 1, 0.5, "a".into())), lua);
+/// ```
 pub trait ToArg {
     /// The bytes sent to the server.
+    ///
+    /// ```
+    /// use redlua::prelude::ToArg;
+    ///
+    /// assert_eq!(42i64.to_arg(), b"42");
+    /// assert_eq!(1e21f64.to_arg(), b"1000000000000000000000"); // as Rust prints it
+    /// assert_eq!("text".to_arg(), b"text");
+    /// ```
     fn to_arg(&self) -> Vec<u8>;
 }
 
@@ -82,8 +114,37 @@ impl<T: ToArg + ?Sized> ToArg for &T {
 
 /// One key or several, for commands that take a list of keys (`DEL`, `MGET`, ...):
 /// `&k`, an array of keys `&[&a, &b]`, or a `Vec<Key>`.
+///
+/// ```
+/// #[redlua::library(name = "doc_to_keys")]
+/// mod many {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn clear(a: Key, b: Key, rest: Vec<Key>) -> i64 {
+///         del(&a) + del(&[&a, &b]) + del(&rest)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("MSET").arg("a").arg(1).arg("b").arg(2).arg("c").arg(3).exec(&mut con).unwrap();
+/// assert_eq!(many::clear("a", "b", ["c", "d"]).call(&mut con).unwrap(), 3);
+/// ```
 pub trait ToKeys {
     /// Appends the keys, in order.
+    ///
+    /// ```
+    /// use redlua::prelude::{Key, ToKeys};
+    ///
+    /// let (a, b) = (Key::from("a"), Key::from("b"));
+    /// let (pair, more) = ([&a, &b], vec![Key::from("c")]);
+    /// let mut out = Vec::new();
+    /// pair.push_keys(&mut out);
+    /// more.push_keys(&mut out);
+    /// let names: Vec<&[u8]> = out.iter().map(|k| k.as_bytes()).collect();
+    /// assert_eq!(names, [b"a", b"b", b"c"]);
+    /// ```
     fn push_keys<'a>(&'a self, out: &mut Vec<&'a Key>);
 }
 
@@ -121,8 +182,36 @@ impl<T: ToKeys> ToKeys for Vec<T> {
 
 /// One value or several, for commands that take a list of values (`SADD`, `RPUSH`,
 /// `HMGET`, ...): a value, an array of values `&["a", "b"]`, or a `Vec` of values.
+///
+/// ```
+/// #[redlua::library(name = "doc_to_args")]
+/// mod sets {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn fill(set: Key, more: Vec<String>) -> i64 {
+///         sadd(&set, "one") + sadd(&set, &["two", "three"]) + sadd(&set, &more)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert_eq!(sets::fill("s", ["four", "one"]).call(&mut con).unwrap(), 4);
+/// let twin = redlua::twin::run(&mut con, || sets::twin::fill("t".into(), vec!["five".into()]));
+/// assert_eq!(twin, 4);
+/// ```
 pub trait ToArgs {
     /// Appends the encoded values, in order.
+    ///
+    /// ```
+    /// use redlua::prelude::ToArgs;
+    ///
+    /// let mut out = Vec::new();
+    /// 1i64.push_args(&mut out);
+    /// ["a", "b"].push_args(&mut out);
+    /// vec![2.5f64].push_args(&mut out);
+    /// assert_eq!(out, [b"1".to_vec(), b"a".to_vec(), b"b".to_vec(), b"2.5".to_vec()]);
+    /// ```
     fn push_args(&self, out: &mut Vec<Vec<u8>>);
 }
 
@@ -166,8 +255,36 @@ impl<T: ToArgs> ToArgs for Vec<T> {
 
 /// Name/value pairs, sent flat (`HSET key f1 v1 f2 v2`, stream fields): an array of
 /// 2-tuples `&[("f1", v1), ("f2", v2)]` or a `Vec<(String, T)>`.
+///
+/// ```
+/// #[redlua::library(name = "doc_to_pairs")]
+/// mod users {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn create(user: Key, name: String) -> i64 {
+///         hset_many(&user, &[("name", name), ("role", "admin".to_string())])
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert_eq!(users::create("u:1", "ann").call(&mut con).unwrap(), 2);
+/// let role: String = redis::cmd("HGET").arg("u:1").arg("role").query(&mut con).unwrap();
+/// assert_eq!(role, "admin");
+/// ```
 pub trait ToPairs {
     /// Appends the names and values, flattened, in order.
+    ///
+    /// ```
+    /// use redlua::prelude::ToPairs;
+    ///
+    /// let mut out = Vec::new();
+    /// [("name", "ann"), ("role", "admin")].push_pairs(&mut out);
+    /// vec![("age".to_string(), 42i64)].push_pairs(&mut out);
+    /// assert_eq!(out.concat(), b"nameannroleadminage42");
+    /// assert_eq!(out.len(), 6);
+    /// ```
     fn push_pairs(&self, out: &mut Vec<Vec<u8>>);
 }
 
@@ -205,8 +322,36 @@ impl<T: ToPairs> ToPairs for Vec<T> {
 }
 
 /// Key/value pairs (`MSET`): an array of `(key, value)` tuples, `&[(&a, 1), (&b, 2)]`.
+///
+/// ```
+/// #[redlua::library(name = "doc_to_key_values")]
+/// mod pairs {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn init(a: Key, b: Key) {
+///         mset(&[(&a, "x"), (&b, "y")]);
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// pairs::init("a", "b").call(&mut con).unwrap();
+/// let values: Vec<String> = redis::cmd("MGET").arg("a").arg("b").query(&mut con).unwrap();
+/// assert_eq!(values, ["x", "y"]);
+/// ```
 pub trait ToKeyValues {
     /// Appends each key with its encoded value, in order.
+    ///
+    /// ```
+    /// use redlua::prelude::{Key, ToKeyValues};
+    ///
+    /// let (a, b) = (Key::from("a"), Key::from("b"));
+    /// let pairs = [(&a, 1i64), (&b, 2i64)];
+    /// let mut out = Vec::new();
+    /// pairs.push_key_values(&mut out);
+    /// assert_eq!(out, [(&a, b"1".to_vec()), (&b, b"2".to_vec())]);
+    /// ```
     fn push_key_values<'a>(&'a self, out: &mut Vec<(&'a Key, Vec<u8>)>);
 }
 
@@ -322,6 +467,25 @@ fn checked(n: i64) -> i64 {
 }
 
 /// Values a bulk reply can be read as: `i64`, `f64` and `String`.
+///
+/// ```
+/// #[redlua::library(name = "doc_from_bulk")]
+/// mod reads {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn three_ways(k: Key) -> (Option<i64>, Option<f64>, Option<String>) {
+///         (get::<i64>(&k), get::<f64>(&k), get::<String>(&k))
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("SET").arg("n").arg(12).exec(&mut con).unwrap();
+/// let reads = reads::three_ways("n").call(&mut con).unwrap();
+/// assert_eq!(reads, (Some(12), Some(12.0), Some("12".to_string())));
+/// assert_eq!(redlua::twin::run(&mut con, || reads::twin::three_ways("n".into())), reads);
+/// ```
 pub trait FromBulk: Sized {
     #[doc(hidden)]
     fn from_bulk(bytes: Vec<u8>) -> Self;
@@ -605,6 +769,15 @@ macro_rules! options_builder {
 
         impl $name {
             /// No options.
+            ///
+            #[doc = concat!("Inside a redis function, `", stringify!($name), "::new()` with no option")]
+            #[doc = "adds no word to the command; the same value as `default()`:"]
+            ///
+            /// ```
+            #[doc = concat!("use redlua::prelude::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($name), "::new(), ", stringify!($name), "::default());")]
+            /// ```
             pub fn new() -> $name {
                 $name::default()
             }
@@ -646,20 +819,163 @@ options_builder! {
     /// compiler reads them at compile time. They are sent as
     /// `[NX|XX] [EX s|PX ms|EXAT t|PXAT t|KEEPTTL]`, whatever the order of the calls;
     /// options separated by `|` exclude each other.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_set_options")]
+    /// mod locks {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn acquire(lock: Key, owner: String, ttl: i64) -> bool {
+    ///         set_with(&lock, &owner, SetOptions::new().nx().ex(ttl))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert!(locks::acquire("lock", "ann", 30).call(&mut con).unwrap());
+    /// assert!(!locks::acquire("lock", "bob", 30).call(&mut con).unwrap());
+    /// ```
     SetOptions {
         /// `NX`: only set when the key does not exist.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_nx")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn init(k: Key, v: String) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().nx())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(opts::init("k", "a").call(&mut con).unwrap());
+        /// assert!(!redlua::twin::run(&mut con, || opts::twin::init("k".into(), "b".into())));
+        /// ```
         fn nx() => ["NX"];
         /// `XX`: only set when the key exists.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_xx")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn update(k: Key, v: String) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().xx())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(!opts::update("k", "a").call(&mut con).unwrap());
+        /// redis::cmd("SET").arg("k").arg("x").exec(&mut con).unwrap();
+        /// assert!(redlua::twin::run(&mut con, || opts::twin::update("k".into(), "b".into())));
+        /// ```
         fn xx() => ["XX"];
         /// `EX seconds`: expire after this many seconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_ex")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn put(k: Key, v: String) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().ex(60))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(opts::put("k", "a").call(&mut con).unwrap());
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert!(ttl > 0 && ttl <= 60);
+        /// ```
         fn ex(seconds: i64) => ["EX"];
         /// `PX milliseconds`: expire after this many milliseconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_px")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn put(k: Key, v: String) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().px(60_000))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(opts::put("k", "a").call(&mut con).unwrap());
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert!(ttl > 0 && ttl <= 60);
+        /// ```
         fn px(millis: i64) => ["PX"];
         /// `EXAT unix-seconds`: expire at this Unix time, in seconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_exat")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn put(k: Key, v: String, at: i64) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().exat(at))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(opts::put("k", "a", 4102444800).call(&mut con).unwrap());
+        /// let at: i64 = redis::cmd("EXPIRETIME").arg("k").query(&mut con).unwrap();
+        /// assert_eq!(at, 4102444800);
+        /// ```
         fn exat(unix_seconds: i64) => ["EXAT"];
         /// `PXAT unix-milliseconds`: expire at this Unix time, in milliseconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_pxat")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn put(k: Key, v: String, at: i64) -> bool {
+        ///         set_with(&k, &v, SetOptions::new().pxat(at))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert!(opts::put("k", "a", 4102444800123).call(&mut con).unwrap());
+        /// let at: i64 = redis::cmd("PEXPIRETIME").arg("k").query(&mut con).unwrap();
+        /// assert_eq!(at, 4102444800123);
+        /// ```
         fn pxat(unix_millis: i64) => ["PXAT"];
         /// `KEEPTTL`: keep the key's time to live.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_setoptions_keep_ttl")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn overwrite(k: Key, v: String) -> Option<String> {
+        ///         set_get(&k, &v, SetOptions::new().keep_ttl())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").arg("EX").arg(60).exec(&mut con).unwrap();
+        /// assert_eq!(opts::overwrite("k", "b").call(&mut con).unwrap().as_deref(), Some("a"));
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert!(ttl > 0 && ttl <= 60);
+        /// ```
         fn keep_ttl() => ["KEEPTTL"];
     }
 }
@@ -669,16 +985,130 @@ options_builder! {
     ///
     /// Written in place inside a redis function; the options exclude each other:
     /// `[EX s|PX ms|EXAT t|PXAT t|PERSIST]`.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_getex_options")]
+    /// mod sessions {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn touch(session: Key) -> Option<String> {
+    ///         getex(&session, GetExOptions::new().ex(600))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("SET").arg("s").arg("ann").exec(&mut con).unwrap();
+    /// assert_eq!(sessions::touch("s").call(&mut con).unwrap().as_deref(), Some("ann"));
+    /// let ttl: i64 = redis::cmd("TTL").arg("s").query(&mut con).unwrap();
+    /// assert!(ttl > 0);
+    /// ```
     GetExOptions {
         /// `EX seconds`: expire after this many seconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_getexoptions_ex")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn touch(k: Key) -> Option<String> {
+        ///         getex(&k, GetExOptions::new().ex(60))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").exec(&mut con).unwrap();
+        /// assert_eq!(opts::touch("k").call(&mut con).unwrap().as_deref(), Some("a"));
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert!(ttl > 0 && ttl <= 60);
+        /// ```
         fn ex(seconds: i64) => ["EX"];
         /// `PX milliseconds`: expire after this many milliseconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_getexoptions_px")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn touch(k: Key) -> Option<String> {
+        ///         getex(&k, GetExOptions::new().px(60_000))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").exec(&mut con).unwrap();
+        /// assert_eq!(redlua::twin::run(&mut con, || opts::twin::touch("k".into())).as_deref(), Some("a"));
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert!(ttl > 0 && ttl <= 60);
+        /// ```
         fn px(millis: i64) => ["PX"];
         /// `EXAT unix-seconds`: expire at this Unix time, in seconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_getexoptions_exat")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn touch(k: Key, at: i64) -> Option<String> {
+        ///         getex(&k, GetExOptions::new().exat(at))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").exec(&mut con).unwrap();
+        /// assert_eq!(opts::touch("k", 4102444800).call(&mut con).unwrap().as_deref(), Some("a"));
+        /// let at: i64 = redis::cmd("EXPIRETIME").arg("k").query(&mut con).unwrap();
+        /// assert_eq!(at, 4102444800);
+        /// ```
         fn exat(unix_seconds: i64) => ["EXAT"];
         /// `PXAT unix-milliseconds`: expire at this Unix time, in milliseconds.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_getexoptions_pxat")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn touch(k: Key, at: i64) -> Option<String> {
+        ///         getex(&k, GetExOptions::new().pxat(at))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").exec(&mut con).unwrap();
+        /// assert_eq!(opts::touch("k", 4102444800123).call(&mut con).unwrap().as_deref(), Some("a"));
+        /// let at: i64 = redis::cmd("PEXPIRETIME").arg("k").query(&mut con).unwrap();
+        /// assert_eq!(at, 4102444800123);
+        /// ```
         fn pxat(unix_millis: i64) => ["PXAT"];
         /// `PERSIST`: remove the time to live.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_getexoptions_persist")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn keep(k: Key) -> Option<String> {
+        ///         getex(&k, GetExOptions::new().persist())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("SET").arg("k").arg("a").arg("EX").arg(60).exec(&mut con).unwrap();
+        /// assert_eq!(opts::keep("k").call(&mut con).unwrap().as_deref(), Some("a"));
+        /// let ttl: i64 = redis::cmd("TTL").arg("k").query(&mut con).unwrap();
+        /// assert_eq!(ttl, -1);
+        /// ```
         fn persist() => ["PERSIST"];
     }
 }
@@ -688,16 +1118,128 @@ options_builder! {
     ///
     /// Written in place inside a redis function; sent as `[NX|XX] [GT|LT] [CH]`
     /// whatever the order of the calls.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_zadd_options")]
+    /// mod board {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn update(board: Key, player: String, score: f64) -> i64 {
+    ///         zadd_with(&board, score, &player, ZAddOptions::new().xx().ch())
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("ZADD").arg("b").arg(1).arg("ann").exec(&mut con).unwrap();
+    /// assert_eq!(board::update("b", "ann", 2.0).call(&mut con).unwrap(), 1); // changed
+    /// assert_eq!(board::update("b", "bob", 2.0).call(&mut con).unwrap(), 0); // not added
+    /// ```
     ZAddOptions {
         /// `NX`: only add new members.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zaddoptions_nx")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn join(z: Key, m: String, score: f64) -> i64 {
+        ///         zadd_with(&z, score, &m, ZAddOptions::new().nx())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(5).arg("ann").exec(&mut con).unwrap();
+        /// assert_eq!(opts::join("z", "ann", 1.0).call(&mut con).unwrap(), 0); // kept at 5
+        /// assert_eq!(opts::join("z", "bob", 1.0).call(&mut con).unwrap(), 1);
+        /// let score: f64 = redis::cmd("ZSCORE").arg("z").arg("ann").query(&mut con).unwrap();
+        /// assert_eq!(score, 5.0);
+        /// ```
         fn nx() => ["NX"];
         /// `XX`: only update existing members.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zaddoptions_xx")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn rescore(z: Key, m: String, score: f64) -> Option<f64> {
+        ///         zadd_incr(&z, score, &m, ZAddOptions::new().xx())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(5).arg("ann").exec(&mut con).unwrap();
+        /// assert_eq!(opts::rescore("z", "ann", 1.0).call(&mut con).unwrap(), Some(6.0));
+        /// assert_eq!(opts::rescore("z", "bob", 1.0).call(&mut con).unwrap(), None);
+        /// ```
         fn xx() => ["XX"];
         /// `GT`: only update when the new score is greater.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zaddoptions_gt")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn best(z: Key, m: String, score: f64) -> Option<f64> {
+        ///         zadd_with(&z, score, &m, ZAddOptions::new().gt());
+        ///         zscore(&z, &m)
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(5).arg("ann").exec(&mut con).unwrap();
+        /// assert_eq!(opts::best("z", "ann", 3.0).call(&mut con).unwrap(), Some(5.0));
+        /// assert_eq!(opts::best("z", "ann", 8.0).call(&mut con).unwrap(), Some(8.0));
+        /// ```
         fn gt() => ["GT"];
         /// `LT`: only update when the new score is less.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zaddoptions_lt")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn fastest(z: Key, m: String, time: f64) -> Option<f64> {
+        ///         zadd_with(&z, time, &m, ZAddOptions::new().lt());
+        ///         zscore(&z, &m)
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(5).arg("ann").exec(&mut con).unwrap();
+        /// assert_eq!(opts::fastest("z", "ann", 8.0).call(&mut con).unwrap(), Some(5.0));
+        /// assert_eq!(opts::fastest("z", "ann", 3.0).call(&mut con).unwrap(), Some(3.0));
+        /// ```
         fn lt() => ["LT"];
         /// `CH`: count changed members, not only added ones.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zaddoptions_ch")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn set_score(z: Key, m: String, score: f64) -> i64 {
+        ///         zadd_with(&z, score, &m, ZAddOptions::new().ch())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(5).arg("ann").exec(&mut con).unwrap();
+        /// assert_eq!(opts::set_score("z", "ann", 6.0).call(&mut con).unwrap(), 1); // changed
+        /// assert_eq!(opts::set_score("z", "ann", 6.0).call(&mut con).unwrap(), 0); // same score
+        /// ```
         fn ch() => ["CH"];
     }
 }
@@ -709,16 +1251,119 @@ options_builder! {
     /// Written in place inside a redis function; sent as
     /// `[BYSCORE|BYLEX] [REV] [LIMIT offset count]` whatever the order of the calls.
     /// `limit` and `count` go together.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_zrange_options")]
+    /// mod board {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn page(board: Key, offset: i64) -> Vec<String> {
+    ///         zrange(&board, "+inf", "-inf", ZRangeOptions::new().by_score().rev().limit(offset).count(2))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("ZADD").arg("b").arg(1).arg("a").arg(2).arg("b").arg(3).arg("c").exec(&mut con).unwrap();
+    /// assert_eq!(board::page("b", 0).call(&mut con).unwrap(), ["c", "b"]);
+    /// assert_eq!(board::page("b", 2).call(&mut con).unwrap(), ["a"]);
+    /// ```
     ZRangeOptions {
         /// `BYSCORE`: start and stop are scores (`"(1"`, `"+inf"`).
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zrangeoptions_by_score")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(read_only)]
+        ///     pub fn above(z: Key, min: f64) -> Vec<String> {
+        ///         zrange(&z, format!("({min}"), "+inf", ZRangeOptions::new().by_score())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(1).arg("a").arg(2).arg("b").arg(3).arg("c").exec(&mut con).unwrap();
+        /// assert_eq!(opts::above("z", 1.0).call(&mut con).unwrap(), ["b", "c"]);
+        /// ```
         fn by_score() => ["BYSCORE"];
         /// `BYLEX`: start and stop are lexicographical bounds (`"[a"`, `"-"`).
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zrangeoptions_by_lex")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(read_only)]
+        ///     pub fn from(z: Key, start: String) -> Vec<String> {
+        ///         zrange(&z, format!("[{start}"), "+", ZRangeOptions::new().by_lex())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(0).arg("apple").arg(0).arg("pear").arg(0).arg("plum").exec(&mut con).unwrap();
+        /// assert_eq!(opts::from("z", "p").call(&mut con).unwrap(), ["pear", "plum"]);
+        /// ```
         fn by_lex() => ["BYLEX"];
         /// `REV`: from the highest to the lowest.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zrangeoptions_rev")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(read_only)]
+        ///     pub fn descending(z: Key) -> Vec<String> {
+        ///         zrange(&z, 0, -1, ZRangeOptions::new().rev())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(1).arg("a").arg(2).arg("b").arg(3).arg("c").exec(&mut con).unwrap();
+        /// assert_eq!(opts::descending("z").call(&mut con).unwrap(), ["c", "b", "a"]);
+        /// ```
         fn rev() => ["REV"];
         /// `LIMIT offset ..`: skip `offset` elements (with [`count`](Self::count)).
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zrangeoptions_limit")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(read_only)]
+        ///     pub fn skip(z: Key, n: i64) -> Vec<String> {
+        ///         zrange(&z, "-inf", "+inf", ZRangeOptions::new().by_score().limit(n).count(10))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(1).arg("a").arg(2).arg("b").arg(3).arg("c").exec(&mut con).unwrap();
+        /// assert_eq!(opts::skip("z", 2).call(&mut con).unwrap(), ["c"]);
+        /// ```
         fn limit(offset: i64) => ["LIMIT"];
         /// `.. count`: at most `count` elements (with [`limit`](Self::limit)).
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_zrangeoptions_count")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(read_only)]
+        ///     pub fn lowest(z: Key, n: i64) -> Vec<String> {
+        ///         zrange(&z, "-inf", "+inf", ZRangeOptions::new().by_score().limit(0).count(n))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// redis::cmd("ZADD").arg("z").arg(1).arg("a").arg(2).arg("b").arg(3).arg("c").exec(&mut con).unwrap();
+        /// assert_eq!(opts::lowest("z", 2).call(&mut con).unwrap(), ["a", "b"]);
+        /// ```
         fn count(count: i64) => [];
     }
 }
@@ -728,12 +1373,89 @@ options_builder! {
     ///
     /// Written in place inside a redis function; sent as
     /// `[NOMKSTREAM] [MAXLEN n|MINID id]` whatever the order of the calls.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_xadd_options")]
+    /// mod audit {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(nondeterministic)]
+    ///     pub fn record(log: Key, user: String) -> Option<String> {
+    ///         xadd_with(&log, "*", &[("user", &user)], XAddOptions::new().maxlen(2))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// for user in ["a", "b", "c"] {
+    ///     audit::record("log", user).call(&mut con).unwrap();
+    /// }
+    /// let len: i64 = redis::cmd("XLEN").arg("log").query(&mut con).unwrap();
+    /// assert_eq!(len, 2);
+    /// ```
     XAddOptions {
         /// `NOMKSTREAM`: do not create the stream (the reply is then `None`).
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_xaddoptions_nomkstream")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(nondeterministic)]
+        ///     pub fn log_if_open(log: Key, line: String) -> Option<String> {
+        ///         xadd_with(&log, "*", &[("line", &line)], XAddOptions::new().nomkstream())
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// assert_eq!(opts::log_if_open("log", "a").call(&mut con).unwrap(), None);
+        /// let exists: bool = redis::cmd("EXISTS").arg("log").query(&mut con).unwrap();
+        /// assert!(!exists);
+        /// ```
         fn nomkstream() => ["NOMKSTREAM"];
         /// `MAXLEN n`: trim the stream to its last `n` entries.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_xaddoptions_maxlen")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(nondeterministic)]
+        ///     pub fn log(log: Key, line: String) -> Option<String> {
+        ///         xadd_with(&log, "*", &[("line", &line)], XAddOptions::new().maxlen(1))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// opts::log("log", "a").call(&mut con).unwrap();
+        /// opts::log("log", "b").call(&mut con).unwrap();
+        /// let len: i64 = redis::cmd("XLEN").arg("log").query(&mut con).unwrap();
+        /// assert_eq!(len, 1);
+        /// ```
         fn maxlen(len: i64) => ["MAXLEN"];
         /// `MINID id`: trim the entries with a smaller ID.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_xaddoptions_minid")]
+        /// mod opts {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function(nondeterministic)]
+        ///     pub fn log(log: Key, id: String, oldest: String) -> Option<String> {
+        ///         xadd_with(&log, &id, &[("line", "x")], XAddOptions::new().minid(&oldest))
+        ///     }
+        /// }
+        ///
+        /// # let server = redlua::testing::TestServer::start().unwrap();
+        /// # let mut con = server.connection().unwrap();
+        /// opts::log("log", "1-1", "0-0").call(&mut con).unwrap();
+        /// opts::log("log", "5-1", "0-0").call(&mut con).unwrap();
+        /// assert_eq!(opts::log("log", "9-1", "5-0").call(&mut con).unwrap().as_deref(), Some("9-1"));
+        /// let len: i64 = redis::cmd("XLEN").arg("log").query(&mut con).unwrap();
+        /// assert_eq!(len, 2); // 1-1 was trimmed
+        /// ```
         fn minid(id: impl ToArg) => ["MINID"];
     }
 }
