@@ -3,7 +3,8 @@
 //! by the server's own key positions, recovery after FUNCTION FLUSH on one primary with
 //! every entry run exactly once, cross-slot refusal before anything is sent,
 //! transactions on one slot), read-only calls served by replicas, and the management API
-//! on every node.
+//! on every node, and a new primary that took over a slot (resharding) getting the
+//! library on first use.
 
 #[path = "runtime_support.rs"]
 mod support;
@@ -388,4 +389,73 @@ async fn the_management_api_works_over_async_connections() {
     assert_eq!(counters::LIBRARY.status(&mut node_con(&server)).unwrap(), redlua::LibraryStatus::Current);
     assert!(!functions::aio::kill(&mut one).await.unwrap());
     assert!(!functions::aio::kill_script(&mut one).await.unwrap());
+}
+
+/// Moves the empty `slot` from `from` to `to` (`CLUSTER SETSLOT .. NODE` on every node).
+fn move_empty_slot(slot: u16, from: &TestServer, to: &TestServer, all: &[&TestServer]) {
+    let id = |n: &TestServer| -> String { redis::cmd("CLUSTER").arg("MYID").query(&mut node_con(n)).unwrap() };
+    let (from_id, to_id) = (id(from), id(to));
+    redis::cmd("CLUSTER").arg("SETSLOT").arg(slot).arg("IMPORTING").arg(&from_id).exec(&mut node_con(to)).unwrap();
+    redis::cmd("CLUSTER").arg("SETSLOT").arg(slot).arg("MIGRATING").arg(&to_id).exec(&mut node_con(from)).unwrap();
+    let keys: i64 = redis::cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(slot).query(&mut node_con(from)).unwrap();
+    assert_eq!(keys, 0, "the slot moved by the test is empty");
+    for node in [to, from].into_iter().chain(all.iter().copied()) {
+        redis::cmd("CLUSTER").arg("SETSLOT").arg(slot).arg("NODE").arg(&to_id).exec(&mut node_con(node)).unwrap();
+    }
+}
+
+#[test]
+fn a_new_primary_that_took_over_a_slot_gets_the_library_on_first_use() {
+    let cluster = cluster();
+    // A client that follows redirects (the default retries), as after a resharding.
+    let mut con: ClusterConnection = cluster.client().unwrap().get_connection().unwrap();
+    counters::LIBRARY.load_cluster(&mut con).unwrap();
+    let key = "moved:{new-home}";
+    let slot = redlua::cluster::key_slot(key.as_bytes());
+    let from = cluster.node_for_slot(slot);
+
+    // A fourth node joins empty (no library), and the slot of `key` moves to it.
+    let newcomer = TestServer::builder().args(["--cluster-enabled", "yes"]).start().unwrap();
+    let port = newcomer.port().unwrap();
+    redis::cmd("CLUSTER").arg("MEET").arg("127.0.0.1").arg(port).exec(&mut node_con(&cluster.nodes()[0])).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let info: String = redis::cmd("CLUSTER").arg("INFO").query(&mut node_con(&newcomer)).unwrap();
+        if info.contains("cluster_known_nodes:4") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the new node never joined: {info}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(functions::list(&mut node_con(&newcomer)).unwrap().is_empty(), "the newcomer has no library");
+    let others: Vec<&TestServer> = cluster.nodes().iter().filter(|n| !std::ptr::eq(*n, from)).collect();
+    move_empty_slot(slot, from, &newcomer, &others);
+
+    // The client's slot map is stale: the old owner redirects (MOVED), the newcomer lacks
+    // the function, redlua loads it on every primary (the newcomer included) and the call
+    // runs there, once.
+    assert_eq!(counters::bump(key, 7).call_cluster(&mut con).unwrap(), 7);
+    assert_eq!(get_int(&mut node_con(&newcomer), key), 7, "the call ran on the new owner, once");
+    assert_eq!(counters::LIBRARY.status(&mut node_con(&newcomer)).unwrap(), redlua::LibraryStatus::Current);
+    assert_eq!(counters::bump(key, 1).call_cluster(&mut con).unwrap(), 8);
+
+    // The same for a pipeline through the async connection, after another move.
+    let key2 = "moved:{second-home}";
+    let slot2 = redlua::cluster::key_slot(key2.as_bytes());
+    let from2 = cluster.node_for_slot(slot2);
+    redis::cmd("FUNCTION").arg("FLUSH").exec(&mut node_con(&newcomer)).unwrap();
+    let others: Vec<&TestServer> = cluster.nodes().iter().filter(|n| !std::ptr::eq(*n, from2)).collect();
+    move_empty_slot(slot2, from2, &newcomer, &others);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let mut con = cluster.client().unwrap().get_async_connection().await.unwrap();
+        let mut pipe = Pipeline::new();
+        pipe.assume_loaded();
+        let a = pipe.add(counters::bump(key2, 2));
+        let b = pipe.add(counters::bump(format!("other:{}", key_per_node(&cluster)[0]).as_str(), 1));
+        let replies = pipe.query_cluster_async(&mut con).await.unwrap();
+        assert_eq!((replies.get(a).unwrap(), replies.get(b).unwrap()), (2, 1));
+        assert_eq!(replies.resent(), &[a.index()], "only the call on the new owner was sent again");
+    });
+    assert_eq!(get_int(&mut node_con(&newcomer), key2), 2, "ran once on the new owner");
 }
