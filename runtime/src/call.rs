@@ -152,6 +152,36 @@ pub struct PartsBox(pub(crate) Parts);
 /// A typed call of a redis function or script: [`FunctionCall`] or [`ScriptCall`].
 ///
 /// Used by [`Pipeline::add`](crate::Pipeline::add); this trait is sealed.
+///
+/// ```
+/// #[redlua::library(name = "doc_call_trait")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// /// Adds any typed call to a pipeline; the handle has the call's reply type.
+/// fn queue<C: redlua::Call>(pipe: &mut redlua::Pipeline, call: C) -> redlua::Handle<C::Output> {
+///     pipe.add(call)
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let mut pipe = redlua::Pipeline::new();
+/// let after = queue(&mut pipe, bank::deposit("acct", 5));
+/// let read = queue(&mut pipe, bank::balance("acct"));
+/// let replies = pipe.query(&mut con).unwrap();
+/// assert_eq!((replies.get(after).unwrap(), replies.get(read).unwrap()), (5, 5));
+/// ```
 pub trait Call: sealed::Sealed {
     /// The Rust type of the reply.
     type Output: FromRedisValue;
@@ -162,6 +192,29 @@ pub trait Call: sealed::Sealed {
 ///
 /// Made by the stubs that `#[redlua::library]` generates, e.g.
 /// `bank::transfer("acct:{alice}", "acct:{bob}", 50)`.
+///
+/// ```
+/// #[redlua::library(name = "doc_function_call")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let call: redlua::FunctionCall<i64> = bank::deposit("acct", 50);
+/// assert_eq!(call.call(&mut con).unwrap(), 50);
+/// assert_eq!(bank::balance("acct").call(&mut con).unwrap(), 50);
+/// ```
 #[must_use = "a FunctionCall does nothing until it is run with .call(&mut con)"]
 #[derive(Debug, Clone)]
 pub struct FunctionCall<T> {
@@ -179,26 +232,126 @@ impl<T: FromRedisValue> FunctionCall<T> {
     }
 
     /// The library this function belongs to.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_library")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let call = bank::deposit("acct", 5);
+    /// assert_eq!(call.library().name(), "doc_fcall_library");
+    /// assert!(std::ptr::eq(call.library(), &bank::LIBRARY));
+    /// ```
     pub fn library(&self) -> &'static Library {
         self.library
     }
 
     /// The function name.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_function")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(bank::deposit("acct", 5).function(), "deposit");
+    /// ```
     pub fn function(&self) -> &'static str {
         self.function
     }
 
     /// True when the call is sent with `FCALL_RO` (a `read_only` function).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_ro")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// assert!(bank::balance("acct").is_read_only()); // FCALL_RO
+    /// assert!(!bank::deposit("acct", 5).is_read_only()); // FCALL
+    /// ```
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
 
     /// The keys of the call, as sent.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_keys")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(bank::deposit("acct:{ann}", 5).keys(), [b"acct:{ann}".to_vec()]);
+    /// ```
     pub fn keys(&self) -> &[Vec<u8>] {
         self.args.keys()
     }
 
     /// The command this call sends (`FCALL` or `FCALL_RO` with its keys and arguments).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_command")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let packed = bank::deposit("acct", 5).command().get_packed_command();
+    /// let expected = redis::cmd("FCALL").arg("deposit").arg(1).arg("acct").arg(5).get_packed_command();
+    /// assert_eq!(packed, expected);
+    /// ```
     pub fn command(&self) -> redis::Cmd {
         let mut cmd = redis::cmd(if self.read_only { "FCALL_RO" } else { "FCALL" });
         cmd.arg(self.function);
@@ -213,6 +366,32 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// replies if the server loses them. [`Pipeline`](crate::Pipeline) does both for you.
     /// An invalid argument (see [`Error::Argument`]) is sent anyway and the server
     /// receives its text; use [`Pipeline`](crate::Pipeline) to have it refused instead.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_add_to")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// bank::LIBRARY.load(&mut con).unwrap(); // a plain pipeline does not load it
+    /// let mut pipe = redis::pipe();
+    /// bank::deposit("acct", 5).add_to(&mut pipe);
+    /// bank::balance("acct").add_to(&mut pipe);
+    /// let (after, balance): (i64, i64) = pipe.query(&mut con).unwrap();
+    /// assert_eq!((after, balance), (5, 5));
+    /// ```
     pub fn add_to<'p>(&self, pipe: &'p mut redis::Pipeline) -> &'p mut redis::Pipeline {
         pipe.add_command(self.command())
     }
@@ -223,6 +402,30 @@ impl<T: FromRedisValue> FunctionCall<T> {
     ///
     /// On Redis Cluster prefer `call_cluster` (crate feature `cluster`), which checks
     /// that the keys share a slot before sending.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_call")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert_eq!(bank::deposit("acct", 5).call(&mut con).unwrap(), 5); // loads the library
+    /// redis::cmd("FUNCTION").arg("FLUSH").exec(&mut con).unwrap();
+    /// // The server lost the library: it is loaded again, and the call runs once.
+    /// assert_eq!(bank::deposit("acct", 5).call(&mut con).unwrap(), 10);
+    /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
         let cmd = self.command();
@@ -243,6 +446,30 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// `redis::aio::MultiplexedConnection`, `redis::aio::ConnectionManager`), with the
     /// same recovery: the library is loaded and the call sent once more only when the
     /// server said the function does not exist.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_fcall_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// assert_eq!(bank::deposit("acct", 5).call_async(&mut con).await.unwrap(), 5);
+    /// assert_eq!(bank::balance("acct").call_async(&mut con).await.unwrap(), 5);
+    /// # });
+    /// ```
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
@@ -296,6 +523,28 @@ impl<T: FromRedisValue> Call for FunctionCall<T> {
 
 /// One run of an EVAL script: run it with [`call`](ScriptCall::call) or
 /// `call_async` (crate feature `aio`), or add it to a [`Pipeline`](crate::Pipeline).
+///
+/// ```
+/// use redlua::prelude::*;
+///
+/// /// Adds `by` to a counter, up to `max`.
+/// #[redis_function]
+/// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+///     let now = get::<i64>(&counter).unwrap_or(0);
+///     if now + by > max {
+///         return now;
+///     }
+///     incr_by(&counter, by)
+/// }
+///
+/// # fn main() {
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let call: redlua::ScriptCall<i64> = capped_add("hits", 7, 10);
+/// assert_eq!(call.call(&mut con).unwrap(), 7);
+/// assert_eq!(capped_add("hits", 7, 10).call(&mut con).unwrap(), 7); // capped
+/// # }
+/// ```
 #[must_use = "a ScriptCall does nothing until it is run with .call(&mut con)"]
 #[derive(Debug, Clone)]
 pub struct ScriptCall<T> {
@@ -311,16 +560,72 @@ impl<T: FromRedisValue> ScriptCall<T> {
     }
 
     /// The script.
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// assert_eq!(capped_add("hits", 1, 10).script().sha1(), capped_add::SHA1);
+    /// # }
+    /// ```
     pub fn script(&self) -> &'static Script {
         self.script
     }
 
     /// The keys of the call, as sent.
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// assert_eq!(capped_add("hits", 1, 10).keys(), [b"hits".to_vec()]);
+    /// # }
+    /// ```
     pub fn keys(&self) -> &[Vec<u8>] {
         self.args.keys()
     }
 
     /// The command this call sends (`EVALSHA` or `EVALSHA_RO`).
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// let packed = capped_add("hits", 1, 10).command().get_packed_command();
+    /// let expected = redis::cmd("EVALSHA").arg(capped_add::SHA1).arg(1).arg("hits").arg(1).arg(10).get_packed_command();
+    /// assert_eq!(packed, expected);
+    /// # }
+    /// ```
     pub fn command(&self) -> redis::Cmd {
         let mut cmd = redis::cmd(if self.script.is_read_only() { "EVALSHA_RO" } else { "EVALSHA" });
         cmd.arg(self.script.sha1());
@@ -330,12 +635,60 @@ impl<T: FromRedisValue> ScriptCall<T> {
 
     /// Adds the call's `EVALSHA` to a plain redis-rs pipeline and returns the pipeline;
     /// see [`FunctionCall::add_to`] for what a plain pipeline does not do.
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// capped_add::SCRIPT.load(&mut con).unwrap(); // a plain pipeline does not load it
+    /// let mut pipe = redis::pipe();
+    /// capped_add("hits", 4, 10).add_to(&mut pipe);
+    /// capped_add("hits", 4, 10).add_to(&mut pipe);
+    /// let (a, b): (i64, i64) = pipe.query(&mut con).unwrap();
+    /// assert_eq!((a, b), (4, 8));
+    /// # }
+    /// ```
     pub fn add_to<'p>(&self, pipe: &'p mut redis::Pipeline) -> &'p mut redis::Pipeline {
         pipe.add_command(self.command())
     }
 
     /// Runs the script by SHA1; on `NOSCRIPT` loads it and sends the call once more
     /// (a script the server did not have cannot have run).
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// assert_eq!(capped_add("hits", 4, 10).call(&mut con).unwrap(), 4);
+    /// redis::cmd("SCRIPT").arg("FLUSH").exec(&mut con).unwrap();
+    /// // NOSCRIPT: the script is loaded and the call sent once more.
+    /// assert_eq!(capped_add("hits", 4, 10).call(&mut con).unwrap(), 8);
+    /// # }
+    /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
         let cmd = self.command();
@@ -352,6 +705,28 @@ impl<T: FromRedisValue> ScriptCall<T> {
     }
 
     /// [`call`](ScriptCall::call) over an async connection, with the same recovery.
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// /// Adds `by` to a counter, up to `max`.
+    /// #[redis_function]
+    /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+    ///     let now = get::<i64>(&counter).unwrap_or(0);
+    ///     if now + by > max {
+    ///         return now;
+    ///     }
+    ///     incr_by(&counter, by)
+    /// }
+    ///
+    /// # fn main() {
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// assert_eq!(capped_add("hits", 4, 10).call_async(&mut con).await.unwrap(), 4);
+    /// # });
+    /// # }
+    /// ```
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;

@@ -3,6 +3,32 @@
 use std::fmt;
 
 /// Where in the Rust source a Lua runtime error happened.
+///
+/// ```
+/// #[redlua::library(name = "doc_source_location")]
+/// mod reads {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn number(k: Key) -> i64 {
+///         get::<i64>(&k).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("SET").arg("n").arg("not a number").exec(&mut con).unwrap();
+/// match reads::number("n").call(&mut con) {
+///     Err(redlua::Error::Script { location: Some(at), .. }) => {
+///         // The Rust line of the failing statement, in the file that defines the library.
+///         assert!(at.line > 0);
+///         assert_eq!(at.to_string(), format!("{}:{}", at.file, at.line));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// let at = redlua::SourceLocation { file: "bank.rs", line: 12 };
+/// assert_eq!(at.to_string(), "bank.rs:12");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLocation {
     /// The Rust file name.
@@ -37,6 +63,37 @@ impl fmt::Display for SourceLocation {
 /// | [`Connection`](Error::Connection) | unknown: it may or may not have run |
 /// | [`Redis`](Error::Redis) with a refusal code (`LOADING`, `NOPERM`, `OOM`, `MASTERDOWN`, `MISCONF`, `NOREPLICAS`, `CLUSTERDOWN`, `TRYAGAIN`, `MOVED`, `ASK`) | no |
 /// | [`Redis`](Error::Redis) with any other code (`WRONGTYPE`, ...) | yes, until the failing command |
+///
+/// ```
+/// #[redlua::library(name = "doc_error")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn withdraw(account: Key, amount: i64) -> Result<i64, Reject> {
+///         if get::<i64>(&account).unwrap_or(0) < amount {
+///             return Err(reject!("insufficient funds"));
+///         }
+///         Ok(decr_by(&account, amount))
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// use redlua::Error;
+///
+/// match bank::withdraw("acct", 10).call(&mut con) {
+///     Err(Error::Rejected { message }) => assert_eq!(message, "insufficient funds"),
+///     other => panic!("{other:?}"),
+/// }
+/// // An integer Lua could not hold exactly: refused before anything is sent.
+/// let err = bank::withdraw("acct", 1 << 60).call(&mut con).unwrap_err();
+/// assert!(matches!(err, Error::Argument { .. }) && err.did_not_run());
+/// // A command failing inside the function keeps its error code.
+/// redis::cmd("RPUSH").arg("list").arg("x").exec(&mut con).unwrap();
+/// let err = bank::withdraw("list", 1).call(&mut con).unwrap_err();
+/// assert_eq!(err.redis_error().and_then(|e| e.code()), Some("WRONGTYPE"));
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -142,6 +199,26 @@ impl Error {
     }
 
     /// The underlying redis-rs error, if there is one.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_redis_error")]
+    /// mod lists {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn bump(k: Key) -> i64 {
+    ///         incr(&k)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("RPUSH").arg("list").arg("x").exec(&mut con).unwrap();
+    /// let err = lists::bump("list").call(&mut con).unwrap_err();
+    /// assert!(matches!(err, redlua::Error::Redis(_)));
+    /// assert_eq!(err.redis_error().unwrap().code(), Some("WRONGTYPE"));
+    /// assert!(redlua::Error::WatchConflict.redis_error().is_none());
+    /// ```
     pub fn redis_error(&self) -> Option<&redis::RedisError> {
         match self {
             Error::Busy(e) | Error::ReadOnlyReplica(e) | Error::Connection(e) | Error::Redis(e) => {
@@ -153,6 +230,31 @@ impl Error {
 
     /// True when the call certainly did not run, so sending it again cannot run it twice
     /// (see the table in the type's documentation).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_did_not_run")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn pay(account: Key, amount: i64) -> Result<i64, Reject> {
+    ///         if amount <= 0 {
+    ///             return Err(reject!("amount must be positive"));
+    ///         }
+    ///         Ok(incr_by(&account, amount))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// // Refused by the function itself: it ran.
+    /// let err = bank::pay("acct", 0).call(&mut con).unwrap_err();
+    /// assert!(!err.did_not_run());
+    /// // Refused by redlua before sending: safe to send again (after fixing the argument).
+    /// let err = bank::pay("acct", i64::MAX).call(&mut con).unwrap_err();
+    /// assert!(err.did_not_run());
+    /// assert!(redlua::Error::WatchConflict.did_not_run());
+    /// ```
     pub fn did_not_run(&self) -> bool {
         match self {
             Error::NotLoaded { .. }

@@ -27,6 +27,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Why the code was loaded.
+///
+/// ```
+/// use redlua::events::{self, Event, Trigger};
+/// use std::sync::{Arc, Mutex};
+///
+/// #[redlua::library(name = "doc_events_trigger")]
+/// mod greet {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn hello() -> String {
+///         "hello".to_string()
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = seen.clone();
+/// let _subscription = events::subscribe(move |event: &Event| {
+///     if let Event::LibraryLoaded { library: "doc_events_trigger", trigger, .. } = event {
+///         sink.lock().unwrap().push(*trigger);
+///     }
+/// });
+/// greet::LIBRARY.load(&mut con).unwrap();
+/// redis::cmd("FUNCTION").arg("FLUSH").exec(&mut con).unwrap();
+/// greet::hello().call(&mut con).unwrap(); // finds the library missing
+/// assert_eq!(*seen.lock().unwrap(), [Trigger::Load, Trigger::Recovery]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Trigger {
@@ -39,6 +68,32 @@ pub enum Trigger {
 }
 
 /// One load that redlua made.
+///
+/// ```
+/// use redlua::events::{self, Event, Trigger};
+/// use redlua::prelude::*;
+/// use std::sync::{Arc, Mutex};
+///
+/// #[redis_function]
+/// fn bump(counter: Key) -> i64 {
+///     incr(&counter)
+/// }
+///
+/// # fn main() {
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = seen.clone();
+/// let _subscription = events::subscribe(move |event: &Event| {
+///     if matches!(event, Event::ScriptLoaded { script: "bump", .. }) {
+///         sink.lock().unwrap().push(event.clone());
+///     }
+/// });
+/// assert_eq!(bump("hits").call(&mut con).unwrap(), 1); // NOSCRIPT, then loaded
+/// let expected = Event::ScriptLoaded { script: "bump", sha1: bump::SHA1, trigger: Trigger::Recovery };
+/// assert_eq!(*seen.lock().unwrap(), [expected]);
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {
@@ -73,6 +128,37 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Calls `handler` for every load redlua makes, until the returned [`Subscription`] is
 /// dropped. Any number of handlers may be subscribed.
+///
+/// ```
+/// use redlua::events::{self, Event};
+/// use redlua::LibraryStatus;
+/// use std::sync::{Arc, Mutex};
+///
+/// #[redlua::library(name = "doc_events_subscribe")]
+/// mod greet {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn hello() -> String {
+///         "hello".to_string()
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let previous = Arc::new(Mutex::new(Vec::new()));
+/// let sink = previous.clone();
+/// let subscription = events::subscribe(move |event: &Event| {
+///     if let Event::LibraryLoaded { library: "doc_events_subscribe", previous, .. } = event {
+///         sink.lock().unwrap().push(previous.clone());
+///     }
+/// });
+/// greet::LIBRARY.load(&mut con).unwrap();
+/// drop(subscription); // unsubscribes
+/// greet::LIBRARY.delete(&mut con).unwrap();
+/// greet::LIBRARY.load(&mut con).unwrap(); // not seen
+/// assert_eq!(*previous.lock().unwrap(), [LibraryStatus::Missing]);
+/// ```
 #[must_use = "the handler is unsubscribed when the Subscription is dropped"]
 pub fn subscribe(handler: impl Fn(&Event) + Send + Sync + 'static) -> Subscription {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
@@ -82,6 +168,36 @@ pub fn subscribe(handler: impl Fn(&Event) + Send + Sync + 'static) -> Subscripti
 }
 
 /// A subscribed event handler; dropping it unsubscribes the handler.
+///
+/// ```
+/// use redlua::events::{self, Event, Trigger};
+/// use std::sync::{Arc, Mutex};
+///
+/// #[redlua::library(name = "doc_events_subscription")]
+/// mod greet {
+///     use redlua::prelude::*;
+///
+///     #[redis_function(read_only)]
+///     pub fn hello() -> String {
+///         "hello".to_string()
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = seen.clone();
+/// let _subscription = events::subscribe(move |event: &Event| {
+///     if let Event::LibraryLoaded { library: "doc_events_subscription", trigger, .. } = event {
+///         sink.lock().unwrap().push(*trigger);
+///     }
+/// });
+/// greet::LIBRARY.load(&mut con).unwrap();
+/// drop(_subscription);
+/// greet::LIBRARY.delete(&mut con).unwrap();
+/// greet::LIBRARY.load(&mut con).unwrap();
+/// assert_eq!(seen.lock().unwrap().len(), 1);
+/// ```
 #[derive(Debug)]
 pub struct Subscription {
     id: u64,
@@ -89,6 +205,35 @@ pub struct Subscription {
 
 impl Subscription {
     /// Keeps the handler subscribed for the rest of the program.
+    ///
+    /// ```
+    /// use redlua::events::{self, Event};
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// #[redlua::library(name = "doc_events_forever")]
+    /// mod greet {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn hello() -> String {
+    ///         "hello".to_string()
+    ///     }
+    /// }
+    ///
+    /// static LOADS: AtomicUsize = AtomicUsize::new(0);
+    ///
+    /// // At start-up: count every load of this library for the rest of the program.
+    /// events::subscribe(|event: &Event| {
+    ///     if let Event::LibraryLoaded { library: "doc_events_forever", .. } = event {
+    ///         LOADS.fetch_add(1, Ordering::Relaxed);
+    ///     }
+    /// })
+    /// .forever();
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// greet::hello().call(&mut con).unwrap();
+    /// assert_eq!(LOADS.load(Ordering::Relaxed), 1);
+    /// ```
     pub fn forever(self) {
         std::mem::forget(self);
     }

@@ -6,7 +6,7 @@
 //! no writes from read-only functions, no construct whose Lua meaning would differ
 //! from its Rust meaning), and each function gets a typed stub.
 //!
-//! ```no_run
+//! ```
 //! #[redlua::library(name = "bank")]
 //! pub mod bank {
 //!     use redlua::prelude::*;
@@ -34,12 +34,19 @@
 //! }
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = redis::Client::open("redis://127.0.0.1/")?;
+//! # let server = redlua::testing::TestServer::start()?;
+//! # let url = server.url();
+//! # /*
+//! let url = "redis://127.0.0.1/";
+//! # */
+//! let client = redis::Client::open(url)?;
 //! let mut con = client.get_connection()?;
+//! # redis::cmd("SET").arg("acct:{alice}").arg(80).exec(&mut con)?;
 //! // Loads the library on first use (and again after a restart or FUNCTION FLUSH).
 //! let moved: bool = bank::transfer("acct:{alice}", "acct:{bob}", 50).call(&mut con)?;
 //! let left: i64 = bank::balance("acct:{alice}").call(&mut con)?; // FCALL_RO
-//! println!("{moved} {left}\n{}", bank::LUA);
+//! assert_eq!((moved, left), (true, 30));
+//! assert!(bank::LUA.starts_with("#!lua name=bank"));
 //! # Ok(()) }
 //! ```
 //!

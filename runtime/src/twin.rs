@@ -25,14 +25,23 @@ impl Drop for Restore {
 
 /// Runs `f` (a twin call) with its commands sent on `con`.
 ///
-/// ```no_run
-/// # use redlua::prelude::*;
-/// # #[redlua::library(name = "doc_twin")]
-/// # mod counter { use redlua::prelude::*;
-/// #   #[redis_function] pub fn bump(k: Key) -> i64 { incr(&k) } }
-/// # fn demo(con: &mut redis::Connection) {
-/// let n = redlua::twin::run(con, || counter::twin::bump(Key::from("hits")));
-/// # }
+/// ```
+/// #[redlua::library(name = "doc_twin")]
+/// mod counter {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn bump(k: Key) -> i64 {
+///         incr(&k)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// // The same body, as Lua on the server and as Rust on the client:
+/// assert_eq!(counter::bump("hits").call(&mut con).unwrap(), 1);
+/// let n = redlua::twin::run(&mut con, || counter::twin::bump("hits".into()));
+/// assert_eq!(n, 2);
 /// ```
 pub fn run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> R {
     let ptr: *mut (dyn ConnectionLike + '_) = con;
@@ -47,6 +56,26 @@ pub fn run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> R {
 
 /// Like [`run`], but a panic inside the twin (a failed command, a value that is not
 /// an integer, an integer overflow) is returned as its message.
+///
+/// ```
+/// #[redlua::library(name = "doc_try_run")]
+/// mod counters {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn bump(counter: Key) -> i64 {
+///         incr(&counter)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert_eq!(redlua::twin::try_run(&mut con, || counters::twin::bump("hits".into())), Ok(1));
+/// redis::cmd("SET").arg("word").arg("abc").exec(&mut con).unwrap();
+/// // INCR fails on the server: the twin panics where the Lua raises an error.
+/// let err = redlua::twin::try_run(&mut con, || counters::twin::bump("word".into())).unwrap_err();
+/// assert!(err.contains("not an integer"), "{err}");
+/// ```
 pub fn try_run<C: ConnectionLike, R>(con: &mut C, f: impl FnOnce() -> R) -> Result<R, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(con, f))).map_err(|p| {
         p.downcast_ref::<String>()
