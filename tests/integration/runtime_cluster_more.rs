@@ -420,11 +420,16 @@ fn a_new_primary_that_took_over_a_slot_gets_the_library_on_first_use() {
     redis::cmd("CLUSTER").arg("MEET").arg("127.0.0.1").arg(port).exec(&mut node_con(&cluster.nodes()[0])).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let info: String = redis::cmd("CLUSTER").arg("INFO").query(&mut node_con(&newcomer)).unwrap();
-        if info.contains("cluster_known_nodes:4") {
+        let infos: Vec<String> = cluster
+            .nodes()
+            .iter()
+            .chain([&newcomer])
+            .map(|n| redis::cmd("CLUSTER").arg("INFO").query(&mut node_con(n)).unwrap())
+            .collect();
+        if infos.iter().all(|i| i.contains("cluster_known_nodes:4")) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the new node never joined: {info}");
+        assert!(std::time::Instant::now() < deadline, "the new node never joined: {infos:?}");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(functions::list(&mut node_con(&newcomer)).unwrap().is_empty(), "the newcomer has no library");
