@@ -464,3 +464,36 @@ fn a_new_primary_that_took_over_a_slot_gets_the_library_on_first_use() {
     });
     assert_eq!(get_int(&mut node_con(&newcomer), key2), 2, "ran once on the new owner");
 }
+
+#[test]
+fn after_a_failover_the_promoted_replica_serves_the_calls() {
+    let cluster = TestCluster::start_with_replicas(3, 1, TestServer::builder())
+        .unwrap_or_else(|e| panic!("cannot start a cluster with replicas: {e}"));
+    let keys = key_per_node(&cluster);
+    let mut con = cluster.client().unwrap().get_connection().unwrap();
+    assert_eq!(counters::bump(keys[0].as_str(), 1).call_cluster(&mut con).unwrap(), 1);
+    let replica = &cluster.replicas_of(0)[0];
+    let mut primary0 = node_con(&cluster.nodes()[0]);
+    let acked: i64 = redis::cmd("WAIT").arg(1).arg(10_000).query(&mut primary0).unwrap();
+    assert_eq!(acked, 1);
+
+    // The replica takes over (a manual failover, as an operator or the cluster would).
+    redis::cmd("CLUSTER").arg("FAILOVER").exec(&mut node_con(replica)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut node_con(replica)).unwrap();
+        if matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the replica was never promoted");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // It has the library by replication; the client follows the redirect of the old
+    // primary and the call runs once, on the new primary.
+    assert_eq!(counters::bump(keys[0].as_str(), 1).call_cluster(&mut con).unwrap(), 2);
+    assert_eq!(get_int(&mut node_con(replica), &keys[0]), 2);
+    assert_eq!(counters::LIBRARY.status(&mut node_con(replica)).unwrap(), redlua::LibraryStatus::Current);
+    let outcomes = counters::LIBRARY.load_cluster(&mut con).unwrap();
+    assert!(outcomes.iter().any(|(n, _)| *n == addr(replica)), "the new primary is one of the primaries: {outcomes:?}");
+    assert!(outcomes.iter().all(|(_, o)| *o == LoadOutcome::Unchanged), "{outcomes:?}");
+}
