@@ -9,37 +9,12 @@ mod support;
 use redis::cluster::ClusterConnection;
 use redlua::cluster::key_slot;
 use redlua::events::{self, Event, Trigger};
-use redlua::testing::{TestCluster, TestServer};
+use redlua::testing::TestCluster;
 use redlua::{Error, LibraryStatus, LoadOutcome};
 use std::sync::{Arc, Mutex};
 use support::counters;
 use support::scripts::rt_bump_script;
 use support::*;
-
-fn cluster() -> TestCluster {
-    TestCluster::start(3).unwrap_or_else(|e| panic!("cannot start a 3-primary cluster: {e}"))
-}
-
-/// One key per node: `c:{tagN}` served by node i.
-fn key_per_node(cluster: &TestCluster) -> Vec<String> {
-    let mut keys: Vec<Option<String>> = vec![None; cluster.nodes().len()];
-    for n in 0.. {
-        let key = format!("c:{{tag{n}}}");
-        let node = cluster.node_for_key(key.as_bytes());
-        let i = cluster.nodes().iter().position(|s| std::ptr::eq(s, node)).unwrap();
-        if keys[i].is_none() {
-            keys[i] = Some(key);
-        }
-        if keys.iter().all(Option::is_some) {
-            break;
-        }
-    }
-    keys.into_iter().map(Option::unwrap).collect()
-}
-
-fn node_con(node: &TestServer) -> redis::Connection {
-    node.connection().unwrap_or_else(|e| panic!("connect to node: {e}"))
-}
 
 fn fcalls_everywhere(cluster: &TestCluster) -> u64 {
     cluster.nodes().iter().map(|n| command_calls(&mut node_con(n), "fcall")).sum()

@@ -17,31 +17,6 @@ use support::counters;
 use support::scripts::rt_bump_script;
 use support::*;
 
-fn cluster() -> TestCluster {
-    TestCluster::start(3).unwrap_or_else(|e| panic!("cannot start a 3-primary cluster: {e}"))
-}
-
-/// One key per primary: `c:{tagN}` served by node i.
-fn key_per_node(cluster: &TestCluster) -> Vec<String> {
-    let mut keys: Vec<Option<String>> = vec![None; cluster.nodes().len()];
-    for n in 0.. {
-        let key = format!("c:{{tag{n}}}");
-        let node = cluster.node_for_key(key.as_bytes());
-        let i = cluster.nodes().iter().position(|s| std::ptr::eq(s, node)).unwrap();
-        if keys[i].is_none() {
-            keys[i] = Some(key);
-        }
-        if keys.iter().all(Option::is_some) {
-            break;
-        }
-    }
-    keys.into_iter().map(Option::unwrap).collect()
-}
-
-fn node_con(node: &TestServer) -> redis::Connection {
-    node.connection().unwrap_or_else(|e| panic!("connect to node: {e}"))
-}
-
 /// A cluster client that never re-sends a request by itself (see the book's chapter on errors).
 fn client(cluster: &TestCluster) -> redis::cluster::ClusterClient {
     redis::cluster::ClusterClient::builder(cluster.urls()).retries(0).build().unwrap()

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use redis::{Connection, ConnectionLike, RedisResult, Value};
-use redlua::testing::TestServer;
+use redlua::testing::{TestCluster, TestServer};
 
 /// Every call adds `by` to `counter` and replies the new value.
 #[redlua::library(name = "rt_counters")]
@@ -49,6 +49,33 @@ pub mod scripts {
     pub fn rt_bump_script(counter: Key, by: i64) -> i64 {
         incr_by(&counter, by)
     }
+}
+
+/// A local 3-primary cluster.
+pub fn cluster() -> TestCluster {
+    TestCluster::start(3).unwrap_or_else(|e| panic!("cannot start a 3-primary cluster: {e}"))
+}
+
+/// One key per primary: `c:{tagN}` served by node i.
+pub fn key_per_node(cluster: &TestCluster) -> Vec<String> {
+    let mut keys: Vec<Option<String>> = vec![None; cluster.nodes().len()];
+    for n in 0.. {
+        let key = format!("c:{{tag{n}}}");
+        let node = cluster.node_for_key(key.as_bytes());
+        let i = cluster.nodes().iter().position(|s| std::ptr::eq(s, node)).unwrap();
+        if keys[i].is_none() {
+            keys[i] = Some(key);
+        }
+        if keys.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    keys.into_iter().map(Option::unwrap).collect()
+}
+
+/// A connection to one node.
+pub fn node_con(node: &TestServer) -> Connection {
+    node.connection().unwrap_or_else(|e| panic!("connect to node: {e}"))
 }
 
 /// A fresh server and a connection to it.
