@@ -38,11 +38,13 @@ async fn one_server() -> Result<(), Box<dyn Error>> {
     let alice: i64 = bank::balance("acct:{alice}").call_async(&mut con).await?; // FCALL_RO
     let bob: i64 = bank::balance("acct:{bob}").call_async(&mut con).await?;
     println!("{moved} of 10 transfers of 15 moved; alice {alice}, bob {bob}");
+    assert_eq!((moved, alice, bob), (6, 10, 90), "each transfer ran once, atomically");
 
     // The server loses its functions: the next call loads the library and runs once.
     redis::cmd("FUNCTION").arg("FLUSH").exec_async(&mut con).await?;
     let back: bool = bank::transfer("acct:{bob}", "acct:{alice}", 5).call_async(&mut con).await?;
     println!("after FUNCTION FLUSH: transfer back -> {back}");
+    assert!(back);
 
     // Several calls in one round trip, atomically.
     let mut pipe = redlua::Pipeline::new();
@@ -51,6 +53,7 @@ async fn one_server() -> Result<(), Box<dyn Error>> {
     let a = pipe.add(bank::balance("acct:{alice}"));
     let replies = pipe.query_async(&mut con).await?;
     println!("in a transaction: transfer -> {}, alice {}", replies.get(t)?, replies.get(a)?);
+    assert_eq!((replies.get(t)?, replies.get(a)?), (true, 25));
     Ok(())
 }
 // ANCHOR_END: manager
@@ -59,7 +62,10 @@ async fn one_server() -> Result<(), Box<dyn Error>> {
 async fn cluster() -> Result<(), Box<dyn Error>> {
     let cluster = TestCluster::start(3)?;
     println!("cluster: {}", cluster.urls().join(" "));
-    let mut con = redis::cluster::ClusterClient::new(cluster.urls())?.get_async_connection().await?;
+    // retries(0): redis-rs would otherwise re-send a call after a connection error, and a
+    // transfer must never run twice (see the chapter on errors).
+    let client = redis::cluster::ClusterClient::builder(cluster.urls()).retries(0).build()?;
+    let mut con = client.get_async_connection().await?;
 
     // Both accounts share the hash tag {alice}: one slot, so one call can touch both.
     let (main, savings) = ("acct:{alice}:main", "acct:{alice}:savings");
@@ -67,11 +73,12 @@ async fn cluster() -> Result<(), Box<dyn Error>> {
     let moved: bool = bank::transfer(main, savings, 20).call_cluster_async(&mut con).await?;
     let left: i64 = bank::balance(main).call_cluster_async(&mut con).await?;
     println!("cluster transfer -> {moved}, main {left}");
+    assert_eq!((moved, left), (true, 30));
 
     // Keys in different slots are refused before anything is sent.
     match bank::transfer("acct:{alice}:main", "acct:{bob}:main", 1).call_cluster_async(&mut con).await {
         Err(redlua::Error::CrossSlot { message, .. }) => println!("refused: {message}"),
-        other => println!("unexpected: {other:?}"),
+        other => return Err(format!("expected CrossSlot, got {other:?}").into()),
     }
 
     // One primary loses the library: the call loads it there and runs once.
@@ -80,6 +87,15 @@ async fn cluster() -> Result<(), Box<dyn Error>> {
     let moved: bool = bank::transfer(savings, main, 20).call_cluster_async(&mut con).await?;
     let left: i64 = bank::balance(main).call_cluster_async(&mut con).await?;
     println!("after FUNCTION FLUSH on {}: transfer back -> {moved}, main {left}", cluster.node_for_key(main.as_bytes()).url());
+    assert_eq!((moved, left), (true, 50));
+
+    // A pipeline through the cluster connection: one batch per slot, each to its primary.
+    let mut pipe = redlua::Pipeline::new();
+    let alice = pipe.add(bank::transfer(main, savings, 5));
+    let bob = pipe.add(bank::transfer("acct:{bob}:main", "acct:{bob}:savings", 5));
+    let replies = pipe.query_cluster_async(&mut con).await?;
+    println!("pipelined over two slots -> alice {}, bob {}", replies.get(alice)?, replies.get(bob)?);
+    assert_eq!((replies.get(alice)?, replies.get(bob)?), (true, false), "bob's main account is empty");
     Ok(())
 }
 // ANCHOR_END: cluster

