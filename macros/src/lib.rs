@@ -6,7 +6,40 @@ use proc_macro::TokenStream;
 
 /// Turns a module of `#[redis_function]`s into one Redis Functions library.
 ///
-/// See the `redlua` crate documentation.
+/// `name = "..."` is the library's name on the server. The module gets a `LIBRARY`
+/// (its Lua code, stamp and loading), one typed stub per function (`bank::transfer(..)`
+/// builds an `FCALL`), and `twin::<function>`, the same body as ordinary Rust. Plain `fn`s
+/// and structs of the module are translated too, for the functions to use.
+///
+/// ```
+/// #[redlua::library(name = "bank")]
+/// pub mod bank {
+///     use redlua::prelude::*;
+///
+///     /// Moves `amount` when `from` holds enough.
+///     #[redis_function]
+///     pub fn transfer(from: Key, to: Key, amount: i64) -> bool {
+///         if get::<i64>(&from).unwrap_or(0) < amount {
+///             return false;
+///         }
+///         decr_by(&from, amount);
+///         incr_by(&to, amount);
+///         true
+///     }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = redlua::testing::TestServer::start()?;
+/// let mut con = server.connection()?;
+/// redis::cmd("SET").arg("acct:{a}").arg(10).exec(&mut con)?;
+/// // The first call loads the library (`FUNCTION LOAD`), then runs `FCALL transfer 2 ..`.
+/// assert!(bank::transfer("acct:{a}", "acct:{b}", 4).call(&mut con)?);
+/// assert!(!bank::transfer("acct:{a}", "acct:{b}", 100).call(&mut con)?);
+/// let b: i64 = redis::cmd("GET").arg("acct:{b}").query(&mut con)?;
+/// assert_eq!(b, 4);
+/// assert!(bank::LIBRARY.code().starts_with("#!lua name=bank"));
+/// # Ok(()) }
+/// ```
 #[proc_macro_attribute]
 pub fn library(attr: TokenStream, item: TokenStream) -> TokenStream {
     redlua_compiler::expand_library(attr.into(), item.into()).into()
@@ -15,7 +48,40 @@ pub fn library(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Marks a function to translate to Lua. Inside a `#[redlua::library]` module it
 /// becomes a library function; on its own it becomes an EVAL script.
 ///
-/// See the `redlua` crate documentation.
+/// Options: `read_only` (flag `no-writes`, called with `FCALL_RO`/`EVALSHA_RO`),
+/// `nondeterministic`, `allow_oom`, `allow_stale`, `no_cluster`, `allow_cross_slot_keys`,
+/// `dynamic_keys` (see the book's language reference).
+///
+/// On its own, the function becomes a script: the stub of the same name builds an
+/// `EVALSHA` call (with `SCRIPT LOAD` on `NOSCRIPT`), and a module of the same name holds
+/// its `SCRIPT` and its `twin`:
+///
+/// ```
+/// use redlua::prelude::*;
+///
+/// /// Allows at most `limit` hits; the first hit starts a window of `window` seconds.
+/// #[redlua::redis_function]
+/// pub fn hit(counter: Key, limit: i64, window: i64) -> bool {
+///     if get::<i64>(&counter).unwrap_or(0) >= limit {
+///         return false;
+///     }
+///     if incr(&counter) == 1 {
+///         expire(&counter, window);
+///     }
+///     true
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = redlua::testing::TestServer::start()?;
+/// let mut con = server.connection()?;
+/// let allowed: Vec<bool> = (0..3).map(|_| hit("hits", 2, 60).call(&mut con)).collect::<Result<_, _>>()?;
+/// assert_eq!(allowed, [true, true, false]);
+/// // The native twin runs the same body as Rust, with the same effects.
+/// let twin = redlua::twin::run(&mut con, || hit::twin(Key::from("twin:hits"), 2, 60));
+/// assert!(twin);
+/// assert_eq!(hit::SCRIPT.sha1().len(), 40);
+/// # Ok(()) }
+/// ```
 #[proc_macro_attribute]
 pub fn redis_function(attr: TokenStream, item: TokenStream) -> TokenStream {
     redlua_compiler::expand_script(attr.into(), item.into()).into()
@@ -26,7 +92,24 @@ pub fn redis_function(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `capped.prepare("hits", 10).call(&mut con)`. Options go first:
 /// `script!(read_only; |..| -> T { .. })`.
 ///
-/// See the `redlua` crate documentation.
+/// ```
+/// use redlua::prelude::*;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = redlua::testing::TestServer::start()?;
+/// let mut con = server.connection()?;
+/// let capped = redlua::script!(|counter: Key, max: i64| -> i64 {
+///     let current = get::<i64>(&counter).unwrap_or(0);
+///     if current < max { incr(&counter) } else { current }
+/// });
+/// let replies: Vec<i64> = (0..3).map(|_| capped.prepare("capped", 2).call(&mut con)).collect::<Result<_, _>>()?;
+/// assert_eq!(replies, [1, 2, 2]);
+///
+/// let peek = redlua::script!(read_only; |counter: Key| -> Option<i64> { get::<i64>(&counter) });
+/// assert_eq!(peek.prepare("capped").call(&mut con)?, Some(2));
+/// assert!(peek.script().is_read_only());
+/// # Ok(()) }
+/// ```
 #[proc_macro]
 pub fn script(input: TokenStream) -> TokenStream {
     redlua_compiler::expand_script_closure(input.into()).into()

@@ -92,6 +92,7 @@ pub fn same_slot<K: AsRef<[u8]>>(keys: &[K]) -> Result<Option<u16>, Error> {
 /// The slot of a function call's keys, checked as [`same_slot`] and [`check_derived`]
 /// do; functions flagged `allow-cross-slot-keys` may use keys of several slots (served by
 /// one node), and go to the slot of their first key.
+#[cfg(feature = "cluster")]
 pub(crate) fn function_slot<K: AsRef<[u8]>>(
     library: &crate::library::Library,
     function: &str,
@@ -109,6 +110,7 @@ pub(crate) fn function_slot<K: AsRef<[u8]>>(
 }
 
 /// The slot of a script call's keys, checked as [`same_slot`] and [`check_derived`] do.
+#[cfg(feature = "cluster")]
 pub(crate) fn script_slot<K: AsRef<[u8]>>(script: &crate::library::Script, keys: &[K]) -> Result<Option<u16>, Error> {
     check_derived(keys, script.derived_from())?;
     same_slot(keys)

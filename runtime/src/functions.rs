@@ -100,6 +100,7 @@ pub enum RestorePolicy {
 struct Op<T> {
     cmd: redis::Cmd,
     /// On a cluster: every node (replicas too) rather than the primaries only.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     all_nodes: bool,
     read: fn(redis::RedisResult<Value>) -> Result<T, Error>,
 }
