@@ -17,6 +17,14 @@
 use crate::error::Error;
 
 /// The number of hash slots of Redis Cluster.
+///
+/// ```
+/// use redlua::cluster::{key_slot, SLOTS};
+///
+/// assert_eq!(SLOTS, 16384);
+/// // Every key hashes to a slot in 0..SLOTS.
+/// assert!(["", "foo", "acct:{alice}", "a much longer key name"].iter().all(|k| key_slot(k.as_bytes()) < SLOTS));
+/// ```
 pub const SLOTS: u16 = 16384;
 
 /// CRC16/XMODEM (polynomial 0x1021, initial value 0), the checksum Redis Cluster uses.
@@ -33,6 +41,15 @@ fn crc16(data: &[u8]) -> u16 {
 
 /// The part of a key that is hashed: the text between the first `{` and the first `}`
 /// after it when that is not empty (a hash tag), else the whole key.
+///
+/// ```
+/// use redlua::cluster::hash_tag;
+///
+/// assert_eq!(hash_tag(b"acct:{alice}:main"), b"alice");
+/// assert_eq!(hash_tag(b"{a}{b}"), b"a"); // the first tag only
+/// assert_eq!(hash_tag(b"acct:alice"), b"acct:alice"); // no tag: the whole key
+/// assert_eq!(hash_tag(b"{}acct"), b"{}acct"); // an empty tag is no tag
+/// ```
 pub fn hash_tag(key: &[u8]) -> &[u8] {
     if let Some(open) = key.iter().position(|&b| b == b'{') {
         if let Some(len) = key[open + 1..].iter().position(|&b| b == b'}') {
@@ -45,6 +62,17 @@ pub fn hash_tag(key: &[u8]) -> &[u8] {
 }
 
 /// The cluster hash slot of a key (0..16384), hash tags included, computed on the client.
+///
+/// ```
+/// use redlua::cluster::key_slot;
+///
+/// // What the server's `CLUSTER KEYSLOT foo` replies.
+/// assert_eq!(key_slot(b"foo"), 12182);
+/// assert_eq!(key_slot(b"bar"), 5061);
+/// // Keys with the same hash tag share a slot: the slot of the tag.
+/// assert_eq!(key_slot(b"acct:{alice}:main"), key_slot(b"alice"));
+/// assert_eq!(key_slot(b"acct:{alice}:main"), key_slot(b"acct:{alice}:savings"));
+/// ```
 pub fn key_slot(key: &[u8]) -> u16 {
     crc16(hash_tag(key)) % SLOTS
 }
@@ -52,6 +80,19 @@ pub fn key_slot(key: &[u8]) -> u16 {
 /// Checks that the keys other keys are derived from (KEYS positions `derived_from`,
 /// 1-based) carry a hash tag: `queue.derive(":wait")` lands in the slot of `queue` only
 /// when `queue` has one. Otherwise [`Error::CrossSlot`], with nothing sent.
+///
+/// ```
+/// use redlua::cluster::{check_derived, key_slot};
+///
+/// // KEYS[1] has keys derived from it: it needs a hash tag, KEYS[2] does not.
+/// assert!(check_derived(&["jobs:{mail}", "stats"], &[1]).is_ok());
+/// match check_derived(&["jobs:mail", "stats"], &[1]) {
+///     Err(redlua::Error::CrossSlot { keys, .. }) => {
+///         assert_eq!(keys, [(b"jobs:mail".to_vec(), key_slot(b"jobs:mail"))]);
+///     }
+///     other => panic!("expected CrossSlot, got {other:?}"),
+/// }
+/// ```
 pub fn check_derived<K: AsRef<[u8]>>(keys: &[K], derived_from: &[usize]) -> Result<(), Error> {
     for &p in derived_from {
         let Some(k) = p.checked_sub(1).and_then(|i| keys.get(i)) else { continue };
@@ -72,6 +113,20 @@ pub fn check_derived<K: AsRef<[u8]>>(keys: &[K], derived_from: &[usize]) -> Resu
 
 /// The one slot of all `keys`, `None` for no keys, or [`Error::CrossSlot`] listing
 /// each key with its slot.
+///
+/// ```
+/// use redlua::cluster::{key_slot, same_slot};
+///
+/// assert_eq!(same_slot(&["acct:{alice}:main", "acct:{alice}:savings"]).unwrap(), Some(key_slot(b"alice")));
+/// assert_eq!(same_slot::<&str>(&[]).unwrap(), None);
+/// match same_slot(&["acct:{alice}", "acct:{bob}"]) {
+///     Err(redlua::Error::CrossSlot { keys, .. }) => {
+///         let slots: Vec<u16> = keys.iter().map(|(_, slot)| *slot).collect();
+///         assert_eq!(slots, [key_slot(b"alice"), key_slot(b"bob")]);
+///     }
+///     other => panic!("expected CrossSlot, got {other:?}"),
+/// }
+/// ```
 pub fn same_slot<K: AsRef<[u8]>>(keys: &[K]) -> Result<Option<u16>, Error> {
     let mut slots = keys.iter().map(|k| (k.as_ref(), key_slot(k.as_ref())));
     let Some((_, first)) = slots.next() else { return Ok(None) };
@@ -186,6 +241,32 @@ mod connected {
         /// Makes sure every primary of the cluster has this exact library: checks each
         /// one (`FUNCTION LIST .. WITHCODE`) and loads it where it is missing or differs.
         /// Replies what was done on each primary (`host:port`).
+        ///
+        /// ```
+        /// use redlua::LoadOutcome;
+        ///
+        /// #[redlua::library(name = "doc_load_cluster")]
+        /// mod counters {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn bump(counter: Key) -> i64 {
+        ///         incr(&counter)
+        ///     }
+        /// }
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let cluster = redlua::testing::TestCluster::start(3)?;
+        /// let mut con = cluster.client()?.get_connection()?;
+        /// let loaded = counters::LIBRARY.load_cluster(&mut con)?;
+        /// assert_eq!(loaded.len(), 3); // one entry per primary
+        /// assert!(loaded.iter().all(|(_, outcome)| *outcome == LoadOutcome::Loaded));
+        /// // Every primary has it now: nothing to do the second time.
+        /// let again = counters::LIBRARY.load_cluster(&mut con)?;
+        /// assert!(again.iter().all(|(_, outcome)| *outcome == LoadOutcome::Unchanged));
+        /// assert_eq!(counters::bump("hits").call_cluster(&mut con)?, 1);
+        /// # Ok(()) }
+        /// ```
         pub fn load_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<Vec<(String, LoadOutcome)>, Error> {
             self.load_cluster_with(con, Trigger::Load)
         }
@@ -210,6 +291,30 @@ mod connected {
         }
 
         /// [`load_cluster`](Library::load_cluster) over an async cluster connection.
+        ///
+        /// ```no_run
+        /// use redlua::LoadOutcome;
+        ///
+        /// #[redlua::library(name = "doc_load_cluster_async")]
+        /// mod counters {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn bump(counter: Key) -> i64 {
+        ///         incr(&counter)
+        ///     }
+        /// }
+        ///
+        /// # #[tokio::main]
+        /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+        /// let mut con = client.get_async_connection().await?;
+        /// let loaded = counters::LIBRARY.load_cluster_async(&mut con).await?;
+        /// // On a fresh cluster, every primary gets it.
+        /// assert!(loaded.iter().all(|(_, outcome)| *outcome == LoadOutcome::Loaded));
+        /// assert_eq!(counters::bump("hits").call_cluster_async(&mut con).await?, 1);
+        /// # Ok(()) }
+        /// ```
         #[cfg(feature = "cluster-async")]
         pub async fn load_cluster_async(
             &self,
@@ -280,6 +385,39 @@ mod connected {
         }
 
         /// [`call_cluster`](FunctionCall::call_cluster) over an async cluster connection.
+        ///
+        /// ```
+        /// #[redlua::library(name = "doc_call_cluster_async")]
+        /// mod bank {
+        ///     use redlua::prelude::*;
+        ///
+        ///     #[redis_function]
+        ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+        ///         incr_by(&account, amount)
+        ///     }
+        ///
+        ///     #[redis_function]
+        ///     pub fn transfer(from: Key, to: Key, amount: i64) -> i64 {
+        ///         decr_by(&from, amount);
+        ///         incr_by(&to, amount)
+        ///     }
+        /// }
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let cluster = redlua::testing::TestCluster::start(3)?;
+        /// # tokio::runtime::Runtime::new()?.block_on(async {
+        /// let mut con = cluster.client()?.get_async_connection().await?;
+        /// // Loads the library on every primary on first use.
+        /// assert_eq!(bank::deposit("acct:{alice}:main", 50).call_cluster_async(&mut con).await?, 50);
+        /// let savings = bank::transfer("acct:{alice}:main", "acct:{alice}:savings", 20);
+        /// assert_eq!(savings.call_cluster_async(&mut con).await?, 20);
+        /// // Keys of different slots: refused on the client, nothing sent.
+        /// let err = bank::transfer("acct:{alice}", "acct:{bob}", 5).call_cluster_async(&mut con).await.unwrap_err();
+        /// assert!(matches!(err, redlua::Error::CrossSlot { .. }));
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// # })?;
+        /// # Ok(()) }
+        /// ```
         #[cfg(feature = "cluster-async")]
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
@@ -307,6 +445,32 @@ mod connected {
         /// one slot ([`Error::CrossSlot`] otherwise, with nothing sent), sends `EVALSHA`
         /// to the primary of that slot, and on `NOSCRIPT` loads the script on every node
         /// (`SCRIPT LOAD`) and sends the call once more.
+        ///
+        /// ```
+        /// use redlua::prelude::*;
+        ///
+        /// /// Adds `by` to a counter, up to `max`.
+        /// #[redis_function]
+        /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+        ///     let now = get::<i64>(&counter).unwrap_or(0);
+        ///     if now + by > max {
+        ///         return now;
+        ///     }
+        ///     incr_by(&counter, by)
+        /// }
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let cluster = redlua::testing::TestCluster::start(3)?;
+        /// let mut con = cluster.client()?.get_connection()?;
+        /// // No node has the script yet: NOSCRIPT, SCRIPT LOAD, and one more EVALSHA.
+        /// assert_eq!(capped_add("hits:{home}", 7, 10).call_cluster(&mut con)?, 7);
+        /// assert_eq!(capped_add("hits:{home}", 7, 10).call_cluster(&mut con)?, 7); // capped
+        /// // The node that serves the key holds the counter.
+        /// let mut node = cluster.node_for_key(b"hits:{home}").connection()?;
+        /// let stored: i64 = redis::cmd("GET").arg("hits:{home}").query(&mut node)?;
+        /// assert_eq!(stored, 7);
+        /// # Ok(()) }
+        /// ```
         pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
             let slot = super::script_slot(self.script(), self.keys())?;
@@ -324,6 +488,28 @@ mod connected {
         }
 
         /// [`call_cluster`](ScriptCall::call_cluster) over an async cluster connection.
+        ///
+        /// ```no_run
+        /// use redlua::prelude::*;
+        ///
+        /// /// Adds `by` to a counter, up to `max`.
+        /// #[redis_function]
+        /// fn capped_add(counter: Key, by: i64, max: i64) -> i64 {
+        ///     let now = get::<i64>(&counter).unwrap_or(0);
+        ///     if now + by > max {
+        ///         return now;
+        ///     }
+        ///     incr_by(&counter, by)
+        /// }
+        ///
+        /// # #[tokio::main]
+        /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+        /// let mut con = client.get_async_connection().await?;
+        /// assert_eq!(capped_add("hits:{home}", 7, 10).call_cluster_async(&mut con).await?, 7);
+        /// assert_eq!(capped_add("hits:{home}", 7, 10).call_cluster_async(&mut con).await?, 7); // capped
+        /// # Ok(()) }
+        /// ```
         #[cfg(feature = "cluster-async")]
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
