@@ -114,6 +114,35 @@ use std::marker::PhantomData;
 
 /// A batch of typed calls and plain commands, sent in one round trip; see the
 /// [module documentation](crate::pipeline) for the exact semantics.
+///
+/// ```
+/// #[redlua::library(name = "doc_pipeline")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let mut pipe = redlua::Pipeline::new();
+/// let deposited = pipe.add(bank::deposit("acct", 5));
+/// let balance = pipe.add(bank::balance("acct"));
+/// let hits = pipe.add_command::<i64>(redis::cmd("INCR").arg("hits").to_owned());
+/// // One round trip to check the library, one to load it, one for the pipeline.
+/// let replies = pipe.query(&mut con).unwrap();
+/// assert_eq!(replies.get(deposited).unwrap(), 5);
+/// assert_eq!(replies.get(balance).unwrap(), 5);
+/// assert_eq!(replies.get(hits).unwrap(), 1);
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use = "a Pipeline does nothing until it is sent with .query(&mut con)"]
 pub struct Pipeline {
@@ -137,6 +166,35 @@ struct CallEntry {
 
 /// The position of an entry in a [`Pipeline`], typed with its reply: read it with
 /// [`Replies::get`].
+///
+/// ```
+/// #[redlua::library(name = "doc_handle")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let mut pipe = redlua::Pipeline::new();
+/// // The handle's type is the reply type of the call: `Handle<i64>`.
+/// let balance: redlua::Handle<i64> = pipe.add(bank::balance("acct"));
+/// let name = pipe.add_command::<Option<String>>(redis::cmd("GET").arg("name").to_owned());
+/// let replies = pipe.query(&mut con).unwrap();
+/// let again = balance; // handles are `Copy`
+/// assert_eq!(replies.get(balance).unwrap(), 0);
+/// assert_eq!(replies.get(again).unwrap(), 0);
+/// assert_eq!(replies.get(name).unwrap(), None);
+/// ```
 pub struct Handle<T> {
     index: usize,
     reply: PhantomData<fn() -> T>,
@@ -158,12 +216,65 @@ impl<T> std::fmt::Debug for Handle<T> {
 
 impl<T> Handle<T> {
     /// The entry's position in the pipeline (0 for the first).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_handle_index")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let first = pipe.add(bank::deposit("acct", 5));
+    /// let second = pipe.add_command::<String>(redis::cmd("PING").to_owned());
+    /// assert_eq!((first.index(), second.index()), (0, 1));
+    /// ```
     pub fn index(&self) -> usize {
         self.index
     }
 }
 
 /// The replies of a [`Pipeline`], one per entry, in the order the entries were added.
+///
+/// ```
+/// #[redlua::library(name = "doc_replies")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function]
+///     pub fn withdraw(account: Key, amount: i64) -> Result<i64, Reject> {
+///         if get::<i64>(&account).unwrap_or(0) < amount {
+///             return Err(reject!("insufficient funds"));
+///         }
+///         Ok(decr_by(&account, amount))
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// let mut pipe = redlua::Pipeline::new();
+/// let refused = pipe.add(bank::withdraw("acct", 10));
+/// let deposited = pipe.add(bank::deposit("acct", 5));
+/// let replies = pipe.query(&mut con).unwrap();
+/// assert_eq!(replies.len(), 2);
+/// // Each entry has its own reply or error: a refusal does not hide the other replies.
+/// assert!(matches!(replies.get(refused), Err(redlua::Error::Rejected { .. })));
+/// assert_eq!(replies.get(deposited).unwrap(), 5);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Replies {
     results: Vec<Result<Value, Error>>,
@@ -172,6 +283,35 @@ pub struct Replies {
 
 impl Replies {
     /// The reply of one entry, converted to its type, or the entry's own error.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_replies_get")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// redis::cmd("SET").arg("name").arg("ann").exec(&mut con).unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let deposited = pipe.add(bank::deposit("acct", 5));
+    /// let not_a_number = pipe.add_command::<i64>(redis::cmd("INCR").arg("name").to_owned());
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// assert_eq!(replies.get(deposited).unwrap(), 5);
+    /// // The failing command has its own error, with the server's code.
+    /// let err = replies.get(not_a_number).unwrap_err();
+    /// assert_eq!(err.redis_error().and_then(|e| e.code()), Some("ERR"));
+    /// ```
     pub fn get<T: FromRedisValue>(&self, handle: Handle<T>) -> Result<T, Error> {
         match self.results.get(handle.index) {
             Some(Ok(v)) => decode_value(v.clone()),
@@ -181,27 +321,144 @@ impl Replies {
     }
 
     /// Every entry's raw reply or error, in order.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_replies_results")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add(bank::deposit("acct", 5));
+    /// pipe.add_command::<()>(redis::cmd("SET").arg("name").arg("ann").to_owned());
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// let raw: Vec<redis::Value> = replies.results().iter().map(|r| r.clone().unwrap()).collect();
+    /// assert_eq!(raw, [redis::Value::Int(5), redis::Value::Okay]);
+    /// ```
     pub fn results(&self) -> &[Result<Value, Error>] {
         &self.results
     }
 
     /// Every entry's raw reply or error, in order.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_replies_into_results")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function]
+    ///     pub fn withdraw(account: Key, amount: i64) -> Result<i64, Reject> {
+    ///         if get::<i64>(&account).unwrap_or(0) < amount {
+    ///             return Err(reject!("insufficient funds"));
+    ///         }
+    ///         Ok(decr_by(&account, amount))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add(bank::deposit("acct", 5));
+    /// pipe.add(bank::withdraw("acct", 10));
+    /// let results = pipe.query(&mut con).unwrap().into_results();
+    /// assert!(matches!(results[0], Ok(redis::Value::Int(5))));
+    /// assert!(matches!(&results[1], Err(redlua::Error::Rejected { message }) if message == "insufficient funds"));
+    /// ```
     pub fn into_results(self) -> Vec<Result<Value, Error>> {
         self.results
     }
 
     /// The entries that were sent a second time, after their code was loaded, because the
     /// server did not have it when the pipeline arrived. They ran after all other entries.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_replies_resent")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.assume_loaded(); // no check: the server does not have the library yet
+    /// let hits = pipe.add_command::<i64>(redis::cmd("INCR").arg("hits").to_owned());
+    /// let deposited = pipe.add(bank::deposit("acct", 5));
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// // The call found no function, so it did not run: loaded, then sent once more.
+    /// assert_eq!(replies.resent(), [deposited.index()]);
+    /// assert_eq!((replies.get(hits).unwrap(), replies.get(deposited).unwrap()), (1, 5));
+    /// ```
     pub fn resent(&self) -> &[usize] {
         &self.resent
     }
 
     /// The number of entries.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_replies_len")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add(bank::deposit("acct", 5));
+    /// pipe.add(bank::balance("acct"));
+    /// assert_eq!(pipe.query(&mut con).unwrap().len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.results.len()
     }
 
     /// True when the pipeline was empty.
+    ///
+    /// ```
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let replies = redlua::Pipeline::new().query(&mut con).unwrap();
+    /// assert!(replies.is_empty());
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add_command::<String>(redis::cmd("PING").to_owned());
+    /// assert!(!pipe.query(&mut con).unwrap().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.results.is_empty()
     }
@@ -218,11 +475,67 @@ struct Plan {
 
 impl Pipeline {
     /// An empty, non-atomic pipeline.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_new")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let mut pipe = redlua::Pipeline::new();
+    /// assert!(pipe.is_empty() && !pipe.is_atomic());
+    /// pipe.add(bank::deposit("acct", 5));
+    /// assert_eq!(pipe.len(), 1);
+    /// ```
     pub fn new() -> Pipeline {
         Pipeline::default()
     }
 
     /// Sends the entries as one transaction (`MULTI` .. `EXEC`).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_atomic")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.atomic(); // MULTI .. EXEC
+    /// let first = pipe.add(bank::deposit("acct", 5));
+    /// let second = pipe.add(bank::deposit("acct", 5));
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// assert_eq!((replies.get(first).unwrap(), replies.get(second).unwrap()), (5, 10));
+    ///
+    /// // A command refused while queueing (here: wrong arity) discards the whole transaction.
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.atomic();
+    /// pipe.add(bank::deposit("acct", 5));
+    /// pipe.add_command::<()>(redis::cmd("SET").arg("only-a-key").to_owned());
+    /// assert!(matches!(pipe.query(&mut con), Err(redlua::Error::ExecAbort { .. })));
+    /// assert_eq!(bank::balance("acct").call(&mut con).unwrap(), 10); // the deposit did not run
+    /// ```
     pub fn atomic(&mut self) -> &mut Self {
         self.atomic = true;
         self
@@ -231,6 +544,33 @@ impl Pipeline {
     /// Sends without checking first that the server has the code. A plain pipeline still
     /// recovers as described in the [module documentation](crate::pipeline); in a
     /// transaction, calls whose code is missing do not run ([`Error::NotLoaded`]).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_assume_loaded")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// bank::LIBRARY.load(&mut con).unwrap(); // at deploy time
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.assume_loaded(); // one round trip: no FUNCTION LIST first
+    /// let deposited = pipe.add(bank::deposit("acct", 5));
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// assert_eq!(replies.get(deposited).unwrap(), 5);
+    /// assert!(replies.resent().is_empty());
+    /// ```
     pub fn assume_loaded(&mut self) -> &mut Self {
         self.assume_loaded = true;
         self
@@ -238,12 +578,68 @@ impl Pipeline {
 
     /// Adds a typed call ([`FunctionCall`](crate::FunctionCall) or
     /// [`ScriptCall`](crate::ScriptCall)).
+    ///
+    /// ```
+    /// use redlua::prelude::*;
+    ///
+    /// #[redlua::library(name = "doc_pipeline_add")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    /// }
+    ///
+    /// /// A free-standing script (EVALSHA).
+    /// #[redis_function(read_only)]
+    /// fn balance(account: Key) -> i64 {
+    ///     get::<i64>(&account).unwrap_or(0)
+    /// }
+    ///
+    /// # fn main() {
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let deposited = pipe.add(bank::deposit("acct", 5)); // a FunctionCall
+    /// let read = pipe.add(balance("acct")); // a ScriptCall
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// assert_eq!((replies.get(deposited).unwrap(), replies.get(read).unwrap()), (5, 5));
+    /// # }
+    /// ```
     pub fn add<C: Call>(&mut self, call: C) -> Handle<C::Output> {
         let Parts { code, name, command, invalid } = parts(&call);
         self.push(Entry { command, call: Some(CallEntry { code, name, invalid }) })
     }
 
     /// Adds a plain command, whose reply is read as `T`.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_add_command")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add_command::<()>(redis::cmd("RPUSH").arg("log").arg("a").arg("b").to_owned());
+    /// pipe.add(bank::deposit("acct", 5));
+    /// let log = pipe.add_command::<Vec<String>>(redis::cmd("LRANGE").arg("log").arg(0).arg(-1).to_owned());
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// assert_eq!(replies.get(log).unwrap(), ["a", "b"]);
+    /// ```
     pub fn add_command<T: FromRedisValue>(&mut self, command: redis::Cmd) -> Handle<T> {
         self.push(Entry { command, call: None })
     }
@@ -254,21 +650,113 @@ impl Pipeline {
     }
 
     /// The number of entries.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_len")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let mut pipe = redlua::Pipeline::new();
+    /// pipe.add(bank::deposit("acct", 5));
+    /// pipe.add(bank::balance("acct"));
+    /// assert_eq!(pipe.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// True when nothing was added.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_is_empty")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// let mut pipe = redlua::Pipeline::new();
+    /// assert!(pipe.is_empty());
+    /// pipe.add(bank::balance("acct"));
+    /// assert!(!pipe.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// True for a transaction.
+    ///
+    /// ```
+    /// let mut pipe = redlua::Pipeline::new();
+    /// assert!(!pipe.is_atomic());
+    /// pipe.atomic();
+    /// assert!(pipe.is_atomic());
+    /// ```
     pub fn is_atomic(&self) -> bool {
         self.atomic
     }
 
     /// Sends the pipeline and returns one reply per entry.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_query")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    ///
+    ///     #[redis_function]
+    ///     pub fn withdraw(account: Key, amount: i64) -> Result<i64, Reject> {
+    ///         if get::<i64>(&account).unwrap_or(0) < amount {
+    ///             return Err(reject!("insufficient funds"));
+    ///         }
+    ///         Ok(decr_by(&account, amount))
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// use redlua::LibraryStatus;
+    ///
+    /// assert_eq!(bank::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Missing);
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let deposited = pipe.add(bank::deposit("acct", 5));
+    /// let refused = pipe.add(bank::withdraw("acct", 50));
+    /// let balance = pipe.add(bank::balance("acct"));
+    /// let replies = pipe.query(&mut con).unwrap();
+    /// // The check before sending loaded the library.
+    /// assert_eq!(bank::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Current);
+    /// assert_eq!(replies.get(deposited).unwrap(), 5);
+    /// assert!(matches!(replies.get(refused), Err(redlua::Error::Rejected { .. })));
+    /// assert_eq!(replies.get(balance).unwrap(), 5);
+    /// ```
     pub fn query<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
         self.validate()?;
         if self.entries.is_empty() {
@@ -313,6 +801,33 @@ impl Pipeline {
     }
 
     /// [`query`](Pipeline::query) over an async connection, with the same semantics.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_pipeline_query_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let deposited = pipe.add(bank::deposit("acct", 5));
+    /// let balance = pipe.add(bank::balance("acct"));
+    /// let replies = pipe.query_async(&mut con).await.unwrap();
+    /// assert_eq!((replies.get(deposited).unwrap(), replies.get(balance).unwrap()), (5, 5));
+    /// # });
+    /// ```
     #[cfg(feature = "aio")]
     pub async fn query_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
         self.validate()?;

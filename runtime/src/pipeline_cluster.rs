@@ -343,6 +343,48 @@ impl Pipeline {
 
     /// [`query_cluster`](Pipeline::query_cluster) over an async cluster connection, with
     /// the same semantics; the batches of different slots are sent one after the other.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_query_cluster_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = redlua::testing::TestCluster::start(3)?;
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let mut con = cluster.client()?.get_async_connection().await?;
+    /// let mut pipe = redlua::Pipeline::new();
+    /// // Two slots: one batch for the keys tagged {alice}, one for those tagged {bob}.
+    /// let alice = pipe.add(bank::deposit("acct:{alice}", 5));
+    /// let bob = pipe.add(bank::deposit("acct:{bob}", 7));
+    /// let hits = pipe.add_command::<i64>(redis::cmd("INCR").arg("hits:{alice}").to_owned());
+    /// let replies = pipe.query_cluster_async(&mut con).await?;
+    /// assert_eq!((replies.get(alice)?, replies.get(bob)?, replies.get(hits)?), (5, 7, 1));
+    ///
+    /// // A transaction runs on one node: all its keys must share a slot.
+    /// let mut tx = redlua::Pipeline::new();
+    /// tx.atomic();
+    /// let deposited = tx.add(bank::deposit("acct:{alice}", 5));
+    /// let balance = tx.add(bank::balance("acct:{alice}"));
+    /// let replies = tx.query_cluster_async(&mut con).await?;
+    /// assert_eq!((replies.get(deposited)?, replies.get(balance)?), (10, 10));
+    /// tx.add(bank::deposit("acct:{bob}", 1));
+    /// assert!(matches!(tx.query_cluster_async(&mut con).await, Err(redlua::Error::CrossSlot { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok(()) }
+    /// ```
     #[cfg(feature = "cluster-async")]
     pub async fn query_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<Replies, Error> {
         self.validate()?;
