@@ -30,6 +30,34 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// One library on a server, as `FUNCTION LIST` describes it.
+///
+/// ```
+/// #[redlua::library(name = "doc_library_info")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let libraries = redlua::functions::list(&mut con).unwrap();
+/// let info: &redlua::functions::LibraryInfo = &libraries[0];
+/// assert_eq!((info.name.as_str(), info.engine.as_str()), ("doc_library_info", "LUA"));
+/// let names: Vec<&str> = info.functions.iter().map(|f| f.name.as_str()).collect();
+/// assert_eq!(names.len(), 2);
+/// assert!(names.contains(&"deposit") && names.contains(&"balance"));
+/// assert_eq!(info.code, None); // only with list_with_code
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LibraryInfo {
@@ -46,12 +74,64 @@ pub struct LibraryInfo {
 impl LibraryInfo {
     /// The stamp (SHA1) of the code, when the code was asked for: compare it with
     /// [`Library::stamp`].
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_library_info_stamp")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// bank::LIBRARY.load(&mut con).unwrap();
+    /// let libraries = redlua::functions::list_with_code(&mut con).unwrap();
+    /// // The server has the exact code of this build.
+    /// assert_eq!(libraries[0].stamp().as_deref(), Some(bank::LIBRARY.stamp()));
+    /// // Without the code, there is no stamp.
+    /// assert_eq!(redlua::functions::list(&mut con).unwrap()[0].stamp(), None);
+    /// ```
     pub fn stamp(&self) -> Option<String> {
         self.code.as_ref().map(|c| crate::library::stamp_of(c.as_bytes()))
     }
 }
 
 /// One function of a library on a server.
+///
+/// ```
+/// #[redlua::library(name = "doc_function_entry")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let library = redlua::functions::list(&mut con).unwrap().remove(0);
+/// let balance = library.functions.iter().find(|f| f.name == "balance").unwrap();
+/// assert_eq!(balance.flags, ["no-writes"]); // #[redis_function(read_only)]
+/// let deposit = library.functions.iter().find(|f| f.name == "deposit").unwrap();
+/// assert!(deposit.flags.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FunctionEntry {
@@ -64,6 +144,31 @@ pub struct FunctionEntry {
 }
 
 /// What `FUNCTION STATS` says.
+///
+/// ```
+/// #[redlua::library(name = "doc_function_stats")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let stats: redlua::functions::FunctionStats = redlua::functions::stats(&mut con).unwrap();
+/// assert_eq!(stats.running, None);
+/// // One Lua library with two functions.
+/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FunctionStats {
@@ -74,6 +179,31 @@ pub struct FunctionStats {
 }
 
 /// A function that is running (seen from another connection).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A server that answers other connections 100 ms into a long function.
+/// let server = redlua::testing::TestServer::builder().args(["--busy-reply-threshold", "100"]).start()?;
+/// let mut con = server.connection()?;
+/// let spin = "#!lua name=spin
+/// redis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}";
+/// redis::cmd("FUNCTION").arg("LOAD").arg(spin).exec(&mut con)?;
+/// let mut busy = server.connection()?;
+/// let spinning = std::thread::spawn(move || redis::cmd("FCALL").arg("spin").arg(0).exec(&mut busy));
+/// let running = loop {
+///     // Answered while the function runs, once it has run for 100 ms.
+///     if let Some(running) = redlua::functions::stats(&mut con)?.running {
+///         break running;
+///     }
+///     std::thread::sleep(std::time::Duration::from_millis(10));
+/// };
+/// assert_eq!(running.name, "spin");
+/// assert_eq!(running.command[1..], ["spin", "0"]);
+/// assert!(running.duration >= std::time::Duration::from_millis(100));
+/// assert!(redlua::functions::kill(&mut con)?);
+/// assert!(spinning.join().unwrap().is_err()); // the caller learns it was killed
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RunningFunction {
@@ -86,6 +216,38 @@ pub struct RunningFunction {
 }
 
 /// What [`restore`] does with the libraries the server already has.
+///
+/// ```
+/// #[redlua::library(name = "doc_restore_policy")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// use redlua::functions::{self, RestorePolicy};
+///
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let backup = functions::dump(&mut con).unwrap();
+/// // APPEND refuses a library the server already has ...
+/// assert!(functions::restore(&mut con, &backup, RestorePolicy::Append).is_err());
+/// // ... REPLACE replaces it, FLUSH deletes everything first.
+/// functions::restore(&mut con, &backup, RestorePolicy::Replace).unwrap();
+/// redis::cmd("FUNCTION").arg("LOAD").arg("#!lua name=other\nredis.register_function('other', function() return 1 end)").exec(&mut con).unwrap();
+/// functions::restore(&mut con, &backup, RestorePolicy::Flush).unwrap();
+/// let names: Vec<String> = functions::list(&mut con).unwrap().into_iter().map(|l| l.name).collect();
+/// assert_eq!(names, ["doc_restore_policy"]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RestorePolicy {
     /// Add the dumped libraries; fail if one of them exists (`APPEND`, the default of Redis).
@@ -175,32 +337,189 @@ fn kill_op(what: &str) -> Op<bool> {
 }
 
 /// All libraries on the server, with their functions and flags (`FUNCTION LIST`).
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_list")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert!(redlua::functions::list(&mut con).unwrap().is_empty());
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let libraries = redlua::functions::list(&mut con).unwrap();
+/// assert_eq!(libraries.len(), 1);
+/// assert_eq!(libraries[0].name, "doc_functions_list");
+/// assert_eq!(libraries[0].functions.len(), 2);
+/// ```
 pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
     list_op().run(con)
 }
 
 /// All libraries on the server with their code (`FUNCTION LIST WITHCODE`).
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_list_with_code")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let libraries = redlua::functions::list_with_code(&mut con).unwrap();
+/// assert_eq!(libraries[0].code.as_deref(), Some(bank::LUA));
+/// ```
 pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
     list_with_code_op().run(con)
 }
 
 /// The running function, if any, and the counts of libraries and functions
 /// (`FUNCTION STATS`). Answered even while a function runs past the time limit.
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_stats")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// assert_eq!(redlua::functions::stats(&mut con).unwrap().engines, [("LUA".to_string(), 0, 0)]);
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let stats = redlua::functions::stats(&mut con).unwrap();
+/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+/// assert!(stats.running.is_none());
+/// ```
 pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
     stats_op().run(con)
 }
 
 /// Deletes a library (`FUNCTION DELETE`); replies false when there was none of that name.
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_delete")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// assert!(redlua::functions::delete(&mut con, "doc_functions_delete").unwrap());
+/// assert!(!redlua::functions::delete(&mut con, "doc_functions_delete").unwrap()); // none left
+/// // A call loads it again when it is needed.
+/// assert_eq!(bank::deposit("acct", 5).call(&mut con).unwrap(), 5);
+/// ```
 pub fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
     delete_op(library).run(con)
 }
 
 /// A binary copy of all libraries (`FUNCTION DUMP`), for [`restore`].
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_dump")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// use redlua::functions::{self, RestorePolicy};
+///
+/// assert!(functions::dump(&mut con).unwrap().len() > 0); // a server without libraries dumps a header
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let backup = functions::dump(&mut con).unwrap();
+/// // Another server gets the same libraries.
+/// # let other_server = redlua::testing::TestServer::start().unwrap();
+/// # let mut other = other_server.connection().unwrap();
+/// functions::restore(&mut other, &backup, RestorePolicy::Append).unwrap();
+/// assert_eq!(functions::list(&mut other).unwrap()[0].name, "doc_functions_dump");
+/// ```
 pub fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
     dump_op().run(con)
 }
 
 /// Restores libraries from a [`dump`] (`FUNCTION RESTORE`).
+///
+/// ```
+/// #[redlua::library(name = "doc_functions_restore")]
+/// mod bank {
+///     use redlua::prelude::*;
+///
+///     #[redis_function]
+///     pub fn deposit(account: Key, amount: i64) -> i64 {
+///         incr_by(&account, amount)
+///     }
+///
+///     #[redis_function(read_only)]
+///     pub fn balance(account: Key) -> i64 {
+///         get::<i64>(&account).unwrap_or(0)
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// use redlua::functions::{self, RestorePolicy};
+///
+/// bank::LIBRARY.load(&mut con).unwrap();
+/// let backup = functions::dump(&mut con).unwrap();
+/// redis::cmd("FUNCTION").arg("FLUSH").exec(&mut con).unwrap();
+/// assert!(functions::list(&mut con).unwrap().is_empty());
+/// functions::restore(&mut con, &backup, RestorePolicy::Append).unwrap();
+/// assert_eq!(bank::LIBRARY.status(&mut con).unwrap(), redlua::LibraryStatus::Current);
+/// ```
 pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
     restore_op(payload, policy).run(con)
 }
@@ -210,11 +529,51 @@ pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: 
 /// Replies true when one was killed, false when none was running (`NOTBUSY`). A function
 /// that has already written cannot be killed: the server refuses (an [`Error::Redis`]
 /// with code `UNKILLABLE`) and only `SHUTDOWN NOSAVE` stops it.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A server that answers other connections 100 ms into a long function.
+/// let server = redlua::testing::TestServer::builder().args(["--busy-reply-threshold", "100"]).start()?;
+/// let mut con = server.connection()?;
+/// let spin = "#!lua name=spin
+/// redis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}";
+/// redis::cmd("FUNCTION").arg("LOAD").arg(spin).exec(&mut con)?;
+/// let mut busy = server.connection()?;
+/// let spinning = std::thread::spawn(move || redis::cmd("FCALL").arg("spin").arg(0).exec(&mut busy));
+/// let running = loop {
+///     // Answered while the function runs, once it has run for 100 ms.
+///     if let Some(running) = redlua::functions::stats(&mut con)?.running {
+///         break running;
+///     }
+///     std::thread::sleep(std::time::Duration::from_millis(10));
+/// };
+/// assert_eq!(running.name, "spin");
+/// assert!(redlua::functions::kill(&mut con)?); // stopped
+/// assert!(spinning.join().unwrap().is_err());
+/// assert!(!redlua::functions::kill(&mut con)?); // nothing runs now (NOTBUSY)
+/// # Ok(()) }
+/// ```
 pub fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
     kill_op("FUNCTION").run(con)
 }
 
 /// Stops the EVAL script that is running past the time limit (`SCRIPT KILL`); as [`kill`].
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A server that answers other connections 100 ms into a long script.
+/// let server = redlua::testing::TestServer::builder().args(["--busy-reply-threshold", "100"]).start()?;
+/// let mut con = server.connection()?;
+/// let mut busy = server.connection()?;
+/// let spinning = std::thread::spawn(move || redis::cmd("EVAL").arg("while true do end").arg(0).exec(&mut busy));
+/// // Until the script is killed, other commands are refused with BUSY.
+/// while !redlua::functions::kill_script(&mut con)? {
+///     std::thread::sleep(std::time::Duration::from_millis(10));
+/// }
+/// assert!(spinning.join().unwrap().is_err()); // the caller learns it was killed
+/// assert!(!redlua::functions::kill_script(&mut con)?); // nothing runs now (NOTBUSY)
+/// # Ok(()) }
+/// ```
 pub fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
     kill_op("SCRIPT").run(con)
 }
@@ -241,41 +600,238 @@ pub mod aio {
     use redis::aio::ConnectionLike;
 
     /// [`list`](super::list) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_list")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// assert!(aio::list(&mut con).await.unwrap().is_empty());
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// let libraries = aio::list(&mut con).await.unwrap();
+    /// assert_eq!(libraries[0].name, "doc_aio_list");
+    /// assert_eq!(libraries[0].functions.len(), 2);
+    /// # });
+    /// ```
     pub async fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
         list_op().run_async(con).await
     }
 
     /// [`list_with_code`](super::list_with_code) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_list_with_code")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// let libraries = aio::list_with_code(&mut con).await.unwrap();
+    /// assert_eq!(libraries[0].code.as_deref(), Some(bank::LUA));
+    /// assert_eq!(libraries[0].stamp().as_deref(), Some(bank::LIBRARY.stamp()));
+    /// # });
+    /// ```
     pub async fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
         list_with_code_op().run_async(con).await
     }
 
     /// [`stats`](super::stats) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_stats")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// let stats = aio::stats(&mut con).await.unwrap();
+    /// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+    /// assert!(stats.running.is_none());
+    /// # });
+    /// ```
     pub async fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
         stats_op().run_async(con).await
     }
 
     /// [`delete`](super::delete) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_delete")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// assert!(aio::delete(&mut con, "doc_aio_delete").await.unwrap());
+    /// assert!(!aio::delete(&mut con, "doc_aio_delete").await.unwrap()); // none left
+    /// # });
+    /// ```
     pub async fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
         delete_op(library).run_async(con).await
     }
 
     /// [`dump`](super::dump) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_dump")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// let backup = aio::dump(&mut con).await.unwrap();
+    /// redis::cmd("FUNCTION").arg("FLUSH").exec_async(&mut con).await.unwrap();
+    /// aio::restore(&mut con, &backup, RestorePolicy::Append).await.unwrap();
+    /// assert_eq!(aio::list(&mut con).await.unwrap()[0].name, "doc_aio_dump");
+    /// # });
+    /// ```
     pub async fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
         dump_op().run_async(con).await
     }
 
     /// [`restore`](super::restore) over an async connection.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_aio_restore")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// bank::LIBRARY.load_async(&mut con).await.unwrap();
+    /// let backup = aio::dump(&mut con).await.unwrap();
+    /// // The library exists: APPEND refuses, REPLACE replaces it.
+    /// assert!(aio::restore(&mut con, &backup, RestorePolicy::Append).await.is_err());
+    /// aio::restore(&mut con, &backup, RestorePolicy::Replace).await.unwrap();
+    /// assert_eq!(bank::balance("acct").call_async(&mut con).await.unwrap(), 0);
+    /// # });
+    /// ```
     pub async fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
         restore_op(payload, policy).run_async(con).await
     }
 
     /// [`kill`](super::kill) over an async connection.
+    ///
+    /// ```
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// // No function is running: nothing to stop (NOTBUSY).
+    /// assert!(!aio::kill(&mut con).await.unwrap());
+    /// # });
+    /// ```
     pub async fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
         kill_op("FUNCTION").run_async(con).await
     }
 
     /// [`kill_script`](super::kill_script) over an async connection.
+    ///
+    /// ```
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use redlua::functions::aio;
+    ///
+    /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    /// // No script is running: nothing to stop (NOTBUSY).
+    /// assert!(!aio::kill_script(&mut con).await.unwrap());
+    /// # });
+    /// ```
     pub async fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
         kill_op("SCRIPT").run_async(con).await
     }
@@ -308,6 +864,19 @@ pub mod cluster {
     use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
 
     /// Replies of each node, in the order of their addresses.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// let per_node: cluster::PerNode<bool> = cluster::kill(&mut con)?;
+    /// // One `(host:port, reply)` per node, sorted by address.
+    /// assert!(per_node.windows(2).all(|w| w[0].0 < w[1].0));
+    /// assert!(per_node.iter().all(|(node, stopped)| node.contains(':') && !stopped));
+    /// # Ok(()) }
+    /// ```
     pub type PerNode<T> = Vec<(String, T)>;
 
     fn routing<T>(op: &Op<T>) -> RoutingInfo {
@@ -359,31 +928,198 @@ pub mod cluster {
     }
 
     /// `FUNCTION LIST` on every primary.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_cluster_list")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = redlua::testing::TestCluster::start(3)?;
+    /// let mut con = cluster.client()?.get_connection()?;
+    /// use redlua::functions::cluster;
+    /// bank::LIBRARY.load_cluster(&mut con)?;
+    /// let per_node = cluster::list(&mut con)?;
+    /// assert_eq!(per_node.len(), 3); // every primary
+    /// for (node, libraries) in &per_node {
+    ///     assert_eq!(libraries[0].name, "doc_cluster_list", "on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
         run(con, list_op())
     }
 
     /// `FUNCTION LIST WITHCODE` on every primary.
+    ///
+    /// ```no_run
+    /// #[redlua::library(name = "doc_cluster_list_with_code")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// bank::LIBRARY.load_cluster(&mut con)?;
+    /// // Every primary has the code of this build.
+    /// for (node, libraries) in cluster::list_with_code(&mut con)? {
+    ///     assert_eq!(libraries[0].stamp().as_deref(), Some(bank::LIBRARY.stamp()), "on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_with_code(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
         run(con, list_with_code_op())
     }
 
     /// `FUNCTION STATS` on every node, replicas included.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_cluster_stats")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = redlua::testing::TestCluster::start(3)?;
+    /// let mut con = cluster.client()?.get_connection()?;
+    /// use redlua::functions::cluster;
+    /// bank::LIBRARY.load_cluster(&mut con)?;
+    /// let per_node = cluster::stats(&mut con)?;
+    /// assert_eq!(per_node.len(), 3); // every node: 3 primaries, no replicas here
+    /// for (node, stats) in &per_node {
+    ///     assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)], "on {node}");
+    ///     assert!(stats.running.is_none());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn stats(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<FunctionStats>, Error> {
         run(con, stats_op())
     }
 
     /// `FUNCTION DELETE` on every primary (replicas follow); per primary, whether it had it.
+    ///
+    /// ```no_run
+    /// #[redlua::library(name = "doc_cluster_delete")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// bank::LIBRARY.load_cluster(&mut con)?;
+    /// let deleted = cluster::delete(&mut con, "doc_cluster_delete")?;
+    /// assert!(deleted.iter().all(|(_, had_it)| *had_it));
+    /// // A call loads it again where it is needed.
+    /// assert_eq!(bank::deposit("acct", 5).call_cluster(&mut con)?, 5);
+    /// # Ok(()) }
+    /// ```
     pub fn delete(con: &mut redis::cluster::ClusterConnection, library: &str) -> Result<PerNode<bool>, Error> {
         run(con, delete_op(library))
     }
 
     /// `FUNCTION DUMP` of every primary.
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_cluster_dump")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let servers = redlua::testing::TestCluster::start(3)?;
+    /// let mut con = servers.client()?.get_connection()?;
+    /// use redlua::functions::cluster;
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// bank::LIBRARY.load_cluster(&mut con)?;
+    /// let dumps = cluster::dump(&mut con)?;
+    /// assert_eq!(dumps.len(), 3);
+    /// // Every primary holds the same library: any one dump restores them all.
+    /// redis::cmd("FUNCTION").arg("FLUSH").exec(&mut servers.nodes()[0].connection()?)?;
+    /// cluster::restore(&mut con, &dumps[1].1, RestorePolicy::Replace)?;
+    /// for (node, libraries) in cluster::list(&mut con)? {
+    ///     assert_eq!(libraries.len(), 1, "on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn dump(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<Vec<u8>>, Error> {
         run(con, dump_op())
     }
 
     /// `FUNCTION RESTORE` of one dump on every primary (replicas follow).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// // A dump taken from one server, restored on every primary.
+    /// let mut single = redis::Client::open("redis://127.0.0.1:6379/")?.get_connection()?;
+    /// let backup = redlua::functions::dump(&mut single)?;
+    /// let restored = cluster::restore(&mut con, &backup, RestorePolicy::Replace)?;
+    /// assert_eq!(restored.len(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn restore(
         con: &mut redis::cluster::ClusterConnection,
         payload: &[u8],
@@ -393,23 +1129,106 @@ pub mod cluster {
     }
 
     /// `FUNCTION KILL` on every node; per node, whether it stopped a function.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// // Stops a function that runs too long, wherever it runs.
+    /// let stopped: Vec<String> = cluster::kill(&mut con)?.into_iter().filter(|(_, s)| *s).map(|(node, _)| node).collect();
+    /// assert!(stopped.len() <= 1);
+    /// # Ok(()) }
+    /// ```
     pub fn kill(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<bool>, Error> {
         run(con, kill_op("FUNCTION"))
     }
 
     /// `SCRIPT KILL` on every node; per node, whether it stopped a script.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_connection()?;
+    /// let per_node = cluster::kill_script(&mut con)?;
+    /// if let Some((node, _)) = per_node.iter().find(|(_, stopped)| *stopped) {
+    ///     println!("stopped a script on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn kill_script(con: &mut redis::cluster::ClusterConnection) -> Result<PerNode<bool>, Error> {
         run(con, kill_op("SCRIPT"))
     }
 
     /// [`list`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_cluster_list_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = redlua::testing::TestCluster::start(3)?;
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let mut con = cluster.client()?.get_async_connection().await?;
+    /// bank::LIBRARY.load_cluster_async(&mut con).await?;
+    /// let per_node = redlua::functions::cluster::list_async(&mut con).await?;
+    /// assert_eq!(per_node.len(), 3);
+    /// assert!(per_node.iter().all(|(_, libraries)| libraries[0].name == "doc_cluster_list_async"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
         run_async(con, list_op()).await
     }
 
     /// [`list_with_code`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// #[redlua::library(name = "doc_cluster_list_with_code_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// bank::LIBRARY.load_cluster_async(&mut con).await?;
+    /// for (node, libraries) in cluster::list_with_code_async(&mut con).await? {
+    ///     assert_eq!(libraries[0].code.as_deref(), Some(bank::LUA), "on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_with_code_async(
         con: &mut redis::cluster_async::ClusterConnection,
     ) -> Result<PerNode<Vec<LibraryInfo>>, Error> {
@@ -418,24 +1237,97 @@ pub mod cluster {
 
     /// [`stats`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// for (node, stats) in cluster::stats_async(&mut con).await? {
+    ///     assert!(stats.running.is_none(), "a function runs on {node}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn stats_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<FunctionStats>, Error> {
         run_async(con, stats_op()).await
     }
 
     /// [`delete`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// #[redlua::library(name = "doc_cluster_delete_async")]
+    /// mod bank {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn deposit(account: Key, amount: i64) -> i64 {
+    ///         incr_by(&account, amount)
+    ///     }
+    ///
+    ///     #[redis_function(read_only)]
+    ///     pub fn balance(account: Key) -> i64 {
+    ///         get::<i64>(&account).unwrap_or(0)
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// bank::LIBRARY.load_cluster_async(&mut con).await?;
+    /// let deleted = cluster::delete_async(&mut con, "doc_cluster_delete_async").await?;
+    /// assert!(deleted.iter().all(|(_, had_it)| *had_it));
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_async(con: &mut redis::cluster_async::ClusterConnection, library: &str) -> Result<PerNode<bool>, Error> {
         run_async(con, delete_op(library)).await
     }
 
     /// [`dump`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// let dumps = cluster::dump_async(&mut con).await?;
+    /// let (_, backup) = &dumps[0];
+    /// let restored = cluster::restore_async(&mut con, backup, RestorePolicy::Replace).await?;
+    /// assert_eq!(restored.len(), dumps.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn dump_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<Vec<u8>>, Error> {
         run_async(con, dump_op()).await
     }
 
     /// [`restore`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// use redlua::functions::RestorePolicy;
+    ///
+    /// let mut single = redis::Client::open("redis://127.0.0.1:6379/")?.get_multiplexed_async_connection().await?;
+    /// let backup = redlua::functions::aio::dump(&mut single).await?;
+    /// let restored = cluster::restore_async(&mut con, &backup, RestorePolicy::Flush).await?;
+    /// assert!(!restored.is_empty());
+    /// # Ok(()) }
+    /// ```
     pub async fn restore_async(
         con: &mut redis::cluster_async::ClusterConnection,
         payload: &[u8],
@@ -446,12 +1338,36 @@ pub mod cluster {
 
     /// [`kill`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// let stopped = cluster::kill_async(&mut con).await?.into_iter().filter(|(_, s)| *s).count();
+    /// assert!(stopped <= 1);
+    /// # Ok(()) }
+    /// ```
     pub async fn kill_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<bool>, Error> {
         run_async(con, kill_op("FUNCTION")).await
     }
 
     /// [`kill_script`] over an async cluster connection.
     #[cfg(feature = "cluster-async")]
+    ///
+    /// ```no_run
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use redlua::functions::cluster;
+    ///
+    /// let client = redis::cluster::ClusterClient::new(vec!["redis://127.0.0.1:7000/"])?;
+    /// let mut con = client.get_async_connection().await?;
+    /// let stopped = cluster::kill_script_async(&mut con).await?.into_iter().filter(|(_, s)| *s).count();
+    /// assert!(stopped <= 1);
+    /// # Ok(()) }
+    /// ```
     pub async fn kill_script_async(con: &mut redis::cluster_async::ClusterConnection) -> Result<PerNode<bool>, Error> {
         run_async(con, kill_op("SCRIPT")).await
     }
