@@ -5,7 +5,7 @@
 //! [`TestServer`] shuts the server down and removes the directory. Every call starts its own
 //! server, so tests that run in parallel never share state.
 //!
-//! ```no_run
+//! ```
 //! use redlua::testing::TestServer;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,9 +37,36 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Environment variable naming the server binary to run instead of `redis-server`.
+///
+/// ```
+/// use redlua::testing::{TestServer, SERVER_BIN_ENV};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(SERVER_BIN_ENV, "REDLUA_SERVER_BIN");
+/// // The binary a TestServer runs unless its builder names one.
+/// let binary = std::env::var(SERVER_BIN_ENV).unwrap_or_else(|_| "redis-server".to_string());
+/// let server = TestServer::builder().binary(binary).start()?;
+/// let pong: String = redis::cmd("PING").query(&mut server.connection()?)?;
+/// assert_eq!(pong, "PONG");
+/// # Ok(())
+/// # }
+/// ```
 pub const SERVER_BIN_ENV: &str = "REDLUA_SERVER_BIN";
 
 /// Environment variable naming an existing server, used by [`TestServer::from_env`].
+///
+/// ```
+/// use redlua::testing::{TestServer, REDIS_URL_ENV};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(REDIS_URL_ENV, "REDIS_URL");
+/// let server = TestServer::from_env()?;
+/// // External exactly when REDIS_URL names a server.
+/// let named = std::env::var(REDIS_URL_ENV).is_ok_and(|url| !url.trim().is_empty());
+/// assert_eq!(server.is_external(), named);
+/// # Ok(())
+/// # }
+/// ```
 pub const REDIS_URL_ENV: &str = "REDIS_URL";
 
 /// The binary run when neither [`TestServerBuilder::binary`] nor `REDLUA_SERVER_BIN` names one.
@@ -61,6 +88,18 @@ const LOG_FILE: &str = "server.log";
 const CONSOLE_FILE: &str = "server.console";
 
 /// Why a test server could not be started.
+///
+/// ```
+/// use redlua::testing::{TestServer, TestServerError};
+///
+/// let err = TestServer::builder().binary("/nonexistent/redis-server").start().unwrap_err();
+/// match &err {
+///     TestServerError::NotInstalled { binary, .. } => assert_eq!(binary.to_str(), Some("/nonexistent/redis-server")),
+///     other => panic!("expected NotInstalled, got {other:?}"),
+/// }
+/// // The message says what was looked for and how to fix it.
+/// assert!(err.to_string().starts_with("`/nonexistent/redis-server` was not found"));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TestServerError {
@@ -131,6 +170,23 @@ impl From<io::Error> for TestServerError {
 /// a fresh temporary directory and runs with `--save "" --appendonly no`, so it holds nothing
 /// when it starts and nothing survives it. On drop it receives `SHUTDOWN NOSAVE`, the process is
 /// killed if it has not exited shortly after, and the directory is removed.
+///
+/// ```
+/// use redlua::testing::TestServer;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = TestServer::start()?; // stopped, and its directory removed, on drop
+/// let mut con = server.connection()?;
+/// redis::cmd("SET").arg("greeting").arg("hello").exec(&mut con)?;
+/// let greeting: String = redis::cmd("GET").arg("greeting").query(&mut con)?;
+/// assert_eq!(greeting, "hello");
+/// // Another server has data of its own.
+/// let other = TestServer::start()?;
+/// let there: Option<String> = redis::cmd("GET").arg("greeting").query(&mut other.connection()?)?;
+/// assert_eq!(there, None);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct TestServer {
     url: String,
@@ -142,6 +198,18 @@ impl TestServer {
     /// Starts a fresh server with the default settings.
     ///
     /// Same as `TestServer::builder().start()`.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// assert!(!server.is_external());
+    /// let keys: i64 = redis::cmd("DBSIZE").query(&mut server.connection()?)?;
+    /// assert_eq!(keys, 0); // a fresh, empty server
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start() -> Result<TestServer, TestServerError> {
         TestServer::builder().start()
     }
@@ -151,6 +219,18 @@ impl TestServer {
     ///
     /// An external server is not flushed, restarted or stopped: code that runs against one
     /// should use keys of its own.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // REDIS_URL=redis://127.0.0.1:6379/ cargo test: that server; otherwise a fresh one.
+    /// let server = TestServer::from_env()?;
+    /// let pong: String = redis::cmd("PING").query(&mut server.connection()?)?;
+    /// assert_eq!(pong, "PONG");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> Result<TestServer, TestServerError> {
         Self::from_url_or_start(std::env::var(REDIS_URL_ENV).ok())
     }
@@ -167,21 +247,70 @@ impl TestServer {
     }
 
     /// A builder for a server with extra arguments or another binary.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::builder().arg("--maxmemory").arg("64mb").start()?;
+    /// let mut con = server.connection()?;
+    /// let maxmemory: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("maxmemory").query(&mut con)?;
+    /// assert_eq!(maxmemory, ["maxmemory", "67108864"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> TestServerBuilder {
         TestServerBuilder::default()
     }
 
     /// The URL of the server, e.g. `redis://127.0.0.1:38211/`.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let port = server.port().unwrap();
+    /// assert_eq!(server.url(), format!("redis://127.0.0.1:{port}/"));
+    /// let client = redis::Client::open(server.url())?;
+    /// let pong: String = redis::cmd("PING").query(&mut client.get_connection()?)?;
+    /// assert_eq!(pong, "PONG");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn url(&self) -> &str {
         &self.url
     }
 
     /// The TCP port of a server this value started; `None` for an external server.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let mut con = server.connection()?;
+    /// let port: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("port").query(&mut con)?;
+    /// assert_eq!(port[1], server.port().unwrap().to_string());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn port(&self) -> Option<u16> {
         self.port
     }
 
     /// Whether this is an existing server named by `REDIS_URL` rather than one this value started.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// assert!(!server.is_external()); // started here: stopped on drop
+    /// assert!(server.port().is_some() && server.dir().is_some() && server.pid().is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_external(&self) -> bool {
         self.process.is_none()
     }
@@ -190,21 +319,72 @@ impl TestServer {
     /// `--dir` was given) and the home of its log file `server.log`. `None` for an external server.
     ///
     /// The directory is removed when the `TestServer` is dropped.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let dir = server.dir().unwrap().to_owned();
+    /// assert!(dir.join("server.log").exists());
+    /// drop(server);
+    /// assert!(!dir.exists()); // removed with the server
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dir(&self) -> Option<&Path> {
         self.process.as_ref().map(|p| p.tmp.as_path())
     }
 
     /// The process id of a server this value started; `None` for an external server.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let info: String = redis::cmd("INFO").arg("server").query(&mut server.connection()?)?;
+    /// let process_id = info.lines().find_map(|l| l.strip_prefix("process_id:")).unwrap().trim();
+    /// assert_eq!(process_id, server.pid().unwrap().to_string());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pid(&self) -> Option<u32> {
         self.process.as_ref().map(|p| p.child.id())
     }
 
     /// A client for the server.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let client = server.client()?;
+    /// let (mut a, mut b) = (client.get_connection()?, client.get_connection()?);
+    /// redis::cmd("SET").arg("k").arg("v").exec(&mut a)?;
+    /// let v: String = redis::cmd("GET").arg("k").query(&mut b)?;
+    /// assert_eq!(v, "v");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client(&self) -> redis::RedisResult<redis::Client> {
         redis::Client::open(self.url.as_str())
     }
 
     /// A new synchronous connection to the server.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::start()?;
+    /// let mut con = server.connection()?;
+    /// let n: i64 = redis::cmd("INCR").arg("hits").query(&mut con)?;
+    /// assert_eq!(n, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn connection(&self) -> redis::RedisResult<redis::Connection> {
         self.client()?.get_connection()
     }
@@ -217,6 +397,31 @@ impl TestServer {
     /// connections are closed by the restart.
     ///
     /// Fails with [`TestServerError::Io`] for an external server.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// #[redlua::library(name = "doc_restart")]
+    /// mod counters {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn bump(counter: Key) -> i64 {
+    ///         incr(&counter)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut server = TestServer::start()?;
+    /// let port = server.port();
+    /// assert_eq!(counters::bump("hits").call(&mut server.connection()?)?, 1);
+    /// server.restart()?; // the server loses its data and its libraries
+    /// assert_eq!(server.port(), port);
+    /// // A new connection; the call loads the library again.
+    /// assert_eq!(counters::bump("hits").call(&mut server.connection()?)?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart(&mut self) -> Result<(), TestServerError> {
         let url = self.url.clone();
         let process = self.process.as_mut().ok_or_else(|| {
@@ -280,12 +485,45 @@ const CLUSTER_READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl TestCluster {
     /// Starts a cluster of `primaries` primaries (at least 1, usually 3) without replicas.
+    ///
+    /// ```
+    /// use redlua::testing::TestCluster;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// assert_eq!(cluster.nodes().len(), 3);
+    /// assert_eq!(cluster.slot_ranges(), [(0, 5460), (5461, 10921), (10922, 16383)]);
+    /// // Each node says the cluster is up.
+    /// for node in cluster.nodes() {
+    ///     let info: String = redis::cmd("CLUSTER").arg("INFO").query(&mut node.connection()?)?;
+    ///     assert!(info.contains("cluster_state:ok"));
+    /// }
+    /// // The node that serves a key takes it; the others redirect.
+    /// let mut owner = cluster.node_for_key(b"greeting").connection()?;
+    /// redis::cmd("SET").arg("greeting").arg("hello").exec(&mut owner)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start(primaries: usize) -> Result<TestCluster, TestServerError> {
         TestCluster::start_with(primaries, TestServer::builder())
     }
 
     /// Starts a cluster whose nodes are started by `builder` (for another binary or
     /// extra arguments); `--cluster-enabled yes` is added to its arguments.
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Nodes with a memory limit (or another binary: `.binary(..)`).
+    /// let cluster = TestCluster::start_with(3, TestServer::builder().arg("--maxmemory").arg("64mb"))?;
+    /// for node in cluster.nodes() {
+    ///     let limit: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("maxmemory").query(&mut node.connection()?)?;
+    ///     assert_eq!(limit[1], "67108864");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_with(primaries: usize, builder: TestServerBuilder) -> Result<TestCluster, TestServerError> {
         TestCluster::start_with_replicas(primaries, 0, builder)
     }
@@ -431,39 +669,138 @@ impl TestCluster {
     }
 
     /// The primaries, in the order of their slot ranges.
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// assert_eq!(cluster.nodes().len(), 3);
+    /// for node in cluster.nodes() {
+    ///     let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut node.connection()?)?;
+    ///     assert_eq!(role[0], redis::Value::BulkString(b"master".to_vec()));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn nodes(&self) -> &[TestServer] {
         &self.nodes
     }
 
     /// The replicas of the primary `nodes()[primary]` (none unless the cluster was
     /// started with [`start_with_replicas`](TestCluster::start_with_replicas)).
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start_with_replicas(3, 1, TestServer::builder())?;
+    /// let replica = &cluster.replicas_of(0)[0];
+    /// let info: String = redis::cmd("INFO").arg("replication").query(&mut replica.connection()?)?;
+    /// assert!(info.contains("role:slave"));
+    /// assert!(TestCluster::start(3)?.replicas_of(0).is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replicas_of(&self, primary: usize) -> &[TestServer] {
         self.replicas.get(primary).map_or(&[], Vec::as_slice)
     }
 
     /// The URL of every node: the initial nodes of a cluster client.
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// let urls = cluster.urls();
+    /// assert_eq!(urls[0], cluster.nodes()[0].url());
+    /// // The initial nodes of a cluster client (`redis::cluster::ClusterClient::new(urls)`);
+    /// // each URL is also a node to connect to directly.
+    /// for url in &urls {
+    ///     let pong: String = redis::cmd("PING").query(&mut redis::Client::open(url.as_str())?.get_connection()?)?;
+    ///     assert_eq!(pong, "PONG");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn urls(&self) -> Vec<String> {
         self.nodes.iter().map(|n| n.url().to_owned()).collect()
     }
 
     /// The first and last slot served by each node (as started; tests that reshard keep
     /// track themselves).
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// // Equal ranges, in the order of `nodes()`.
+    /// assert_eq!(cluster.slot_ranges(), [(0, 5460), (5461, 10921), (10922, 16383)]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn slot_ranges(&self) -> &[(u16, u16)] {
         &self.ranges
     }
 
     /// The node that serves `slot`.
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// assert!(std::ptr::eq(cluster.node_for_slot(0), &cluster.nodes()[0]));
+    /// assert!(std::ptr::eq(cluster.node_for_slot(16383), &cluster.nodes()[2]));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn node_for_slot(&self, slot: u16) -> &TestServer {
         let i = self.ranges.iter().position(|&(a, b)| (a..=b).contains(&slot)).unwrap_or(0);
         &self.nodes[i]
     }
 
     /// The node that serves `key` (hash tags included).
+    ///
+    /// ```no_run
+    /// use redlua::testing::{TestCluster, TestServer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = TestCluster::start(3)?;
+    /// // `foo` is in slot 12182, served by the third node.
+    /// assert!(std::ptr::eq(cluster.node_for_key(b"foo"), &cluster.nodes()[2]));
+    /// let mut node = cluster.node_for_key(b"foo").connection()?;
+    /// redis::cmd("SET").arg("foo").arg("bar").exec(&mut node)?; // no MOVED: this node serves it
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn node_for_key(&self, key: &[u8]) -> &TestServer {
         self.node_for_slot(crate::cluster::key_slot(key))
     }
 
     /// A client for the whole cluster.
+    ///
+    /// ```no_run
+    /// #[redlua::library(name = "doc_test_cluster_client")]
+    /// mod counters {
+    ///     use redlua::prelude::*;
+    ///
+    ///     #[redis_function]
+    ///     pub fn bump(counter: Key) -> i64 {
+    ///         incr(&counter)
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = redlua::testing::TestCluster::start(3)?;
+    /// let mut con = cluster.client()?.get_connection()?;
+    /// assert_eq!(counters::bump("hits:{a}").call_cluster(&mut con)?, 1);
+    /// assert_eq!(counters::bump("hits:{b}").call_cluster(&mut con)?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cluster")]
     pub fn client(&self) -> redis::RedisResult<redis::cluster::ClusterClient> {
         redis::cluster::ClusterClient::new(self.urls())
@@ -495,7 +832,7 @@ impl TestCluster {
 /// arguments that do not start with `--` (a configuration file) are passed first, as
 /// `redis-server` expects.
 ///
-/// ```no_run
+/// ```
 /// use redlua::testing::TestServer;
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -504,6 +841,9 @@ impl TestCluster {
 ///     .arg("--maxmemory")
 ///     .arg("64mb")
 ///     .start()?;
+/// let mut con = server.connection()?;
+/// let aof: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("appendonly").query(&mut con)?;
+/// assert_eq!(aof, ["appendonly", "yes"]);
 /// # Ok(())
 /// # }
 /// ```
@@ -527,12 +867,34 @@ impl Default for TestServerBuilder {
 
 impl TestServerBuilder {
     /// Adds one argument for the server, e.g. `"--appendonly"` then `"yes"`.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::builder().arg("--databases").arg("4").start()?;
+    /// let databases: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("databases").query(&mut server.connection()?)?;
+    /// assert_eq!(databases, ["databases", "4"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
         self.args.push(arg.into());
         self
     }
 
     /// Adds several arguments for the server, e.g. `["--appendonly", "yes"]`.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = TestServer::builder().args(["--maxmemory-policy", "allkeys-lru"]).start()?;
+    /// let policy: Vec<String> = redis::cmd("CONFIG").arg("GET").arg("maxmemory-policy").query(&mut server.connection()?)?;
+    /// assert_eq!(policy, ["maxmemory-policy", "allkeys-lru"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -543,12 +905,36 @@ impl TestServerBuilder {
     }
 
     /// Runs this program instead of `$REDLUA_SERVER_BIN` or `redis-server` from `PATH`.
+    ///
+    /// ```
+    /// use redlua::testing::{TestServer, TestServerError};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // E.g. a valkey-server, or a Redis built elsewhere.
+    /// let err = TestServer::builder().binary("/opt/redis-8/bin/redis-server-missing").start().unwrap_err();
+    /// assert!(matches!(err, TestServerError::NotInstalled { .. }));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn binary(mut self, path: impl Into<PathBuf>) -> Self {
         self.binary = Some(path.into());
         self
     }
 
     /// How long to wait for the server to answer `PING` (10 seconds unless set).
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    /// use std::time::{Duration, Instant};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let started = Instant::now();
+    /// let server = TestServer::builder().startup_timeout(Duration::from_secs(30)).start()?;
+    /// assert!(started.elapsed() < Duration::from_secs(30)); // answered PING in time
+    /// assert!(server.port().is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn startup_timeout(mut self, timeout: Duration) -> Self {
         self.startup_timeout = timeout;
         self
@@ -557,6 +943,19 @@ impl TestServerBuilder {
     /// Starts the server and waits until it answers `PING`.
     ///
     /// The builder can start any number of servers; each gets its own port and directory.
+    ///
+    /// ```
+    /// use redlua::testing::TestServer;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let builder = TestServer::builder().arg("--maxmemory").arg("64mb");
+    /// // One builder, two servers: each on its own port, with its own directory.
+    /// let (a, b) = (builder.start()?, builder.start()?);
+    /// assert_ne!(a.port(), b.port());
+    /// assert_ne!(a.dir(), b.dir());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start(&self) -> Result<TestServer, TestServerError> {
         let (binary, binary_source) = self.resolve_binary();
         let plan = Plan::new(&self.args);
