@@ -575,6 +575,11 @@ end
 -- Rust's Display for f64: the shortest digits that read back as the same number,
 -- never in exponent form (Lua's tostring would print 0.1 + 0.2 as 0.3).
 local function redlua_fmt_float(x)
+  -- Integral values print as integers (Rust prints 3.0 as 3). `x % 1` is NaN for
+  -- inf and NaN; zero is left to the signed-zero case below.
+  if x % 1 == 0 and x < 1e15 and x > -1e15 and x ~= 0 then
+    return string.format('%d', x)
+  end
   if x ~= x then
     return 'NaN'
   elseif x == math.huge then
@@ -586,10 +591,6 @@ local function redlua_fmt_float(x)
       return '-0'
     end
     return '0'
-  end
-  -- Integral values print as integers (Rust prints 3.0 as 3).
-  if x == math.floor(x) and x < 1e15 and x > -1e15 then
-    return string.format('%d', x)
   end
   -- The shortest digits that read back exactly. For normal numbers that is the first
   -- of 15, 16, 17 significant digits that does (%g drops trailing zeros, so 0.1 comes
@@ -610,6 +611,9 @@ local function redlua_fmt_float(x)
         break
       end
     end
+  end
+  if not string.find(s, 'e', 1, true) then
+    return s
   end
   local sign, mant, e = string.match(s, '^(-?)([%d.]+)e([-+]%d+)$')
   if mant == nil then
@@ -633,6 +637,10 @@ local function redlua_parse_float(s)
   if type(s) ~= 'string' then
     return nil
   end
+  -- The common form first: digits with an optional fraction.
+  if string.find(s, '^[+-]?%d+%.?%d*$') then
+    return tonumber(s)
+  end
   local l = string.lower(s)
   local sign, word = string.match(l, '^([+-]?)(%a+)$')
   if word == 'inf' or word == 'infinity' then
@@ -640,8 +648,8 @@ local function redlua_parse_float(s)
   elseif word == 'nan' then
     return 0 / 0
   end
-  if string.find(s, '^[+-]?%d+%.?%d*$') or string.find(s, '^[+-]?%.%d+$')
-    or string.find(s, '^[+-]?%d+%.?%d*[eE][+-]?%d+$') or string.find(s, '^[+-]?%.%d+[eE][+-]?%d+$') then
+  if string.find(s, '^[+-]?%.%d+$') or string.find(s, '^[+-]?%d+%.?%d*[eE][+-]?%d+$')
+    or string.find(s, '^[+-]?%.%d+[eE][+-]?%d+$') then
     return tonumber(s)
   end
   return nil
@@ -817,7 +825,16 @@ struct Gen<'a> {
     wrapped: HashMap<ir::LoopId, Option<String>>,
     /// False inside closures: `return` gives the Lua value, not an encoded reply.
     reply: bool,
+    /// In a library, the next free slot of `redlua_args` (see [`ARGS_MEMO`]); `None` in
+    /// scripts, whose locals do not outlive the call.
+    memo: Option<usize>,
 }
+
+/// A library's memory of its numeric arguments: for each `i64`/`f64` parameter, the text
+/// it last arrived as and the number it gave, so that an argument that repeats (a limit,
+/// a window, an amount) is checked once per library load rather than on every call. It
+/// only saves work: the same text always gives the same number.
+const ARGS_MEMO: &str = "redlua_args";
 
 /// The Lua text of one library.
 pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
@@ -828,8 +845,9 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
     if let Err(e) = push_helper_fns(helper_fns, &mut helpers, &mut fn_defs) {
         errors.extend(e);
     }
+    let mut memo = Some(1);
     for f in functions {
-        match function(f, helper_fns, &mut helpers) {
+        match function(f, helper_fns, &mut helpers, &mut memo) {
             Ok(b) => bodies.push(b),
             Err(d) => errors.push(d),
         }
@@ -837,12 +855,18 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
     if !errors.is_empty() {
         return Err(errors);
     }
+    prune_helpers(&mut helpers, bodies.iter().chain([&fn_defs]), file);
     let mut p = Printer::new(file);
     p.raw_line(&format!("#!lua name={name}"));
     let mut top = vec![LS::new(K::Comment(format!(
         "redlua library `{name}`, generated from {file}: edit the Rust source, not this file."
     )))];
     push_helpers(&helpers, &mut top);
+    if memo != Some(1) {
+        top.push(LS::new(K::Blank));
+        top.push(LS::new(K::Comment("The last text of each numeric argument and its value: an argument that repeats is checked once.".into())));
+        top.push(LS::new(K::Local(vec![ARGS_MEMO.into()], vec![L::Table(vec![], vec![])])));
+    }
     top.extend(fn_defs);
     for (f, body) in functions.iter().zip(bodies) {
         top.push(LS::new(K::Blank));
@@ -871,7 +895,9 @@ pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<P
     let mut helpers = BTreeSet::new();
     let mut fn_defs = Vec::new();
     push_helper_fns(helper_fns, &mut helpers, &mut fn_defs)?;
-    let body = function(f, helper_fns, &mut helpers).map_err(|d| vec![d])?;
+    let mut locals = 0;
+    let body = function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals).map_err(|d| vec![d])?;
+    prune_helpers(&mut helpers, [&body, &fn_defs], file);
     let mut p = Printer::new(file);
     let fl = flags(f);
     if fl.is_empty() {
@@ -887,9 +913,17 @@ pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<P
     top.extend(fn_defs);
     top.push(LS::new(K::Blank));
     top.push(LS::new(K::Comment(signature_comment(f))));
-    top.push(LS::at(K::LocalFunction(format!("fn_{}", f.name), vec!["keys".into(), "args".into()], body), Some(f.line)));
-    top.push(LS::new(K::Blank));
-    top.push(LS::new(K::Return(vec![L::call(&format!("fn_{}", f.name), vec![L::name("KEYS"), L::name("ARGV")])])));
+    // The whole chunk runs on every call: the body goes at its top level when the locals
+    // fit (one closure less to create per call), else in a function of its own.
+    let top_locals = helpers.len() + helper_fns.len() + 2 + locals;
+    if top_locals <= MAX_LOCALS {
+        top.push(LS::at(K::Local(vec!["keys".into(), "args".into()], vec![L::name("KEYS"), L::name("ARGV")]), Some(f.line)));
+        top.extend(body);
+    } else {
+        top.push(LS::at(K::LocalFunction(format!("fn_{}", f.name), vec!["keys".into(), "args".into()], body), Some(f.line)));
+        top.push(LS::new(K::Blank));
+        top.push(LS::new(K::Return(vec![L::call(&format!("fn_{}", f.name), vec![L::name("KEYS"), L::name("ARGV")])])));
+    }
     p.block(&top);
     Ok(p.finish())
 }
@@ -932,6 +966,32 @@ fn signature_comment(f: &Function) -> String {
     format!("fn {}({}) -> {}", f.name, params.join(", "), f.ret)
 }
 
+/// Drops the helpers that no generated code names any more (a check that was first
+/// written as a helper call and then inlined), keeping those other kept helpers use.
+fn prune_helpers<'b>(helpers: &mut BTreeSet<Helper>, blocks: impl IntoIterator<Item = &'b lua::Block>, file: &str) {
+    let mut p = Printer::new(file);
+    for b in blocks {
+        p.block(b);
+    }
+    let mut text = p.finish().code;
+    let names = |text: &str, h: Helper| {
+        let n = helper_name(h);
+        text.match_indices(n).any(|(i, _)| !text[i + n.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    };
+    let mut kept: BTreeSet<Helper> = BTreeSet::new();
+    loop {
+        let more: Vec<Helper> = helpers.iter().copied().filter(|h| !kept.contains(h) && names(&text, *h)).collect();
+        if more.is_empty() {
+            break;
+        }
+        for h in more {
+            text.push_str(h.source());
+            kept.insert(h);
+        }
+    }
+    *helpers = kept;
+}
+
 /// Emits the helpers used, each after the helpers it calls (they are `local`s, visible
 /// only below their definition); the order is otherwise stable.
 fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
@@ -954,12 +1014,19 @@ fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
     }
 }
 
-fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<lua::Block, Diagnostic> {
+fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>) -> Result<lua::Block, Diagnostic> {
+    function_counted(f, helper_fns, helpers, memo, &mut 0)
+}
+
+/// [`function`], also giving the number of Lua locals the body declares.
+fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>, locals: &mut usize) -> Result<lua::Block, Diagnostic> {
     let names = f.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true };
+    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true, memo: *memo };
     let mut out = Vec::new();
     g.prologue(f, &mut out);
     g.block_into(&f.body, &Dest::Return, &mut out);
+    *memo = g.memo;
+    *locals = g.locals;
     if g.locals > MAX_LOCALS {
         return Err(Diagnostic {
             rule: Rule::LuaLimit,
@@ -974,7 +1041,7 @@ fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<He
 /// The Lua of a helper function: `name = function(params) .. end` (declared before).
 fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<LS, Diagnostic> {
     let names = h.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false };
+    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None };
     let mut out = Vec::new();
     // A struct passed by value and changed in the helper must not change the caller's.
     for p in &h.params {
@@ -1066,6 +1133,22 @@ impl Gen<'_> {
     }
 
 
+    /// `if not (n and <in range> and <Rust's syntax>) then error(..) end` for the local
+    /// `n = tonumber(raw)` of an `i64` argument.
+    fn int_arg_check(&self, n: &str, raw: L, param: &str) -> LS {
+        let n = L::name(n);
+        let ok = [
+            L::bin(LB::Le, n.clone(), L::int(crate::lower::MAX_SAFE_INT)),
+            L::bin(LB::Ge, n.clone(), L::int(-crate::lower::MAX_SAFE_INT)),
+            L::call("string.find", vec![raw, L::str("^[+-]?%d+$")]),
+        ]
+        .into_iter()
+        .fold(n, |a, b| L::bin(LB::And, a, b));
+        let msg = format!("ERR redlua: argument {param} must be an integer within +/-(2^53 - 1)");
+        let err = self.stmt(K::Call(L::call("error", vec![L::Table(vec![], vec![("err".into(), L::str(msg))])])));
+        self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None))
+    }
+
     fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
         let rest_keys = f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_)));
         let rest_args = f.params.iter().any(|p| matches!(p.source, ParamSource::ArgsFrom(_)));
@@ -1106,6 +1189,37 @@ impl Gen<'_> {
                 g.helpers.insert(h);
                 h
             });
+            // An i64 argument, checked inline (no helper call on the hot path): Lua's
+            // tonumber alone would also take " 7", "0x10" and "1e3".
+            if let (ParamSource::Arg(i), Ty::Int | Ty::Float, Some(slot)) = (p.source, &p.ty, self.memo) {
+                // In a library: the number from `redlua_args` when the text is the same as
+                // last time, else checked and remembered.
+                self.memo = Some(slot + 2);
+                let raw = L::index(L::name("args"), L::int(i as i64));
+                let (text, num) = (L::index(L::name(ARGS_MEMO), L::int(slot as i64)), L::index(L::name(ARGS_MEMO), L::int(slot as i64 + 1)));
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua.clone()], vec![num.clone()])));
+                let mut check = Vec::new();
+                if p.ty == Ty::Int {
+                    check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
+                    check.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                } else {
+                    let v = self.helper(Helper::ArgFloat, vec![raw.clone(), L::str(&p.name)]);
+                    check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
+                }
+                check.push(self.stmt(K::Assign(vec![text.clone()], vec![raw.clone()])));
+                check.push(self.stmt(K::Assign(vec![num], vec![L::name(lua.clone())])));
+                out.push(self.stmt(K::If(vec![(L::bin(LB::Ne, raw, text), check)], None)));
+                continue;
+            }
+            if let (ParamSource::Arg(i), Ty::Int) = (p.source, &p.ty) {
+                let raw = L::index(L::name("args"), L::int(i as i64));
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua.clone()], vec![L::call("tonumber", vec![raw.clone()])])));
+                let check = self.int_arg_check(&lua, raw, &p.name);
+                out.push(check);
+                continue;
+            }
             let val = match p.source {
                 ParamSource::Key(i) => L::index(L::name("keys"), L::int(i as i64)),
                 ParamSource::Arg(i) => {
@@ -1316,6 +1430,15 @@ impl Gen<'_> {
 
     fn push_effect(&mut self, v: L, out: &mut Vec<LS>) {
         match v {
+            // A discarded integer still traps beyond +/-(2^53 - 1): checked inline.
+            L::Call(f, mut args) if args.len() == 1 && matches!(&*f, L::Name(n) if n == helper_name(Helper::Int)) => {
+                let x = args.pop().unwrap_or(L::Nil);
+                let r = L::name("redlua_r");
+                let over = L::bin(LB::Or, L::bin(LB::Gt, r.clone(), L::int(crate::lower::MAX_SAFE_INT)), L::bin(LB::Lt, r.clone(), L::int(-crate::lower::MAX_SAFE_INT)));
+                let err = self.stmt(K::Call(L::call("error", vec![L::str("redlua: integer overflow (beyond +/-(2^53 - 1))")])));
+                let body = vec![self.stmt(K::Local(vec!["redlua_r".into()], vec![x])), self.stmt(K::If(vec![(over, vec![err])], None))];
+                out.push(self.stmt(K::Do(body)));
+            }
             L::Call(..) => out.push(self.stmt(K::Call(v))),
             v if v.is_trivial() => {}
             v => {
@@ -1928,6 +2051,15 @@ impl Gen<'_> {
                 self.encode(v, &Ty::Tuple(tys), out)
             }
             Ty::Tuple(ts) if ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
+                // A tuple built right here: encode its elements in place, one table
+                // instead of two (when no element's encoding needs statements).
+                if let L::Table(items, named) = &v {
+                    if named.is_empty() && items.len() == ts.len() && ts.iter().all(|t| !matches!(t, Ty::Option(_) | Ty::Tuple(_) | Ty::Struct(_))) {
+                        let items = items.clone();
+                        let enc = items.into_iter().zip(ts).map(|(x, et)| self.encode(x, et, out)).collect();
+                        return L::Table(enc, vec![]);
+                    }
+                }
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
                 let mut items = Vec::new();
                 for (i, et) in ts.iter().enumerate() {
@@ -2261,6 +2393,8 @@ impl Gen<'_> {
             .into_iter()
             .zip(&values)
             .map(|(v, e)| match &e.ty {
+                // An integer cast to f64 (exact within +/-(2^53 - 1)): Rust prints its digits.
+                Ty::Float if int_valued(e, self.vars) => L::call("string.format", vec![L::str("%d"), v]),
                 Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
                 Ty::Vec(t) if **t == Ty::Float => self.helper(Helper::Map, vec![v, L::name("redlua_fmt_float")]),
                 // Pairs with a float side: each float as Rust prints it.
@@ -2401,6 +2535,16 @@ fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
 }
 
 /// A finite f64 as a Lua number literal that reads back exactly.
+/// Whether a float-typed expression is an `i64` cast to `f64` (`n as f64`, `(a - b) as
+/// f64`), whose value is therefore an integer within +/-(2^53 - 1) (never -0).
+fn int_valued(e: &ir::Expr, vars: &[ir::Var]) -> bool {
+    match &e.kind {
+        ExprKind::Var(v) => vars[v.0].ty == Ty::Int,
+        ExprKind::Binary(op, a, _) => a.ty == Ty::Int && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
+        _ => false,
+    }
+}
+
 fn float_literal(x: f64) -> String {
     let s = format!("{x:?}");
     if s.contains('e') || s.contains('.') {

@@ -334,3 +334,29 @@ fn an_empty_trailing_list_and_a_huge_single_argument() {
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].len(), 16 << 20, "a 16 MB argument and reply");
 }
+
+// ---------------------------------------------------------------------------------------
+// The library's memory of its last numeric arguments
+
+/// A library remembers the text of each numeric argument and the number it gave, so that
+/// a repeated argument is checked once: a refused text between two accepted ones, and
+/// accepted texts that Lua's tonumber reads alike ("7", "07", "+7"), still get their own
+/// answer.
+#[test]
+fn remembered_arguments_never_answer_for_other_texts() {
+    let (_server, mut con) = server();
+    hostile::LIBRARY.load(&mut con).unwrap();
+    let fcall = |con: &mut redis::Connection, by: &str| -> redis::RedisResult<i64> { redis::cmd("FCALL").arg("add").arg(2).arg("calls").arg("n").arg(by).query(con) };
+    let mut expected = 0;
+    for (by, ok) in [("7", true), ("7", true), ("1e3", false), ("7", true), ("07", true), ("+7", true), (" 7", false), ("7 ", false), ("0x7", false), ("-7", true), ("9007199254740993", false), ("-7", true)] {
+        let r = fcall(&mut con, by);
+        if ok {
+            expected += by.trim_start_matches('+').parse::<i64>().unwrap();
+            assert_eq!(r.unwrap(), expected, "{by:?}");
+        } else {
+            let e = r.expect_err(by);
+            assert!(e.to_string().contains("argument by must be an integer"), "{by:?}: {e}");
+        }
+    }
+    assert_eq!(get(&mut con, "n"), Some(expected));
+}
