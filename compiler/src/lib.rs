@@ -12,6 +12,24 @@
 //!
 //! Errors accumulate within a phase ([`diag::Errors`]) and the pipeline stops between
 //! phases.
+//!
+//! This crate is redlua's implementation; applications use the `redlua` crate. Its entry
+//! points ([`compile_library`], [`compile_script`], the `expand_*` functions the macros
+//! call, [`sha1_hex`]) have examples; the phase modules are documented for contributors.
+//!
+//! ```
+//! let attr = r#"name = "counters""#.parse().unwrap();
+//! let item = r#"
+//!     mod counters {
+//!         use redlua::prelude::*;
+//!         #[redis_function]
+//!         pub fn bump(counter: Key, by: i64) -> i64 { incr_by(&counter, by) }
+//!     }
+//! "#.parse().unwrap();
+//! let lib = redlua_compiler::compile_library(attr, item).unwrap();
+//! assert!(lib.lua.starts_with("#!lua name=counters"));
+//! assert!(lib.lua.contains("redis.register_function"));
+//! ```
 #![warn(missing_docs)]
 
 pub mod checks;
@@ -33,6 +51,18 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 /// A compiled library.
+///
+/// ```
+/// let lib = redlua_compiler::compile_library(
+///     r#"name = "greet""#.parse().unwrap(),
+///     "mod greet { use redlua::prelude::*; #[redis_function(read_only)] pub fn hello(name: String) -> String { format!(\"hello {name}\") } }".parse().unwrap(),
+/// ).unwrap();
+/// assert_eq!(lib.name, "greet");
+/// assert_eq!(lib.functions.len(), 1);
+/// assert!(lib.lua.contains("flags = { 'no-writes' }"), "{}", lib.lua);
+/// // Every Lua line that comes from Rust names it: (Lua line, Rust line).
+/// assert!(!lib.lines.is_empty());
+/// ```
 #[derive(Debug, Clone)]
 pub struct CompiledLibrary {
     /// The library name.
@@ -48,6 +78,15 @@ pub struct CompiledLibrary {
 }
 
 /// A compiled EVAL script.
+///
+/// ```
+/// let script = redlua_compiler::compile_script(
+///     proc_macro2::TokenStream::new(),
+///     "fn capped(counter: Key, max: i64) -> i64 { let n = get::<i64>(&counter).unwrap_or(0); if n < max { incr(&counter) } else { n } }".parse().unwrap(),
+/// ).unwrap();
+/// assert_eq!(script.sha1, redlua_compiler::sha1_hex(&script.lua));
+/// assert_eq!(script.function.name, "capped");
+/// ```
 #[derive(Debug, Clone)]
 pub struct CompiledScript {
     /// The Lua source.
@@ -61,6 +100,10 @@ pub struct CompiledScript {
 }
 
 /// SHA1 of `s`, lower-case hex (what Redis uses for scripts).
+///
+/// ```
+/// assert_eq!(redlua_compiler::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+/// ```
 pub fn sha1_hex(s: &str) -> String {
     use sha1::Digest;
     let d = sha1::Sha1::digest(s.as_bytes());
@@ -68,6 +111,12 @@ pub fn sha1_hex(s: &str) -> String {
 }
 
 /// The file name (without directories) a span comes from; used in Lua comments.
+///
+/// Outside a macro expansion (as here) spans carry no file: the name is `source.rs`.
+///
+/// ```
+/// assert_eq!(redlua_compiler::file_name(proc_macro2::Span::call_site()), "source.rs");
+/// ```
 pub fn file_name(span: Span) -> String {
     let f = span.file();
     let base = f.rsplit(['/', '\\']).next().unwrap_or("").to_string();
@@ -79,6 +128,17 @@ pub fn file_name(span: Span) -> String {
 }
 
 /// Compiles a `#[redlua::library]` module: the attribute's arguments and the module.
+///
+/// A rule broken gives every diagnostic of the phase, each naming its rule:
+///
+/// ```
+/// let errors = redlua_compiler::compile_library(
+///     r#"name = "bad""#.parse().unwrap(),
+///     "mod bad { use redlua::prelude::*; #[redis_function] pub fn f(k: Key) -> i64 { let x = Key::new(\"other\"); 1 } }".parse().unwrap(),
+/// ).unwrap_err();
+/// assert!(!errors.is_empty());
+/// assert!(errors.iter().any(|d| d.to_string().contains("key")), "{errors:?}");
+/// ```
 pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
     let mut errors = Errors::new();
     let input = parse::library_input(attr, item, &mut errors);
@@ -124,7 +184,16 @@ fn check_and_generate(name: &str, functions: &[ir::Function], helpers: &[ir::Hel
     Ok(CompiledLibrary { name: name.to_string(), lua: printed.code, lines: printed.lines, functions: functions.to_vec(), helpers: helpers.to_vec() })
 }
 
-/// Compiles a free-standing `#[redis_function]` into an EVAL script.
+/// Compiles a free-standing `#[redis_function]` into an EVAL script; the attribute's
+/// arguments are the function options.
+///
+/// ```
+/// let script = redlua_compiler::compile_script(
+///     "read_only".parse().unwrap(),
+///     "fn peek(counter: Key) -> Option<i64> { get::<i64>(&counter) }".parse().unwrap(),
+/// ).unwrap();
+/// assert!(script.lua.starts_with("#!lua flags=no-writes"));
+/// ```
 pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
     let mut errors = Errors::new();
     let options = parse::function_options(attr, &mut errors);
@@ -145,7 +214,17 @@ pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledSc
     Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function: f })
 }
 
-/// Expansion of `#[redlua::library(name = "..")] mod m { .. }`.
+/// Expansion of `#[redlua::library(name = "..")] mod m { .. }`: the module with its
+/// `LIBRARY`, typed stubs and twins, or `compile_error!`s pointing at the user's code.
+///
+/// ```
+/// let out = redlua_compiler::expand_library(
+///     r#"name = "counters""#.parse().unwrap(),
+///     "mod counters { use redlua::prelude::*; #[redis_function] pub fn bump(c: Key) -> i64 { incr(&c) } }".parse().unwrap(),
+/// ).to_string();
+/// assert!(out.contains("LIBRARY") && out.contains("fn bump"));
+/// assert!(!out.contains("compile_error"));
+/// ```
 pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
     let input = parse::library_input(attr, item.clone(), &mut errors);
@@ -245,6 +324,12 @@ fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Error
 
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
 /// value has `prepare(args..)` (a typed `redlua::ScriptCall`), `script()` and `twin(args..)`.
+///
+/// ```
+/// let out = redlua_compiler::expand_script_closure("read_only; |k: Key| -> Option<i64> { get::<i64>(&k) }".parse().unwrap()).to_string();
+/// assert!(out.contains("prepare") && out.contains("twin"));
+/// assert!(!out.contains("compile_error"));
+/// ```
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     // The expansion is an expression: several `compile_error!`s side by side would not be
     // one, and rustc would keep only the first. A block holds any number of them.
@@ -340,7 +425,16 @@ fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
     }
 }
 
-/// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`.
+/// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`: the typed stub `f`
+/// and a module `f` with its `SCRIPT` and `twin`.
+///
+/// ```
+/// let out = redlua_compiler::expand_script(
+///     proc_macro2::TokenStream::new(),
+///     "pub fn hit(counter: Key) -> i64 { incr(&counter) }".parse().unwrap(),
+/// ).to_string();
+/// assert!(out.contains("SCRIPT") && out.contains("mod hit"));
+/// ```
 pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     let parsed: syn::ItemFn = match syn::parse2(item) {
         Ok(f) => f,
