@@ -120,6 +120,72 @@ impl Code {
         Error::from_redis(e)
     }
 
+    /// Loads the code again after the server said it was missing.
+    pub(crate) fn reload<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
+        match self {
+            Code::Library(l) => l.reload(con),
+            Code::Script(s) => s.load_with(con, crate::events::Trigger::Recovery),
+        }
+    }
+
+    /// [`reload`](Code::reload) over an async connection.
+    #[cfg(feature = "aio")]
+    pub(crate) async fn reload_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
+        match self {
+            Code::Library(l) => l.reload_async(con).await,
+            Code::Script(s) => s.load_async_with(con, crate::events::Trigger::Recovery).await,
+        }
+    }
+
+    /// Sends `cmd`; when the server does not have the code, loads it and sends `cmd` once
+    /// more (a call that was not found cannot have run, so nothing runs twice).
+    fn run<C: ConnectionLike + ?Sized, T: FromRedisValue>(self, con: &mut C, cmd: &redis::Cmd, name: &dyn Fn() -> String) -> Result<T, Error> {
+        match req(con, cmd) {
+            Err(e) if self.is_missing(&e) => {
+                // A failed reload is NotLoaded: the call did not run.
+                self.reload(con).map_err(|e| self.reload_failed(e, name))?;
+                match req(con, cmd) {
+                    Err(e) if self.is_missing(&e) => Err(Error::NotLoaded { name: name(), detail: e.to_string() }),
+                    other => decode(other, self),
+                }
+            }
+            other => decode(other, self),
+        }
+    }
+
+    /// [`run`](Code::run) over an async connection.
+    #[cfg(feature = "aio")]
+    async fn run_async<C: redis::aio::ConnectionLike + ?Sized, T: FromRedisValue>(
+        self,
+        con: &mut C,
+        cmd: &redis::Cmd,
+        name: &(dyn Fn() -> String + Sync),
+    ) -> Result<T, Error> {
+        match req_async(con, cmd).await {
+            Err(e) if self.is_missing(&e) => {
+                self.reload_async(con).await.map_err(|e| self.reload_failed(e, name))?;
+                match req_async(con, cmd).await {
+                    Err(e) if self.is_missing(&e) => Err(Error::NotLoaded { name: name(), detail: e.to_string() }),
+                    other => decode(other, self),
+                }
+            }
+            other => decode(other, self),
+        }
+    }
+
+    /// The code was missing and loading it failed (no permission, a name taken by another
+    /// library, a lost connection): the call did not run.
+    pub(crate) fn reload_failed(&self, e: Error, name: &dyn Fn() -> String) -> Error {
+        let what = match self {
+            Code::Library(_) => "library",
+            Code::Script(_) => "script",
+        };
+        match e {
+            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
+            e => Error::NotLoaded { name: name(), detail: format!("loading the {what} failed: {e}") },
+        }
+    }
+
     pub(crate) fn same(&self, other: &Code) -> bool {
         match (self, other) {
             (Code::Library(a), Code::Library(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
@@ -428,18 +494,7 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let cmd = self.command();
-        match req(con, &cmd) {
-            Err(e) if is_function_not_found(&e) => {
-                // The call was not found, so it did not run: a failed reload is NotLoaded.
-                self.library.reload(con).map_err(|e| self.reload_failed(e))?;
-                match req(con, &cmd) {
-                    Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
-                    other => self.finish(other),
-                }
-            }
-            other => self.finish(other),
-        }
+        Code::Library(self.library).run(con, &self.command(), &|| self.name())
     }
 
     /// [`call`](FunctionCall::call) over an async connection (e.g.
@@ -473,29 +528,27 @@ impl<T: FromRedisValue> FunctionCall<T> {
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let cmd = self.command();
-        match req_async(con, &cmd).await {
-            Err(e) if is_function_not_found(&e) => {
-                self.library.reload_async(con).await.map_err(|e| self.reload_failed(e))?;
-                match req_async(con, &cmd).await {
-                    Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
-                    other => self.finish(other),
-                }
-            }
-            other => self.finish(other),
-        }
+        let (library, function) = (self.library, self.function);
+        Code::Library(library).run_async(con, &self.command(), &move || format!("{}.{function}", library.name())).await
     }
 
+    /// `library.function`, as errors name the call.
+    fn name(&self) -> String {
+        format!("{}.{}", self.library.name(), self.function)
+    }
+
+    #[cfg(feature = "cluster")]
     pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
-        Error::NotLoaded { name: format!("{}.{}", self.library.name(), self.function), detail: e.to_string() }
+        Error::NotLoaded { name: self.name(), detail: e.to_string() }
     }
 
-    /// The library was missing and loading it failed (no permission, a name taken by
-    /// another library, a lost connection): the call did not run.
+    /// The library was missing and loading it failed: the call did not run.
+    #[cfg(feature = "cluster")]
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        reload_failed(e, "library", || format!("{}.{}", self.library.name(), self.function))
+        Code::Library(self.library).reload_failed(e, &|| self.name())
     }
 
+    #[cfg(feature = "cluster")]
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
         decode(r, Code::Library(self.library))
     }
@@ -510,7 +563,7 @@ impl<T: FromRedisValue> sealed::Sealed for FunctionCall<T> {
     fn __parts(&self) -> PartsBox {
         PartsBox(Parts {
             code: Code::Library(self.library),
-            name: format!("{}.{}", self.library.name(), self.function),
+            name: self.name(),
             command: self.command(),
             invalid: self.args.check().err(),
         })
@@ -691,17 +744,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
     /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let cmd = self.command();
-        match req(con, &cmd) {
-            Err(e) if is_noscript(&e) => {
-                self.script.load_with(con, crate::events::Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
-                match req(con, &cmd) {
-                    Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
-                    other => self.finish(other),
-                }
-            }
-            other => self.finish(other),
-        }
+        Code::Script(self.script).run(con, &self.command(), &|| self.script.name().to_string())
     }
 
     /// [`call`](ScriptCall::call) over an async connection, with the same recovery.
@@ -730,28 +773,22 @@ impl<T: FromRedisValue> ScriptCall<T> {
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let cmd = self.command();
-        match req_async(con, &cmd).await {
-            Err(e) if is_noscript(&e) => {
-                self.script.load_async_with(con, crate::events::Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
-                match req_async(con, &cmd).await {
-                    Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
-                    other => self.finish(other),
-                }
-            }
-            other => self.finish(other),
-        }
+        let script = self.script;
+        Code::Script(script).run_async(con, &self.command(), &move || script.name().to_string()).await
     }
 
+    #[cfg(feature = "cluster")]
     pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
         Error::NotLoaded { name: self.script.name().to_string(), detail: e.to_string() }
     }
 
     /// The script was missing and loading it failed: the call did not run.
+    #[cfg(feature = "cluster")]
     pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        reload_failed(e, "script", || self.script.name().to_string())
+        Code::Script(self.script).reload_failed(e, &|| self.script.name().to_string())
     }
 
+    #[cfg(feature = "cluster")]
     pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
         decode(r, Code::Script(self.script))
     }
@@ -862,15 +899,6 @@ pub(crate) fn map_fields(v: Value) -> Vec<(Vec<u8>, Value)> {
     }
 }
 
-/// A call whose code was missing did not run; when loading the code fails, that is the
-/// error to report. Errors with their own variant keep it: a busy server or a read-only
-/// replica says more than "not loaded", and both mean the call did not run either.
-fn reload_failed(e: Error, what: &str, name: impl FnOnce() -> String) -> Error {
-    match e {
-        e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
-        e => Error::NotLoaded { name: name(), detail: format!("loading the {what} failed: {e}") },
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -777,7 +777,7 @@ impl Pipeline {
             let (results, lost) = self.exec_results(replies)?;
             for code in lost {
                 // Best effort, for the next transaction: the calls are reported either way.
-                let _ = reload(con, code);
+                let _ = code.reload(con);
             }
             return Ok(Replies { results, resent: Vec::new() });
         }
@@ -787,7 +787,7 @@ impl Pipeline {
         }
         let mut resend = Vec::new();
         for (code, indices) in group_by_code(&self.entries, &missing) {
-            match reload(con, code) {
+            match code.reload(con) {
                 Ok(()) => resend.extend(indices),
                 Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
             }
@@ -847,7 +847,7 @@ impl Pipeline {
         if self.atomic {
             let (results, lost) = self.exec_results(replies)?;
             for code in lost {
-                let _ = reload_async(con, code).await;
+                let _ = code.reload_async(con).await;
             }
             return Ok(Replies { results, resent: Vec::new() });
         }
@@ -857,7 +857,7 @@ impl Pipeline {
         }
         let mut resend = Vec::new();
         for (code, indices) in group_by_code(&self.entries, &missing) {
-            match reload_async(con, code).await {
+            match code.reload_async(con).await {
                 Ok(()) => resend.extend(indices),
                 Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
             }
@@ -1127,21 +1127,6 @@ fn group_by_code(entries: &[Entry], indices: &[usize]) -> Vec<(Code, Vec<usize>)
         }
     }
     groups
-}
-
-fn reload<C: ConnectionLike + ?Sized>(con: &mut C, code: Code) -> Result<(), Error> {
-    match code {
-        Code::Library(l) => l.reload(con),
-        Code::Script(s) => s.load_with(con, Trigger::Recovery),
-    }
-}
-
-#[cfg(feature = "aio")]
-async fn reload_async<C: redis::aio::ConnectionLike + ?Sized>(con: &mut C, code: Code) -> Result<(), Error> {
-    match code {
-        Code::Library(l) => l.reload_async(con).await,
-        Code::Script(s) => s.load_async_with(con, Trigger::Recovery).await,
-    }
 }
 
 /// Sends a batch and reads its replies: one per command, or the `EXEC` reply alone.

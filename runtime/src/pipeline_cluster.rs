@@ -2,11 +2,14 @@
 //! slot, code made present on every primary first, and the same recovery as on one
 //! server. The semantics are in the [module documentation](crate::pipeline).
 
-use super::{group_by_code, EntryResult, Pipeline, Replies};
+#[cfg(feature = "cluster-async")]
+use super::group_by_code;
+use super::{EntryResult, Pipeline, Replies};
 use crate::call::Code;
 use crate::cluster::{function_slot, same_slot, script_slot, slot_route as route};
 use crate::error::Error;
 use crate::events::Trigger;
+#[cfg(feature = "cluster-async")]
 use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
 use redis::Value;
 
@@ -14,6 +17,7 @@ use redis::Value;
 #[derive(Debug)]
 struct Routes {
     /// `(slot, entries)`; `None` for entries without keys (any primary).
+    #[cfg_attr(not(feature = "cluster-async"), allow(dead_code))]
     batches: Vec<(Option<u16>, Vec<usize>)>,
     /// The slot of each entry.
     slots: Vec<Option<u16>>,
@@ -21,6 +25,7 @@ struct Routes {
 
 /// What the first round of batches left to do.
 #[derive(Debug, Default)]
+#[cfg_attr(not(feature = "cluster-async"), allow(dead_code))]
 struct Outcome {
     results: Vec<Option<EntryResult>>,
     /// Entries whose code was missing on their node: they did not run.
@@ -43,6 +48,7 @@ fn arg(cmd: &redis::Cmd, i: usize) -> Option<&[u8]> {
     args(cmd).nth(i)
 }
 
+#[cfg(feature = "cluster-async")]
 /// True for a refusal that means "not this node, not now": the command did not run.
 fn is_redirect(e: &redis::RedisError) -> bool {
     matches!(e.code(), Some("MOVED" | "ASK" | "TRYAGAIN"))
@@ -77,6 +83,7 @@ fn call_keys(cmd: &redis::Cmd) -> Vec<Vec<u8>> {
 }
 
 impl Pipeline {
+    #[cfg(feature = "cluster-async")]
     /// The `COMMAND GETKEYS` request for each plain command, to ask the server which of
     /// its arguments are keys (the server knows every command, modules included).
     fn getkeys(&self) -> (redis::Pipeline, Vec<usize>) {
@@ -149,6 +156,7 @@ impl Pipeline {
         Ok(Routes { batches, slots })
     }
 
+    #[cfg(feature = "cluster-async")]
     /// The batch of the entries at `indices` for one node.
     fn cluster_batch(&self, indices: &[usize]) -> redis::Pipeline {
         let mut pipe = redis::Pipeline::with_capacity(indices.len());
@@ -161,11 +169,13 @@ impl Pipeline {
         pipe
     }
 
+    #[cfg(feature = "cluster-async")]
     /// True when every entry at `indices` is a read-only call: the batch may go to a replica.
     fn all_read_only(&self, indices: &[usize]) -> bool {
         indices.iter().all(|&i| self.entries[i].call.is_some() && is_read_only_command(&self.entries[i].command))
     }
 
+    #[cfg(feature = "cluster-async")]
     /// Files the replies of one batch.
     fn file_batch(&self, out: &mut Outcome, indices: &[usize], replies: redis::RedisResult<Vec<Value>>) -> Result<(), Error> {
         let replies = match replies {
