@@ -828,6 +828,9 @@ struct Gen<'a> {
     /// In a library, the next free slot of `redlua_args` (see [`ARGS_MEMO`]); `None` in
     /// scripts, whose locals do not outlive the call.
     memo: Option<usize>,
+    /// In a script: the checks of integer replies are written inline, in temporaries,
+    /// rather than as calls of helpers that the script would create on every call.
+    inline_checks: bool,
 }
 
 /// A library's memory of its numeric arguments: for each `i64`/`f64` parameter, the text
@@ -896,7 +899,11 @@ pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<P
     let mut fn_defs = Vec::new();
     push_helper_fns(helper_fns, &mut helpers, &mut fn_defs)?;
     let mut locals = 0;
-    let body = function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals).map_err(|d| vec![d])?;
+    // Inline checks take more locals: without them when the function would not fit.
+    let body = match function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals, true) {
+        Ok(b) => b,
+        Err(_) => function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals, false).map_err(|d| vec![d])?,
+    };
     prune_helpers(&mut helpers, [&body, &fn_defs], file);
     let mut p = Printer::new(file);
     let fl = flags(f);
@@ -1015,13 +1022,13 @@ fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
 }
 
 fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>) -> Result<lua::Block, Diagnostic> {
-    function_counted(f, helper_fns, helpers, memo, &mut 0)
+    function_counted(f, helper_fns, helpers, memo, &mut 0, false)
 }
 
 /// [`function`], also giving the number of Lua locals the body declares.
-fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>, locals: &mut usize) -> Result<lua::Block, Diagnostic> {
+fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>, locals: &mut usize, inline_checks: bool) -> Result<lua::Block, Diagnostic> {
     let names = f.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true, memo: *memo };
+    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true, memo: *memo, inline_checks };
     let mut out = Vec::new();
     g.prologue(f, &mut out);
     g.block_into(&f.body, &Dest::Return, &mut out);
@@ -1041,7 +1048,7 @@ fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTr
 /// The Lua of a helper function: `name = function(params) .. end` (declared before).
 fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<LS, Diagnostic> {
     let names = h.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None };
+    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None, inline_checks: false };
     let mut out = Vec::new();
     // A struct passed by value and changed in the helper must not change the caller's.
     for p in &h.params {
@@ -1558,6 +1565,11 @@ impl Gen<'_> {
             }
             ExprKind::Command(c) => {
                 let call = self.command_call(c, out);
+                if self.inline_checks {
+                    if let Some(v) = self.inline_reply_check(c, &call, out) {
+                        return v;
+                    }
+                }
                 self.command_reply(c, call)
             }
             ExprKind::Some(x) | ExprKind::Ok(x) => self.expr(x, out),
@@ -2353,6 +2365,43 @@ impl Gen<'_> {
             B::Gt => L::bin(LB::Gt, l, r),
             B::Ge => L::bin(LB::Ge, l, r),
             B::And | B::Or => L::Nil,
+        }
+    }
+
+    /// In a script, the conversions of integer replies that can fail, written inline: the
+    /// reply in a temporary, then the check that `redlua_int` or `redlua_get_int` would make
+    /// (with the same message). `None` for the other replies.
+    fn inline_reply_check(&mut self, c: &ir::CommandCall, call: &L, out: &mut Vec<LS>) -> Option<L> {
+        let max = || L::int(crate::lower::MAX_SAFE_INT);
+        let min = || L::int(-crate::lower::MAX_SAFE_INT);
+        match (c.command.reply, &c.reply) {
+            (ReplyKind::Int, _) => {
+                let t = self.spill(call.clone(), out);
+                let over = L::bin(LB::Or, L::bin(LB::Gt, t.clone(), max()), L::bin(LB::Lt, t.clone(), min()));
+                let err = self.stmt(K::Call(L::call("error", vec![L::str("redlua: integer overflow (beyond +/-(2^53 - 1))")])));
+                out.push(self.stmt(K::If(vec![(over, vec![err])], None)));
+                Some(t)
+            }
+            (ReplyKind::OptionalValue, Ty::Option(ty)) if **ty == Ty::Int => {
+                // local t = <reply>; if t == false then t = nil else <checked tonumber> end
+                let t = self.spill(call.clone(), out);
+                let L::Name(tn) = &t else { return None };
+                let n = format!("{tn}_n");
+                let ok = [L::bin(LB::Le, L::name(&n), max()), L::bin(LB::Ge, L::name(&n), min()), L::call("string.find", vec![t.clone(), L::str("^[+-]?%d+$")])]
+                    .into_iter()
+                    .fold(L::name(&n), |a, b| L::bin(LB::And, a, b));
+                let msg = L::bin(LB::Concat, L::str("redlua: value is not an integer within +/-(2^53 - 1): "), L::call("string.sub", vec![t.clone(), L::int(1), L::int(64)]));
+                let err = self.stmt(K::Call(L::call("error", vec![msg])));
+                let parse = vec![
+                    self.stmt(K::Local(vec![n.clone()], vec![L::call("tonumber", vec![t.clone()])])),
+                    self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None)),
+                    self.stmt(K::Assign(vec![t.clone()], vec![L::name(&n)])),
+                ];
+                let missing = vec![self.stmt(K::Assign(vec![t.clone()], vec![L::Nil]))];
+                out.push(self.stmt(K::If(vec![(L::bin(LB::Eq, t.clone(), L::Bool(false)), missing)], Some(parse))));
+                Some(t)
+            }
+            _ => None,
         }
     }
 

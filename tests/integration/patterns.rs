@@ -174,7 +174,7 @@ fn capped_increment_refuses_a_value_that_is_not_an_integer() {
     for (name, value) in [("text", "abc"), ("float", "1.5"), ("empty", ""), ("huge", "9007199254740993")] {
         set(&mut con, &s.redlua.key(name), value);
         let r = capped_increment(s.redlua.key(name), 1_000).call(&mut con);
-        assert!(matches!(r, Err(Error::Script { .. })), "{name}={value:?}: {r:?}");
+        assert!(matches!(&r, Err(Error::Script { message, location: Some(at) }) if message.contains("value is not an integer") && at.line == 9), "{name}={value:?}: {r:?}");
         let twin = redlua::twin::try_run(&mut con, || capped_increment::twin(Key::from(s.redlua.key(name)), 1_000));
         assert!(twin.is_err(), "{name}={value:?}: twin {twin:?}");
         assert_eq!(read_entry(&mut con, &s.redlua.key(name)).data, Data::String(value.as_bytes().to_vec()), "{name} changed");
