@@ -670,6 +670,10 @@ local function redlua_get_float(v)
   if v == false then
     return nil
   end
+  -- The common form first (digits with an optional fraction), as redlua_parse_float does.
+  if string.find(v, '^[+-]?%d+%.?%d*$') then
+    return tonumber(v)
+  end
   local n = redlua_parse_float(v)
   if n == nil then
     error('redlua: value is not a number: ' .. string.sub(v, 1, 64), 2)
@@ -684,10 +688,13 @@ local function redlua_f2i(x)
   if x ~= x then
     return 0
   end
-  if x >= 0 then
-    x = math.floor(x)
-  else
-    x = math.ceil(x)
+  -- Whole values (often already math.floor'ed) need no rounding; inf goes on to the error.
+  if x % 1 ~= 0 then
+    if x >= 0 then
+      x = math.floor(x)
+    else
+      x = math.ceil(x)
+    end
   end
   if x > 9007199254740991 or x < -9007199254740991 then
     error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
