@@ -121,11 +121,13 @@ pub struct Lowerer<'e> {
     pub(crate) key_params: std::collections::HashMap<VarId, usize>,
     /// KEYS positions used as `derive` bases (`usize::MAX`: a base not traced to a parameter).
     pub(crate) derive_bases: std::collections::BTreeSet<usize>,
+    /// The flags of labelled `break`/`continue` out of nested loops (Lua 5.1 has no `goto`).
+    pub(crate) exit_flags: Vec<crate::lower_lang::ExitFlag>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default() }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new() }
     }
 }
 
@@ -440,7 +442,7 @@ impl Lowerer<'_> {
 
     // ----- names -----------------------------------------------------------------
 
-    fn lua_name(&mut self, rust: &str) -> String {
+    pub(crate) fn lua_name(&mut self, rust: &str) -> String {
         let rust = rust.strip_prefix("r#").unwrap_or(rust);
         let mut base: String = rust
             .chars()

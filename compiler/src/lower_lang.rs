@@ -7,6 +7,22 @@ use crate::lower::{line_of, poison, Lowerer, MAX_SAFE_INT};
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
+/// A labelled `break 'outer` / `continue 'outer` from inside a nested loop. Lua 5.1 has
+/// no `goto`: the jump sets a flag and breaks the innermost loop; after each loop it
+/// crosses, a test of the flag breaks the next loop out, until the target's body, where
+/// it breaks (or continues) the target itself.
+#[derive(Debug, Clone)]
+pub(crate) struct ExitFlag {
+    /// The loop jumped to.
+    target: LoopId,
+    /// `continue` rather than `break`.
+    cont: bool,
+    /// The flag, declared `false` right before the target loop.
+    var: VarId,
+    /// The loops the jump leaves on its way out (all inside the target).
+    crosses: Vec<LoopId>,
+}
+
 impl Lowerer<'_> {
     fn new_loop(&mut self, label: Option<&syn::Label>) -> LoopId {
         let id = LoopId(self.next_loop);
@@ -34,7 +50,8 @@ impl Lowerer<'_> {
             self.loops.pop();
             self.scopes.pop();
             self.unit_body(&body);
-            return self.mk(ExprKind::WhileLet(pat, Box::new(scrut), body, id), Ty::Unit, span);
+            let e = self.mk(ExprKind::WhileLet(pat, Box::new(scrut), body, id), Ty::Unit, span);
+            return self.end_loop(id, e);
         }
         let cond = self.expr(&w.cond, Some(&Ty::Bool));
         self.expect_bool(&cond, "as the loop condition");
@@ -42,7 +59,8 @@ impl Lowerer<'_> {
         let body = self.block(&w.body, Some(&Ty::Unit));
         self.loops.pop();
         self.unit_body(&body);
-        self.mk(ExprKind::While(Box::new(cond), body, id), Ty::Unit, span)
+        let e = self.mk(ExprKind::While(Box::new(cond), body, id), Ty::Unit, span);
+        self.end_loop(id, e)
     }
 
     pub(crate) fn loop_expr(&mut self, l: &syn::ExprLoop) -> Expr {
@@ -54,7 +72,8 @@ impl Lowerer<'_> {
         // A `loop` without a `break` for it never ends normally.
         let breaks = block_breaks(&body, id);
         let ty = if breaks { Ty::Unit } else { Ty::Never };
-        self.mk(ExprKind::Loop(body, id), ty, span)
+        let e = self.mk(ExprKind::Loop(body, id), ty, span);
+        self.end_loop(id, e)
     }
 
     fn unit_body(&mut self, body: &Block) {
@@ -132,7 +151,8 @@ impl Lowerer<'_> {
             self.scopes.pop();
             self.unit_body(&body);
             let fr = ForRange { var, start, end, inclusive, rev, step, body, id };
-            return self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
+            let e = self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
+            return self.end_loop(id, e);
         }
         if rev || step.is_some() {
             return self.unsupported(f.expr.span(), "`.rev()` / `.step_by()` over a Vec", "iterate over a range of indices instead");
@@ -166,7 +186,8 @@ impl Lowerer<'_> {
             self.loops.pop();
             self.scopes.pop();
             self.unit_body(&body);
-            return self.mk(ExprKind::ForMap(names[0], names[1], Box::new(v), body, id), Ty::Unit, span);
+            let e = self.mk(ExprKind::ForMap(names[0], names[1], Box::new(v), body, id), Ty::Unit, span);
+            return self.end_loop(id, e);
         }
         let elem = match &v.ty {
             Ty::Vec(t) => (**t).clone(),
@@ -212,24 +233,108 @@ impl Lowerer<'_> {
             let item = Expr { kind: ExprKind::Var(var), ty: elem, span: f.pat.span(), line };
             body.stmts.insert(0, Stmt { kind: StmtKind::LetTuple(vars, item), line });
         }
-        self.mk(ExprKind::ForEach(var, Box::new(v), body, id), Ty::Unit, span)
+        let e = self.mk(ExprKind::ForEach(var, Box::new(v), body, id), Ty::Unit, span);
+        self.end_loop(id, e)
     }
 
-    fn target_loop(&mut self, label: Option<&syn::Lifetime>, span: Span, what: &str) -> Option<LoopId> {
+    /// `break` / `continue` (`cont`), with or without a label.
+    fn jump(&mut self, label: Option<&syn::Lifetime>, span: Span, cont: bool) -> Expr {
+        let what = if cont { "continue" } else { "break" };
         let found = match label {
-            None => self.loops.last().map(|(id, _)| *id),
+            None => self.loops.len().checked_sub(1),
             Some(l) => {
                 let name = l.ident.to_string();
-                self.loops.iter().rev().find(|(_, n)| n.as_deref() == Some(&name)).map(|(id, _)| *id)
+                self.loops.iter().rposition(|(_, n)| n.as_deref() == Some(&name))
             }
         };
-        if found.is_none() {
+        let Some(at) = found else {
             self.err(Rule::Unsupported, span, format!("`{what}` outside of a loop"), "use `return` to leave the function");
-        } else if found != self.loops.last().map(|(id, _)| *id) {
-            self.err(Rule::Unsupported, span, format!("a labelled `{what}` out of a nested loop"), "set a `let mut` flag, `break` the inner loop and test the flag in the outer one");
-            return None;
+            return poison(span);
+        };
+        let target = self.loops[at].0;
+        let innermost = self.loops[self.loops.len() - 1].0;
+        if target == innermost {
+            let kind = if cont { ExprKind::Continue(target) } else { ExprKind::Break(target) };
+            return self.mk(kind, Ty::Never, span);
         }
-        found
+        // Out of nested loops: set the target's flag and break the innermost loop; the
+        // loops in between test the flag when they end (see `end_loop`).
+        let crosses: Vec<LoopId> = self.loops[at + 1..].iter().map(|(id, _)| *id).collect();
+        let var = match self.exit_flags.iter_mut().find(|f| f.target == target && f.cont == cont) {
+            Some(f) => {
+                for l in crosses {
+                    if !f.crosses.contains(&l) {
+                        f.crosses.push(l);
+                    }
+                }
+                f.var
+            }
+            None => {
+                let name = if cont { "continue_flag" } else { "break_flag" };
+                let var = self.hidden_var(name, Ty::Bool);
+                self.exit_flags.push(ExitFlag { target, cont, var, crosses });
+                var
+            }
+        };
+        let set = self.assign_flag(var, true, span);
+        let brk = self.mk(ExprKind::Break(innermost), Ty::Never, span);
+        let block = Block { stmts: vec![set], tail: Some(Box::new(brk)), ty: Ty::Never };
+        self.mk(ExprKind::Block(block), Ty::Never, span)
+    }
+
+    /// A mutable local the user cannot name.
+    fn hidden_var(&mut self, name: &str, ty: Ty) -> VarId {
+        let lua = self.lua_name(name);
+        let id = VarId(self.vars.len());
+        self.vars.push(Var { name: format!("<{name}>"), lua, ty, mutable: true });
+        id
+    }
+
+    fn assign_flag(&self, var: VarId, value: bool, span: Span) -> Stmt {
+        let v = self.mk(ExprKind::Bool(value), Ty::Bool, span);
+        Stmt { kind: StmtKind::Assign(var, v), line: line_of(span) }
+    }
+
+    /// Finishes the loop `id` (already popped off `self.loops`), lowered as `e`: after a
+    /// loop that a labelled jump crosses, test its flag and pass the jump on to the
+    /// enclosing loop; before a loop that is the target of one, declare the flag.
+    pub(crate) fn end_loop(&mut self, id: LoopId, e: Expr) -> Expr {
+        let span = e.span;
+        let line = e.line;
+        let mut stmts = Vec::new();
+        let enclosing = self.loops.last().map(|(l, _)| *l);
+        let crossing: Vec<ExitFlag> = self.exit_flags.iter().filter(|f| f.crosses.contains(&id)).cloned().collect();
+        // Flags declared for this loop, as the target.
+        let targeted: Vec<ExitFlag> = self.exit_flags.iter().filter(|f| f.target == id).cloned().collect();
+        if crossing.is_empty() && targeted.is_empty() {
+            return e;
+        }
+        for f in &targeted {
+            let init = self.mk(ExprKind::Bool(false), Ty::Bool, span);
+            stmts.push(Stmt { kind: StmtKind::Let(f.var, init), line });
+        }
+        let ty = e.ty.clone();
+        stmts.push(Stmt { kind: StmtKind::Expr(e), line });
+        for f in &crossing {
+            let Some(outer) = enclosing else { continue };
+            // In the target's own body: break it, or continue it with the flag cleared;
+            // further in: break this level out too.
+            let mut then = Vec::new();
+            let jump = if outer == f.target && f.cont {
+                then.push(self.assign_flag(f.var, false, span));
+                ExprKind::Continue(outer)
+            } else {
+                ExprKind::Break(outer)
+            };
+            let jump = self.mk(jump, Ty::Never, span);
+            let cond = self.mk(ExprKind::Var(f.var), Ty::Bool, span);
+            let then = Block { stmts: then, tail: Some(Box::new(jump)), ty: Ty::Never };
+            let test = self.mk(ExprKind::If(Box::new(cond), then, None), Ty::Unit, span);
+            stmts.push(Stmt { kind: StmtKind::Expr(test), line });
+        }
+        self.exit_flags.retain(|f| f.target != id);
+        let ty = if matches!(ty, Ty::Never) && !crossing.is_empty() { Ty::Unit } else { ty };
+        self.mk(ExprKind::Block(Block { stmts, tail: None, ty: ty.clone() }), ty, span)
     }
 
     pub(crate) fn break_expr(&mut self, b: &syn::ExprBreak) -> Expr {
@@ -237,18 +342,11 @@ impl Lowerer<'_> {
         if let Some(e) = &b.expr {
             return self.unsupported(e.span(), "`break` with a value", "assign the value to a `let mut` variable before `break`");
         }
-        match self.target_loop(b.label.as_ref(), span, "break") {
-            Some(id) => self.mk(ExprKind::Break(id), Ty::Never, span),
-            None => poison(span),
-        }
+        self.jump(b.label.as_ref(), span, false)
     }
 
     pub(crate) fn continue_expr(&mut self, c: &syn::ExprContinue) -> Expr {
-        let span = c.span();
-        match self.target_loop(c.label.as_ref(), span, "continue") {
-            Some(id) => self.mk(ExprKind::Continue(id), Ty::Never, span),
-            None => poison(span),
-        }
+        self.jump(c.label.as_ref(), c.span(), true)
     }
 
     // ----- match / if let ---------------------------------------------------------

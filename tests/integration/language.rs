@@ -742,3 +742,110 @@ fn copy_structs_and_narrowing_casts_keep_their_rust_meaning() {
         other => panic!("expected a range error, got {other:?}"),
     }
 }
+
+#[redlua::library(name = "lang_labels")]
+pub mod lang_labels {
+    use redlua::prelude::*;
+
+    /// Labelled `break` and `continue` out of nested loops of every kind: Lua 5.1 has no
+    /// `goto`, so each jump sets a flag that the loops in between test.
+    #[redis_function(read_only)]
+    pub fn jumps(n: i64, target: i64, skip: i64) -> (Vec<i64>, i64, i64, Vec<i64>, i64, i64) {
+        // The first pair (i, j) with i + j == target: break out of both `for`s.
+        let mut pair: Vec<i64> = Vec::new();
+        'search: for i in 0..n {
+            for j in i..n {
+                if i + j == target {
+                    pair = vec![i, j];
+                    break 'search;
+                }
+            }
+        }
+        // `continue 'rows` from a `while` inside a `for` over a Vec; the inner loop has
+        // its own `continue` too.
+        let rows = vec![n, target, skip, n + target];
+        let mut kept = 0;
+        'rows: for r in rows.iter() {
+            let mut k = 0;
+            while k < 5 {
+                k += 1;
+                if k == 2 {
+                    continue;
+                }
+                if (r + k) % 3 == skip % 3 {
+                    continue 'rows;
+                }
+            }
+            kept += r;
+        }
+        // Three levels: the outermost loop is re-entered by an enclosing loop, so its flag
+        // starts false each time; `continue 'mid` and `break 'top` from the innermost.
+        let mut visits = 0;
+        for round in 0..3 {
+            'top: loop {
+                'mid: for a in 0..4 {
+                    let mut b = 0;
+                    loop {
+                        b += 1;
+                        visits += 1;
+                        if b > a + round {
+                            continue 'mid;
+                        }
+                        if a * b + round > target {
+                            break 'top;
+                        }
+                    }
+                }
+                break;
+            }
+        }
+        // `while let` and a `loop` whose only way out is a labelled break from inside.
+        let mut stack = vec![1, 2, 3, 4, 5, 6];
+        let mut popped: Vec<i64> = Vec::new();
+        'drain: loop {
+            while let Some(x) = stack.pop() {
+                if x == skip {
+                    break 'drain;
+                }
+                popped.push(x);
+                if popped.len() as i64 >= n {
+                    break 'drain;
+                }
+            }
+            break;
+        }
+        // A labelled break to the innermost loop is an ordinary break.
+        let mut inner = 0;
+        'only: for i in 0..n {
+            if i == target {
+                break 'only;
+            }
+            inner += i;
+        }
+        (pair, kept, visits, popped, inner, stack.len() as i64)
+    }
+}
+
+#[test]
+fn labelled_break_and_continue_out_of_nested_loops_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut checked = 0;
+    for n in [0, 1, 2, 5, 9] {
+        for target in [-1, 0, 3, 7, 16] {
+            for skip in [0, 1, 2, 4, 7] {
+                let lua = lang_labels::jumps(n, target, skip).call(&mut con).unwrap();
+                let rust = redlua::twin::run(&mut con, || lang_labels::twin::jumps(n, target, skip));
+                assert_eq!(lua, rust, "jumps({n}, {target}, {skip})");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 125);
+    // Spot checks of the Rust meaning, independent of the twin.
+    let (pair, _, _, popped, inner, left) = lang_labels::jumps(5, 7, 4).call(&mut con).unwrap();
+    assert_eq!(pair, vec![3, 4]);
+    assert_eq!(popped, vec![6, 5], "stopped at 4");
+    assert_eq!(inner, 0 + 1 + 2 + 3 + 4);
+    assert_eq!(left, 3);
+}
