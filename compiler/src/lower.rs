@@ -135,6 +135,16 @@ fn args_len_is_one(c: &syn::ExprCall) -> bool {
     c.args.len() == 1
 }
 
+/// Where to point at a macro's arguments: the arguments, or the delimiters when there
+/// are none (an empty token stream has no span of its own: it would point at the call site).
+pub(crate) fn macro_args_span(mac: &syn::Macro) -> Span {
+    if mac.tokens.is_empty() {
+        mac.delimiter.span().join()
+    } else {
+        mac.tokens.span()
+    }
+}
+
 pub(crate) fn poison(span: Span) -> Expr {
     Expr { kind: ExprKind::Unit, ty: Ty::Never, span, line: line_of(span) }
 }
@@ -166,7 +176,9 @@ impl Lowerer<'_> {
             self.err(Rule::Unsupported, u.span, "an `unsafe` redis function", "remove `unsafe`");
             ok = false;
         }
-        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        // An empty `where` is valid Rust and changes nothing.
+        let has_predicates = sig.generics.where_clause.as_ref().is_some_and(|w| !w.predicates.is_empty());
+        if !sig.generics.params.is_empty() || has_predicates {
             self.err(Rule::Unsupported, sig.generics.span(), "a generic redis function", "use concrete types: Key, i64, String, bool");
             ok = false;
         }
@@ -524,6 +536,8 @@ impl Lowerer<'_> {
                         stmts.push(st);
                     }
                 }
+                // An empty statement (`;;`): nothing to do.
+                syn::Stmt::Expr(syn::Expr::Verbatim(t), Some(_)) if t.is_empty() => {}
                 syn::Stmt::Expr(e, None) if last => {
                     let e = self.expr(e, expect);
                     tail = Some(Box::new(e));
@@ -1249,7 +1263,7 @@ impl Lowerer<'_> {
             match syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
                 Ok(s) => return self.mk(ExprKind::Reject(s.value().into_bytes()), Ty::Reject, span),
                 Err(_) => {
-                    self.err(Rule::Unsupported, mac.tokens.span(), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`");
+                    self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`");
                     return poison(span);
                 }
             }

@@ -722,7 +722,7 @@ impl Lowerer<'_> {
         let what = if protected { "try_call!" } else { "call!" };
         let args = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
             Ok(a) => a,
-            Err(_) => return self.unsupported(mac.tokens.span(), &format!("this form of `{what}`"), "write `call!(\"CMD\", &key, arg, ..)`"),
+            Err(_) => return self.unsupported(crate::lower::macro_args_span(mac), &format!("this form of `{what}`"), "write `call!(\"CMD\", &key, arg, ..)`"),
         };
         let lit = |e: &syn::Expr| match e {
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
@@ -730,7 +730,7 @@ impl Lowerer<'_> {
         };
         let mut it = args.iter();
         let Some(first) = it.next() else {
-            return self.unsupported(mac.tokens.span(), &format!("an empty `{what}`"), "name the command: `call!(\"CMD\", ..)`");
+            return self.unsupported(crate::lower::macro_args_span(mac), &format!("an empty `{what}`"), "name the command: `call!(\"CMD\", ..)`");
         };
         let Some(name) = lit(first) else {
             self.err(Rule::UnknownCommand, first.span(), "the command name must be a string literal", "write `call!(\"HINCRBY\", ..)`: the name is checked at compile time");
@@ -1283,7 +1283,7 @@ impl Lowerer<'_> {
     pub(crate) fn vec_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
         let elems = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
             Ok(p) => p,
-            Err(_) => return self.unsupported(mac.tokens.span(), "this form of `vec!`", "list the elements: `vec![a, b, c]`"),
+            Err(_) => return self.unsupported(crate::lower::macro_args_span(mac), "this form of `vec!`", "list the elements: `vec![a, b, c]`"),
         };
         if elems.is_empty() {
             return self.unsupported(span, "an empty `vec![]`", "write `Vec::new()` with a type annotation");
@@ -1370,7 +1370,9 @@ impl Lowerer<'_> {
         let mut ptys = Vec::new();
         if let Some(h) = hint {
             if h.len() != c.inputs.len() {
-                self.err(Rule::Arity, c.inputs.span(), format!("this closure must take {} parameter(s)", h.len()), "");
+                // `||` has no parameters to point at: point at the bars.
+                let at = if c.inputs.is_empty() { c.or1_token.span.join(c.or2_token.span).unwrap_or(c.or1_token.span) } else { c.inputs.span() };
+                self.err(Rule::Arity, at, format!("this closure must take {} parameter(s)", h.len()), "");
                 self.scopes.pop();
                 return poison(span);
             }
@@ -1551,11 +1553,11 @@ impl Lowerer<'_> {
     pub(crate) fn format_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
         let args = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
             Ok(a) => a,
-            Err(_) => return self.unsupported(mac.tokens.span(), "this form of `format!`", "write `format!(\"{}:{}\", a, b)`"),
+            Err(_) => return self.unsupported(crate::lower::macro_args_span(mac), "this form of `format!`", "write `format!(\"{}:{}\", a, b)`"),
         };
         let mut it = args.iter();
         let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = it.next() else {
-            return self.unsupported(mac.tokens.span(), "`format!` without a literal format string", "");
+            return self.unsupported(crate::lower::macro_args_span(mac), "`format!` without a literal format string", "");
         };
         let rest: Vec<&syn::Expr> = it.collect();
         let text = fmt.value();

@@ -342,7 +342,7 @@ fn random_sources_never_panic() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reproducers of the known bugs (see `KnownBug`). Each fails today; un-ignore it with the fix.
+// Reproducers of bugs these checks found (see `KnownBug`), kept as regression tests.
 
 fn strict(entry: Entry, attr: &str, item: &str) {
     let case = Case { entry, attr: attr.into(), item: item.into() };
@@ -358,37 +358,31 @@ fn script_closure_with_two_errors_expands_to_an_expression() {
 }
 
 #[test]
-#[ignore = "redlua bug: an empty statement (`;;`) is refused, with an error at the call site"]
 fn empty_statement_is_accepted() {
     strict(Entry::Script, "", "fn f(a: i64) -> i64 { let b = a + 1;; b }");
 }
 
 #[test]
-#[ignore = "redlua bug: `reject!()` (no arguments) gives an error at the call site, not at the macro"]
 fn empty_reject_points_at_the_macro() {
     strict(Entry::Script, "", "fn f(a: i64) -> Result<i64, Reject> { Err(reject!()) }");
 }
 
 #[test]
-#[ignore = "redlua bug: `format!()` (no arguments) gives an error at the call site, not at the macro"]
 fn empty_format_points_at_the_macro() {
     strict(Entry::Script, "", "fn f(a: i64) -> String { format!() }");
 }
 
 #[test]
-#[ignore = "redlua bug: `call!()` (no arguments) gives an error at the call site, not at the macro"]
 fn empty_call_points_at_the_macro() {
     strict(Entry::Script, "", "fn f(a: i64) -> i64 { call!(); a }");
 }
 
 #[test]
-#[ignore = "redlua bug: an empty `where` clause is refused as a generic function, with an error at the call site"]
 fn empty_where_clause_is_accepted() {
     strict(Entry::Script, "", "fn f(a: i64) -> i64 where { a }");
 }
 
 #[test]
-#[ignore = "redlua bug: a closure without parameters where one is expected gives an error at the call site"]
 fn parameterless_closure_error_points_at_the_closure() {
     strict(Entry::Script, "", "fn f(a: i64) -> bool { Some(a).is_some_and(|| true) }");
 }
