@@ -455,12 +455,38 @@ fn after_a_failover_the_promoted_replica_serves_the_calls() {
     // The replica takes over (a manual failover, as an operator or the cluster would).
     redis::cmd("CLUSTER").arg("FAILOVER").exec(&mut node_con(replica)).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // Wait until the promotion is complete: the replica is a primary, the old primary
+    // follows it, and every node routes the slot to the new primary.
+    let role = |node: &TestServer| -> Vec<u8> {
+        let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut node_con(node)).unwrap();
+        match role.first() {
+            Some(redis::Value::BulkString(r)) => r.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let slot = redlua::cluster::key_slot(keys[0].as_bytes());
+    let new_port = replica.port().unwrap() as i64;
+    let owner_seen_by = |node: &TestServer| -> Option<i64> {
+        let slots: Vec<Vec<redis::Value>> = redis::cmd("CLUSTER").arg("SLOTS").query(&mut node_con(node)).ok()?;
+        slots.iter().find_map(|r| {
+            let (Some(redis::Value::Int(first)), Some(redis::Value::Int(last)), Some(redis::Value::Array(primary))) = (r.first(), r.get(1), r.get(2)) else { return None };
+            if (*first..=*last).contains(&(slot as i64)) {
+                match primary.get(1) {
+                    Some(redis::Value::Int(port)) => Some(*port),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        })
+    };
+    let everyone: Vec<&TestServer> = cluster.nodes().iter().chain((0..3).flat_map(|i| cluster.replicas_of(i))).collect();
     loop {
-        let role: Vec<redis::Value> = redis::cmd("ROLE").query(&mut node_con(replica)).unwrap();
-        if matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master") {
+        let promoted = role(replica) == b"master" && role(&cluster.nodes()[0]) == b"slave";
+        if promoted && everyone.iter().all(|n| owner_seen_by(n) == Some(new_port)) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the replica was never promoted");
+        assert!(std::time::Instant::now() < deadline, "the failover never completed");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     // It has the library by replication; the client follows the redirect of the old
