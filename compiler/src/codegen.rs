@@ -66,6 +66,11 @@ enum Helper {
     Contains,
     Sum,
     Extend,
+    SortStr,
+    Reverse,
+    VecInsert,
+    VecRemove,
+    Truncate,
     Map,
     Step,
     Pow,
@@ -77,6 +82,7 @@ impl Helper {
             Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::Contains => &[Helper::DeepEq],
+            Helper::SortStr => &[Helper::StrCmp],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
             Helper::StreamEntries => &[Helper::Pairs],
@@ -754,6 +760,47 @@ local function redlua_sum(t)
     s = s + t[i]
   end
   return redlua_int(s)
+end
+",
+            Helper::SortStr => "\
+-- v.sort() of strings: byte-wise, as Rust's Ord for str (Lua's `<` uses the locale).
+local function redlua_sort_str(t)
+  table.sort(t, function(a, b) return redlua_str_cmp(a, b) < 0 end)
+end
+",
+            Helper::Reverse => "\
+local function redlua_reverse(t)
+  local i, j = 1, #t
+  while i < j do
+    t[i], t[j] = t[j], t[i]
+    i, j = i + 1, j - 1
+  end
+end
+",
+            Helper::VecInsert => "\
+-- v.insert(i, x): Rust panics when i > len.
+local function redlua_vec_insert(t, i, x)
+  if i < 0 or i > #t then
+    error('redlua: insertion index (is ' .. string.format('%d', i) .. ') should be <= len (is ' .. #t .. ')', 2)
+  end
+  table.insert(t, i + 1, x)
+end
+",
+            Helper::VecRemove => "\
+-- v.remove(i): Rust panics when i >= len.
+local function redlua_vec_remove(t, i)
+  if i < 0 or i >= #t then
+    error('redlua: removal index (is ' .. string.format('%d', i) .. ') should be < len (is ' .. #t .. ')', 2)
+  end
+  return table.remove(t, i + 1)
+end
+",
+            Helper::Truncate => "\
+-- v.truncate(n): keeps the first n elements (nothing to do when n >= len).
+local function redlua_truncate(t, n)
+  for i = #t, math.max(n, 0) + 1, -1 do
+    t[i] = nil
+  end
 end
 ",
             Helper::Extend => "\
@@ -1972,6 +2019,43 @@ impl Gen<'_> {
                 let (t, u) = (once(self, 0, out), once(self, 1, out));
                 self.helper(Helper::Extend, vec![t, u])
             }
+            // Equal integers (or strings) cannot be told apart: an unstable sort gives the
+            // same Vec as Rust's stable one.
+            M::VecSortInt => L::call("table.sort", vec![once(self, 0, out)]),
+            M::VecSortStr => {
+                let t = once(self, 0, out);
+                self.helper(Helper::SortStr, vec![t])
+            }
+            M::VecReverse => {
+                let t = once(self, 0, out);
+                self.helper(Helper::Reverse, vec![t])
+            }
+            M::VecJoin => {
+                let (t, sep) = (once(self, 0, out), once(self, 1, out));
+                L::call("table.concat", vec![t, sep])
+            }
+            M::VecFirst => L::index(once(self, 0, out), L::int(1)),
+            M::OptionDeepCopy => {
+                let o = once(self, 0, out);
+                let copy = self.helper(Helper::DeepCopy, vec![o.clone()]);
+                L::bin(LB::And, o, copy)
+            }
+            M::VecLast => {
+                let t = once(self, 0, out);
+                L::index(t.clone(), L::un(LU::Len, t))
+            }
+            M::VecInsert => {
+                let (t, i, x) = (once(self, 0, out), once(self, 1, out), once(self, 2, out));
+                self.helper(Helper::VecInsert, vec![t, i, x])
+            }
+            M::VecRemove => {
+                let (t, i) = (once(self, 0, out), once(self, 1, out));
+                self.helper(Helper::VecRemove, vec![t, i])
+            }
+            M::VecTruncate => {
+                let (t, n) = (once(self, 0, out), once(self, 1, out));
+                self.helper(Helper::Truncate, vec![t, n])
+            }
             M::StrStartsWith => {
                 let (s, p) = (once(self, 0, out), once(self, 1, out));
                 L::bin(LB::Eq, L::call("string.sub", vec![s, L::int(1), L::un(LU::Len, p.clone())]), p)
@@ -2574,6 +2658,11 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Contains => "redlua_contains",
         Helper::Sum => "redlua_sum",
         Helper::Extend => "redlua_extend",
+        Helper::SortStr => "redlua_sort_str",
+        Helper::Reverse => "redlua_reverse",
+        Helper::VecInsert => "redlua_vec_insert",
+        Helper::VecRemove => "redlua_vec_remove",
+        Helper::Truncate => "redlua_truncate",
         Helper::Map => "redlua_map",
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",

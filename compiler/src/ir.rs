@@ -585,6 +585,19 @@ pub enum Method {
     VecContains,
     VecSum,
     VecExtend,
+    /// `sort()` / `sort_unstable()` of integers.
+    VecSortInt,
+    /// `sort()` / `sort_unstable()` of strings, byte-wise.
+    VecSortStr,
+    VecReverse,
+    VecJoin,
+    VecFirst,
+    VecLast,
+    VecInsert,
+    VecRemove,
+    VecTruncate,
+    /// `opt.cloned()` of an option holding a table (Vec, map, struct, tuple): a copy.
+    OptionDeepCopy,
     StrLen,
     StrIsEmpty,
     StrStartsWith,

@@ -1735,6 +1735,10 @@ impl Lowerer<'_> {
             (Ty::Vec(_), "to_vec", 0) => {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
+            (Ty::Option(t), "cloned", 0) if matches!(**t, Ty::Vec(_) | Ty::Map(_) | Ty::Struct(_) | Ty::Tuple(_)) => {
+                // A copy that shares no table with the original, as Rust's clone.
+                return self.mk(ExprKind::Method(Method::OptionDeepCopy, vec![recv]), rty, span);
+            }
             (Ty::Option(_), "copied" | "cloned", 0) => return recv,
             (Ty::Vec(t), "pop", 0) => (Method::VecPop, vec![], (**t).clone().option()),
             (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], Ty::Int),
@@ -1749,6 +1753,19 @@ impl Lowerer<'_> {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
             (Ty::Vec(t), "sum", 0) if **t == Ty::Int => (Method::VecSum, vec![], Ty::Int),
+            (Ty::Vec(t), "sort" | "sort_unstable", 0) if **t == Ty::Int => (Method::VecSortInt, vec![], Ty::Unit),
+            (Ty::Vec(t), "sort" | "sort_unstable", 0) if **t == Ty::Str => (Method::VecSortStr, vec![], Ty::Unit),
+            (Ty::Vec(t), "sort" | "sort_unstable", 0) => {
+                let t = (**t).clone();
+                return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
+            }
+            (Ty::Vec(_), "reverse", 0) => (Method::VecReverse, vec![], Ty::Unit),
+            (Ty::Vec(t), "join" | "concat", 1) if **t == Ty::Str && name == "join" => (Method::VecJoin, vec![Ty::Str], Ty::Str),
+            (Ty::Vec(t), "first", 0) => (Method::VecFirst, vec![], (**t).clone().option()),
+            (Ty::Vec(t), "last", 0) => (Method::VecLast, vec![], (**t).clone().option()),
+            (Ty::Vec(t), "insert", 2) => (Method::VecInsert, vec![Ty::Int, (**t).clone()], Ty::Unit),
+            (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![Ty::Int], (**t).clone()),
+            (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![Ty::Int], Ty::Unit),
             (Ty::Str, "len", 0) => (Method::StrLen, vec![], Ty::Int),
             (Ty::Str, "is_empty", 0) => (Method::StrIsEmpty, vec![], Ty::Bool),
             (Ty::Str, "starts_with", 1) => (Method::StrStartsWith, vec![Ty::Str], Ty::Bool),
@@ -1783,10 +1800,12 @@ impl Lowerer<'_> {
                 return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{t}`"), "see the language reference for the supported methods");
             }
         };
-        if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_))) && matches!(method, Method::VecPush | Method::VecPop | Method::VecContains | Method::VecExtend | Method::VecSum) {
+        if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_)))
+            && matches!(method, Method::VecPush | Method::VecPop | Method::VecContains | Method::VecExtend | Method::VecSum | Method::VecFirst | Method::VecLast | Method::VecInsert | Method::VecRemove)
+        {
             return self.unsupported(m.method.span(), &format!("`.{name}()` on a `{rty}`"), "read it with indexing or a `for` loop");
         }
-        if matches!(method, Method::VecPush | Method::VecExtend) {
+        if matches!(method, Method::VecPush | Method::VecExtend | Method::VecSortInt | Method::VecSortStr | Method::VecReverse | Method::VecInsert | Method::VecRemove | Method::VecTruncate) {
             let ok = matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable);
             if !ok {
                 self.err(Rule::Type, recv.span, format!("`.{name}()` changes the Vec: it must be a `let mut` variable"), "declare it with `let mut`");

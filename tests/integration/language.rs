@@ -849,3 +849,73 @@ fn labelled_break_and_continue_out_of_nested_loops_agree_with_their_twins() {
     assert_eq!(inner, 0 + 1 + 2 + 3 + 4);
     assert_eq!(left, 3);
 }
+
+#[redlua::library(name = "lang_vecs")]
+pub mod lang_vecs {
+    use redlua::prelude::*;
+
+    /// Vec methods that reorder or reshape: sort (integers, strings byte-wise), reverse,
+    /// join, first, last, insert, remove, truncate.
+    #[redis_function(read_only)]
+    pub fn reshape(csv: String, at: i64, keep: i64) -> (Vec<i64>, Vec<String>, String, Option<String>, Option<i64>, Vec<i64>, i64, Vec<String>) {
+        let mut words: Vec<String> = csv.split(",").map(|w| w.to_string()).collect();
+        let mut nums: Vec<i64> = words.iter().map(|w| w.len() as i64 * 7 % 5 - 2).collect();
+        nums.sort();
+        words.sort_unstable();
+        let joined = words.join("|");
+        let first = words.first().cloned();
+        let last = nums.last().copied();
+        let mut rev = nums.clone();
+        rev.reverse();
+        let at = at.min(rev.len() as i64).max(0);
+        rev.insert(at as usize, 100);
+        let removed = rev.remove(0);
+        let mut kept = words.clone();
+        kept.truncate(keep.max(0) as usize);
+        (nums, words, joined, first, last, rev, removed, kept)
+    }
+
+    /// `first().cloned()` of a Vec of Vecs is a copy: changing it leaves the original.
+    #[redis_function(read_only)]
+    pub fn first_copy(n: i64) -> (Vec<i64>, Vec<i64>, Option<Vec<i64>>) {
+        let rows = vec![vec![1, 2], vec![3]];
+        let mut f = rows.first().cloned().unwrap_or(Vec::new());
+        f.push(n);
+        let none: Vec<Vec<i64>> = Vec::new();
+        (f, rows[0].clone(), none.last().cloned())
+    }
+
+    /// `remove` past the end: Rust panics, the Lua raises an error.
+    #[redis_function(read_only)]
+    pub fn remove_past_end(n: i64) -> i64 {
+        let mut v = vec![1, 2, 3];
+        v.remove(n as usize)
+    }
+}
+
+#[test]
+fn vec_sort_reverse_join_insert_remove_truncate_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let inputs = ["b,a,c", "", "zeta,Alpha,alpha,ébène,e,b", "x", "10,9,100,1,010", "same,same,same"];
+    for csv in inputs {
+        for (at, keep) in [(0, 0), (1, 2), (9, 9), (-3, 1)] {
+            let lua = lang_vecs::reshape(csv, at, keep).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_vecs::twin::reshape(csv.to_string(), at, keep));
+            assert_eq!(lua, rust, "reshape({csv:?}, {at}, {keep})");
+        }
+    }
+    // Strings sort byte by byte: upper case before lower case, and UTF-8 after ASCII.
+    let (_, words, joined, first, ..) = lang_vecs::reshape("zeta,Alpha,alpha,ébène,e", 0, 0).call(&mut con).unwrap();
+    assert_eq!(words, ["Alpha", "alpha", "e", "zeta", "ébène"]);
+    assert_eq!(joined, "Alpha|alpha|e|zeta|ébène");
+    assert_eq!(first.as_deref(), Some("Alpha"));
+    let lua = lang_vecs::first_copy(9).call(&mut con).unwrap();
+    assert_eq!(lua, redlua::twin::run(&mut con, || lang_vecs::twin::first_copy(9)));
+    assert_eq!(lua, (vec![1, 2, 9], vec![1, 2], None));
+    assert_eq!(lang_vecs::remove_past_end(2).call(&mut con).unwrap(), 3);
+    match lang_vecs::remove_past_end(3).call(&mut con) {
+        Err(redlua::Error::Script { message, .. }) => assert!(message.contains("removal index (is 3) should be < len (is 3)"), "{message}"),
+        other => panic!("expected a script error, got {other:?}"),
+    }
+}
