@@ -528,9 +528,23 @@ impl Lowerer<'_> {
         let mut stmts = Vec::new();
         let mut tail = None;
         let n = b.stmts.len();
+        // `const` items are visible in the whole block, before their declaration too, and
+        // cannot depend on its locals: they become locals at its start.
+        for s in &b.stmts {
+            if let syn::Stmt::Item(syn::Item::Const(c)) = s {
+                let (ident, ty, value) = (&c.ident, &c.ty, &c.expr);
+                let local: syn::Stmt = syn::parse_quote_spanned!(c.const_token.span=> let #ident: #ty = #value;);
+                if let syn::Stmt::Local(l) = &local {
+                    if let Some(st) = self.local(l) {
+                        stmts.push(st);
+                    }
+                }
+            }
+        }
         for (i, s) in b.stmts.iter().enumerate() {
             let last = i + 1 == n;
             match s {
+                syn::Stmt::Item(syn::Item::Const(_)) => {}
                 syn::Stmt::Local(l) => {
                     if let Some(st) = self.local(l) {
                         stmts.push(st);

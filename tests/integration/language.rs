@@ -885,6 +885,19 @@ pub mod lang_vecs {
         (f, rows[0].clone(), none.last().cloned())
     }
 
+    /// `const` items in a body, used before their declaration and in a nested block.
+    #[redis_function(read_only)]
+    pub fn consts(n: i64) -> (i64, String, bool) {
+        let capped = n.min(LIMIT);
+        const LIMIT: i64 = 10;
+        const PREFIX: &str = "job:";
+        let label = {
+            const SEP: &str = "/";
+            format!("{PREFIX}{capped}{SEP}{LIMIT}")
+        };
+        (capped, label, capped == LIMIT)
+    }
+
     /// `remove` past the end: Rust panics, the Lua raises an error.
     #[redis_function(read_only)]
     pub fn remove_past_end(n: i64) -> i64 {
@@ -910,6 +923,11 @@ fn vec_sort_reverse_join_insert_remove_truncate_agree_with_their_twins() {
     assert_eq!(words, ["Alpha", "alpha", "e", "zeta", "ébène"]);
     assert_eq!(joined, "Alpha|alpha|e|zeta|ébène");
     assert_eq!(first.as_deref(), Some("Alpha"));
+    for n in [-5, 3, 10, 11, 1 << 40] {
+        let lua = lang_vecs::consts(n).call(&mut con).unwrap();
+        assert_eq!(lua, redlua::twin::run(&mut con, || lang_vecs::twin::consts(n)), "consts({n})");
+    }
+    assert_eq!(lang_vecs::consts(12).call(&mut con).unwrap(), (10, "job:10/10".to_string(), true));
     let lua = lang_vecs::first_copy(9).call(&mut con).unwrap();
     assert_eq!(lua, redlua::twin::run(&mut con, || lang_vecs::twin::first_copy(9)));
     assert_eq!(lua, (vec![1, 2, 9], vec![1, 2], None));
