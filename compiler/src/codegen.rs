@@ -1020,6 +1020,7 @@ fn signature_comment(f: &Function) -> String {
                 ParamSource::Arg(i) => format!("ARGV[{i}]"),
                 ParamSource::KeysFrom(i) => format!("KEYS[{i}..]"),
                 ParamSource::ArgsFrom(i) => format!("ARGV[{i}..]"),
+                ParamSource::OptArg(i) => format!("ARGV[{i}] if given"),
             };
             format!("{}: {} ({src})", p.name, p.ty)
         })
@@ -1229,13 +1230,20 @@ impl Gen<'_> {
                 L::bin(LB::Ne, len, L::int(n as i64))
             }
         };
-        let cond = L::bin(LB::Or, check("keys", f.num_keys, rest_keys), check("args", f.num_args, rest_args));
-        let msg = format!(
-            "ERR {} expects {} and {}",
-            f.name,
-            count(f.num_keys, rest_keys, "key", "keys"),
+        let args_check = if f.opt_args > 0 {
+            let len = || L::un(LU::Len, L::name("args"));
+            let (lo, hi) = (f.num_args as i64, (f.num_args + f.opt_args) as i64);
+            L::bin(LB::Or, L::bin(LB::Lt, len(), L::int(lo)), L::bin(LB::Gt, len(), L::int(hi)))
+        } else {
+            check("args", f.num_args, rest_args)
+        };
+        let cond = L::bin(LB::Or, check("keys", f.num_keys, rest_keys), args_check);
+        let args_text = if f.opt_args > 0 {
+            format!("{} to {} arguments", f.num_args, f.num_args + f.opt_args)
+        } else {
             count(f.num_args, rest_args, "argument", "arguments")
-        );
+        };
+        let msg = format!("ERR {} expects {} and {}", f.name, count(f.num_keys, rest_keys, "key", "keys"), args_text);
         let ret = self.stmt(K::Return(vec![L::call("redis.error_reply", vec![L::str(msg)])]));
         out.push(self.stmt(K::If(vec![(cond, vec![ret])], None)));
         for p in &f.params {
@@ -1281,7 +1289,30 @@ impl Gen<'_> {
                 out.push(check);
                 continue;
             }
+            if let ParamSource::OptArg(i) = p.source {
+                // Absent: None (nil). Present: read as the inner type.
+                let raw = L::index(L::name("args"), L::int(i as i64));
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua.clone()], vec![raw.clone()])));
+                let inner = match &p.ty {
+                    Ty::Option(t) => (**t).clone(),
+                    t => t.clone(),
+                };
+                let mut present = Vec::new();
+                if inner == Ty::Int {
+                    present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
+                    present.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                } else if let Some(h) = conv(self, &inner) {
+                    let v = self.helper(h, vec![raw.clone(), L::str(&p.name)]);
+                    present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
+                }
+                if !present.is_empty() {
+                    out.push(self.stmt(K::If(vec![(L::bin(LB::Ne, raw, L::Nil), present)], None)));
+                }
+                continue;
+            }
             let val = match p.source {
+                ParamSource::OptArg(_) => L::Nil,
                 ParamSource::Key(i) => L::index(L::name("keys"), L::int(i as i64)),
                 ParamSource::Arg(i) => {
                     let raw = L::index(L::name("args"), L::int(i as i64));

@@ -68,6 +68,18 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 ),
                 _ => (quote!(impl ::std::iter::IntoIterator<Item = #single>), quote!(for __redlua_a in #name { __redlua_args.arg(&__redlua_a); })),
             },
+            (Ty::Option(t), ParamSource::OptArg(_)) => {
+                let n = bare.to_string();
+                match &**t {
+                    Ty::Int => (quote!(::std::option::Option<i64>), quote!(__redlua_args.opt_int(#n, #name);)),
+                    Ty::Bool => (quote!(::std::option::Option<bool>), quote!(__redlua_args.opt_bool(#n, #name);)),
+                    Ty::Float => (
+                        quote!(::std::option::Option<f64>),
+                        quote!(__redlua_args.opt_arg(#n, #name.map(|__redlua_x: f64| __redlua_x.to_string()));),
+                    ),
+                    _ => (quote!(::std::option::Option<&str>), quote!(__redlua_args.opt_arg(#n, #name);)),
+                }
+            }
             _ => (single.clone(), quote!(__redlua_args.arg(&#name);)),
         };
         params.push(quote!(#name: #ty));

@@ -132,6 +132,8 @@ pub enum ParamSource {
     KeysFrom(usize),
     /// `ARGV[i..]`: a trailing `Vec<T>`.
     ArgsFrom(usize),
+    /// `ARGV[i]` when present: a trailing `Option<T>`.
+    OptArg(usize),
 }
 
 /// A parameter of a redis function.
@@ -202,8 +204,10 @@ pub struct Function {
     pub params: Vec<Param>,
     /// Number of KEYS.
     pub num_keys: usize,
-    /// Number of ARGV.
+    /// Number of ARGV (the required ones).
     pub num_args: usize,
+    /// Number of optional trailing ARGV (`Option<T>` parameters).
+    pub opt_args: usize,
     /// The declared return type.
     pub ret: Ty,
     /// The body.

@@ -193,7 +193,7 @@ impl Lowerer<'_> {
             ok = false;
         }
         let mut params = Vec::new();
-        let (mut nk, mut na) = (0, 0);
+        let (mut nk, mut na, mut no) = (0, 0, 0);
         let (mut rest_keys, mut rest_args) = (false, false);
         for input in &sig.inputs {
             let pt = match input {
@@ -227,6 +227,25 @@ impl Lowerer<'_> {
                 );
                 ok = false;
             }
+            let optional = matches!(ty, Ty::Option(_));
+            if !is_key && no > 0 && !optional && !matches!(ty, Ty::Vec(_)) {
+                self.err(
+                    Rule::UnsupportedType,
+                    pt.ty.span(),
+                    "a required argument after an optional one",
+                    "`Option<T>` parameters must come last among the arguments: ARGV has no holes",
+                );
+                ok = false;
+            }
+            if optional && rest_args || matches!(ty, Ty::Vec(_)) && !is_key && no > 0 {
+                self.err(
+                    Rule::UnsupportedType,
+                    pt.ty.span(),
+                    "optional arguments and a `Vec` taking the remaining arguments in one function",
+                    "ARGV cannot tell them apart: keep one or the other",
+                );
+                ok = false;
+            }
             let source = match (&ty, is_key) {
                 (Ty::Vec(_), true) => {
                     rest_keys = true;
@@ -235,6 +254,10 @@ impl Lowerer<'_> {
                 (Ty::Vec(_), false) => {
                     rest_args = true;
                     ParamSource::ArgsFrom(na + 1)
+                }
+                (Ty::Option(_), false) => {
+                    no += 1;
+                    ParamSource::OptArg(na + no)
                 }
                 (_, true) => {
                     nk += 1;
@@ -279,6 +302,7 @@ impl Lowerer<'_> {
             params,
             num_keys: nk,
             num_args: na,
+            opt_args: no,
             ret,
             body,
             vars: std::mem::take(&mut self.vars),
@@ -307,6 +331,26 @@ impl Lowerer<'_> {
             }
         }
         if let Some((seg, n)) = Self::path_name(ty) {
+            if n == "Option" {
+                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
+                        if let Some((iseg, iname)) = Self::path_name(inner) {
+                            if iseg.arguments.is_none() {
+                                let t = match iname.as_str() {
+                                    "i64" => Some(Ty::Int),
+                                    "f64" => Some(Ty::Float),
+                                    "String" => Some(Ty::Str),
+                                    "bool" => Some(Ty::Bool),
+                                    _ => None,
+                                };
+                                if let Some(t) = t {
+                                    return Some(Ty::Option(Box::new(t)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             if n == "Vec" {
                 if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
                     if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
@@ -344,7 +388,7 @@ impl Lowerer<'_> {
             Rule::UnsupportedType,
             ty.span(),
             format!("parameter type `{}` is not supported", type_text(ty)),
-            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV), and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
+            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV), trailing `Option<i64 | f64 | String | bool>` arguments that may be left out, and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
         );
         None
     }

@@ -18,6 +18,8 @@ pub struct Args {
     keys: Vec<Vec<u8>>,
     args: Vec<Vec<u8>>,
     error: Option<String>,
+    /// The optional argument left out, if any: the ones after it must be left out too.
+    gap: Option<&'static str>,
 }
 
 /// The largest integer Lua represents exactly.
@@ -34,7 +36,7 @@ fn encode_one<T: ToRedisArgs + ?Sized>(v: &T) -> Result<Vec<u8>, String> {
 
 impl Args {
     pub fn new(num_keys: usize, num_args: usize) -> Args {
-        Args { keys: Vec::with_capacity(num_keys), args: Vec::with_capacity(num_args), error: None }
+        Args { keys: Vec::with_capacity(num_keys), args: Vec::with_capacity(num_args), error: None, gap: None }
     }
 
     fn fail(&mut self, e: String) {
@@ -66,6 +68,48 @@ impl Args {
 
     pub fn bool(&mut self, b: bool) {
         self.args.push(if b { b"1".to_vec() } else { b"0".to_vec() });
+    }
+
+    /// Whether the optional argument `name` can be sent: `present` and no optional one
+    /// before it was left out (ARGV has no holes: the function could not tell which one
+    /// is missing).
+    fn optional(&mut self, name: &'static str, present: bool) -> bool {
+        match (present, self.gap) {
+            (false, None) => {
+                self.gap = Some(name);
+                false
+            }
+            (false, Some(_)) => false,
+            (true, None) => true,
+            (true, Some(missing)) => {
+                self.fail(format!("`{name}` is given but `{missing}`, an optional argument before it, is not: leave out only trailing ones"));
+                false
+            }
+        }
+    }
+
+    pub fn opt_arg<T: ToRedisArgs>(&mut self, name: &'static str, a: Option<T>) {
+        if self.optional(name, a.is_some()) {
+            if let Some(a) = a {
+                self.arg(&a);
+            }
+        }
+    }
+
+    pub fn opt_int(&mut self, name: &'static str, n: Option<i64>) {
+        if self.optional(name, n.is_some()) {
+            if let Some(n) = n {
+                self.int(n);
+            }
+        }
+    }
+
+    pub fn opt_bool(&mut self, name: &'static str, b: Option<bool>) {
+        if self.optional(name, b.is_some()) {
+            if let Some(b) = b {
+                self.bool(b);
+            }
+        }
     }
 
     pub(crate) fn check(&self) -> Result<(), Error> {

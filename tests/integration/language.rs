@@ -937,3 +937,63 @@ fn vec_sort_reverse_join_insert_remove_truncate_agree_with_their_twins() {
         other => panic!("expected a script error, got {other:?}"),
     }
 }
+
+#[redlua::library(name = "lang_optional")]
+pub mod lang_optional {
+    use redlua::prelude::*;
+
+    /// Trailing `Option<T>` arguments that callers may leave out, as hand-written scripts
+    /// do with `tonumber(ARGV[3]) or 1`.
+    #[redis_function]
+    pub fn take(bucket: Key, capacity: i64, cost: Option<i64>, note: Option<String>, ratio: Option<f64>, strict: Option<bool>) -> (i64, String, String, bool) {
+        let cost = cost.unwrap_or(1);
+        let left = get::<i64>(&bucket).unwrap_or(capacity);
+        let strict = strict.unwrap_or(false);
+        if cost > left && strict {
+            return (left, note.unwrap_or_default(), "refused".to_string(), false);
+        }
+        let now = (left - cost).max(0);
+        set(&bucket, now);
+        let scaled = match ratio {
+            Some(r) => format!("{}", now as f64 * r),
+            None => "-".to_string(),
+        };
+        (now, note.unwrap_or_default(), scaled, true)
+    }
+}
+
+#[test]
+fn optional_trailing_arguments_may_be_left_out() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let cases: Vec<(Option<i64>, Option<&str>, Option<f64>, Option<bool>)> = vec![
+        (None, None, None, None),
+        (Some(3), None, None, None),
+        (Some(3), Some("hi"), None, None),
+        (Some(30), Some(""), Some(0.5), None),
+        (Some(30), Some("x"), Some(2.5), Some(true)),
+        (Some(0), Some("é"), Some(-1.25), Some(false)),
+    ];
+    for (i, (cost, note, ratio, strict)) in cases.into_iter().enumerate() {
+        let (lua_key, twin_key) = (format!("lua:b{i}"), format!("twin:b{i}"));
+        let lua = lang_optional::take(lua_key.as_str(), 10, cost, note, ratio, strict).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_optional::twin::take(Key::from(twin_key.as_str()), 10, cost, note.map(str::to_string), ratio, strict));
+        assert_eq!(lua, rust, "take(10, {cost:?}, {note:?}, {ratio:?}, {strict:?})");
+        assert_eq!(get_i64(&mut con, &lua_key), get_i64(&mut con, &twin_key), "same effect");
+    }
+    // Left out entirely: the default cost of 1.
+    assert_eq!(lang_optional::take("plain", 10, None, None, None, None).call(&mut con).unwrap().0, 9);
+    // A later optional argument without an earlier one: refused before anything is sent.
+    let err = lang_optional::take("gap", 10, None, Some("note"), None, None).call(&mut con).unwrap_err();
+    assert!(matches!(err, redlua::Error::Argument { ref message } if message.contains("`note`") && message.contains("`cost`")), "{err}");
+    assert_eq!(redis::cmd("EXISTS").arg("gap").query::<i64>(&mut con).unwrap(), 0);
+    // Hand-made calls: too many arguments are refused by the function; a bad optional too.
+    let r: redis::RedisResult<redis::Value> = redis::cmd("FCALL").arg("take").arg(1).arg("h").arg(10).arg(1).arg("n").arg(1).arg(1).arg("extra").query(&mut con);
+    assert!(r.unwrap_err().to_string().contains("expects 1 key and 1 to 5 arguments"));
+    let r: redis::RedisResult<redis::Value> = redis::cmd("FCALL").arg("take").arg(1).arg("h").arg(10).arg("1e3").query(&mut con);
+    assert!(r.unwrap_err().to_string().contains("argument cost must be an integer"));
+}
+
+fn get_i64(con: &mut redis::Connection, key: &str) -> Option<i64> {
+    redis::cmd("GET").arg(key).query(con).unwrap()
+}
