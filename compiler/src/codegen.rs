@@ -66,6 +66,8 @@ enum Helper {
     Contains,
     Sum,
     Extend,
+    BitOp,
+    Shift,
     SortStr,
     Reverse,
     VecInsert,
@@ -83,6 +85,7 @@ impl Helper {
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr => &[Helper::StrCmp],
+            Helper::BitOp | Helper::Shift => &[Helper::Int],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
             Helper::StreamEntries => &[Helper::Pairs],
@@ -760,6 +763,28 @@ local function redlua_sum(t)
     s = s + t[i]
   end
   return redlua_int(s)
+end
+",
+            Helper::BitOp => "\
+-- i64 `&`, `|`, `^` (f is bit.band, bit.bor or bit.bxor), exact within +/-(2^53 - 1): the
+-- high and the low 32 bits of the two's complement go through Lua's 32-bit `bit` library
+-- separately.
+local function redlua_bitop(f, a, b)
+  local alo, blo = a % 4294967296, b % 4294967296
+  local hi = f((a - alo) / 4294967296, (b - blo) / 4294967296)
+  return redlua_int(hi * 4294967296 + f(alo, blo) % 4294967296)
+end
+",
+            Helper::Shift => "\
+-- i64 `a << n` and `a >> n` (arithmetic): Rust panics when n is not within 0..64.
+local function redlua_shift(a, n, left)
+  if n < 0 or n > 63 then
+    error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
+  end
+  if left then
+    return redlua_int(a * 2 ^ n)
+  end
+  return math.floor(a / 2 ^ n)
 end
 ",
             Helper::SortStr => "\
@@ -1636,6 +1661,8 @@ impl Gen<'_> {
                 match op {
                     ir::UnOp::Not => L::un(LU::Not, v),
                     ir::UnOp::Neg => L::un(LU::Neg, v),
+                    // !n == -n - 1 in two's complement.
+                    ir::UnOp::BitNot => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
                 }
             }
             ExprKind::If(..) | ExprKind::Block(_) => {
@@ -2449,6 +2476,16 @@ impl Gen<'_> {
         }
         let vals = self.operands(&[a, b], out);
         let (l, r) = (vals[0].clone(), vals[1].clone());
+        if op.is_bitwise() && a.ty == Ty::Bool {
+            // Both sides run, as in Rust (Lua's `and` / `or` would skip the right one).
+            let l = if l.is_trivial() { l } else { self.spill(l, out) };
+            let r = if r.is_trivial() { r } else { self.spill(r, out) };
+            return match op {
+                B::BitAnd => L::bin(LB::And, l, r),
+                B::BitOr => L::bin(LB::Or, l, r),
+                _ => L::bin(LB::Ne, l, r),
+            };
+        }
         if a.ty == Ty::Float {
             // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
             match op {
@@ -2486,6 +2523,11 @@ impl Gen<'_> {
             B::Le => L::bin(LB::Le, l, r),
             B::Gt => L::bin(LB::Gt, l, r),
             B::Ge => L::bin(LB::Ge, l, r),
+            B::BitAnd => self.helper(Helper::BitOp, vec![L::name("bit.band"), l, r]),
+            B::BitOr => self.helper(Helper::BitOp, vec![L::name("bit.bor"), l, r]),
+            B::BitXor => self.helper(Helper::BitOp, vec![L::name("bit.bxor"), l, r]),
+            B::Shl => self.helper(Helper::Shift, vec![l, r, L::Bool(true)]),
+            B::Shr => self.helper(Helper::Shift, vec![l, r, L::Bool(false)]),
             B::And | B::Or => L::Nil,
         }
     }
@@ -2690,6 +2732,8 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Sum => "redlua_sum",
         Helper::Extend => "redlua_extend",
         Helper::SortStr => "redlua_sort_str",
+        Helper::BitOp => "redlua_bitop",
+        Helper::Shift => "redlua_shift",
         Helper::Reverse => "redlua_reverse",
         Helper::VecInsert => "redlua_vec_insert",
         Helper::VecRemove => "redlua_vec_remove",

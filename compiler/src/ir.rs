@@ -292,6 +292,21 @@ pub enum BinOp {
     Ge,
     And,
     Or,
+    /// `&` (on i64, or eager on bools).
+    BitAnd,
+    /// `|` (on i64, or eager on bools).
+    BitOr,
+    /// `^` (on i64, or on bools).
+    BitXor,
+    Shl,
+    Shr,
+}
+
+impl BinOp {
+    /// `&`, `|`, `^`, `<<`, `>>`.
+    pub fn is_bitwise(self) -> bool {
+        matches!(self, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr)
+    }
 }
 
 /// Unary operators.
@@ -300,6 +315,8 @@ pub enum BinOp {
 pub enum UnOp {
     Not,
     Neg,
+    /// `!` on an i64: the bitwise complement.
+    BitNot,
 }
 
 /// Kinds of expressions.
@@ -676,7 +693,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) => true,
             // Integer arithmetic can raise an error (overflow, division by zero), so it is not pure.
-            ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && a.is_pure() && b.is_pure(),
+            ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && !op.is_bitwise() && a.is_pure() && b.is_pure(),
             ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),
             ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => a.is_pure(),
             ExprKind::Tuple(es) | ExprKind::VecLit(es) => es.iter().all(Expr::is_pure),

@@ -715,6 +715,11 @@ impl Lowerer<'_> {
                     syn::BinOp::MulAssign(_) => BinOp::Mul,
                     syn::BinOp::DivAssign(_) => BinOp::Div,
                     syn::BinOp::RemAssign(_) => BinOp::Rem,
+                    syn::BinOp::BitAndAssign(_) => BinOp::BitAnd,
+                    syn::BinOp::BitOrAssign(_) => BinOp::BitOr,
+                    syn::BinOp::BitXorAssign(_) => BinOp::BitXor,
+                    syn::BinOp::ShlAssign(_) => BinOp::Shl,
+                    syn::BinOp::ShrAssign(_) => BinOp::Shr,
                     _ => return None,
                 };
                 (&*b.left, &*b.right, Some(op))
@@ -754,6 +759,10 @@ impl Lowerer<'_> {
                     self.mk(ExprKind::Binary(op, Box::new(cur), Box::new(rhs_e)), Ty::Float, e.span())
                 } else if v.ty == Ty::Str && op == BinOp::Add {
                     self.mk(ExprKind::Method(Method::StrConcat, vec![cur, rhs_e]), Ty::Str, e.span())
+                } else if v.ty == Ty::Bool && matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+                    self.bool_bits(op, cur, rhs_e, e.span())
+                } else if op.is_bitwise() {
+                    self.bits(op, cur, rhs_e, e.span())
                 } else {
                     self.arith(op, cur, rhs_e, e.span())
                 }
@@ -789,6 +798,7 @@ impl Lowerer<'_> {
                 let a = self.expr(&u.expr, expect);
                 match (&u.op, &a.ty) {
                     (syn::UnOp::Not(_), Ty::Bool) => self.mk(ExprKind::Unary(UnOp::Not, Box::new(a)), Ty::Bool, span),
+                    (syn::UnOp::Not(_), Ty::Int) => self.mk(ExprKind::Unary(UnOp::BitNot, Box::new(a)), Ty::Int, span),
                     (syn::UnOp::Neg(_), Ty::Float) => {
                         if let ExprKind::Float(x) = a.kind {
                             return self.mk(ExprKind::Float(-x), Ty::Float, span);
@@ -805,7 +815,7 @@ impl Lowerer<'_> {
                     (_, Ty::Never) => a,
                     (op, t) => {
                         let t = t.clone();
-                        self.err(Rule::Type, span, format!("cannot apply `{}` to `{t}`", quote::ToTokens::to_token_stream(op)), "`!` takes a bool, unary `-` an i64");
+                        self.err(Rule::Type, span, format!("cannot apply `{}` to `{t}`", quote::ToTokens::to_token_stream(op)), "`!` takes a bool or an i64, unary `-` an i64 or an f64");
                         poison(span)
                     }
                 }
@@ -945,12 +955,12 @@ impl Lowerer<'_> {
             S::Ge(_) => BinOp::Ge,
             S::And(_) => BinOp::And,
             S::Or(_) => BinOp::Or,
-            _ => {
-                if matches!(b.op, S::AddAssign(_) | S::SubAssign(_) | S::MulAssign(_) | S::DivAssign(_) | S::RemAssign(_)) {
-                    return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement");
-                }
-                return self.unsupported(b.op.span(), &format!("the `{}` operator", quote::ToTokens::to_token_stream(&b.op)), "bit operations are not translated (Lua 5.1 has none on integers): use arithmetic");
-            }
+            S::BitAnd(_) => BinOp::BitAnd,
+            S::BitOr(_) => BinOp::BitOr,
+            S::BitXor(_) => BinOp::BitXor,
+            S::Shl(_) => BinOp::Shl,
+            S::Shr(_) => BinOp::Shr,
+            _ => return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement"),
         };
         let l = self.expr(&b.left, None);
         match op {
@@ -973,6 +983,14 @@ impl Lowerer<'_> {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 let r = self.expr(&b.right, Some(&Ty::Int));
                 self.arith(op, l, r, span)
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if l.ty == Ty::Bool => {
+                let r = self.expr(&b.right, Some(&Ty::Bool));
+                self.bool_bits(op, l, r, span)
+            }
+            op if op.is_bitwise() => {
+                let r = self.expr(&b.right, Some(&Ty::Int));
+                self.bits(op, l, r, span)
             }
             BinOp::And | BinOp::Or => {
                 let r = self.expr(&b.right, Some(&Ty::Bool));
@@ -1003,6 +1021,26 @@ impl Lowerer<'_> {
                 self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
             }
         }
+    }
+
+    /// `&`, `|`, `^`, `<<`, `>>` on i64.
+    pub(crate) fn bits(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+        for x in [&l, &r] {
+            if !x.ty.fits(&Ty::Int) {
+                let t = x.ty.clone();
+                self.err(Rule::Type, x.span, format!("expected `i64`, found `{t}`"), "bit operations take i64 operands (`&`, `|`, `^` also take two bools)");
+            }
+        }
+        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Int, span)
+    }
+
+    /// `&`, `|`, `^` on bools: both sides evaluated, unlike `&&` and `||`.
+    fn bool_bits(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+        if !r.ty.fits(&Ty::Bool) {
+            let t = r.ty.clone();
+            self.err(Rule::Type, r.span, format!("expected `bool`, found `{t}`"), "");
+        }
+        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
     }
 
     pub(crate) fn arith(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {

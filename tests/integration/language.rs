@@ -997,3 +997,85 @@ fn optional_trailing_arguments_may_be_left_out() {
 fn get_i64(con: &mut redis::Connection, key: &str) -> Option<i64> {
     redis::cmd("GET").arg(key).query(con).unwrap()
 }
+
+#[redlua::library(name = "lang_bits")]
+pub mod lang_bits {
+    use redlua::prelude::*;
+
+    /// Bit operations on i64 (`&`, `|`, `^`, `!`, `<<`, `>>`, and their compound
+    /// assignments) and on bools (eager `&`, `|`, `^`).
+    #[redis_function(read_only)]
+    pub fn ops(a: i64, b: i64, n: i64) -> (i64, i64, i64, i64, i64, i64, i64, bool, bool, bool) {
+        let mut m = a;
+        m &= !b;
+        m |= 0x0F0F;
+        m ^= b >> 3;
+        let p = a > 0;
+        let q = b > 0;
+        let mut e = p;
+        e ^= q;
+        (a & b, a | b, a ^ b, !a, (a & 0xFFFF) << n, a >> n, m, p & q, p | q, e)
+    }
+
+    /// `a << n` with n out of range: Rust panics, the Lua raises an error.
+    #[redis_function(read_only)]
+    pub fn shl(a: i64, n: i64) -> i64 {
+        a << n
+    }
+
+    /// Both sides of a bool `&` run (unlike `&&`): the counter moves either way.
+    #[redis_function]
+    pub fn eager(counter: Key, first: bool) -> bool {
+        first & (incr(&counter) > 0)
+    }
+}
+
+#[test]
+fn bit_operations_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let limit = (1i64 << 53) - 1;
+    let mut edges = vec![0, 1, -1, 2, -2, 5, -5, 0x0F0F, 1 << 31, -(1 << 31), (1 << 32) - 1, 1 << 32, -(1 << 32), 1 << 40, limit, -limit, limit - 1, -(limit - 1)];
+    let mut rng = Rng(0x5EED_B175);
+    for _ in 0..60 {
+        edges.push(rng.range(-limit, limit));
+    }
+    let mut checked = 0;
+    for (i, &a) in edges.iter().enumerate() {
+        for &b in edges.iter().skip(i % 7).step_by(5) {
+            let n = (a.unsigned_abs() as i64 + b.unsigned_abs() as i64 % 30) % 30;
+            let rust = redlua::twin::run(&mut con, || lang_bits::twin::ops(a, b, n));
+            let lua = lang_bits::ops(a, b, n).call(&mut con);
+            match lua {
+                Ok(lua) => assert_eq!(lua, rust, "ops({a}, {b}, {n})"),
+                // A result beyond +/-(2^53 - 1) (an AND of two large negatives can give
+                // -2^53): an error, never a wrong number.
+                Err(e) => {
+                    let t = rust;
+                    let m1 = a & !b;
+                    let m2 = m1 | 0x0F0F;
+                    let steps = [t.0, t.1, t.2, t.3, t.4, t.5, t.6, !b, m1, m2];
+                    let beyond = steps.iter().any(|v| !(-limit..=limit).contains(v));
+                    assert!(beyond, "ops({a}, {b}, {n}) failed without a value beyond 2^53: {e}");
+                    assert!(matches!(e, redlua::Error::Script { ref message, .. } if message.contains("integer overflow")), "{e}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    assert_eq!(lang_bits::ops(12, 10, 2).call(&mut con).unwrap().0, 8);
+    assert_eq!(lang_bits::ops(-1, 5, 0).call(&mut con).unwrap().0, 5, "-1 & 5 in two's complement");
+    assert_eq!(lang_bits::ops(-16, 0, 2).call(&mut con).unwrap().5, -4, "an arithmetic shift right");
+    assert_eq!(lang_bits::ops(7, 0, 0).call(&mut con).unwrap().3, -8, "!7");
+    assert_eq!(lang_bits::shl(3, 4).call(&mut con).unwrap(), 48);
+    match lang_bits::shl(1, 64).call(&mut con) {
+        Err(redlua::Error::Script { message, .. }) => assert!(message.contains("shift left with overflow"), "{message}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
+    assert!(lang_bits::shl(1, 60).call(&mut con).is_err(), "2^60 is beyond what Lua holds exactly");
+    // Eager `&`: the right side runs even when the left is false.
+    assert!(!lang_bits::eager("eager", false).call(&mut con).unwrap());
+    assert!(lang_bits::eager("eager", true).call(&mut con).unwrap());
+    assert_eq!(redis::cmd("GET").arg("eager").query::<i64>(&mut con).unwrap(), 2);
+}

@@ -1,8 +1,8 @@
 use redlua::prelude::*;
 
 #[redis_function]
-fn f(a: i64, b: i64) -> i64 {
-    a & b
+fn f(a: String) -> String {
+    !a
 }
 
 fn main() {}
