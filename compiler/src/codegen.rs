@@ -68,6 +68,17 @@ enum Helper {
     Extend,
     BitOp,
     Shift,
+    Fill,
+    SplitOnce,
+    StripPrefix,
+    StripSuffix,
+    TrimStartMatches,
+    TrimEndMatches,
+    StrSlice,
+    CharBoundary,
+    RemEuclid,
+    DivEuclid,
+    CheckedMul,
     SortStr,
     Reverse,
     VecInsert,
@@ -86,6 +97,9 @@ impl Helper {
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr => &[Helper::StrCmp],
             Helper::BitOp | Helper::Shift => &[Helper::Int],
+            Helper::Fill => &[Helper::DeepCopy],
+            Helper::RemEuclid => &[Helper::Rem],
+            Helper::DivEuclid => &[Helper::Div, Helper::Rem],
             Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
             Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
             Helper::StreamEntries => &[Helper::Pairs],
@@ -763,6 +777,147 @@ local function redlua_sum(t)
     s = s + t[i]
   end
   return redlua_int(s)
+end
+",
+            Helper::Fill => "\
+-- vec![x; n]: n copies of x (a table is copied, as Rust clones it).
+local function redlua_fill(x, n)
+  local t = {}
+  for i = 1, n do
+    if type(x) == 'table' then
+      t[i] = redlua_deep_copy(x)
+    else
+      t[i] = x
+    end
+  end
+  return t
+end
+",
+            Helper::SplitOnce => "\
+-- s.split_once(p): the text before and after the first p, or nil.
+local function redlua_split_once(s, p)
+  local i = string.find(s, p, 1, true)
+  if i == nil then
+    return nil
+  end
+  return { string.sub(s, 1, i - 1), string.sub(s, i + #p) }
+end
+",
+            Helper::StripPrefix => "\
+local function redlua_strip_prefix(s, p)
+  if string.sub(s, 1, #p) == p then
+    return string.sub(s, #p + 1)
+  end
+  return nil
+end
+",
+            Helper::StripSuffix => "\
+local function redlua_strip_suffix(s, p)
+  if p == '' then
+    return s
+  end
+  if #p <= #s and string.sub(s, -#p) == p then
+    return string.sub(s, 1, #s - #p)
+  end
+  return nil
+end
+",
+            Helper::TrimStartMatches => "\
+-- s.trim_start_matches(p): every leading p removed.
+local function redlua_trim_start_matches(s, p)
+  if p == '' then
+    return s
+  end
+  local i = 1
+  while string.sub(s, i, i + #p - 1) == p do
+    i = i + #p
+  end
+  return string.sub(s, i)
+end
+",
+            Helper::TrimEndMatches => "\
+-- s.trim_end_matches(p): every trailing p removed.
+local function redlua_trim_end_matches(s, p)
+  if p == '' then
+    return s
+  end
+  local j = #s
+  while j >= #p and string.sub(s, j - #p + 1, j) == p do
+    j = j - #p
+  end
+  return string.sub(s, 1, j)
+end
+",
+            Helper::CharBoundary => "\
+-- s.is_char_boundary(i): i is 0, the length, or the offset of a byte that starts a char.
+local function redlua_char_boundary(s, i)
+  if i == 0 or i == #s then
+    return true
+  end
+  if i < 0 or i > #s then
+    return false
+  end
+  local c = string.byte(s, i + 1)
+  return c < 128 or c >= 192
+end
+",
+            Helper::StrSlice => "\
+-- &s[a..b] (b nil: to the end): Rust panics when a > b, b > len, or an end is not on a
+-- char boundary.
+local function redlua_str_slice(s, a, b)
+  local n = #s
+  if b == nil then
+    b = n
+  end
+  local function boundary(i)
+    if i == 0 or i == n then
+      return true
+    end
+    local c = string.byte(s, i + 1)
+    return c < 128 or c >= 192
+  end
+  if a < 0 or b < a or b > n or not boundary(a) or not boundary(b) then
+    error('redlua: byte range ' .. string.format('%d', a) .. '..' .. string.format('%d', b) .. ' of a string of ' .. n .. ' bytes is out of bounds or not on a char boundary', 2)
+  end
+  return string.sub(s, a + 1, b)
+end
+",
+            Helper::RemEuclid => "\
+-- a.rem_euclid(b): the remainder that is never negative.
+local function redlua_rem_euclid(a, b)
+  local r = redlua_rem(a, b)
+  if r < 0 then
+    r = r + math.abs(b)
+  end
+  return r
+end
+",
+            Helper::DivEuclid => "\
+-- a.div_euclid(b): the quotient that goes with rem_euclid.
+local function redlua_div_euclid(a, b)
+  local q = redlua_div(a, b)
+  if redlua_rem(a, b) < 0 then
+    if b > 0 then
+      q = q - 1
+    else
+      q = q + 1
+    end
+  end
+  return q
+end
+",
+            Helper::CheckedMul => "\
+-- a.checked_mul(b): nil when Rust's i64 overflows; an error for a product that fits an
+-- i64 but not a Lua number exactly (or that is too close to the i64 limit to tell).
+local function redlua_checked_mul(a, b)
+  local p = a * b
+  if p >= 9223372036854780000 or p <= -9223372036854780000 then
+    return nil
+  end
+  if p > 9007199254740991 or p < -9007199254740991 then
+    error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
+  end
+  return p
 end
 ",
             Helper::BitOp => "\
@@ -2093,6 +2248,32 @@ impl Gen<'_> {
                 L::call("table.concat", vec![t, sep])
             }
             M::VecFirst => L::index(once(self, 0, out), L::int(1)),
+            M::VecFill => self.helper(Helper::Fill, v.clone()),
+            M::StrSplitOnce => self.helper(Helper::SplitOnce, v.clone()),
+            M::StrStripPrefix => self.helper(Helper::StripPrefix, v.clone()),
+            M::StrStripSuffix => self.helper(Helper::StripSuffix, v.clone()),
+            M::StrTrimStartMatches => self.helper(Helper::TrimStartMatches, v.clone()),
+            M::StrTrimEndMatches => self.helper(Helper::TrimEndMatches, v.clone()),
+            M::StrSlice => self.helper(Helper::StrSlice, v.clone()),
+            M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
+            M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
+            M::IntDivEuclid => self.helper(Helper::DivEuclid, v.clone()),
+            M::IntSignum => {
+                let a = once(self, 0, out);
+                let pos = L::bin(LB::And, L::bin(LB::Gt, a.clone(), L::int(0)), L::int(1));
+                let neg = L::bin(LB::And, L::bin(LB::Lt, a, L::int(0)), L::int(-1));
+                L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::Or, pos, neg), L::int(0))))
+            }
+            M::IntCheckedDiv | M::IntCheckedRem => {
+                let (a, b) = (once(self, 0, out), once(self, 1, out));
+                let h = if m == M::IntCheckedDiv { Helper::Div } else { Helper::Rem };
+                let q = self.helper(h, vec![a, b.clone()]);
+                // `b ~= 0 and q or nil`: q may be 0, which Lua takes as true.
+                L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, b, L::int(0)), q), L::Nil)))
+            }
+            M::IntCheckedAdd => self.helper(Helper::Int, vec![L::bin(LB::Add, v[0].clone(), v[1].clone())]),
+            M::IntCheckedSub => self.helper(Helper::Int, vec![L::bin(LB::Sub, v[0].clone(), v[1].clone())]),
+            M::IntCheckedMul => self.helper(Helper::CheckedMul, v.clone()),
             M::OptionDeepCopy => {
                 let o = once(self, 0, out);
                 let copy = self.helper(Helper::DeepCopy, vec![o.clone()]);
@@ -2733,6 +2914,17 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Extend => "redlua_extend",
         Helper::SortStr => "redlua_sort_str",
         Helper::BitOp => "redlua_bitop",
+        Helper::Fill => "redlua_fill",
+        Helper::SplitOnce => "redlua_split_once",
+        Helper::StripPrefix => "redlua_strip_prefix",
+        Helper::StripSuffix => "redlua_strip_suffix",
+        Helper::TrimStartMatches => "redlua_trim_start_matches",
+        Helper::TrimEndMatches => "redlua_trim_end_matches",
+        Helper::StrSlice => "redlua_str_slice",
+        Helper::CharBoundary => "redlua_char_boundary",
+        Helper::RemEuclid => "redlua_rem_euclid",
+        Helper::DivEuclid => "redlua_div_euclid",
+        Helper::CheckedMul => "redlua_checked_mul",
         Helper::Shift => "redlua_shift",
         Helper::Reverse => "redlua_reverse",
         Helper::VecInsert => "redlua_vec_insert",

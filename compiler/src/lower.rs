@@ -908,6 +908,9 @@ impl Lowerer<'_> {
                 }
             }
             syn::Lit::Str(s) => self.mk(ExprKind::Str(s.value().into_bytes()), Ty::Str, span),
+            // A char is its UTF-8 text: as a pattern (`s.split(':')`, `s.contains('x')`) or
+            // pushed onto a String it means the same.
+            syn::Lit::Char(c) => self.mk(ExprKind::Str(c.value().to_string().into_bytes()), Ty::Str, span),
             syn::Lit::Bool(b) => self.mk(ExprKind::Bool(b.value), Ty::Bool, span),
             _ => {
                 self.err(Rule::Unsupported, span, "this kind of literal is not supported inside a redis function", "use integer, string or bool literals");
@@ -1159,6 +1162,15 @@ impl Lowerer<'_> {
             }
         }
         if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
+            return self.empty_collection(&segs[0], expect, span);
+        }
+        // A capacity is a hint to Rust's allocator: the collection starts empty.
+        if segs.len() == 2 && args.len() == 1 && segs[1] == "with_capacity" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
+            let n = self.expr(&args[0], Some(&Ty::Int));
+            if !n.ty.fits(&Ty::Int) {
+                let t = n.ty.clone();
+                self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
+            }
             return self.empty_collection(&segs[0], expect, span);
         }
         match (segs.len(), last.as_str()) {

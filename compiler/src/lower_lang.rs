@@ -282,6 +282,14 @@ impl Lowerer<'_> {
         self.mk(ExprKind::Block(block), Ty::Never, span)
     }
 
+    /// `let <hidden> = e;` and a use of it, to evaluate `e` once.
+    fn hidden_let(&mut self, e: Expr) -> (Stmt, Expr) {
+        let (span, line, ty) = (e.span, e.line, e.ty.clone());
+        let var = self.hidden_var("pattern", ty.clone());
+        self.vars[var.0].mutable = false;
+        (Stmt { kind: StmtKind::Let(var, e), line }, self.mk(ExprKind::Var(var), ty, span))
+    }
+
     /// A mutable local the user cannot name.
     fn hidden_var(&mut self, name: &str, ty: Ty) -> VarId {
         let lua = self.lua_name(name);
@@ -1281,6 +1289,22 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn vec_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
+        // `vec![x; n]`: n copies of x.
+        let body = &mac.tokens;
+        if let Ok(syn::Expr::Repeat(r)) = syn::parse2::<syn::Expr>(quote::quote!([#body])) {
+            let x = self.expr(&r.expr, None);
+            let n = self.expr(&r.len, Some(&Ty::Int));
+            if !n.ty.fits(&Ty::Int) {
+                let t = n.ty.clone();
+                self.err(Rule::Type, n.span, format!("expected a length, found `{t}`"), "");
+            }
+            if matches!(x.ty, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
+                let t = x.ty.clone();
+                self.err(Rule::UnsupportedType, span, format!("`Vec<{t}>` is not supported"), "Lua arrays end at the first nil: a Vec cannot hold `None`");
+            }
+            let ty = Ty::Vec(Box::new(x.ty.clone()));
+            return self.mk(ExprKind::Method(Method::VecFill, vec![x, n]), ty, span);
+        }
         let elems = match mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
             Ok(p) => p,
             Err(_) => return self.unsupported(crate::lower::macro_args_span(mac), "this form of `vec!`", "list the elements: `vec![a, b, c]`"),
@@ -1305,6 +1329,32 @@ impl Lowerer<'_> {
     pub(crate) fn index(&mut self, i: &syn::ExprIndex) -> Expr {
         let span = i.span();
         let base = self.expr(&i.expr, None);
+        if let (Ty::Str, syn::Expr::Range(r)) = (&base.ty, &*i.index) {
+            // `&s[a..b]`, `&s[a..]`, `&s[..b]`, `&s[a..=b]`: byte offsets, as in Rust.
+            let start = match &r.start {
+                Some(a) => self.expr(a, Some(&Ty::Int)),
+                None => self.mk(ExprKind::Int(0), Ty::Int, span),
+            };
+            let end = match &r.end {
+                Some(b) => {
+                    let e = self.expr(b, Some(&Ty::Int));
+                    if matches!(r.limits, syn::RangeLimits::Closed(_)) {
+                        let one = self.mk(ExprKind::Int(1), Ty::Int, span);
+                        self.arith(BinOp::Add, e, one, span)
+                    } else {
+                        e
+                    }
+                }
+                None => self.mk(ExprKind::None, Ty::Int.option(), span),
+            };
+            for x in [&start, &end] {
+                if !x.ty.fits(&Ty::Int) && !x.ty.fits(&Ty::Int.option()) {
+                    let t = x.ty.clone();
+                    self.err(Rule::Type, x.span, format!("expected a byte offset, found `{t}`"), "");
+                }
+            }
+            return self.mk(ExprKind::Method(Method::StrSlice, vec![base, start, end]), Ty::Str, span);
+        }
         let idx = self.expr(&i.index, Some(&Ty::Int));
         if !idx.ty.fits(&Ty::Int) {
             let t = idx.ty.clone();
@@ -1766,6 +1816,53 @@ impl Lowerer<'_> {
             (Ty::Vec(t), "insert", 2) => (Method::VecInsert, vec![Ty::Int, (**t).clone()], Ty::Unit),
             (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![Ty::Int], (**t).clone()),
             (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![Ty::Int], Ty::Unit),
+            (Ty::Str, "is_char_boundary", 1) => (Method::StrIsCharBoundary, vec![Ty::Int], Ty::Bool),
+            (Ty::Str, "split_once", 1) => (Method::StrSplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
+            (Ty::Str, "strip_prefix", 1) => (Method::StrStripPrefix, vec![Ty::Str], Ty::Str.option()),
+            (Ty::Str, "strip_suffix", 1) => (Method::StrStripSuffix, vec![Ty::Str], Ty::Str.option()),
+            (Ty::Str, "trim_start_matches", 1) => (Method::StrTrimStartMatches, vec![Ty::Str], Ty::Str),
+            (Ty::Str, "trim_end_matches", 1) => (Method::StrTrimEndMatches, vec![Ty::Str], Ty::Str),
+            (Ty::Str, "trim_matches", 1) => {
+                // Both ends (Rust takes only a char here: one pattern that is never empty).
+                let p = self.expr(&m.args[0], Some(&Ty::Str));
+                let sp = p.span;
+                let tmp = self.hidden_let(p);
+                let start = self.mk(ExprKind::Method(Method::StrTrimStartMatches, vec![recv, tmp.1.clone()]), Ty::Str, span);
+                let both = self.mk(ExprKind::Method(Method::StrTrimEndMatches, vec![start, tmp.1]), Ty::Str, span);
+                let block = Block { stmts: vec![tmp.0], tail: Some(Box::new(both)), ty: Ty::Str };
+                return self.mk(ExprKind::Block(block), Ty::Str, sp);
+            }
+            (Ty::Str, "push_str" | "push", 1) => {
+                // `s.push_str(t)`: s = s .. t, on a `let mut` String.
+                let ExprKind::Var(var) = recv.kind else {
+                    return self.unsupported(recv.span, &format!("`.{name}()` on this place"), "push onto a `let mut` String variable");
+                };
+                if !self.vars[var.0].mutable {
+                    self.err(Rule::Type, recv.span, format!("`.{name}()` changes the String: it must be a `let mut` variable"), "declare it with `let mut`");
+                }
+                let t = self.expr(&m.args[0], Some(&Ty::Str));
+                if !t.ty.fits(&Ty::Str) {
+                    let ty = t.ty.clone();
+                    self.err(Rule::Type, t.span, format!("expected `&str`, found `{ty}`"), "");
+                }
+                let line = recv.line;
+                let joined = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, t]), Ty::Str, span);
+                let block = Block { stmts: vec![Stmt { kind: StmtKind::Assign(var, joined), line }], tail: None, ty: Ty::Unit };
+                return self.mk(ExprKind::Block(block), Ty::Unit, span);
+            }
+            (Ty::Int, "rem_euclid", 1) => (Method::IntRemEuclid, vec![Ty::Int], Ty::Int),
+            (Ty::Int, "div_euclid", 1) => (Method::IntDivEuclid, vec![Ty::Int], Ty::Int),
+            (Ty::Int, "signum", 0) => (Method::IntSignum, vec![], Ty::Int),
+            (Ty::Int, "checked_div", 1) => (Method::IntCheckedDiv, vec![Ty::Int], Ty::Int.option()),
+            (Ty::Int, "checked_rem", 1) => (Method::IntCheckedRem, vec![Ty::Int], Ty::Int.option()),
+            (Ty::Int, "checked_add", 1) => (Method::IntCheckedAdd, vec![Ty::Int], Ty::Int.option()),
+            (Ty::Int, "checked_sub", 1) => (Method::IntCheckedSub, vec![Ty::Int], Ty::Int.option()),
+            (Ty::Int, "checked_mul", 1) => (Method::IntCheckedMul, vec![Ty::Int], Ty::Int.option()),
+            (Ty::Int, "is_positive", 0) | (Ty::Int, "is_negative", 0) => {
+                let zero = self.mk(ExprKind::Int(0), Ty::Int, span);
+                let op = if name == "is_positive" { BinOp::Gt } else { BinOp::Lt };
+                return self.mk(ExprKind::Binary(op, Box::new(recv), Box::new(zero)), Ty::Bool, span);
+            }
             (Ty::Str, "len", 0) => (Method::StrLen, vec![], Ty::Int),
             (Ty::Str, "is_empty", 0) => (Method::StrIsEmpty, vec![], Ty::Bool),
             (Ty::Str, "starts_with", 1) => (Method::StrStartsWith, vec![Ty::Str], Ty::Bool),

@@ -1079,3 +1079,91 @@ fn bit_operations_agree_with_their_twins() {
     assert!(lang_bits::eager("eager", true).call(&mut con).unwrap());
     assert_eq!(redis::cmd("GET").arg("eager").query::<i64>(&mut con).unwrap(), 2);
 }
+
+#[redlua::library(name = "lang_text")]
+pub mod lang_text {
+    use redlua::prelude::*;
+
+    /// String helpers met when porting scripts: split_once, strip_prefix / strip_suffix,
+    /// trim_*_matches, char patterns, push_str / push, slicing by byte offsets.
+    #[redis_function(read_only)]
+    pub fn parse_id(raw: String, sep: String, cut: i64) -> (Option<(String, String)>, Option<String>, Option<String>, String, String, String, String, bool, Vec<String>) {
+        let pair = raw.split_once(sep.as_str());
+        let stripped = raw.strip_prefix("job:").map(|s| s.to_string());
+        let no_ext = raw.strip_suffix(".json").map(|s| s.to_string());
+        let trimmed = raw.trim_start_matches('0').trim_end_matches("xx").to_string();
+        let quoted = raw.trim_matches('"').to_string();
+        let mut built = String::new();
+        built.push_str(&raw);
+        built.push('!');
+        let cut = (cut.max(0) as usize).min(raw.len());
+        let head = if raw.is_char_boundary(cut) { raw[..cut].to_string() } else { String::new() };
+        let parts: Vec<String> = raw.split(':').map(|p| p.to_string()).collect();
+        (pair.map(|(a, b)| (a.to_string(), b.to_string())), stripped, no_ext, trimmed, quoted, built, head, raw.contains(':'), parts)
+    }
+
+    /// `&s[a..b]` off a char boundary: Rust panics, the Lua raises an error.
+    #[redis_function(read_only)]
+    pub fn slice(s: String, a: i64, b: i64) -> String {
+        s[a as usize..b as usize].to_string()
+    }
+
+    /// `checked_mul` alone, on any inputs.
+    #[redis_function(read_only)]
+    pub fn mul(a: i64, b: i64) -> Option<i64> {
+        a.checked_mul(b)
+    }
+
+    /// Integer helpers: rem_euclid, div_euclid, signum, checked_*.
+    #[redis_function(read_only)]
+    pub fn ints(a: i64, b: i64) -> (Option<i64>, Option<i64>, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, bool, Vec<i64>) {
+        let euclid = if b != 0 { Some(a.rem_euclid(b)) } else { None };
+        let div = if b != 0 { Some(a.div_euclid(b)) } else { None };
+        (euclid, div, a.signum(), a.checked_div(b), a.checked_rem(b), a.checked_add(b), (a % 1000).checked_mul(b % 1000), a.is_negative(), vec![b; (a.rem_euclid(4)) as usize])
+    }
+}
+
+#[test]
+fn string_and_integer_helpers_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let texts = ["job:42", "job:", "", "0042xxxx", "\"quoted\"", "a:b:c", "report.json", ":", "é:ü", "000", "xx", "job:7.json"];
+    for raw in texts {
+        for sep in [":", "", "b:", "é"] {
+            for cut in [0, 1, 2, 4, 100] {
+                let lua = lang_text::parse_id(raw, sep, cut).call(&mut con).unwrap();
+                let rust = redlua::twin::run(&mut con, || lang_text::twin::parse_id(raw.to_string(), sep.to_string(), cut));
+                assert_eq!(lua, rust, "parse_id({raw:?}, {sep:?}, {cut})");
+            }
+        }
+    }
+    assert_eq!(lang_text::slice("héllo", 0, 1).call(&mut con).unwrap(), "h");
+    assert_eq!(lang_text::slice("héllo", 1, 3).call(&mut con).unwrap(), "é");
+    for (a, b) in [(0, 2), (2, 3), (3, 9), (4, 2)] {
+        match lang_text::slice("héllo", a, b).call(&mut con) {
+            Err(redlua::Error::Script { message, .. }) => assert!(message.contains("char boundary"), "{message}"),
+            other => panic!("slice({a}, {b}): expected an error, got {other:?}"),
+        }
+    }
+    // checked_mul: None where Rust's i64 overflows, an error where only Lua's numbers do.
+    assert_eq!(lang_text::mul(1 << 40, 1 << 40).call(&mut con).unwrap(), None);
+    assert_eq!(lang_text::mul(-(1 << 40), 1 << 40).call(&mut con).unwrap(), None);
+    assert_eq!(lang_text::twin::mul(1 << 40, 1 << 40), None);
+    assert_eq!(lang_text::mul(3, -(1 << 50)).call(&mut con).unwrap(), Some(-3 * (1 << 50)));
+    assert!(lang_text::mul(1 << 30, 1 << 30).call(&mut con).is_err(), "2^60 fits an i64, not a Lua number");
+    let mut values = vec![0i64, 1, -1, 2, -2, 3, -3, 7, -7, 10, -10, 999, -999, 1_000_000_007, -1_000_000_007, 9_007_199_254_740_991, -9_007_199_254_740_991];
+    values.extend([4_503_599_627_370_496, -4_503_599_627_370_497]);
+    let limit = 9_007_199_254_740_991i64;
+    for &a in &values {
+        for &b in &values {
+            let rust = redlua::twin::run(&mut con, || lang_text::twin::ints(a, b));
+            match lang_text::ints(a, b).call(&mut con) {
+                Ok(lua) => assert_eq!(lua, rust, "ints({a}, {b})"),
+                Err(e) => {
+                    let sum = rust.5.unwrap_or(0);
+                    assert!(!(-limit..=limit).contains(&sum), "ints({a}, {b}) failed for no value beyond 2^53: {e}");
+                }
+            }
+        }
+    }
+}
