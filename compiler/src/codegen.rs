@@ -76,6 +76,8 @@ enum Helper {
     TrimEndMatches,
     StrSlice,
     CharBoundary,
+    FmtFixed,
+    Pad,
     RemEuclid,
     DivEuclid,
     CheckedMul,
@@ -846,6 +848,40 @@ local function redlua_trim_end_matches(s, p)
     j = j - #p
   end
   return string.sub(s, 1, j)
+end
+",
+            Helper::FmtFixed => "\
+-- format!(\"{:.N}\", x): C's %.Nf rounds the exact binary value to N decimals as Rust
+-- does; Rust writes NaN and the infinities its own way.
+local function redlua_fmt_fixed(x, n)
+  if x ~= x then
+    return 'NaN'
+  elseif x == math.huge then
+    return 'inf'
+  elseif x == -math.huge then
+    return '-inf'
+  end
+  return string.format('%.' .. n .. 'f', x)
+end
+",
+            Helper::Pad => "\
+-- A format! width: Rust counts chars, not bytes; zero padding goes after the sign.
+local function redlua_pad(s, width, align, fill, zero)
+  local n = select(2, string.gsub(s, '[^\\128-\\191]', ''))
+  if n >= width then
+    return s
+  end
+  local pad = width - n
+  if zero then
+    local sign = string.match(s, '^[+-]') or ''
+    return sign .. string.rep('0', pad) .. string.sub(s, #sign + 1)
+  elseif align == '<' then
+    return s .. string.rep(fill, pad)
+  elseif align == '>' then
+    return string.rep(fill, pad) .. s
+  end
+  local left = math.floor(pad / 2)
+  return string.rep(fill, left) .. s .. string.rep(fill, pad - left)
 end
 ",
             Helper::CharBoundary => "\
@@ -2256,6 +2292,8 @@ impl Gen<'_> {
             M::StrTrimEndMatches => self.helper(Helper::TrimEndMatches, v.clone()),
             M::StrSlice => self.helper(Helper::StrSlice, v.clone()),
             M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
+            M::FloatFixed => self.helper(Helper::FmtFixed, v.clone()),
+            M::StrPad => self.helper(Helper::Pad, v.clone()),
             M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
             M::IntDivEuclid => self.helper(Helper::DivEuclid, v.clone()),
             M::IntSignum => {
@@ -2922,6 +2960,8 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::TrimEndMatches => "redlua_trim_end_matches",
         Helper::StrSlice => "redlua_str_slice",
         Helper::CharBoundary => "redlua_char_boundary",
+        Helper::FmtFixed => "redlua_fmt_fixed",
+        Helper::Pad => "redlua_pad",
         Helper::RemEuclid => "redlua_rem_euclid",
         Helper::DivEuclid => "redlua_div_euclid",
         Helper::CheckedMul => "redlua_checked_mul",

@@ -623,6 +623,10 @@ pub enum Method {
     VecFill,
     StrSplitOnce,
     StrIsCharBoundary,
+    /// `format!("{:.N}", x)`: the float with N decimals.
+    FloatFixed,
+    /// A `format!` width: the text, width, align (`<`, `>`, `^`), fill, zero padding.
+    StrPad,
     StrStripPrefix,
     StrStripSuffix,
     StrTrimStartMatches,

@@ -1636,6 +1636,18 @@ impl Lowerer<'_> {
                     if !lit.is_empty() {
                         parts.push(self.mk(ExprKind::Str(std::mem::take(&mut lit).into_bytes()), Ty::Str, fmt.span()));
                     }
+                    let (name, spec) = match name.split_once(':') {
+                        Some((n, s)) => (n.to_string(), Some(s.to_string())),
+                        None => (name, None),
+                    };
+                    let spec = match spec.as_deref().map(FormatSpec::parse) {
+                        None => None,
+                        Some(Ok(s)) => Some(s),
+                        Some(Err(())) => {
+                            let shown = spec.unwrap_or_default();
+                            return self.unsupported(fmt.span(), &format!("the format spec `{{{name}:{shown}}}`"), "use `{}`, `{:.2}` (floats), or a width with alignment and fill: `{:>8}`, `{:<8}`, `{:^8}`, `{:*>8}`, `{:08}`");
+                        }
+                    };
                     let value = if name.is_empty() {
                         let Some(a) = rest.get(next_arg) else {
                             return self.unsupported(fmt.span(), "a `{}` without an argument", "");
@@ -1656,8 +1668,25 @@ impl Lowerer<'_> {
                     } else {
                         return self.unsupported(fmt.span(), &format!("the format spec `{{{name}}}`"), "use `{}` or `{name}` only");
                     };
+                    let numeric = matches!(value.ty, Ty::Int | Ty::Float);
+                    if let Some(sp) = &spec {
+                        if sp.precision.is_some() && value.ty != Ty::Float {
+                            let t = value.ty.clone();
+                            self.err(Rule::Unsupported, fmt.span(), format!("a precision for `{t}`"), "precision is for floats: `{:.2}`");
+                        }
+                        if sp.zero && !numeric {
+                            let t = value.ty.clone();
+                            self.err(Rule::Unsupported, fmt.span(), format!("zero padding of `{t}`"), "pad numbers with zeros, strings with a fill: `{:0>8}`");
+                        }
+                    }
+                    let fixed = spec.as_ref().and_then(|s| s.precision);
                     let piece = match &value.ty {
                         Ty::Str | Ty::Never => value,
+                        Ty::Float if fixed.is_some() => {
+                            let sp = value.span;
+                            let n = self.mk(ExprKind::Int(fixed.unwrap_or(0) as i64), Ty::Int, sp);
+                            self.mk(ExprKind::Method(Method::FloatFixed, vec![value, n]), Ty::Str, sp)
+                        }
                         Ty::Float => {
                             let sp = value.span;
                             self.mk(ExprKind::Method(Method::FloatToString, vec![value]), Ty::Str, sp)
@@ -1671,6 +1700,21 @@ impl Lowerer<'_> {
                             self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers and strings");
                             poison(value.span)
                         }
+                    };
+                    let piece = match spec {
+                        Some(sp) if sp.width > 0 => {
+                            let at = piece.span;
+                            let align = sp.align.unwrap_or(if numeric { '>' } else { '<' });
+                            let args = vec![
+                                piece,
+                                self.mk(ExprKind::Int(sp.width as i64), Ty::Int, at),
+                                self.mk(ExprKind::Str(align.to_string().into_bytes()), Ty::Str, at),
+                                self.mk(ExprKind::Str(sp.fill.to_string().into_bytes()), Ty::Str, at),
+                                self.mk(ExprKind::Bool(sp.zero), Ty::Bool, at),
+                            ];
+                            self.mk(ExprKind::Method(Method::StrPad, args), Ty::Str, at)
+                        }
+                        _ => piece,
                     };
                     parts.push(piece);
                 }
@@ -1942,4 +1986,53 @@ pub(crate) fn block_breaks(b: &Block, id: LoopId) -> bool {
         }
     });
     found
+}
+
+/// The part of a `format!` spec after `:` that redlua translates:
+/// `[[fill]align][0][width][.precision]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FormatSpec {
+    fill: char,
+    align: Option<char>,
+    zero: bool,
+    width: usize,
+    precision: Option<usize>,
+}
+
+impl FormatSpec {
+    fn parse(spec: &str) -> Result<FormatSpec, ()> {
+        let mut out = FormatSpec { fill: ' ', align: None, zero: false, width: 0, precision: None };
+        let chars: Vec<char> = spec.chars().collect();
+        let mut i = 0;
+        let is_align = |c: char| matches!(c, '<' | '>' | '^');
+        if chars.len() >= 2 && is_align(chars[1]) {
+            out.fill = chars[0];
+            out.align = Some(chars[1]);
+            i = 2;
+        } else if chars.first().copied().is_some_and(is_align) {
+            out.align = chars.first().copied();
+            i = 1;
+        }
+        if chars.get(i) == Some(&'0') {
+            out.zero = true;
+            i += 1;
+        }
+        let digits = |i: &mut usize| -> Option<usize> {
+            let start = *i;
+            while chars.get(*i).is_some_and(char::is_ascii_digit) {
+                *i += 1;
+            }
+            chars[start..*i].iter().collect::<String>().parse().ok()
+        };
+        out.width = digits(&mut i).unwrap_or(0);
+        if chars.get(i) == Some(&'.') {
+            i += 1;
+            out.precision = Some(digits(&mut i).ok_or(())?);
+        }
+        // Lua's string.format takes at most two digits of precision.
+        if i != chars.len() || out.precision.is_some_and(|p| p > 99) || (out.zero && out.align.is_some()) || out.width > 4096 {
+            return Err(());
+        }
+        Ok(out)
+    }
 }

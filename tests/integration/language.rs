@@ -1167,3 +1167,62 @@ fn string_and_integer_helpers_agree_with_their_twins() {
         }
     }
 }
+
+#[redlua::library(name = "lang_fmt")]
+pub mod lang_fmt {
+    use redlua::prelude::*;
+
+    /// `format!` specs: float precision, widths with alignment and fill (in chars, as Rust
+    /// counts), zero padding after the sign.
+    #[redis_function(read_only)]
+    pub fn specs(x: f64, n: i64, s: String) -> Vec<String> {
+        vec![
+            format!("{:.2}", x),
+            format!("{:.0}", x),
+            format!("{x:.3}"),
+            format!("{:8.1}|", x),
+            format!("{:<9.4}|", x),
+            format!("{:05}", n),
+            format!("{n:>6}|{n:<6}|{n:^7}|"),
+            format!("{:*^9}", s),
+            format!("[{s:>6}][{s:6}]"),
+            format!("{:08.2}", x),
+            format!("{:3}", n),
+            format!("{:06}", x),
+        ]
+    }
+}
+
+#[test]
+fn format_specs_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let floats = [
+        0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1.005, 2.675, 0.045, 1e-7, -1e-7, 123456.789, -98765.4321, 1e15, 1.23e20, 3.14159265358979, f64::NAN, f64::INFINITY, f64::NEG_INFINITY,
+        9007199254740993.0, 0.1 + 0.2, 5e-324,
+    ];
+    let mut checked = 0;
+    for (i, &x) in floats.iter().enumerate() {
+        for n in [0, 7, -7, 123456, -42] {
+            let s = ["", "ab", "héllo", "日本", "wide text"][i % 5];
+            let lua = lang_fmt::specs(x, n, s).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_fmt::twin::specs(x, n, s.to_string()));
+            assert_eq!(lua, rust, "specs({x:?}, {n}, {s:?})");
+            checked += 1;
+        }
+    }
+    let mut rng = Rng(0xF0_F0F0);
+    for _ in 0..300 {
+        let x = (rng.range(-1_000_000_000, 1_000_000_000) as f64) / 1000.0 + (rng.range(0, 999) as f64) / 8.0;
+        let lua = lang_fmt::specs(x, 1, "x").call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_fmt::twin::specs(x, 1, "x".to_string()));
+        assert_eq!(lua, rust, "specs({x:?})");
+        checked += 1;
+    }
+    assert!(checked > 400);
+    let out = lang_fmt::specs(2.5, -42, "日本").call(&mut con).unwrap();
+    assert_eq!(out[0], "2.50");
+    assert_eq!(out[1], "2", "ties go to even, as in Rust");
+    assert_eq!(out[5], "-0042");
+    assert_eq!(out[7], "***日本****", "width in chars");
+}

@@ -2,7 +2,7 @@ use redlua::prelude::*;
 
 #[redis_function]
 fn f(a: i64) -> String {
-    format!("{:>5}", a)
+    format!("{:#x}", a)
 }
 
 fn main() {}
