@@ -78,6 +78,7 @@ enum Helper {
     CharBoundary,
     FmtFixed,
     Pad,
+    SortByKey,
     RemEuclid,
     DivEuclid,
     CheckedMul,
@@ -97,7 +98,7 @@ impl Helper {
             Helper::ParseIntChecked => &[Helper::ParseInt],
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::Contains => &[Helper::DeepEq],
-            Helper::SortStr => &[Helper::StrCmp],
+            Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
             Helper::BitOp | Helper::Shift => &[Helper::Int],
             Helper::Fill => &[Helper::DeepCopy],
             Helper::RemEuclid => &[Helper::Rem],
@@ -848,6 +849,63 @@ local function redlua_trim_end_matches(s, p)
     j = j - #p
   end
   return string.sub(s, 1, j)
+end
+",
+            Helper::SortByKey => "\
+-- v.sort_by_key(f): a stable merge sort on the keys, as Rust's (table.sort is not
+-- stable); string keys compare byte by byte.
+local function redlua_sort_by_key(t, f, strings)
+  local n = #t
+  if n < 2 then
+    return
+  end
+  local keys, idx, tmp = {}, {}, {}
+  for i = 1, n do
+    keys[i] = f(t[i])
+    idx[i] = i
+  end
+  local function before(a, b)
+    if strings then
+      return redlua_str_cmp(keys[a], keys[b]) < 0
+    end
+    return keys[a] < keys[b]
+  end
+  local width = 1
+  while width < n do
+    local i = 1
+    while i <= n do
+      local mid, hi = math.min(i + width, n + 1), math.min(i + 2 * width, n + 1)
+      local a, b, k = i, mid, i
+      while a < mid and b < hi do
+        if before(idx[b], idx[a]) then
+          tmp[k] = idx[b]
+          b = b + 1
+        else
+          tmp[k] = idx[a]
+          a = a + 1
+        end
+        k = k + 1
+      end
+      while a < mid do
+        tmp[k] = idx[a]
+        a, k = a + 1, k + 1
+      end
+      while b < hi do
+        tmp[k] = idx[b]
+        b, k = b + 1, k + 1
+      end
+      i = i + 2 * width
+    end
+    idx, tmp = tmp, idx
+    width = width * 2
+  end
+  local sorted = {}
+  for i = 1, n do
+    sorted[i] = t[idx[i]]
+  end
+  for i = 1, n do
+    t[i] = sorted[i]
+  end
 end
 ",
             Helper::FmtFixed => "\
@@ -2293,6 +2351,7 @@ impl Gen<'_> {
             M::StrSlice => self.helper(Helper::StrSlice, v.clone()),
             M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
             M::FloatFixed => self.helper(Helper::FmtFixed, v.clone()),
+            M::VecSortByKey => self.helper(Helper::SortByKey, v.clone()),
             M::StrPad => self.helper(Helper::Pad, v.clone()),
             M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
             M::IntDivEuclid => self.helper(Helper::DivEuclid, v.clone()),
@@ -2961,6 +3020,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::StrSlice => "redlua_str_slice",
         Helper::CharBoundary => "redlua_char_boundary",
         Helper::FmtFixed => "redlua_fmt_fixed",
+        Helper::SortByKey => "redlua_sort_by_key",
         Helper::Pad => "redlua_pad",
         Helper::RemEuclid => "redlua_rem_euclid",
         Helper::DivEuclid => "redlua_div_euclid",

@@ -617,6 +617,8 @@ pub enum Method {
     VecInsert,
     VecRemove,
     VecTruncate,
+    /// `v.sort_by_key(f)`: the Vec, the key closure, and whether the keys are strings.
+    VecSortByKey,
     /// `opt.cloned()` of an option holding a table (Vec, map, struct, tuple): a copy.
     OptionDeepCopy,
     /// `vec![x; n]`.

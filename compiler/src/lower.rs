@@ -727,6 +727,9 @@ impl Lowerer<'_> {
             _ => return None,
         };
         let line = line_of(e.span());
+        if let Some(st) = self.assign_entry(lhs, rhs, op, e.span(), line) {
+            return Some(st);
+        }
         if let (syn::Expr::Index(ix), None) = (lhs, op) {
             return self.assign_index(ix, rhs, line);
         }
@@ -772,6 +775,68 @@ impl Lowerer<'_> {
             self.err(Rule::Type, value.span, format!("expected `{}`, found `{}`", v.ty, value.ty), "");
         }
         Some(Stmt { kind: StmtKind::Assign(var, value), line })
+    }
+
+    /// `*map.entry(k).or_insert(d) op= rhs;` (and `.or_default()`, and plain `=`): the
+    /// counting idiom, as `map[k] = (map[k] or d) op rhs`.
+    fn assign_entry(&mut self, lhs: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
+        let syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = lhs else { return None };
+        let syn::Expr::MethodCall(or) = &**expr else { return None };
+        let default_arg = match (or.method.to_string().as_str(), or.args.len()) {
+            ("or_insert", 1) => Some(&or.args[0]),
+            ("or_default", 0) => None,
+            _ => return None,
+        };
+        let syn::Expr::MethodCall(entry) = &*or.receiver else { return None };
+        if entry.method != "entry" || entry.args.len() != 1 {
+            return None;
+        }
+        let map = self.expr(&entry.receiver, None);
+        let Ty::Map(vt) = map.ty.clone() else {
+            let t = map.ty.clone();
+            self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`"), "the entry idiom works on a `HashMap<String, _>`");
+            return Some(Stmt { kind: StmtKind::Expr(poison(span)), line });
+        };
+        let vt = (*vt).clone();
+        if !matches!(&map.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+            self.err(Rule::Type, map.span, "`.entry()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
+        }
+        let default = match default_arg {
+            Some(d) => self.expr(d, Some(&vt)),
+            None => match vt {
+                Ty::Int => self.mk(ExprKind::Int(0), Ty::Int, or.span()),
+                Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, or.span()),
+                Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, or.span()),
+                Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, or.span()),
+                ref t => {
+                    let t = t.clone();
+                    self.err(Rule::Unsupported, or.method.span(), format!("`.or_default()` of `{t}`"), "write `.or_insert(value)`");
+                    poison(or.span())
+                }
+            },
+        };
+        let key = self.expr(&entry.args[0], Some(&Ty::Str));
+        if !key.ty.fits(&Ty::Str) {
+            let t = key.ty.clone();
+            self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "");
+        }
+        let (key_let, key) = self.hidden_let(key);
+        let current = self.mk(ExprKind::Method(Method::MapGet, vec![map.clone(), key.clone()]), vt.clone().option(), span);
+        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(default)), vt.clone(), span);
+        let rhs_e = self.expr(rhs, Some(&vt));
+        let value = match op {
+            None => rhs_e,
+            Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
+            Some(op) if vt == Ty::Float => self.mk(ExprKind::Binary(op, Box::new(current), Box::new(rhs_e)), Ty::Float, span),
+            Some(op) if op.is_bitwise() => self.bits(op, current, rhs_e, span),
+            Some(op) => self.arith(op, current, rhs_e, span),
+        };
+        if !value.ty.fits(&vt) {
+            self.err(Rule::Type, value.span, format!("expected `{vt}`, found `{}`", value.ty), "");
+        }
+        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![map, key, value]), vt.option(), span);
+        let block = Block { stmts: vec![key_let, Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
+        Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
     }
 
     // ----- expressions -----------------------------------------------------------

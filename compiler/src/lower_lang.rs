@@ -283,7 +283,7 @@ impl Lowerer<'_> {
     }
 
     /// `let <hidden> = e;` and a use of it, to evaluate `e` once.
-    fn hidden_let(&mut self, e: Expr) -> (Stmt, Expr) {
+    pub(crate) fn hidden_let(&mut self, e: Expr) -> (Stmt, Expr) {
         let (span, line, ty) = (e.span, e.line, e.ty.clone());
         let var = self.hidden_var("pattern", ty.clone());
         self.vars[var.0].mutable = false;
@@ -940,6 +940,8 @@ impl Lowerer<'_> {
             let name = a.method.to_string();
             match (name.as_str(), a.args.len()) {
                 ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => rev = true,
+                // Numbers, strings and bools are values in Lua: nothing to copy.
+                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::Float | Ty::Bool | Ty::Str) => {}
                 ("enumerate", 0) => {
                     stages.push(IterStage::Enumerate);
                     elem = Ty::Tuple(vec![Ty::Int, elem]);
@@ -971,7 +973,7 @@ impl Lowerer<'_> {
                         stages.push(IterStage::Filter(f));
                     }
                 }
-                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip")),
+                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip, copied, cloned")),
             }
         }
         let closure_sink = |lw: &mut Self, c: &syn::ExprMethodCall, elem: &Ty| -> Option<Expr> {
@@ -1854,6 +1856,26 @@ impl Lowerer<'_> {
                 return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
             }
             (Ty::Vec(_), "reverse", 0) => (Method::VecReverse, vec![], Ty::Unit),
+            (Ty::Vec(t), "sort_by_key", 1) => {
+                let elem = (**t).clone();
+                if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+                    self.err(Rule::Type, recv.span, "`.sort_by_key()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
+                }
+                let syn::Expr::Closure(c) = &m.args[0] else {
+                    return self.unsupported(m.args[0].span(), "a key function that is not a closure literal", "write the closure in place: `v.sort_by_key(|x| x.1)`");
+                };
+                let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
+                let Ty::Fn(_, key) = f.ty.clone() else { return f };
+                let strings = match *key {
+                    Ty::Int => false,
+                    Ty::Str => true,
+                    other => {
+                        return self.unsupported(f.span, &format!("sorting by a `{other}` key"), "sort by an integer or a string key");
+                    }
+                };
+                let flag = self.mk(ExprKind::Bool(strings), Ty::Bool, span);
+                return self.mk(ExprKind::Method(Method::VecSortByKey, vec![recv, f, flag]), Ty::Unit, span);
+            }
             (Ty::Vec(t), "join" | "concat", 1) if **t == Ty::Str && name == "join" => (Method::VecJoin, vec![Ty::Str], Ty::Str),
             (Ty::Vec(t), "first", 0) => (Method::VecFirst, vec![], (**t).clone().option()),
             (Ty::Vec(t), "last", 0) => (Method::VecLast, vec![], (**t).clone().option()),

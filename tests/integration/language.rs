@@ -1226,3 +1226,47 @@ fn format_specs_agree_with_their_twins() {
     assert_eq!(out[5], "-0042");
     assert_eq!(out[7], "***日本****", "width in chars");
 }
+
+#[redlua::library(name = "lang_idioms")]
+pub mod lang_idioms {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    /// Common Rust idioms: `sort_by_key` (stable), `copied()` / `cloned()` in chains, and
+    /// the `*map.entry(k).or_insert(0) += 1` counting idiom.
+    #[redis_function(read_only)]
+    pub fn idioms(csv: String) -> (Vec<String>, Vec<(String, i64)>, Vec<i64>, HashMap<String, i64>, HashMap<String, String>, i64) {
+        let words: Vec<String> = csv.split(',').map(|w| w.to_string()).collect();
+        let mut by_len = words.clone();
+        by_len.sort_by_key(|w| w.len() as i64);
+        let mut pairs: Vec<(String, i64)> = words.iter().map(|w| (w.to_string(), (w.len() as i64) % 3)).collect();
+        pairs.sort_by_key(|p| p.1);
+        let mut alpha = words.clone();
+        alpha.sort_by_key(|w| w.to_string());
+        let lens: Vec<i64> = words.iter().map(|w| w.len() as i64).collect();
+        let big: Vec<i64> = lens.iter().copied().filter(|n| *n > 2).collect();
+        let total: i64 = lens.iter().cloned().sum();
+        let mut counts: HashMap<String, i64> = HashMap::new();
+        let mut joined: HashMap<String, String> = HashMap::new();
+        for w in &words {
+            *counts.entry(w.to_string()).or_insert(0) += 1;
+            *counts.entry(format!("len{}", w.len())).or_default() += 10;
+            *joined.entry(w.chars().count().to_string()).or_default() += w;
+        }
+        let _ = alpha;
+        (by_len, pairs, big, counts, joined, total)
+    }
+}
+
+#[test]
+fn sort_by_key_copied_and_the_entry_idiom_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for csv in ["", "a", "pear,fig,apple,kiwi,fig,plum,date", "bb,a,ccc,dd,e,fff,gg,h", "é,ab,日本語,ab,x"] {
+        let lua = lang_idioms::idioms(csv).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_idioms::twin::idioms(csv.to_string()));
+        assert_eq!(lua, rust, "idioms({csv:?})");
+    }
+    let (by_len, ..) = lang_idioms::idioms("bb,a,ccc,dd,e").call(&mut con).unwrap();
+    assert_eq!(by_len, ["a", "e", "bb", "dd", "ccc"], "stable: equal keys keep their order");
+}
