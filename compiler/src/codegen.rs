@@ -78,6 +78,8 @@ enum Helper {
     CharBoundary,
     FmtFixed,
     Pad,
+    Lines,
+    SplitN,
     SortByKey,
     RemEuclid,
     DivEuclid,
@@ -906,6 +908,50 @@ local function redlua_sort_by_key(t, f, strings)
   for i = 1, n do
     t[i] = sorted[i]
   end
+end
+",
+            Helper::Lines => "\
+-- s.lines(): the text between '\\n's, a '\\r' right before a '\\n' dropped, and no empty
+-- line after a final '\\n'.
+local function redlua_lines(s)
+  local t = {}
+  local i = 1
+  while i <= #s do
+    local j = string.find(s, '\\n', i, true)
+    local line
+    if j == nil then
+      line = string.sub(s, i)
+      i = #s + 1
+    else
+      line = string.sub(s, i, j - 1)
+      i = j + 1
+      if string.sub(line, -1) == '\\r' then
+        line = string.sub(line, 1, -2)
+      end
+    end
+    t[#t + 1] = line
+  end
+  return t
+end
+",
+            Helper::SplitN => "\
+-- s.splitn(n, p): at most n pieces, the last one holding the rest.
+local function redlua_splitn(s, n, p)
+  local t = {}
+  if n <= 0 then
+    return t
+  end
+  local i = 1
+  while #t < n - 1 do
+    local j = string.find(s, p, i, true)
+    if j == nil then
+      break
+    end
+    t[#t + 1] = string.sub(s, i, j - 1)
+    i = j + #p
+  end
+  t[#t + 1] = string.sub(s, i)
+  return t
 end
 ",
             Helper::FmtFixed => "\
@@ -2351,6 +2397,8 @@ impl Gen<'_> {
             M::StrSlice => self.helper(Helper::StrSlice, v.clone()),
             M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
             M::FloatFixed => self.helper(Helper::FmtFixed, v.clone()),
+            M::StrLines => self.helper(Helper::Lines, v.clone()),
+            M::StrSplitN => self.helper(Helper::SplitN, v.clone()),
             M::VecSortByKey => self.helper(Helper::SortByKey, v.clone()),
             M::StrPad => self.helper(Helper::Pad, v.clone()),
             M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
@@ -3020,6 +3068,8 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::StrSlice => "redlua_str_slice",
         Helper::CharBoundary => "redlua_char_boundary",
         Helper::FmtFixed => "redlua_fmt_fixed",
+        Helper::Lines => "redlua_lines",
+        Helper::SplitN => "redlua_splitn",
         Helper::SortByKey => "redlua_sort_by_key",
         Helper::Pad => "redlua_pad",
         Helper::RemEuclid => "redlua_rem_euclid",

@@ -625,6 +625,10 @@ pub enum Method {
     VecFill,
     StrSplitOnce,
     StrIsCharBoundary,
+    /// `s.lines()`, as a Vec.
+    StrLines,
+    /// `s.splitn(n, sep)`, as a Vec.
+    StrSplitN,
     /// `format!("{:.N}", x)`: the float with N decimals.
     FloatFixed,
     /// A `format!` width: the text, width, align (`<`, `>`, `^`), fill, zero padding.

@@ -1004,6 +1004,18 @@ impl Lowerer<'_> {
             self.err(Rule::UnknownName, span, format!("cannot find `{name}` in this redis function"), "only parameters and local variables can be used inside a redis function");
             return poison(span);
         }
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if let [ty, c] = segs.as_slice() {
+            if matches!(ty.as_str(), "i64" | "u64" | "i32" | "u32" | "usize" | "isize") && matches!(c.as_str(), "MAX" | "MIN") {
+                self.err(
+                    Rule::IntegerRange,
+                    span,
+                    format!("`{ty}::{c}` cannot be represented exactly by Lua numbers"),
+                    "use a bound within ±(2^53 - 1), e.g. `const LIMIT: i64 = 9_007_199_254_740_991;`, or an `Option` for \"no value yet\"",
+                );
+                return poison(span);
+            }
+        }
         self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
     }
 

@@ -854,7 +854,7 @@ impl Lowerer<'_> {
         const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
-        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks");
+        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn");
         if !is_sink && !bare_source && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
             return None;
         }
@@ -863,7 +863,7 @@ impl Lowerer<'_> {
         let mut cur = m;
         let source = loop {
             let name = cur.method.to_string();
-            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks") {
+            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn") {
                 break cur;
             }
             calls.push(cur);
@@ -898,6 +898,33 @@ impl Lowerer<'_> {
                         other => return Some(self.unsupported(v.span, &format!("iterating over `{other}`"), "iterate over a `Vec` or a range")),
                     }
                 }
+            }
+            "lines" | "splitn" => {
+                // The pieces, as a Vec of strings.
+                let want = if src_name == "lines" { 0 } else { 2 };
+                if source.args.len() != want {
+                    return Some(self.arity(source.span(), &src_name, want));
+                }
+                let s = self.expr(&source.receiver, Some(&Ty::Str));
+                if !s.ty.fits(&Ty::Str) {
+                    let t = s.ty.clone();
+                    self.err(Rule::Type, s.span, format!("`{src_name}` works on strings, found `{t}`"), "");
+                }
+                let sp = source.span();
+                let pieces = if src_name == "lines" {
+                    self.mk(ExprKind::Method(Method::StrLines, vec![s]), Ty::Vec(Box::new(Ty::Str)), sp)
+                } else {
+                    let n = self.expr(&source.args[0], Some(&Ty::Int));
+                    let sep = self.expr(&source.args[1], Some(&Ty::Str));
+                    if !n.ty.fits(&Ty::Int) || !sep.ty.fits(&Ty::Str) {
+                        self.err(Rule::Type, sp, "`splitn` takes a count and a string separator", "");
+                    }
+                    if matches!(&sep.kind, ExprKind::Str(b) if b.is_empty()) {
+                        self.err(Rule::Unsupported, sep.span, "splitting on an empty separator", "split on a non-empty string");
+                    }
+                    self.mk(ExprKind::Method(Method::StrSplitN, vec![s, n, sep]), Ty::Vec(Box::new(Ty::Str)), sp)
+                };
+                (IterSource::Vec(pieces), Ty::Str)
             }
             "split" => {
                 if source.args.len() != 1 {

@@ -1270,3 +1270,36 @@ fn sort_by_key_copied_and_the_entry_idiom_agree_with_their_twins() {
     let (by_len, ..) = lang_idioms::idioms("bb,a,ccc,dd,e").call(&mut con).unwrap();
     assert_eq!(by_len, ["a", "e", "bb", "dd", "ccc"], "stable: equal keys keep their order");
 }
+
+#[redlua::library(name = "lang_lines")]
+pub mod lang_lines {
+    use redlua::prelude::*;
+
+    /// `lines()` and `splitn()` as iterator sources, in chains and in `for`.
+    #[redis_function(read_only)]
+    pub fn pieces(text: String, n: i64) -> (Vec<String>, i64, Vec<String>, Vec<String>) {
+        let lines: Vec<String> = text.lines().map(|l| l.to_string()).collect();
+        let mut non_empty = 0;
+        for l in text.lines() {
+            if !l.is_empty() {
+                non_empty += 1;
+            }
+        }
+        let head: Vec<String> = text.splitn(n as usize, ':').map(|p| p.to_string()).collect();
+        let first_two: Vec<String> = text.splitn(3, "\n").take(2).map(|p| p.trim().to_string()).collect();
+        (lines, non_empty, head, first_two)
+    }
+}
+
+#[test]
+fn lines_and_splitn_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb\r", "\n\nx\n\n", "k:v:w", "::", "é:\r\n:ü\n"] {
+        for n in [0, 1, 2, 5] {
+            let lua = lang_lines::pieces(text, n).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_lines::twin::pieces(text.to_string(), n));
+            assert_eq!(lua, rust, "pieces({text:?}, {n})");
+        }
+    }
+}
