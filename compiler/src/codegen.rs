@@ -1473,12 +1473,10 @@ fn push_helper_fns(helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, 
     }
 }
 
-/// The error reply text of a rejection: `REJECT <message>`, on one line (newlines
-/// would break the protocol).
+/// The error reply text of a rejection (`REJECT <message>` or `<CODE> <message>`, as
+/// lowered), on one line (newlines would break the protocol).
 fn reject_text(msg: &[u8]) -> L {
-    let mut text = b"REJECT ".to_vec();
-    text.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
-    L::Str(text)
+    L::Str(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect())
 }
 
 fn lit_str(b: &[u8]) -> L {

@@ -1445,10 +1445,40 @@ impl Lowerer<'_> {
     fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> Expr {
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if name == "reject" {
-            match syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
-                Ok(s) => return self.mk(ExprKind::Reject(s.value().into_bytes()), Ty::Reject, span),
+            // The whole error reply: `REJECT <message>`, or `<CODE> <message>`.
+            if let Ok(s) = syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
+                return self.mk(ExprKind::Reject(format!("REJECT {}", s.value()).into_bytes()), Ty::Reject, span);
+            }
+            let coded = mac.parse_body_with(|input: syn::parse::ParseStream| {
+                let word: syn::Ident = input.parse()?;
+                if word != "code" {
+                    return Err(syn::Error::new(word.span(), "expected `code`"));
+                }
+                input.parse::<syn::Token![=]>()?;
+                let code: syn::LitStr = input.parse()?;
+                input.parse::<syn::Token![,]>()?;
+                let message: syn::LitStr = input.parse()?;
+                Ok((code, message))
+            });
+            match coded {
+                Ok((code, message)) => {
+                    let c = code.value();
+                    let ok = c.len() <= 32
+                        && c.starts_with(|ch: char| ch.is_ascii_uppercase())
+                        && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_' || ch == '-');
+                    if !ok {
+                        self.err(
+                            Rule::Unsupported,
+                            code.span(),
+                            format!("`{c}` as an error code"),
+                            "an error code is one word of capital letters, digits, `_` or `-` (at most 32), such as `ERR` or `NOFUNDS`: clients read it up to the first space",
+                        );
+                        return poison(span);
+                    }
+                    return self.mk(ExprKind::Reject(format!("{c} {}", message.value()).into_bytes()), Ty::Reject, span);
+                }
                 Err(_) => {
-                    self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`");
+                    self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`, or `reject!(code = \"ERR\", \"insufficient funds\")` for another error code");
                     return poison(span);
                 }
             }

@@ -166,6 +166,7 @@ impl redis::ToSingleRedisArg for Key {}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reject {
+    code: std::borrow::Cow<'static, str>,
     message: String,
 }
 
@@ -180,8 +181,38 @@ impl Reject {
     /// assert_eq!(r, redlua::reject!("no funds"));
     /// ```
     pub fn new(message: impl Into<String>) -> Reject {
+        Reject::with_code("REJECT", message)
+    }
+
+    /// A rejection whose error reply starts with `code` instead of `REJECT`, for callers
+    /// that already expect a given error (`reject!(code = "ERR", "insufficient funds")`
+    /// replies exactly `ERR insufficient funds`, as a hand-written
+    /// `redis.error_reply('ERR insufficient funds')` would). Calls receive it as
+    /// [`Error::Redis`](crate::Error::Redis) with that code; only `REJECT` gives
+    /// [`Error::Rejected`](crate::Error::Rejected).
+    ///
+    /// ```
+    /// use redlua::Reject;
+    ///
+    /// let r = Reject::with_code("NOFUNDS", "balance too low");
+    /// assert_eq!((r.code(), r.message()), ("NOFUNDS", "balance too low"));
+    /// assert_eq!(r, redlua::reject!(code = "NOFUNDS", "balance too low"));
+    /// assert_eq!(Reject::new("x").code(), "REJECT");
+    /// ```
+    pub fn with_code(code: &'static str, message: impl Into<String>) -> Reject {
         let message: String = message.into();
-        Reject { message: message.replace(['\r', '\n'], " ") }
+        Reject { code: std::borrow::Cow::Borrowed(code), message: message.replace(['\r', '\n'], " ") }
+    }
+
+    /// The error code of the reply: `REJECT` unless given with
+    /// [`with_code`](Reject::with_code).
+    ///
+    /// ```
+    /// assert_eq!(redlua::reject!("no").code(), "REJECT");
+    /// assert_eq!(redlua::reject!(code = "ERR", "no").code(), "ERR");
+    /// ```
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
     /// The message.
@@ -206,7 +237,8 @@ impl std::error::Error for Reject {}
 
 /// Makes a [`Reject`]: `return Err(reject!("amount must be positive"));`.
 ///
-/// Takes one string literal: the message of the error reply.
+/// Takes one string literal, the message of the error reply `REJECT <message>`; or
+/// `code = "CODE", "message"` for the reply `CODE message` (see [`Reject::with_code`]).
 ///
 /// ```
 /// #[redlua::library(name = "doc_reject_macro")]
@@ -235,5 +267,8 @@ impl std::error::Error for Reject {}
 macro_rules! reject {
     ($message:literal) => {
         $crate::Reject::new($message)
+    };
+    (code = $code:literal, $message:literal) => {
+        $crate::Reject::with_code($code, $message)
     };
 }

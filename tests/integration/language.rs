@@ -1303,3 +1303,57 @@ fn lines_and_splitn_agree_with_their_twins() {
         }
     }
 }
+
+#[redlua::library(name = "lang_codes")]
+pub mod lang_codes {
+    use redlua::prelude::*;
+
+    /// `reject!` with the error code a hand-written script used, so that existing
+    /// callers see the same error reply.
+    #[redis_function]
+    pub fn withdraw(account: Key, amount: i64) -> Result<i64, Reject> {
+        if amount <= 0 {
+            return Err(reject!(code = "ERR", "invalid amount"));
+        }
+        let balance = get::<i64>(&account).unwrap_or(0);
+        if balance < amount {
+            return Err(reject!(code = "NOFUNDS", "insufficient funds"));
+        }
+        if amount > 1000 {
+            return Err(reject!("too large"));
+        }
+        Ok(decr_by(&account, amount))
+    }
+}
+
+#[test]
+fn rejections_with_an_error_code_reply_that_code() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    redis::cmd("SET").arg("acct").arg(5000).exec(&mut con).unwrap();
+    // The exact error replies, as a client that knows nothing of redlua reads them.
+    lang_codes::LIBRARY.load(&mut con).unwrap();
+    let raw = |con: &mut redis::Connection, n: i64| -> String {
+        match redis::cmd("FCALL").arg("withdraw").arg(1).arg("acct").arg(n).query::<redis::Value>(con) {
+            Ok(v) => format!("{v:?}"),
+            Err(e) => format!("{} {}", e.code().unwrap_or("?"), e.detail().unwrap_or("")),
+        }
+    };
+    assert_eq!(raw(&mut con, 0), "ERR invalid amount");
+    assert_eq!(raw(&mut con, 9999), "NOFUNDS insufficient funds");
+    assert_eq!(raw(&mut con, 2000), "REJECT too large");
+    // Through the stub: REJECT is Error::Rejected, other codes keep their code.
+    match lang_codes::withdraw("acct", 0).call(&mut con) {
+        Err(redlua::Error::Redis(e)) => assert_eq!((e.code(), e.detail()), (Some("ERR"), Some("invalid amount"))),
+        other => panic!("{other:?}"),
+    }
+    match lang_codes::withdraw("acct", 9999).call(&mut con) {
+        Err(redlua::Error::Redis(e)) => assert_eq!(e.code(), Some("NOFUNDS")),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(lang_codes::withdraw("acct", 2000).call(&mut con), Err(redlua::Error::Rejected { .. })));
+    assert_eq!(lang_codes::withdraw("acct", 10).call(&mut con).unwrap(), 4990);
+    // The twin returns the same rejections, codes included.
+    let twin = redlua::twin::run(&mut con, || lang_codes::twin::withdraw(Key::from("acct"), 99_999));
+    assert_eq!(twin.unwrap_err(), redlua::reject!(code = "NOFUNDS", "insufficient funds"));
+}

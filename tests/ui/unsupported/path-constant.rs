@@ -1,8 +1,8 @@
 use redlua::prelude::*;
 
 #[redis_function]
-fn f(k: Key) -> i64 {
-    i64::MAX
+fn f(k: Key) -> f64 {
+    f64::EPSILON
 }
 
 fn main() {}
