@@ -322,6 +322,21 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `Key`, `i64`, `f64`, `String`, `bool`.
+    fn scalar_param(ty: &syn::Type) -> Option<Ty> {
+        match Self::path_name(ty) {
+            Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
+                "Key" => Some(Ty::Key),
+                "i64" => Some(Ty::Int),
+                "f64" => Some(Ty::Float),
+                "String" => Some(Ty::Str),
+                "bool" => Some(Ty::Bool),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn param_type(&mut self, ty: &syn::Type) -> Option<Ty> {
         if let syn::Type::Reference(r) = ty {
             if let Some((_, n)) = Self::path_name(&r.elem) {
@@ -330,59 +345,26 @@ impl Lowerer<'_> {
                 }
             }
         }
+        // `Option<T>` (a trailing optional argument) and `Vec<T>` (the remaining keys or
+        // arguments) of a scalar parameter type.
         if let Some((seg, n)) = Self::path_name(ty) {
-            if n == "Option" {
-                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
-                        if let Some((iseg, iname)) = Self::path_name(inner) {
-                            if iseg.arguments.is_none() {
-                                let t = match iname.as_str() {
-                                    "i64" => Some(Ty::Int),
-                                    "f64" => Some(Ty::Float),
-                                    "String" => Some(Ty::Str),
-                                    "bool" => Some(Ty::Bool),
-                                    _ => None,
-                                };
-                                if let Some(t) = t {
-                                    return Some(Ty::Option(Box::new(t)));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            if n == "Vec" {
-                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
-                        if let Some((iseg, iname)) = Self::path_name(inner) {
-                            if iseg.arguments.is_none() {
-                                let t = match iname.as_str() {
-                                    "Key" => Some(Ty::Key),
-                                    "i64" => Some(Ty::Int),
-                                    "f64" => Some(Ty::Float),
-                                    "String" => Some(Ty::Str),
-                                    "bool" => Some(Ty::Bool),
-                                    _ => None,
-                                };
-                                if let Some(t) = t {
-                                    return Some(Ty::Vec(Box::new(t)));
-                                }
-                            }
-                        }
-                    }
+            if n == "Option" || n == "Vec" {
+                let inner = match &seg.arguments {
+                    syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                        Some(syn::GenericArgument::Type(inner)) => Self::scalar_param(inner),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match (n.as_str(), inner) {
+                    ("Option", Some(t)) if t != Ty::Key => return Some(Ty::Option(Box::new(t))),
+                    ("Vec", Some(t)) => return Some(Ty::Vec(Box::new(t))),
+                    _ => {}
                 }
             }
         }
-        match Self::path_name(ty) {
-            Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
-                "Key" => return Some(Ty::Key),
-                "i64" => return Some(Ty::Int),
-                "f64" => return Some(Ty::Float),
-                "String" => return Some(Ty::Str),
-                "bool" => return Some(Ty::Bool),
-                _ => {}
-            },
-            _ => {}
+        if let Some(t) = Self::scalar_param(ty) {
+            return Some(t);
         }
         self.err(
             Rule::UnsupportedType,
