@@ -2159,13 +2159,13 @@ impl Gen<'_> {
             counters.push(c.clone());
             L::Name(c)
         };
-        let stage_counters: Vec<Option<L>> = ch.stages.iter().map(|st| if matches!(st, St::Enumerate | St::Take(_) | St::Skip(_)) { Some(counter(self, out)) } else { None }).collect();
+        let stage_counters: Vec<Option<L>> = ch.stages.iter().map(|st| if matches!(st, St::Enumerate | St::Take(_) | St::Skip(_) | St::Zip(_)) { Some(counter(self, out)) } else { None }).collect();
         let pos = if matches!(ch.sink, S::Position(_)) { Some(counter(self, out)) } else { None };
         // Values the stages need, evaluated once before the loop (as Rust does).
         let mut limits = Vec::new();
         for st in &ch.stages {
             match st {
-                St::Take(n) | St::Skip(n) => {
+                St::Take(n) | St::Skip(n) | St::Zip(n) => {
                     let v = self.expr(n, out);
                     limits.push(Some(if v.is_trivial() { v } else { self.spill(v, out) }));
                 }
@@ -2201,6 +2201,18 @@ impl Gen<'_> {
                     let (Some(Some(n)), Some(Some(lim))) = (stage_counters.get(i), limits.get(i)) else { continue };
                     block.push(self.stmt(K::If(vec![(L::bin(LB::Ge, n.clone(), lim.clone()), vec![LS::new(K::Break)])], None)));
                     block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
+                }
+                St::Zip(_) => {
+                    // The k-th element that reaches the zip pairs with the k-th of the other
+                    // Vec; the first that has no partner ends the chain.
+                    let (Some(Some(n)), Some(Some(other))) = (stage_counters.get(i), limits.get(i)) else { continue };
+                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
+                    let y = self.temp();
+                    block.push(self.stmt(K::Local(vec![y.clone()], vec![L::index(other.clone(), n.clone())])));
+                    block.push(self.stmt(K::If(vec![(L::bin(LB::Eq, L::name(y.clone()), L::Nil), vec![LS::new(K::Break)])], None)));
+                    let p = self.temp();
+                    block.push(self.stmt(K::Local(vec![p.clone()], vec![L::Table(vec![cur.clone(), L::name(y)], vec![])])));
+                    cur = L::Name(p);
                 }
                 St::Skip(_) => {
                     let (Some(Some(n)), Some(Some(lim))) = (stage_counters.get(i), limits.get(i)) else { continue };

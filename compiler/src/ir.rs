@@ -451,6 +451,8 @@ pub enum IterStage {
     Take(Expr),
     /// `.skip(n)`.
     Skip(Expr),
+    /// `.zip(other.iter())` over a Vec: pairs, up to the shorter of the two.
+    Zip(Expr),
 }
 
 /// The end of an iterator chain.

@@ -851,7 +851,7 @@ impl Lowerer<'_> {
     /// with `implicit_collect`, any chain of adapters (the iterated value of a `for`).
     pub(crate) fn iter_chain(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>, implicit_collect: bool) -> Option<Expr> {
         const SINKS: &[&str] = &["collect", "sum", "count", "any", "all", "min", "max", "find", "position"];
-        const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip"];
+        const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip", "zip", "copied", "cloned"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
         let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn");
@@ -967,6 +967,24 @@ impl Lowerer<'_> {
             let name = a.method.to_string();
             match (name.as_str(), a.args.len()) {
                 ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => rev = true,
+                ("zip", 1) => {
+                    // The other side: a Vec, or its `.iter()` / `.into_iter()`.
+                    let mut other = &a.args[0];
+                    while let syn::Expr::MethodCall(it) = other {
+                        if matches!(it.method.to_string().as_str(), "iter" | "into_iter" | "copied" | "cloned") && it.args.is_empty() {
+                            other = &it.receiver;
+                        } else {
+                            break;
+                        }
+                    }
+                    let v = self.expr(other, None);
+                    let Ty::Vec(t) = v.ty.clone() else {
+                        let t = v.ty.clone();
+                        return Some(self.unsupported(v.span, &format!("zipping with `{t}`"), "zip with a Vec: `a.iter().zip(b.iter())`"));
+                    };
+                    elem = Ty::Tuple(vec![elem, *t]);
+                    stages.push(IterStage::Zip(v));
+                }
                 // Numbers, strings and bools are values in Lua: nothing to copy.
                 ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::Float | Ty::Bool | Ty::Str) => {}
                 ("enumerate", 0) => {
@@ -1000,7 +1018,7 @@ impl Lowerer<'_> {
                         stages.push(IterStage::Filter(f));
                     }
                 }
-                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip, copied, cloned")),
+                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip, zip (with a Vec), copied, cloned")),
             }
         }
         let closure_sink = |lw: &mut Self, c: &syn::ExprMethodCall, elem: &Ty| -> Option<Expr> {

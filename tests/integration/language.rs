@@ -1357,3 +1357,36 @@ fn rejections_with_an_error_code_reply_that_code() {
     let twin = redlua::twin::run(&mut con, || lang_codes::twin::withdraw(Key::from("acct"), 99_999));
     assert_eq!(twin.unwrap_err(), redlua::reject!(code = "NOFUNDS", "insufficient funds"));
 }
+
+#[redlua::library(name = "lang_zip")]
+pub mod lang_zip {
+    use redlua::prelude::*;
+
+    /// `zip` with a Vec, after and before other stages, and in `for`.
+    #[redis_function(read_only)]
+    pub fn dot(a: Vec<i64>) -> (i64, Vec<(i64, String)>, i64, Vec<i64>) {
+        let weights = vec![3, 1, 4, 1, 5];
+        let names = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        let dot: i64 = a.iter().zip(weights.iter()).map(|(x, w)| x * w).sum();
+        let labelled: Vec<(i64, String)> = a.iter().filter(|x| **x > 0).copied().zip(names.iter().cloned()).collect();
+        let mut pairs = 0;
+        for (x, w) in a.iter().zip(weights.iter()) {
+            if x > w {
+                pairs += 1;
+            }
+        }
+        let shifted: Vec<i64> = a.iter().skip(1).zip(a.iter()).map(|(next, prev)| next - prev).collect();
+        (dot, labelled, pairs, shifted)
+    }
+}
+
+#[test]
+fn zip_agrees_with_its_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for a in [vec![], vec![1], vec![2, -1, 7], vec![5, 4, 3, 2, 1, 0, -1], vec![-3, 9, 9, 9, 9, 9, 9, 9, 9]] {
+        let lua = lang_zip::dot(a.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_zip::twin::dot(a.clone()));
+        assert_eq!(lua, rust, "dot({a:?})");
+    }
+}
