@@ -78,6 +78,7 @@ enum Helper {
     CharBoundary,
     FmtFixed,
     Pad,
+    Chars,
     Lines,
     SplitN,
     SortByKey,
@@ -908,6 +909,16 @@ local function redlua_sort_by_key(t, f, strings)
   for i = 1, n do
     t[i] = sorted[i]
   end
+end
+",
+            Helper::Chars => "\
+-- s.chars(): the UTF-8 characters of s, as one-char strings.
+local function redlua_chars(s)
+  local t = {}
+  for c in string.gmatch(s, '[%z\\1-\\127\\194-\\244][\\128-\\191]*') do
+    t[#t + 1] = c
+  end
+  return t
 end
 ",
             Helper::Lines => "\
@@ -2138,7 +2149,7 @@ impl Gen<'_> {
         use ir::{IterSink as S, IterSource as Src, IterStage as St};
         let line = self.line;
         let init = match &ch.sink {
-            S::Collect | S::CollectMap => L::Table(vec![], vec![]),
+            S::Collect | S::CollectMap | S::CollectString => L::Table(vec![], vec![]),
             // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
             // `-0.0` constant into 0: compute it at run time.
             S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
@@ -2223,7 +2234,7 @@ impl Gen<'_> {
         }
         // The consumer.
         match &ch.sink {
-            S::Collect => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::bin(LB::Add, L::un(LU::Len, accn.clone()), L::int(1)))], vec![cur.clone()]))),
+            S::Collect | S::CollectString => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::bin(LB::Add, L::un(LU::Len, accn.clone()), L::int(1)))], vec![cur.clone()]))),
             S::CollectMap => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::index(cur.clone(), L::int(1)))], vec![L::index(cur.clone(), L::int(2))]))),
             S::Sum => {
                 let sum = L::bin(LB::Add, accn.clone(), cur.clone());
@@ -2295,6 +2306,9 @@ impl Gen<'_> {
             }
         };
         out.push(self.stmt(loop_stmt));
+        if matches!(ch.sink, S::CollectString) {
+            return L::call("table.concat", vec![accn]);
+        }
         accn
     }
 
@@ -2408,6 +2422,10 @@ impl Gen<'_> {
             M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
             M::FloatFixed => self.helper(Helper::FmtFixed, v.clone()),
             M::StrLines => self.helper(Helper::Lines, v.clone()),
+            M::StrChars => self.helper(Helper::Chars, v.clone()),
+            // One char (a one-char string) of an ASCII class; Lua's classes are ASCII-only
+            // in the C locale, and a multi-byte char never matches.
+            M::CharClass(class) => L::bin(LB::Ne, L::call("string.find", vec![v[0].clone(), L::str(format!("^{class}$"))]), L::Nil),
             M::StrSplitN => self.helper(Helper::SplitN, v.clone()),
             M::VecSortByKey => self.helper(Helper::SortByKey, v.clone()),
             M::StrPad => self.helper(Helper::Pad, v.clone()),
@@ -3079,6 +3097,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::CharBoundary => "redlua_char_boundary",
         Helper::FmtFixed => "redlua_fmt_fixed",
         Helper::Lines => "redlua_lines",
+        Helper::Chars => "redlua_chars",
         Helper::SplitN => "redlua_splitn",
         Helper::SortByKey => "redlua_sort_by_key",
         Helper::Pad => "redlua_pad",

@@ -461,6 +461,8 @@ pub enum IterStage {
 pub enum IterSink {
     Collect,
     CollectMap,
+    /// `collect::<String>()` of strings (or chars).
+    CollectString,
     Sum,
     Count,
     Any(Expr),
@@ -629,6 +631,11 @@ pub enum Method {
     StrIsCharBoundary,
     /// `s.lines()`, as a Vec.
     StrLines,
+    /// `s.chars()`, as a Vec of one-char strings.
+    StrChars,
+    /// `c.is_ascii_digit()` and the other ASCII classes, on a char (a one-char string):
+    /// the Lua pattern class to test.
+    CharClass(&'static str),
     /// `s.splitn(n, sep)`, as a Vec.
     StrSplitN,
     /// `format!("{:.N}", x)`: the float with N decimals.

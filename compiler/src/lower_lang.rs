@@ -854,7 +854,7 @@ impl Lowerer<'_> {
         const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip", "zip", "copied", "cloned"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
-        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn");
+        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn" | "chars");
         if !is_sink && !bare_source && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
             return None;
         }
@@ -863,7 +863,7 @@ impl Lowerer<'_> {
         let mut cur = m;
         let source = loop {
             let name = cur.method.to_string();
-            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn") {
+            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn" | "chars") {
                 break cur;
             }
             calls.push(cur);
@@ -899,9 +899,9 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            "lines" | "splitn" => {
-                // The pieces, as a Vec of strings.
-                let want = if src_name == "lines" { 0 } else { 2 };
+            "lines" | "splitn" | "chars" => {
+                // The pieces, as a Vec of strings (chars are one-char strings).
+                let want = if src_name == "splitn" { 2 } else { 0 };
                 if source.args.len() != want {
                     return Some(self.arity(source.span(), &src_name, want));
                 }
@@ -913,6 +913,8 @@ impl Lowerer<'_> {
                 let sp = source.span();
                 let pieces = if src_name == "lines" {
                     self.mk(ExprKind::Method(Method::StrLines, vec![s]), Ty::Vec(Box::new(Ty::Str)), sp)
+                } else if src_name == "chars" {
+                    self.mk(ExprKind::Method(Method::StrChars, vec![s]), Ty::Vec(Box::new(Ty::Str)), sp)
                 } else {
                     let n = self.expr(&source.args[0], Some(&Ty::Int));
                     let sep = self.expr(&source.args[1], Some(&Ty::Str));
@@ -1045,7 +1047,15 @@ impl Lowerer<'_> {
                         (None, None) => None,
                     };
                     let turbofish_map = c.turbofish.as_ref().is_some_and(|t| quote::ToTokens::to_token_stream(t).to_string().contains("HashMap"));
-                    if matches!(want, Some(Ty::Map(_))) || turbofish_map {
+                    let turbofish_string = c.turbofish.as_ref().is_some_and(|t| quote::ToTokens::to_token_stream(t).to_string().contains("String"))
+                        && !turbofish_map
+                        && !c.turbofish.as_ref().is_some_and(|t| quote::ToTokens::to_token_stream(t).to_string().contains("Vec"));
+                    if matches!(want, Some(Ty::Str)) || turbofish_string {
+                        if elem != Ty::Str {
+                            return Some(self.unsupported(c.span(), &format!("collecting `{elem}` into a String"), "collect strings or chars into a String"));
+                        }
+                        (IterSink::CollectString, Ty::Str)
+                    } else if matches!(want, Some(Ty::Map(_))) || turbofish_map {
                         let Ty::Tuple(kv) = &elem else {
                             return Some(self.unsupported(c.span(), "collecting into a map from something other than `(String, T)` pairs", ""));
                         };
@@ -1928,6 +1938,13 @@ impl Lowerer<'_> {
             (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![Ty::Int], (**t).clone()),
             (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![Ty::Int], Ty::Unit),
             (Ty::Str, "is_char_boundary", 1) => (Method::StrIsCharBoundary, vec![Ty::Int], Ty::Bool),
+            (Ty::Str, "is_ascii_digit", 0) => (Method::CharClass("%d"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_alphabetic", 0) => (Method::CharClass("%a"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_alphanumeric", 0) => (Method::CharClass("%w"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_uppercase", 0) => (Method::CharClass("%u"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_lowercase", 0) => (Method::CharClass("%l"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_punctuation", 0) => (Method::CharClass("%p"), vec![], Ty::Bool),
+            (Ty::Str, "is_ascii_hexdigit", 0) => (Method::CharClass("%x"), vec![], Ty::Bool),
             (Ty::Str, "split_once", 1) => (Method::StrSplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
             (Ty::Str, "strip_prefix", 1) => (Method::StrStripPrefix, vec![Ty::Str], Ty::Str.option()),
             (Ty::Str, "strip_suffix", 1) => (Method::StrStripSuffix, vec![Ty::Str], Ty::Str.option()),

@@ -1390,3 +1390,36 @@ fn zip_agrees_with_its_twin() {
         assert_eq!(lua, rust, "dot({a:?})");
     }
 }
+
+#[redlua::library(name = "lang_chars")]
+pub mod lang_chars {
+    use redlua::prelude::*;
+
+    /// `chars()` as an iterator source, ASCII class tests on chars, `collect::<String>()`.
+    #[redis_function(read_only)]
+    pub fn chars(s: String) -> (i64, String, String, Vec<String>, bool, i64) {
+        let digits = s.chars().filter(|c| c.is_ascii_digit()).count() as i64;
+        let reversed: String = s.chars().rev().collect();
+        let letters = s.chars().filter(|c| c.is_ascii_alphabetic() || c.is_ascii_punctuation()).collect::<String>();
+        let upper: Vec<String> = s.chars().filter(|c| c.is_ascii_uppercase()).map(|c| c.to_string()).collect();
+        let hex = !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit());
+        let mut words = 0;
+        for c in s.chars() {
+            if c == ' ' || c.is_ascii_lowercase() && !c.is_ascii_alphanumeric() {
+                words += 1;
+            }
+        }
+        (digits, reversed, letters, upper, hex, words)
+    }
+}
+
+#[test]
+fn chars_agree_with_their_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for s in ["", "abc", "Hello, World! 42", "日本語 テキスト", "é0ü1ß2", "DEADbeef", "a\u{0}b", "tab\there", "🦀 crab!"] {
+        let lua = lang_chars::chars(s).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_chars::twin::chars(s.to_string()));
+        assert_eq!(lua, rust, "chars({s:?})");
+    }
+}
