@@ -408,3 +408,50 @@ fn script_closure_with_a_self_parameter_does_not_panic() {
     strict(Entry::Closure, "", "|a: i64, self: i64| -> i64 { a }");
     strict(Entry::Closure, "", "|&self: i64| -> i64 { 1 }");
 }
+
+/// Malformed uses of the constructs added most recently: no panic, and every error points
+/// at the user's tokens.
+#[test]
+fn malformed_new_constructs_are_refused_at_the_users_tokens() {
+    let sources = [
+        r#"fn f(x: f64) -> String { format!("{:.}", x) }"#,
+        r#"fn f(s: String) -> String { format!("{:>}", s) }"#,
+        r#"fn f(s: String) -> String { format!("{:é^5}", s) }"#,
+        r#"fn f(s: String) -> String { format!("{:0>5}", s) }"#,
+        r#"fn f(n: i64) -> String { format!("{:.200}", n as f64) }"#,
+        r#"fn f(n: i64) -> String { format!("{:+}", n) }"#,
+        r#"fn f(s: String) -> String { s[..].to_string() }"#,
+        r#"fn f(s: String) -> String { s[1..].to_string() }"#,
+        r#"fn f(s: String, a: f64) -> String { s[a..].to_string() }"#,
+        r#"fn f(a: i64) -> Result<i64, Reject> { Err(reject!(code = "", "x")) }"#,
+        r#"fn f(a: i64) -> Result<i64, Reject> { Err(reject!(code = "A")) }"#,
+        r#"fn f(a: i64) -> Result<i64, Reject> { Err(reject!(kode = "A", "x")) }"#,
+        r#"fn f(n: i64) -> Vec<i64> { vec![; 3] }"#,
+        r#"fn f(n: i64) -> Vec<i64> { vec![None; 3] }"#,
+        r#"fn f(mut v: Vec<i64>) -> Vec<i64> { v.sort_by_key(); v }"#,
+        r#"fn f(mut v: Vec<f64>) -> Vec<f64> { v.sort_by_key(|x| *x); v }"#,
+        r#"fn f(v: Vec<i64>) -> i64 { v.iter().zip(3).count() as i64 }"#,
+        r#"fn f(v: Vec<i64>) -> i64 { v.iter().zip().count() as i64 }"#,
+        r#"fn f(n: i64) -> i64 { 'a: loop { break 'b; } }"#,
+        r#"fn f(n: i64) -> i64 { 'a: loop { loop { continue 'a; } } }"#,
+        r#"fn f(n: i64) -> i64 { 'a: for i in 0..n { 'a: for j in 0..n { break 'a; } } 0 }"#,
+        r#"fn f(n: f64) -> i64 { (n << 2) as i64 }"#,
+        r#"fn f(n: i64, b: bool) -> i64 { n & b }"#,
+        r#"fn f(mut m: HashMap<String, i64>) -> i64 { *m.entry(1).or_insert(0) += 1; 0 }"#,
+        r#"fn f(m: HashMap<String, i64>) -> i64 { *m.entry("a".to_string()).or_insert(0) += 1; 0 }"#,
+        r#"fn f(k: Key, a: Option<i64>, b: i64) -> i64 { b }"#,
+        r#"fn f(k: Key, a: Option<Key>) -> i64 { 0 }"#,
+        r#"fn f(k: Key, a: Option<Vec<i64>>) -> i64 { 0 }"#,
+        r#"fn f(s: String) -> String { s.chars().collect::<Vec<String>>().join("") }"#,
+        r#"fn f(s: String) -> i64 { s.chars().map(|c| c.len() as i64).sum() }"#,
+        r#"fn f(s: String) -> String { s.splitn(2).collect() }"#,
+        r#"fn f(s: String) -> String { s.lines(1).collect() }"#,
+        r#"fn f(n: i64) -> i64 { const X: i64 = n; X }"#,
+        r#"fn f(n: i64) -> i64 { const X: i64 = 1 << 60; X }"#,
+        r#"fn f(n: i64) -> i64 { n.checked_mul(2).unwrap_or(i64::MIN) }"#,
+        r#"fn f(s: String) -> bool { s.contains('') }"#,
+    ];
+    for src in sources {
+        strict(Entry::Script, "", src);
+    }
+}
