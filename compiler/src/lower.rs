@@ -779,11 +779,19 @@ impl Lowerer<'_> {
             self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`"), "the entry idiom works on a `HashMap<String, _>`");
             return Some(Stmt { kind: StmtKind::Expr(poison(span)), line });
         };
-        let vt = (*vt).clone();
+        let mut vt = (*vt).clone();
         if !matches!(&map.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
             self.err(Rule::Type, map.span, "`.entry()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
         }
+        // `let mut m = HashMap::new();` then the entry idiom: the value type comes from the
+        // default, as rustc infers it.
+        let infer = vt == Ty::Never;
         let default = match default_arg {
+            Some(d) if infer => {
+                let d = self.expr(d, None);
+                vt = d.ty.clone();
+                d
+            }
             Some(d) => self.expr(d, Some(&vt)),
             None => match vt {
                 Ty::Int => self.mk(ExprKind::Int(0), Ty::Int, or.span()),
@@ -797,6 +805,12 @@ impl Lowerer<'_> {
                 }
             },
         };
+        if infer && vt != Ty::Never {
+            if let ExprKind::Var(var) = &map.kind {
+                self.vars[var.0].ty = Ty::Map(Box::new(vt.clone()));
+            }
+        }
+        let map = Expr { ty: Ty::Map(Box::new(vt.clone())), ..map };
         let key = self.expr(&entry.args[0], Some(&Ty::Str));
         if !key.ty.fits(&Ty::Str) {
             let t = key.ty.clone();

@@ -1248,13 +1248,19 @@ pub mod lang_idioms {
         let total: i64 = lens.iter().cloned().sum();
         let mut counts: HashMap<String, i64> = HashMap::new();
         let mut joined: HashMap<String, String> = HashMap::new();
+        // No annotation: the value type comes from the entry's default.
+        let mut firsts = HashMap::new();
+        for w in &words {
+            *firsts.entry(w.chars().take(1).collect::<String>()).or_insert(0) += 1;
+        }
+        let firsts_total: i64 = words.iter().map(|w| firsts.get(&w.chars().take(1).collect::<String>()).copied().unwrap_or(0)).sum();
         for w in &words {
             *counts.entry(w.to_string()).or_insert(0) += 1;
             *counts.entry(format!("len{}", w.len())).or_default() += 10;
             *joined.entry(w.chars().count().to_string()).or_default() += w;
         }
         let _ = alpha;
-        (by_len, pairs, big, counts, joined, total)
+        (by_len, pairs, big, counts, joined, total + firsts_total * 1000)
     }
 }
 
