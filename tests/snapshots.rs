@@ -52,3 +52,57 @@ fn script_sha1_matches_its_code() {
     assert_eq!(s.sha1(), redlua_compiler::sha1_hex(s.code()));
     assert_eq!(transfer::bank::LIBRARY.stamp(), redlua_compiler::sha1_hex(transfer::bank::LUA));
 }
+
+/// The Lua of the language constructs that have no example of their own (labelled loops,
+/// bit operations, format specs, optional arguments, slicing, coded rejections, the entry
+/// idiom), compiled from source so that the diff of a codegen change shows here too.
+#[test]
+fn library_constructs() {
+    let attr = r#"name = "constructs""#.parse().unwrap();
+    let item = r#"
+        mod constructs {
+            use redlua::prelude::*;
+            use std::collections::HashMap;
+
+            #[redis_function(read_only)]
+            pub fn search(n: i64, target: i64) -> i64 {
+                let mut found = -1;
+                'outer: for i in 0..n {
+                    for j in 0..n {
+                        if i * j == target {
+                            found = i;
+                            break 'outer;
+                        }
+                        if j > i {
+                            continue 'outer;
+                        }
+                    }
+                }
+                found
+            }
+
+            #[redis_function(read_only)]
+            pub fn bits(a: i64, b: i64, shift: Option<i64>) -> (i64, i64, String) {
+                let s = shift.unwrap_or(1);
+                (a & !b, (a | b) >> s, format!("{:08.3}|{:>6}", a as f64 / 7.0, b))
+            }
+
+            #[redis_function]
+            pub fn tally(counts: Key, text: String) -> Result<i64, Reject> {
+                let Some((head, tail)) = text.split_once(':') else {
+                    return Err(reject!(code = "ERR", "expected head:tail"));
+                };
+                let mut seen: HashMap<String, i64> = HashMap::new();
+                for w in tail.split(',') {
+                    *seen.entry(w.to_string()).or_insert(0) += 1;
+                }
+                let short = &head[..head.len().min(3)];
+                Ok(hincr_by(&counts, short, seen.len() as i64))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("constructs", lib.lua);
+}

@@ -816,7 +816,7 @@ impl Lowerer<'_> {
             let t = key.ty.clone();
             self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "");
         }
-        let (key_let, key) = self.hidden_let(key);
+        let (key_let, key) = self.hidden_let("entry_key", key);
         let current = self.mk(ExprKind::Method(Method::MapGet, vec![map.clone(), key.clone()]), vt.clone().option(), span);
         let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(default)), vt.clone(), span);
         let rhs_e = self.expr(rhs, Some(&vt));

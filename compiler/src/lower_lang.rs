@@ -283,9 +283,9 @@ impl Lowerer<'_> {
     }
 
     /// `let <hidden> = e;` and a use of it, to evaluate `e` once.
-    pub(crate) fn hidden_let(&mut self, e: Expr) -> (Stmt, Expr) {
+    pub(crate) fn hidden_let(&mut self, name: &str, e: Expr) -> (Stmt, Expr) {
         let (span, line, ty) = (e.span, e.line, e.ty.clone());
-        let var = self.hidden_var("pattern", ty.clone());
+        let var = self.hidden_var(name, ty.clone());
         self.vars[var.0].mutable = false;
         (Stmt { kind: StmtKind::Let(var, e), line }, self.mk(ExprKind::Var(var), ty, span))
     }
@@ -1954,7 +1954,7 @@ impl Lowerer<'_> {
                 // Both ends (Rust takes only a char here: one pattern that is never empty).
                 let p = self.expr(&m.args[0], Some(&Ty::Str));
                 let sp = p.span;
-                let tmp = self.hidden_let(p);
+                let tmp = self.hidden_let("pattern", p);
                 let start = self.mk(ExprKind::Method(Method::StrTrimStartMatches, vec![recv, tmp.1.clone()]), Ty::Str, span);
                 let both = self.mk(ExprKind::Method(Method::StrTrimEndMatches, vec![start, tmp.1]), Ty::Str, span);
                 let block = Block { stmts: vec![tmp.0], tail: Some(Box::new(both)), ty: Ty::Str };
