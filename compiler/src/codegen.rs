@@ -1583,9 +1583,8 @@ impl Gen<'_> {
                 Ty::Float => Some(Helper::ArgFloat),
                 _ => None,
             }
-            .map(|h| {
-                g.helpers.insert(h);
-                h
+            .inspect(|h| {
+                g.helpers.insert(*h);
             });
             // An i64 argument, checked inline (no helper call on the hot path): Lua's
             // tonumber alone would also take " 7", "0x10" and "1e3".
@@ -1892,8 +1891,7 @@ impl Gen<'_> {
         let mut arms = Vec::new();
         let mut cur = e;
         let mut els = None;
-        loop {
-            let ExprKind::If(c, then, next) = &cur.kind else { break };
+        while let ExprKind::If(c, then, next) = &cur.kind {
             // Conditions after the first are evaluated only if earlier ones failed: a
             // condition that needs statements must go into a nested `else`.
             let mut pre = Vec::new();

@@ -88,7 +88,7 @@ impl HelperCtx {
                 }
             }
             let body = lw.block(&item.block, Some(&ret));
-            if !body.ty.fits(&ret) && !(ret == Ty::Unit && body.tail.is_none()) {
+            if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
                 let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
                 lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
             }
@@ -291,7 +291,7 @@ impl Lowerer<'_> {
         self.dynamic_keys = options.dynamic_keys;
         let expect = ret.clone();
         let body = self.block(&f.block, Some(&expect));
-        if !body.ty.fits(&ret) && !(ret == Ty::Unit && body.tail.is_none()) {
+        if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
             let span = body.tail.as_ref().map_or(f.block.span(), |t| t.span);
             self.err(Rule::Type, span, format!("the function returns `{ret}` but its body evaluates to `{}`", body.ty), "make the last expression of the body the value to return");
         }
@@ -1239,7 +1239,7 @@ impl Lowerer<'_> {
         }
         // A capacity is a hint to Rust's allocator: the collection starts empty.
         if segs.len() == 2 && args.len() == 1 && segs[1] == "with_capacity" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
-            let n = self.expr(&args[0], Some(&Ty::Int));
+            let n = self.expr(args[0], Some(&Ty::Int));
             if !n.ty.fits(&Ty::Int) {
                 let t = n.ty.clone();
                 self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
