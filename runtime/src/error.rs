@@ -171,16 +171,16 @@ impl Error {
         if is_connection_error(&e) {
             return Error::Connection(e);
         }
-        if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort) {
-            if let Some(errors) = e.clone().into_server_errors() {
-                let errors: Vec<(usize, String)> = errors
-                    .iter()
-                    .filter(|(_, se)| se.code() != "EXECABORT")
-                    .map(|(i, se)| (*i, server_error_text(se)))
-                    .collect();
-                if !errors.is_empty() || e.code() == Some("EXECABORT") {
-                    return Error::ExecAbort { errors };
-                }
+        if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort)
+            && let Some(errors) = e.clone().into_server_errors()
+        {
+            let errors: Vec<(usize, String)> = errors
+                .iter()
+                .filter(|(_, se)| se.code() != "EXECABORT")
+                .map(|(i, se)| (*i, server_error_text(se)))
+                .collect();
+            if !errors.is_empty() || e.code() == Some("EXECABORT") {
+                return Error::ExecAbort { errors };
             }
         }
         match e.code() {

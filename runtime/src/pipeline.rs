@@ -900,10 +900,10 @@ impl Pipeline {
     fn plan(&self) -> Plan {
         let mut codes: Vec<Code> = Vec::new();
         for e in &self.entries {
-            if let Some(c) = &e.call {
-                if !codes.iter().any(|k| k.same(&c.code)) {
-                    codes.push(c.code);
-                }
+            if let Some(c) = &e.call
+                && !codes.iter().any(|k| k.same(&c.code))
+            {
+                codes.push(c.code);
             }
         }
         let mut check = redis::Pipeline::new();

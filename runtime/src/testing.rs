@@ -1343,10 +1343,10 @@ fn free_port(cluster_bus: bool) -> io::Result<u16> {
         if !cluster_bus {
             return Ok(port);
         }
-        if let Some(bus) = port.checked_add(10000) {
-            if TcpListener::bind((Ipv4Addr::LOCALHOST, bus)).is_ok() {
-                return Ok(port);
-            }
+        if let Some(bus) = port.checked_add(10000)
+            && TcpListener::bind((Ipv4Addr::LOCALHOST, bus)).is_ok()
+        {
+            return Ok(port);
         }
     }
     Err(io::Error::new(
