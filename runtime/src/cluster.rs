@@ -174,6 +174,185 @@ pub(crate) fn script_slot<K: AsRef<[u8]>>(script: &crate::library::Script, keys:
 pub(crate) use connected::{by_address, per_node as per_node_replies, route as slot_route};
 
 #[cfg(feature = "cluster")]
+pub use reconnecting::ReconnectingCluster;
+
+#[cfg(feature = "cluster")]
+mod reconnecting {
+    use crate::error::Error;
+    use crate::pipeline::{Pipeline, Replies};
+    use crate::{FunctionCall, ScriptCall};
+    use redis::cluster::{ClusterClient, ClusterConnection};
+    use redis::FromRedisValue;
+
+    /// A sync Redis Cluster connection for redlua calls that redis-rs never lets re-send a
+    /// command by itself (`retries(0)`, so no call runs twice behind your back), and that
+    /// reconnects by itself after a connection error.
+    ///
+    /// With no retries, redis-rs's sync `ClusterConnection` keeps a node connection that
+    /// the server closed, and every later command to that node fails. This wrapper drops the
+    /// connection after an [`Error::Connection`] (the call that got it may or may not have
+    /// run, as always) and makes a new one for the next call.
+    ///
+    /// ```no_run
+    /// # #[redlua::library(name = "bank")]
+    /// # pub mod bank {
+    /// #     use redlua::prelude::*;
+    /// #     #[redis_function]
+    /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+    /// let moved: bool = cluster.call(&bank::transfer("acct:{alice}:main", "acct:{alice}:savings", 5))?;
+    /// # Ok(()) }
+    /// ```
+    pub struct ReconnectingCluster {
+        client: ClusterClient,
+        con: Option<ClusterConnection>,
+    }
+
+    impl std::fmt::Debug for ReconnectingCluster {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ReconnectingCluster").field("connected", &self.con.is_some()).finish()
+        }
+    }
+
+    impl ReconnectingCluster {
+        /// A client for the cluster of these initial nodes, built with `retries(0)`; the
+        /// first connection is made by the first call.
+        ///
+        /// ```no_run
+        /// # fn main() -> Result<(), redlua::Error> {
+        /// let cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/", "redis://127.0.0.1:7001/"])?;
+        /// # Ok(()) }
+        /// ```
+        pub fn open<I, T>(nodes: I) -> Result<ReconnectingCluster, Error>
+        where
+            I: IntoIterator<Item = T>,
+            T: redis::IntoConnectionInfo,
+        {
+            let client = ClusterClient::builder(nodes).retries(0).build().map_err(Error::from_redis)?;
+            Ok(ReconnectingCluster::with_client(client))
+        }
+
+        /// Wraps a client you built (with your TLS, credentials, timeouts). Build it with
+        /// `.retries(0)` too: redlua cannot change that setting afterwards.
+        ///
+        /// ```no_run
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let client = redis::cluster::ClusterClient::builder(["redis://127.0.0.1:7000/"]).retries(0).build()?;
+        /// let cluster = redlua::cluster::ReconnectingCluster::with_client(client);
+        /// # Ok(()) }
+        /// ```
+        pub fn with_client(client: ClusterClient) -> ReconnectingCluster {
+            ReconnectingCluster { client, con: None }
+        }
+
+        /// The current connection, made first if there is none (for plain redis-rs
+        /// commands, or `load_cluster`).
+        ///
+        /// ```no_run
+        /// # #[redlua::library(name = "bank")]
+        /// # pub mod bank {
+        /// #     use redlua::prelude::*;
+        /// #     #[redis_function]
+        /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+        /// # }
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+        /// bank::LIBRARY.load_cluster(cluster.connection()?)?;
+        /// # Ok(()) }
+        /// ```
+        pub fn connection(&mut self) -> Result<&mut ClusterConnection, Error> {
+            if self.con.is_none() {
+                self.con = Some(self.client.get_connection().map_err(Error::from_redis)?);
+            }
+            self.con.as_mut().ok_or_else(|| Error::Reply { message: "no cluster connection".into() })
+        }
+
+        /// Forgets the connection after a connection error, so that the next call makes a
+        /// new one.
+        fn after<R>(&mut self, r: Result<R, Error>) -> Result<R, Error> {
+            if matches!(r, Err(Error::Connection(_))) {
+                self.con = None;
+            }
+            r
+        }
+
+        /// [`FunctionCall::call_cluster`] on the current connection.
+        ///
+        /// ```no_run
+        /// # #[redlua::library(name = "bank")]
+        /// # pub mod bank {
+        /// #     use redlua::prelude::*;
+        /// #     #[redis_function]
+        /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+        /// # }
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+        /// match cluster.call(&bank::transfer("acct:{a}:1", "acct:{a}:2", 5)) {
+        ///     Ok(moved) => println!("moved: {moved}"),
+        ///     // The next call reconnects; this one may or may not have run.
+        ///     Err(e @ redlua::Error::Connection(_)) => eprintln!("unknown outcome: {e}"),
+        ///     Err(e) => return Err(e.into()),
+        /// }
+        /// # Ok(()) }
+        /// ```
+        pub fn call<T: FromRedisValue>(&mut self, call: &FunctionCall<T>) -> Result<T, Error> {
+            let r = self.connection().and_then(|con| call.call_cluster(con));
+            self.after(r)
+        }
+
+        /// [`ScriptCall::call_cluster`] on the current connection.
+        ///
+        /// ```no_run
+        /// use redlua::prelude::*;
+        ///
+        /// #[redis_function]
+        /// fn hit(counter: Key) -> i64 { incr(&counter) }
+        ///
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+        /// let hits: i64 = cluster.call_script(&hit("hits:{home}"))?;
+        /// # Ok(()) }
+        /// ```
+        pub fn call_script<T: FromRedisValue>(&mut self, call: &ScriptCall<T>) -> Result<T, Error> {
+            let r = self.connection().and_then(|con| call.call_cluster(con));
+            self.after(r)
+        }
+
+        /// [`Pipeline::query_cluster`] on the current connection; reconnects for the next
+        /// use when an entry (or the query) lost its connection.
+        ///
+        /// ```no_run
+        /// # #[redlua::library(name = "bank")]
+        /// # pub mod bank {
+        /// #     use redlua::prelude::*;
+        /// #     #[redis_function]
+        /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+        /// # }
+        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+        /// let mut pipe = redlua::Pipeline::new();
+        /// let a = pipe.add(bank::transfer("acct:{a}:1", "acct:{a}:2", 5));
+        /// let replies = cluster.query(&pipe)?;
+        /// let moved: bool = replies.get(a)?;
+        /// # Ok(()) }
+        /// ```
+        pub fn query(&mut self, pipe: &Pipeline) -> Result<Replies, Error> {
+            let r = self.connection().and_then(|con| pipe.query_cluster(con));
+            let lost = match &r {
+                Ok(replies) => replies.results().iter().any(|e| matches!(e, Err(Error::Connection(_)))),
+                Err(e) => matches!(e, Error::Connection(_)),
+            };
+            if lost {
+                self.con = None;
+            }
+            r
+        }
+    }
+}
+
+#[cfg(feature = "cluster")]
 mod connected {
     use crate::call::{is_function_not_found, is_noscript, FunctionCall, ScriptCall};
     use crate::error::Error;

@@ -498,3 +498,40 @@ fn after_a_failover_the_promoted_replica_serves_the_calls() {
     assert!(outcomes.iter().any(|(n, _)| *n == addr(replica)), "the new primary is one of the primaries: {outcomes:?}");
     assert!(outcomes.iter().all(|(_, o)| *o == LoadOutcome::Unchanged), "{outcomes:?}");
 }
+
+#[test]
+fn a_reconnecting_cluster_recovers_after_its_connections_are_killed() {
+    let cluster = cluster();
+    let keys = key_per_node(&cluster);
+    let kill = |cluster: &TestCluster| {
+        for node in cluster.nodes() {
+            let _: i64 = redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal").arg("SKIPME").arg("yes").query(&mut node_con(node)).unwrap();
+        }
+    };
+
+    // The plain sync connection with retries(0): a killed node connection stays broken.
+    let mut plain = client(&cluster).get_connection().unwrap();
+    assert_eq!(counters::bump(keys[0].as_str(), 1).call_cluster(&mut plain).unwrap(), 1);
+    kill(&cluster);
+    let after: Vec<bool> = (0..3).map(|_| counters::bump(keys[0].as_str(), 1).call_cluster(&mut plain).is_ok()).collect();
+    assert_eq!(after, [false, false, false], "redis-rs keeps the closed connection when it may not retry");
+
+    // The wrapper: one call reports the lost connection, the next ones reconnect.
+    let before = get_int(&mut node_con(&cluster.nodes()[0]), &keys[0]);
+    let mut rc = redlua::cluster::ReconnectingCluster::open(cluster.urls()).unwrap();
+    assert_eq!(rc.call(&counters::bump(keys[0].as_str(), 1)).unwrap(), before + 1);
+    kill(&cluster);
+    let first = rc.call(&counters::bump(keys[0].as_str(), 1));
+    assert!(matches!(first, Err(Error::Connection(_))), "{first:?}");
+    let now = get_int(&mut node_con(&cluster.nodes()[0]), &keys[0]);
+    assert_eq!(rc.call(&counters::bump(keys[0].as_str(), 1)).unwrap(), now + 1, "reconnected");
+    assert_eq!(rc.call_script(&rt_bump_script(format!("{}:s", keys[1]).as_str(), 2)).unwrap(), 2);
+    kill(&cluster);
+    let mut pipe = Pipeline::new();
+    let h = pipe.add(counters::bump(keys[2].as_str(), 1));
+    let lost = rc.query(&pipe).map(|r| r.get(h));
+    assert!(matches!(lost, Ok(Err(Error::Connection(_))) | Err(Error::Connection(_))), "{lost:?}");
+    let replies = rc.query(&pipe).unwrap();
+    assert!(replies.get(h).unwrap() >= 1);
+    assert!(rc.connection().is_ok());
+}
