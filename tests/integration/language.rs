@@ -1429,3 +1429,25 @@ fn chars_agree_with_their_twin() {
         assert_eq!(lua, rust, "chars({s:?})");
     }
 }
+
+#[redlua::library(name = "lang_passthrough")]
+pub mod lang_passthrough {
+    use redlua::prelude::*;
+
+    /// A command's reply returned as is: a status reply stays a status reply.
+    #[redis_function]
+    pub fn set_raw(key: Key, value: String) -> redlua::Value {
+        call!("SET", &key, value)
+    }
+}
+
+#[test]
+fn a_value_reply_passes_status_replies_through() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    lang_passthrough::LIBRARY.load(&mut con).unwrap();
+    let raw: redis::Value = redis::cmd("FCALL").arg("set_raw").arg(1).arg("k").arg("v").query(&mut con).unwrap();
+    assert!(matches!(raw, redis::Value::Okay | redis::Value::SimpleString(_)), "a status reply, as SET's: {raw:?}");
+    let typed = lang_passthrough::set_raw("k2", "v2").call(&mut con).unwrap();
+    assert!(typed.is_ok(), "{typed:?}");
+}
