@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod cpu;
+
 #[redlua::library(name = "bench_trivial")]
 mod trivial {
     use redlua::prelude::*;
@@ -74,6 +76,13 @@ fn main() {
     redis::cmd("FUNCTION").arg("LOAD").arg("REPLACE").arg(&base_lib).query::<String>(&mut con).expect("load the baseline library");
 
     let mut rows = Vec::new();
+
+    // `--client-cpu`: only the client's CPU cost (a few seconds), for work on the stubs.
+    if std::env::args().any(|a| a == "--client-cpu") {
+        rows.extend(cpu::rows(quick, &client));
+        print_rows(&rows);
+        return;
+    }
 
     // --- server cost: generated Lua vs hand-written Lua --------------------------------
     for c in 0..s.clients {
@@ -202,6 +211,9 @@ fn main() {
         }) * batch as f64
     }, || raw_pipe(&mut c2));
     rows.push(Row { group: "client overhead", name: format!("redlua::Pipeline of {batch}, checked"), ratio: ours / raw, detail: format!("{ours:.0} vs {raw:.0} calls/s (one more round trip: FUNCTION LIST .. WITHCODE)"), target: None });
+
+    // --- client CPU: the same calls without I/O, and what they imply end to end -----------
+    rows.extend(cpu::rows(quick, &client));
 
     // --- contention: a function vs a WATCH + MULTI/EXEC retry loop ----------------------
     let clients = 32;

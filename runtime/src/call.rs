@@ -26,11 +26,62 @@ pub struct Args {
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
 fn encode_one<T: ToRedisArgs + ?Sized>(v: &T) -> Result<Vec<u8>, String> {
-    let mut parts = v.to_redis_args();
-    if parts.len() == 1 {
-        Ok(parts.remove(0))
+    let mut one = One { arg: Vec::new(), count: 0 };
+    v.write_redis_args(&mut one);
+    if one.count == 1 {
+        Ok(one.arg)
     } else {
-        Err(format!("a parameter must encode to exactly one Redis argument, this one gave {}", parts.len()))
+        Err(format!("a parameter must encode to exactly one Redis argument, this one gave {}", one.count))
+    }
+}
+
+/// Receives what a parameter encodes to: keeps the first argument and counts them all
+/// (what `to_redis_args` gives, without its outer `Vec`).
+struct One {
+    arg: Vec<u8>,
+    count: usize,
+}
+
+impl One {
+    /// Where the next argument goes: `arg` for the first one, nowhere for the others.
+    fn next(&mut self) -> Option<&mut Vec<u8>> {
+        self.count += 1;
+        (self.count == 1).then_some(&mut self.arg)
+    }
+}
+
+impl redis::RedisWrite for One {
+    fn write_arg(&mut self, arg: &[u8]) {
+        if let Some(out) = self.next() {
+            out.extend_from_slice(arg);
+        }
+    }
+
+    fn write_arg_fmt(&mut self, arg: impl std::fmt::Display) {
+        if let Some(out) = self.next() {
+            use std::io::Write;
+            let _ = write!(out, "{arg}");
+        }
+    }
+
+    fn writer_for_next_arg(&mut self) -> impl std::io::Write + '_ {
+        ArgWriter(self.next())
+    }
+}
+
+/// [`One::writer_for_next_arg`]: writes into the kept argument, or drops the bytes.
+struct ArgWriter<'a>(Option<&'a mut Vec<u8>>);
+
+impl std::io::Write for ArgWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(out) = &mut self.0 {
+            out.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -119,14 +170,19 @@ impl Args {
         }
     }
 
-    fn write(&self, cmd: &mut redis::Cmd) {
-        cmd.arg(self.keys.len());
-        for k in &self.keys {
-            cmd.arg(k.as_slice());
+    /// `name target numkeys keys.. args..`, in a command given its exact size up front
+    /// (one allocation per buffer instead of one per doubling).
+    fn command(&self, name: &str, target: &str) -> redis::Cmd {
+        let parts = self.keys.iter().chain(&self.args);
+        let numkeys = self.keys.len();
+        let digits = numkeys.checked_ilog10().unwrap_or(0) as usize + 1;
+        let data = name.len() + target.len() + digits + parts.clone().map(Vec::len).sum::<usize>();
+        let mut cmd = redis::Cmd::with_capacity(3 + self.keys.len() + self.args.len(), data);
+        cmd.arg(name).arg(target).arg(numkeys);
+        for p in parts {
+            cmd.arg(p.as_slice());
         }
-        for a in &self.args {
-            cmd.arg(a.as_slice());
-        }
+        cmd
     }
 
     /// The keys of the call, as sent.
@@ -463,10 +519,7 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// assert_eq!(packed, expected);
     /// ```
     pub fn command(&self) -> redis::Cmd {
-        let mut cmd = redis::cmd(if self.read_only { "FCALL_RO" } else { "FCALL" });
-        cmd.arg(self.function);
-        self.args.write(&mut cmd);
-        cmd
+        self.args.command(if self.read_only { "FCALL_RO" } else { "FCALL" }, self.function)
     }
 
     /// Adds the call's command to a plain redis-rs pipeline and returns the pipeline.
@@ -724,10 +777,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
     /// # }
     /// ```
     pub fn command(&self) -> redis::Cmd {
-        let mut cmd = redis::cmd(if self.script.is_read_only() { "EVALSHA_RO" } else { "EVALSHA" });
-        cmd.arg(self.script.sha1());
-        self.args.write(&mut cmd);
-        cmd
+        self.args.command(if self.script.is_read_only() { "EVALSHA_RO" } else { "EVALSHA" }, self.script.sha1())
     }
 
     /// Adds the call's `EVALSHA` to a plain redis-rs pipeline and returns the pipeline;
@@ -965,6 +1015,44 @@ mod tests {
         let mut b = Args::new(0, 1);
         b.int((1 << 53) - 1);
         assert!(b.check().is_ok());
+    }
+
+    #[test]
+    fn args_encode_as_to_redis_args_does() {
+        let mut a = Args::new(1, 3);
+        a.key(&"k:{1}");
+        a.arg(&2.5f64);
+        a.arg(&-7i64);
+        a.arg(&Some("x"));
+        assert!(a.check().is_ok());
+        assert_eq!(a.keys, vec![b"k:{1}".to_vec()]);
+        assert_eq!(a.args, vec![b"2.5".to_vec(), b"-7".to_vec(), b"x".to_vec()]);
+        let none: Option<&str> = None;
+        let mut b = Args::new(0, 1);
+        b.arg(&none);
+        assert!(matches!(b.check(), Err(Error::Argument { .. })));
+    }
+
+    #[test]
+    fn commands_are_packed_as_with_redis_cmd() {
+        for (keys, args) in [(0, 0), (1, 0), (2, 1), (12, 3)] {
+            let mut a = Args::new(keys, args);
+            for i in 0..keys {
+                a.key(&format!("key:{i}"));
+            }
+            for i in 0..args {
+                a.int(i as i64 * 1000);
+            }
+            let mut expected = redis::cmd("FCALL");
+            expected.arg("f").arg(keys);
+            for i in 0..keys {
+                expected.arg(format!("key:{i}"));
+            }
+            for i in 0..args {
+                expected.arg(i as i64 * 1000);
+            }
+            assert_eq!(a.command("FCALL", "f").get_packed_command(), expected.get_packed_command());
+        }
     }
 
     #[test]
