@@ -33,10 +33,13 @@
 
 pub use crate::key::{Key, Reject};
 pub use crate::reject;
+/// The reply of `call!` / `try_call!`: also a function's return type, to pass a command's
+/// reply through unchanged (a status reply stays one).
+pub use crate::value::Value;
 pub use redlua_macros::redis_function;
 
 use crate::twin::query;
-use redis::Value;
+use redis::Value as RedisValue;
 use std::borrow::Borrow;
 
 // ---------------------------------------------------------------------------------
@@ -522,7 +525,7 @@ impl FromBulk for String {
 /// kind of the compiler's command table).
 struct Reply {
     name: &'static str,
-    value: Value,
+    value: RedisValue,
 }
 
 impl Reply {
@@ -536,7 +539,7 @@ impl Reply {
     /// An integer reply that is a count.
     fn count(self) -> i64 {
         match self.value {
-            Value::Int(n) => n,
+            RedisValue::Int(n) => n,
             _ => self.unexpected("an integer"),
         }
     }
@@ -549,25 +552,25 @@ impl Reply {
     /// Integer 1 → true, anything else → false (`reply == 1`).
     fn flag(self) -> bool {
         match self.value {
-            Value::Int(n) => n == 1,
-            Value::Boolean(b) => b,
+            RedisValue::Int(n) => n == 1,
+            RedisValue::Boolean(b) => b,
             _ => self.unexpected("an integer"),
         }
     }
 
     /// `OK` → true, nil → false.
     fn ok_or_nil(self) -> bool {
-        !matches!(self.value, Value::Nil)
+        !matches!(self.value, RedisValue::Nil)
     }
 
     /// A bulk string or nil, read as `T`.
     fn optional<T: FromBulk>(self) -> Option<T> {
         match self.value {
-            Value::Nil => None,
-            Value::BulkString(b) => Some(T::from_bulk(b)),
-            Value::SimpleString(s) => Some(T::from_bulk(s.into_bytes())),
-            Value::VerbatimString { text, .. } => Some(T::from_bulk(text.into_bytes())),
-            Value::Double(x) => Some(T::from_bulk(x.to_string().into_bytes())),
+            RedisValue::Nil => None,
+            RedisValue::BulkString(b) => Some(T::from_bulk(b)),
+            RedisValue::SimpleString(s) => Some(T::from_bulk(s.into_bytes())),
+            RedisValue::VerbatimString { text, .. } => Some(T::from_bulk(text.into_bytes())),
+            RedisValue::Double(x) => Some(T::from_bulk(x.to_string().into_bytes())),
             _ => self.unexpected("a bulk string or nil"),
         }
     }
@@ -579,8 +582,8 @@ impl Reply {
     /// An integer or nil.
     fn optional_int(self) -> Option<i64> {
         match self.value {
-            Value::Nil => None,
-            Value::Int(n) => Some(n),
+            RedisValue::Nil => None,
+            RedisValue::Int(n) => Some(n),
             _ => self.unexpected("an integer or nil"),
         }
     }
@@ -588,7 +591,7 @@ impl Reply {
     /// A bulk string that is always there.
     fn string(self) -> String {
         match self.value {
-            Value::Nil => self.unexpected("a bulk string"),
+            RedisValue::Nil => self.unexpected("a bulk string"),
             _ => self.optional_string().unwrap_or_default(),
         }
     }
@@ -596,8 +599,8 @@ impl Reply {
     /// A status reply (`TYPE`): its text.
     fn status(self) -> String {
         match self.value {
-            Value::SimpleString(s) => s,
-            Value::Okay => "OK".to_string(),
+            RedisValue::SimpleString(s) => s,
+            RedisValue::Okay => "OK".to_string(),
             _ => self.unexpected("a status"),
         }
     }
@@ -605,22 +608,22 @@ impl Reply {
     /// A float as a bulk string (or a RESP3 double).
     fn optional_float(self) -> Option<f64> {
         match self.value {
-            Value::Double(x) => Some(x),
+            RedisValue::Double(x) => Some(x),
             _ => self.optional::<f64>(),
         }
     }
 
     fn float(self) -> f64 {
         match self.value {
-            Value::Nil => self.unexpected("a float"),
+            RedisValue::Nil => self.unexpected("a float"),
             _ => self.optional_float().unwrap_or_default(),
         }
     }
 
     /// The elements of an array (or RESP3 set) reply.
-    fn elements(self) -> (&'static str, Vec<Value>) {
+    fn elements(self) -> (&'static str, Vec<RedisValue>) {
         match self.value {
-            Value::Array(a) | Value::Set(a) => (self.name, a),
+            RedisValue::Array(a) | RedisValue::Set(a) => (self.name, a),
             _ => self.unexpected("an array"),
         }
     }
@@ -650,7 +653,7 @@ impl Reply {
     /// Nil, or an array of bulk strings.
     fn optional_vec_string(self) -> Option<Vec<String>> {
         match self.value {
-            Value::Nil => None,
+            RedisValue::Nil => None,
             _ => Some(self.vec_string()),
         }
     }
@@ -658,12 +661,12 @@ impl Reply {
     /// A flat array `k1, v1, k2, v2` (or a RESP3 map, or RESP3 pairs) as pairs.
     fn pairs<A, B>(self, a: impl Fn(Reply) -> A, b: impl Fn(Reply) -> B) -> Vec<(A, B)> {
         let name = self.name;
-        let flat: Vec<Value> = match self.value {
-            Value::Map(m) => m.into_iter().flat_map(|(k, v)| [k, v]).collect(),
-            Value::Array(items) if items.iter().all(|i| matches!(i, Value::Array(p) if p.len() == 2)) && !items.is_empty() => items
+        let flat: Vec<RedisValue> = match self.value {
+            RedisValue::Map(m) => m.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+            RedisValue::Array(items) if items.iter().all(|i| matches!(i, RedisValue::Array(p) if p.len() == 2)) && !items.is_empty() => items
                 .into_iter()
                 .flat_map(|i| match i {
-                    Value::Array(p) => p,
+                    RedisValue::Array(p) => p,
                     _ => Vec::new(),
                 })
                 .collect(),
@@ -695,11 +698,11 @@ impl Reply {
             if parts.len() != 2 {
                 panic!("redlua: unexpected {name} reply (expected stream entries)");
             }
-            let fields = parts.pop().unwrap_or(Value::Nil);
-            let id = parts.pop().unwrap_or(Value::Nil);
+            let fields = parts.pop().unwrap_or(RedisValue::Nil);
+            let id = parts.pop().unwrap_or(RedisValue::Nil);
             let fields = match fields {
                 // An entry deleted under a consumer group reads back with nil fields.
-                Value::Nil => Vec::new(),
+                RedisValue::Nil => Vec::new(),
                 value => Reply { name, value }.pairs_string(),
             };
             (Reply { name, value: id }.string(), fields)

@@ -1436,7 +1436,7 @@ pub mod lang_passthrough {
 
     /// A command's reply returned as is: a status reply stays a status reply.
     #[redis_function]
-    pub fn set_raw(key: Key, value: String) -> redlua::Value {
+    pub fn set_raw(key: Key, value: String) -> Value {
         call!("SET", &key, value)
     }
 }
