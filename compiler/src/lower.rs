@@ -764,6 +764,48 @@ impl Lowerer<'_> {
     fn assign_entry(&mut self, lhs: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
         let syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = lhs else { return None };
         let syn::Expr::MethodCall(or) = &**expr else { return None };
+        let e = self.entry(or)?;
+        let vt = e.vt.clone();
+        let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
+        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(e.default)), vt.clone(), span);
+        let rhs_e = self.expr(rhs, Some(&vt));
+        let value = match op {
+            None => rhs_e,
+            Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
+            Some(op) if vt == Ty::Float => self.mk(ExprKind::Binary(op, Box::new(current), Box::new(rhs_e)), Ty::Float, span),
+            Some(op) if op.is_bitwise() => self.bits(op, current, rhs_e, span),
+            Some(op) => self.arith(op, current, rhs_e, span),
+        };
+        if !value.ty.fits(&vt) {
+            self.err(Rule::Type, value.span, format!("expected `{vt}`, found `{}`", value.ty), "");
+        }
+        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![e.map, e.key, value]), vt.option(), span);
+        let block = Block { stmts: vec![e.key_let, Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
+        Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
+    }
+
+    /// `map.entry(k).or_insert(d)` (or `.or_default()`) as a value: inserts `d` when the
+    /// key is absent, then gives the value the key holds.
+    pub(crate) fn entry_value(&mut self, or: &syn::ExprMethodCall) -> Option<Expr> {
+        let span = or.span();
+        let line = line_of(span);
+        let e = self.entry(or)?;
+        let vt = e.vt.clone();
+        let placeholder = self.mk(e.placeholder(), vt.clone(), span);
+        let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
+        let absent = self.mk(ExprKind::IsNone(Box::new(current.clone())), Ty::Bool, span);
+        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![e.map.clone(), e.key.clone(), e.default]), vt.clone().option(), span);
+        let then = Block { stmts: vec![Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
+        let fill = self.mk(ExprKind::If(Box::new(absent), then, None), Ty::Unit, span);
+        let value = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(placeholder)), vt.clone(), span);
+        let block = Block { stmts: vec![e.key_let, Stmt { kind: StmtKind::Expr(fill), line }], tail: Some(Box::new(value)), ty: vt.clone() };
+        Some(self.mk(ExprKind::Block(block), vt, span))
+    }
+
+    /// The parts of `map.entry(k).or_insert(d)` / `.or_default()`: `None` when `or` is not
+    /// that shape.
+    fn entry(&mut self, or: &syn::ExprMethodCall) -> Option<Entry> {
+        let span = or.span();
         let default_arg = match (or.method.to_string().as_str(), or.args.len()) {
             ("or_insert", 1) => Some(&or.args[0]),
             ("or_default", 0) => None,
@@ -777,7 +819,8 @@ impl Lowerer<'_> {
         let Ty::Map(vt) = map.ty.clone() else {
             let t = map.ty.clone();
             self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`"), "the entry idiom works on a `HashMap<String, _>`");
-            return Some(Stmt { kind: StmtKind::Expr(poison(span)), line });
+            let (key_let, key) = self.hidden_let("entry_key", poison(span));
+            return Some(Entry { map, key, key_let, vt: Ty::Never, default: poison(span) });
         };
         let mut vt = (*vt).clone();
         if !matches!(&map.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
@@ -794,14 +837,14 @@ impl Lowerer<'_> {
             }
             Some(d) => self.expr(d, Some(&vt)),
             None => match vt {
-                Ty::Int => self.mk(ExprKind::Int(0), Ty::Int, or.span()),
-                Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, or.span()),
-                Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, or.span()),
-                Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, or.span()),
+                Ty::Int => self.mk(ExprKind::Int(0), Ty::Int, span),
+                Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, span),
+                Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, span),
+                Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, span),
                 ref t => {
                     let t = t.clone();
                     self.err(Rule::Unsupported, or.method.span(), format!("`.or_default()` of `{t}`"), "write `.or_insert(value)`");
-                    poison(or.span())
+                    poison(span)
                 }
             },
         };
@@ -817,22 +860,7 @@ impl Lowerer<'_> {
             self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "");
         }
         let (key_let, key) = self.hidden_let("entry_key", key);
-        let current = self.mk(ExprKind::Method(Method::MapGet, vec![map.clone(), key.clone()]), vt.clone().option(), span);
-        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(default)), vt.clone(), span);
-        let rhs_e = self.expr(rhs, Some(&vt));
-        let value = match op {
-            None => rhs_e,
-            Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
-            Some(op) if vt == Ty::Float => self.mk(ExprKind::Binary(op, Box::new(current), Box::new(rhs_e)), Ty::Float, span),
-            Some(op) if op.is_bitwise() => self.bits(op, current, rhs_e, span),
-            Some(op) => self.arith(op, current, rhs_e, span),
-        };
-        if !value.ty.fits(&vt) {
-            self.err(Rule::Type, value.span, format!("expected `{vt}`, found `{}`", value.ty), "");
-        }
-        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![map, key, value]), vt.option(), span);
-        let block = Block { stmts: vec![key_let, Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
-        Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
+        Some(Entry { map, key, key_let, vt, default })
     }
 
     // ----- expressions -----------------------------------------------------------
@@ -1326,6 +1354,9 @@ impl Lowerer<'_> {
         if let Some(e) = self.iter_chain(m, expect, false) {
             return e;
         }
+        if let Some(e) = self.entry_value(m) {
+            return e;
+        }
         // `s.chars().count()`: the number of UTF-8 characters.
         if m.method == "count" && m.args.is_empty() {
             if let syn::Expr::MethodCall(inner) = &*m.receiver {
@@ -1489,5 +1520,27 @@ impl Lowerer<'_> {
             return self.vec_macro(mac, span);
         }
         self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!` and `vec!`")
+    }
+}
+
+/// `map.entry(key).or_insert(default)`, lowered: the map, the key (bound once), and the
+/// value type.
+struct Entry {
+    map: Expr,
+    key: Expr,
+    key_let: Stmt,
+    vt: Ty,
+    default: Expr,
+}
+
+impl Entry {
+    /// A value of the map's type that is never used: after the insert, the key is present.
+    fn placeholder(&self) -> ExprKind {
+        match self.vt {
+            Ty::Int => ExprKind::Int(0),
+            Ty::Float => ExprKind::Float(0.0),
+            Ty::Bool => ExprKind::Bool(false),
+            _ => ExprKind::Str(Vec::new()),
+        }
     }
 }

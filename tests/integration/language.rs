@@ -1259,8 +1259,18 @@ pub mod lang_idioms {
             *counts.entry(format!("len{}", w.len())).or_default() += 10;
             *joined.entry(w.chars().count().to_string()).or_default() += w;
         }
+        // `entry(..).or_insert(..)` as a statement and as a value.
+        let mut seen: HashMap<String, i64> = HashMap::new();
+        let mut fresh = 0;
+        for (i, w) in words.iter().enumerate() {
+            seen.entry(w.to_string()).or_insert(i as i64);
+            let first_at = *seen.entry(w.to_string()).or_insert(-1);
+            if first_at == i as i64 {
+                fresh += 1;
+            }
+        }
         let _ = alpha;
-        (by_len, pairs, big, counts, joined, total + firsts_total * 1000)
+        (by_len, pairs, big, counts, joined, total + firsts_total * 1000 + fresh * 1_000_000)
     }
 }
 
