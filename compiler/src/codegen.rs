@@ -82,6 +82,11 @@ enum Helper {
     Lines,
     SplitN,
     SortByKey,
+    Retain,
+    MapKeys,
+    MapValues,
+    RsplitOnce,
+    Rfind,
     RemEuclid,
     DivEuclid,
     CheckedMul,
@@ -854,6 +859,80 @@ local function redlua_trim_end_matches(s, p)
   return string.sub(s, 1, j)
 end
 ",
+            Helper::Retain => "\
+-- v.retain(f): keeps, in order, the elements for which f is true.
+local function redlua_retain(t, f)
+  local n, j = #t, 0
+  for i = 1, n do
+    local x = t[i]
+    if f(x) then
+      j = j + 1
+      t[j] = x
+    end
+  end
+  for i = n, j + 1, -1 do
+    t[i] = nil
+  end
+end
+",
+            Helper::MapKeys => "\
+local function redlua_map_keys(m)
+  local t = {}
+  for k in pairs(m) do
+    t[#t + 1] = k
+  end
+  return t
+end
+",
+            Helper::MapValues => "\
+local function redlua_map_values(m)
+  local t = {}
+  for _, v in pairs(m) do
+    t[#t + 1] = v
+  end
+  return t
+end
+",
+            Helper::RsplitOnce => "\
+-- s.rsplit_once(p): the text before and after the last p, or nil.
+local function redlua_rsplit_once(s, p)
+  local at = nil
+  local i = 1
+  while true do
+    -- Lua clamps a start past the end to the end: stop there.
+    local j = i <= #s + 1 and string.find(s, p, i, true)
+    if not j then
+      break
+    end
+    at = j
+    i = j + 1
+  end
+  if at == nil then
+    return nil
+  end
+  return { string.sub(s, 1, at - 1), string.sub(s, at + #p) }
+end
+",
+            Helper::Rfind => "\
+-- s.rfind(p): the byte offset of the last p, or nil.
+local function redlua_rfind(s, p)
+  local at = nil
+  local i = 1
+  while true do
+    -- Lua clamps a start past the end to the end: stop there.
+    local j = i <= #s + 1 and string.find(s, p, i, true)
+    if not j then
+      break
+    end
+    at = j
+    i = j + 1
+  end
+  if at == nil then
+    return nil
+  end
+  return at - 1
+end
+",
             Helper::SortByKey => "\
 -- v.sort_by_key(f): a stable merge sort on the keys, as Rust's (table.sort is not
 -- stable); string keys compare byte by byte.
@@ -951,6 +1030,9 @@ local function redlua_splitn(s, n, p)
   local t = {}
   if n <= 0 then
     return t
+  end
+  if p == '' then
+    error('redlua: splitting on an empty separator', 2)
   end
   local i = 1
   while #t < n - 1 do
@@ -2426,6 +2508,11 @@ impl Gen<'_> {
             M::CharClass(class) => L::bin(LB::Ne, L::call("string.find", vec![v[0].clone(), L::str(format!("^{class}$"))]), L::Nil),
             M::StrSplitN => self.helper(Helper::SplitN, v.clone()),
             M::VecSortByKey => self.helper(Helper::SortByKey, v.clone()),
+            M::VecRetain => self.helper(Helper::Retain, v.clone()),
+            M::MapKeys => self.helper(Helper::MapKeys, v.clone()),
+            M::MapValues => self.helper(Helper::MapValues, v.clone()),
+            M::StrRsplitOnce => self.helper(Helper::RsplitOnce, v.clone()),
+            M::StrRfind => self.helper(Helper::Rfind, v.clone()),
             M::StrPad => self.helper(Helper::Pad, v.clone()),
             M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
             M::IntDivEuclid => self.helper(Helper::DivEuclid, v.clone()),
@@ -3098,6 +3185,11 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Chars => "redlua_chars",
         Helper::SplitN => "redlua_splitn",
         Helper::SortByKey => "redlua_sort_by_key",
+        Helper::Retain => "redlua_retain",
+        Helper::MapKeys => "redlua_map_keys",
+        Helper::MapValues => "redlua_map_values",
+        Helper::RsplitOnce => "redlua_rsplit_once",
+        Helper::Rfind => "redlua_rfind",
         Helper::Pad => "redlua_pad",
         Helper::RemEuclid => "redlua_rem_euclid",
         Helper::DivEuclid => "redlua_div_euclid",

@@ -623,6 +623,13 @@ pub enum Method {
     VecTruncate,
     /// `v.sort_by_key(f)`: the Vec, the key closure, and whether the keys are strings.
     VecSortByKey,
+    /// `v.retain(f)`.
+    VecRetain,
+    /// `map.keys()` / `map.values()`, as a Vec (in the table's order).
+    MapKeys,
+    MapValues,
+    StrRsplitOnce,
+    StrRfind,
     /// `opt.cloned()` of an option holding a table (Vec, map, struct, tuple): a copy.
     OptionDeepCopy,
     /// `vec![x; n]`.

@@ -854,7 +854,7 @@ impl Lowerer<'_> {
         const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip", "zip", "copied", "cloned"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
-        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn" | "chars");
+        let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn" | "chars" | "keys" | "values");
         if !is_sink && !bare_source && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
             return None;
         }
@@ -863,7 +863,7 @@ impl Lowerer<'_> {
         let mut cur = m;
         let source = loop {
             let name = cur.method.to_string();
-            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn" | "chars") {
+            if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn" | "chars" | "keys" | "values") {
                 break cur;
             }
             calls.push(cur);
@@ -898,6 +898,21 @@ impl Lowerer<'_> {
                         other => return Some(self.unsupported(v.span, &format!("iterating over `{other}`"), "iterate over a `Vec` or a range")),
                     }
                 }
+            }
+            "keys" | "values" => {
+                // A map's keys or values, as a Vec (in the table's order; Rust's HashMap
+                // order is arbitrary too).
+                if !source.args.is_empty() {
+                    return Some(self.arity(source.span(), &src_name, 0));
+                }
+                let map = self.expr(&source.receiver, None);
+                let Ty::Map(vt) = map.ty.clone() else {
+                    let t = map.ty.clone();
+                    return Some(self.unsupported(map.span, &format!("`.{src_name}()` on `{t}`"), "keys and values are methods of a `HashMap<String, _>`"));
+                };
+                let (method, elem) = if src_name == "keys" { (Method::MapKeys, Ty::Str) } else { (Method::MapValues, *vt) };
+                let v = self.mk(ExprKind::Method(method, vec![map]), Ty::Vec(Box::new(elem.clone())), source.span());
+                (IterSource::Vec(v), elem)
             }
             "lines" | "splitn" | "chars" => {
                 // The pieces, as a Vec of strings (chars are one-char strings).
@@ -1911,6 +1926,27 @@ impl Lowerer<'_> {
                 return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
             }
             (Ty::Vec(_), "reverse", 0) => (Method::VecReverse, vec![], Ty::Unit),
+            (Ty::Vec(t), "retain", 1) => {
+                let elem = (**t).clone();
+                if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+                    self.err(Rule::Type, recv.span, "`.retain()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
+                }
+                let syn::Expr::Closure(c) = &m.args[0] else {
+                    return self.unsupported(m.args[0].span(), "a predicate that is not a closure literal", "write the closure in place: `v.retain(|x| *x > 0)`");
+                };
+                let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
+                if let Ty::Fn(_, ret) = &f.ty {
+                    if !ret.fits(&Ty::Bool) {
+                        let r = (**ret).clone();
+                        self.err(Rule::Type, f.span, format!("a predicate returns `bool`, this one `{r}`"), "");
+                    }
+                }
+                return self.mk(ExprKind::Method(Method::VecRetain, vec![recv, f]), Ty::Unit, span);
+            }
+            (Ty::Map(_), "keys", 0) => (Method::MapKeys, vec![], Ty::Vec(Box::new(Ty::Str))),
+            (Ty::Map(t), "values", 0) => (Method::MapValues, vec![], Ty::Vec(t.clone())),
+            (Ty::Str, "rsplit_once", 1) => (Method::StrRsplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
+            (Ty::Str, "rfind", 1) => (Method::StrRfind, vec![Ty::Str], Ty::Int.option()),
             (Ty::Vec(t), "sort_by_key", 1) => {
                 let elem = (**t).clone();
                 if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {

@@ -1461,3 +1461,48 @@ fn a_value_reply_passes_status_replies_through() {
     let typed = lang_passthrough::set_raw("k2", "v2").call(&mut con).unwrap();
     assert!(typed.is_ok(), "{typed:?}");
 }
+
+#[redlua::library(name = "lang_collections")]
+pub mod lang_collections {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    /// `retain`, a map's `keys()` / `values()`, `rsplit_once`, `rfind`.
+    #[redis_function(read_only)]
+    pub fn more(csv: String, sep: String, floor: i64) -> (Vec<i64>, Vec<String>, Vec<i64>, Option<(String, String)>, Option<i64>, i64) {
+        let mut nums: Vec<i64> = csv.split(',').map(|w| w.len() as i64).collect();
+        nums.retain(|n| *n >= floor);
+        let mut m: HashMap<String, i64> = HashMap::new();
+        for w in csv.split(',') {
+            *m.entry(w.to_string()).or_insert(0) += 1;
+        }
+        let mut keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
+        keys.sort();
+        let mut values: Vec<i64> = m.values().copied().collect();
+        values.sort();
+        let mut total = 0;
+        for v in m.values() {
+            total += v;
+        }
+        for k in m.keys() {
+            total += k.len() as i64;
+        }
+        let last = csv.rsplit_once(sep.as_str()).map(|(a, b)| (a.to_string(), b.to_string()));
+        (nums, keys, values, last, csv.rfind(sep.as_str()).map(|i| i as i64), total)
+    }
+}
+
+#[test]
+fn retain_keys_values_rsplit_once_and_rfind_agree_with_their_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for csv in ["", "a", "a,bb,a,ccc,bb,a", "x,,y", "aaa", "é,ü,é"] {
+        for sep in [",", "", "aa", "é", "zz"] {
+            for floor in [0, 1, 2] {
+                let lua = lang_collections::more(csv, sep, floor).call(&mut con).unwrap();
+                let rust = redlua::twin::run(&mut con, || lang_collections::twin::more(csv.to_string(), sep.to_string(), floor));
+                assert_eq!(lua, rust, "more({csv:?}, {sep:?}, {floor})");
+            }
+        }
+    }
+}
