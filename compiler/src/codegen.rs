@@ -107,6 +107,8 @@ impl Helper {
             Helper::Sum | Helper::Pow => &[Helper::Int],
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
+            Helper::RsplitOnce => &[Helper::Rfind],
+            Helper::StrSlice => &[Helper::CharBoundary],
             Helper::BitOp | Helper::Shift => &[Helper::Int],
             Helper::Fill => &[Helper::DeepCopy],
             Helper::RemEuclid => &[Helper::Rem],
@@ -896,21 +898,11 @@ end
             Helper::RsplitOnce => "\
 -- s.rsplit_once(p): the text before and after the last p, or nil.
 local function redlua_rsplit_once(s, p)
-  local at = nil
-  local i = 1
-  while true do
-    -- Lua clamps a start past the end to the end: stop there.
-    local j = i <= #s + 1 and string.find(s, p, i, true)
-    if not j then
-      break
-    end
-    at = j
-    i = j + 1
-  end
+  local at = redlua_rfind(s, p)
   if at == nil then
     return nil
   end
-  return { string.sub(s, 1, at - 1), string.sub(s, at + #p) }
+  return { string.sub(s, 1, at), string.sub(s, at + 1 + #p) }
 end
 ",
             Helper::Rfind => "\
@@ -1102,14 +1094,7 @@ local function redlua_str_slice(s, a, b)
   if b == nil then
     b = n
   end
-  local function boundary(i)
-    if i == 0 or i == n then
-      return true
-    end
-    local c = string.byte(s, i + 1)
-    return c < 128 or c >= 192
-  end
-  if a < 0 or b < a or b > n or not boundary(a) or not boundary(b) then
+  if a < 0 or b < a or b > n or not redlua_char_boundary(s, a) or not redlua_char_boundary(s, b) then
     error('redlua: byte range ' .. string.format('%d', a) .. '..' .. string.format('%d', b) .. ' of a string of ' .. n .. ' bytes is out of bounds or not on a char boundary', 2)
   end
   return string.sub(s, a + 1, b)
