@@ -896,16 +896,20 @@ impl Pipeline {
         pipe
     }
 
-    /// The distinct code of the calls, and the commands that check it.
-    fn plan(&self) -> Plan {
+    /// The distinct code of the calls, in order of first appearance.
+    fn codes(&self) -> Vec<Code> {
         let mut codes: Vec<Code> = Vec::new();
-        for e in &self.entries {
-            if let Some(c) = &e.call
-                && !codes.iter().any(|k| k.same(&c.code))
-            {
+        for c in self.entries.iter().filter_map(|e| e.call.as_ref()) {
+            if !codes.iter().any(|k| k.same(&c.code)) {
                 codes.push(c.code);
             }
         }
+        codes
+    }
+
+    /// The distinct code of the calls, and the commands that check it.
+    fn plan(&self) -> Plan {
+        let codes = self.codes();
         let mut check = redis::Pipeline::new();
         let mut exists = redis::cmd("SCRIPT");
         exists.arg("EXISTS");

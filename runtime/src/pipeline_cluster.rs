@@ -157,19 +157,6 @@ impl Pipeline {
     }
 
     #[cfg(feature = "cluster-async")]
-    /// The batch of the entries at `indices` for one node.
-    fn cluster_batch(&self, indices: &[usize]) -> redis::Pipeline {
-        let mut pipe = redis::Pipeline::with_capacity(indices.len());
-        if self.atomic {
-            pipe.atomic();
-        }
-        for &i in indices {
-            pipe.add_command(self.entries[i].command.clone());
-        }
-        pipe
-    }
-
-    #[cfg(feature = "cluster-async")]
     /// True when every entry at `indices` is a read-only call: the batch may go to a replica.
     fn all_read_only(&self, indices: &[usize]) -> bool {
         indices.iter().all(|&i| self.entries[i].call.is_some() && is_read_only_command(&self.entries[i].command))
@@ -245,17 +232,6 @@ impl Pipeline {
 
     fn outcome(&self) -> Outcome {
         Outcome { results: vec![None; self.entries.len()], ..Outcome::default() }
-    }
-
-    /// The distinct code of the calls, in order of first appearance.
-    fn codes(&self) -> Vec<Code> {
-        let mut codes: Vec<Code> = Vec::new();
-        for c in self.entries.iter().filter_map(|e| e.call.as_ref()) {
-            if !codes.iter().any(|k| k.same(&c.code)) {
-                codes.push(c.code);
-            }
-        }
-        codes
     }
 
     /// Sends the pipeline through a sync Redis Cluster connection, entry by entry; see the
@@ -438,7 +414,7 @@ impl Pipeline {
                 )),
                 None => SingleNodeRoutingInfo::RandomPrimary,
             };
-            let pipe = self.cluster_batch(indices);
+            let pipe = self.batch(indices);
             let (offset, count) = if self.atomic { (pipe.len() + 1, 1) } else { (0, pipe.len()) };
             let replies = con.route_pipeline(pipe, offset, count, route).await;
             self.file_batch(&mut out, indices, replies)?;
