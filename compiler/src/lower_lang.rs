@@ -282,6 +282,20 @@ impl Lowerer<'_> {
         self.mk(ExprKind::Block(block), Ty::Never, span)
     }
 
+    /// The closure argument of a method that changes a Vec in place with it (`retain`,
+    /// `sort_by_key`): the Vec must be a `let mut` variable and the argument a closure
+    /// literal, lowered with the element type as its parameter's. `Err` is the refusal.
+    fn vec_closure(&mut self, recv: &Expr, m: &syn::ExprMethodCall, elem: &Ty, what: &str, example: &str) -> Result<Expr, Expr> {
+        let name = m.method.to_string();
+        if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+            self.err(Rule::Type, recv.span, format!("`.{name}()` changes the Vec: it must be a `let mut` variable"), "declare it with `let mut`");
+        }
+        let syn::Expr::Closure(c) = &m.args[0] else {
+            return Err(self.unsupported(m.args[0].span(), &format!("{what} that is not a closure literal"), &format!("write the closure in place: {example}")));
+        };
+        Ok(self.closure_with(c, Some(std::slice::from_ref(elem))))
+    }
+
     /// `let <hidden> = e;` and a use of it, to evaluate `e` once.
     pub(crate) fn hidden_let(&mut self, name: &str, e: Expr) -> (Stmt, Expr) {
         let (span, line, ty) = (e.span, e.line, e.ty.clone());
@@ -1927,14 +1941,10 @@ impl Lowerer<'_> {
             }
             (Ty::Vec(_), "reverse", 0) => (Method::VecReverse, vec![], Ty::Unit),
             (Ty::Vec(t), "retain", 1) => {
-                let elem = (**t).clone();
-                if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
-                    self.err(Rule::Type, recv.span, "`.retain()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
-                }
-                let syn::Expr::Closure(c) = &m.args[0] else {
-                    return self.unsupported(m.args[0].span(), "a predicate that is not a closure literal", "write the closure in place: `v.retain(|x| *x > 0)`");
+                let f = match self.vec_closure(&recv, m, t, "a predicate", "`v.retain(|x| *x > 0)`") {
+                    Ok(f) => f,
+                    Err(refused) => return refused,
                 };
-                let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
                 if let Ty::Fn(_, ret) = &f.ty {
                     if !ret.fits(&Ty::Bool) {
                         let r = (**ret).clone();
@@ -1948,14 +1958,10 @@ impl Lowerer<'_> {
             (Ty::Str, "rsplit_once", 1) => (Method::StrRsplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
             (Ty::Str, "rfind", 1) => (Method::StrRfind, vec![Ty::Str], Ty::Int.option()),
             (Ty::Vec(t), "sort_by_key", 1) => {
-                let elem = (**t).clone();
-                if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
-                    self.err(Rule::Type, recv.span, "`.sort_by_key()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
-                }
-                let syn::Expr::Closure(c) = &m.args[0] else {
-                    return self.unsupported(m.args[0].span(), "a key function that is not a closure literal", "write the closure in place: `v.sort_by_key(|x| x.1)`");
+                let f = match self.vec_closure(&recv, m, t, "a key function", "`v.sort_by_key(|x| x.1)`") {
+                    Ok(f) => f,
+                    Err(refused) => return refused,
                 };
-                let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
                 let Ty::Fn(_, key) = f.ty.clone() else { return f };
                 let strings = match *key {
                     Ty::Int => false,
