@@ -1008,6 +1008,13 @@ impl Lowerer<'_> {
                             break;
                         }
                     }
+                    let mut bare = other;
+                    while let syn::Expr::Paren(p) = bare {
+                        bare = &p.expr;
+                    }
+                    if matches!(bare, syn::Expr::Range(_)) {
+                        return Some(self.unsupported(other.span(), "zipping with a range", "zip with a Vec, or use `.enumerate()` for indices"));
+                    }
                     let v = self.expr(other, None);
                     let Ty::Vec(t) = v.ty.clone() else {
                         let t = v.ty.clone();
@@ -1758,11 +1765,11 @@ impl Lowerer<'_> {
                     if let Some(sp) = &spec {
                         if sp.precision.is_some() && value.ty != Ty::Float {
                             let t = value.ty.clone();
-                            self.err(Rule::Unsupported, fmt.span(), format!("a precision for `{t}`"), "precision is for floats: `{:.2}`");
+                            self.unsupported(fmt.span(), &format!("a precision for `{t}`"), "precision is for floats: `{:.2}`");
                         }
                         if sp.zero && !numeric {
                             let t = value.ty.clone();
-                            self.err(Rule::Unsupported, fmt.span(), format!("zero padding of `{t}`"), "pad numbers with zeros, strings with a fill: `{:0>8}`");
+                            self.unsupported(fmt.span(), &format!("zero padding of `{t}`"), "pad numbers with zeros, strings with a fill: `{:0>8}`");
                         }
                     }
                     let fixed = spec.as_ref().and_then(|s| s.precision);
