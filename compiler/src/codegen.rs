@@ -1503,14 +1503,6 @@ fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeS
     let names = h.vars.iter().map(|v| v.lua.clone()).collect();
     let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None, inline_checks: false };
     let mut out = Vec::new();
-    // A struct passed by value and changed in the helper must not change the caller's.
-    for p in &h.params {
-        let v = &h.vars[p.0];
-        if v.mutable && matches!(v.ty, Ty::Struct(_)) {
-            let copy = g.helper(Helper::DeepCopy, vec![L::name(v.lua.clone())]);
-            out.push(LS::at(K::Assign(vec![L::name(v.lua.clone())], vec![copy]), Some(h.line)));
-        }
-    }
     if let Some(body) = &h.body {
         g.block_into(body, &Dest::Return, &mut out);
     }
@@ -1745,12 +1737,7 @@ impl Gen<'_> {
                         out.push(self.stmt(K::Local(vec![name.clone()], vec![])));
                         self.expr_into(e, &Dest::Assign(name), out);
                     } else {
-                        let mut v = self.expr(e, out);
-                        // `let mut b = a;` of a struct: `a` may be Copy in Rust, and the two
-                        // must not share one Lua table.
-                        if self.vars[var.0].mutable && matches!(self.vars[var.0].ty, Ty::Struct(_)) && matches!(e.kind, ExprKind::Var(_)) {
-                            v = self.helper(Helper::DeepCopy, vec![v]);
-                        }
+                        let v = self.expr(e, out);
                         out.push(self.stmt(K::Local(vec![name], vec![v])));
                     }
                 }
@@ -2192,6 +2179,19 @@ impl Gen<'_> {
         }
     }
 
+    /// A parameter of an inlined closure: a name for the argument, or, when the body
+    /// changes the parameter (`|mut x| ..`), a local of its own.
+    fn bind_param(&mut self, p: ir::VarId, a: L, out: &mut Vec<LS>) {
+        if self.vars[p.0].mutable {
+            self.aliases.remove(&p);
+            self.locals += 1;
+            out.push(self.stmt(K::Local(vec![self.vars[p.0].lua.clone()], vec![a])));
+            return;
+        }
+        let a = if a.is_trivial() { a } else { self.spill(a, out) };
+        self.aliases.insert(p, a);
+    }
+
     /// Applies a closure to `args`: its body inlined (parameters naming the arguments)
     /// when it has no `return`, else a call of the Lua function.
     fn apply(&mut self, f: &ir::Expr, args: Vec<L>, out: &mut Vec<LS>) -> L {
@@ -2199,8 +2199,7 @@ impl Gen<'_> {
         let inline = !block_has_expr(body, |k| matches!(k, ExprKind::Return(_) | ExprKind::Try(..)));
         if inline {
             for (p, a) in params.iter().zip(args) {
-                let a = if a.is_trivial() { a } else { self.spill(a, out) };
-                self.aliases.insert(*p, a);
+                self.bind_param(*p, a, out);
             }
             return self.expr(body, out);
         }
@@ -2401,7 +2400,7 @@ impl Gen<'_> {
         let inline = !block_has_expr(body, |k| matches!(k, ExprKind::Return(_) | ExprKind::Try(..)));
         let value = if inline {
             for p in params {
-                self.aliases.insert(*p, t.clone());
+                self.bind_param(*p, t.clone(), &mut inner);
             }
             if op == O::Filter {
                 let c = self.expr(body, &mut inner);

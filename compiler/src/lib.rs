@@ -37,6 +37,7 @@ pub mod codegen;
 pub mod command_spec;
 mod command_table;
 pub mod commands;
+mod copies;
 pub mod diag;
 pub mod expand;
 pub mod ir;
@@ -160,7 +161,9 @@ fn struct_items(input: &parse::LibraryInput) -> Vec<syn::ItemStruct> {
 }
 
 fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>, Vec<ir::HelperFn>) {
-    let mut ctx = lower::HelperCtx::new(helper_items(input)).with_structs(struct_items(input));
+    let structs = struct_items(input);
+    let copy_structs = copies::copy_structs(&structs);
+    let mut ctx = lower::HelperCtx::new(helper_items(input)).with_structs(structs);
     let mut functions = Vec::new();
     let mut index = Vec::new();
     for (i, (item, opts)) in input.functions.iter().enumerate() {
@@ -170,6 +173,7 @@ fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Funct
         }
     }
     ctx.finish(errors);
+    copies::apply(&mut functions, &mut ctx.fns, &copy_structs);
     (functions, index, ctx.fns)
 }
 

@@ -1919,6 +1919,9 @@ impl Lowerer<'_> {
             }
             (Ty::Vec(t), "push", 1) => (Method::VecPush, vec![(**t).clone()], Ty::Unit),
             (Ty::Struct(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
+            // Elements that are tables which can change (structs, Vecs, maps) are copied
+            // too, as Rust clones them: a shallow copy would share them.
+            (Ty::Vec(t), "to_vec", 0) if holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(_), "to_vec", 0) => {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
@@ -1935,6 +1938,7 @@ impl Lowerer<'_> {
                 let _ = t;
                 Ty::Unit
             }),
+            (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) && holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
                 // A copy, so that changing one does not change the other.
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
@@ -2094,6 +2098,16 @@ impl Lowerer<'_> {
             args.push(e);
         }
         self.mk(ExprKind::Method(method, args), ret, span)
+    }
+}
+
+/// Values of `t` hold Lua tables that can change in place (structs, Vecs, maps).
+fn holds_tables(t: &Ty) -> bool {
+    match t {
+        Ty::Struct(_) | Ty::Vec(_) | Ty::Map(_) => true,
+        Ty::Tuple(ts) => ts.iter().any(holds_tables),
+        Ty::Option(t) => holds_tables(t),
+        _ => false,
     }
 }
 
