@@ -20,7 +20,12 @@
 //!    a closure, passed to a helper that keeps its parameter (binds it, stores it or returns
 //!    it), matched by a pattern that binds it. Reading a field, comparing, replying and
 //!    passing to a helper that only reads its parameter copy nothing; nor does returning
-//!    a variable from a helper (the variable ends there).
+//!    a variable from a helper (the variable ends there), nor keeping the value of a
+//!    variable whose fields are not assigned afterwards (then no one can tell the two
+//!    apart: the other holder is never changed in place either). "Afterwards" is judged
+//!    block by block, from the end: a field assignment later in the block or in an
+//!    enclosing one, anywhere in an enclosing loop the variable outlives, or in any
+//!    closure.
 //!
 //! A library without `Copy` structs is left as it is.
 
@@ -62,7 +67,7 @@ pub(crate) fn apply(functions: &mut [Function], helpers: &mut [HelperFn], copy: 
             let Some(body) = &h.body else { continue };
             let mut body = body.clone();
             let mut w = Walker::new(copy, &h.vars, &facts, true);
-            w.block(&mut body, Ctx::Return);
+            w.body(&mut body, Ctx::Return);
             let (fresh, kept) = (w.returns_fresh, w.kept);
             if facts.returns_fresh[i] && !fresh {
                 facts.returns_fresh[i] = false;
@@ -82,14 +87,14 @@ pub(crate) fn apply(functions: &mut [Function], helpers: &mut [HelperFn], copy: 
     for h in helpers.iter_mut() {
         let Some(body) = &mut h.body else { continue };
         let mut w = Walker::new(copy, &h.vars, &facts, true);
-        w.block(body, Ctx::Return);
+        w.body(body, Ctx::Return);
         // A `mut` parameter is the helper's own: it starts as a copy of the argument.
         let entry: Vec<Stmt> = h.params.iter().filter(|p| w.owns(**p)).map(|p| copy_stmt(*p, &h.vars[p.0].ty, h.span, h.line)).collect();
         body.stmts.splice(0..0, entry);
     }
     for f in functions.iter_mut() {
         let mut w = Walker::new(copy, &f.vars, &facts, false);
-        w.block(&mut f.body, Ctx::Read);
+        w.body(&mut f.body, Ctx::Read);
     }
 }
 
@@ -121,6 +126,10 @@ struct Walker<'a> {
     helper: bool,
     /// Per closure around the current expression, the `mut` variables it declares.
     closures: Vec<HashSet<VarId>>,
+    /// Variables whose fields may be assigned after the current point.
+    after: HashSet<VarId>,
+    /// Variables whose fields a closure assigns (at any call).
+    always: HashSet<VarId>,
     /// Variables read as a whole where the value is kept.
     kept: HashSet<VarId>,
     /// Every return seen so far gives a fresh table.
@@ -129,7 +138,7 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn new(copy: &'a HashSet<String>, vars: &'a [Var], facts: &'a Facts, helper: bool) -> Self {
-        Walker { copy, vars, facts, helper, closures: Vec::new(), kept: HashSet::new(), returns_fresh: true }
+        Walker { copy, vars, facts, helper, closures: Vec::new(), after: HashSet::new(), always: HashSet::new(), kept: HashSet::new(), returns_fresh: true }
     }
 
     /// A `Copy` struct type.
@@ -151,13 +160,21 @@ impl<'a> Walker<'a> {
         var.mutable && self.is_copy(&var.ty)
     }
 
-    /// `v` is declared here: in the innermost closure, or in the helper or function.
-    fn declared(&mut self, v: VarId) {
-        if self.owns(v) {
-            if let Some(c) = self.closures.last_mut() {
-                c.insert(v);
+    /// Walks the body of a function or a helper.
+    fn body(&mut self, b: &mut Block, tail: Ctx) {
+        let mut always = HashSet::new();
+        for_each_block(b, &mut |blk, in_closure| {
+            if in_closure {
+                assigned_fields(blk, &mut always);
             }
-        }
+        });
+        self.always = always;
+        self.block(b, tail);
+    }
+
+    /// The value of `v`, kept elsewhere, must be a copy: `v`'s fields may change later.
+    fn changes_later(&self, v: VarId) -> bool {
+        self.after.contains(&v) || self.always.contains(&v) || !self.ends_here(v)
     }
 
     /// `v` ends with the innermost closure (or helper) being walked.
@@ -213,15 +230,29 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// A block, from its end: each statement sees the field assignments that follow it.
     fn block(&mut self, b: &mut Block, tail: Ctx) {
-        let mut stmts = Vec::with_capacity(b.stmts.len());
-        for mut s in std::mem::take(&mut b.stmts) {
+        let outer = self.after.clone();
+        // Variables declared in the block start afresh each time it runs.
+        let mut declared = HashSet::new();
+        declared_in(b, &mut declared);
+        let mut later: HashSet<VarId> = outer.difference(&declared).copied().collect();
+        if let Some(t) = &mut b.tail {
+            let mut own = HashSet::new();
+            expr_fields(t, &mut own);
+            self.after = later.union(&own).copied().collect();
+            self.expr(t, tail);
+            later.extend(own);
+        }
+        let mut rev: Vec<Vec<Stmt>> = Vec::with_capacity(b.stmts.len());
+        for mut s in std::mem::take(&mut b.stmts).into_iter().rev() {
+            let mut own = HashSet::new();
+            stmt_fields(&s, &mut own);
+            self.after = later.union(&own).copied().collect();
+            later.extend(own);
             let mut after = Vec::new();
             match &mut s.kind {
-                StmtKind::Let(v, e) => {
-                    self.bound(*v, e);
-                    self.declared(*v);
-                }
+                StmtKind::Let(v, e) => self.bound(*v, e),
                 StmtKind::Assign(v, e) => self.bound(*v, e),
                 StmtKind::LetTuple(names, e) => {
                     let owned: Vec<(usize, VarId)> = names.iter().enumerate().filter_map(|(i, v)| v.filter(|v| self.owns(*v)).map(|v| (i, v))).collect();
@@ -236,9 +267,6 @@ impl<'a> Walker<'a> {
                         after = owned.iter().map(|(_, v)| copy_stmt(*v, &self.vars[v.0].ty, e.span, s.line)).collect();
                     }
                     self.expr(e, Ctx::Keep);
-                    for (_, v) in owned {
-                        self.declared(v);
-                    }
                 }
                 StmtKind::AssignIndex(_, i, e) => {
                     self.expr(i, Ctx::Read);
@@ -252,13 +280,12 @@ impl<'a> Walker<'a> {
                 }
                 StmtKind::Expr(e) => self.expr(e, Ctx::Read),
             }
-            stmts.push(s);
-            stmts.extend(after);
+            let mut group = vec![s];
+            group.extend(after);
+            rev.push(group);
         }
-        b.stmts = stmts;
-        if let Some(t) = &mut b.tail {
-            self.expr(t, tail);
-        }
+        b.stmts = rev.into_iter().rev().flatten().collect();
+        self.after = outer;
     }
 
     /// `v` takes the value of `e` (`let v = e;`, `v = e;`).
@@ -271,8 +298,11 @@ impl<'a> Walker<'a> {
 
     /// A loop body whose variable `v` may need its own copy of the element.
     fn loop_body(&mut self, v: VarId, body: &mut Block, span: proc_macro2::Span, line: u32) {
-        self.declared(v);
+        // Each turn has its own loop variable.
+        let outer = self.after.clone();
+        self.after.remove(&v);
         self.block(body, Ctx::Read);
+        self.after = outer;
         if self.owns(v) {
             body.stmts.insert(0, copy_stmt(v, &self.vars[v.0].ty, span, line));
         }
@@ -290,7 +320,7 @@ impl<'a> Walker<'a> {
                 if ctx != Ctx::Read {
                     self.kept.insert(v);
                 }
-                if self.owns(v) && (ctx == Ctx::Keep || ctx == Ctx::Return && !self.ends_here(v)) {
+                if self.owns(v) && (ctx == Ctx::Keep && self.changes_later(v) || ctx == Ctx::Return && !self.ends_here(v)) {
                     wrap_copy(e);
                 }
             }
@@ -382,9 +412,16 @@ impl<'a> Walker<'a> {
                 self.expr(i, Ctx::Read);
             }
             ExprKind::Closure(params, body) => {
-                self.closures.push(params.iter().copied().filter(|p| self.owns(*p)).collect());
+                // A closure runs when it is called: its own variables are judged inside
+                // it; those it captures are always copied.
+                let mut own: HashSet<VarId> = params.iter().copied().collect();
+                for_each_block_in(body, &mut |blk, _| declared_in(blk, &mut own));
+                own.retain(|v| self.owns(*v));
+                let outer = std::mem::take(&mut self.after);
+                self.closures.push(own);
                 self.expr(body, Ctx::Return);
                 self.closures.pop();
+                self.after = outer;
                 let entry: Vec<Stmt> = params.iter().filter(|p| self.owns(**p)).map(|p| copy_stmt(*p, &self.vars[p.0].ty, span, line)).collect();
                 if !entry.is_empty() {
                     prepend(body, entry);
@@ -487,4 +524,186 @@ fn prepend(body: &mut Expr, stmts: Vec<Stmt>) {
     let (ty, span, line) = (body.ty.clone(), body.span, body.line);
     let inner = std::mem::replace(body, Expr { kind: ExprKind::Unit, ty: Ty::Unit, span, line });
     *body = Expr { kind: ExprKind::Block(Block { stmts, tail: Some(Box::new(inner)), ty: ty.clone() }), ty, span, line };
+}
+
+/// Calls `f` on every block inside `e` (also in closures: `f` is told so).
+fn for_each_block_in(e: &Expr, f: &mut dyn FnMut(&Block, bool)) {
+    blocks_of_expr(e, false, f);
+}
+
+/// Calls `f` on `b` and every block inside it.
+fn for_each_block(b: &Block, f: &mut dyn FnMut(&Block, bool)) {
+    blocks_of_block(b, false, f);
+}
+
+fn blocks_of_block(b: &Block, in_closure: bool, f: &mut dyn FnMut(&Block, bool)) {
+    f(b, in_closure);
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) | StmtKind::LetTuple(_, e) | StmtKind::AssignField(_, _, e) => blocks_of_expr(e, in_closure, f),
+            StmtKind::AssignIndex(_, i, e) => {
+                blocks_of_expr(i, in_closure, f);
+                blocks_of_expr(e, in_closure, f);
+            }
+            StmtKind::LetElse(_, e, els) => {
+                blocks_of_expr(e, in_closure, f);
+                blocks_of_block(els, in_closure, f);
+            }
+        }
+    }
+    if let Some(t) = &b.tail {
+        blocks_of_expr(t, in_closure, f);
+    }
+}
+
+/// The blocks inside `e`.
+fn blocks_of_expr(e: &Expr, in_closure: bool, f: &mut dyn FnMut(&Block, bool)) {
+    let mut direct: Vec<(&Block, bool)> = Vec::new();
+    // The outermost ones: `blocks_of_block` goes on into each.
+    collect_blocks(e, in_closure, &mut direct);
+    for (b, c) in direct {
+        blocks_of_block(b, c, f);
+    }
+}
+
+/// The blocks of `e` that are not inside another block of `e`.
+fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, bool)>) {
+    let sub = |x: &'e Expr, out: &mut Vec<(&'e Block, bool)>| collect_blocks(x, in_closure, out);
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::Var(_) | ExprKind::None | ExprKind::Reject(_) | ExprKind::Break(_) | ExprKind::Continue(_) => {}
+        ExprKind::Binary(_, a, b) | ExprKind::UnwrapOr(a, b) | ExprKind::Index(a, b) | ExprKind::OptionCall(_, a, b) => {
+            sub(a, out);
+            sub(b, out);
+        }
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) => sub(a, out),
+        ExprKind::Try(a, b) => {
+            sub(a, out);
+            if let Some(b) = b {
+                sub(b, out);
+            }
+        }
+        ExprKind::Return(a) => {
+            if let Some(a) = a {
+                sub(a, out);
+            }
+        }
+        ExprKind::If(c, t, els) => {
+            sub(c, out);
+            out.push((t, in_closure));
+            if let Some(x) = els {
+                sub(x, out);
+            }
+        }
+        ExprKind::Block(b) | ExprKind::Loop(b, _) => out.push((b, in_closure)),
+        ExprKind::While(c, b, _) => {
+            sub(c, out);
+            out.push((b, in_closure));
+        }
+        ExprKind::WhileLet(_, c, b, _) | ExprKind::ForEach(_, c, b, _) | ExprKind::ForMap(_, _, c, b, _) => {
+            sub(c, out);
+            out.push((b, in_closure));
+        }
+        ExprKind::ForRange(r) => {
+            sub(&r.start, out);
+            sub(&r.end, out);
+            if let Some(st) = &r.step {
+                sub(st, out);
+            }
+            out.push((&r.body, in_closure));
+        }
+        ExprKind::Match(s, arms) => {
+            sub(s, out);
+            for a in arms {
+                if let Some(g) = &a.guard {
+                    sub(g, out);
+                }
+                sub(&a.body, out);
+            }
+        }
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) => {
+            for x in es {
+                sub(x, out);
+            }
+        }
+        ExprKind::Closure(_, body) => collect_blocks(body, true, out),
+        ExprKind::Command(c) => {
+            for a in &c.args {
+                if let CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) = a {
+                    sub(v, out);
+                }
+            }
+        }
+        ExprKind::DynCall(c) => {
+            for a in &c.args {
+                if let CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) = a {
+                    sub(v, out);
+                }
+            }
+        }
+        ExprKind::Iter(ch) => {
+            match &ch.source {
+                IterSource::Vec(a) => sub(a, out),
+                IterSource::Range(a, b, _) | IterSource::Split(a, b) | IterSource::Chunks(a, b) => {
+                    sub(a, out);
+                    sub(b, out);
+                }
+            }
+            for st in &ch.stages {
+                match st {
+                    IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x) => sub(x, out),
+                    IterStage::Enumerate => {}
+                }
+            }
+            match &ch.sink {
+                IterSink::Any(x) | IterSink::All(x) | IterSink::Find(x) | IterSink::Position(x) => sub(x, out),
+                IterSink::Collect | IterSink::CollectMap | IterSink::CollectString | IterSink::Sum | IterSink::Count | IterSink::Min | IterSink::Max => {}
+            }
+        }
+    }
+}
+
+/// The variables whose fields the statements of `b` itself assign (not those of the
+/// blocks inside).
+fn assigned_fields(b: &Block, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        if let StmtKind::AssignField(v, ..) = s.kind {
+            out.insert(v);
+        }
+    }
+}
+
+/// The variables whose fields `s` assigns, directly or in a block inside it.
+fn stmt_fields(s: &Stmt, out: &mut HashSet<VarId>) {
+    if let StmtKind::AssignField(v, ..) = s.kind {
+        out.insert(v);
+    }
+    match &s.kind {
+        StmtKind::Let(_, e) | StmtKind::Assign(_, e) | StmtKind::Expr(e) | StmtKind::LetTuple(_, e) | StmtKind::AssignField(_, _, e) => expr_fields(e, out),
+        StmtKind::AssignIndex(_, i, e) => {
+            expr_fields(i, out);
+            expr_fields(e, out);
+        }
+        StmtKind::LetElse(_, e, els) => {
+            expr_fields(e, out);
+            for_each_block(els, &mut |blk, _| assigned_fields(blk, out));
+        }
+    }
+}
+
+/// The variables whose fields a block inside `e` assigns.
+fn expr_fields(e: &Expr, out: &mut HashSet<VarId>) {
+    for_each_block_in(e, &mut |blk, _| assigned_fields(blk, out));
+}
+
+/// The variables the statements of `b` itself declare (`let`, tuple patterns).
+fn declared_in(b: &Block, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Let(v, _) => {
+                out.insert(*v);
+            }
+            StmtKind::LetTuple(vs, _) => out.extend(vs.iter().flatten().copied()),
+            _ => {}
+        }
+    }
 }

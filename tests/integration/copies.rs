@@ -225,6 +225,42 @@ pub mod copies {
         (a, b, t, c, o, i)
     }
 
+    /// A struct kept, then changed: later in a loop it outlives, later in the same turn
+    /// of a loop, in a branch, in a block.
+    #[redis_function(read_only)]
+    pub fn later(n: i64) -> (Vec<Q>, Vec<Q>, Vec<Q>, Q) {
+        let mut cur = Q { x: 0, y: n };
+        let mut path = Vec::new();
+        for _ in 0..3 {
+            path.push(cur);
+            cur.x += 1;
+        }
+        let mut again = Vec::new();
+        let mut k = 0;
+        while k < 2 {
+            let mut p = Q { x: k, y: n };
+            again.push(p);
+            p.y += 1;
+            again.push(p);
+            k += 1;
+        }
+        let mut branch = Vec::new();
+        let mut b = Q { x: n, y: 0 };
+        branch.push(b);
+        if n > 0 {
+            b.y = 1;
+        } else {
+            b.y = -1;
+        }
+        branch.push(b);
+        let kept = b;
+        {
+            b.x += 100;
+        }
+        branch.push(b);
+        (path, again, branch, kept)
+    }
+
     /// `.clone()` and `.to_vec()` of a Vec of structs copy the structs.
     #[redis_function(read_only)]
     pub fn clones(n: i64) -> (Vec<Job>, Vec<Job>, Vec<Q>) {
@@ -270,6 +306,7 @@ fn copy_structs_are_copied_where_rust_copies_them() {
         same!(loops);
         same!(assign);
         same!(clones);
+        same!(later);
     }
     assert!(differ.is_empty(), "the Lua differs from Rust:\n{}", differ.join("\n"));
     // The originals are untouched, as Rust has them.
