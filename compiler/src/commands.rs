@@ -5,6 +5,13 @@
 //! bulk → `nil`, integer 1/0 → `bool`, float strings → `f64`, flat arrays → pairs).
 //! The command's flags (write, nondeterministic, noscript, blocking) and key positions
 //! come from the server's own command table ([`crate::command_spec`]), not from here.
+//!
+//! This table is also the source of the runtime's typed commands: `cargo xtask gen-commands
+//! --prelude` writes `runtime/src/prelude/commands.rs` from it (names, parameters, the words
+//! sent in order, the reply conversion) and from their documentation in
+//! `compiler/gen/command_docs.md`; the test `compiler/tests/prelude_commands.rs` fails when
+//! that file is out of date. To add a command: add its row here, its section there, and
+//! regenerate.
 
 use crate::command_spec::{self, CommandSpec};
 
@@ -112,7 +119,7 @@ pub enum Emit {
 }
 
 /// A typed command.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The function name in `redlua::prelude`.
     pub rust: &'static str,
@@ -120,6 +127,8 @@ pub struct Command {
     pub redis: &'static str,
     /// The parameters of the Rust function.
     pub params: &'static [ParamKind],
+    /// Their names, one per parameter, as the runtime's function declares them.
+    pub param_names: &'static [&'static str],
     /// What is sent after the command name; empty means the parameters in order.
     pub emit: &'static [Emit],
     /// The reply mapping.
@@ -235,12 +244,13 @@ pub static XADD_OPTIONS: OptionSpec = OptionSpec {
 
 const NO_EMIT: &[Emit] = &[];
 
+/// One row: `cmd!(rust name, REDIS NAME, [name: kind, ..], [emit [..],] reply)`.
 macro_rules! cmd {
-    ($rust:literal, $redis:literal, [$($p:expr),*], emit [$($e:expr),*], $reply:expr) => {
-        Command { rust: $rust, redis: $redis, params: &[$($p),*], emit: &[$($e),*], reply: $reply }
+    ($rust:literal, $redis:literal, [$($n:ident: $p:expr),*], emit [$($e:expr),*], $reply:expr) => {
+        Command { rust: $rust, redis: $redis, params: &[$($p),*], param_names: &[$(stringify!($n)),*], emit: &[$($e),*], reply: $reply }
     };
-    ($rust:literal, $redis:literal, [$($p:expr),*], $reply:expr) => {
-        Command { rust: $rust, redis: $redis, params: &[$($p),*], emit: NO_EMIT, reply: $reply }
+    ($rust:literal, $redis:literal, [$($n:ident: $p:expr),*], $reply:expr) => {
+        Command { rust: $rust, redis: $redis, params: &[$($p),*], param_names: &[$(stringify!($n)),*], emit: NO_EMIT, reply: $reply }
     };
 }
 
@@ -251,103 +261,103 @@ const SIDES: &[&str] = &["LEFT", "RIGHT"];
 /// The typed commands.
 pub static COMMANDS: &[Command] = &[
     // strings
-    cmd!("get", "GET", [P::Key], R::OptionalValue),
-    cmd!("set", "SET", [P::Key, P::Value], R::Unit),
-    cmd!("set_with", "SET", [P::Key, P::Value, P::Options(&SET_OPTIONS)], R::OkOrNil),
-    cmd!("set_get", "SET", [P::Key, P::Value, P::Options(&SET_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), W("GET")], R::OptionalString),
-    cmd!("setnx", "SETNX", [P::Key, P::Value], R::Flag),
-    cmd!("getset", "GETSET", [P::Key, P::Value], R::OptionalString),
-    cmd!("getdel", "GETDEL", [P::Key], R::OptionalString),
-    cmd!("getex", "GETEX", [P::Key, P::Options(&GETEX_OPTIONS)], R::OptionalString),
-    cmd!("mget", "MGET", [P::Keys], R::VecOptString),
-    cmd!("mset", "MSET", [P::KeyValues], R::Unit),
-    cmd!("incr", "INCR", [P::Key], R::Int),
-    cmd!("incr_by", "INCRBY", [P::Key, P::Int], R::Int),
-    cmd!("incr_by_float", "INCRBYFLOAT", [P::Key, P::Float], R::Float),
-    cmd!("decr", "DECR", [P::Key], R::Int),
-    cmd!("decr_by", "DECRBY", [P::Key, P::Int], R::Int),
-    cmd!("append", "APPEND", [P::Key, P::Value], R::Count),
-    cmd!("strlen", "STRLEN", [P::Key], R::Count),
+    cmd!("get", "GET", [key: P::Key], R::OptionalValue),
+    cmd!("set", "SET", [key: P::Key, value: P::Value], R::Unit),
+    cmd!("set_with", "SET", [key: P::Key, value: P::Value, options: P::Options(&SET_OPTIONS)], R::OkOrNil),
+    cmd!("set_get", "SET", [key: P::Key, value: P::Value, options: P::Options(&SET_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), W("GET")], R::OptionalString),
+    cmd!("setnx", "SETNX", [key: P::Key, value: P::Value], R::Flag),
+    cmd!("getset", "GETSET", [key: P::Key, value: P::Value], R::OptionalString),
+    cmd!("getdel", "GETDEL", [key: P::Key], R::OptionalString),
+    cmd!("getex", "GETEX", [key: P::Key, options: P::Options(&GETEX_OPTIONS)], R::OptionalString),
+    cmd!("mget", "MGET", [keys: P::Keys], R::VecOptString),
+    cmd!("mset", "MSET", [pairs: P::KeyValues], R::Unit),
+    cmd!("incr", "INCR", [key: P::Key], R::Int),
+    cmd!("incr_by", "INCRBY", [key: P::Key, n: P::Int], R::Int),
+    cmd!("incr_by_float", "INCRBYFLOAT", [key: P::Key, x: P::Float], R::Float),
+    cmd!("decr", "DECR", [key: P::Key], R::Int),
+    cmd!("decr_by", "DECRBY", [key: P::Key, n: P::Int], R::Int),
+    cmd!("append", "APPEND", [key: P::Key, value: P::Value], R::Count),
+    cmd!("strlen", "STRLEN", [key: P::Key], R::Count),
     // keys
-    cmd!("del", "DEL", [P::Keys], R::Count),
-    cmd!("unlink", "UNLINK", [P::Keys], R::Count),
-    cmd!("exists", "EXISTS", [P::Key], R::Flag),
-    cmd!("exists_count", "EXISTS", [P::Keys], R::Count),
-    cmd!("expire", "EXPIRE", [P::Key, P::Int], R::Flag),
-    cmd!("pexpire", "PEXPIRE", [P::Key, P::Int], R::Flag),
-    cmd!("expire_at", "EXPIREAT", [P::Key, P::Int], R::Flag),
-    cmd!("pexpire_at", "PEXPIREAT", [P::Key, P::Int], R::Flag),
-    cmd!("ttl", "TTL", [P::Key], R::Int),
-    cmd!("pttl", "PTTL", [P::Key], R::Int),
-    cmd!("persist", "PERSIST", [P::Key], R::Flag),
-    cmd!("key_type", "TYPE", [P::Key], R::Status),
+    cmd!("del", "DEL", [keys: P::Keys], R::Count),
+    cmd!("unlink", "UNLINK", [keys: P::Keys], R::Count),
+    cmd!("exists", "EXISTS", [key: P::Key], R::Flag),
+    cmd!("exists_count", "EXISTS", [keys: P::Keys], R::Count),
+    cmd!("expire", "EXPIRE", [key: P::Key, seconds: P::Int], R::Flag),
+    cmd!("pexpire", "PEXPIRE", [key: P::Key, millis: P::Int], R::Flag),
+    cmd!("expire_at", "EXPIREAT", [key: P::Key, unix_seconds: P::Int], R::Flag),
+    cmd!("pexpire_at", "PEXPIREAT", [key: P::Key, unix_millis: P::Int], R::Flag),
+    cmd!("ttl", "TTL", [key: P::Key], R::Int),
+    cmd!("pttl", "PTTL", [key: P::Key], R::Int),
+    cmd!("persist", "PERSIST", [key: P::Key], R::Flag),
+    cmd!("key_type", "TYPE", [key: P::Key], R::Status),
     // hashes
-    cmd!("hget", "HGET", [P::Key, P::Value], R::OptionalValue),
-    cmd!("hset", "HSET", [P::Key, P::Value, P::Value], R::Count),
-    cmd!("hset_many", "HSET", [P::Key, P::Pairs], R::Count),
-    cmd!("hsetnx", "HSETNX", [P::Key, P::Value, P::Value], R::Flag),
-    cmd!("hmget", "HMGET", [P::Key, P::Values], R::VecOptString),
-    cmd!("hgetall", "HGETALL", [P::Key], R::PairsString),
-    cmd!("hdel", "HDEL", [P::Key, P::Values], R::Count),
-    cmd!("hexists", "HEXISTS", [P::Key, P::Value], R::Flag),
-    cmd!("hincr_by", "HINCRBY", [P::Key, P::Value, P::Int], R::Int),
-    cmd!("hincr_by_float", "HINCRBYFLOAT", [P::Key, P::Value, P::Float], R::Float),
-    cmd!("hlen", "HLEN", [P::Key], R::Count),
-    cmd!("hkeys", "HKEYS", [P::Key], R::VecString),
-    cmd!("hvals", "HVALS", [P::Key], R::VecString),
+    cmd!("hget", "HGET", [key: P::Key, field: P::Value], R::OptionalValue),
+    cmd!("hset", "HSET", [key: P::Key, field: P::Value, value: P::Value], R::Count),
+    cmd!("hset_many", "HSET", [key: P::Key, pairs: P::Pairs], R::Count),
+    cmd!("hsetnx", "HSETNX", [key: P::Key, field: P::Value, value: P::Value], R::Flag),
+    cmd!("hmget", "HMGET", [key: P::Key, fields: P::Values], R::VecOptString),
+    cmd!("hgetall", "HGETALL", [key: P::Key], R::PairsString),
+    cmd!("hdel", "HDEL", [key: P::Key, fields: P::Values], R::Count),
+    cmd!("hexists", "HEXISTS", [key: P::Key, field: P::Value], R::Flag),
+    cmd!("hincr_by", "HINCRBY", [key: P::Key, field: P::Value, n: P::Int], R::Int),
+    cmd!("hincr_by_float", "HINCRBYFLOAT", [key: P::Key, field: P::Value, x: P::Float], R::Float),
+    cmd!("hlen", "HLEN", [key: P::Key], R::Count),
+    cmd!("hkeys", "HKEYS", [key: P::Key], R::VecString),
+    cmd!("hvals", "HVALS", [key: P::Key], R::VecString),
     // lists
-    cmd!("lpush", "LPUSH", [P::Key, P::Values], R::Count),
-    cmd!("rpush", "RPUSH", [P::Key, P::Values], R::Count),
-    cmd!("lpop", "LPOP", [P::Key], R::OptionalString),
-    cmd!("rpop", "RPOP", [P::Key], R::OptionalString),
-    cmd!("lpop_count", "LPOP", [P::Key, P::Int], R::OptionalVecString),
-    cmd!("rpop_count", "RPOP", [P::Key, P::Int], R::OptionalVecString),
-    cmd!("lrange", "LRANGE", [P::Key, P::Int, P::Int], R::VecString),
-    cmd!("llen", "LLEN", [P::Key], R::Count),
-    cmd!("lindex", "LINDEX", [P::Key, P::Int], R::OptionalString),
-    cmd!("lrem", "LREM", [P::Key, P::Int, P::Value], R::Count),
-    cmd!("ltrim", "LTRIM", [P::Key, P::Int, P::Int], R::Unit),
-    cmd!("lmove", "LMOVE", [P::Key, P::Key, P::Word(SIDES), P::Word(SIDES)], R::OptionalString),
-    cmd!("rpoplpush", "RPOPLPUSH", [P::Key, P::Key], R::OptionalString),
+    cmd!("lpush", "LPUSH", [key: P::Key, values: P::Values], R::Count),
+    cmd!("rpush", "RPUSH", [key: P::Key, values: P::Values], R::Count),
+    cmd!("lpop", "LPOP", [key: P::Key], R::OptionalString),
+    cmd!("rpop", "RPOP", [key: P::Key], R::OptionalString),
+    cmd!("lpop_count", "LPOP", [key: P::Key, count: P::Int], R::OptionalVecString),
+    cmd!("rpop_count", "RPOP", [key: P::Key, count: P::Int], R::OptionalVecString),
+    cmd!("lrange", "LRANGE", [key: P::Key, start: P::Int, stop: P::Int], R::VecString),
+    cmd!("llen", "LLEN", [key: P::Key], R::Count),
+    cmd!("lindex", "LINDEX", [key: P::Key, index: P::Int], R::OptionalString),
+    cmd!("lrem", "LREM", [key: P::Key, count: P::Int, value: P::Value], R::Count),
+    cmd!("ltrim", "LTRIM", [key: P::Key, start: P::Int, stop: P::Int], R::Unit),
+    cmd!("lmove", "LMOVE", [source: P::Key, destination: P::Key, from: P::Word(SIDES), to: P::Word(SIDES)], R::OptionalString),
+    cmd!("rpoplpush", "RPOPLPUSH", [source: P::Key, destination: P::Key], R::OptionalString),
     // sets
-    cmd!("sadd", "SADD", [P::Key, P::Values], R::Count),
-    cmd!("srem", "SREM", [P::Key, P::Values], R::Count),
-    cmd!("sismember", "SISMEMBER", [P::Key, P::Value], R::Flag),
-    cmd!("smismember", "SMISMEMBER", [P::Key, P::Values], R::VecFlag),
-    cmd!("smembers", "SMEMBERS", [P::Key], R::VecString),
-    cmd!("scard", "SCARD", [P::Key], R::Count),
-    cmd!("smove", "SMOVE", [P::Key, P::Key, P::Value], R::Flag),
-    cmd!("spop", "SPOP", [P::Key], R::OptionalString),
-    cmd!("srandmember", "SRANDMEMBER", [P::Key], R::OptionalString),
+    cmd!("sadd", "SADD", [key: P::Key, members: P::Values], R::Count),
+    cmd!("srem", "SREM", [key: P::Key, members: P::Values], R::Count),
+    cmd!("sismember", "SISMEMBER", [key: P::Key, member: P::Value], R::Flag),
+    cmd!("smismember", "SMISMEMBER", [key: P::Key, members: P::Values], R::VecFlag),
+    cmd!("smembers", "SMEMBERS", [key: P::Key], R::VecString),
+    cmd!("scard", "SCARD", [key: P::Key], R::Count),
+    cmd!("smove", "SMOVE", [source: P::Key, destination: P::Key, member: P::Value], R::Flag),
+    cmd!("spop", "SPOP", [key: P::Key], R::OptionalString),
+    cmd!("srandmember", "SRANDMEMBER", [key: P::Key], R::OptionalString),
     // sorted sets
-    cmd!("zadd", "ZADD", [P::Key, P::Float, P::Value], R::Count),
-    cmd!("zadd_with", "ZADD", [P::Key, P::Float, P::Value, P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::Count),
-    cmd!("zadd_incr", "ZADD", [P::Key, P::Float, P::Value, P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), W("INCR"), Pi(1), Pi(2)], R::OptionalFloat),
-    cmd!("zincr_by", "ZINCRBY", [P::Key, P::Float, P::Value], R::Float),
-    cmd!("zscore", "ZSCORE", [P::Key, P::Value], R::OptionalFloat),
-    cmd!("zmscore", "ZMSCORE", [P::Key, P::Values], R::VecOptFloat),
-    cmd!("zrange", "ZRANGE", [P::Key, P::Value, P::Value, P::Options(&ZRANGE_OPTIONS)], R::VecString),
-    cmd!("zrange_withscores", "ZRANGE", [P::Key, P::Value, P::Value, P::Options(&ZRANGE_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), Pi(3), W("WITHSCORES")], R::PairsScore),
-    cmd!("zrange_by_score", "ZRANGEBYSCORE", [P::Key, P::Value, P::Value], R::VecString),
-    cmd!("zrevrange", "ZREVRANGE", [P::Key, P::Int, P::Int], R::VecString),
-    cmd!("zrem_range_by_score", "ZREMRANGEBYSCORE", [P::Key, P::Value, P::Value], R::Count),
-    cmd!("zrem_range_by_rank", "ZREMRANGEBYRANK", [P::Key, P::Int, P::Int], R::Count),
-    cmd!("zcard", "ZCARD", [P::Key], R::Count),
-    cmd!("zcount", "ZCOUNT", [P::Key, P::Value, P::Value], R::Count),
-    cmd!("zrank", "ZRANK", [P::Key, P::Value], R::OptionalInt),
-    cmd!("zpop_min", "ZPOPMIN", [P::Key, P::Int], R::PairsScore),
-    cmd!("zpop_max", "ZPOPMAX", [P::Key, P::Int], R::PairsScore),
-    cmd!("zrem", "ZREM", [P::Key, P::Values], R::Count),
+    cmd!("zadd", "ZADD", [key: P::Key, score: P::Float, member: P::Value], R::Count),
+    cmd!("zadd_with", "ZADD", [key: P::Key, score: P::Float, member: P::Value, options: P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::Count),
+    cmd!("zadd_incr", "ZADD", [key: P::Key, score: P::Float, member: P::Value, options: P::Options(&ZADD_OPTIONS)], emit [Pi(0), Pi(3), W("INCR"), Pi(1), Pi(2)], R::OptionalFloat),
+    cmd!("zincr_by", "ZINCRBY", [key: P::Key, increment: P::Float, member: P::Value], R::Float),
+    cmd!("zscore", "ZSCORE", [key: P::Key, member: P::Value], R::OptionalFloat),
+    cmd!("zmscore", "ZMSCORE", [key: P::Key, members: P::Values], R::VecOptFloat),
+    cmd!("zrange", "ZRANGE", [key: P::Key, start: P::Value, stop: P::Value, options: P::Options(&ZRANGE_OPTIONS)], R::VecString),
+    cmd!("zrange_withscores", "ZRANGE", [key: P::Key, start: P::Value, stop: P::Value, options: P::Options(&ZRANGE_OPTIONS)], emit [Pi(0), Pi(1), Pi(2), Pi(3), W("WITHSCORES")], R::PairsScore),
+    cmd!("zrange_by_score", "ZRANGEBYSCORE", [key: P::Key, min: P::Value, max: P::Value], R::VecString),
+    cmd!("zrevrange", "ZREVRANGE", [key: P::Key, start: P::Int, stop: P::Int], R::VecString),
+    cmd!("zrem_range_by_score", "ZREMRANGEBYSCORE", [key: P::Key, min: P::Value, max: P::Value], R::Count),
+    cmd!("zrem_range_by_rank", "ZREMRANGEBYRANK", [key: P::Key, start: P::Int, stop: P::Int], R::Count),
+    cmd!("zcard", "ZCARD", [key: P::Key], R::Count),
+    cmd!("zcount", "ZCOUNT", [key: P::Key, min: P::Value, max: P::Value], R::Count),
+    cmd!("zrank", "ZRANK", [key: P::Key, member: P::Value], R::OptionalInt),
+    cmd!("zpop_min", "ZPOPMIN", [key: P::Key, count: P::Int], R::PairsScore),
+    cmd!("zpop_max", "ZPOPMAX", [key: P::Key, count: P::Int], R::PairsScore),
+    cmd!("zrem", "ZREM", [key: P::Key, members: P::Values], R::Count),
     // streams
-    cmd!("xadd", "XADD", [P::Key, P::Value, P::Pairs], R::String),
-    cmd!("xadd_with", "XADD", [P::Key, P::Value, P::Pairs, P::Options(&XADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::OptionalString),
-    cmd!("xlen", "XLEN", [P::Key], R::Count),
-    cmd!("xtrim_maxlen", "XTRIM", [P::Key, P::Int], emit [Pi(0), W("MAXLEN"), Pi(1)], R::Count),
-    cmd!("xtrim_minid", "XTRIM", [P::Key, P::Value], emit [Pi(0), W("MINID"), Pi(1)], R::Count),
-    cmd!("xrange", "XRANGE", [P::Key, P::Value, P::Value], R::StreamEntries),
-    cmd!("xdel", "XDEL", [P::Key, P::Values], R::Count),
+    cmd!("xadd", "XADD", [key: P::Key, id: P::Value, fields: P::Pairs], R::String),
+    cmd!("xadd_with", "XADD", [key: P::Key, id: P::Value, fields: P::Pairs, options: P::Options(&XADD_OPTIONS)], emit [Pi(0), Pi(3), Pi(1), Pi(2)], R::OptionalString),
+    cmd!("xlen", "XLEN", [key: P::Key], R::Count),
+    cmd!("xtrim_maxlen", "XTRIM", [key: P::Key, len: P::Int], emit [Pi(0), W("MAXLEN"), Pi(1)], R::Count),
+    cmd!("xtrim_minid", "XTRIM", [key: P::Key, id: P::Value], emit [Pi(0), W("MINID"), Pi(1)], R::Count),
+    cmd!("xrange", "XRANGE", [key: P::Key, start: P::Value, end: P::Value], R::StreamEntries),
+    cmd!("xdel", "XDEL", [key: P::Key, ids: P::Values], R::Count),
     // pub/sub and server
-    cmd!("publish", "PUBLISH", [P::Value, P::Value], R::Count),
+    cmd!("publish", "PUBLISH", [channel: P::Value, message: P::Value], R::Count),
     cmd!("time", "TIME", [], R::Time),
 ];
 
