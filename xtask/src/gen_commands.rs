@@ -10,6 +10,10 @@
 //! `cargo xtask gen-commands --check` regenerates into memory and fails when the committed file
 //! differs (same server version needed for an exact match).
 //!
+//! Then the runtime's typed commands, `runtime/src/prelude/commands.rs`, are regenerated (or
+//! checked) from the compiler's typed command table (`prelude.rs`); `--prelude` does only that,
+//! without a server.
+//!
 //! The server is spoken to in RESP2 over a `TcpStream`: the replies needed here are arrays,
 //! integers and strings, and a map arrives as a flat array of key, value, key, value.
 
@@ -23,22 +27,45 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+mod prelude;
+
 /// Where the table goes, relative to the workspace root.
 const OUTPUT: &str = "compiler/src/command_table.rs";
 
 /// How long the server gets to answer its first PING.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Entry point of `cargo xtask gen-commands [--check]`.
+/// Entry point of `cargo xtask gen-commands [--prelude] [--check]`.
 pub fn main(root: &Path, args: &[String]) -> ExitCode {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => {
-            eprintln!("usage: cargo xtask gen-commands [--check]");
-            return ExitCode::from(2);
+    let (mut check, mut prelude_only) = (false, false);
+    for arg in args {
+        match arg.as_str() {
+            "--check" if !check => check = true,
+            "--prelude" if !prelude_only => prelude_only = true,
+            _ => {
+                eprintln!("usage: cargo xtask gen-commands [--prelude] [--check]");
+                return ExitCode::from(2);
+            }
         }
-    };
+    }
+    if prelude_only {
+        return prelude::main(root, check);
+    }
+    let table = server_table(root, check);
+    // A check reports on both files; a regeneration stops at the first failure.
+    if table != ExitCode::SUCCESS && !check {
+        return table;
+    }
+    let typed = prelude::main(root, check);
+    if table != ExitCode::SUCCESS {
+        table
+    } else {
+        typed
+    }
+}
+
+/// Regenerates (or checks) `compiler/src/command_table.rs` from a throwaway server.
+fn server_table(root: &Path, check: bool) -> ExitCode {
     match generate() {
         Ok((source, summary)) => {
             let path = root.join(OUTPUT);

