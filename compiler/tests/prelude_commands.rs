@@ -160,3 +160,54 @@ fn the_check_names_the_first_difference() {
     let message = check("a\nb\n", "a\n").expect_err("a line too many");
     assert!(message.contains("line 2 is\n    b\nwhere the table gives nothing more"), "{message}");
 }
+
+/// The options builders stay hand-written in `runtime/src/prelude.rs` (an `options_builder!`
+/// per type, with its docs): each must have the table's methods, in the table's order (the
+/// order their words are sent), with the same words and argument types.
+#[test]
+fn the_options_builders_match_the_table() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src/prelude.rs");
+    let prelude = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut specs = Vec::new();
+    for c in COMMANDS {
+        for p in c.params {
+            if let ParamKind::Options(o) = p {
+                if !specs.iter().any(|s: &&redlua_compiler::commands::OptionSpec| s.type_name == o.type_name) {
+                    specs.push(*o);
+                }
+            }
+        }
+    }
+    assert_eq!(specs.len(), 5, "the typed commands use five options builders");
+    for spec in specs {
+        let opening = format!("    {} {{", spec.type_name);
+        let start = prelude.lines().position(|l| l == opening).unwrap_or_else(|| panic!("prelude.rs has no `options_builder!` for {}", spec.type_name));
+        let methods: Vec<(String, String, Vec<String>)> = prelude
+            .lines()
+            .skip(start + 1)
+            .take_while(|l| *l != "    }")
+            .filter_map(|l| l.trim().strip_prefix("fn "))
+            .map(|m| {
+                let (name, rest) = m.split_once('(').unwrap_or_else(|| panic!("{m}"));
+                let (arg, words) = rest.split_once(") => [").unwrap_or_else(|| panic!("{m}"));
+                let arg_type = arg.split_once(": ").map(|(_, t)| t.to_string()).unwrap_or_default();
+                let words = words.trim_end_matches("];").split(", ").filter(|w| !w.is_empty()).map(|w| w.trim_matches('"').to_string()).collect();
+                (name.to_string(), arg_type, words)
+            })
+            .collect();
+        let want: Vec<(String, String, Vec<String>)> = spec
+            .methods
+            .iter()
+            .map(|m| {
+                let arg_type = match m.arg {
+                    None => "",
+                    Some(ParamKind::Int) => "i64",
+                    Some(ParamKind::Value) => "impl ToArg",
+                    Some(other) => panic!("{}.{} takes a {other:?}", spec.type_name, m.name),
+                };
+                (m.name.to_string(), arg_type.to_string(), m.words.iter().map(|w| w.to_string()).collect())
+            })
+            .collect();
+        assert_eq!(methods, want, "{} in runtime/src/prelude.rs differs from compiler/src/commands.rs", spec.type_name);
+    }
+}
