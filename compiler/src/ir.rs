@@ -412,7 +412,8 @@ pub enum ExprKind {
     Iter(Box<IterChain>),
 }
 
-/// An iterator chain, run as one loop.
+/// An iterator chain, run as one loop, as lazily as Rust runs it: closures run when,
+/// and as often as, Rust's iterators call them.
 #[derive(Debug, Clone)]
 pub struct IterChain {
     /// Where the elements come from.
@@ -451,8 +452,11 @@ pub enum IterStage {
     Take(Expr),
     /// `.skip(n)`.
     Skip(Expr),
-    /// `.zip(other.iter())` over a Vec: pairs, up to the shorter of the two.
-    Zip(Expr),
+    /// `.zip(other.iter())` over a Vec: pairs, up to the shorter of the two. The flag:
+    /// the other side's length is checked before an element is pulled (Rust zips such
+    /// chains by index and runs no closure for an element without a partner); otherwise
+    /// the element is pulled first and the chain ends when it has no partner.
+    Zip(Expr, bool),
 }
 
 /// The end of an iterator chain.

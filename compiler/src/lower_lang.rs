@@ -891,6 +891,29 @@ impl Lowerer<'_> {
         let (sink_call, adapters) = if is_sink { (calls.pop(), calls) } else { (None, calls) };
         // Source.
         let src_name = source.method.to_string();
+        // What rustc's specialisations do with the chain so far (checked against rustc
+        // 1.95): `by_index` while every part is one that `zip`, `skip` and `take` reach by
+        // index (`TrustedRandomAccess`: slice iterators, exclusive ranges, chunks, map,
+        // enumerate, copied, cloned, skip, zip of such), so that `zip` runs no closure for
+        // an element without a partner.
+        let mut by_index = match src_name.as_str() {
+            "iter" | "chunks" => true,
+            "into_iter" => {
+                let mut recv = &*source.receiver;
+                while let syn::Expr::Paren(p) = recv {
+                    recv = &p.expr;
+                }
+                matches!(recv, syn::Expr::Reference(_) | syn::Expr::Range(syn::ExprRange { limits: syn::RangeLimits::HalfOpen(_), .. }))
+            }
+            _ => false,
+        };
+        // `pulls_on`: some part pulls elements one by one whatever comes after (a filter,
+        // a string or map source), so Rust's zip pulls one more element from this side
+        // when the other side is shorter.
+        let mut pulls_on = !matches!(src_name.as_str(), "iter" | "into_iter" | "chunks");
+        // A closure before the point that may run code Rust could skip or run (a command,
+        // an assignment, an error).
+        let mut busy_closure = false;
         let (src, mut elem) = match src_name.as_str() {
             "iter" | "into_iter" => {
                 let mut recv = &*source.receiver;
@@ -997,12 +1020,18 @@ impl Lowerer<'_> {
         for (i, a) in adapters.iter().enumerate() {
             let name = a.method.to_string();
             match (name.as_str(), a.args.len()) {
-                ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => rev = true,
+                ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => {
+                    rev = true;
+                    by_index = false;
+                }
                 ("zip", 1) => {
                     // The other side: a Vec, or its `.iter()` / `.into_iter()`.
                     let mut other = &a.args[0];
+                    // Rust zips by index only with a slice iterator on this side too.
+                    let mut other_by_index = matches!(other, syn::Expr::Reference(_));
                     while let syn::Expr::MethodCall(it) = other {
                         if matches!(it.method.to_string().as_str(), "iter" | "into_iter" | "copied" | "cloned") && it.args.is_empty() {
+                            other_by_index |= it.method == "iter";
                             other = &it.receiver;
                         } else {
                             break;
@@ -1021,7 +1050,21 @@ impl Lowerer<'_> {
                         return Some(self.unsupported(v.span, &format!("zipping with `{t}`"), "zip with a Vec: `a.iter().zip(b.iter())`"));
                     };
                     elem = Ty::Tuple(vec![elem, *t]);
-                    stages.push(IterStage::Zip(v));
+                    // When the other side is shorter, Rust's generic zip pulls one more
+                    // element from this side (running its closures) and then finds no
+                    // partner; zipping by index, it stops before. Between the two (a Vec
+                    // by value, an inclusive range, `rev`, `take`), the consumer decides:
+                    // refused when a closure could tell.
+                    let exact = by_index && other_by_index;
+                    if !pulls_on && !exact && busy_closure {
+                        self.unsupported(
+                            a.method.span(),
+                            "`zip` after a closure with effects",
+                            "Rust may or may not run that closure once more for an element the other side has no partner for: zip first and map after (`a.iter().zip(b.iter()).map(..)`), over `.iter()` of Vecs or exclusive ranges",
+                        );
+                    }
+                    by_index = exact;
+                    stages.push(IterStage::Zip(v, exact && busy_closure));
                 }
                 // Numbers, strings and bools are values in Lua: nothing to copy.
                 ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::Float | Ty::Bool | Ty::Str) => {}
@@ -1034,6 +1077,17 @@ impl Lowerer<'_> {
                     if !n.ty.fits(&Ty::Int) {
                         let t = n.ty.clone();
                         self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), "");
+                    }
+                    if name == "take" {
+                        by_index = false;
+                    } else if busy_closure {
+                        // Rust runs them or not depending on what comes after (a `take` or
+                        // `zip` by index, an in-place `collect` of an `into_iter`).
+                        self.unsupported(
+                            a.method.span(),
+                            "`skip` after a closure with effects",
+                            "Rust may or may not run that closure for the skipped elements: skip first and map after (`v.iter().skip(n).map(..)`)",
+                        );
                     }
                     stages.push(if name == "take" { IterStage::Take(n) } else { IterStage::Skip(n) });
                 }
@@ -1048,8 +1102,12 @@ impl Lowerer<'_> {
                             self.err(Rule::UnsupportedType, f.span, format!("mapping to `{ret}` is not supported here"), "");
                         }
                         elem = *ret;
+                        busy_closure |= !closure_is_quiet(&f);
                         stages.push(IterStage::Map(f));
                     } else {
+                        busy_closure |= !closure_is_quiet(&f);
+                        by_index = false;
+                        pulls_on = true;
                         if !ret.fits(&Ty::Bool) {
                             self.err(Rule::Type, f.span, format!("a filter returns `bool`, this one `{ret}`"), "");
                         }
@@ -2167,5 +2225,14 @@ impl FormatSpec {
             return Err(());
         }
         Ok(out)
+    }
+}
+
+/// True when running the closure `f` has no effect at all (no command, no assignment, no
+/// error): whether it runs once more or not cannot be told.
+fn closure_is_quiet(f: &Expr) -> bool {
+    match &f.kind {
+        ExprKind::Closure(_, body) => body.is_pure(),
+        _ => false,
     }
 }

@@ -1,0 +1,336 @@
+//! Differential tests of *when* code runs: iterator chains as lazy as Rust's, and Rust's
+//! order of evaluation. Every step with an effect appends a tag to a Redis list
+//! (`rpush(&log, ..)`), so the list is the ordered trace of what ran. The generated Lua
+//! (on a real server) and the native twin must leave the same trace and give the same
+//! reply (or both fail).
+
+use redlua::prelude::*;
+use redlua::testing::TestServer;
+
+/// Runs `lua` (with the key `lua:log`) and `twin` (with `rust:log`) from empty logs, and
+/// asserts the same trace and the same reply (or an error on both sides).
+fn agree<T: PartialEq + std::fmt::Debug>(con: &mut redis::Connection, what: &str, lua: impl FnOnce(&mut redis::Connection, &str) -> Result<T, redlua::Error>, twin: impl FnOnce(Key) -> T) {
+    let _: () = redis::cmd("DEL").arg("lua:log").arg("rust:log").query(con).unwrap();
+    let l = lua(con, "lua:log").map_err(|e| e.to_string());
+    let r = redlua::twin::try_run(con, || twin(Key::from("rust:log")));
+    let trace = |con: &mut redis::Connection, k: &str| -> Vec<String> { redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(con).unwrap() };
+    let (lt, rt) = (trace(con, "lua:log"), trace(con, "rust:log"));
+    assert_eq!(lt, rt, "{what}: the Lua's trace (left) differs from Rust's (right)");
+    match (&l, &r) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}: replies"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("{what}: Lua gave {l:?}, Rust {r:?}"),
+    }
+}
+
+/// Small lists with repeats, negatives, empty, and values past the limits used below.
+fn lists() -> Vec<Vec<i64>> {
+    vec![vec![], vec![1], vec![1, 2], vec![3, 1, 2], vec![1, 2, 3, 4, 5], vec![6, 6, 1, 8, 2, 9], vec![-4, 7, 0, 12, 5, 5, 20]]
+}
+
+#[redlua::library(name = "order_iter")]
+pub mod order_iter {
+    use redlua::prelude::*;
+
+    /// A `for` over a mapped chain: each closure call comes right before the body that
+    /// uses its value, and `break` stops the calls.
+    #[redis_function]
+    pub fn for_break(log: Key, stop: i64, v: Vec<i64>) -> i64 {
+        let mut total = 0;
+        for x in v.iter().map(|x| {
+            rpush(&log, format!("map {x}"));
+            *x * 2
+        }) {
+            rpush(&log, format!("body {x}"));
+            if x > stop {
+                break;
+            }
+            total += x;
+        }
+        total
+    }
+
+    /// `for` over chains with filter, skip, take, enumerate, `continue` and a labelled
+    /// `break` out of an inner loop.
+    #[redis_function]
+    pub fn for_shapes(log: Key, n: i64, v: Vec<i64>) -> i64 {
+        let mut seen = 0;
+        for (i, x) in v
+            .iter()
+            .skip(1)
+            .filter(|x| {
+                rpush(&log, format!("filter {x}"));
+                **x > 0
+            })
+            .enumerate()
+        {
+            if i as i64 == n {
+                continue;
+            }
+            rpush(&log, format!("body {i} {x}"));
+            seen += 1;
+        }
+        'outer: for x in v.iter().map(|x| {
+            rpush(&log, format!("outer {x}"));
+            *x
+        }) {
+            for y in (0..3).into_iter().map(|y| {
+                rpush(&log, format!("inner {y}"));
+                y
+            }) {
+                if x + y == n {
+                    break 'outer;
+                }
+                if y == x {
+                    continue 'outer;
+                }
+            }
+            rpush(&log, format!("after {x}"));
+        }
+        for w in "a,b,c".split(",").take(n.max(0) as usize) {
+            rpush(&log, w);
+        }
+        seen
+    }
+
+    /// `take(n)`: no closure runs for the element after the n-th, wherever `take` is.
+    #[redis_function]
+    pub fn take_n(log: Key, n: i64, v: Vec<i64>) -> (Vec<i64>, i64, Vec<i64>, i64) {
+        let firsts: Vec<i64> = v
+            .iter()
+            .map(|x| {
+                rpush(&log, format!("a{x}"));
+                *x
+            })
+            .take(n.max(0) as usize)
+            .collect();
+        let counted = v.iter().map(|x| rpush(&log, format!("c{x}"))).take(n.max(0) as usize).count() as i64;
+        let evens: Vec<i64> = v
+            .iter()
+            .map(|x| {
+                rpush(&log, format!("m{x}"));
+                *x
+            })
+            .filter(|x| {
+                rpush(&log, format!("f{x}"));
+                x % 2 == 0
+            })
+            .take(n.max(0) as usize)
+            .collect();
+        let summed: i64 = v
+            .iter()
+            .skip(1)
+            .map(|x| {
+                rpush(&log, format!("s{x}"));
+                *x
+            })
+            .take(n.max(0) as usize)
+            .map(|x| {
+                rpush(&log, format!("t{x}"));
+                x
+            })
+            .sum();
+        (firsts, counted, evens, summed)
+    }
+
+    /// `any`, `all`, `find`, `position` stop at the first decisive element; `count`,
+    /// `min`, `max` run every closure; `skip` runs none for the skipped elements.
+    #[redis_function]
+    pub fn consumers(log: Key, k: i64, v: Vec<i64>) -> (bool, bool, Option<i64>, Option<i64>, i64, Option<i64>, Option<i64>, Vec<i64>) {
+        let m = |x: i64| {
+            rpush(&log, format!("m{x}"));
+            x
+        };
+        let any = v.iter().map(|x| m(*x)).any(|x| {
+            rpush(&log, format!("any {x}"));
+            x > k
+        });
+        let all = v.iter().map(|x| m(*x)).all(|x| {
+            rpush(&log, format!("all {x}"));
+            x < k
+        });
+        let found = v.iter().map(|x| m(*x)).find(|x| *x == k);
+        let at = v.iter().map(|x| m(*x)).position(|x| {
+            rpush(&log, format!("pos {x}"));
+            x == k
+        })
+        .map(|p| p as i64);
+        let counted = v.iter().map(|x| m(*x)).filter(|x| *x != k).count() as i64;
+        let low = v.iter().map(|x| m(*x)).min();
+        let high = v.iter().map(|x| m(*x)).max();
+        let rest: Vec<i64> = v.iter().skip(k.max(0).min(9) as usize).map(|x| m(*x + 100)).collect();
+        (any, all, found, at, counted, low, high, rest)
+    }
+
+    /// `zip`: the first side is pulled before the second; over `iter()` of Vecs Rust zips
+    /// by index (no closure for an element without a partner), after a `filter` it pulls
+    /// one more element from the first side.
+    #[redis_function]
+    pub fn zips(log: Key, v: Vec<i64>) -> (Vec<(i64, i64)>, i64, Vec<(i64, i64)>, i64) {
+        let w = vec![10, 20, 30];
+        let pairs: Vec<(i64, i64)> = v
+            .iter()
+            .map(|x| {
+                rpush(&log, format!("z{x}"));
+                *x
+            })
+            .zip(w.iter())
+            .map(|(a, b)| (a, *b))
+            .collect();
+        let mut looped = 0;
+        for (a, b) in v
+            .iter()
+            .map(|x| {
+                rpush(&log, format!("f{x}"));
+                *x
+            })
+            .enumerate()
+            .zip(w.iter())
+        {
+            rpush(&log, format!("body {} {b}", a.1));
+            looped += a.0 as i64;
+        }
+        let filtered: Vec<(i64, i64)> = v
+            .iter()
+            .filter(|x| {
+                rpush(&log, format!("p{x}"));
+                **x != 3
+            })
+            .zip(w.iter())
+            .map(|(a, b)| (*a, *b))
+            .collect();
+        let split = "1,2,3,4,5"
+            .split(",")
+            .map(|s| {
+                rpush(&log, format!("s{s}"));
+                s
+            })
+            .zip(v.iter())
+            .count() as i64;
+        (pairs, looped, filtered, split)
+    }
+
+    /// `rev` right after the source, over Vecs and ranges, with `take`.
+    #[redis_function]
+    pub fn reversed(log: Key, n: i64, v: Vec<i64>) -> (Vec<i64>, Vec<i64>, Option<i64>) {
+        let back: Vec<i64> = v
+            .iter()
+            .rev()
+            .map(|x| {
+                rpush(&log, format!("v{x}"));
+                *x
+            })
+            .take(2)
+            .collect();
+        let down: Vec<i64> = (0..n)
+            .into_iter()
+            .rev()
+            .map(|i| {
+                rpush(&log, format!("r{i}"));
+                i
+            })
+            .take(3)
+            .collect();
+        let last_big = (1..=n).into_iter().rev().find(|i| {
+            rpush(&log, format!("f{i}"));
+            i % 4 == 0
+        });
+        (back, down, last_big)
+    }
+
+    /// Sources other than Vecs: lines, splitn, chars, chunks; and the values of the
+    /// stages (`take(n)`, `zip(..)`) computed after the source, as Rust does.
+    #[redis_function]
+    pub fn sources(log: Key, text: String, v: Vec<i64>) -> (Vec<String>, Vec<String>, i64, Vec<i64>, Vec<i64>) {
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                rpush(&log, format!("line {l}"));
+                l.to_string()
+            })
+            .take(2)
+            .collect();
+        let parts: Vec<String> = text.splitn(3, "\n").map(|p| p.to_ascii_uppercase()).take(1).collect();
+        let letters = text
+            .chars()
+            .filter(|c| {
+                rpush(&log, format!("char {c}"));
+                c.is_ascii_digit()
+            })
+            .count() as i64;
+        let heads: Vec<i64> = v
+            .chunks(2)
+            .map(|c| {
+                rpush(&log, format!("chunk {}", c.len()));
+                c[0]
+            })
+            .take(2)
+            .collect();
+        let ordered: Vec<i64> = lrange(&log, 0, -1)
+            .iter()
+            .map(|s| s.len() as i64)
+            .take(rpush(&log, "take arg") as usize)
+            .collect();
+        (lines, parts, letters, heads, ordered)
+    }
+}
+
+/// Every list of [`lists`] with every `n` of a few around the lists' lengths.
+fn each_input(mut f: impl FnMut(&mut redis::Connection, i64, Vec<i64>)) {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for v in lists() {
+        for n in [-1i64, 0, 1, 2, 3, 5, 7, 9, 30] {
+            f(&mut con, n, v.clone());
+        }
+    }
+}
+
+#[test]
+fn a_for_loop_over_a_chain_runs_each_closure_just_before_its_body() {
+    each_input(|con, n, v| {
+        agree(con, &format!("for_break({n}, {v:?})"), |c, log| order_iter::for_break(log, n, v.clone()).call(c), |log| order_iter::twin::for_break(log, n, v.clone()));
+        agree(con, &format!("for_shapes({n}, {v:?})"), |c, log| order_iter::for_shapes(log, n, v.clone()).call(c), |log| order_iter::twin::for_shapes(log, n, v.clone()));
+    });
+}
+
+#[test]
+fn take_runs_no_closure_past_the_last_element_it_takes() {
+    each_input(|con, n, v| {
+        agree(con, &format!("take_n({n}, {v:?})"), |c, log| order_iter::take_n(log, n, v.clone()).call(c), |log| order_iter::twin::take_n(log, n, v.clone()));
+    });
+}
+
+#[test]
+fn consumers_stop_where_rust_stops() {
+    each_input(|con, n, v| {
+        agree(con, &format!("consumers({n}, {v:?})"), |c, log| order_iter::consumers(log, n, v.clone()).call(c), |log| order_iter::twin::consumers(log, n, v.clone()));
+    });
+}
+
+#[test]
+fn rev_runs_closures_from_the_end_and_take_stops_them() {
+    each_input(|con, n, v| {
+        agree(con, &format!("reversed({n}, {v:?})"), |c, log| order_iter::reversed(log, n, v.clone()).call(c), |log| order_iter::twin::reversed(log, n, v.clone()));
+    });
+}
+
+#[test]
+fn zip_pulls_as_rust_does() {
+    each_input(|con, n, v| {
+        if n == 0 {
+            agree(con, &format!("zips({v:?})"), |c, log| order_iter::zips(log, v.clone()).call(c), |log| order_iter::twin::zips(log, v.clone()));
+        }
+    });
+}
+
+#[test]
+fn other_sources_and_the_values_of_stages_follow_rust() {
+    each_input(|con, n, v| {
+        if n == 0 {
+            for text in ["", "a1\nb2\nc3", "x\n\n9\nyz8", "1"] {
+                agree(con, &format!("sources({text:?}, {v:?})"), |c, log| order_iter::sources(log, text, v.clone()).call(c), |log| order_iter::twin::sources(log, text.to_string(), v.clone()));
+            }
+        }
+    });
+}
