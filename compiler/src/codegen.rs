@@ -1799,9 +1799,14 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Assign(vec![L::index(name, L::int(*i as i64 + 1))], vec![v])));
                 }
                 ir::StmtKind::AssignIndex(var, i, e) => {
-                    let vals = self.operands(&[i, e], out);
+                    // Rust computes the value first, then the index of the place.
+                    let vals = self.operands(&[e, i], out);
+                    let mut val = vals[0].clone();
+                    if !val.is_trivial() && ir::order_matters(e, i) {
+                        val = self.spill(val, out);
+                    }
                     let name = L::name(self.vars[var.0].lua.clone());
-                    let call = self.helper(Helper::SetIndex, vec![name, vals[0].clone(), vals[1].clone()]);
+                    let call = self.helper(Helper::SetIndex, vec![name, vals[1].clone(), val]);
                     out.push(self.stmt(K::Call(call)));
                 }
             }

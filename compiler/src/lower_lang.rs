@@ -1276,13 +1276,27 @@ impl Lowerer<'_> {
             }
         }
         // Rust evaluates the fields in the order written; the Lua table lists them in
-        // declaration order, so the values are computed in that order too: refuse
-        // literals whose out-of-order fields have side effects.
+        // declaration order. When the two orders could differ in effect, the values are
+        // computed first, in the order written, into hidden locals.
         let written: Vec<usize> = e.fields.iter().filter_map(|fv| if let syn::Member::Named(n) = &fv.member { st.fields.iter().position(|(f, _)| n == f) } else { None }).collect();
-        if written.windows(2).any(|w| w[0] > w[1]) && out.iter().filter(|v| !v.is_pure()).count() > 1 {
-            self.err(Rule::Unsupported, span, "fields with side effects written out of declaration order", "write the fields in the order the struct declares them, or compute them in `let`s first");
+        let inverted = |a: usize, b: usize| written[a] > written[b] && crate::ir::order_matters(&out[written[a]], &out[written[b]]);
+        let ty = Ty::Struct(st);
+        if !(0..written.len()).any(|a| (a + 1..written.len()).any(|b| inverted(a, b))) {
+            return self.mk(ExprKind::StructLit(out), ty, span);
         }
-        self.mk(ExprKind::StructLit(out), Ty::Struct(st), span)
+        let mut stmts = Vec::new();
+        for &d in &written {
+            let v = std::mem::replace(&mut out[d], poison(span));
+            out[d] = if matches!(v.kind, ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_)) {
+                v
+            } else {
+                let (s, x) = self.hidden_let("field", v);
+                stmts.push(s);
+                x
+            };
+        }
+        let lit = self.mk(ExprKind::StructLit(out), ty.clone(), span);
+        self.mk(ExprKind::Block(Block { stmts, tail: Some(Box::new(lit)), ty: ty.clone() }), ty, span)
     }
 
     /// `s.f = e;` / `s.f += e;`
@@ -1311,6 +1325,8 @@ impl Lowerer<'_> {
         }
         let want = st.fields[i].1.clone();
         let r = self.expr(rhs, Some(&want));
+        // `s.f op= e`: Rust computes `e` before it reads `s.f`.
+        let (first, r) = self.value_first(op, r, var);
         let value = match op {
             None => r,
             Some(op) => {
@@ -1325,7 +1341,7 @@ impl Lowerer<'_> {
         if !value.ty.fits(&want) {
             self.err(Rule::Type, value.span, format!("expected `{want}`, found `{}`", value.ty), "");
         }
-        Some(Stmt { kind: StmtKind::AssignField(var, i, value), line })
+        Some(self.after(first, Stmt { kind: StmtKind::AssignField(var, i, value), line }, span))
     }
 
     // ----- tuples, vectors, indexing ---------------------------------------------
@@ -1762,6 +1778,34 @@ impl Lowerer<'_> {
         };
         let rest: Vec<&syn::Expr> = it.collect();
         let text = fmt.value();
+        // Rust computes the arguments in order, then reads the variables named in the
+        // string (`{x}`). When an argument may change such a variable whose placeholder
+        // comes before the argument's, the arguments are computed first, into hidden
+        // locals, in order.
+        let mut args: Vec<Option<Expr>> = rest.iter().map(|a| Some(self.expr(a, None))).collect();
+        let mut first = Vec::new();
+        let mut named_before: Vec<VarId> = Vec::new();
+        let mut reorder = false;
+        let mut next = 0;
+        for name in format_placeholders(&text) {
+            if name.is_empty() {
+                if let Some(Some(a)) = args.get(next) {
+                    reorder |= named_before.iter().any(|v| a.may_change(*v));
+                }
+                next += 1;
+            } else if let Some(v) = self.lookup(&name) {
+                named_before.push(v);
+            }
+        }
+        if reorder {
+            for a in args.iter_mut() {
+                if let Some(e) = a.take() {
+                    let (s, v) = self.hidden_let("arg", e);
+                    first.push(s);
+                    *a = Some(v);
+                }
+            }
+        }
         let mut parts: Vec<Expr> = Vec::new();
         let mut lit = String::new();
         let mut next_arg = 0;
@@ -1800,11 +1844,11 @@ impl Lowerer<'_> {
                         }
                     };
                     let value = if name.is_empty() {
-                        let Some(a) = rest.get(next_arg) else {
+                        let Some(a) = args.get_mut(next_arg).and_then(Option::take) else {
                             return self.unsupported(fmt.span(), "a `{}` without an argument", "");
                         };
                         next_arg += 1;
-                        self.expr(a, None)
+                        a
                     } else if name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         match self.lookup(&name) {
                             Some(v) => {
@@ -1882,7 +1926,10 @@ impl Lowerer<'_> {
         for p in parts {
             acc = self.mk(ExprKind::Method(Method::StrConcat, vec![acc, p]), Ty::Str, span);
         }
-        acc
+        if first.is_empty() {
+            return acc;
+        }
+        self.mk(ExprKind::Block(Block { stmts: first, tail: Some(Box::new(acc)), ty: Ty::Str }), Ty::Str, span)
     }
 
     /// `s.parse::<i64>().ok()` / `.unwrap_or(d)` / `.is_ok()` / `.is_err()`.
@@ -2235,4 +2282,24 @@ fn closure_is_quiet(f: &Expr) -> bool {
         ExprKind::Closure(_, body) => body.is_pure(),
         _ => false,
     }
+}
+
+/// The names inside the placeholders of a format string, in order (`""` for `{}`,
+/// `"x"` for `{x}` and `{x:>4}`).
+fn format_placeholders(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => {
+                let inner: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                names.push(inner.split(':').next().unwrap_or_default().to_string());
+            }
+            _ => {}
+        }
+    }
+    names
 }

@@ -4,6 +4,10 @@
 //! (on a real server) and the native twin must leave the same trace and give the same
 //! reply (or both fail).
 
+// The programs assign variables inside the operands that read them, on purpose: rustc
+// notes that some of those values are never read, which is the Rust meaning tested.
+#![allow(unused_assignments)]
+
 use redlua::prelude::*;
 use redlua::testing::TestServer;
 
@@ -333,4 +337,204 @@ fn other_sources_and_the_values_of_stages_follow_rust() {
             }
         }
     });
+}
+
+#[redlua::library(name = "order_eval")]
+pub mod order_eval {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    #[derive(Clone, Copy)]
+    struct Pair {
+        a: i64,
+        b: i64,
+    }
+
+    fn weigh(x: i64, y: i64) -> i64 {
+        x * 10 + y
+    }
+
+    /// `v[i] = e`: the value first, then the index; an index at the length (or past it)
+    /// fails as Rust panics, after the value's effects.
+    #[redis_function]
+    pub fn assign_index(log: Key, i: i64) -> Vec<i64> {
+        let mut v = vec![0, 0, 0];
+        v[{
+            rpush(&log, "place");
+            i as usize
+        }] = rpush(&log, "value");
+        v
+    }
+
+    /// Compound assignments compute the right side before they read the place; the
+    /// entry idiom computes the right side, then the key, then the default.
+    #[redis_function]
+    pub fn compound(log: Key, a: i64) -> (i64, i64, i64, i64, f64) {
+        let mut x = a;
+        x += {
+            x = 10;
+            rpush(&log, "rhs")
+        };
+        let mut p = Pair { a, b: 0 };
+        p.a -= {
+            p.a = 100;
+            1
+        };
+        let mut m: HashMap<String, i64> = HashMap::new();
+        *m.entry(format!("k{}", rpush(&log, "key"))).or_insert(rpush(&log, "default")) += rpush(&log, "value");
+        *m.entry(format!("k{}", rpush(&log, "key again"))).or_insert(rpush(&log, "default again")) = rpush(&log, "value again");
+        let total: i64 = m.values().sum();
+        let mut y = a;
+        y *= {
+            y = 3;
+            rpush(&log, "times")
+        };
+        let mut f = 1.5;
+        f -= {
+            f = 10.0;
+            0.25
+        };
+        (x, p.a, total, y, f)
+    }
+
+    /// Operands left to right, also when a later one needs statements (a block, an
+    /// `if`, a `match`) that change an earlier one; `&&` and `||` run their right side
+    /// only when Rust would.
+    #[redis_function]
+    pub fn operands(log: Key, a: i64) -> (i64, i64, i64, bool, bool, bool, i64, bool) {
+        let sum = rpush(&log, "left") * 10 + rpush(&log, "right");
+        let mut y = a;
+        let r = y + {
+            y = 100;
+            1
+        };
+        let mut z = a;
+        z = z * if a > 0 {
+            z = 7;
+            3
+        } else {
+            2
+        };
+        let lt = rpush(&log, "lt left") < rpush(&log, "lt right");
+        let and = a > 0 && {
+            rpush(&log, "and right");
+            a > 5
+        };
+        let or = a > 0 || {
+            rpush(&log, "or right");
+            a < -5
+        };
+        let mut n = a;
+        let kept = n.max({
+            n = 50;
+            4
+        });
+        let matched = match rpush(&log, "scrutinee") {
+            k if {
+                rpush(&log, "guard");
+                k > a
+            } => true,
+            _ => false,
+        };
+        (sum, r, z, lt, and, or, kept, matched)
+    }
+
+    /// Call arguments, `vec!`, tuples, struct literals (in the order written, whatever
+    /// the declaration order), `format!` (arguments, then the named variables) and
+    /// command arguments, left to right.
+    #[redis_function]
+    pub fn aggregates(log: Key, h: Key, a: i64) -> (i64, Vec<i64>, (i64, i64), i64, i64, String, i64) {
+        let w = weigh(rpush(&log, "x"), {
+            rpush(&log, "y");
+            a
+        });
+        let v = vec![rpush(&log, "v0"), if a > 0 { rpush(&log, "v1") } else { 0 }];
+        let t = (rpush(&log, "t0"), match a {
+            0 => 0,
+            _ => rpush(&log, "t1"),
+        });
+        let mut c = a;
+        let p = Pair {
+            b: {
+                c = 9;
+                rpush(&log, "b")
+            },
+            a: c,
+        };
+        let mut q = 1;
+        let text = format!("{} {q} {}", {
+            q = 5;
+            rpush(&log, "f0")
+        }, {
+            q += 2;
+            rpush(&log, "f1")
+        });
+        hset(&h, format!("f{}", rpush(&log, "field")), rpush(&log, "hvalue"));
+        (w, v, t, p.a, p.b, text, c)
+    }
+
+    /// Conditions: `else if` conditions run only when reached; a condition with
+    /// statements runs them before the branch.
+    #[redis_function]
+    pub fn conditions(log: Key, a: i64) -> i64 {
+        if {
+            rpush(&log, "first");
+            a < 0
+        } {
+            1
+        } else if {
+            rpush(&log, "second");
+            a == 0
+        } {
+            2
+        } else if a > 100 && rpush(&log, "third") > 0 {
+            3
+        } else {
+            4
+        }
+    }
+}
+
+#[test]
+fn index_assignment_computes_the_value_first_and_fails_at_the_length() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for i in [0i64, 1, 2, 3, 4] {
+        agree(&mut con, &format!("assign_index({i})"), |c, log| order_eval::assign_index(log, i).call(c), |log| order_eval::twin::assign_index(log, i));
+        let lua = order_eval::assign_index("lua:log", i).call(&mut con);
+        assert_eq!(lua.is_err(), i >= 3, "assign_index({i}): {lua:?}");
+    }
+}
+
+#[test]
+fn compound_assignments_compute_the_right_side_first() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for a in [-3i64, 0, 1, 8] {
+        agree(&mut con, &format!("compound({a})"), |c, log| order_eval::compound(log, a).call(c), |log| order_eval::twin::compound(log, a));
+    }
+}
+
+#[test]
+fn operands_run_left_to_right_and_logic_short_circuits() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for a in [-9i64, -1, 0, 1, 3, 8] {
+        agree(&mut con, &format!("operands({a})"), |c, log| order_eval::operands(log, a).call(c), |log| order_eval::twin::operands(log, a));
+        agree(&mut con, &format!("conditions({a})"), |c, log| order_eval::conditions(log, a).call(c), |log| order_eval::twin::conditions(log, a));
+    }
+    for a in [-200i64, 0, 101, 200] {
+        agree(&mut con, &format!("conditions({a})"), |c, log| order_eval::conditions(log, a).call(c), |log| order_eval::twin::conditions(log, a));
+    }
+}
+
+#[test]
+fn arguments_elements_and_fields_run_in_the_order_written() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for a in [-2i64, 0, 3] {
+        agree(&mut con, &format!("aggregates({a})"), |c, log| order_eval::aggregates(log, "lua:h", a).call(c), |log| order_eval::twin::aggregates(log, Key::from("rust:h"), a));
+        let h = |con: &mut redis::Connection, k: &str| -> Vec<(String, String)> { redis::cmd("HGETALL").arg(k).query(con).unwrap() };
+        assert_eq!(h(&mut con, "lua:h"), h(&mut con, "rust:h"));
+    }
 }
