@@ -538,3 +538,103 @@ fn arguments_elements_and_fields_run_in_the_order_written() {
         assert_eq!(h(&mut con, "lua:h"), h(&mut con, "rust:h"));
     }
 }
+
+/// Operators whose mutants survived a mutation run: comparisons of equal operands, the
+/// end of a half-open range pattern, and operators nested on the right, whose
+/// parentheses the Lua must keep.
+#[redlua::library(name = "order_ops")]
+pub mod order_ops {
+    use redlua::prelude::*;
+
+    /// The six comparisons of strings, integers and floats.
+    #[redis_function(read_only)]
+    pub fn compare(s: String, t: String, x: i64, y: i64, f: f64, g: f64) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
+        let strings = vec![s < t, s <= t, s > t, s >= t, s == t, s != t];
+        let ints = vec![x < y, x <= y, x > y, x >= y, x == y, x != y];
+        let floats = vec![f < g, f <= g, f > g, f >= g, f == g, f != g];
+        (strings, ints, floats)
+    }
+
+    /// Half-open and closed range patterns, at and next to their ends.
+    #[redis_function(read_only)]
+    pub fn ranges(x: i64) -> i64 {
+        match x {
+            0..10 => 1,
+            10 => 2,
+            -5..=-1 => 3,
+            11..12 => 4,
+            _ => 5,
+        }
+    }
+
+    /// Non-associative operators nested on the right, and mixed precedence.
+    #[redis_function(read_only)]
+    pub fn nested(a: f64, b: f64, c: f64, x: i64, y: i64, z: i64) -> (Vec<f64>, Vec<i64>, Vec<bool>, String) {
+        let floats = vec![
+            a - (b - c),
+            a - b - c,
+            (a - b) - c,
+            a / (b / c),
+            a / b / c,
+            a % (b % c),
+            a - (b + c),
+            a / (b * c),
+            a * (b / c),
+            a - b * c,
+            (a + b) * c,
+            -(a - b),
+            a - -b,
+            a * (b - c),
+            (a - b) / (c - a),
+        ];
+        let ints = vec![x - (y - z), x - y - z, x / (y / z), x % (y % z), x - (y + z), x * (y - z), (x - y) * z, -(x - y), x - y * z];
+        let bools = vec![(a < b) == (b < c), !(a < b), (x < y) != (y < z), !(x == y) && (y != z)];
+        let text = format!("{}", x - (y - z)) + &"-".repeat(2) + &(y - z).to_string();
+        (floats, ints, bools, text)
+    }
+}
+
+#[test]
+fn comparisons_of_equal_and_unequal_operands_agree() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let strings = ["", "a", "b", "ab", "B", "é", "a\u{0}"];
+    let numbers = [(-2i64, -2.5f64), (0, -0.0), (0, 0.0), (3, 3.0), (3, 3.5)];
+    for s in strings {
+        for t in strings {
+            for (x, f) in numbers {
+                for (y, g) in numbers {
+                    let lua = order_ops::compare(s, t, x, y, f, g).call(&mut con).unwrap();
+                    let rust = redlua::twin::run(&mut con, || order_ops::twin::compare(s.to_string(), t.to_string(), x, y, f, g));
+                    assert_eq!(lua, rust, "compare({s:?}, {t:?}, {x}, {y}, {f}, {g})");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn range_patterns_end_where_rust_ends_them() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for x in -7i64..=13 {
+        let lua = order_ops::ranges(x).call(&mut con).unwrap();
+        assert_eq!(lua, redlua::twin::run(&mut con, || order_ops::twin::ranges(x)), "ranges({x})");
+    }
+}
+
+#[test]
+fn operators_nested_on_the_right_keep_their_grouping() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let floats = [(7.5, 2.0, 0.5), (1.0, 3.0, 7.0), (-4.25, 1.5, -2.0), (100.0, 10.0, 3.0)];
+    let ints = [(7i64, 3i64, 2i64), (100, 7, 3), (-9, -7, 2), (5, 9, -4)];
+    for (a, b, c) in floats {
+        for (x, y, z) in ints {
+            let lua = order_ops::nested(a, b, c, x, y, z).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || order_ops::twin::nested(a, b, c, x, y, z));
+            // NaN (a % 0.0) is not equal to itself: compare the printed values.
+            assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "nested({a}, {b}, {c}, {x}, {y}, {z})");
+        }
+    }
+}
