@@ -2281,7 +2281,7 @@ impl Gen<'_> {
         // variable must not be assigned).
         let reshapes = ch.stages.iter().any(|st| matches!(st, St::Map(_) | St::Enumerate | St::Zip(..)));
         let item = match each {
-            Some((var, _, _)) if !reshapes && !(matches!(ch.source, Src::Range(..)) && self.vars[var.0].mutable) => {
+            Some((var, _, _)) if !(reshapes || matches!(ch.source, Src::Range(..)) && self.vars[var.0].mutable) => {
                 self.locals += 1;
                 self.vars[var.0].lua.clone()
             }

@@ -2275,13 +2275,29 @@ impl FormatSpec {
     }
 }
 
-/// True when running the closure `f` has no effect at all (no command, no assignment, no
-/// error): whether it runs once more or not cannot be told.
+/// True when running the closure `f` has no effect: no command, no assignment, no call,
+/// nothing that can fail but an integer beyond ±(2^53 − 1) (which the Lua refuses where
+/// Rust computes it anyway): whether it runs once more or not cannot be told.
 fn closure_is_quiet(f: &Expr) -> bool {
-    match &f.kind {
-        ExprKind::Closure(_, body) => body.is_pure(),
-        _ => false,
-    }
+    let ExprKind::Closure(_, body) = &f.kind else { return false };
+    let mut quiet = true;
+    crate::checks::visit_expr(body, &mut |e| {
+        quiet &= match &e.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::None | ExprKind::Var(_) => true,
+            ExprKind::Unary(..) | ExprKind::Some(_) | ExprKind::IsSome(_) | ExprKind::IsNone(_) | ExprKind::UnwrapOr(..) | ExprKind::IntToString(_) => true,
+            ExprKind::Tuple(_) | ExprKind::TupleField(..) | ExprKind::VecLit(_) | ExprKind::StructLit(_) => true,
+            // A division by a variable may divide by zero.
+            ExprKind::Binary(BinOp::Div | BinOp::Rem, _, b) => e.ty == Ty::Float || matches!(b.kind, ExprKind::Int(n) if n != 0),
+            ExprKind::Binary(..) => true,
+            ExprKind::If(_, b, _) | ExprKind::Block(b) => b.stmts.is_empty(),
+            ExprKind::Method(m, _) => matches!(
+                m,
+                Method::StrLen | Method::VecLen | Method::VecIsEmpty | Method::StrIsEmpty | Method::StrConcat | Method::IntAbs | Method::IntMin | Method::IntMax | Method::IntSignum | Method::FloatAbs | Method::FloatFloor | Method::FloatCeil | Method::FloatToString | Method::StrContains | Method::StrStartsWith | Method::StrEndsWith | Method::StrTrim | Method::StrTrimStart | Method::StrTrimEnd | Method::StrAsciiUpper | Method::StrAsciiLower | Method::MapGet | Method::MapContains | Method::DeepCopy
+            ),
+            _ => false,
+        };
+    });
+    quiet
 }
 
 /// The names inside the placeholders of a format string, in order (`""` for `{}`,

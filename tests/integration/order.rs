@@ -170,7 +170,7 @@ pub mod order_iter {
     /// by index (no closure for an element without a partner), after a `filter` it pulls
     /// one more element from the first side.
     #[redis_function]
-    pub fn zips(log: Key, v: Vec<i64>) -> (Vec<(i64, i64)>, i64, Vec<(i64, i64)>, i64) {
+    pub fn zips(log: Key, v: Vec<i64>) -> (Vec<(i64, i64)>, i64, Vec<(i64, i64)>, i64, Vec<(i64, i64)>) {
         let w = vec![10, 20, 30];
         let pairs: Vec<(i64, i64)> = v
             .iter()
@@ -211,7 +211,9 @@ pub mod order_iter {
             })
             .zip(v.iter())
             .count() as i64;
-        (pairs, looped, filtered, split)
+        // Closures without effects may come before `skip` and `zip` anywhere.
+        let quiet: Vec<(i64, i64)> = v.clone().into_iter().map(|x| x * 2 + 1).skip(1).zip(w.clone()).collect();
+        (pairs, looped, filtered, split, quiet)
     }
 
     /// `rev` right after the source, over Vecs and ranges, with `take`.
