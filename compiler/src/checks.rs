@@ -211,7 +211,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
             for st in &ch.stages {
                 match st {
-                    IterStage::Map(e) | IterStage::Filter(e) | IterStage::Take(e) | IterStage::Skip(e) | IterStage::Zip(e) => visit_expr(e, f),
+                    IterStage::Map(e) | IterStage::Filter(e) | IterStage::Take(e) | IterStage::Skip(e) | IterStage::Zip(e, _) => visit_expr(e, f),
                     IterStage::Enumerate => {}
                 }
             }

@@ -1786,9 +1786,14 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Assign(vec![L::index(name, L::int(*i as i64 + 1))], vec![v])));
                 }
                 ir::StmtKind::AssignIndex(var, i, e) => {
-                    let vals = self.operands(&[i, e], out);
+                    // Rust computes the value first, then the index of the place.
+                    let vals = self.operands(&[e, i], out);
+                    let mut val = vals[0].clone();
+                    if !val.is_trivial() && ir::order_matters(e, i) {
+                        val = self.spill(val, out);
+                    }
                     let name = L::name(self.vars[var.0].lua.clone());
-                    let call = self.helper(Helper::SetIndex, vec![name, vals[0].clone(), vals[1].clone()]);
+                    let call = self.helper(Helper::SetIndex, vec![name, vals[1].clone(), val]);
                     out.push(self.stmt(K::Call(call)));
                 }
             }
@@ -2170,7 +2175,7 @@ impl Gen<'_> {
                 t
             }
             ExprKind::OptionCall(op, opt, f) => self.option_call(*op, opt, f, out),
-            ExprKind::Iter(ch) => self.iter_chain(ch, &e.ty, out),
+            ExprKind::Iter(ch) => self.iter_chain(ch, &e.ty, None, out),
             ExprKind::CallHelper(i, args) => {
                 let refs: Vec<&ir::Expr> = args.iter().collect();
                 let vals = self.operands(&refs, out);
@@ -2207,52 +2212,86 @@ impl Gen<'_> {
         L::Call(Box::new(L::Paren(Box::new(func))), args)
     }
 
-    /// An iterator chain as one loop: stages in order (filters as nested `if`s,
-    /// `take` as an early `break`), then the consumer.
-    fn iter_chain(&mut self, ch: &ir::IterChain, ty: &Ty, out: &mut Vec<LS>) -> L {
+    /// An iterator chain as one loop, as lazy as Rust's iterators: each element goes
+    /// through the stages in order (filters and skips as nested `if`s); `take`, and a zip
+    /// by index, stop before the next element is pulled (so no closure runs for it); the
+    /// consumer leaves the loop as soon as Rust's stops pulling (`any`, `all`, `find`,
+    /// `position`). `each`: the variable, body and id of the `for` loop whose body
+    /// consumes the elements one at a time, between the closures' calls, as in Rust.
+    fn iter_chain(&mut self, ch: &ir::IterChain, ty: &Ty, each: Option<(ir::VarId, &ir::Block, ir::LoopId)>, out: &mut Vec<LS>) -> L {
         use ir::{IterSink as S, IterSource as Src, IterStage as St};
         let line = self.line;
-        let init = match &ch.sink {
-            S::Collect | S::CollectMap | S::CollectString => L::Table(vec![], vec![]),
-            // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
-            // `-0.0` constant into 0: compute it at run time.
-            S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
-            S::Sum => L::int(0),
-            S::Count => L::int(0),
-            S::Any(_) => L::Bool(false),
-            S::All(_) => L::Bool(true),
-            S::Min | S::Max | S::Find(_) | S::Position(_) => L::Nil,
+        let accn = if each.is_some() {
+            L::Nil
+        } else {
+            let init = match &ch.sink {
+                S::Collect | S::CollectMap | S::CollectString => L::Table(vec![], vec![]),
+                // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
+                // `-0.0` constant into 0: compute it at run time.
+                S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
+                S::Sum => L::int(0),
+                S::Count => L::int(0),
+                S::Any(_) => L::Bool(false),
+                S::All(_) => L::Bool(true),
+                S::Min | S::Max | S::Find(_) | S::Position(_) => L::Nil,
+            };
+            let acc = self.temp();
+            out.push(self.stmt(K::Local(vec![acc.clone()], vec![init])));
+            L::name(acc)
         };
-        let acc = self.temp();
-        out.push(self.stmt(K::Local(vec![acc.clone()], vec![init])));
-        let accn = L::name(acc.clone());
-        // Counters for enumerate / take / skip / position.
-        let mut counters = Vec::new();
-        let mut counter = |g: &mut Self, out: &mut Vec<LS>| {
+        // Counters for enumerate / take / skip / zip / position.
+        let counter = |g: &mut Self, out: &mut Vec<LS>| {
             let c = g.temp();
             out.push(g.stmt(K::Local(vec![c.clone()], vec![L::int(0)])));
-            counters.push(c.clone());
             L::Name(c)
         };
-        let stage_counters: Vec<Option<L>> = ch.stages.iter().map(|st| if matches!(st, St::Enumerate | St::Take(_) | St::Skip(_) | St::Zip(_)) { Some(counter(self, out)) } else { None }).collect();
-        let pos = if matches!(ch.sink, S::Position(_)) { Some(counter(self, out)) } else { None };
-        // Values the stages need, evaluated once before the loop (as Rust does).
-        let mut limits = Vec::new();
+        let stage_counters: Vec<Option<L>> = ch.stages.iter().map(|st| if matches!(st, St::Enumerate | St::Take(_) | St::Skip(_) | St::Zip(..)) { Some(counter(self, out)) } else { None }).collect();
+        let pos = if matches!(ch.sink, S::Position(_)) && each.is_none() { Some(counter(self, out)) } else { None };
+        // The source's values, then the stages' (`take(n)`, `skip(n)`, `zip(v)`), each
+        // computed once before the loop, in Rust's order.
+        let mut es: Vec<&ir::Expr> = match &ch.source {
+            Src::Vec(v) => vec![v],
+            Src::Range(a, b, _) | Src::Split(a, b) | Src::Chunks(a, b) => vec![a, b],
+        };
+        let n_src = es.len();
         for st in &ch.stages {
-            match st {
-                St::Take(n) | St::Skip(n) | St::Zip(n) => {
-                    let v = self.expr(n, out);
-                    limits.push(Some(if v.is_trivial() { v } else { self.spill(v, out) }));
-                }
-                _ => limits.push(None),
+            if let St::Take(n) | St::Skip(n) | St::Zip(n, _) = st {
+                es.push(n);
             }
         }
-        let item = self.temp();
-        let mut body: Vec<LS> = Vec::new();
+        let mut vals = self.operands(&es, out);
+        // A value read on every pass is kept in a local when it is computed, or when it
+        // is a variable the loop could assign (Rust reads it once).
+        let keep = |g: &Self, e: &ir::Expr, v: &L| !v.is_trivial() || matches!(e.kind, ExprKind::Var(x) if g.vars[x.0].mutable && !g.aliases.contains_key(&x));
+        let stage_computed = vals[n_src..].iter().any(|v| !v.is_trivial());
+        let every_pass = ch.rev && matches!(ch.source, Src::Vec(_));
+        for i in 0..vals.len() {
+            let spill = if i < n_src { (stage_computed && !vals[i].is_trivial()) || (every_pass && keep(self, es[i], &vals[i])) } else { keep(self, es[i], &vals[i]) };
+            if spill {
+                vals[i] = self.spill(vals[i].clone(), out);
+            }
+        }
+        let limits: Vec<Option<L>> = {
+            let mut rest = vals[n_src..].iter();
+            ch.stages.iter().map(|st| if matches!(st, St::Take(_) | St::Skip(_) | St::Zip(..)) { rest.next().cloned() } else { None }).collect()
+        };
+        // The element: in a `for` whose stages pass elements on unchanged, the loop
+        // variable itself (unless it is a `mut` range variable: Lua's numeric `for`
+        // variable must not be assigned).
+        let reshapes = ch.stages.iter().any(|st| matches!(st, St::Map(_) | St::Enumerate | St::Zip(..)));
+        let item = match each {
+            Some((var, _, _)) if !(reshapes || matches!(ch.source, Src::Range(..)) && self.vars[var.0].mutable) => {
+                self.locals += 1;
+                self.vars[var.0].lua.clone()
+            }
+            _ => self.temp(),
+        };
+        // Checks made before an element is pulled.
+        let mut top: Vec<LS> = Vec::new();
         let mut cur = L::name(item.clone());
         // The innermost block where the rest of the pipeline goes: each filter opens one.
         let mut nest: Vec<(L, Vec<LS>)> = Vec::new();
-        let mut block = std::mem::take(&mut body);
+        let mut block: Vec<LS> = Vec::new();
         for (i, st) in ch.stages.iter().enumerate() {
             match st {
                 St::Map(f) => {
@@ -2265,28 +2304,37 @@ impl Gen<'_> {
                 }
                 St::Enumerate => {
                     let Some(Some(n)) = stage_counters.get(i) else { continue };
-                    let pair = L::Table(vec![n.clone(), cur.clone()], vec![]);
-                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
                     // The index is read before the increment.
                     let p = self.temp();
-                    block.insert(block.len() - 1, self.stmt(K::Local(vec![p.clone()], vec![pair])));
+                    block.push(self.stmt(K::Local(vec![p.clone()], vec![L::Table(vec![n.clone(), cur.clone()], vec![])])));
+                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
                     cur = L::Name(p);
                 }
                 St::Take(_) => {
                     let (Some(Some(n)), Some(Some(lim))) = (stage_counters.get(i), limits.get(i)) else { continue };
-                    block.push(self.stmt(K::If(vec![(L::bin(LB::Ge, n.clone(), lim.clone()), vec![LS::new(K::Break)])], None)));
+                    // Rust's `take` stops asking for elements once it has passed `n` on.
+                    top.push(self.stmt(K::If(vec![(L::bin(LB::Ge, n.clone(), lim.clone()), vec![LS::new(K::Break)])], None)));
                     block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
                 }
-                St::Zip(_) => {
+                St::Zip(_, exact) => {
                     // The k-th element that reaches the zip pairs with the k-th of the other
-                    // Vec; the first that has no partner ends the chain.
+                    // Vec; the first that has no partner ends the chain (zipping by index,
+                    // before it is pulled).
                     let (Some(Some(n)), Some(Some(other))) = (stage_counters.get(i), limits.get(i)) else { continue };
-                    block.push(self.stmt(K::Assign(vec![n.clone()], vec![L::bin(LB::Add, n.clone(), L::int(1))])));
-                    let y = self.temp();
-                    block.push(self.stmt(K::Local(vec![y.clone()], vec![L::index(other.clone(), n.clone())])));
-                    block.push(self.stmt(K::If(vec![(L::bin(LB::Eq, L::name(y.clone()), L::Nil), vec![LS::new(K::Break)])], None)));
+                    let next = L::bin(LB::Add, n.clone(), L::int(1));
+                    let partner = if *exact {
+                        top.push(self.stmt(K::If(vec![(L::bin(LB::Eq, L::index(other.clone(), next.clone()), L::Nil), vec![LS::new(K::Break)])], None)));
+                        block.push(self.stmt(K::Assign(vec![n.clone()], vec![next])));
+                        L::index(other.clone(), n.clone())
+                    } else {
+                        block.push(self.stmt(K::Assign(vec![n.clone()], vec![next])));
+                        let y = self.temp();
+                        block.push(self.stmt(K::Local(vec![y.clone()], vec![L::index(other.clone(), n.clone())])));
+                        block.push(self.stmt(K::If(vec![(L::bin(LB::Eq, L::name(y.clone()), L::Nil), vec![LS::new(K::Break)])], None)));
+                        L::name(y)
+                    };
                     let p = self.temp();
-                    block.push(self.stmt(K::Local(vec![p.clone()], vec![L::Table(vec![cur.clone(), L::name(y)], vec![])])));
+                    block.push(self.stmt(K::Local(vec![p.clone()], vec![L::Table(vec![cur.clone(), partner], vec![])])));
                     cur = L::Name(p);
                 }
                 St::Skip(_) => {
@@ -2297,7 +2345,20 @@ impl Gen<'_> {
             }
         }
         // The consumer.
+        if let Some((var, body, id)) = each {
+            let name = self.vars[var.0].lua.clone();
+            if name != item {
+                self.locals += 1;
+                block.push(self.stmt(K::Local(vec![name], vec![cur.clone()])));
+            }
+            let mut flag_decl = Vec::new();
+            let inner = self.loop_body(body, id, &mut flag_decl);
+            self.line = line;
+            out.extend(flag_decl);
+            block.extend(inner);
+        }
         match &ch.sink {
+            _ if each.is_some() => {}
             S::Collect | S::CollectString => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::bin(LB::Add, L::un(LU::Len, accn.clone()), L::int(1)))], vec![cur.clone()]))),
             S::CollectMap => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::index(cur.clone(), L::int(1)))], vec![L::index(cur.clone(), L::int(2))]))),
             S::Sum => {
@@ -2315,6 +2376,7 @@ impl Gen<'_> {
                 block.push(self.stmt(K::If(vec![(negate(c), vec![self.stmt(K::Assign(vec![accn.clone()], vec![L::Bool(false)])), LS::new(K::Break)])], None)));
             }
             S::Min | S::Max => {
+                // Rust's `min` keeps the first of equal elements, `max` the last.
                 let op = if matches!(ch.sink, S::Min) { LB::Lt } else { LB::Ge };
                 let better = L::bin(LB::Or, L::bin(LB::Eq, accn.clone(), L::Nil), L::bin(op, cur.clone(), accn.clone()));
                 block.push(self.stmt(K::If(vec![(better, vec![self.stmt(K::Assign(vec![accn.clone()], vec![cur.clone()]))])], None)));
@@ -2335,22 +2397,23 @@ impl Gen<'_> {
             outer.push(self.stmt(K::If(vec![(cond, block)], None)));
             block = outer;
         }
-        body = block;
+        let mut body = top;
         self.line = line;
         let loop_stmt = match &ch.source {
-            Src::Vec(v) => {
-                let t = self.expr(v, out);
+            Src::Vec(_) => {
+                let t = vals[0].clone();
                 if ch.rev {
-                    let t = if t.is_trivial() { t } else { self.spill(t, out) };
                     let i = self.temp();
-                    body.insert(0, self.stmt(K::Local(vec![item.clone()], vec![L::index(t.clone(), L::name(i.clone()))])));
+                    body.push(self.stmt(K::Local(vec![item.clone()], vec![L::index(t.clone(), L::name(i.clone()))])));
+                    body.append(&mut block);
                     K::NumFor(i, L::un(LU::Len, t), L::int(1), Some(L::int(-1)), body)
                 } else {
+                    body.append(&mut block);
                     K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![t])], body)
                 }
             }
-            Src::Range(a, b, inclusive) => {
-                let vals = self.operands(&[a, b], out);
+            Src::Range(_, _, inclusive) => {
+                body.append(&mut block);
                 let last = if *inclusive { vals[1].clone() } else { L::bin(LB::Sub, vals[1].clone(), L::int(1)) };
                 if ch.rev {
                     K::NumFor(item.clone(), last, vals[0].clone(), Some(L::int(-1)), body)
@@ -2358,19 +2421,15 @@ impl Gen<'_> {
                     K::NumFor(item.clone(), vals[0].clone(), last, None, body)
                 }
             }
-            Src::Split(sv, sep) => {
-                let vals = self.operands(&[sv, sep], out);
-                let parts = self.helper(Helper::Split, vals);
-                K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![parts])], body)
-            }
-            Src::Chunks(v, n) => {
-                let vals = self.operands(&[v, n], out);
-                let parts = self.helper(Helper::Chunks, vals);
+            Src::Split(..) | Src::Chunks(..) => {
+                body.append(&mut block);
+                let h = if matches!(ch.source, Src::Split(..)) { Helper::Split } else { Helper::Chunks };
+                let parts = self.helper(h, vals[..2].to_vec());
                 K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![parts])], body)
             }
         };
         out.push(self.stmt(loop_stmt));
-        if matches!(ch.sink, S::CollectString) {
+        if matches!(ch.sink, S::CollectString) && each.is_none() {
             return L::call("table.concat", vec![accn]);
         }
         accn
@@ -2758,6 +2817,14 @@ impl Gen<'_> {
                 out.push(self.stmt(K::GenFor(names, vec![L::call("pairs", vec![t])], inner)));
             }
             ExprKind::ForEach(var, v, body, id) => {
+                // Over an iterator chain: the body runs as each element comes out of it.
+                if let ExprKind::Iter(ch) = &v.kind {
+                    if matches!(ch.sink, ir::IterSink::Collect) {
+                        self.iter_chain(ch, &v.ty, Some((*var, body, *id)), out);
+                        self.line = line;
+                        return;
+                    }
+                }
                 let t = self.expr(v, out);
                 let name = self.vars[var.0].lua.clone();
                 self.locals += 2;

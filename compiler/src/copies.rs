@@ -459,7 +459,7 @@ impl<'a> Walker<'a> {
                 }
                 for st in &mut ch.stages {
                     match st {
-                        IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x) => self.expr(x, Ctx::Read),
+                        IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => self.expr(x, Ctx::Read),
                         IterStage::Enumerate => {}
                     }
                 }
@@ -650,7 +650,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
             }
             for st in &ch.stages {
                 match st {
-                    IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x) => sub(x, out),
+                    IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => sub(x, out),
                     IterStage::Enumerate => {}
                 }
             }

@@ -412,7 +412,8 @@ pub enum ExprKind {
     Iter(Box<IterChain>),
 }
 
-/// An iterator chain, run as one loop.
+/// An iterator chain, run as one loop, as lazily as Rust runs it: closures run when,
+/// and as often as, Rust's iterators call them.
 #[derive(Debug, Clone)]
 pub struct IterChain {
     /// Where the elements come from.
@@ -451,8 +452,11 @@ pub enum IterStage {
     Take(Expr),
     /// `.skip(n)`.
     Skip(Expr),
-    /// `.zip(other.iter())` over a Vec: pairs, up to the shorter of the two.
-    Zip(Expr),
+    /// `.zip(other.iter())` over a Vec: pairs, up to the shorter of the two. The flag:
+    /// the other side's length is checked before an element is pulled (Rust zips such
+    /// chains by index and runs no closure for an element without a partner); otherwise
+    /// the element is pulled first and the chain ends when it has no partner.
+    Zip(Expr, bool),
 }
 
 /// The end of an iterator chain.
@@ -747,4 +751,52 @@ impl Expr {
             _ => false,
         }
     }
+}
+
+impl Expr {
+    /// True when evaluating the expression may assign `var` or change it in place: an
+    /// assignment in a block of it, or a method that changes a Vec or a map.
+    pub fn may_change(&self, var: VarId) -> bool {
+        let mut found = false;
+        crate::checks::visit_expr(self, &mut |e| {
+            let blocks: Vec<&Block> = match &e.kind {
+                ExprKind::If(_, b, _) | ExprKind::Block(b) | ExprKind::While(_, b, _) | ExprKind::Loop(b, _) | ExprKind::ForEach(_, _, b, _) | ExprKind::ForMap(_, _, _, b, _) | ExprKind::WhileLet(_, _, b, _) => vec![b],
+                ExprKind::ForRange(r) => vec![&r.body],
+                _ => vec![],
+            };
+            for b in blocks {
+                found |= b.stmts.iter().any(|s| match &s.kind {
+                    StmtKind::Assign(v, _) | StmtKind::AssignIndex(v, _, _) | StmtKind::AssignField(v, _, _) => *v == var,
+                    StmtKind::LetElse(_, _, els) => els.stmts.iter().any(|s| matches!(&s.kind, StmtKind::Assign(v, _) | StmtKind::AssignIndex(v, _, _) | StmtKind::AssignField(v, _, _) if *v == var)),
+                    _ => false,
+                });
+            }
+            if let ExprKind::Method(m, args) = &e.kind {
+                let changes = matches!(
+                    m,
+                    Method::VecPush | Method::VecPop | Method::VecExtend | Method::VecSortInt | Method::VecSortStr | Method::VecReverse | Method::VecInsert | Method::VecRemove | Method::VecTruncate | Method::VecSortByKey | Method::VecRetain | Method::MapInsert | Method::MapRemove
+                );
+                found |= changes && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Var(v)) if *v == var);
+            }
+        });
+        found
+    }
+
+    /// The variables the expression reads.
+    pub fn reads(&self) -> Vec<VarId> {
+        let mut vars = Vec::new();
+        crate::checks::visit_expr(self, &mut |e| {
+            if let ExprKind::Var(v) = e.kind {
+                vars.push(v);
+            }
+        });
+        vars
+    }
+}
+
+/// True when evaluating `a` then `b` may differ from evaluating `b` then `a`: both can
+/// have effects (a command, an assignment, an error), or one changes a variable the
+/// other reads.
+pub fn order_matters(a: &Expr, b: &Expr) -> bool {
+    (!a.is_pure() && !b.is_pure()) || b.reads().into_iter().any(|v| a.may_change(v)) || a.reads().into_iter().any(|v| b.may_change(v))
 }

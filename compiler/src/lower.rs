@@ -732,6 +732,8 @@ impl Lowerer<'_> {
             self.err(Rule::Type, lhs.span(), format!("cannot assign twice to immutable variable `{name}`"), format!("declare it with `let mut {name}`"));
         }
         let rhs_e = self.expr(rhs, Some(&v.ty));
+        // `x op= e`: Rust computes `e` before it reads `x` (`x = x op e` reads `x` first).
+        let (first, rhs_e) = self.value_first(op, rhs_e, var);
         let value = match op {
             None => rhs_e,
             Some(op) => {
@@ -756,7 +758,27 @@ impl Lowerer<'_> {
         if v.ty != Ty::Never && !value.ty.fits(&v.ty) {
             self.err(Rule::Type, value.span, format!("expected `{}`, found `{}`", v.ty, value.ty), "");
         }
-        Some(Stmt { kind: StmtKind::Assign(var, value), line })
+        Some(self.after(first, Stmt { kind: StmtKind::Assign(var, value), line }, e.span()))
+    }
+
+    /// For `place op= value`: when computing the value may change the variable of the
+    /// place, it is computed first into a hidden local, as Rust computes it before it
+    /// reads the place; `(let, value)`.
+    pub(crate) fn value_first(&mut self, op: Option<BinOp>, value: Expr, var: VarId) -> (Option<Stmt>, Expr) {
+        if op.is_some() && value.may_change(var) {
+            let (s, v) = self.hidden_let("value", value);
+            (Some(s), v)
+        } else {
+            (None, value)
+        }
+    }
+
+    /// `stmt`, after `first` when there is one (the two in a block).
+    pub(crate) fn after(&mut self, first: Option<Stmt>, stmt: Stmt, span: Span) -> Stmt {
+        let Some(first) = first else { return stmt };
+        let line = stmt.line;
+        let block = Block { stmts: vec![first, stmt], tail: None, ty: Ty::Unit };
+        Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line }
     }
 
     /// `*map.entry(k).or_insert(d) op= rhs;` (and `.or_default()`, and plain `=`): the
@@ -767,8 +789,26 @@ impl Lowerer<'_> {
         let e = self.entry(or)?;
         let vt = e.vt.clone();
         let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
-        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(e.default)), vt.clone(), span);
+        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(e.default.clone())), vt.clone(), span);
         let rhs_e = self.expr(rhs, Some(&vt));
+        // Rust computes the right side first, then the key and the default (which it
+        // computes even for `=`).
+        let mut stmts = Vec::new();
+        let key = match &e.key_let.kind {
+            StmtKind::Let(_, k) => k,
+            _ => &e.key,
+        };
+        let rhs_e = if order_matters(&rhs_e, key) || order_matters(&rhs_e, &e.default) || rhs_e.may_change(map_var(&e.map)) {
+            let (s, v) = self.hidden_let("value", rhs_e);
+            stmts.push(s);
+            v
+        } else {
+            rhs_e
+        };
+        stmts.push(e.key_let);
+        if op.is_none() && !e.default.is_pure() {
+            stmts.push(Stmt { kind: StmtKind::Expr(e.default.clone()), line });
+        }
         let value = match op {
             None => rhs_e,
             Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
@@ -780,7 +820,8 @@ impl Lowerer<'_> {
             self.err(Rule::Type, value.span, format!("expected `{vt}`, found `{}`", value.ty), "");
         }
         let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![e.map, e.key, value]), vt.option(), span);
-        let block = Block { stmts: vec![e.key_let, Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
+        stmts.push(Stmt { kind: StmtKind::Expr(insert), line });
+        let block = Block { stmts, tail: None, ty: Ty::Unit };
         Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
     }
 
@@ -1542,5 +1583,13 @@ impl Entry {
             Ty::Bool => ExprKind::Bool(false),
             _ => ExprKind::Str(Vec::new()),
         }
+    }
+}
+
+/// The variable of a map expression (the entry idiom's map is a `let mut` variable).
+fn map_var(e: &Expr) -> VarId {
+    match e.kind {
+        ExprKind::Var(v) => v,
+        _ => VarId(usize::MAX),
     }
 }

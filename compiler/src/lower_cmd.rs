@@ -311,6 +311,18 @@ fn options(lw: &mut Lowerer<'_>, spec: &'static OptionSpec, e: &syn::Expr, out: 
     if spec.methods.iter().any(|om| om.name == "limit") && has("limit", &chosen) != has("count", &chosen) {
         lw.err(Rule::Arity, e.span(), "`limit(offset)` and `count(n)` go together", "write `.limit(offset).count(n)`");
     }
+    // The values go out in the order of the spec; Rust computes them in the order of
+    // the calls: refuse when that could differ in effect.
+    for (a, (ia, va)) in chosen.iter().enumerate() {
+        for (ib, vb) in &chosen[a + 1..] {
+            if let (Some(va), Some(vb)) = (va, vb) {
+                if ia > ib && crate::ir::order_matters(va, vb) {
+                    let (na, nb) = (spec.methods[*ia].name, spec.methods[*ib].name);
+                    lw.err(Rule::Unsupported, vb.span, format!("options with effects out of order (`{nb}` after `{na}`) are not supported inside a redis function"), format!("write `.{nb}(..)` before `.{na}(..)`, or compute the values in `let`s first"));
+                }
+            }
+        }
+    }
     chosen.sort_by_key(|(i, _)| *i);
     for (i, v) in chosen {
         for w in spec.methods[i].words {

@@ -891,6 +891,29 @@ impl Lowerer<'_> {
         let (sink_call, adapters) = if is_sink { (calls.pop(), calls) } else { (None, calls) };
         // Source.
         let src_name = source.method.to_string();
+        // What rustc's specialisations do with the chain so far (checked against rustc
+        // 1.95): `by_index` while every part is one that `zip`, `skip` and `take` reach by
+        // index (`TrustedRandomAccess`: slice iterators, exclusive ranges, chunks, map,
+        // enumerate, copied, cloned, skip, zip of such), so that `zip` runs no closure for
+        // an element without a partner.
+        let mut by_index = match src_name.as_str() {
+            "iter" | "chunks" => true,
+            "into_iter" => {
+                let mut recv = &*source.receiver;
+                while let syn::Expr::Paren(p) = recv {
+                    recv = &p.expr;
+                }
+                matches!(recv, syn::Expr::Reference(_) | syn::Expr::Range(syn::ExprRange { limits: syn::RangeLimits::HalfOpen(_), .. }))
+            }
+            _ => false,
+        };
+        // `pulls_on`: some part pulls elements one by one whatever comes after (a filter,
+        // a string or map source), so Rust's zip pulls one more element from this side
+        // when the other side is shorter.
+        let mut pulls_on = !matches!(src_name.as_str(), "iter" | "into_iter" | "chunks");
+        // A closure before the point that may run code Rust could skip or run (a command,
+        // an assignment, an error).
+        let mut busy_closure = false;
         let (src, mut elem) = match src_name.as_str() {
             "iter" | "into_iter" => {
                 let mut recv = &*source.receiver;
@@ -997,12 +1020,18 @@ impl Lowerer<'_> {
         for (i, a) in adapters.iter().enumerate() {
             let name = a.method.to_string();
             match (name.as_str(), a.args.len()) {
-                ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => rev = true,
+                ("rev", 0) if i == 0 && matches!(src, IterSource::Vec(_) | IterSource::Range(..)) => {
+                    rev = true;
+                    by_index = false;
+                }
                 ("zip", 1) => {
                     // The other side: a Vec, or its `.iter()` / `.into_iter()`.
                     let mut other = &a.args[0];
+                    // Rust zips by index only with a slice iterator on this side too.
+                    let mut other_by_index = matches!(other, syn::Expr::Reference(_));
                     while let syn::Expr::MethodCall(it) = other {
                         if matches!(it.method.to_string().as_str(), "iter" | "into_iter" | "copied" | "cloned") && it.args.is_empty() {
+                            other_by_index |= it.method == "iter";
                             other = &it.receiver;
                         } else {
                             break;
@@ -1021,7 +1050,21 @@ impl Lowerer<'_> {
                         return Some(self.unsupported(v.span, &format!("zipping with `{t}`"), "zip with a Vec: `a.iter().zip(b.iter())`"));
                     };
                     elem = Ty::Tuple(vec![elem, *t]);
-                    stages.push(IterStage::Zip(v));
+                    // When the other side is shorter, Rust's generic zip pulls one more
+                    // element from this side (running its closures) and then finds no
+                    // partner; zipping by index, it stops before. Between the two (a Vec
+                    // by value, an inclusive range, `rev`, `take`), the consumer decides:
+                    // refused when a closure could tell.
+                    let exact = by_index && other_by_index;
+                    if !pulls_on && !exact && busy_closure {
+                        self.unsupported(
+                            a.method.span(),
+                            "`zip` after a closure with effects",
+                            "Rust may or may not run that closure once more for an element the other side has no partner for: zip first and map after (`a.iter().zip(b.iter()).map(..)`), over `.iter()` of Vecs or exclusive ranges",
+                        );
+                    }
+                    by_index = exact;
+                    stages.push(IterStage::Zip(v, exact && busy_closure));
                 }
                 // Numbers, strings and bools are values in Lua: nothing to copy.
                 ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::Float | Ty::Bool | Ty::Str) => {}
@@ -1034,6 +1077,17 @@ impl Lowerer<'_> {
                     if !n.ty.fits(&Ty::Int) {
                         let t = n.ty.clone();
                         self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), "");
+                    }
+                    if name == "take" {
+                        by_index = false;
+                    } else if busy_closure {
+                        // Rust runs them or not depending on what comes after (a `take` or
+                        // `zip` by index, an in-place `collect` of an `into_iter`).
+                        self.unsupported(
+                            a.method.span(),
+                            "`skip` after a closure with effects",
+                            "Rust may or may not run that closure for the skipped elements: skip first and map after (`v.iter().skip(n).map(..)`)",
+                        );
                     }
                     stages.push(if name == "take" { IterStage::Take(n) } else { IterStage::Skip(n) });
                 }
@@ -1048,8 +1102,12 @@ impl Lowerer<'_> {
                             self.err(Rule::UnsupportedType, f.span, format!("mapping to `{ret}` is not supported here"), "");
                         }
                         elem = *ret;
+                        busy_closure |= !closure_is_quiet(&f);
                         stages.push(IterStage::Map(f));
                     } else {
+                        busy_closure |= !closure_is_quiet(&f);
+                        by_index = false;
+                        pulls_on = true;
                         if !ret.fits(&Ty::Bool) {
                             self.err(Rule::Type, f.span, format!("a filter returns `bool`, this one `{ret}`"), "");
                         }
@@ -1218,13 +1276,27 @@ impl Lowerer<'_> {
             }
         }
         // Rust evaluates the fields in the order written; the Lua table lists them in
-        // declaration order, so the values are computed in that order too: refuse
-        // literals whose out-of-order fields have side effects.
+        // declaration order. When the two orders could differ in effect, the values are
+        // computed first, in the order written, into hidden locals.
         let written: Vec<usize> = e.fields.iter().filter_map(|fv| if let syn::Member::Named(n) = &fv.member { st.fields.iter().position(|(f, _)| n == f) } else { None }).collect();
-        if written.windows(2).any(|w| w[0] > w[1]) && out.iter().filter(|v| !v.is_pure()).count() > 1 {
-            self.err(Rule::Unsupported, span, "fields with side effects written out of declaration order", "write the fields in the order the struct declares them, or compute them in `let`s first");
+        let inverted = |a: usize, b: usize| written[a] > written[b] && crate::ir::order_matters(&out[written[a]], &out[written[b]]);
+        let ty = Ty::Struct(st);
+        if !(0..written.len()).any(|a| (a + 1..written.len()).any(|b| inverted(a, b))) {
+            return self.mk(ExprKind::StructLit(out), ty, span);
         }
-        self.mk(ExprKind::StructLit(out), Ty::Struct(st), span)
+        let mut stmts = Vec::new();
+        for &d in &written {
+            let v = std::mem::replace(&mut out[d], poison(span));
+            out[d] = if matches!(v.kind, ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_)) {
+                v
+            } else {
+                let (s, x) = self.hidden_let("field", v);
+                stmts.push(s);
+                x
+            };
+        }
+        let lit = self.mk(ExprKind::StructLit(out), ty.clone(), span);
+        self.mk(ExprKind::Block(Block { stmts, tail: Some(Box::new(lit)), ty: ty.clone() }), ty, span)
     }
 
     /// `s.f = e;` / `s.f += e;`
@@ -1253,6 +1325,8 @@ impl Lowerer<'_> {
         }
         let want = st.fields[i].1.clone();
         let r = self.expr(rhs, Some(&want));
+        // `s.f op= e`: Rust computes `e` before it reads `s.f`.
+        let (first, r) = self.value_first(op, r, var);
         let value = match op {
             None => r,
             Some(op) => {
@@ -1267,7 +1341,7 @@ impl Lowerer<'_> {
         if !value.ty.fits(&want) {
             self.err(Rule::Type, value.span, format!("expected `{want}`, found `{}`", value.ty), "");
         }
-        Some(Stmt { kind: StmtKind::AssignField(var, i, value), line })
+        Some(self.after(first, Stmt { kind: StmtKind::AssignField(var, i, value), line }, span))
     }
 
     // ----- tuples, vectors, indexing ---------------------------------------------
@@ -1704,6 +1778,34 @@ impl Lowerer<'_> {
         };
         let rest: Vec<&syn::Expr> = it.collect();
         let text = fmt.value();
+        // Rust computes the arguments in order, then reads the variables named in the
+        // string (`{x}`). When an argument may change such a variable whose placeholder
+        // comes before the argument's, the arguments are computed first, into hidden
+        // locals, in order.
+        let mut args: Vec<Option<Expr>> = rest.iter().map(|a| Some(self.expr(a, None))).collect();
+        let mut first = Vec::new();
+        let mut named_before: Vec<VarId> = Vec::new();
+        let mut reorder = false;
+        let mut next = 0;
+        for name in format_placeholders(&text) {
+            if name.is_empty() {
+                if let Some(Some(a)) = args.get(next) {
+                    reorder |= named_before.iter().any(|v| a.may_change(*v));
+                }
+                next += 1;
+            } else if let Some(v) = self.lookup(&name) {
+                named_before.push(v);
+            }
+        }
+        if reorder {
+            for a in args.iter_mut() {
+                if let Some(e) = a.take() {
+                    let (s, v) = self.hidden_let("arg", e);
+                    first.push(s);
+                    *a = Some(v);
+                }
+            }
+        }
         let mut parts: Vec<Expr> = Vec::new();
         let mut lit = String::new();
         let mut next_arg = 0;
@@ -1742,11 +1844,11 @@ impl Lowerer<'_> {
                         }
                     };
                     let value = if name.is_empty() {
-                        let Some(a) = rest.get(next_arg) else {
+                        let Some(a) = args.get_mut(next_arg).and_then(Option::take) else {
                             return self.unsupported(fmt.span(), "a `{}` without an argument", "");
                         };
                         next_arg += 1;
-                        self.expr(a, None)
+                        a
                     } else if name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         match self.lookup(&name) {
                             Some(v) => {
@@ -1824,7 +1926,10 @@ impl Lowerer<'_> {
         for p in parts {
             acc = self.mk(ExprKind::Method(Method::StrConcat, vec![acc, p]), Ty::Str, span);
         }
-        acc
+        if first.is_empty() {
+            return acc;
+        }
+        self.mk(ExprKind::Block(Block { stmts: first, tail: Some(Box::new(acc)), ty: Ty::Str }), Ty::Str, span)
     }
 
     /// `s.parse::<i64>().ok()` / `.unwrap_or(d)` / `.is_ok()` / `.is_err()`.
@@ -2182,4 +2287,49 @@ impl FormatSpec {
         }
         Ok(out)
     }
+}
+
+/// True when running the closure `f` has no effect: no command, no assignment, no call,
+/// nothing that can fail but an integer beyond ±(2^53 − 1) (which the Lua refuses where
+/// Rust computes it anyway): whether it runs once more or not cannot be told.
+fn closure_is_quiet(f: &Expr) -> bool {
+    let ExprKind::Closure(_, body) = &f.kind else { return false };
+    let mut quiet = true;
+    crate::checks::visit_expr(body, &mut |e| {
+        quiet &= match &e.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::None | ExprKind::Var(_) => true,
+            ExprKind::Unary(..) | ExprKind::Some(_) | ExprKind::IsSome(_) | ExprKind::IsNone(_) | ExprKind::UnwrapOr(..) | ExprKind::IntToString(_) => true,
+            ExprKind::Tuple(_) | ExprKind::TupleField(..) | ExprKind::VecLit(_) | ExprKind::StructLit(_) => true,
+            // A division by a variable may divide by zero.
+            ExprKind::Binary(BinOp::Div | BinOp::Rem, _, b) => e.ty == Ty::Float || matches!(b.kind, ExprKind::Int(n) if n != 0),
+            ExprKind::Binary(..) => true,
+            ExprKind::If(_, b, _) | ExprKind::Block(b) => b.stmts.is_empty(),
+            ExprKind::Method(m, _) => matches!(
+                m,
+                Method::StrLen | Method::VecLen | Method::VecIsEmpty | Method::StrIsEmpty | Method::StrConcat | Method::IntAbs | Method::IntMin | Method::IntMax | Method::IntSignum | Method::FloatAbs | Method::FloatFloor | Method::FloatCeil | Method::FloatToString | Method::StrContains | Method::StrStartsWith | Method::StrEndsWith | Method::StrTrim | Method::StrTrimStart | Method::StrTrimEnd | Method::StrAsciiUpper | Method::StrAsciiLower | Method::MapGet | Method::MapContains | Method::DeepCopy
+            ),
+            _ => false,
+        };
+    });
+    quiet
+}
+
+/// The names inside the placeholders of a format string, in order (`""` for `{}`,
+/// `"x"` for `{x}` and `{x:>4}`).
+fn format_placeholders(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => {
+                let inner: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                names.push(inner.split(':').next().unwrap_or_default().to_string());
+            }
+            _ => {}
+        }
+    }
+    names
 }
