@@ -126,11 +126,12 @@ impl Helper {
         match self {
             Helper::ParseInt => "\
 -- Rust's str::parse::<i64>: optional sign and decimal digits, exact within +/-(2^53 - 1).
+-- `+ 0` turns \"-0\" (which tonumber reads as -0) into 0, as Rust's i64 has no -0.
 local function redlua_parse_int(s)
   if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
     local n = tonumber(s)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   return nil
@@ -166,7 +167,7 @@ local function redlua_get_int(v)
   if string.find(v, '^[+-]?%d+$') then
     local n = tonumber(v)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   error('redlua: value is not an integer within +/-(2^53 - 1): ' .. string.sub(v, 1, 64), 2)
@@ -177,7 +178,7 @@ local function redlua_arg_int(s, name)
   if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
     local n = tonumber(s)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within +/-(2^53 - 1)' })
@@ -194,16 +195,17 @@ local function redlua_arg_bool(s, name)
 end
 ",
             Helper::Div => "\
--- Rust's integer division: truncates toward zero, panics on zero.
+-- Rust's integer division: truncates toward zero, panics on zero. A quotient in (-1, 0]
+-- is -0 in Lua (0 / -3, math.ceil(-0.5)): `+ 0` makes it 0, as Rust's i64 has no -0.
 local function redlua_div(a, b)
   if b == 0 then
     error('redlua: attempt to divide by zero', 2)
   end
   local q = a / b
-  if q >= 0 then
+  if q > 0 then
     return math.floor(q)
   end
-  return math.ceil(q)
+  return math.ceil(q) + 0
 end
 ",
             Helper::DynIsOk => "\
@@ -735,7 +737,8 @@ local function redlua_f2i(x)
   if x > 9007199254740991 or x < -9007199254740991 then
     error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
   end
-  return x
+  -- -0.0 and what truncates to it (-0.5) give 0: Rust's i64 has no -0.
+  return x + 0
 end
 ",
             Helper::Round => "\
@@ -1128,7 +1131,7 @@ end
 -- a.checked_mul(b): nil when Rust's i64 overflows; an error for a product that fits an
 -- i64 but not a Lua number exactly (or that is too close to the i64 limit to tell).
 local function redlua_checked_mul(a, b)
-  local p = a * b
+  local p = a * b + 0
   if p >= 9223372036854780000 or p <= -9223372036854780000 then
     return nil
   end
@@ -1237,12 +1240,13 @@ local function redlua_pow(a, b)
 end
 ",
             Helper::Rem => "\
--- Rust's integer remainder: takes the sign of the dividend, panics on zero.
+-- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
+-- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
 local function redlua_rem(a, b)
   if b == 0 then
     error('redlua: attempt to calculate the remainder with a divisor of zero', 2)
   end
-  return math.fmod(a, b)
+  return math.fmod(a, b) + 0
 end
 ",
         }
@@ -1607,6 +1611,11 @@ impl Gen<'_> {
         self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None))
     }
 
+    /// `n = n + 0`: an argument "-0" is 0 in Rust, but -0 in Lua (and "-0" again when sent).
+    fn no_neg_zero(&self, n: &str) -> LS {
+        self.stmt(K::Assign(vec![L::name(n)], vec![L::bin(LB::Add, L::name(n), L::int(0))]))
+    }
+
     fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
         let rest_keys = f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_)));
         let rest_args = f.params.iter().any(|p| matches!(p.source, ParamSource::ArgsFrom(_)));
@@ -1667,6 +1676,7 @@ impl Gen<'_> {
                 if p.ty == Ty::Int {
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     check.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                    check.push(self.no_neg_zero(&lua));
                 } else {
                     let v = self.helper(Helper::ArgFloat, vec![raw.clone(), L::str(&p.name)]);
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
@@ -1682,6 +1692,7 @@ impl Gen<'_> {
                 out.push(self.stmt(K::Local(vec![lua.clone()], vec![L::call("tonumber", vec![raw.clone()])])));
                 let check = self.int_arg_check(&lua, raw, &p.name);
                 out.push(check);
+                out.push(self.no_neg_zero(&lua));
                 continue;
             }
             if let ParamSource::OptArg(i) = p.source {
@@ -1697,6 +1708,7 @@ impl Gen<'_> {
                 if inner == Ty::Int {
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     present.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                    present.push(self.no_neg_zero(&lua));
                 } else if let Some(h) = conv(self, &inner) {
                     let v = self.helper(h, vec![raw.clone(), L::str(&p.name)]);
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
@@ -2014,6 +2026,12 @@ impl Gen<'_> {
     }
 
     fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
+        // Lua 5.1 keeps one constant per value in a function and -0 == 0: a -0.0 literal (or
+        // a constant expression Lua folds to -0.0, `0.0 * -1.0`) would share its slot with
+        // the integer 0, turning one into the other. Compute it at run time instead.
+        if e.ty == Ty::Float && const_float(e).is_some_and(|x| x == 0.0 && x.is_sign_negative()) {
+            return neg_zero();
+        }
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
             ExprKind::Float(x) => L::Num(float_literal(*x)),
@@ -2029,6 +2047,8 @@ impl Gen<'_> {
                 let v = self.expr(a, out);
                 match op {
                     ir::UnOp::Not => L::un(LU::Not, v),
+                    // `0 - n` rather than `-n`: Lua's -0 would reach commands as "-0".
+                    ir::UnOp::Neg if e.ty != Ty::Float => L::bin(LB::Sub, L::int(0), v),
                     ir::UnOp::Neg => L::un(LU::Neg, v),
                     // !n == -n - 1 in two's complement.
                     ir::UnOp::BitNot => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
@@ -2217,7 +2237,7 @@ impl Gen<'_> {
             S::Collect | S::CollectMap | S::CollectString => L::Table(vec![], vec![]),
             // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
             // `-0.0` constant into 0: compute it at run time.
-            S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
+            S::Sum if *ty == Ty::Float => neg_zero(),
             S::Sum => L::int(0),
             S::Count => L::int(0),
             S::Any(_) => L::Bool(false),
@@ -2924,7 +2944,10 @@ impl Gen<'_> {
         match op {
             B::Add => self.helper(Helper::Int, vec![L::bin(LB::Add, l, r)]),
             B::Sub => self.helper(Helper::Int, vec![L::bin(LB::Sub, l, r)]),
-            B::Mul => self.helper(Helper::Int, vec![L::bin(LB::Mul, l, r)]),
+            // A zero times a negative number is -0 in Lua: `+ 0` makes it 0, unless a
+            // positive literal factor keeps the sign of a zero (no -0 ever enters).
+            B::Mul if [a, b].iter().any(|x| matches!(x.kind, ExprKind::Int(n) if n > 0)) => self.helper(Helper::Int, vec![L::bin(LB::Mul, l, r)]),
+            B::Mul => self.helper(Helper::Int, vec![L::bin(LB::Add, L::bin(LB::Mul, l, r), L::int(0))]),
             B::Div => self.helper(Helper::Div, vec![l, r]),
             B::Rem => self.helper(Helper::Rem, vec![l, r]),
             // Lua's `==` compares tables by identity; Rust compares by value.
@@ -2983,7 +3006,8 @@ impl Gen<'_> {
                 let parse = vec![
                     self.stmt(K::Local(vec![n.clone()], vec![L::call("tonumber", vec![t.clone()])])),
                     self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None)),
-                    self.stmt(K::Assign(vec![t.clone()], vec![L::name(&n)])),
+                    // `+ 0`: a stored "-0" reads as 0, as Rust parses it.
+                    self.stmt(K::Assign(vec![t.clone()], vec![L::bin(LB::Add, L::name(&n), L::int(0))])),
                 ];
                 let missing = vec![self.stmt(K::Assign(vec![t.clone()], vec![L::Nil]))];
                 out.push(self.stmt(K::If(vec![(L::bin(LB::Eq, t.clone(), L::Bool(false)), missing)], Some(parse))));
@@ -3198,6 +3222,33 @@ fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
             ((from as char).to_string(), L::str([to]))
         })
         .collect()
+}
+
+/// `-(1 / math.huge)`: -0.0, computed at run time (see [`const_float`]).
+fn neg_zero() -> L {
+    L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into())))
+}
+
+/// The value of a float expression made only of number literals, which Lua 5.1 folds into
+/// one constant when it compiles the chunk.
+fn const_float(e: &ir::Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Float(x) => Some(*x),
+        ExprKind::Int(n) => Some(*n as f64),
+        ExprKind::Unary(ir::UnOp::Neg, a) => const_float(a).map(|x| -x),
+        ExprKind::Binary(op, a, b) if e.ty == Ty::Float => {
+            let (x, y) = (const_float(a)?, const_float(b)?);
+            match op {
+                ir::BinOp::Add => Some(x + y),
+                ir::BinOp::Sub => Some(x - y),
+                ir::BinOp::Mul => Some(x * y),
+                ir::BinOp::Div => Some(x / y),
+                _ => None,
+            }
+        }
+        ExprKind::Method(ir::Method::FloatPow, args) if args.len() == 2 => Some(const_float(&args[0])?.powf(const_float(&args[1])?)),
+        _ => None,
+    }
 }
 
 /// A finite f64 as a Lua number literal that reads back exactly.
