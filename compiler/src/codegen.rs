@@ -7,7 +7,7 @@
 
 use crate::commands::ReplyKind;
 use crate::diag::{Diagnostic, Rule};
-use crate::ir::{self, CommandArg, ExprKind, Function, ParamSource, Ty};
+use crate::ir::{self, CommandArg, ExprKind, Function, IntTy, ParamSource, Ty};
 use crate::lua::{self, BinOp as LB, Expr as L, Printed, Printer, Stmt as LS, StmtKind as K, UnOp as LU};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -98,13 +98,22 @@ enum Helper {
     Map,
     Step,
     Pow,
+    IntIn,
+    Wrap,
+    F2iIn,
+    CheckedIn,
+    ShiftIn,
+    ArgIntIn,
+    SumIn,
+    DivIn,
 }
 
 impl Helper {
     fn deps(self) -> &'static [Helper] {
         match self {
             Helper::ParseIntChecked => &[Helper::ParseInt],
-            Helper::Sum | Helper::Pow => &[Helper::Int],
+            Helper::Sum | Helper::Pow | Helper::CheckedIn | Helper::ShiftIn => &[Helper::Int],
+            Helper::SumIn => &[Helper::IntIn],
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
             Helper::RsplitOnce => &[Helper::Rfind],
@@ -1239,6 +1248,109 @@ local function redlua_pow(a, b)
   return redlua_int(a ^ b)
 end
 ",
+            Helper::IntIn => "\
+-- Arithmetic on an integer type other than i64: Rust panics when a result leaves the
+-- type's range (lo..=hi; within +/-(2^53 - 1) for the 64-bit types).
+local function redlua_int_in(n, lo, hi)
+  if n < lo or n > hi then
+    error('redlua: attempt to compute with overflow: the result is outside ' .. string.format('%d..=%d', lo, hi), 2)
+  end
+  return n
+end
+",
+            Helper::Wrap => "\
+-- `n as u8` (and the other integer types of 8 to 32 bits): the low bits, in two's
+-- complement, as Rust keeps them.
+local function redlua_wrap(n, bits, signed)
+  local m = n % 2 ^ bits
+  if signed and m >= 2 ^ (bits - 1) then
+    return m - 2 ^ bits
+  end
+  return m
+end
+",
+            Helper::F2iIn => "\
+-- `x as u8` (and the other integer types but i64): truncated toward zero and saturated at
+-- the type's bounds (lo, hi), NaN is 0, as Rust does. Beyond 2^53 - 1 (u64, usize) Lua
+-- cannot hold the value: an error there.
+local function redlua_f2i_in(x, lo, hi)
+  if x ~= x then
+    return 0
+  elseif x <= lo then
+    return lo
+  elseif x >= hi then
+    if x > hi and hi == 9007199254740991 then
+      error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
+    end
+    return hi
+  elseif x >= 0 then
+    return math.floor(x)
+  end
+  return math.ceil(x) + 0
+end
+",
+            Helper::CheckedIn => "\
+-- checked_add, checked_sub, checked_mul of an integer type other than i64: nil outside the
+-- type's bounds (lo, hi); an error for a result within them that Lua cannot hold exactly.
+local function redlua_checked_in(n, lo, hi)
+  if n < lo or n > hi then
+    return nil
+  end
+  return redlua_int(n) + 0
+end
+",
+            Helper::ShiftIn => "\
+-- `a << n` and `a >> n` of an integer type of `bits` bits other than i64: Rust panics when
+-- n is not within 0..bits; `<<` keeps the low bits (two's complement), `>>` is arithmetic
+-- for signed types.
+local function redlua_shift_in(a, n, left, bits, signed)
+  if n < 0 or n >= bits then
+    error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
+  end
+  if not left then
+    return math.floor(a / 2 ^ n)
+  end
+  local m = (a * 2 ^ n) % 2 ^ bits
+  if signed and m >= 2 ^ (bits - 1) then
+    m = m - 2 ^ bits
+  end
+  return redlua_int(m)
+end
+",
+            Helper::ArgIntIn => "\
+-- An argument of an integer type other than i64: Rust's syntax for the type (no '-' for
+-- an unsigned type, not even \"-0\") and its range (lo..=hi).
+local function redlua_arg_int_in(s, name, lo, hi)
+  if type(s) == 'string' and string.find(s, lo < 0 and '^[+-]?%d+$' or '^%+?%d+$') then
+    local n = tonumber(s)
+    if n >= lo and n <= hi then
+      return n + 0
+    end
+  end
+  error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within ' .. string.format('%d..=%d', lo, hi) })
+end
+",
+            Helper::SumIn => "\
+-- Vec::sum of an integer type other than i64: Rust panics as soon as a partial sum leaves
+-- the type's range.
+local function redlua_sum_in(t, lo, hi)
+  local s = 0
+  for i = 1, #t do
+    s = redlua_int_in(s + t[i], lo, hi)
+  end
+  return s
+end
+",
+            Helper::DivIn => "\
+-- `/`, `%`, div_euclid and rem_euclid (f) of i8, i16 and i32: Rust panics on MIN / -1,
+-- whose quotient does not fit the type.
+local function redlua_div_in(a, b, lo, f)
+  if b == -1 and a == lo then
+    error('redlua: attempt to divide with overflow', 2)
+  end
+  return f(a, b)
+end
+",
             Helper::Rem => "\
 -- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
 -- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
@@ -1654,7 +1766,7 @@ impl Gen<'_> {
         for p in &f.params {
             let lua = f.vars[p.var.0].lua.clone();
             let conv = |g: &mut Self, t: &Ty| match t {
-                Ty::Int => Some(Helper::ArgInt),
+                Ty::Int | Ty::IntN(IntTy::Isize) => Some(Helper::ArgInt),
                 Ty::Bool => Some(Helper::ArgBool),
                 Ty::Float => Some(Helper::ArgFloat),
                 _ => None,
@@ -1693,6 +1805,15 @@ impl Gen<'_> {
                 let check = self.int_arg_check(&lua, raw, &p.name);
                 out.push(check);
                 out.push(self.no_neg_zero(&lua));
+                continue;
+            }
+            if let (ParamSource::Arg(i), Some(k)) = (p.source, narrow(&p.ty)) {
+                // An integer type other than i64: its syntax and range.
+                let (lo, hi) = k.lua_bounds();
+                let raw = L::index(L::name("args"), L::int(i as i64));
+                let v = self.helper(Helper::ArgIntIn, vec![raw, L::str(&p.name), L::int(lo), L::int(hi)]);
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua.clone()], vec![v])));
                 continue;
             }
             if let ParamSource::OptArg(i) = p.source {
@@ -2048,10 +2169,20 @@ impl Gen<'_> {
                 match op {
                     ir::UnOp::Not => L::un(LU::Not, v),
                     // `0 - n` rather than `-n`: Lua's -0 would reach commands as "-0".
+                    ir::UnOp::Neg if narrow(&e.ty).is_some() => {
+                        let (lo, hi) = narrow(&e.ty).map(|k| k.lua_bounds()).unwrap_or_default();
+                        self.helper(Helper::IntIn, vec![L::bin(LB::Sub, L::int(0), v), L::int(lo), L::int(hi)])
+                    }
                     ir::UnOp::Neg if e.ty != Ty::Float => L::bin(LB::Sub, L::int(0), v),
                     ir::UnOp::Neg => L::un(LU::Neg, v),
                     // !n == -n - 1 in two's complement.
-                    ir::UnOp::BitNot => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
+                    ir::UnOp::BitNot => match narrow(&e.ty) {
+                        // Within the type's width: -1 - n for a signed type, MAX - n unsigned.
+                        Some(k) if k.signed() => L::bin(LB::Sub, L::int(-1), v),
+                        Some(k) if k.exact() => L::bin(LB::Sub, L::int(k.bounds().1 as i64), v),
+                        Some(k) => self.helper(Helper::IntIn, vec![L::bin(LB::Sub, big_int(k.bounds().1), v), L::int(0), L::int(crate::lower::MAX_SAFE_INT)]),
+                        None => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
+                    },
                 }
             }
             ExprKind::If(..) | ExprKind::Block(_) => {
@@ -2323,7 +2454,12 @@ impl Gen<'_> {
             S::CollectMap => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::index(cur.clone(), L::int(1)))], vec![L::index(cur.clone(), L::int(2))]))),
             S::Sum => {
                 let sum = L::bin(LB::Add, accn.clone(), cur.clone());
-                let v = if *ty == Ty::Float { sum } else { self.helper(Helper::Int, vec![sum]) };
+                let v = match narrow(ty) {
+                    _ if *ty == Ty::Float => sum,
+                    // Rust panics as soon as a partial sum leaves the type's range.
+                    Some(k) => self.helper(Helper::IntIn, vec![sum, L::int(k.lua_bounds().0), L::int(k.lua_bounds().1)]),
+                    None => self.helper(Helper::Int, vec![sum]),
+                };
                 block.push(self.stmt(K::Assign(vec![accn.clone()], vec![v])));
             }
             S::Count => block.push(self.stmt(K::Assign(vec![accn.clone()], vec![L::bin(LB::Add, accn.clone(), L::int(1))]))),
@@ -2460,6 +2596,50 @@ impl Gen<'_> {
             }
             v[i].clone()
         };
+        // Integer types other than i64: their own bounds.
+        if let Some(k) = args.first().and_then(|a| narrow(&a.ty)) {
+            let (lo, hi) = k.lua_bounds();
+            match m {
+                M::IntRemEuclid | M::IntDivEuclid if k.signed() => {
+                    let h = if m == M::IntRemEuclid { Helper::RemEuclid } else { Helper::DivEuclid };
+                    self.helpers.insert(h);
+                    return self.helper(Helper::DivIn, vec![v[0].clone(), v[1].clone(), L::int(lo), L::name(helper_name(h))]);
+                }
+                M::IntCheckedDiv | M::IntCheckedRem if k.signed() => {
+                    let (a, b) = (once(self, 0, out), once(self, 1, out));
+                    let h = if m == M::IntCheckedDiv { Helper::Div } else { Helper::Rem };
+                    let q = self.helper(h, vec![a.clone(), b.clone()]);
+                    // None for a zero divisor and for MIN / -1 (whose quotient does not fit).
+                    let fits = L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::Ne, b.clone(), L::int(-1)), L::bin(LB::Ne, a, L::int(lo)))));
+                    let ok = L::bin(LB::And, L::bin(LB::Ne, b, L::int(0)), fits);
+                    return L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::And, ok, q), L::Nil)));
+                }
+                M::IntCheckedAdd | M::IntCheckedSub | M::IntCheckedMul => {
+                    let op = match m {
+                        M::IntCheckedAdd => LB::Add,
+                        M::IntCheckedSub => LB::Sub,
+                        _ => LB::Mul,
+                    };
+                    let (tlo, thi) = k.bounds();
+                    return self.helper(Helper::CheckedIn, vec![L::bin(op, v[0].clone(), v[1].clone()), L::int(tlo as i64), big_int(thi)]);
+                }
+                M::IntAbs => {
+                    let a = L::call("math.abs", v.clone());
+                    return self.helper(Helper::IntIn, vec![a, L::int(lo), L::int(hi)]);
+                }
+                M::IntPow => {
+                    let p = self.helper(Helper::Pow, v.clone());
+                    return self.helper(Helper::IntIn, vec![p, L::int(lo), L::int(hi)]);
+                }
+                _ => {}
+            }
+        }
+        if m == M::VecSum {
+            if let Some(k) = args.first().and_then(|a| if let Ty::Vec(t) = &a.ty { narrow(t) } else { None }) {
+                let (lo, hi) = k.lua_bounds();
+                return self.helper(Helper::SumIn, vec![v[0].clone(), L::int(lo), L::int(hi)]);
+            }
+        }
         match m {
             M::VecPush => {
                 let (t, x) = (once(self, 0, out), once(self, 1, out));
@@ -2591,12 +2771,14 @@ impl Gen<'_> {
             // Characters are the bytes that do not continue a UTF-8 sequence.
             M::StrCharCount => L::call("select", vec![L::int(2), L::call("string.gsub", vec![v[0].clone(), L::Str(vec![b'[', b'^', 0x80, b'-', 0xBF, b']']), L::str("")])]),
             M::IntCast => self.helper(Helper::IntCast, v.clone()),
+            M::IntWrap => self.helper(Helper::Wrap, v.clone()),
             M::IntMin => L::call("math.min", v.clone()),
             M::IntMax => L::call("math.max", v.clone()),
             M::IntAbs => L::call("math.abs", v.clone()),
             M::IntPow => self.helper(Helper::Pow, v.clone()),
             M::ParseInt => self.helper(Helper::ParseIntChecked, v.clone()),
             M::ParseFloat => self.helper(Helper::ParseFloat, v.clone()),
+            M::FloatToInt if args.len() == 3 => self.helper(Helper::F2iIn, v.clone()),
             M::FloatToInt => self.helper(Helper::FloatToInt, v.clone()),
             M::FloatToString => self.helper(Helper::FmtFloat, v.clone()),
             M::FloatFloor => L::call("math.floor", v.clone()),
@@ -2618,7 +2800,7 @@ impl Gen<'_> {
             }
             M::OptionUnwrapOrDefault => {
                 let d = match args[0].ty.clone() {
-                    Ty::Option(t) if *t == Ty::Int => L::int(0),
+                    Ty::Option(t) if t.is_int() => L::int(0),
                     Ty::Option(t) if *t == Ty::Bool => L::Bool(false),
                     _ => L::str(""),
                 };
@@ -2930,6 +3112,11 @@ impl Gen<'_> {
                 _ => L::bin(LB::Ne, l, r),
             };
         }
+        if let Some(k) = narrow(if a.ty == Ty::Never { &b.ty } else { &a.ty }) {
+            if let Some(v) = self.narrow_binary(op, k, [a, b], l.clone(), r.clone()) {
+                return v;
+            }
+        }
         if a.ty == Ty::Float {
             // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
             match op {
@@ -2977,6 +3164,34 @@ impl Gen<'_> {
             B::Shr => self.helper(Helper::Shift, vec![l, r, L::Bool(false)]),
             B::And | B::Or => L::Nil,
         }
+    }
+
+    /// `+ - * / % << >>` on an integer type other than i64 (`None` for the operators that
+    /// need nothing of their own: comparisons, `& | ^`).
+    fn narrow_binary(&mut self, op: ir::BinOp, k: IntTy, ops: [&ir::Expr; 2], l: L, r: L) -> Option<L> {
+        use ir::BinOp as B;
+        let (lo, hi) = k.lua_bounds();
+        let within = |g: &mut Self, v: L| g.helper(Helper::IntIn, vec![v, L::int(lo), L::int(hi)]);
+        Some(match op {
+            B::Add => within(self, L::bin(LB::Add, l, r)),
+            B::Sub => within(self, L::bin(LB::Sub, l, r)),
+            B::Mul => {
+                // As for i64: a zero times a negative number is -0 in Lua.
+                let p = L::bin(LB::Mul, l, r);
+                let p = if k.signed() && !ops.iter().any(|x| matches!(x.kind, ExprKind::Int(n) if n > 0)) { L::bin(LB::Add, p, L::int(0)) } else { p };
+                within(self, p)
+            }
+            B::Div | B::Rem => {
+                let h = if op == B::Div { Helper::Div } else { Helper::Rem };
+                if !k.signed() {
+                    return Some(self.helper(h, vec![l, r]));
+                }
+                self.helpers.insert(h);
+                self.helper(Helper::DivIn, vec![l, r, L::int(lo), L::name(helper_name(h))])
+            }
+            B::Shl | B::Shr => self.helper(Helper::ShiftIn, vec![l, r, L::Bool(op == B::Shl), L::int(k.bits() as i64), L::Bool(k.signed())]),
+            _ => return None,
+        })
     }
 
     /// In a script, the conversions of integer replies that can fail, written inline: the
@@ -3211,6 +3426,14 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Map => "redlua_map",
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",
+        Helper::IntIn => "redlua_int_in",
+        Helper::Wrap => "redlua_wrap",
+        Helper::F2iIn => "redlua_f2i_in",
+        Helper::CheckedIn => "redlua_checked_in",
+        Helper::ShiftIn => "redlua_shift_in",
+        Helper::ArgIntIn => "redlua_arg_int_in",
+        Helper::SumIn => "redlua_sum_in",
+        Helper::DivIn => "redlua_div_in",
     }
 }
 
@@ -3222,6 +3445,24 @@ fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
             ((from as char).to_string(), L::str([to]))
         })
         .collect()
+}
+
+/// An integer type with its own rules in the Lua: every one but i64 and isize (the same
+/// as i64 on 64-bit machines).
+fn narrow(t: &Ty) -> Option<IntTy> {
+    match t {
+        Ty::IntN(IntTy::Isize) => None,
+        Ty::IntN(k) => Some(*k),
+        _ => None,
+    }
+}
+
+/// An integer bound as a Lua number (2^64 - 1 reads as 2^64, the nearest double).
+fn big_int(n: i128) -> L {
+    match i64::try_from(n) {
+        Ok(n) => L::int(n),
+        Err(_) => L::Num(n.to_string()),
+    }
 }
 
 /// `-(1 / math.huge)`: -0.0, computed at run time (see [`const_float`]).
@@ -3256,8 +3497,8 @@ fn const_float(e: &ir::Expr) -> Option<f64> {
 /// f64`), whose value is therefore an integer within +/-(2^53 - 1) (never -0).
 fn int_valued(e: &ir::Expr, vars: &[ir::Var]) -> bool {
     match &e.kind {
-        ExprKind::Var(v) => vars[v.0].ty == Ty::Int,
-        ExprKind::Binary(op, a, _) => a.ty == Ty::Int && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
+        ExprKind::Var(v) => vars[v.0].ty.is_int(),
+        ExprKind::Binary(op, a, _) => a.ty.is_int() && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
         _ => false,
     }
 }
