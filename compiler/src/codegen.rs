@@ -99,6 +99,7 @@ enum Helper {
     Step,
     Pow,
     IntIn,
+    Pow2,
     Wrap,
     F2iIn,
     CheckedIn,
@@ -112,7 +113,9 @@ impl Helper {
     fn deps(self) -> &'static [Helper] {
         match self {
             Helper::ParseIntChecked => &[Helper::ParseInt],
-            Helper::Sum | Helper::Pow | Helper::CheckedIn | Helper::ShiftIn => &[Helper::Int],
+            Helper::Sum | Helper::Pow | Helper::ShiftIn => &[Helper::Int],
+            Helper::CheckedIn => &[Helper::Int, Helper::Pow2],
+            Helper::CheckedMul => &[Helper::Pow2],
             Helper::SumIn => &[Helper::IntIn],
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
@@ -1138,10 +1141,14 @@ end
 ",
             Helper::CheckedMul => "\
 -- a.checked_mul(b): nil when Rust's i64 overflows; an error for a product that fits an
--- i64 but not a Lua number exactly (or that is too close to the i64 limit to tell).
+-- i64 but not a Lua number exactly. A product that rounds to 2^63 overflows when it is
+-- exact (a and b powers of two); else it is too close to the i64 limit to tell: an error.
 local function redlua_checked_mul(a, b)
   local p = a * b + 0
-  if p >= 9223372036854780000 or p <= -9223372036854780000 then
+  if p > 9223372036854775808 or p < -9223372036854775808 then
+    return nil
+  end
+  if p == 9223372036854775808 and redlua_pow2(a) and redlua_pow2(b) then
     return nil
   end
   if p > 9007199254740991 or p < -9007199254740991 then
@@ -1167,7 +1174,16 @@ local function redlua_shift(a, n, left)
     error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
   end
   if left then
-    return redlua_int(a * 2 ^ n)
+    -- Beyond the i64 range, the low 64 bits in two's complement, as Rust keeps them (exact:
+    -- a * 2 ^ n only moves the bits, and n > 10 there).
+    local m = a * 2 ^ n
+    if m >= 9223372036854775808 or m < -9223372036854775808 then
+      m = m % 18446744073709551616
+      if m >= 9223372036854775808 then
+        m = m - 18446744073709551616
+      end
+    end
+    return redlua_int(m)
   end
   return math.floor(a / 2 ^ n)
 end
@@ -1248,6 +1264,13 @@ local function redlua_pow(a, b)
   return redlua_int(a ^ b)
 end
 ",
+            Helper::Pow2 => "\
+-- True when x is a power of two (or minus one): a product of such numbers is exact.
+local function redlua_pow2(x)
+  local m = math.frexp(x)
+  return m == 0.5 or m == -0.5
+end
+",
             Helper::IntIn => "\
 -- Arithmetic on an integer type other than i64: Rust panics when a result leaves the
 -- type's range (lo..=hi; within +/-(2^53 - 1) for the 64-bit types).
@@ -1292,8 +1315,13 @@ end
             Helper::CheckedIn => "\
 -- checked_add, checked_sub, checked_mul of an integer type other than i64: nil outside the
 -- type's bounds (lo, hi); an error for a result within them that Lua cannot hold exactly.
-local function redlua_checked_in(n, lo, hi)
+-- For u64, hi (2^64 - 1) is 2^64 as a Lua number: a product that rounds to it overflows
+-- when it is exact (a and b powers of two), else it is too close to tell: an error.
+local function redlua_checked_in(n, lo, hi, a, b)
   if n < lo or n > hi then
+    return nil
+  end
+  if n == hi and b ~= nil and redlua_pow2(a) and redlua_pow2(b) then
     return nil
   end
   return redlua_int(n) + 0
@@ -2166,6 +2194,8 @@ impl Gen<'_> {
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, out),
             ExprKind::Unary(op, a) => {
                 let v = self.expr(a, out);
+                // The operand's type decides (a cast may have retyped this node).
+                let e = if a.ty == Ty::Never { e } else { &**a };
                 match op {
                     ir::UnOp::Not => L::un(LU::Not, v),
                     // `0 - n` rather than `-n`: Lua's -0 would reach commands as "-0".
@@ -2621,7 +2651,11 @@ impl Gen<'_> {
                         _ => LB::Mul,
                     };
                     let (tlo, thi) = k.bounds();
-                    return self.helper(Helper::CheckedIn, vec![L::bin(op, v[0].clone(), v[1].clone()), L::int(tlo as i64), big_int(thi)]);
+                    if op != LB::Mul || k.exact() {
+                        return self.helper(Helper::CheckedIn, vec![L::bin(op, v[0].clone(), v[1].clone()), L::int(tlo as i64), big_int(thi)]);
+                    }
+                    let (a, b) = (once(self, 0, out), once(self, 1, out));
+                    return self.helper(Helper::CheckedIn, vec![L::bin(op, a.clone(), b.clone()), L::int(tlo as i64), big_int(thi), a, b]);
                 }
                 M::IntAbs => {
                     let a = L::call("math.abs", v.clone());
@@ -3427,6 +3461,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",
         Helper::IntIn => "redlua_int_in",
+        Helper::Pow2 => "redlua_pow2",
         Helper::Wrap => "redlua_wrap",
         Helper::F2iIn => "redlua_f2i_in",
         Helper::CheckedIn => "redlua_checked_in",

@@ -352,6 +352,8 @@ impl Lowerer<'_> {
 
     pub(crate) fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
         match ty {
+            // A type passed through a `macro_rules!` fragment (`$t:ty`).
+            syn::Type::Group(g) => Self::path_name(&g.elem),
             syn::Type::Path(tp) if tp.qself.is_none() => {
                 let seg = tp.path.segments.last()?;
                 Some((seg, seg.ident.to_string()))
