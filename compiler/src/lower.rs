@@ -1204,12 +1204,17 @@ impl Lowerer<'_> {
 
     /// `&`, `|`, `^`, `<<`, `>>` on i64.
     pub(crate) fn bits(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
+        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
+        let mut wrong = false;
         for x in [&l, &r] {
             if !x.ty.is_int() && x.ty != Ty::Never {
                 let t = x.ty.clone();
-                self.err(Rule::Type, x.span, format!("expected an integer, found `{t}`"), "bit operations take integer operands (`&`, `|`, `^` also take two bools)");
-                return poison(span);
+                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), "bit operations take integer operands (`&`, `|`, `^` also take two bools)");
+                wrong = true;
             }
+        }
+        if wrong {
+            return poison(span);
         }
         // A shift has the type of its left side, whatever the type of the amount.
         let ty = if matches!(op, BinOp::Shl | BinOp::Shr) {
@@ -1240,13 +1245,18 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn arith(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
+        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
+        let mut wrong = false;
         for x in [&l, &r] {
             if !x.ty.is_int() && x.ty != Ty::Never {
                 let t = x.ty.clone();
                 let hint = if t == Ty::Str { "string concatenation is not supported yet" } else { "arithmetic takes integer operands of one type" };
-                self.err(Rule::Type, x.span, format!("expected an integer, found `{t}`"), hint);
-                return poison(span);
+                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), hint);
+                wrong = true;
             }
+        }
+        if wrong {
+            return poison(span);
         }
         let ty = match self.unify_ints(&mut l, &mut r) {
             Some(Ty::Never) => Ty::Int,
