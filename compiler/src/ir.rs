@@ -848,6 +848,8 @@ impl Expr {
             // Integer arithmetic can raise an error (overflow, division by zero), so it is not pure.
             ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && !op.is_bitwise() && a.is_pure() && b.is_pure(),
             ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),
+            // `-x` and `!x` of the narrower integer types can overflow (`-i8::MIN`, `!0u64`).
+            ExprKind::Unary(UnOp::Neg | UnOp::BitNot, a) if matches!(a.ty, Ty::IntN(_)) => false,
             ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => a.is_pure(),
             ExprKind::Tuple(es) | ExprKind::VecLit(es) => es.iter().all(Expr::is_pure),
             ExprKind::TupleField(a, _) => a.is_pure(),

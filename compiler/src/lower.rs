@@ -161,11 +161,14 @@ pub struct Lowerer<'e> {
     pub(crate) int_hints: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
     /// Integer types of such variables found by this pass.
     pub(crate) int_found: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
+    /// The variable of `for i in 0..n` (with such bounds) and the bounds' variables, which
+    /// take the type that `i` takes.
+    pub(crate) flex_links: std::collections::HashMap<crate::lower_int::DeclPos, Vec<VarId>>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default() }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default() }
     }
 }
 

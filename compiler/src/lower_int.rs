@@ -107,8 +107,42 @@ impl Lowerer<'_> {
             _ => {}
         }
         self.int_found.insert(pos, *k);
+        // The bounds of a range whose loop variable this is take the type too.
+        for v in self.flex_links.get(&pos).cloned().unwrap_or_default() {
+            if let Some(p) = self.flex.get(&v).copied() {
+                self.int_found.entry(p).or_insert(*k);
+            }
+        }
         e.ty = want.clone();
         true
+    }
+
+    /// The type of the variable of `for i in a..b`, given the bounds' type `ty`: when the
+    /// bounds are literals or variables declared from literals, `i` (and they) take the
+    /// type that the uses of `i` give it (`v[i]` makes it a `usize`).
+    pub(crate) fn range_var(&mut self, start: &mut Expr, end: &mut Expr, ty: Ty, pat_span: Span) -> (Ty, Option<DeclPos>) {
+        if ty != Ty::Int {
+            return (ty, None);
+        }
+        let flexible = |lw: &Self, e: &Expr| literal_only(e) || matches!(&e.kind, ExprKind::Var(v) if lw.flex.contains_key(v));
+        if !flexible(self, start) || !flexible(self, end) {
+            return (ty, None);
+        }
+        let pos = decl_pos(pat_span);
+        if let Some(k) = self.int_hints.get(&pos).copied() {
+            let t = Ty::IntN(k);
+            for e in [start, end] {
+                if literal_only(e) {
+                    retype(e, &t);
+                } else {
+                    self.flex_meets(e, &t);
+                }
+            }
+            return (t, None);
+        }
+        let links = [&*start, &*end].iter().filter_map(|e| if let ExprKind::Var(v) = e.kind { Some(v) } else { None }).collect();
+        self.flex_links.insert(pos, links);
+        (ty, Some(pos))
     }
 
     /// The integer type two operands of an operator share, as rustc infers it: a literal

@@ -151,9 +151,13 @@ impl Lowerer<'_> {
                     Ty::Int
                 }
             };
+            let (var_ty, flex) = self.range_var(&mut start, &mut end, var_ty, f.pat.span());
             let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
             self.scopes.push(Vec::new());
             let var = self.declare(&name, var_ty, mutable);
+            if let Some(pos) = flex {
+                self.flex.insert(var, pos);
+            }
             let id = self.new_loop(f.label.as_ref());
             let body = self.block(&f.body, Some(&Ty::Unit));
             self.loops.pop();

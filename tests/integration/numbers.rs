@@ -195,6 +195,18 @@ pub mod num_listed {
                 }
                 (i - 4) as i64 + total
             }
+            // The variable of a range of literals, used as an index: a usize.
+            7 => {
+                let v = vec![5, 6, 7];
+                let mut t = 0;
+                for i in 0..3 {
+                    t += v[i];
+                    if i == n as usize {
+                        t += (i - 1) as i64;
+                    }
+                }
+                t
+            }
             // i32 arithmetic overflows at 2^31.
             _ => {
                 let a = n as i32;
@@ -221,8 +233,10 @@ fn narrow_integer_types_keep_their_rust_meaning() {
         (4, 256, 0.0, "256 as u8"),
         (4, -1, 0.0, "-1 as u8"),
         (5, 0, 0.0, "a usize counter below zero panics"),
-        (6, 1 << 30, 0.0, "i32 overflow"),
-        (6, -(1 << 30), 0.0, "i32::MIN"),
+        (7, 0, 0.0, "a usize loop variable below zero panics"),
+        (7, 2, 0.0, "a usize loop variable"),
+        (8, 1 << 30, 0.0, "i32 overflow"),
+        (8, -(1 << 30), 0.0, "i32::MIN"),
     ];
     for &(which, n, x, what) in cases {
         let lua = num_listed::listed(which, n, x).call(&mut con);
