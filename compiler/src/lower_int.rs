@@ -28,10 +28,7 @@ fn literal_only(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Int(_) => true,
         ExprKind::Unary(UnOp::Neg | UnOp::BitNot, a) => literal_only(a),
-        ExprKind::Binary(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
-            literal_only(a) && literal_only(b)
-        }
-        ExprKind::Binary(BinOp::Shl | BinOp::Shr, a, b) => literal_only(a) && literal_only(b),
+        ExprKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr, a, b) => literal_only(a) && literal_only(b),
         _ => false,
     }
 }
