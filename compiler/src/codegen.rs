@@ -3217,7 +3217,8 @@ impl Gen<'_> {
             }
             B::Div | B::Rem => {
                 let h = if op == B::Div { Helper::Div } else { Helper::Rem };
-                if !k.signed() {
+                // Only MIN / -1 overflows: a literal divisor other than -1 cannot.
+                if !k.signed() || matches!(ops[1].kind, ExprKind::Int(n) if n != -1) {
                     return Some(self.helper(h, vec![l, r]));
                 }
                 self.helpers.insert(h);
