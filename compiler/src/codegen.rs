@@ -7,7 +7,7 @@
 
 use crate::commands::ReplyKind;
 use crate::diag::{Diagnostic, Rule};
-use crate::ir::{self, CommandArg, ExprKind, Function, ParamSource, Ty};
+use crate::ir::{self, CommandArg, ExprKind, Function, IntTy, ParamSource, Ty};
 use crate::lua::{self, BinOp as LB, Expr as L, Printed, Printer, Stmt as LS, StmtKind as K, UnOp as LU};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -98,13 +98,25 @@ enum Helper {
     Map,
     Step,
     Pow,
+    IntIn,
+    Pow2,
+    Wrap,
+    F2iIn,
+    CheckedIn,
+    ShiftIn,
+    ArgIntIn,
+    SumIn,
+    DivIn,
 }
 
 impl Helper {
     fn deps(self) -> &'static [Helper] {
         match self {
             Helper::ParseIntChecked => &[Helper::ParseInt],
-            Helper::Sum | Helper::Pow => &[Helper::Int],
+            Helper::Sum | Helper::Pow | Helper::ShiftIn => &[Helper::Int],
+            Helper::CheckedIn => &[Helper::Int, Helper::Pow2],
+            Helper::CheckedMul => &[Helper::Pow2],
+            Helper::SumIn => &[Helper::IntIn],
             Helper::Contains => &[Helper::DeepEq],
             Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
             Helper::RsplitOnce => &[Helper::Rfind],
@@ -126,11 +138,12 @@ impl Helper {
         match self {
             Helper::ParseInt => "\
 -- Rust's str::parse::<i64>: optional sign and decimal digits, exact within +/-(2^53 - 1).
+-- `+ 0` turns \"-0\" (which tonumber reads as -0) into 0, as Rust's i64 has no -0.
 local function redlua_parse_int(s)
   if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
     local n = tonumber(s)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   return nil
@@ -166,7 +179,7 @@ local function redlua_get_int(v)
   if string.find(v, '^[+-]?%d+$') then
     local n = tonumber(v)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   error('redlua: value is not an integer within +/-(2^53 - 1): ' .. string.sub(v, 1, 64), 2)
@@ -177,7 +190,7 @@ local function redlua_arg_int(s, name)
   if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
     local n = tonumber(s)
     if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n
+      return n + 0
     end
   end
   error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within +/-(2^53 - 1)' })
@@ -194,16 +207,17 @@ local function redlua_arg_bool(s, name)
 end
 ",
             Helper::Div => "\
--- Rust's integer division: truncates toward zero, panics on zero.
+-- Rust's integer division: truncates toward zero, panics on zero. A quotient in (-1, 0]
+-- is -0 in Lua (0 / -3, math.ceil(-0.5)): `+ 0` makes it 0, as Rust's i64 has no -0.
 local function redlua_div(a, b)
   if b == 0 then
     error('redlua: attempt to divide by zero', 2)
   end
   local q = a / b
-  if q >= 0 then
+  if q > 0 then
     return math.floor(q)
   end
-  return math.ceil(q)
+  return math.ceil(q) + 0
 end
 ",
             Helper::DynIsOk => "\
@@ -735,7 +749,8 @@ local function redlua_f2i(x)
   if x > 9007199254740991 or x < -9007199254740991 then
     error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
   end
-  return x
+  -- -0.0 and what truncates to it (-0.5) give 0: Rust's i64 has no -0.
+  return x + 0
 end
 ",
             Helper::Round => "\
@@ -1126,10 +1141,14 @@ end
 ",
             Helper::CheckedMul => "\
 -- a.checked_mul(b): nil when Rust's i64 overflows; an error for a product that fits an
--- i64 but not a Lua number exactly (or that is too close to the i64 limit to tell).
+-- i64 but not a Lua number exactly. A product that rounds to 2^63 overflows when it is
+-- exact (a and b powers of two); else it is too close to the i64 limit to tell: an error.
 local function redlua_checked_mul(a, b)
-  local p = a * b
-  if p >= 9223372036854780000 or p <= -9223372036854780000 then
+  local p = a * b + 0
+  if p > 9223372036854775808 or p < -9223372036854775808 then
+    return nil
+  end
+  if p == 9223372036854775808 and redlua_pow2(a) and redlua_pow2(b) then
     return nil
   end
   if p > 9007199254740991 or p < -9007199254740991 then
@@ -1155,7 +1174,16 @@ local function redlua_shift(a, n, left)
     error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
   end
   if left then
-    return redlua_int(a * 2 ^ n)
+    -- Beyond the i64 range, the low 64 bits in two's complement, as Rust keeps them (exact:
+    -- a * 2 ^ n only moves the bits, and n > 10 there).
+    local m = a * 2 ^ n
+    if m >= 9223372036854775808 or m < -9223372036854775808 then
+      m = m % 18446744073709551616
+      if m >= 9223372036854775808 then
+        m = m - 18446744073709551616
+      end
+    end
+    return redlua_int(m)
   end
   return math.floor(a / 2 ^ n)
 end
@@ -1236,13 +1264,129 @@ local function redlua_pow(a, b)
   return redlua_int(a ^ b)
 end
 ",
+            Helper::Pow2 => "\
+-- True when x is a power of two (or minus one): a product of such numbers is exact.
+local function redlua_pow2(x)
+  local m = math.frexp(x)
+  return m == 0.5 or m == -0.5
+end
+",
+            Helper::IntIn => "\
+-- Arithmetic on an integer type other than i64: Rust panics when a result leaves the
+-- type's range (lo..=hi; within +/-(2^53 - 1) for the 64-bit types).
+local function redlua_int_in(n, lo, hi)
+  if n < lo or n > hi then
+    error('redlua: attempt to compute with overflow: the result is outside ' .. string.format('%d..=%d', lo, hi), 2)
+  end
+  return n
+end
+",
+            Helper::Wrap => "\
+-- `n as u8` (and the other integer types of 8 to 32 bits): the low bits, in two's
+-- complement, as Rust keeps them.
+local function redlua_wrap(n, bits, signed)
+  local m = n % 2 ^ bits
+  if signed and m >= 2 ^ (bits - 1) then
+    return m - 2 ^ bits
+  end
+  return m
+end
+",
+            Helper::F2iIn => "\
+-- `x as u8` (and the other integer types but i64): truncated toward zero and saturated at
+-- the type's bounds (lo, hi), NaN is 0, as Rust does. Beyond 2^53 - 1 (u64, usize) Lua
+-- cannot hold the value: an error there.
+local function redlua_f2i_in(x, lo, hi)
+  if x ~= x then
+    return 0
+  elseif x <= lo then
+    return lo
+  elseif x >= hi then
+    if x > hi and hi == 9007199254740991 then
+      error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
+    end
+    return hi
+  elseif x >= 0 then
+    return math.floor(x)
+  end
+  return math.ceil(x) + 0
+end
+",
+            Helper::CheckedIn => "\
+-- checked_add, checked_sub, checked_mul of an integer type other than i64: nil outside the
+-- type's bounds (lo, hi); an error for a result within them that Lua cannot hold exactly.
+-- For u64, hi (2^64 - 1) is 2^64 as a Lua number: a product that rounds to it overflows
+-- when it is exact (a and b powers of two), else it is too close to tell: an error.
+local function redlua_checked_in(n, lo, hi, a, b)
+  if n < lo or n > hi then
+    return nil
+  end
+  if n == hi and b ~= nil and redlua_pow2(a) and redlua_pow2(b) then
+    return nil
+  end
+  return redlua_int(n) + 0
+end
+",
+            Helper::ShiftIn => "\
+-- `a << n` and `a >> n` of an integer type of `bits` bits other than i64: Rust panics when
+-- n is not within 0..bits; `<<` keeps the low bits (two's complement), `>>` is arithmetic
+-- for signed types.
+local function redlua_shift_in(a, n, left, bits, signed)
+  if n < 0 or n >= bits then
+    error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
+  end
+  if not left then
+    return math.floor(a / 2 ^ n)
+  end
+  local m = (a * 2 ^ n) % 2 ^ bits
+  if signed and m >= 2 ^ (bits - 1) then
+    m = m - 2 ^ bits
+  end
+  return redlua_int(m)
+end
+",
+            Helper::ArgIntIn => "\
+-- An argument of an integer type other than i64: Rust's syntax for the type (no '-' for
+-- an unsigned type, not even \"-0\") and its range (lo..=hi).
+local function redlua_arg_int_in(s, name, lo, hi)
+  if type(s) == 'string' and string.find(s, lo < 0 and '^[+-]?%d+$' or '^%+?%d+$') then
+    local n = tonumber(s)
+    if n >= lo and n <= hi then
+      return n + 0
+    end
+  end
+  error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within ' .. string.format('%d..=%d', lo, hi) })
+end
+",
+            Helper::SumIn => "\
+-- Vec::sum of an integer type other than i64: Rust panics as soon as a partial sum leaves
+-- the type's range.
+local function redlua_sum_in(t, lo, hi)
+  local s = 0
+  for i = 1, #t do
+    s = redlua_int_in(s + t[i], lo, hi)
+  end
+  return s
+end
+",
+            Helper::DivIn => "\
+-- `/`, `%`, div_euclid and rem_euclid (f) of i8, i16 and i32: Rust panics on MIN / -1,
+-- whose quotient does not fit the type.
+local function redlua_div_in(a, b, lo, f)
+  if b == -1 and a == lo then
+    error('redlua: attempt to divide with overflow', 2)
+  end
+  return f(a, b)
+end
+",
             Helper::Rem => "\
--- Rust's integer remainder: takes the sign of the dividend, panics on zero.
+-- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
+-- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
 local function redlua_rem(a, b)
   if b == 0 then
     error('redlua: attempt to calculate the remainder with a divisor of zero', 2)
   end
-  return math.fmod(a, b)
+  return math.fmod(a, b) + 0
 end
 ",
         }
@@ -1599,6 +1743,11 @@ impl Gen<'_> {
         self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None))
     }
 
+    /// `n = n + 0`: an argument "-0" is 0 in Rust, but -0 in Lua (and "-0" again when sent).
+    fn no_neg_zero(&self, n: &str) -> LS {
+        self.stmt(K::Assign(vec![L::name(n)], vec![L::bin(LB::Add, L::name(n), L::int(0))]))
+    }
+
     fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
         let rest_keys = f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_)));
         let rest_args = f.params.iter().any(|p| matches!(p.source, ParamSource::ArgsFrom(_)));
@@ -1637,7 +1786,7 @@ impl Gen<'_> {
         for p in &f.params {
             let lua = f.vars[p.var.0].lua.clone();
             let conv = |g: &mut Self, t: &Ty| match t {
-                Ty::Int => Some(Helper::ArgInt),
+                Ty::Int | Ty::IntN(IntTy::Isize) => Some(Helper::ArgInt),
                 Ty::Bool => Some(Helper::ArgBool),
                 Ty::Float => Some(Helper::ArgFloat),
                 _ => None,
@@ -1659,6 +1808,7 @@ impl Gen<'_> {
                 if p.ty == Ty::Int {
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     check.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                    check.push(self.no_neg_zero(&lua));
                 } else {
                     let v = self.helper(Helper::ArgFloat, vec![raw.clone(), L::str(&p.name)]);
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
@@ -1674,6 +1824,16 @@ impl Gen<'_> {
                 out.push(self.stmt(K::Local(vec![lua.clone()], vec![L::call("tonumber", vec![raw.clone()])])));
                 let check = self.int_arg_check(&lua, raw, &p.name);
                 out.push(check);
+                out.push(self.no_neg_zero(&lua));
+                continue;
+            }
+            if let (ParamSource::Arg(i), Some(k)) = (p.source, narrow(&p.ty)) {
+                // An integer type other than i64: its syntax and range.
+                let (lo, hi) = k.lua_bounds();
+                let raw = L::index(L::name("args"), L::int(i as i64));
+                let v = self.helper(Helper::ArgIntIn, vec![raw, L::str(&p.name), L::int(lo), L::int(hi)]);
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua.clone()], vec![v])));
                 continue;
             }
             if let ParamSource::OptArg(i) = p.source {
@@ -1689,6 +1849,7 @@ impl Gen<'_> {
                 if inner == Ty::Int {
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     present.push(self.int_arg_check(&lua, raw.clone(), &p.name));
+                    present.push(self.no_neg_zero(&lua));
                 } else if let Some(h) = conv(self, &inner) {
                     let v = self.helper(h, vec![raw.clone(), L::str(&p.name)]);
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
@@ -2006,6 +2167,12 @@ impl Gen<'_> {
     }
 
     fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
+        // Lua 5.1 keeps one constant per value in a function and -0 == 0: a -0.0 literal (or
+        // a constant expression Lua folds to -0.0, `0.0 * -1.0`) would share its slot with
+        // the integer 0, turning one into the other. Compute it at run time instead.
+        if e.ty == Ty::Float && const_float(e).is_some_and(|x| x == 0.0 && x.is_sign_negative()) {
+            return neg_zero();
+        }
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
             ExprKind::Float(x) => L::Num(float_literal(*x)),
@@ -2019,11 +2186,25 @@ impl Gen<'_> {
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, out),
             ExprKind::Unary(op, a) => {
                 let v = self.expr(a, out);
+                // The operand's type decides (a cast may have retyped this node).
+                let e = if a.ty == Ty::Never { e } else { &**a };
                 match op {
                     ir::UnOp::Not => L::un(LU::Not, v),
+                    // `0 - n` rather than `-n`: Lua's -0 would reach commands as "-0".
+                    ir::UnOp::Neg if narrow(&e.ty).is_some() => {
+                        let (lo, hi) = narrow(&e.ty).map(|k| k.lua_bounds()).unwrap_or_default();
+                        self.helper(Helper::IntIn, vec![L::bin(LB::Sub, L::int(0), v), L::int(lo), L::int(hi)])
+                    }
+                    ir::UnOp::Neg if e.ty != Ty::Float => L::bin(LB::Sub, L::int(0), v),
                     ir::UnOp::Neg => L::un(LU::Neg, v),
                     // !n == -n - 1 in two's complement.
-                    ir::UnOp::BitNot => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
+                    ir::UnOp::BitNot => match narrow(&e.ty) {
+                        // Within the type's width: -1 - n for a signed type, MAX - n unsigned.
+                        Some(k) if k.signed() => L::bin(LB::Sub, L::int(-1), v),
+                        Some(k) if k.exact() => L::bin(LB::Sub, L::int(k.bounds().1 as i64), v),
+                        Some(k) => self.helper(Helper::IntIn, vec![L::bin(LB::Sub, big_int(k.bounds().1), v), L::int(0), L::int(crate::lower::MAX_SAFE_INT)]),
+                        None => self.helper(Helper::Int, vec![L::bin(LB::Sub, L::un(LU::Neg, v), L::int(1))]),
+                    },
                 }
             }
             ExprKind::If(..) | ExprKind::Block(_) => {
@@ -2228,7 +2409,7 @@ impl Gen<'_> {
                 S::Collect | S::CollectMap | S::CollectString => L::Table(vec![], vec![]),
                 // Rust's f64 sum starts at -0.0 (so that an empty sum is -0.0). Lua would fold a
                 // `-0.0` constant into 0: compute it at run time.
-                S::Sum if *ty == Ty::Float => L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into()))),
+                S::Sum if *ty == Ty::Float => neg_zero(),
                 S::Sum => L::int(0),
                 S::Count => L::int(0),
                 S::Any(_) => L::Bool(false),
@@ -2363,7 +2544,12 @@ impl Gen<'_> {
             S::CollectMap => block.push(self.stmt(K::Assign(vec![L::index(accn.clone(), L::index(cur.clone(), L::int(1)))], vec![L::index(cur.clone(), L::int(2))]))),
             S::Sum => {
                 let sum = L::bin(LB::Add, accn.clone(), cur.clone());
-                let v = if *ty == Ty::Float { sum } else { self.helper(Helper::Int, vec![sum]) };
+                let v = match narrow(ty) {
+                    _ if *ty == Ty::Float => sum,
+                    // Rust panics as soon as a partial sum leaves the type's range.
+                    Some(k) => self.helper(Helper::IntIn, vec![sum, L::int(k.lua_bounds().0), L::int(k.lua_bounds().1)]),
+                    None => self.helper(Helper::Int, vec![sum]),
+                };
                 block.push(self.stmt(K::Assign(vec![accn.clone()], vec![v])));
             }
             S::Count => block.push(self.stmt(K::Assign(vec![accn.clone()], vec![L::bin(LB::Add, accn.clone(), L::int(1))]))),
@@ -2498,6 +2684,54 @@ impl Gen<'_> {
             }
             v[i].clone()
         };
+        // Integer types other than i64: their own bounds.
+        if let Some(k) = args.first().and_then(|a| narrow(&a.ty)) {
+            let (lo, hi) = k.lua_bounds();
+            match m {
+                M::IntRemEuclid | M::IntDivEuclid if k.signed() => {
+                    let h = if m == M::IntRemEuclid { Helper::RemEuclid } else { Helper::DivEuclid };
+                    self.helpers.insert(h);
+                    return self.helper(Helper::DivIn, vec![v[0].clone(), v[1].clone(), L::int(lo), L::name(helper_name(h))]);
+                }
+                M::IntCheckedDiv | M::IntCheckedRem if k.signed() => {
+                    let (a, b) = (once(self, 0, out), once(self, 1, out));
+                    let h = if m == M::IntCheckedDiv { Helper::Div } else { Helper::Rem };
+                    let q = self.helper(h, vec![a.clone(), b.clone()]);
+                    // None for a zero divisor and for MIN / -1 (whose quotient does not fit).
+                    let fits = L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::Ne, b.clone(), L::int(-1)), L::bin(LB::Ne, a, L::int(lo)))));
+                    let ok = L::bin(LB::And, L::bin(LB::Ne, b, L::int(0)), fits);
+                    return L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::And, ok, q), L::Nil)));
+                }
+                M::IntCheckedAdd | M::IntCheckedSub | M::IntCheckedMul => {
+                    let op = match m {
+                        M::IntCheckedAdd => LB::Add,
+                        M::IntCheckedSub => LB::Sub,
+                        _ => LB::Mul,
+                    };
+                    let (tlo, thi) = k.bounds();
+                    if op != LB::Mul || k.exact() {
+                        return self.helper(Helper::CheckedIn, vec![L::bin(op, v[0].clone(), v[1].clone()), L::int(tlo as i64), big_int(thi)]);
+                    }
+                    let (a, b) = (once(self, 0, out), once(self, 1, out));
+                    return self.helper(Helper::CheckedIn, vec![L::bin(op, a.clone(), b.clone()), L::int(tlo as i64), big_int(thi), a, b]);
+                }
+                M::IntAbs => {
+                    let a = L::call("math.abs", v.clone());
+                    return self.helper(Helper::IntIn, vec![a, L::int(lo), L::int(hi)]);
+                }
+                M::IntPow => {
+                    let p = self.helper(Helper::Pow, v.clone());
+                    return self.helper(Helper::IntIn, vec![p, L::int(lo), L::int(hi)]);
+                }
+                _ => {}
+            }
+        }
+        if m == M::VecSum {
+            if let Some(k) = args.first().and_then(|a| if let Ty::Vec(t) = &a.ty { narrow(t) } else { None }) {
+                let (lo, hi) = k.lua_bounds();
+                return self.helper(Helper::SumIn, vec![v[0].clone(), L::int(lo), L::int(hi)]);
+            }
+        }
         match m {
             M::VecPush => {
                 let (t, x) = (once(self, 0, out), once(self, 1, out));
@@ -2629,12 +2863,14 @@ impl Gen<'_> {
             // Characters are the bytes that do not continue a UTF-8 sequence.
             M::StrCharCount => L::call("select", vec![L::int(2), L::call("string.gsub", vec![v[0].clone(), L::Str(vec![b'[', b'^', 0x80, b'-', 0xBF, b']']), L::str("")])]),
             M::IntCast => self.helper(Helper::IntCast, v.clone()),
+            M::IntWrap => self.helper(Helper::Wrap, v.clone()),
             M::IntMin => L::call("math.min", v.clone()),
             M::IntMax => L::call("math.max", v.clone()),
             M::IntAbs => L::call("math.abs", v.clone()),
             M::IntPow => self.helper(Helper::Pow, v.clone()),
             M::ParseInt => self.helper(Helper::ParseIntChecked, v.clone()),
             M::ParseFloat => self.helper(Helper::ParseFloat, v.clone()),
+            M::FloatToInt if args.len() == 3 => self.helper(Helper::F2iIn, v.clone()),
             M::FloatToInt => self.helper(Helper::FloatToInt, v.clone()),
             M::FloatToString => self.helper(Helper::FmtFloat, v.clone()),
             M::FloatFloor => L::call("math.floor", v.clone()),
@@ -2656,7 +2892,7 @@ impl Gen<'_> {
             }
             M::OptionUnwrapOrDefault => {
                 let d = match args[0].ty.clone() {
-                    Ty::Option(t) if *t == Ty::Int => L::int(0),
+                    Ty::Option(t) if t.is_int() => L::int(0),
                     Ty::Option(t) if *t == Ty::Bool => L::Bool(false),
                     _ => L::str(""),
                 };
@@ -2976,6 +3212,11 @@ impl Gen<'_> {
                 _ => L::bin(LB::Ne, l, r),
             };
         }
+        if let Some(k) = narrow(if a.ty == Ty::Never { &b.ty } else { &a.ty }) {
+            if let Some(v) = self.narrow_binary(op, k, [a, b], l.clone(), r.clone()) {
+                return v;
+            }
+        }
         if a.ty == Ty::Float {
             // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
             match op {
@@ -2990,7 +3231,10 @@ impl Gen<'_> {
         match op {
             B::Add => self.helper(Helper::Int, vec![L::bin(LB::Add, l, r)]),
             B::Sub => self.helper(Helper::Int, vec![L::bin(LB::Sub, l, r)]),
-            B::Mul => self.helper(Helper::Int, vec![L::bin(LB::Mul, l, r)]),
+            // A zero times a negative number is -0 in Lua: `+ 0` makes it 0, unless a
+            // positive literal factor keeps the sign of a zero (no -0 ever enters).
+            B::Mul if [a, b].iter().any(|x| matches!(x.kind, ExprKind::Int(n) if n > 0)) => self.helper(Helper::Int, vec![L::bin(LB::Mul, l, r)]),
+            B::Mul => self.helper(Helper::Int, vec![L::bin(LB::Add, L::bin(LB::Mul, l, r), L::int(0))]),
             B::Div => self.helper(Helper::Div, vec![l, r]),
             B::Rem => self.helper(Helper::Rem, vec![l, r]),
             // Lua's `==` compares tables by identity; Rust compares by value.
@@ -3022,6 +3266,35 @@ impl Gen<'_> {
         }
     }
 
+    /// `+ - * / % << >>` on an integer type other than i64 (`None` for the operators that
+    /// need nothing of their own: comparisons, `& | ^`).
+    fn narrow_binary(&mut self, op: ir::BinOp, k: IntTy, ops: [&ir::Expr; 2], l: L, r: L) -> Option<L> {
+        use ir::BinOp as B;
+        let (lo, hi) = k.lua_bounds();
+        let within = |g: &mut Self, v: L| g.helper(Helper::IntIn, vec![v, L::int(lo), L::int(hi)]);
+        Some(match op {
+            B::Add => within(self, L::bin(LB::Add, l, r)),
+            B::Sub => within(self, L::bin(LB::Sub, l, r)),
+            B::Mul => {
+                // As for i64: a zero times a negative number is -0 in Lua.
+                let p = L::bin(LB::Mul, l, r);
+                let p = if k.signed() && !ops.iter().any(|x| matches!(x.kind, ExprKind::Int(n) if n > 0)) { L::bin(LB::Add, p, L::int(0)) } else { p };
+                within(self, p)
+            }
+            B::Div | B::Rem => {
+                let h = if op == B::Div { Helper::Div } else { Helper::Rem };
+                // Only MIN / -1 overflows: a literal divisor other than -1 cannot.
+                if !k.signed() || matches!(ops[1].kind, ExprKind::Int(n) if n != -1) {
+                    return Some(self.helper(h, vec![l, r]));
+                }
+                self.helpers.insert(h);
+                self.helper(Helper::DivIn, vec![l, r, L::int(lo), L::name(helper_name(h))])
+            }
+            B::Shl | B::Shr => self.helper(Helper::ShiftIn, vec![l, r, L::Bool(op == B::Shl), L::int(k.bits() as i64), L::Bool(k.signed())]),
+            _ => return None,
+        })
+    }
+
     /// In a script, the conversions of integer replies that can fail, written inline: the
     /// reply in a temporary, then the check that `redlua_int` or `redlua_get_int` would make
     /// (with the same message). `None` for the other replies.
@@ -3049,7 +3322,8 @@ impl Gen<'_> {
                 let parse = vec![
                     self.stmt(K::Local(vec![n.clone()], vec![L::call("tonumber", vec![t.clone()])])),
                     self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None)),
-                    self.stmt(K::Assign(vec![t.clone()], vec![L::name(&n)])),
+                    // `+ 0`: a stored "-0" reads as 0, as Rust parses it.
+                    self.stmt(K::Assign(vec![t.clone()], vec![L::bin(LB::Add, L::name(&n), L::int(0))])),
                 ];
                 let missing = vec![self.stmt(K::Assign(vec![t.clone()], vec![L::Nil]))];
                 out.push(self.stmt(K::If(vec![(L::bin(LB::Eq, t.clone(), L::Bool(false)), missing)], Some(parse))));
@@ -3253,6 +3527,15 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Map => "redlua_map",
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",
+        Helper::IntIn => "redlua_int_in",
+        Helper::Pow2 => "redlua_pow2",
+        Helper::Wrap => "redlua_wrap",
+        Helper::F2iIn => "redlua_f2i_in",
+        Helper::CheckedIn => "redlua_checked_in",
+        Helper::ShiftIn => "redlua_shift_in",
+        Helper::ArgIntIn => "redlua_arg_int_in",
+        Helper::SumIn => "redlua_sum_in",
+        Helper::DivIn => "redlua_div_in",
     }
 }
 
@@ -3266,13 +3549,58 @@ fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
         .collect()
 }
 
+/// An integer type with its own rules in the Lua: every one but i64 and isize (the same
+/// as i64 on 64-bit machines).
+fn narrow(t: &Ty) -> Option<IntTy> {
+    match t {
+        Ty::IntN(IntTy::Isize) => None,
+        Ty::IntN(k) => Some(*k),
+        _ => None,
+    }
+}
+
+/// An integer bound as a Lua number (2^64 - 1 reads as 2^64, the nearest double).
+fn big_int(n: i128) -> L {
+    match i64::try_from(n) {
+        Ok(n) => L::int(n),
+        Err(_) => L::Num(n.to_string()),
+    }
+}
+
+/// `-(1 / math.huge)`: -0.0, computed at run time (see [`const_float`]).
+fn neg_zero() -> L {
+    L::un(LU::Neg, L::bin(LB::Div, L::int(1), L::Field(Box::new(L::name("math")), "huge".into())))
+}
+
+/// The value of a float expression made only of number literals, which Lua 5.1 folds into
+/// one constant when it compiles the chunk.
+fn const_float(e: &ir::Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Float(x) => Some(*x),
+        ExprKind::Int(n) => Some(*n as f64),
+        ExprKind::Unary(ir::UnOp::Neg, a) => const_float(a).map(|x| -x),
+        ExprKind::Binary(op, a, b) if e.ty == Ty::Float => {
+            let (x, y) = (const_float(a)?, const_float(b)?);
+            match op {
+                ir::BinOp::Add => Some(x + y),
+                ir::BinOp::Sub => Some(x - y),
+                ir::BinOp::Mul => Some(x * y),
+                ir::BinOp::Div => Some(x / y),
+                _ => None,
+            }
+        }
+        ExprKind::Method(ir::Method::FloatPow, args) if args.len() == 2 => Some(const_float(&args[0])?.powf(const_float(&args[1])?)),
+        _ => None,
+    }
+}
+
 /// A finite f64 as a Lua number literal that reads back exactly.
 /// Whether a float-typed expression is an `i64` cast to `f64` (`n as f64`, `(a - b) as
 /// f64`), whose value is therefore an integer within +/-(2^53 - 1) (never -0).
 fn int_valued(e: &ir::Expr, vars: &[ir::Var]) -> bool {
     match &e.kind {
-        ExprKind::Var(v) => vars[v.0].ty == Ty::Int,
-        ExprKind::Binary(op, a, _) => a.ty == Ty::Int && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
+        ExprKind::Var(v) => vars[v.0].ty.is_int(),
+        ExprKind::Binary(op, a, _) => a.ty.is_int() && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
         _ => false,
     }
 }

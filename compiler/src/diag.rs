@@ -170,6 +170,11 @@ impl Errors {
         }
     }
 
+    /// Moves the diagnostics of `other` here.
+    pub fn append(&mut self, other: Errors) {
+        self.list.extend(other.list);
+    }
+
     /// Takes all recorded diagnostics.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.list

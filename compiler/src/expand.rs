@@ -11,6 +11,10 @@ use quote::{format_ident, quote, quote_spanned};
 fn reply_type(t: &Ty) -> TokenStream {
     match t {
         Ty::Int => quote!(i64),
+        Ty::IntN(k) => {
+            let n = format_ident!("{}", k.name());
+            quote!(#n)
+        }
         Ty::Float => quote!(f64),
         Ty::Bool => quote!(bool),
         Ty::Str | Ty::Key => quote!(::std::string::String),
@@ -52,6 +56,11 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let (ty, push) = match (&p.ty, p.source) {
             (Ty::Key, _) => (single.clone(), quote!(__redlua_args.key(&#name);)),
             (Ty::Int, _) => (quote!(i64), quote!(__redlua_args.int(#name);)),
+            // Sent as an i64 (a u64 beyond i64::MAX fails like any value beyond 2^53 - 1).
+            (Ty::IntN(k), _) => {
+                let n = format_ident!("{}", k.name());
+                (quote!(#n), quote!(__redlua_args.int(::std::convert::TryFrom::try_from(#name).unwrap_or(i64::MAX));))
+            }
             (Ty::Bool, _) => (quote!(bool), quote!(__redlua_args.bool(#name);)),
             // Rust's Display, which the Lua side parses back exactly.
             (Ty::Float, _) => (quote!(f64), quote!(__redlua_args.arg(&#name.to_string());)),

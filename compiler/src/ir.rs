@@ -10,6 +10,9 @@ use std::fmt;
 pub enum Ty {
     /// `i64` (exact in Lua only within ±(2^53 - 1): checked at run time).
     Int,
+    /// The other integer types (`u8` .. `usize`, `isize`): the range, overflow, `!`, shift
+    /// and cast rules of that type (see [`IntTy`]).
+    IntN(IntTy),
     /// `f64`: a Lua number (both are IEEE doubles); formatted like Rust's `Display`
     /// whenever it becomes text (replies, command arguments, `to_string`).
     Float,
@@ -45,6 +48,92 @@ pub enum Ty {
     Map(Box<Ty>),
 }
 
+/// An integer type other than `i64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    Isize,
+    U8,
+    U16,
+    U32,
+    U64,
+    Usize,
+}
+
+impl IntTy {
+    /// The type named `name` (`"u32"`), if it is one.
+    pub fn from_name(name: &str) -> Option<IntTy> {
+        Some(match name {
+            "i8" => IntTy::I8,
+            "i16" => IntTy::I16,
+            "i32" => IntTy::I32,
+            "isize" => IntTy::Isize,
+            "u8" => IntTy::U8,
+            "u16" => IntTy::U16,
+            "u32" => IntTy::U32,
+            "u64" => IntTy::U64,
+            "usize" => IntTy::Usize,
+            _ => return None,
+        })
+    }
+
+    /// The Rust name.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntTy::I8 => "i8",
+            IntTy::I16 => "i16",
+            IntTy::I32 => "i32",
+            IntTy::Isize => "isize",
+            IntTy::U8 => "u8",
+            IntTy::U16 => "u16",
+            IntTy::U32 => "u32",
+            IntTy::U64 => "u64",
+            IntTy::Usize => "usize",
+        }
+    }
+
+    /// Width in bits (64 for `usize` and `isize`: redis servers and their clients are
+    /// 64-bit).
+    pub fn bits(self) -> u32 {
+        match self {
+            IntTy::I8 | IntTy::U8 => 8,
+            IntTy::I16 | IntTy::U16 => 16,
+            IntTy::I32 | IntTy::U32 => 32,
+            IntTy::Isize | IntTy::U64 | IntTy::Usize => 64,
+        }
+    }
+
+    /// Signed.
+    pub fn signed(self) -> bool {
+        matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::Isize)
+    }
+
+    /// The type's true bounds.
+    pub fn bounds(self) -> (i128, i128) {
+        let b = self.bits();
+        if self.signed() {
+            (-(1i128 << (b - 1)), (1i128 << (b - 1)) - 1)
+        } else {
+            (0, (1i128 << b) - 1)
+        }
+    }
+
+    /// The bounds of the values Lua holds exactly: the type's bounds, within ±(2^53 - 1).
+    pub fn lua_bounds(self) -> (i64, i64) {
+        let (lo, hi) = self.bounds();
+        let m = crate::lower::MAX_SAFE_INT as i128;
+        (lo.max(-m) as i64, hi.min(m) as i64)
+    }
+
+    /// True when the type's whole range is exact in Lua (8 to 32 bits).
+    pub fn exact(self) -> bool {
+        self.bits() <= 32
+    }
+}
+
 /// A plain struct's name and fields, in declaration order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StructTy {
@@ -72,7 +161,20 @@ impl Ty {
 
     /// True for types whose Lua value is never `false` or `nil` (so `x or y` is safe).
     pub fn always_truthy(&self) -> bool {
-        matches!(self, Ty::Int | Ty::Str | Ty::Key)
+        matches!(self, Ty::Int | Ty::IntN(_) | Ty::Str | Ty::Key)
+    }
+
+    /// True for every integer type (`i64` and the others).
+    pub fn is_int(&self) -> bool {
+        matches!(self, Ty::Int | Ty::IntN(_))
+    }
+
+    /// The integer type other than `i64`, if `self` is one.
+    pub fn int_n(&self) -> Option<IntTy> {
+        match self {
+            Ty::IntN(k) => Some(*k),
+            _ => None,
+        }
     }
 }
 
@@ -80,6 +182,7 @@ impl fmt::Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Ty::Int => f.write_str("i64"),
+            Ty::IntN(k) => f.write_str(k.name()),
             Ty::Float => f.write_str("f64"),
             Ty::Bool => f.write_str("bool"),
             Ty::Str => f.write_str("String"),
@@ -689,7 +792,11 @@ pub enum Method {
     StrRepeat,
     StrFind,
     StrCharCount,
+    /// `n as u64` / `as usize` of a signed number: the number and the bounds it must be
+    /// within (a negative one would wrap beyond 2^53 - 1).
     IntCast,
+    /// `n as u8` (and the other types of 8 to 32 bits): the number, the width, signed.
+    IntWrap,
     IntMin,
     IntMax,
     IntAbs,
@@ -697,6 +804,8 @@ pub enum Method {
     ParseInt,
     ParseFloat,
     OptionUnwrapOrDefault,
+    /// `x as i64` (one argument), or `x as u8` and the other types (the float and the
+    /// type's bounds within ±(2^53 - 1)).
     FloatToInt,
     FloatToString,
     FloatFloor,
@@ -743,6 +852,8 @@ impl Expr {
             // Integer arithmetic can raise an error (overflow, division by zero), so it is not pure.
             ExprKind::Binary(op, a, b) => !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) && !op.is_bitwise() && a.is_pure() && b.is_pure(),
             ExprKind::UnwrapOr(a, b) => a.is_pure() && b.is_pure(),
+            // `-x` and `!x` of the narrower integer types can overflow (`-i8::MIN`, `!0u64`).
+            ExprKind::Unary(UnOp::Neg | UnOp::BitNot, a) if matches!(a.ty, Ty::IntN(_)) => false,
             ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => a.is_pure(),
             ExprKind::Tuple(es) | ExprKind::VecLit(es) => es.iter().all(Expr::is_pure),
             ExprKind::TupleField(a, _) => a.is_pure(),

@@ -43,6 +43,7 @@ pub mod expand;
 pub mod ir;
 pub mod lower;
 mod lower_cmd;
+mod lower_int;
 mod lower_lang;
 pub mod lua;
 pub mod parse;

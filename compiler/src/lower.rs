@@ -35,13 +35,27 @@ pub fn line_of(span: Span) -> u32 {
 /// Lowers one `#[redis_function]`. Returns `None` when its signature is unusable;
 /// body errors are recorded in `errors` and a function is still returned.
 pub fn lower_function(f: &syn::ItemFn, options: FnOptions, errors: &mut Errors, ctx: &mut HelperCtx) -> Option<Function> {
+    // A first pass finds the integer types that rustc gives to variables declared from a
+    // literal without a type (`let mut i = 0; while i < v.len()` makes `i` a usize); when
+    // there are any, a second pass declares them with those types from the start.
+    let mut first_errors = Errors::new();
+    let mut first_ctx = ctx.clone();
+    let mut lw = Lowerer::new(&mut first_errors, &mut first_ctx);
+    let first = lw.function(f, options.clone());
+    let hints = std::mem::take(&mut lw.int_found);
+    if hints.is_empty() {
+        errors.append(first_errors);
+        *ctx = first_ctx;
+        return first;
+    }
     let mut lw = Lowerer::new(errors, ctx);
+    lw.int_hints = hints;
     lw.function(f, options)
 }
 
 /// The helper functions a chunk may call: plain `fn`s of a library module and `fn`
 /// items inside bodies. Each is lowered once, when first called.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct HelperCtx {
     pub(crate) items: std::collections::HashMap<String, syn::ItemFn>,
     /// The helpers lowered so far, in the order they were first called.
@@ -77,7 +91,24 @@ impl HelperCtx {
     pub fn finish(&mut self, errors: &mut Errors) {
         while let Some((i, item)) = self.pending.pop() {
             let (ret, tys) = (self.fns[i].ret.clone(), self.fns[i].param_tys.clone());
+            // Two passes, as for redis functions (see `lower_function`): the first finds
+            // the integer types of variables declared from literals.
+            let hints = {
+                let (mut scratch_errors, mut scratch) = (Errors::new(), self.clone());
+                let mut lw = Lowerer::new(&mut scratch_errors, &mut scratch);
+                lw.ret = ret.clone();
+                for (input, t) in item.sig.inputs.iter().zip(tys.clone()) {
+                    if let syn::FnArg::Typed(pt) = input {
+                        if let syn::Pat::Ident(pi) = &*pt.pat {
+                            lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some());
+                        }
+                    }
+                }
+                lw.block(&item.block, Some(&ret));
+                std::mem::take(&mut lw.int_found)
+            };
             let mut lw = Lowerer::new(errors, self);
+            lw.int_hints = hints;
             lw.ret = ret.clone();
             let mut params = Vec::new();
             for (input, t) in item.sig.inputs.iter().zip(tys) {
@@ -123,11 +154,21 @@ pub struct Lowerer<'e> {
     pub(crate) derive_bases: std::collections::BTreeSet<usize>,
     /// The flags of labelled `break`/`continue` out of nested loops (Lua 5.1 has no `goto`).
     pub(crate) exit_flags: Vec<crate::lower_lang::ExitFlag>,
+    /// Variables declared from an integer literal without a type (their type is `i64`
+    /// unless a use gives them another), with where they are declared.
+    pub(crate) flex: std::collections::HashMap<VarId, crate::lower_int::DeclPos>,
+    /// Integer types of such variables found by the first pass, used by the second.
+    pub(crate) int_hints: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
+    /// Integer types of such variables found by this pass.
+    pub(crate) int_found: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
+    /// The variable of `for i in 0..n` (with such bounds) and the bounds' variables, which
+    /// take the type that `i` takes.
+    pub(crate) flex_links: std::collections::HashMap<crate::lower_int::DeclPos, Vec<VarId>>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new() }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default() }
     }
 }
 
@@ -314,6 +355,8 @@ impl Lowerer<'_> {
 
     pub(crate) fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
         match ty {
+            // A type passed through a `macro_rules!` fragment (`$t:ty`).
+            syn::Type::Group(g) => Self::path_name(&g.elem),
             syn::Type::Path(tp) if tp.qself.is_none() => {
                 let seg = tp.path.segments.last()?;
                 Some((seg, seg.ident.to_string()))
@@ -366,11 +409,17 @@ impl Lowerer<'_> {
         if let Some(t) = Self::scalar_param(ty) {
             return Some(t);
         }
+        // The other integer types, as plain parameters: checked against their range.
+        if let Some((seg, n)) = Self::path_name(ty) {
+            if let (true, Some(k)) = (seg.arguments.is_none(), IntTy::from_name(&n)) {
+                return Some(Ty::IntN(k));
+            }
+        }
         self.err(
             Rule::UnsupportedType,
             ty.span(),
             format!("parameter type `{}` is not supported", type_text(ty)),
-            "parameters may be `Key` (a key, sent in KEYS), `i64`, `f64`, `String`, `&str` or `bool` (sent in ARGV), trailing `Option<i64 | f64 | String | bool>` arguments that may be left out, and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
+            "parameters may be `Key` (a key, sent in KEYS), `i64` (or another integer type), `f64`, `String`, `&str` or `bool` (sent in ARGV), trailing `Option<i64 | f64 | String | bool>` arguments that may be left out, and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
         );
         None
     }
@@ -440,14 +489,14 @@ impl Lowerer<'_> {
                     return bad(self);
                 }
                 let inner = self.return_type(&args[0])?;
-                let opt_ok = matches!(&inner, Ty::Option(t) if matches!(**t, Ty::Int | Ty::Float | Ty::Str));
+                let opt_ok = matches!(&inner, Ty::Option(t) if matches!(**t, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str));
                 if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) && !opt_ok {
                     self.err(Rule::UnsupportedType, args[0].span(), format!("`Vec<{inner}>` is not supported"), "a Vec may hold `Option<i64>`, `Option<f64>` or `Option<String>` (None is stored as `false`), not other options");
                     return None;
                 }
                 Some(Ty::Vec(Box::new(inner)))
             }
-            "usize" | "u32" | "i32" | "u64" | "u16" | "i16" | "u8" | "i8" if seg.arguments.is_none() => Some(Ty::Int),
+            name if seg.arguments.is_none() && IntTy::from_name(name).is_some() => IntTy::from_name(name).map(Ty::IntN),
             "Value" if seg.arguments.is_none() => Some(Ty::Dyn),
             name if seg.arguments.is_none() && self.ctx.struct_items.contains_key(name) => self.struct_type(name, ty.span()),
             "Option" => {
@@ -634,8 +683,8 @@ impl Lowerer<'_> {
                 return self.let_else(pat, &init.expr, d, line);
             }
         }
-        let (name, mutable) = match pat {
-            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
+        let (name, mutable, name_span) = match pat {
+            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some(), pi.ident.span()),
             syn::Pat::Tuple(pt) => return self.let_tuple(l, pt, annot, line),
             syn::Pat::Wild(_) if annot.is_none() => {
                 // `let _ = e;` evaluates `e` and drops the value.
@@ -658,10 +707,13 @@ impl Lowerer<'_> {
             self.declare_poisoned(&l.pat);
             return None;
         };
-        let e = self.expr(&init.expr, want.as_ref());
+        let mut e = self.expr(&init.expr, want.as_ref());
+        // `let n = 0;`: an integer whose type its uses may give (see lower_int).
+        let flex = if want.is_none() { self.let_int_type(&mut e, name_span) } else { None };
         let ty = want.unwrap_or_else(|| e.ty.clone());
         if !e.ty.fits(&ty) {
-            self.err(Rule::Type, e.span, format!("expected `{ty}`, found `{}`", e.ty), "");
+            let hint = if e.ty.is_int() && ty.is_int() { "Rust does not mix integer types: convert with `as`" } else { "" };
+            self.err(Rule::Type, e.span, format!("expected `{ty}`, found `{}`", e.ty), hint);
         }
         if matches!(ty, Ty::Result(_) | Ty::Reject) {
             self.err(Rule::Unsupported, e.span, format!("a `{ty}` value stored in a variable is not supported"), "return `Ok(..)` or `Err(reject!(..))` directly");
@@ -670,6 +722,9 @@ impl Lowerer<'_> {
             // `let x = return ..;`: keep going without a variable type to report.
         }
         let var = self.declare(&name, ty, mutable);
+        if let Some(pos) = flex {
+            self.flex.insert(var, pos);
+        }
         Some(Stmt { kind: StmtKind::Let(var, e), line })
     }
 
@@ -878,7 +933,7 @@ impl Lowerer<'_> {
             }
             Some(d) => self.expr(d, Some(&vt)),
             None => match vt {
-                Ty::Int => self.mk(ExprKind::Int(0), Ty::Int, span),
+                Ty::Int | Ty::IntN(_) => self.mk(ExprKind::Int(0), vt.clone(), span),
                 Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, span),
                 Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, span),
                 Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, span),
@@ -913,7 +968,10 @@ impl Lowerer<'_> {
     pub(crate) fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
         let span = e.span();
         match e {
-            syn::Expr::Lit(l) => self.lit(&l.lit),
+            syn::Expr::Lit(l) => {
+                let e = self.lit(&l.lit);
+                self.expect_int(e, expect)
+            }
             syn::Expr::Paren(p) => self.expr(&p.expr, expect),
             syn::Expr::Group(g) => self.expr(&g.expr, expect),
             syn::Expr::Reference(r) => {
@@ -922,24 +980,31 @@ impl Lowerer<'_> {
                 }
                 self.expr(&r.expr, expect)
             }
-            syn::Expr::Path(p) => self.path_expr(p, expect),
-            syn::Expr::Binary(b) => self.binary(b, span),
+            syn::Expr::Path(p) => {
+                let e = self.path_expr(p, expect);
+                self.expect_int(e, expect)
+            }
+            syn::Expr::Binary(b) => self.binary(b, span, expect),
             syn::Expr::Unary(u) => {
                 let a = self.expr(&u.expr, expect);
                 match (&u.op, &a.ty) {
                     (syn::UnOp::Not(_), Ty::Bool) => self.mk(ExprKind::Unary(UnOp::Not, Box::new(a)), Ty::Bool, span),
-                    (syn::UnOp::Not(_), Ty::Int) => self.mk(ExprKind::Unary(UnOp::BitNot, Box::new(a)), Ty::Int, span),
+                    (syn::UnOp::Not(_), t) if t.is_int() => {
+                        let t = t.clone();
+                        self.mk(ExprKind::Unary(UnOp::BitNot, Box::new(a)), t, span)
+                    }
                     (syn::UnOp::Neg(_), Ty::Float) => {
                         if let ExprKind::Float(x) = a.kind {
                             return self.mk(ExprKind::Float(-x), Ty::Float, span);
                         }
                         self.mk(ExprKind::Unary(UnOp::Neg, Box::new(a)), Ty::Float, span)
                     }
-                    (syn::UnOp::Neg(_), Ty::Int) => {
+                    (syn::UnOp::Neg(_), t) if t.is_int() && t.int_n().is_none_or(|k| k.signed()) => {
+                        let t = t.clone();
                         if let ExprKind::Int(n) = a.kind {
-                            return self.mk(ExprKind::Int(-n), Ty::Int, span);
+                            return self.mk(ExprKind::Int(-n), t, span);
                         }
-                        self.mk(ExprKind::Unary(UnOp::Neg, Box::new(a)), Ty::Int, span)
+                        self.mk(ExprKind::Unary(UnOp::Neg, Box::new(a)), t, span)
                     }
                     (syn::UnOp::Deref(_), _) => a,
                     (_, Ty::Never) => a,
@@ -1007,12 +1072,18 @@ impl Lowerer<'_> {
         let span = l.span();
         match l {
             syn::Lit::Int(i) => {
-                if !matches!(i.suffix(), "" | "i64") {
-                    self.err(Rule::UnsupportedType, span, format!("integer type `{}` is not supported", i.suffix()), "use `i64` (or no suffix)");
-                    return poison(span);
-                }
+                let ty = match i.suffix() {
+                    "" | "i64" => Ty::Int,
+                    s => match IntTy::from_name(s) {
+                        Some(k) => Ty::IntN(k),
+                        None => {
+                            self.err(Rule::UnsupportedType, span, format!("integer type `{s}` is not supported"), "use `i64` (or no suffix) or another integer type of Rust up to 64 bits");
+                            return poison(span);
+                        }
+                    },
+                };
                 match i.base10_parse::<i64>() {
-                    Ok(n) if n <= MAX_SAFE_INT => self.mk(ExprKind::Int(n), Ty::Int, span),
+                    Ok(n) if n <= MAX_SAFE_INT => self.mk(ExprKind::Int(n), ty, span),
                     _ => {
                         self.err(
                             Rule::IntegerRange,
@@ -1071,20 +1142,14 @@ impl Lowerer<'_> {
         }
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         if let [ty, c] = segs.as_slice() {
-            if matches!(ty.as_str(), "i64" | "u64" | "i32" | "u32" | "usize" | "isize") && matches!(c.as_str(), "MAX" | "MIN") {
-                self.err(
-                    Rule::IntegerRange,
-                    span,
-                    format!("`{ty}::{c}` cannot be represented exactly by Lua numbers"),
-                    "use a bound within ±(2^53 - 1), e.g. `const LIMIT: i64 = 9_007_199_254_740_991;`, or an `Option` for \"no value yet\"",
-                );
-                return poison(span);
+            if let Some(e) = self.int_const(ty, c, span) {
+                return e;
             }
         }
         self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
     }
 
-    fn binary(&mut self, b: &syn::ExprBinary, span: Span) -> Expr {
+    fn binary(&mut self, b: &syn::ExprBinary, span: Span, expect: Option<&Ty>) -> Expr {
         use syn::BinOp as S;
         let op = match b.op {
             S::Add(_) => BinOp::Add,
@@ -1107,7 +1172,10 @@ impl Lowerer<'_> {
             S::Shr(_) => BinOp::Shr,
             _ => return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement"),
         };
-        let l = self.expr(&b.left, None);
+        // An integer type expected of the result is the type of a literal left operand
+        // (`let x: u32 = 1 << n;`); comparisons and `&&`, `||` ask nothing of their operands.
+        let int_expect = expect.filter(|t| matches!(t, Ty::IntN(_))).filter(|_| !matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::And | BinOp::Or));
+        let l = self.expr(&b.left, int_expect);
         match op {
             BinOp::Add if l.ty == Ty::Str => {
                 let r = self.expr(&b.right, Some(&Ty::Str));
@@ -1126,7 +1194,8 @@ impl Lowerer<'_> {
                 self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Float, span)
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
-                let r = self.expr(&b.right, Some(&Ty::Int));
+                let want = if l.ty.is_int() { l.ty.clone() } else { Ty::Int };
+                let r = self.expr(&b.right, Some(&want));
                 self.arith(op, l, r, span)
             }
             BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if l.ty == Ty::Bool => {
@@ -1134,7 +1203,9 @@ impl Lowerer<'_> {
                 self.bool_bits(op, l, r, span)
             }
             op if op.is_bitwise() => {
-                let r = self.expr(&b.right, Some(&Ty::Int));
+                // A shift amount may have any integer type; `& | ^` take the left side's.
+                let want = if l.ty.is_int() && !matches!(op, BinOp::Shl | BinOp::Shr) { l.ty.clone() } else { Ty::Int };
+                let r = self.expr(&b.right, Some(&want));
                 self.bits(op, l, r, span)
             }
             BinOp::And | BinOp::Or => {
@@ -1149,11 +1220,18 @@ impl Lowerer<'_> {
             }
             _ => {
                 let lt = if l.ty == Ty::Never { None } else { Some(l.ty.clone()) };
-                let r = self.expr(&b.right, lt.as_ref());
+                let mut r = self.expr(&b.right, lt.as_ref());
+                let mut l = l;
+                if l.ty.is_int() && r.ty.is_int() {
+                    if let Some(t) = self.unify_ints(&mut l, &mut r) {
+                        r.ty = t.clone();
+                        l.ty = t;
+                    }
+                }
                 let ty = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
                 if !r.ty.fits(&ty) && ty != Ty::Never {
                     self.err(Rule::Type, r.span, format!("cannot compare `{}` with `{}`", l.ty, r.ty), "compare values of the same type");
-                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::Float | Ty::Str | Ty::Never) {
+                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str | Ty::Never) {
                     self.err(
                         Rule::Unsupported,
                         b.op.span(),
@@ -1169,14 +1247,36 @@ impl Lowerer<'_> {
     }
 
     /// `&`, `|`, `^`, `<<`, `>>` on i64.
-    pub(crate) fn bits(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+    pub(crate) fn bits(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
+        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
+        let mut wrong = false;
         for x in [&l, &r] {
-            if !x.ty.fits(&Ty::Int) {
+            if !x.ty.is_int() && x.ty != Ty::Never {
                 let t = x.ty.clone();
-                self.err(Rule::Type, x.span, format!("expected `i64`, found `{t}`"), "bit operations take i64 operands (`&`, `|`, `^` also take two bools)");
+                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), "bit operations take integer operands (`&`, `|`, `^` also take two bools)");
+                wrong = true;
             }
         }
-        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Int, span)
+        if wrong {
+            return poison(span);
+        }
+        // A shift has the type of its left side, whatever the type of the amount.
+        let ty = if matches!(op, BinOp::Shl | BinOp::Shr) {
+            if l.ty == Ty::Never {
+                Ty::Int
+            } else {
+                l.ty.clone()
+            }
+        } else {
+            match self.unify_ints(&mut l, &mut r) {
+                Some(t) => t,
+                None => {
+                    self.int_mismatch(span, &l.ty, &r.ty);
+                    return poison(span);
+                }
+            }
+        };
+        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
     }
 
     /// `&`, `|`, `^` on bools: both sides evaluated, unlike `&&` and `||`.
@@ -1188,15 +1288,30 @@ impl Lowerer<'_> {
         self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
     }
 
-    pub(crate) fn arith(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+    pub(crate) fn arith(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
+        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
+        let mut wrong = false;
         for x in [&l, &r] {
-            if !x.ty.fits(&Ty::Int) {
+            if !x.ty.is_int() && x.ty != Ty::Never {
                 let t = x.ty.clone();
-                let hint = if t == Ty::Str { "string concatenation is not supported yet" } else { "arithmetic takes i64 operands" };
-                self.err(Rule::Type, x.span, format!("expected `i64`, found `{t}`"), hint);
+                let hint = if t == Ty::Str { "string concatenation is not supported yet" } else { "arithmetic takes integer operands of one type" };
+                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), hint);
+                wrong = true;
             }
         }
-        // Constant folding keeps literal arithmetic exact and readable.
+        if wrong {
+            return poison(span);
+        }
+        let ty = match self.unify_ints(&mut l, &mut r) {
+            Some(Ty::Never) => Ty::Int,
+            Some(t) => t,
+            None => {
+                self.int_mismatch(span, &l.ty, &r.ty);
+                return poison(span);
+            }
+        };
+        // Constant folding keeps literal arithmetic exact and readable (not past the bounds
+        // of the type, which Rust refuses at compile time and panics on at run time).
         if let (ExprKind::Int(a), ExprKind::Int(b)) = (&l.kind, &r.kind) {
             let v = match op {
                 BinOp::Add => a.checked_add(*b),
@@ -1204,14 +1319,15 @@ impl Lowerer<'_> {
                 BinOp::Mul => a.checked_mul(*b),
                 _ => None,
             };
-            if let Some(v) = v {
+            let (lo, hi) = crate::lower_int::int_bounds(&ty);
+            if let Some(v) = v.filter(|v| (lo..=hi).contains(&(*v as i128))) {
                 if v.unsigned_abs() <= MAX_SAFE_INT.unsigned_abs() {
-                    return self.mk(ExprKind::Int(v), Ty::Int, span);
+                    return self.mk(ExprKind::Int(v), ty, span);
                 }
                 self.err(Rule::IntegerRange, span, "this constant expression leaves the exact integer range of Lua", "keep integers within ±(2^53 - 1)");
             }
         }
-        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Int, span)
+        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf, expect: Option<&Ty>) -> Expr {
@@ -1308,8 +1424,8 @@ impl Lowerer<'_> {
         }
         // A capacity is a hint to Rust's allocator: the collection starts empty.
         if segs.len() == 2 && args.len() == 1 && segs[1] == "with_capacity" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
-            let n = self.expr(args[0], Some(&Ty::Int));
-            if !n.ty.fits(&Ty::Int) {
+            let n = self.expr(args[0], Some(&crate::lower_lang::usize_ty()));
+            if !n.ty.is_int() && n.ty != Ty::Never {
                 let t = n.ty.clone();
                 self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
             }
@@ -1407,7 +1523,7 @@ impl Lowerer<'_> {
                         let t = s.ty.clone();
                         self.err(Rule::Type, s.span, format!("`.chars()` on `{t}`"), "");
                     }
-                    return self.mk(ExprKind::Method(Method::StrCharCount, vec![s]), Ty::Int, m.span());
+                    return self.mk(ExprKind::Method(Method::StrCharCount, vec![s]), crate::lower_lang::usize_ty(), m.span());
                 }
             }
         }
@@ -1465,14 +1581,14 @@ impl Lowerer<'_> {
                 }
                 recv
             }
-            (Ty::Key, "clone") | (Ty::Int, "clone") | (Ty::Bool, "clone") | (Ty::Float, "clone") => recv,
+            (Ty::Key, "clone") | (Ty::Int | Ty::IntN(_), "clone") | (Ty::Bool, "clone") | (Ty::Float, "clone") => recv,
             (Ty::Float, "to_string") => {
                 if !want_args(self, 0) {
                     return poison(span);
                 }
                 self.mk(ExprKind::Method(Method::FloatToString, vec![recv]), Ty::Str, span)
             }
-            (Ty::Int, "to_string") => {
+            (Ty::Int | Ty::IntN(_), "to_string") => {
                 if !want_args(self, 0) {
                     return poison(span);
                 }
@@ -1578,7 +1694,7 @@ impl Entry {
     /// A value of the map's type that is never used: after the insert, the key is present.
     fn placeholder(&self) -> ExprKind {
         match self.vt {
-            Ty::Int => ExprKind::Int(0),
+            Ty::Int | Ty::IntN(_) => ExprKind::Int(0),
             Ty::Float => ExprKind::Float(0.0),
             Ty::Bool => ExprKind::Bool(false),
             _ => ExprKind::Str(Vec::new()),

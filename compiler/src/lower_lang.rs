@@ -116,7 +116,7 @@ impl Lowerer<'_> {
                     it = &m.receiver;
                 }
                 syn::Expr::MethodCall(m) if m.method == "step_by" && m.args.len() == 1 && step.is_none() && !rev => {
-                    let st = self.expr(&m.args[0], Some(&Ty::Int));
+                    let st = self.expr(&m.args[0], Some(&Ty::IntN(IntTy::Usize)));
                     if let ExprKind::Int(n) = st.kind {
                         if n <= 0 {
                             self.err(Rule::Type, st.span, "`step_by` needs a positive step", "Rust panics on a zero step");
@@ -134,17 +134,30 @@ impl Lowerer<'_> {
             let (Some(a), Some(b)) = (&r.start, &r.end) else {
                 return self.unsupported(r.span(), "an open range in `for`", "give both ends: `a..b`");
             };
-            let start = self.expr(a, Some(&Ty::Int));
-            let end = self.expr(b, Some(&Ty::Int));
+            let mut start = self.expr(a, None);
+            let mut end = self.expr(b, Some(&start.ty.clone()).filter(|t| t.is_int()));
             for x in [&start, &end] {
-                if !x.ty.fits(&Ty::Int) {
+                if !x.ty.is_int() && x.ty != Ty::Never {
                     let t = x.ty.clone();
                     self.err(Rule::Type, x.span, format!("expected an integer range bound, found `{t}`"), "");
                 }
             }
+            // The loop variable has the type of the bounds (`0..v.len()` counts in usize).
+            let var_ty = match self.unify_ints(&mut start, &mut end) {
+                Some(Ty::Never) | None if !(start.ty.is_int() && end.ty.is_int()) => Ty::Int,
+                Some(t) => t,
+                None => {
+                    self.int_mismatch(r.span(), &start.ty, &end.ty);
+                    Ty::Int
+                }
+            };
+            let (var_ty, flex) = self.range_var(&mut start, &mut end, var_ty, f.pat.span());
             let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
             self.scopes.push(Vec::new());
-            let var = self.declare(&name, Ty::Int, mutable);
+            let var = self.declare(&name, var_ty, mutable);
+            if let Some(pos) = flex {
+                self.flex.insert(var, pos);
+            }
             let id = self.new_loop(f.label.as_ref());
             let body = self.block(&f.body, Some(&Ty::Unit));
             self.loops.pop();
@@ -459,7 +472,7 @@ impl Lowerer<'_> {
                 }
             }
             syn::Pat::Lit(l) => match (&l.lit, ty) {
-                (syn::Lit::Int(i), Ty::Int | Ty::Never) => match i.base10_parse::<i64>() {
+                (syn::Lit::Int(i), Ty::Int | Ty::IntN(_) | Ty::Never) => match i.base10_parse::<i64>() {
                     Ok(n) if n.unsigned_abs() <= MAX_SAFE_INT.unsigned_abs() => Pat::Int(n),
                     _ => bad(self, "integer out of range"),
                 },
@@ -484,11 +497,12 @@ impl Lowerer<'_> {
                         _ => None,
                     }
                 };
-                if !matches!(ty, Ty::Int | Ty::Never) {
+                if !matches!(ty, Ty::Int | Ty::IntN(_) | Ty::Never) {
                     return bad(self, "a range");
                 }
-                let lo = if r.start.is_none() { Some(-MAX_SAFE_INT) } else { bound(&r.start) };
-                let hi = if r.end.is_none() { Some(MAX_SAFE_INT) } else { bound(&r.end) };
+                let (tlo, thi) = ty.int_n().map_or((-MAX_SAFE_INT, MAX_SAFE_INT), |k| k.lua_bounds());
+                let lo = if r.start.is_none() { Some(tlo) } else { bound(&r.start) };
+                let hi = if r.end.is_none() { Some(thi) } else { bound(&r.end) };
                 match (lo, hi) {
                     (Some(lo), Some(hi)) => {
                         let hi = if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) && r.end.is_some() { hi - 1 } else { hi };
@@ -924,9 +938,18 @@ impl Lowerer<'_> {
                     let (Some(a), Some(b)) = (&r.start, &r.end) else {
                         return Some(self.unsupported(r.span(), "an open range", "give both ends: `a..b`"));
                     };
-                    let a = self.expr(a, Some(&Ty::Int));
-                    let b = self.expr(b, Some(&Ty::Int));
-                    (IterSource::Range(a, b, matches!(r.limits, syn::RangeLimits::Closed(_))), Ty::Int)
+                    let mut a = self.expr(a, None);
+                    let mut b = self.expr(b, Some(&a.ty.clone()).filter(|t| t.is_int()));
+                    // The elements have the type of the bounds.
+                    let elem = match self.unify_ints(&mut a, &mut b) {
+                        Some(t) if t.is_int() => t,
+                        Some(_) => Ty::Int,
+                        None => {
+                            self.int_mismatch(r.span(), &a.ty, &b.ty);
+                            Ty::Int
+                        }
+                    };
+                    (IterSource::Range(a, b, matches!(r.limits, syn::RangeLimits::Closed(_))), elem)
                 } else {
                     let v = self.expr(recv, None);
                     match v.ty.clone() {
@@ -968,9 +991,9 @@ impl Lowerer<'_> {
                 } else if src_name == "chars" {
                     self.mk(ExprKind::Method(Method::StrChars, vec![s]), Ty::Vec(Box::new(Ty::Str)), sp)
                 } else {
-                    let n = self.expr(&source.args[0], Some(&Ty::Int));
+                    let n = self.expr(&source.args[0], Some(&usize_ty()));
                     let sep = self.expr(&source.args[1], Some(&Ty::Str));
-                    if !n.ty.fits(&Ty::Int) || !sep.ty.fits(&Ty::Str) {
+                    if !n.ty.is_int() || !sep.ty.fits(&Ty::Str) {
                         self.err(Rule::Type, sp, "`splitn` takes a count and a string separator", "");
                     }
                     if matches!(&sep.kind, ExprKind::Str(b) if b.is_empty()) {
@@ -1002,7 +1025,7 @@ impl Lowerer<'_> {
                     return Some(self.arity(source.span(), "chunks", 1));
                 }
                 let v = self.expr(&source.receiver, None);
-                let n = self.expr(&source.args[0], Some(&Ty::Int));
+                let n = self.expr(&source.args[0], Some(&usize_ty()));
                 let Ty::Vec(t) = v.ty.clone() else {
                     return Some(self.unsupported(v.span, "`chunks` on something that is not a Vec", ""));
                 };
@@ -1067,14 +1090,14 @@ impl Lowerer<'_> {
                     stages.push(IterStage::Zip(v, exact && busy_closure));
                 }
                 // Numbers, strings and bools are values in Lua: nothing to copy.
-                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::Float | Ty::Bool | Ty::Str) => {}
+                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Bool | Ty::Str) => {}
                 ("enumerate", 0) => {
                     stages.push(IterStage::Enumerate);
-                    elem = Ty::Tuple(vec![Ty::Int, elem]);
+                    elem = Ty::Tuple(vec![usize_ty(), elem]);
                 }
                 ("take" | "skip", 1) => {
-                    let n = self.expr(&a.args[0], Some(&Ty::Int));
-                    if !n.ty.fits(&Ty::Int) {
+                    let n = self.expr(&a.args[0], Some(&usize_ty()));
+                    if !n.ty.is_int() {
                         let t = n.ty.clone();
                         self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), "");
                     }
@@ -1167,17 +1190,17 @@ impl Lowerer<'_> {
                     }
                 }
                 "sum" => {
-                    if !matches!(elem, Ty::Int | Ty::Float) {
+                    if !matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float) {
                         return Some(self.unsupported(c.span(), &format!("summing `{elem}`"), "sum integers or floats"));
                     }
                     (IterSink::Sum, elem.clone())
                 }
-                "count" => (IterSink::Count, Ty::Int),
+                "count" => (IterSink::Count, usize_ty()),
                 "min" | "max" => {
-                    if elem != Ty::Int {
+                    if !elem.is_int() {
                         return Some(self.unsupported(c.span(), &format!("`.min()`/`.max()` of `{elem}`"), "Rust has them for integers (f64 is not Ord; strings would compare by locale in Lua)"));
                     }
-                    (if c.method == "min" { IterSink::Min } else { IterSink::Max }, Ty::Int.option())
+                    (if c.method == "min" { IterSink::Min } else { IterSink::Max }, elem.clone().option())
                 }
                 "any" | "all" => {
                     let f = closure_sink(self, c, &elem)?;
@@ -1189,7 +1212,7 @@ impl Lowerer<'_> {
                 }
                 _ => {
                     let f = closure_sink(self, c, &elem)?;
-                    (IterSink::Position(f), Ty::Int.option())
+                    (IterSink::Position(f), usize_ty().option())
                 }
             },
         };
@@ -1460,8 +1483,8 @@ impl Lowerer<'_> {
         let body = &mac.tokens;
         if let Ok(syn::Expr::Repeat(r)) = syn::parse2::<syn::Expr>(quote::quote!([#body])) {
             let x = self.expr(&r.expr, None);
-            let n = self.expr(&r.len, Some(&Ty::Int));
-            if !n.ty.fits(&Ty::Int) {
+            let n = self.expr(&r.len, Some(&usize_ty()));
+            if !n.ty.is_int() && n.ty != Ty::Never {
                 let t = n.ty.clone();
                 self.err(Rule::Type, n.span, format!("expected a length, found `{t}`"), "");
             }
@@ -1499,12 +1522,12 @@ impl Lowerer<'_> {
         if let (Ty::Str, syn::Expr::Range(r)) = (&base.ty, &*i.index) {
             // `&s[a..b]`, `&s[a..]`, `&s[..b]`, `&s[a..=b]`: byte offsets, as in Rust.
             let start = match &r.start {
-                Some(a) => self.expr(a, Some(&Ty::Int)),
-                None => self.mk(ExprKind::Int(0), Ty::Int, span),
+                Some(a) => self.expr(a, Some(&usize_ty())),
+                None => self.mk(ExprKind::Int(0), usize_ty(), span),
             };
             let end = match &r.end {
                 Some(b) => {
-                    let e = self.expr(b, Some(&Ty::Int));
+                    let e = self.expr(b, Some(&usize_ty()));
                     if matches!(r.limits, syn::RangeLimits::Closed(_)) {
                         let one = self.mk(ExprKind::Int(1), Ty::Int, span);
                         self.arith(BinOp::Add, e, one, span)
@@ -1512,18 +1535,18 @@ impl Lowerer<'_> {
                         e
                     }
                 }
-                None => self.mk(ExprKind::None, Ty::Int.option(), span),
+                None => self.mk(ExprKind::None, usize_ty().option(), span),
             };
             for x in [&start, &end] {
-                if !x.ty.fits(&Ty::Int) && !x.ty.fits(&Ty::Int.option()) {
+                if !x.ty.is_int() && !matches!(&x.ty, Ty::Option(t) if t.is_int()) && x.ty != Ty::Never {
                     let t = x.ty.clone();
                     self.err(Rule::Type, x.span, format!("expected a byte offset, found `{t}`"), "");
                 }
             }
             return self.mk(ExprKind::Method(Method::StrSlice, vec![base, start, end]), Ty::Str, span);
         }
-        let idx = self.expr(&i.index, Some(&Ty::Int));
-        if !idx.ty.fits(&Ty::Int) {
+        let idx = self.expr(&i.index, Some(&usize_ty()));
+        if !idx.ty.is_int() && idx.ty != Ty::Never {
             let t = idx.ty.clone();
             self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "");
         }
@@ -1559,7 +1582,11 @@ impl Lowerer<'_> {
         if !v.mutable {
             self.err(Rule::Type, p.span(), format!("cannot assign into immutable `{name}`"), format!("declare it with `let mut {name}`"));
         }
-        let idx = self.expr(&ix.index, Some(&Ty::Int));
+        let idx = self.expr(&ix.index, Some(&usize_ty()));
+        if !idx.ty.is_int() && idx.ty != Ty::Never {
+            let t = idx.ty.clone();
+            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "");
+        }
         let val = self.expr(rhs, Some(&elem));
         if !val.ty.fits(&elem) {
             self.err(Rule::Type, val.span, format!("expected `{elem}`, found `{}`", val.ty), "");
@@ -1723,38 +1750,21 @@ impl Lowerer<'_> {
     pub(crate) fn cast(&mut self, c: &syn::ExprCast) -> Expr {
         let e = self.expr(&c.expr, None);
         let target = Self::path_name(&c.ty).map(|(_, n)| n);
+        let int_target = Self::int_type_named(&c.ty);
         match (target.as_deref(), &e.ty) {
-            (Some("i64" | "isize"), Ty::Int | Ty::Never) => e,
-            // Rust wraps values that do not fit the target type; Lua cannot hold the wrapped
-            // value exactly: out of range is an error instead.
-            (Some(t @ ("usize" | "u64" | "u32" | "u16" | "u8" | "i32" | "i16" | "i8")), Ty::Int | Ty::Never) => {
-                let (lo, hi): (i64, i64) = match t {
-                    "usize" | "u64" => (0, MAX_SAFE_INT),
-                    "u32" => (0, u32::MAX as i64),
-                    "u16" => (0, u16::MAX as i64),
-                    "u8" => (0, u8::MAX as i64),
-                    "i32" => (i32::MIN as i64, i32::MAX as i64),
-                    "i16" => (i16::MIN as i64, i16::MAX as i64),
-                    _ => (i8::MIN as i64, i8::MAX as i64),
-                };
-                if let ExprKind::Int(n) = e.kind {
-                    if n < lo || n > hi {
-                        self.err(Rule::IntegerRange, c.span(), format!("{n} does not fit `{t}`"), "Rust would wrap it around; use a value in range");
-                    }
-                    return e;
-                }
-                let sp = c.span();
-                let (lo, hi) = (self.mk(ExprKind::Int(lo), Ty::Int, sp), self.mk(ExprKind::Int(hi), Ty::Int, sp));
-                self.mk(ExprKind::Method(Method::IntCast, vec![e, lo, hi]), Ty::Int, sp)
+            // Between integer types: the low bits, as Rust keeps them (see lower_int).
+            (_, t) if int_target.is_some() && (t.is_int() || *t == Ty::Never) => {
+                let to = int_target.unwrap_or(Ty::Int);
+                self.int_cast(e, to, c.span())
+            }
+            (_, Ty::Float) if int_target.is_some() => {
+                let to = int_target.unwrap_or(Ty::Int);
+                self.float_cast(e, to, c.span())
             }
             (Some("f64"), Ty::Float) => e,
-            (Some("f64"), Ty::Int) => {
+            (Some("f64"), t) if t.is_int() => {
                 let sp = e.span;
                 Expr { ty: Ty::Float, ..self.mk(e.kind, Ty::Float, sp) }
-            }
-            (Some("i64" | "usize" | "u64" | "i32" | "u32"), Ty::Float) => {
-                let sp = c.span();
-                self.mk(ExprKind::Method(Method::FloatToInt, vec![e]), Ty::Int, sp)
             }
             (Some(t), ty) => {
                 let ty = ty.clone();
@@ -1863,7 +1873,7 @@ impl Lowerer<'_> {
                     } else {
                         return self.unsupported(fmt.span(), &format!("the format spec `{{{name}}}`"), "use `{}` or `{name}` only");
                     };
-                    let numeric = matches!(value.ty, Ty::Int | Ty::Float);
+                    let numeric = matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Float);
                     if let Some(sp) = &spec {
                         if sp.precision.is_some() && value.ty != Ty::Float {
                             let t = value.ty.clone();
@@ -1886,7 +1896,7 @@ impl Lowerer<'_> {
                             let sp = value.span;
                             self.mk(ExprKind::Method(Method::FloatToString, vec![value]), Ty::Str, sp)
                         }
-                        Ty::Int => {
+                        Ty::Int | Ty::IntN(_) => {
                             let sp = value.span;
                             self.mk(ExprKind::IntToString(Box::new(value)), Ty::Str, sp)
                         }
@@ -2007,7 +2017,7 @@ impl Lowerer<'_> {
                 }
                 (Method::MapRemove, vec![Ty::Str], (**t).clone().option())
             }
-            (Ty::Map(_), "len", 0) => (Method::MapLen, vec![], Ty::Int),
+            (Ty::Map(_), "len", 0) => (Method::MapLen, vec![], usize_ty()),
             (Ty::Map(_), "is_empty", 0) => (Method::MapIsEmpty, vec![], Ty::Bool),
             (Ty::Map(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "push", 1) if **t == Ty::Never => {
@@ -2036,7 +2046,7 @@ impl Lowerer<'_> {
             }
             (Ty::Option(_), "copied" | "cloned", 0) => return recv,
             (Ty::Vec(t), "pop", 0) => (Method::VecPop, vec![], (**t).clone().option()),
-            (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], Ty::Int),
+            (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], usize_ty()),
             (Ty::Vec(_), "is_empty", 0) => (Method::VecIsEmpty, vec![], Ty::Bool),
             (Ty::Vec(t), "contains", 1) => (Method::VecContains, vec![(**t).clone()], Ty::Bool),
             (Ty::Vec(t), "extend", 1) => (Method::VecExtend, vec![rty.clone()], {
@@ -2048,8 +2058,8 @@ impl Lowerer<'_> {
                 // A copy, so that changing one does not change the other.
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
-            (Ty::Vec(t), "sum", 0) if **t == Ty::Int => (Method::VecSum, vec![], Ty::Int),
-            (Ty::Vec(t), "sort" | "sort_unstable", 0) if **t == Ty::Int => (Method::VecSortInt, vec![], Ty::Unit),
+            (Ty::Vec(t), "sum", 0) if t.is_int() => (Method::VecSum, vec![], (**t).clone()),
+            (Ty::Vec(t), "sort" | "sort_unstable", 0) if t.is_int() => (Method::VecSortInt, vec![], Ty::Unit),
             (Ty::Vec(t), "sort" | "sort_unstable", 0) if **t == Ty::Str => (Method::VecSortStr, vec![], Ty::Unit),
             (Ty::Vec(t), "sort" | "sort_unstable", 0) => {
                 let t = (**t).clone();
@@ -2072,7 +2082,7 @@ impl Lowerer<'_> {
             (Ty::Map(_), "keys", 0) => (Method::MapKeys, vec![], Ty::Vec(Box::new(Ty::Str))),
             (Ty::Map(t), "values", 0) => (Method::MapValues, vec![], Ty::Vec(t.clone())),
             (Ty::Str, "rsplit_once", 1) => (Method::StrRsplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
-            (Ty::Str, "rfind", 1) => (Method::StrRfind, vec![Ty::Str], Ty::Int.option()),
+            (Ty::Str, "rfind", 1) => (Method::StrRfind, vec![Ty::Str], usize_ty().option()),
             (Ty::Vec(t), "sort_by_key", 1) => {
                 let f = match self.vec_closure(&recv, m, t, "a key function", "`v.sort_by_key(|x| x.1)`") {
                     Ok(f) => f,
@@ -2080,7 +2090,7 @@ impl Lowerer<'_> {
                 };
                 let Ty::Fn(_, key) = f.ty.clone() else { return f };
                 let strings = match *key {
-                    Ty::Int => false,
+                    Ty::Int | Ty::IntN(_) => false,
                     Ty::Str => true,
                     other => {
                         return self.unsupported(f.span, &format!("sorting by a `{other}` key"), "sort by an integer or a string key");
@@ -2092,10 +2102,10 @@ impl Lowerer<'_> {
             (Ty::Vec(t), "join" | "concat", 1) if **t == Ty::Str && name == "join" => (Method::VecJoin, vec![Ty::Str], Ty::Str),
             (Ty::Vec(t), "first", 0) => (Method::VecFirst, vec![], (**t).clone().option()),
             (Ty::Vec(t), "last", 0) => (Method::VecLast, vec![], (**t).clone().option()),
-            (Ty::Vec(t), "insert", 2) => (Method::VecInsert, vec![Ty::Int, (**t).clone()], Ty::Unit),
-            (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![Ty::Int], (**t).clone()),
-            (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![Ty::Int], Ty::Unit),
-            (Ty::Str, "is_char_boundary", 1) => (Method::StrIsCharBoundary, vec![Ty::Int], Ty::Bool),
+            (Ty::Vec(t), "insert", 2) => (Method::VecInsert, vec![usize_ty(), (**t).clone()], Ty::Unit),
+            (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![usize_ty()], (**t).clone()),
+            (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![usize_ty()], Ty::Unit),
+            (Ty::Str, "is_char_boundary", 1) => (Method::StrIsCharBoundary, vec![usize_ty()], Ty::Bool),
             (Ty::Str, "is_ascii_digit", 0) => (Method::CharClass("%d"), vec![], Ty::Bool),
             (Ty::Str, "is_ascii_alphabetic", 0) => (Method::CharClass("%a"), vec![], Ty::Bool),
             (Ty::Str, "is_ascii_alphanumeric", 0) => (Method::CharClass("%w"), vec![], Ty::Bool),
@@ -2136,20 +2146,21 @@ impl Lowerer<'_> {
                 let block = Block { stmts: vec![Stmt { kind: StmtKind::Assign(var, joined), line }], tail: None, ty: Ty::Unit };
                 return self.mk(ExprKind::Block(block), Ty::Unit, span);
             }
-            (Ty::Int, "rem_euclid", 1) => (Method::IntRemEuclid, vec![Ty::Int], Ty::Int),
-            (Ty::Int, "div_euclid", 1) => (Method::IntDivEuclid, vec![Ty::Int], Ty::Int),
-            (Ty::Int, "signum", 0) => (Method::IntSignum, vec![], Ty::Int),
-            (Ty::Int, "checked_div", 1) => (Method::IntCheckedDiv, vec![Ty::Int], Ty::Int.option()),
-            (Ty::Int, "checked_rem", 1) => (Method::IntCheckedRem, vec![Ty::Int], Ty::Int.option()),
-            (Ty::Int, "checked_add", 1) => (Method::IntCheckedAdd, vec![Ty::Int], Ty::Int.option()),
-            (Ty::Int, "checked_sub", 1) => (Method::IntCheckedSub, vec![Ty::Int], Ty::Int.option()),
-            (Ty::Int, "checked_mul", 1) => (Method::IntCheckedMul, vec![Ty::Int], Ty::Int.option()),
-            (Ty::Int, "is_positive", 0) | (Ty::Int, "is_negative", 0) => {
-                let zero = self.mk(ExprKind::Int(0), Ty::Int, span);
+            // Every integer type: the receiver's type for the operand and the result.
+            (t, "rem_euclid", 1) if t.is_int() => (Method::IntRemEuclid, vec![t.clone()], t.clone()),
+            (t, "div_euclid", 1) if t.is_int() => (Method::IntDivEuclid, vec![t.clone()], t.clone()),
+            (t, "signum", 0) if t.is_int() => (Method::IntSignum, vec![], t.clone()),
+            (t, "checked_div", 1) if t.is_int() => (Method::IntCheckedDiv, vec![t.clone()], t.clone().option()),
+            (t, "checked_rem", 1) if t.is_int() => (Method::IntCheckedRem, vec![t.clone()], t.clone().option()),
+            (t, "checked_add", 1) if t.is_int() => (Method::IntCheckedAdd, vec![t.clone()], t.clone().option()),
+            (t, "checked_sub", 1) if t.is_int() => (Method::IntCheckedSub, vec![t.clone()], t.clone().option()),
+            (t, "checked_mul", 1) if t.is_int() => (Method::IntCheckedMul, vec![t.clone()], t.clone().option()),
+            (t, "is_positive", 0) | (t, "is_negative", 0) if t.is_int() => {
+                let zero = self.mk(ExprKind::Int(0), t.clone(), span);
                 let op = if name == "is_positive" { BinOp::Gt } else { BinOp::Lt };
                 return self.mk(ExprKind::Binary(op, Box::new(recv), Box::new(zero)), Ty::Bool, span);
             }
-            (Ty::Str, "len", 0) => (Method::StrLen, vec![], Ty::Int),
+            (Ty::Str, "len", 0) => (Method::StrLen, vec![], usize_ty()),
             (Ty::Str, "is_empty", 0) => (Method::StrIsEmpty, vec![], Ty::Bool),
             (Ty::Str, "starts_with", 1) => (Method::StrStartsWith, vec![Ty::Str], Ty::Bool),
             (Ty::Str, "ends_with", 1) => (Method::StrEndsWith, vec![Ty::Str], Ty::Bool),
@@ -2160,12 +2171,12 @@ impl Lowerer<'_> {
             (Ty::Str, "to_ascii_uppercase", 0) => (Method::StrAsciiUpper, vec![], Ty::Str),
             (Ty::Str, "to_ascii_lowercase", 0) => (Method::StrAsciiLower, vec![], Ty::Str),
             (Ty::Str, "replace", 2) => (Method::StrReplace, vec![Ty::Str, Ty::Str], Ty::Str),
-            (Ty::Str, "repeat", 1) => (Method::StrRepeat, vec![Ty::Int], Ty::Str),
-            (Ty::Str, "find", 1) => (Method::StrFind, vec![Ty::Str], Ty::Int.option()),
-            (Ty::Int, "min", 1) => (Method::IntMin, vec![Ty::Int], Ty::Int),
-            (Ty::Int, "max", 1) => (Method::IntMax, vec![Ty::Int], Ty::Int),
-            (Ty::Int, "abs", 0) => (Method::IntAbs, vec![], Ty::Int),
-            (Ty::Int, "pow", 1) => (Method::IntPow, vec![Ty::Int], Ty::Int),
+            (Ty::Str, "repeat", 1) => (Method::StrRepeat, vec![usize_ty()], Ty::Str),
+            (Ty::Str, "find", 1) => (Method::StrFind, vec![Ty::Str], usize_ty().option()),
+            (t, "min", 1) if t.is_int() => (Method::IntMin, vec![t.clone()], t.clone()),
+            (t, "max", 1) if t.is_int() => (Method::IntMax, vec![t.clone()], t.clone()),
+            (t, "abs", 0) if t.is_int() => (Method::IntAbs, vec![], t.clone()),
+            (t, "pow", 1) if t.is_int() => (Method::IntPow, vec![Ty::IntN(IntTy::U32)], t.clone()),
             (Ty::Float, "floor", 0) => (Method::FloatFloor, vec![], Ty::Float),
             (Ty::Float, "ceil", 0) => (Method::FloatCeil, vec![], Ty::Float),
             (Ty::Float, "round", 0) => (Method::FloatRound, vec![], Ty::Float),
@@ -2175,9 +2186,9 @@ impl Lowerer<'_> {
             (Ty::Float, "min", 1) => (Method::FloatMin, vec![Ty::Float], Ty::Float),
             (Ty::Float, "max", 1) => (Method::FloatMax, vec![Ty::Float], Ty::Float),
             (Ty::Float, "powf", 1) => (Method::FloatPow, vec![Ty::Float], Ty::Float),
-            (Ty::Float, "powi", 1) => (Method::FloatPow, vec![Ty::Int], Ty::Float),
+            (Ty::Float, "powi", 1) => (Method::FloatPow, vec![Ty::IntN(IntTy::I32)], Ty::Float),
             (Ty::Float, "is_nan", 0) => (Method::FloatIsNan, vec![], Ty::Bool),
-            (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Int | Ty::Str | Ty::Bool) => (Method::OptionUnwrapOrDefault, vec![], (**t).clone()),
+            (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Int | Ty::IntN(_) | Ty::Str | Ty::Bool) => (Method::OptionUnwrapOrDefault, vec![], (**t).clone()),
             (t, _, _) => {
                 let t = t.clone();
                 return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{t}`"), "see the language reference for the supported methods");
@@ -2214,6 +2225,11 @@ fn holds_tables(t: &Ty) -> bool {
         Ty::Option(t) => holds_tables(t),
         _ => false,
     }
+}
+
+/// `usize`: lengths, indices, counts and positions.
+pub(crate) fn usize_ty() -> Ty {
+    Ty::IntN(IntTy::Usize)
 }
 
 fn pat_binds(p: &syn::Pat) -> bool {
