@@ -932,15 +932,19 @@ pub(crate) async fn req_async<C: redis::aio::ConnectionLike + ?Sized>(
     }
 }
 
-/// True for the server's "this function does not exist" error (matched by code and
-/// the stable start of its text, which Redis and Valkey share).
+/// True for the server's refusal of an `FCALL` of a function it does not have: exactly
+/// `ERR Function not found` (Redis 7 and Valkey send the same text). An error raised
+/// while a function ran ends with the server's location suffix, and `reject!` cannot
+/// produce this text (the compiler refuses it), so a call that ran never matches.
 pub(crate) fn is_function_not_found(e: &redis::RedisError) -> bool {
-    e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Function not found"))
+    e.code() == Some("ERR") && e.detail() == Some("Function not found")
 }
 
-/// True for `NOSCRIPT`.
+/// True for the server's `NOSCRIPT` refusal of an `EVALSHA` (the text differs between
+/// servers; the code is enough: `reject!` cannot use it, and an error raised while a
+/// script ran carries the server's location suffix).
 pub(crate) fn is_noscript(e: &redis::RedisError) -> bool {
-    e.code() == Some("NOSCRIPT")
+    e.code() == Some("NOSCRIPT") && !crate::error::raised_while_running(e)
 }
 
 pub(crate) fn decode<T: FromRedisValue>(r: redis::RedisResult<Value>, code: Code) -> Result<T, Error> {
@@ -1005,6 +1009,21 @@ mod tests {
         assert_eq!(l, Some(SourceLocation { file: "bank.rs", line: 12 }));
         assert_eq!(locate("ERR user_function:3: x", "user_function:", "bank.rs", lines), None);
         assert_eq!(locate("ERR other", "user_function:", "bank.rs", lines), None);
+    }
+
+    #[test]
+    fn only_the_servers_refusals_count_as_missing_code() {
+        let e = |code: &str, detail: &str| redis::make_extension_error(code.to_string(), Some(detail.to_string()));
+        assert!(is_function_not_found(&e("ERR", "Function not found")));
+        assert!(is_noscript(&e("NOSCRIPT", "No matching script. Please use EVAL.")));
+        assert!(is_noscript(&e("NOSCRIPT", "No matching script.")));
+        // Raised while a function ran (Redis 7.0 and Valkey 9.1 suffixes): it ran.
+        assert!(!is_function_not_found(&e("ERR", "Function not found script: f, on @user_function:3.")));
+        assert!(!is_function_not_found(&e("ERR", "Function not found script: on @user_function:3.")));
+        assert!(!is_noscript(&e("NOSCRIPT", "No matching script. script: f, on @user_function:3.")));
+        // Any other text.
+        assert!(!is_function_not_found(&e("ERR", "Function not found, try again")));
+        assert!(!is_function_not_found(&e("REJECT", "Function not found")));
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn arg(cmd: &redis::Cmd, i: usize) -> Option<&[u8]> {
 #[cfg(feature = "cluster-async")]
 /// True for a refusal that means "not this node, not now": the command did not run.
 fn is_redirect(e: &redis::RedisError) -> bool {
-    matches!(e.code(), Some("MOVED" | "ASK" | "TRYAGAIN"))
+    matches!(e.code(), Some("MOVED" | "ASK" | "TRYAGAIN")) && !crate::error::raised_while_running(e)
 }
 
 /// The `_RO` variant of a call (`FCALL_RO`, `EVALSHA_RO`) as the variant that a primary
