@@ -281,7 +281,7 @@ impl Code {
             Code::Script(_) => "script",
         };
         match e {
-            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
+            e @ (Error::NotLoaded { .. } | Error::FunctionNameTaken { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
             e => Error::NotLoaded { name: name(), detail: format!("loading the {what} failed: {e}") },
         }
     }
@@ -498,6 +498,13 @@ impl<T: FromRedisValue> FunctionCall<T> {
 
     /// The command this call sends (`FCALL` or `FCALL_RO` with its keys and arguments).
     ///
+    /// It names the function `<library>__<function>`: every redlua library registers each
+    /// of its functions under that name as well as under its plain name (which other
+    /// clients, `redis-cli` and other languages, keep using). Function names are global to
+    /// a server; no other library registers this one, so the call never runs another
+    /// library's function of the same plain name. When one holds the plain name, loading
+    /// this library fails with [`Error::FunctionNameTaken`] before anything runs.
+    ///
     /// ```
     /// #[redlua::library(name = "doc_fcall_command")]
     /// mod bank {
@@ -515,11 +522,11 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// }
     ///
     /// let packed = bank::deposit("acct", 5).command().get_packed_command();
-    /// let expected = redis::cmd("FCALL").arg("deposit").arg(1).arg("acct").arg(5).get_packed_command();
+    /// let expected = redis::cmd("FCALL").arg("doc_fcall_command__deposit").arg(1).arg("acct").arg(5).get_packed_command();
     /// assert_eq!(packed, expected);
     /// ```
     pub fn command(&self) -> redis::Cmd {
-        self.args.command(if self.read_only { "FCALL_RO" } else { "FCALL" }, self.function)
+        self.args.command(if self.read_only { "FCALL_RO" } else { "FCALL" }, &self.library.call_name(self.function))
     }
 
     /// Adds the call's command to a plain redis-rs pipeline and returns the pipeline.

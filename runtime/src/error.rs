@@ -64,7 +64,7 @@ impl fmt::Display for SourceLocation {
 /// |---|---|
 /// | [`Rejected`](Error::Rejected) | yes, and refused on purpose (it wrote nothing unless it wrote before `reject!`) |
 /// | [`Script`](Error::Script) | yes, until the failing statement (Redis does not roll back) |
-/// | [`NotLoaded`](Error::NotLoaded), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
+/// | [`NotLoaded`](Error::NotLoaded), [`FunctionNameTaken`](Error::FunctionNameTaken), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
 /// | [`ExecAbort`](Error::ExecAbort), [`WatchConflict`](Error::WatchConflict) | no command of the transaction ran |
 /// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
 /// | [`Reply`](Error::Reply) | yes: the reply arrived but did not fit the Rust type |
@@ -127,6 +127,23 @@ pub enum Error {
     NotLoaded {
         /// The library function (`library.function`) or script name.
         name: String,
+        /// What the server said.
+        detail: String,
+    },
+    /// The library could not be loaded because another library on the server already
+    /// registers a function of the same name (`ERR Function <name> already exists`):
+    /// function names are global to a server. The call did not run, and no code of the
+    /// other library ran in its place (typed calls name the function
+    /// `<library>__<function>`, which only this library registers; see
+    /// [`FunctionCall::command`](crate::FunctionCall::command)).
+    ///
+    /// Rename the function in one of the libraries, or keep the libraries on different
+    /// servers; `FUNCTION LIST` shows which library holds the name.
+    FunctionNameTaken {
+        /// The library that could not be loaded.
+        library: String,
+        /// The function name that another library holds.
+        function: String,
         /// What the server said.
         detail: String,
     },
@@ -270,6 +287,7 @@ impl Error {
     pub fn did_not_run(&self) -> bool {
         match self {
             Error::NotLoaded { .. }
+            | Error::FunctionNameTaken { .. }
             | Error::CrossSlot { .. }
             | Error::Argument { .. }
             | Error::ExecAbort { .. }
@@ -344,6 +362,10 @@ impl fmt::Display for Error {
             Error::NotLoaded { name, detail } => write!(
                 f,
                 "`{name}` is not loaded on the server and did not run: {detail}"
+            ),
+            Error::FunctionNameTaken { library, function, detail } => write!(
+                f,
+                "library `{library}` could not be loaded and the call did not run: another library on the server registers a function named `{function}` ({detail})"
             ),
             Error::Busy(e) => write!(f, "the server is busy running a script or function: {e}"),
             Error::ReadOnlyReplica(e) => write!(f, "the server is a read-only replica: {e}"),

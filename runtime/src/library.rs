@@ -653,10 +653,25 @@ impl Library {
     /// library (`ERR Function <name> already exists`), loading cannot succeed until that
     /// library is deleted: [`Error::NotLoaded`] with the server's message.
     pub(crate) fn load_error(&self, e: redis::RedisError) -> Error {
-        if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.contains("already exists")) {
-            return Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() };
+        if e.code() == Some("ERR") {
+            let detail = e.detail().unwrap_or_default();
+            // `ERR Function <name> already exists` (Redis 7, Valkey): another library holds it.
+            if let Some(function) = detail.strip_prefix("Function ").and_then(|d| d.strip_suffix(" already exists")) {
+                if !function.contains(' ') {
+                    return Error::FunctionNameTaken { library: self.name.to_string(), function: function.to_string(), detail: e.to_string() };
+                }
+            }
+            if detail.contains("already exists") {
+                return Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() };
+            }
         }
         Error::from_redis(e)
+    }
+
+    /// The name under which the library registers `function` for typed calls,
+    /// `<library>__<function>` (see [`FunctionCall::command`](crate::FunctionCall::command)).
+    pub(crate) fn call_name(&self, function: &str) -> String {
+        format!("{}__{function}", self.name)
     }
 
     /// Reports a load to the event handlers and says what it did.

@@ -448,7 +448,10 @@ impl Pipeline {
         for &i in indices {
             if out.results[i].is_none() {
                 let name = self.entries[i].call.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-                out.results[i] = Some(Err(Error::NotLoaded { name, detail: format!("loading it failed: {e}") }));
+                out.results[i] = Some(Err(match e {
+                    e @ Error::FunctionNameTaken { .. } => e.clone(),
+                    e => Error::NotLoaded { name, detail: format!("loading it failed: {e}") },
+                }));
             }
         }
     }
