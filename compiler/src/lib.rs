@@ -251,7 +251,14 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     let markers: Vec<TokenStream> = if input.options.separate_server {
         Vec::new()
     } else {
-        functions.iter().zip(&index).map(|(f, &i)| expand::function_name_marker(&input.functions[i].0, f)).collect()
+        // Names that differ only in case within the library have their own error.
+        let mut seen = std::collections::BTreeSet::new();
+        functions
+            .iter()
+            .zip(&index)
+            .filter(|(f, _)| seen.insert(f.name.to_ascii_lowercase()))
+            .map(|(f, &i)| expand::function_name_marker(&input.functions[i].0, f))
+            .collect()
     };
     // Structs returned by a function decode from their reply.
     let mut returned = std::collections::BTreeSet::new();

@@ -201,3 +201,128 @@ fn the_servers_refusals_are_still_recognised() {
     redis::cmd("CONFIG").arg("SET").arg("maxmemory").arg("0").exec(&mut con).unwrap();
     assert_eq!(count(&mut con, "oom"), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Function names are global to a server (issue 13, problem 5): a typed call never runs
+// another library's function of the same name.
+
+/// Two libraries of this crate that both have `status`: in one crate that is a compile
+/// error (`tests/ui/function-name/two-libraries-one-function.rs`), so both say they never
+/// share a server with the other — which is what these tests then do, as two crates would.
+#[redlua::library(name = "billing", separate_server)]
+mod billing {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn status(calls: Key) -> String {
+        incr(&calls);
+        "billing".to_string()
+    }
+}
+
+#[redlua::library(name = "shipping", separate_server)]
+mod shipping {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn status(calls: Key) -> String {
+        incr(&calls);
+        "shipping".to_string()
+    }
+
+    #[redis_function(read_only)]
+    pub fn version() -> i64 {
+        2
+    }
+}
+
+/// `status` as another team's hand-written library (or an older redlua build) registers it:
+/// under its plain name only.
+const HAND_WRITTEN_STATUS: &str = "#!lua name=legacy
+redis.register_function('status', function(keys, args)
+  redis.call('INCR', keys[1])
+  return 'legacy'
+end)
+";
+
+fn assert_taken<T: std::fmt::Debug>(what: &str, r: Result<T, Error>) {
+    match r {
+        Err(e @ Error::FunctionNameTaken { .. }) => {
+            let Error::FunctionNameTaken { library, function, .. } = &e else { unreachable!() };
+            assert_eq!((library.as_str(), function.as_str()), ("shipping", "status"), "{what}");
+            assert!(e.did_not_run(), "{what}");
+            assert!(e.to_string().contains("`status`"), "{what}: {e}");
+        }
+        other => panic!("{what}: expected Error::FunctionNameTaken, got {other:?}"),
+    }
+}
+
+/// Every way of calling `shipping::status` on a server where `billing` or the hand-written
+/// library holds `status`: a typed error, and the other library's code never runs.
+async fn calls_fail_without_running_the_other_library(server: &TestServer, owner_calls: &str) {
+    let mut con = server.connection().unwrap();
+    let mut acon = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
+    let before = count(&mut con, owner_calls);
+    assert_taken("call", shipping::status(owner_calls).call(&mut con));
+    assert_taken("call_async", shipping::status(owner_calls).call_async(&mut acon).await);
+    // A pipeline checks its libraries first: nothing of it is sent.
+    let mut pipe = Pipeline::new();
+    pipe.add(shipping::version());
+    pipe.add(shipping::status(owner_calls));
+    assert_taken("pipeline", pipe.query(&mut con).map(|_| ()));
+    let mut tx = Pipeline::new();
+    tx.atomic();
+    tx.add(shipping::status(owner_calls));
+    assert_taken("transaction", tx.query_async(&mut acon).await.map(|_| ()));
+    // Without the check, the entry fails on its own, and the others keep their replies.
+    let mut optimistic = Pipeline::new();
+    optimistic.assume_loaded();
+    let s = optimistic.add(shipping::status(owner_calls));
+    let replies = optimistic.query(&mut con).unwrap();
+    assert_taken("pipeline, assume_loaded", replies.get(s));
+    assert!(replies.resent().is_empty());
+    // A transaction without the check: the entry did not run (it is not sent again outside
+    // the transaction).
+    let mut tx = Pipeline::new();
+    tx.atomic().assume_loaded();
+    let s = tx.add(shipping::status(owner_calls));
+    let replies = tx.query(&mut con).unwrap();
+    let e = replies.get(s).unwrap_err();
+    assert!(e.did_not_run(), "transaction, assume_loaded: {e:?}");
+    assert_eq!(count(&mut con, owner_calls), before, "the other library's `status` ran");
+    // The owner's own calls still work, and the plain name still reaches it.
+    let plain: String = redis::cmd("FCALL").arg("status").arg(1).arg("plain").query(&mut con).unwrap();
+    assert_ne!(plain, "shipping");
+}
+
+#[tokio::test]
+async fn a_function_name_held_by_another_redlua_library_is_a_typed_error() {
+    let server = TestServer::start().unwrap();
+    let mut con = server.connection().unwrap();
+    assert_eq!(billing::status("billing:calls").call(&mut con).unwrap(), "billing");
+    calls_fail_without_running_the_other_library(&server, "billing:calls").await;
+    assert_eq!(billing::status("billing:calls").call(&mut con).unwrap(), "billing");
+    assert_eq!(count(&mut con, "billing:calls"), 2);
+}
+
+#[tokio::test]
+async fn a_function_name_held_by_a_hand_written_library_is_a_typed_error() {
+    let server = TestServer::start().unwrap();
+    let mut con = server.connection().unwrap();
+    redis::cmd("FUNCTION").arg("LOAD").arg(HAND_WRITTEN_STATUS).exec(&mut con).unwrap();
+    calls_fail_without_running_the_other_library(&server, "legacy:calls").await;
+    assert_eq!(count(&mut con, "legacy:calls"), 0);
+}
+
+#[test]
+fn the_library_loaded_first_keeps_the_name_and_each_runs_its_own_code_on_its_own_server() {
+    let (one, two) = (TestServer::start().unwrap(), TestServer::start().unwrap());
+    let (mut a, mut b) = (one.connection().unwrap(), two.connection().unwrap());
+    assert_eq!(shipping::status("calls").call(&mut a).unwrap(), "shipping");
+    assert_eq!(billing::status("calls").call(&mut b).unwrap(), "billing");
+    // On the first server, `billing` cannot load: `shipping` holds `status`.
+    let e = billing::status("calls").call(&mut a).unwrap_err();
+    assert!(matches!(&e, Error::FunctionNameTaken { library, function, .. } if library == "billing" && function == "status"), "{e:?}");
+    assert!(matches!(billing::LIBRARY.load(&mut a), Err(Error::FunctionNameTaken { .. })));
+    assert_eq!((count(&mut a, "calls"), count(&mut b, "calls")), (1, 1));
+}
