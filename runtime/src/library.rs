@@ -223,7 +223,9 @@ pub struct Library {
 ///     }
 /// }
 /// mod v2 {
-///     #[redlua::library(name = "doc_outcome")]
+///     // Another build of the same library: never loaded together with v1, so its
+///     // function names may repeat v1's in one crate.
+///     #[redlua::library(name = "doc_outcome", separate_server)]
 ///     pub mod greet {
 ///         use redlua::prelude::*;
 ///         #[redis_function(read_only)]
@@ -265,7 +267,9 @@ pub enum LoadOutcome {
 ///     }
 /// }
 /// mod v2 {
-///     #[redlua::library(name = "doc_status")]
+///     // Another build of the same library: never loaded together with v1, so its
+///     // function names may repeat v1's in one crate.
+///     #[redlua::library(name = "doc_status", separate_server)]
 ///     pub mod greet {
 ///         use redlua::prelude::*;
 ///         #[redis_function(read_only)]
