@@ -1350,10 +1350,10 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
         let reg = L::Table(
             vec![],
             vec![
-                ("function_name".into(), L::str(&call_name(name, &f.name))),
+                ("function_name".into(), L::str(call_name(name, &f.name))),
                 ("callback".into(), L::name(format!("fn_{}", f.name))),
                 ("flags".into(), L::Table(flags, vec![])),
-                ("description".into(), L::str(&format!("typed calls of {}", f.name))),
+                ("description".into(), L::str(format!("typed calls of {}", f.name))),
             ],
         );
         top.push(LS::new(K::Call(L::call("redis.register_function", vec![reg]))));

@@ -660,10 +660,10 @@ impl Library {
         if e.code() == Some("ERR") {
             let detail = e.detail().unwrap_or_default();
             // `ERR Function <name> already exists` (Redis 7, Valkey): another library holds it.
-            if let Some(function) = detail.strip_prefix("Function ").and_then(|d| d.strip_suffix(" already exists")) {
-                if !function.contains(' ') {
-                    return Error::FunctionNameTaken { library: self.name.to_string(), function: function.to_string(), detail: e.to_string() };
-                }
+            if let Some(function) = detail.strip_prefix("Function ").and_then(|d| d.strip_suffix(" already exists"))
+                && !function.contains(' ')
+            {
+                return Error::FunctionNameTaken { library: self.name.to_string(), function: function.to_string(), detail: e.to_string() };
             }
             if detail.contains("already exists") {
                 return Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() };
