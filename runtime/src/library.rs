@@ -1189,4 +1189,18 @@ mod tests {
     fn stamp_is_the_sha1_of_the_code() {
         assert_eq!(stamp_of(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
     }
+
+    #[test]
+    fn a_function_name_held_by_another_library_is_its_own_error() {
+        static LIB: Library = Library::__new("shipping", "", "", "x.rs", &[], &[]);
+        let err = |d: &str| LIB.load_error(redis::make_extension_error("ERR".to_string(), Some(d.to_string())));
+        // What Redis 7.0 and Valkey 9.1 say.
+        let e = err("Function status already exists");
+        assert!(matches!(&e, Error::FunctionNameTaken { library, function, .. } if library == "shipping" && function == "status"), "{e:?}");
+        assert!(e.did_not_run());
+        for other in ["Library 'shipping' already exists", "Function already exists in the library", "Error registering functions: ERR Function already exists in the library"] {
+            assert!(matches!(err(other), Error::NotLoaded { .. }), "{other}");
+        }
+        assert_eq!(LIB.call_name("status"), "shipping__status");
+    }
 }
