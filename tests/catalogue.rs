@@ -20,7 +20,15 @@ fn page() -> String {
             let first = text.lines().next().unwrap_or_default();
             let message = first.split_once(": ").map(|(_, m)| m).unwrap_or(first);
             let message = message.split_once(": ").map(|(_, m)| m).unwrap_or(message).to_string();
-            let hint = text.lines().find_map(|l| l.trim().strip_prefix("= help: ")).unwrap_or("").to_string();
+            // rustc's own errors (a name defined twice) have no help line: the case says
+            // the fix in a `// fix:` comment.
+            let source = fs::read_to_string(stderr.with_extension("rs")).unwrap_or_default();
+            let hint = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("= help: "))
+                .or_else(|| source.lines().find_map(|l| l.trim().strip_prefix("// fix: ")))
+                .unwrap_or("")
+                .to_string();
             let case = stderr.file_stem().and_then(|n| n.to_str()).unwrap_or_default().to_string();
             rules.entry(rule.clone()).or_default().push((case, message, hint));
         }

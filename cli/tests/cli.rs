@@ -188,7 +188,8 @@ fn load_puts_the_libraries_and_scripts_into_a_server() {
     assert_eq!(libraries.keys().map(String::as_str).collect::<Vec<_>>(), ["bank", "kv", "locks"]);
     let mut bank = libraries["bank"].clone();
     bank.sort();
-    assert_eq!(bank, ["balance", "transfer"]);
+    // Each function under its name, and under `bank__<name>` for typed calls.
+    assert_eq!(bank, ["balance", "bank__balance", "bank__transfer", "transfer"]);
     // Exactly the code the application's calls expect: they run without loading anything.
     assert_eq!(transfer::bank::LIBRARY.status(&mut con).unwrap(), redlua::LibraryStatus::Current);
     assert_eq!(locks::locks::LIBRARY.status(&mut con).unwrap(), redlua::LibraryStatus::Current);

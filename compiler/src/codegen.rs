@@ -1485,8 +1485,34 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
         );
         top.push(LS::new(K::Call(L::call("redis.register_function", vec![reg]))));
     }
+    top.push(LS::new(K::Blank));
+    top.push(LS::new(K::Comment(
+        "The names redlua's typed calls use: only this library registers them.".into(),
+    )));
+    for f in functions {
+        let flags: Vec<L> = flags(f).into_iter().map(L::str).collect();
+        let reg = L::Table(
+            vec![],
+            vec![
+                ("function_name".into(), L::str(call_name(name, &f.name))),
+                ("callback".into(), L::name(format!("fn_{}", f.name))),
+                ("flags".into(), L::Table(flags, vec![])),
+                ("description".into(), L::str(format!("typed calls of {}", f.name))),
+            ],
+        );
+        top.push(LS::new(K::Call(L::call("redis.register_function", vec![reg]))));
+    }
     p.block(&top);
     Ok(p.finish())
+}
+
+/// The name under which a library registers `function` a second time, for typed calls:
+/// `<library>__<function>`. Another library registers a function of the same plain name,
+/// never this one, so an `FCALL` of it reaches this library's code or fails with
+/// "function not found" (and loading this library then reports the taken name). The
+/// runtime builds the same name (`redlua::FunctionCall::command`).
+pub fn call_name(library: &str, function: &str) -> String {
+    format!("{library}__{function}")
 }
 
 /// The Lua text of one EVAL script.

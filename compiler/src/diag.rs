@@ -46,6 +46,8 @@ pub enum Rule {
     Blocking,
     /// A function flag that does not fit what the body does.
     Flags,
+    /// A rejection the runtime could take for the server's refusal of the call.
+    ReservedCode,
 }
 
 impl Rule {
@@ -70,6 +72,7 @@ impl Rule {
             Rule::NoScript => "call it from the client instead",
             Rule::Blocking => "use the non-blocking form",
             Rule::Flags => "remove the flag",
+            Rule::ReservedCode => "use a code of your own, such as `NOFUNDS`, or the default `REJECT`",
         }
     }
 
@@ -94,6 +97,7 @@ impl Rule {
             Rule::NoScript => "noscript-command",
             Rule::Blocking => "blocking-command",
             Rule::Flags => "function-flags",
+            Rule::ReservedCode => "reserved-error-code",
         }
     }
 }

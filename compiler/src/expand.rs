@@ -134,6 +134,25 @@ pub fn library_stub(item: &syn::ItemFn, f: &Function) -> TokenStream {
     }
 }
 
+/// A crate-wide marker of the Redis function name `f.name`: a `#[macro_export]` macro,
+/// named after the function and placed on the user's `fn` name, so that two libraries of
+/// one crate registering the same name (function names are global to a server, and
+/// case-insensitive) fail to compile with rustc's "defined multiple times" at both.
+pub fn function_name_marker(item: &syn::ItemFn, f: &Function) -> TokenStream {
+    let span = item.sig.ident.span();
+    let mac = format_ident!("redis_function_{}_is_registered_by_two_libraries", f.name.to_ascii_lowercase(), span = span);
+    let doc = format!(
+        "Redis function `{}`: a second library of this crate registering the same name fails to compile here (function names are global to a server). Give one of them another name, or mark a library that never shares a server with the others `#[redlua::library(name = .., separate_server)]`.",
+        f.name
+    );
+    quote_spanned! {span=>
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! #mac { () => {}; }
+    }
+}
+
 /// The consts and static describing a library.
 pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, functions: &[Function]) -> TokenStream {
     let stamp = crate::sha1_hex(code);

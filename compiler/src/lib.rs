@@ -252,6 +252,19 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     // On error, the stubs are still emitted (with an empty library) so that callers
     // see one error, not one per use.
     let stubs = functions.iter().zip(&index).map(|(f, &i)| expand::library_stub(&input.functions[i].0, f));
+    // One marker per function name, colliding with another library's of this crate.
+    let markers: Vec<TokenStream> = if input.options.separate_server {
+        Vec::new()
+    } else {
+        // Names that differ only in case within the library have their own error.
+        let mut seen = std::collections::BTreeSet::new();
+        functions
+            .iter()
+            .zip(&index)
+            .filter(|(f, _)| seen.insert(f.name.to_ascii_lowercase()))
+            .map(|(f, &i)| expand::function_name_marker(&input.functions[i].0, f))
+            .collect()
+    };
     // Structs returned by a function decode from their reply.
     let mut returned = std::collections::BTreeSet::new();
     for f in &functions {
@@ -299,6 +312,7 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
             #lib_items
             #(#struct_impls)*
             #(#stubs)*
+            #(#markers)*
             #twins
         }
     }

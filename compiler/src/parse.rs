@@ -20,6 +20,9 @@ pub struct LibraryOptions {
     pub name: String,
     /// Its span, for diagnostics.
     pub span: Span,
+    /// `separate_server`: never loaded on a server with the crate's other libraries, so
+    /// its function names may repeat theirs (no crate-wide check).
+    pub separate_server: bool,
 }
 
 /// A module annotated with `#[redlua::library]`, split into functions and other items.
@@ -48,8 +51,10 @@ fn parse_metas(attr: TokenStream, errors: &mut Errors) -> Vec<Meta> {
 pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<LibraryOptions> {
     let call_site = Span::call_site();
     let mut name = None;
+    let mut separate_server = false;
     for meta in parse_metas(attr, errors) {
         match &meta {
+            Meta::Path(p) if p.is_ident("separate_server") => separate_server = true,
             Meta::NameValue(nv) if nv.path.is_ident("name") => match &nv.value {
                 Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
                     let v = s.value();
@@ -61,7 +66,7 @@ pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<Library
                             "library names may contain only letters, digits and underscores",
                         );
                     }
-                    name = Some(LibraryOptions { name: v, span: s.span() });
+                    name = Some(LibraryOptions { name: v, span: s.span(), separate_server: false });
                 }
                 other => errors.push(Rule::Attribute, syn::spanned::Spanned::span(other), "the library name must be a string literal", "write #[redlua::library(name = \"bank\")]"),
             },
@@ -69,14 +74,14 @@ pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<Library
                 Rule::Attribute,
                 syn::spanned::Spanned::span(other),
                 "unknown library option",
-                "the supported option is `name = \"...\"`",
+                "the supported options are `name = \"...\"` and `separate_server`",
             ),
         }
     }
     if name.is_none() && errors.is_empty() {
         errors.push(Rule::Attribute, call_site, "a library needs a name", "write #[redlua::library(name = \"bank\")]");
     }
-    name
+    name.map(|n| LibraryOptions { separate_server, ..n })
 }
 
 /// Parses the arguments of `#[redis_function(...)]`.

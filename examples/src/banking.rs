@@ -1,7 +1,7 @@
 //! Pattern 8: an atomic transfer and a get-with-default in one library, `banking`.
 
 // ANCHOR: banking
-#[redlua::library(name = "banking")]
+#[redlua::library(name = "banking", separate_server)] // `bank` and `kv` also have `transfer`, `get_or`
 pub mod banking {
     use redlua::prelude::*;
 

@@ -23,6 +23,9 @@ pub fn transfer_and_explain(con: &mut redis::Connection, from: &str, to: &str, a
         },
         // Keys in different cluster slots: a bug in the key names, found before sending.
         Err(redlua::Error::CrossSlot { message, .. }) => format!("not sent: {message}"),
+        // Another library on the server holds one of this library's function names: a
+        // deployment problem. Nothing ran, neither this code nor the other library's.
+        Err(redlua::Error::FunctionNameTaken { function, .. }) => format!("not run: another library holds `{function}`"),
         // BUSY, a read-only replica, a lost library that could not be loaded, a refused
         // argument: the call certainly did not run, so it may be sent again later.
         Err(e) if e.did_not_run() => format!("did not run, safe to retry: {e}"),

@@ -6,7 +6,10 @@ use proc_macro::TokenStream;
 
 /// Turns a module of `#[redis_function]`s into one Redis Functions library.
 ///
-/// `name = "..."` is the library's name on the server. The module gets a `LIBRARY`
+/// `name = "..."` is the library's name on the server; `separate_server` marks a library
+/// that is never loaded on a server with the crate's other libraries, so its function names
+/// may repeat theirs (otherwise two libraries of one crate with the same function name do
+/// not compile: function names are global to a server). The module gets a `LIBRARY`
 /// (its Lua code, stamp and loading), one typed stub per function (`bank::transfer(..)`
 /// builds an `FCALL`), and `twin::<function>`, the same body as ordinary Rust. Plain `fn`s
 /// and structs of the module are translated too, for the functions to use.
@@ -32,7 +35,8 @@ use proc_macro::TokenStream;
 /// let server = redlua::testing::TestServer::start()?;
 /// let mut con = server.connection()?;
 /// redis::cmd("SET").arg("acct:{a}").arg(10).exec(&mut con)?;
-/// // The first call loads the library (`FUNCTION LOAD`), then runs `FCALL transfer 2 ..`.
+/// // The first call loads the library (`FUNCTION LOAD`), then runs `FCALL bank__transfer 2 ..`
+/// // (`bank__transfer`: the name of typed calls, which no other library registers).
 /// assert!(bank::transfer("acct:{a}", "acct:{b}", 4).call(&mut con)?);
 /// assert!(!bank::transfer("acct:{a}", "acct:{b}", 100).call(&mut con)?);
 /// let b: i64 = redis::cmd("GET").arg("acct:{b}").query(&mut con)?;

@@ -281,7 +281,7 @@ impl Code {
             Code::Script(_) => "script",
         };
         match e {
-            e @ (Error::NotLoaded { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
+            e @ (Error::NotLoaded { .. } | Error::FunctionNameTaken { .. } | Error::Busy(_) | Error::ReadOnlyReplica(_)) => e,
             e => Error::NotLoaded { name: name(), detail: format!("loading the {what} failed: {e}") },
         }
     }
@@ -498,6 +498,13 @@ impl<T: FromRedisValue> FunctionCall<T> {
 
     /// The command this call sends (`FCALL` or `FCALL_RO` with its keys and arguments).
     ///
+    /// It names the function `<library>__<function>`: every redlua library registers each
+    /// of its functions under that name as well as under its plain name (which other
+    /// clients, `redis-cli` and other languages, keep using). Function names are global to
+    /// a server; no other library registers this one, so the call never runs another
+    /// library's function of the same plain name. When one holds the plain name, loading
+    /// this library fails with [`Error::FunctionNameTaken`] before anything runs.
+    ///
     /// ```
     /// #[redlua::library(name = "doc_fcall_command")]
     /// mod bank {
@@ -515,11 +522,11 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// }
     ///
     /// let packed = bank::deposit("acct", 5).command().get_packed_command();
-    /// let expected = redis::cmd("FCALL").arg("deposit").arg(1).arg("acct").arg(5).get_packed_command();
+    /// let expected = redis::cmd("FCALL").arg("doc_fcall_command__deposit").arg(1).arg("acct").arg(5).get_packed_command();
     /// assert_eq!(packed, expected);
     /// ```
     pub fn command(&self) -> redis::Cmd {
-        self.args.command(if self.read_only { "FCALL_RO" } else { "FCALL" }, self.function)
+        self.args.command(if self.read_only { "FCALL_RO" } else { "FCALL" }, &self.library.call_name(self.function))
     }
 
     /// Adds the call's command to a plain redis-rs pipeline and returns the pipeline.
@@ -932,15 +939,19 @@ pub(crate) async fn req_async<C: redis::aio::ConnectionLike + ?Sized>(
     }
 }
 
-/// True for the server's "this function does not exist" error (matched by code and
-/// the stable start of its text, which Redis and Valkey share).
+/// True for the server's refusal of an `FCALL` of a function it does not have: exactly
+/// `ERR Function not found` (Redis 7 and Valkey send the same text). An error raised
+/// while a function ran ends with the server's location suffix, and `reject!` cannot
+/// produce this text (the compiler refuses it), so a call that ran never matches.
 pub(crate) fn is_function_not_found(e: &redis::RedisError) -> bool {
-    e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Function not found"))
+    e.code() == Some("ERR") && e.detail() == Some("Function not found")
 }
 
-/// True for `NOSCRIPT`.
+/// True for the server's `NOSCRIPT` refusal of an `EVALSHA` (the text differs between
+/// servers; the code is enough: `reject!` cannot use it, and an error raised while a
+/// script ran carries the server's location suffix).
 pub(crate) fn is_noscript(e: &redis::RedisError) -> bool {
-    e.code() == Some("NOSCRIPT")
+    e.code() == Some("NOSCRIPT") && !crate::error::raised_while_running(e)
 }
 
 pub(crate) fn decode<T: FromRedisValue>(r: redis::RedisResult<Value>, code: Code) -> Result<T, Error> {
@@ -1005,6 +1016,21 @@ mod tests {
         assert_eq!(l, Some(SourceLocation { file: "bank.rs", line: 12 }));
         assert_eq!(locate("ERR user_function:3: x", "user_function:", "bank.rs", lines), None);
         assert_eq!(locate("ERR other", "user_function:", "bank.rs", lines), None);
+    }
+
+    #[test]
+    fn only_the_servers_refusals_count_as_missing_code() {
+        let e = |code: &str, detail: &str| redis::make_extension_error(code.to_string(), Some(detail.to_string()));
+        assert!(is_function_not_found(&e("ERR", "Function not found")));
+        assert!(is_noscript(&e("NOSCRIPT", "No matching script. Please use EVAL.")));
+        assert!(is_noscript(&e("NOSCRIPT", "No matching script.")));
+        // Raised while a function ran (Redis 7.0 and Valkey 9.1 suffixes): it ran.
+        assert!(!is_function_not_found(&e("ERR", "Function not found script: f, on @user_function:3.")));
+        assert!(!is_function_not_found(&e("ERR", "Function not found script: on @user_function:3.")));
+        assert!(!is_noscript(&e("NOSCRIPT", "No matching script. script: f, on @user_function:3.")));
+        // Any other text.
+        assert!(!is_function_not_found(&e("ERR", "Function not found, try again")));
+        assert!(!is_function_not_found(&e("REJECT", "Function not found")));
     }
 
     #[test]

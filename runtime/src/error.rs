@@ -48,7 +48,15 @@ impl fmt::Display for SourceLocation {
 /// Server errors are classified by their error code (`NOSCRIPT`, `BUSY`, `EXECABORT`, ...),
 /// never by their full text, which differs between Redis and Valkey versions. The one
 /// exception is Redis Functions' "function not found", which has the generic code `ERR`
-/// on both servers; redlua recognises it by the start of its text, which both share.
+/// on both servers; redlua recognises it by its exact text, `ERR Function not found`.
+///
+/// A refusal is recognised only in a form that no redlua function can produce: an error
+/// raised while a function or script runs (a failing command, a Lua error) always ends
+/// with the server's note of where it was raised (` script: .. on @user_function:3.`),
+/// which a refusal never has, so it is never taken for one, whatever its code; and
+/// `reject!` cannot use a refusal's code or the text `Function not found` (a compile
+/// error). Such an error comes back as [`Redis`](Error::Redis) (or
+/// [`Script`](Error::Script)), and the call ran.
 ///
 /// Whether a call ran is part of each variant's contract:
 ///
@@ -56,13 +64,13 @@ impl fmt::Display for SourceLocation {
 /// |---|---|
 /// | [`Rejected`](Error::Rejected) | yes, and refused on purpose (it wrote nothing unless it wrote before `reject!`) |
 /// | [`Script`](Error::Script) | yes, until the failing statement (Redis does not roll back) |
-/// | [`NotLoaded`](Error::NotLoaded), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
+/// | [`NotLoaded`](Error::NotLoaded), [`FunctionNameTaken`](Error::FunctionNameTaken), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
 /// | [`ExecAbort`](Error::ExecAbort), [`WatchConflict`](Error::WatchConflict) | no command of the transaction ran |
 /// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
 /// | [`Reply`](Error::Reply) | yes: the reply arrived but did not fit the Rust type |
 /// | [`Connection`](Error::Connection) | unknown: it may or may not have run |
-/// | [`Redis`](Error::Redis) with a refusal code (`LOADING`, `NOPERM`, `OOM`, `MASTERDOWN`, `MISCONF`, `NOREPLICAS`, `CLUSTERDOWN`, `TRYAGAIN`, `MOVED`, `ASK`) | no |
-/// | [`Redis`](Error::Redis) with any other code (`WRONGTYPE`, ...) | yes, until the failing command |
+/// | [`Redis`](Error::Redis) with a refusal code (`LOADING`, `NOPERM`, `OOM`, `MASTERDOWN`, `MISCONF`, `NOREPLICAS`, `CLUSTERDOWN`, `TRYAGAIN`, `MOVED`, `ASK`), sent by the server instead of running the call | no |
+/// | [`Redis`](Error::Redis) with any other code (`WRONGTYPE`, ...), or raised while the function ran (any code) | yes, until the failing command |
 ///
 /// ```
 /// #[redlua::library(name = "doc_error")]
@@ -122,6 +130,23 @@ pub enum Error {
         /// What the server said.
         detail: String,
     },
+    /// The library could not be loaded because another library on the server already
+    /// registers a function of the same name (`ERR Function <name> already exists`):
+    /// function names are global to a server. The call did not run, and no code of the
+    /// other library ran in its place (typed calls name the function
+    /// `<library>__<function>`, which only this library registers; see
+    /// [`FunctionCall::command`](crate::FunctionCall::command)).
+    ///
+    /// Rename the function in one of the libraries, or keep the libraries on different
+    /// servers; `FUNCTION LIST` shows which library holds the name.
+    FunctionNameTaken {
+        /// The library that could not be loaded.
+        library: String,
+        /// The function name that another library holds.
+        function: String,
+        /// What the server said.
+        detail: String,
+    },
     /// A script or function is running past the server's time limit (`BUSY`): the server
     /// refuses other commands until it ends or is killed with
     /// [`functions::kill`](crate::functions::kill) (possible only while it has not
@@ -170,6 +195,10 @@ impl Error {
     pub(crate) fn from_redis(e: redis::RedisError) -> Error {
         if is_connection_error(&e) {
             return Error::Connection(e);
+        }
+        // Raised while a function or script ran: whatever its code, the call ran.
+        if raised_while_running(&e) {
+            return Error::Redis(e);
         }
         if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort)
             && let Some(errors) = e.clone().into_server_errors()
@@ -258,6 +287,7 @@ impl Error {
     pub fn did_not_run(&self) -> bool {
         match self {
             Error::NotLoaded { .. }
+            | Error::FunctionNameTaken { .. }
             | Error::CrossSlot { .. }
             | Error::Argument { .. }
             | Error::ExecAbort { .. }
@@ -266,25 +296,39 @@ impl Error {
             | Error::ReadOnlyReplica(_) => true,
             // The server refused the command itself before running it: still loading its
             // data, no permission for FCALL, out of memory, a cluster that is down or
-            // points elsewhere.
-            Error::Redis(e) => matches!(
-                e.code(),
-                Some(
-                    "LOADING"
-                        | "NOPERM"
-                        | "OOM"
-                        | "MASTERDOWN"
-                        | "MISCONF"
-                        | "NOREPLICAS"
-                        | "CLUSTERDOWN"
-                        | "TRYAGAIN"
-                        | "MOVED"
-                        | "ASK"
-                )
-            ),
+            // points elsewhere. The same code raised while the function ran (the server's
+            // location suffix) means it ran.
+            Error::Redis(e) => is_refusal(e),
             _ => false,
         }
     }
+}
+
+/// The codes of the server's refusals of a command it did not run (besides `BUSY`,
+/// `READONLY`, `CROSSSLOT`, `EXECABORT` and `NOSCRIPT`, which have their own variants).
+const REFUSAL_CODES: [&str; 10] = ["LOADING", "NOPERM", "OOM", "MASTERDOWN", "MISCONF", "NOREPLICAS", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK"];
+
+/// A refusal of the call by the server: one of [`REFUSAL_CODES`], not raised by a body.
+fn is_refusal(e: &redis::RedisError) -> bool {
+    e.code().is_some_and(|c| REFUSAL_CODES.contains(&c)) && !raised_while_running(e)
+}
+
+/// True for an error raised while a function or script ran (by `error()`, a failing
+/// `redis.call`, a Lua runtime error): the server ends every such error with where it was
+/// raised, ` script: <name>, on @user_function:<line>.` on Redis 7 and
+/// ` script: on @user_function:<line>.` on Valkey (`@user_script:` for EVAL scripts).
+/// A refusal of the call itself never has it, and neither does a reply the function
+/// returned (`reject!`, whose codes and texts the compiler keeps apart from refusals).
+pub(crate) fn raised_while_running(e: &redis::RedisError) -> bool {
+    let text = e.detail().unwrap_or_default();
+    let Some(body) = text.trim_end().strip_suffix('.') else { return false };
+    let Some((head, line)) = body.rsplit_once(':') else { return false };
+    if line.is_empty() || !line.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Some(before) = head.strip_suffix("@user_function").or_else(|| head.strip_suffix("@user_script")) else { return false };
+    // `script: ` starts the suffix; with an empty message it is the whole detail.
+    before.starts_with("script: ") || before.contains(" script: ")
 }
 
 /// I/O, refused, dropped and timed-out connections, and a cluster node that cannot be reached.
@@ -318,6 +362,10 @@ impl fmt::Display for Error {
             Error::NotLoaded { name, detail } => write!(
                 f,
                 "`{name}` is not loaded on the server and did not run: {detail}"
+            ),
+            Error::FunctionNameTaken { library, function, detail } => write!(
+                f,
+                "library `{library}` could not be loaded and the call did not run: another library on the server registers a function named `{function}` ({detail})"
             ),
             Error::Busy(e) => write!(f, "the server is busy running a script or function: {e}"),
             Error::ReadOnlyReplica(e) => write!(f, "the server is a read-only replica: {e}"),
@@ -402,6 +450,41 @@ mod tests {
             let e = Error::from_redis(server(code, "x"));
             assert!(!e.did_not_run(), "{code}: {e:?}");
         }
+    }
+
+    /// What the servers send for an error raised while a function ran (measured on Redis
+    /// 7.0.15 and Valkey 9.1.2), with each refusal code.
+    fn raised(code: &str, valkey: bool) -> redis::RedisError {
+        let at = if valkey { "script: on @user_function:3." } else { "script: bump, on @user_function:3." };
+        server(code, &format!("raised by the body {at}"))
+    }
+
+    #[test]
+    fn errors_raised_while_a_function_ran_are_never_refusals() {
+        for code in ["BUSY", "READONLY", "CROSSSLOT", "EXECABORT", "NOSCRIPT", "LOADING", "NOPERM", "OOM", "MASTERDOWN", "MISCONF", "NOREPLICAS", "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK"] {
+            for valkey in [false, true] {
+                let e = raised(code, valkey);
+                assert!(raised_while_running(&e), "{e:?}");
+                let e = Error::from_redis(e);
+                assert!(matches!(e, Error::Redis(_)) && !e.did_not_run(), "{code}: {e:?}");
+            }
+        }
+        // An empty message, a script, a Lua error with its own position.
+        assert!(raised_while_running(&server("OOM", "script: on @user_script:1.")));
+        assert!(raised_while_running(&server("ERR", "user_function:2: boom script: f, on @user_function:2.")));
+        // The servers' own refusals.
+        for (code, text) in [
+            ("BUSY", "Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."),
+            ("NOSCRIPT", "No matching script. Please use EVAL."),
+            ("NOSCRIPT", "No matching script."),
+            ("NOPERM", "this user has no permissions to run the 'fcall' command"),
+            ("OOM", "command not allowed when used memory > 'maxmemory'."),
+            ("ERR", "Function not found"),
+        ] {
+            assert!(!raised_while_running(&server(code, text)), "{code} {text}");
+        }
+        assert!(!raised_while_running(&server("ERR", "x script: f, on @user_function:.")));
+        assert!(!raised_while_running(&server("ERR", "on @user_function:3.")));
     }
 
     #[test]

@@ -54,8 +54,10 @@ use std::time::Duration;
 /// let info: &redlua::functions::LibraryInfo = &libraries[0];
 /// assert_eq!((info.name.as_str(), info.engine.as_str()), ("doc_library_info", "LUA"));
 /// let names: Vec<&str> = info.functions.iter().map(|f| f.name.as_str()).collect();
-/// assert_eq!(names.len(), 2);
+/// // Each function under its own name, and under `<library>__<function>` for typed calls.
+/// assert_eq!(names.len(), 4);
 /// assert!(names.contains(&"deposit") && names.contains(&"balance"));
+/// assert!(names.contains(&"doc_library_info__deposit"));
 /// assert_eq!(info.code, None); // only with list_with_code
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,8 +168,9 @@ pub struct FunctionEntry {
 /// bank::LIBRARY.load(&mut con).unwrap();
 /// let stats: redlua::functions::FunctionStats = redlua::functions::stats(&mut con).unwrap();
 /// assert_eq!(stats.running, None);
-/// // One Lua library with two functions.
-/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+/// // One Lua library with two functions, each registered twice (its name, and the one of
+/// // typed calls).
+/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 4)]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -361,7 +364,7 @@ fn kill_op(what: &str) -> Op<bool> {
 /// let libraries = redlua::functions::list(&mut con).unwrap();
 /// assert_eq!(libraries.len(), 1);
 /// assert_eq!(libraries[0].name, "doc_functions_list");
-/// assert_eq!(libraries[0].functions.len(), 2);
+/// assert_eq!(libraries[0].functions.len(), 4); // two functions, each also under the name of typed calls
 /// ```
 pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
     list_op().run(con)
@@ -419,7 +422,7 @@ pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<Lib
 /// assert_eq!(redlua::functions::stats(&mut con).unwrap().engines, [("LUA".to_string(), 0, 0)]);
 /// bank::LIBRARY.load(&mut con).unwrap();
 /// let stats = redlua::functions::stats(&mut con).unwrap();
-/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+/// assert_eq!(stats.engines, [("LUA".to_string(), 1, 4)]);
 /// assert!(stats.running.is_none());
 /// ```
 pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
@@ -626,7 +629,7 @@ pub mod aio {
     /// bank::LIBRARY.load_async(&mut con).await.unwrap();
     /// let libraries = aio::list(&mut con).await.unwrap();
     /// assert_eq!(libraries[0].name, "doc_aio_list");
-    /// assert_eq!(libraries[0].functions.len(), 2);
+    /// assert_eq!(libraries[0].functions.len(), 4); // two functions, each also under the name of typed calls
     /// # });
     /// ```
     pub async fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
@@ -691,7 +694,7 @@ pub mod aio {
     /// let mut con = server.client().unwrap().get_multiplexed_async_connection().await.unwrap();
     /// bank::LIBRARY.load_async(&mut con).await.unwrap();
     /// let stats = aio::stats(&mut con).await.unwrap();
-    /// assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)]);
+    /// assert_eq!(stats.engines, [("LUA".to_string(), 1, 4)]);
     /// assert!(stats.running.is_none());
     /// # });
     /// ```
@@ -1021,7 +1024,7 @@ pub mod cluster {
     /// let per_node = cluster::stats(&mut con)?;
     /// assert_eq!(per_node.len(), 3); // every node: 3 primaries, no replicas here
     /// for (node, stats) in &per_node {
-    ///     assert_eq!(stats.engines, [("LUA".to_string(), 1, 2)], "on {node}");
+    ///     assert_eq!(stats.engines, [("LUA".to_string(), 1, 4)], "on {node}");
     ///     assert!(stats.running.is_none());
     /// }
     /// # Ok(()) }

@@ -223,7 +223,9 @@ pub struct Library {
 ///     }
 /// }
 /// mod v2 {
-///     #[redlua::library(name = "doc_outcome")]
+///     // Another build of the same library: never loaded together with v1, so its
+///     // function names may repeat v1's in one crate.
+///     #[redlua::library(name = "doc_outcome", separate_server)]
 ///     pub mod greet {
 ///         use redlua::prelude::*;
 ///         #[redis_function(read_only)]
@@ -265,7 +267,9 @@ pub enum LoadOutcome {
 ///     }
 /// }
 /// mod v2 {
-///     #[redlua::library(name = "doc_status")]
+///     // Another build of the same library: never loaded together with v1, so its
+///     // function names may repeat v1's in one crate.
+///     #[redlua::library(name = "doc_status", separate_server)]
 ///     pub mod greet {
 ///         use redlua::prelude::*;
 ///         #[redis_function(read_only)]
@@ -653,10 +657,25 @@ impl Library {
     /// library (`ERR Function <name> already exists`), loading cannot succeed until that
     /// library is deleted: [`Error::NotLoaded`] with the server's message.
     pub(crate) fn load_error(&self, e: redis::RedisError) -> Error {
-        if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.contains("already exists")) {
-            return Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() };
+        if e.code() == Some("ERR") {
+            let detail = e.detail().unwrap_or_default();
+            // `ERR Function <name> already exists` (Redis 7, Valkey): another library holds it.
+            if let Some(function) = detail.strip_prefix("Function ").and_then(|d| d.strip_suffix(" already exists"))
+                && !function.contains(' ')
+            {
+                return Error::FunctionNameTaken { library: self.name.to_string(), function: function.to_string(), detail: e.to_string() };
+            }
+            if detail.contains("already exists") {
+                return Error::NotLoaded { name: self.name.to_string(), detail: e.to_string() };
+            }
         }
         Error::from_redis(e)
+    }
+
+    /// The name under which the library registers `function` for typed calls,
+    /// `<library>__<function>` (see [`FunctionCall::command`](crate::FunctionCall::command)).
+    pub(crate) fn call_name(&self, function: &str) -> String {
+        format!("{}__{function}", self.name)
     }
 
     /// Reports a load to the event handlers and says what it did.
@@ -1169,5 +1188,19 @@ mod tests {
     #[test]
     fn stamp_is_the_sha1_of_the_code() {
         assert_eq!(stamp_of(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    }
+
+    #[test]
+    fn a_function_name_held_by_another_library_is_its_own_error() {
+        static LIB: Library = Library::__new("shipping", "", "", "x.rs", &[], &[]);
+        let err = |d: &str| LIB.load_error(redis::make_extension_error("ERR".to_string(), Some(d.to_string())));
+        // What Redis 7.0 and Valkey 9.1 say.
+        let e = err("Function status already exists");
+        assert!(matches!(&e, Error::FunctionNameTaken { library, function, .. } if library == "shipping" && function == "status"), "{e:?}");
+        assert!(e.did_not_run());
+        for other in ["Library 'shipping' already exists", "Function already exists in the library", "Error registering functions: ERR Function already exists in the library"] {
+            assert!(matches!(err(other), Error::NotLoaded { .. }), "{other}");
+        }
+        assert_eq!(LIB.call_name("status"), "shipping__status");
     }
 }

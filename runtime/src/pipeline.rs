@@ -1035,7 +1035,10 @@ impl Pipeline {
     fn mark_not_loaded(&self, results: &mut [Option<Result<Value, Error>>], indices: &[usize], e: &Error) {
         for &i in indices {
             let name = self.entries[i].call.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-            results[i] = Some(Err(Error::NotLoaded { name, detail: format!("loading it failed: {e}") }));
+            results[i] = Some(Err(match e {
+                e @ Error::FunctionNameTaken { .. } => e.clone(),
+                e => Error::NotLoaded { name, detail: format!("loading it failed: {e}") },
+            }));
         }
     }
 

@@ -51,7 +51,7 @@ fn arg(cmd: &redis::Cmd, i: usize) -> Option<&[u8]> {
 #[cfg(feature = "cluster-async")]
 /// True for a refusal that means "not this node, not now": the command did not run.
 fn is_redirect(e: &redis::RedisError) -> bool {
-    matches!(e.code(), Some("MOVED" | "ASK" | "TRYAGAIN"))
+    matches!(e.code(), Some("MOVED" | "ASK" | "TRYAGAIN")) && !crate::error::raised_while_running(e)
 }
 
 /// The `_RO` variant of a call (`FCALL_RO`, `EVALSHA_RO`) as the variant that a primary
@@ -448,7 +448,10 @@ impl Pipeline {
         for &i in indices {
             if out.results[i].is_none() {
                 let name = self.entries[i].call.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-                out.results[i] = Some(Err(Error::NotLoaded { name, detail: format!("loading it failed: {e}") }));
+                out.results[i] = Some(Err(match e {
+                    e @ Error::FunctionNameTaken { .. } => e.clone(),
+                    e => Error::NotLoaded { name, detail: format!("loading it failed: {e}") },
+                }));
             }
         }
     }

@@ -198,6 +198,15 @@ fn each_error_gets_its_answer() {
     let text = recovery::transfer_and_explain(&mut con, "acct:{e}:a", "acct:{e}:b", 1 << 60);
     assert!(text.starts_with("did not run, safe to retry: "), "{text}");
 
+    // Another library holds `transfer`: neither its code nor `bank`'s runs.
+    redis::cmd("FUNCTION").arg("FLUSH").exec(&mut con).unwrap();
+    let other = "#!lua name=other\nredis.register_function('transfer', function(keys, args) return redis.call('INCR', keys[1]) end)";
+    redis::cmd("FUNCTION").arg("LOAD").arg(other).exec(&mut con).unwrap();
+    let text = recovery::transfer_and_explain(&mut con, "acct:{e}:a", "acct:{e}:b", 1);
+    assert_eq!(text, "not run: another library holds `transfer`");
+    assert_eq!(redis::cmd("GET").arg("acct:{e}:a").query::<i64>(&mut con).unwrap(), 70, "nothing ran");
+    redis::cmd("FUNCTION").arg("FLUSH").exec(&mut con).unwrap();
+
     // The server goes away: the outcome of a call is unknown.
     let mut dead = server.connection().unwrap();
     drop(server);

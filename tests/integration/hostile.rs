@@ -232,14 +232,19 @@ fn a_derived_key_outside_the_user_s_keys_fails_inside_the_function() {
 // Replies of another type, hand-made calls
 
 /// Another library of the same name whose functions reply other types, as an older
-/// version on the server would during a rolling deploy.
+/// version on the server would during a rolling deploy (registered, as redlua does, under
+/// the plain names and the `hostile__<name>` names of typed calls).
 const OTHER_VERSION: &str = "#!lua name=hostile\n\
-redis.register_function('add', function(keys, args) return 'not a number' end)\n\
-redis.register_function{function_name='read', callback=function(keys, args) return { 1, 2, 3 } end, flags={'no-writes'}}\n\
-redis.register_function{function_name='sum', callback=function(keys, args) return redis.status_reply('OK') end, flags={'no-writes'}}\n\
-redis.register_function{function_name='echo', callback=function(keys, args) return 7 end, flags={'no-writes'}}\n\
-redis.register_function{function_name='count_existing', callback=function(keys, args) return { err = 'OLD version gone' } end, flags={'no-writes'}}\n\
-redis.register_function('touch_derived', function(keys, args) return false end)\n";
+local function reg(name, callback, flags)\n\
+  redis.register_function{function_name=name, callback=callback, flags=flags}\n\
+  redis.register_function{function_name='hostile__' .. name, callback=callback, flags=flags}\n\
+end\n\
+reg('add', function(keys, args) return 'not a number' end, {})\n\
+reg('read', function(keys, args) return { 1, 2, 3 } end, {'no-writes'})\n\
+reg('sum', function(keys, args) return redis.status_reply('OK') end, {'no-writes'})\n\
+reg('echo', function(keys, args) return 7 end, {'no-writes'})\n\
+reg('count_existing', function(keys, args) return { err = 'OLD version gone' } end, {'no-writes'})\n\
+reg('touch_derived', function(keys, args) return false end, {})\n";
 
 #[test]
 fn a_reply_of_an_unexpected_type_is_a_reply_error() {
@@ -266,7 +271,9 @@ fn a_reply_of_an_unexpected_type_is_a_reply_error() {
 fn a_read_only_stub_against_a_writing_version_gets_a_clear_error() {
     let (_server, mut con) = server();
     // An older version whose `read` was not read-only yet: FCALL_RO refuses it.
-    redis::cmd("FUNCTION").arg("LOAD").arg("#!lua name=hostile\nredis.register_function('read', function(keys, args) return 1 end)\n").exec(&mut con).unwrap();
+    let old = "#!lua name=hostile\nlocal function read(keys, args) return 1 end\n\
+        redis.register_function('read', read)\nredis.register_function('hostile__read', read)\n";
+    redis::cmd("FUNCTION").arg("LOAD").arg(old).exec(&mut con).unwrap();
     let r = hostile::read("n").call(&mut con);
     match &r {
         Err(e @ Error::Redis(_)) => assert!(e.to_string().contains("write flag"), "{e}"),

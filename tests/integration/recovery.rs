@@ -43,6 +43,12 @@ fn names(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The function names a redlua library registers: each plain name, and
+/// `<library>__<name>` for its typed calls.
+fn registered(library: &str, functions: &[&str]) -> BTreeSet<String> {
+    functions.iter().flat_map(|f| [f.to_string(), format!("{library}__{f}")]).collect()
+}
+
 #[test]
 fn every_call_runs_exactly_once_across_function_and_script_flushes() {
     let (_server, mut con) = server();
@@ -103,9 +109,9 @@ fn every_call_runs_exactly_once_across_function_and_script_flushes() {
     assert_eq!(command_calls(&mut con, "script|load"), 2 * (1 + script_flushes), "SCRIPT LOAD calls");
     // And everything is loaded now, with redlua's own code.
     let libs = function_list(&mut con);
-    assert_eq!(libs.get("bank"), Some(&names(&["transfer", "balance"])), "{libs:?}");
-    assert_eq!(libs.get("kv"), Some(&names(&["get_or"])), "{libs:?}");
-    assert_eq!(libs.get("locks"), Some(&names(&["acquire", "extend", "release"])), "{libs:?}");
+    assert_eq!(libs.get("bank"), Some(&registered("bank", &["transfer", "balance"])), "{libs:?}");
+    assert_eq!(libs.get("kv"), Some(&registered("kv", &["get_or"])), "{libs:?}");
+    assert_eq!(libs.get("locks"), Some(&registered("locks", &["acquire", "extend", "release"])), "{libs:?}");
     for lib in [&bank::LIBRARY, &kv::LIBRARY, &locks::LIBRARY] {
         assert_eq!(lib.server_code(&mut con).unwrap().as_deref(), Some(lib.code().as_bytes()), "{}", lib.name());
     }
@@ -161,6 +167,16 @@ const FOREIGN_BANK_WITH_TRANSFER: &str = "#!lua name=bank\n\
       return 1\n\
     end)\n";
 
+/// The same code as another redlua build of `bank` would register it: also under
+/// `bank__transfer`, the name of typed calls.
+const OTHER_BANK_VERSION: &str = "#!lua name=bank\n\
+    local function transfer(keys, args)\n\
+      redis.call('INCRBY', keys[2], 1000)\n\
+      return 1\n\
+    end\n\
+    redis.register_function('transfer', transfer)\n\
+    redis.register_function('bank__transfer', transfer)\n";
+
 fn function_load(con: &mut Connection, code: &str, replace: bool) {
     let mut cmd = redis::cmd("FUNCTION");
     cmd.arg("LOAD");
@@ -203,23 +219,37 @@ fn a_foreign_bank_without_transfer_is_replaced_by_the_next_call() {
     assert_eq!(get_int(&mut con, "acct:{f}:a"), Some(80), "each transfer ran once");
     assert_eq!(get_int(&mut con, "acct:{f}:b"), Some(20));
     assert_eq!(command_calls(&mut con, "function|load"), loads + 1, "one FUNCTION LOAD REPLACE");
-    assert_eq!(function_list(&mut con).get("bank"), Some(&names(&["transfer", "balance"])));
+    assert_eq!(function_list(&mut con).get("bank"), Some(&registered("bank", &["transfer", "balance"])));
     assert_eq!(bank::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(bank::LUA.as_bytes()));
     assert_eq!(bank::LIBRARY.load(&mut con).unwrap(), LoadOutcome::Unchanged);
 }
 
 #[test]
-fn a_foreign_bank_with_transfer_runs_until_the_library_is_loaded_again() {
+fn a_foreign_bank_with_a_plain_transfer_is_replaced_by_the_next_call() {
+    // Hand-written code registers `transfer` only: the typed call names
+    // `bank__transfer`, which it does not have, so the call loads redlua's `bank`
+    // (replacing the other one) and runs it once; the other `transfer` never runs.
+    let (_server, mut con) = server();
+    set(&mut con, "acct:{h}:a", 100);
+    function_load(&mut con, FOREIGN_BANK_WITH_TRANSFER, false);
+    assert!(bank::transfer("acct:{h}:a", "acct:{h}:b", 10).call(&mut con).unwrap());
+    assert_eq!(get_int(&mut con, "acct:{h}:a"), Some(90), "redlua's transfer ran");
+    assert_eq!(get_int(&mut con, "acct:{h}:b"), Some(10), "the other transfer did not run");
+    assert_eq!(bank::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(bank::LUA.as_bytes()));
+}
+
+#[test]
+fn another_version_of_bank_runs_until_the_library_is_loaded_again() {
     // What actually happens, and what callers must know: a call reloads only when
     // the server says "Function not found". It does not check, call by call, that
-    // the server's `bank` is its own code (that would cost a round trip per call).
-    // So when someone replaced `bank` with code that also registers `transfer`,
-    // FCALL transfer runs that code. `Library::load` (at deploy time, or after a
-    // failover) sees the different code and replaces it: `Replaced`.
+    // the server's `bank` is its own version (that would cost a round trip per call).
+    // So when another build of `bank` that also has `transfer` is loaded, the typed
+    // call runs that version. `Library::load` (at deploy time, or after a failover)
+    // sees the different code and replaces it: `Replaced`.
     let (_server, mut con) = server();
     set(&mut con, "acct:{g}:a", 100);
     assert!(bank::transfer("acct:{g}:a", "acct:{g}:b", 10).call(&mut con).unwrap());
-    function_load(&mut con, FOREIGN_BANK_WITH_TRANSFER, true);
+    function_load(&mut con, OTHER_BANK_VERSION, true);
 
     let r = bank::transfer("acct:{g}:a", "acct:{g}:b", 10).call(&mut con);
     assert!(matches!(r, Ok(true)), "the other transfer replied 1: {r:?}");
@@ -230,7 +260,7 @@ fn a_foreign_bank_with_transfer_runs_until_the_library_is_loaded_again() {
     assert_eq!(bank::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(bank::LUA.as_bytes()));
 
     // Again, restored by an explicit load this time.
-    function_load(&mut con, FOREIGN_BANK_WITH_TRANSFER, true);
+    function_load(&mut con, OTHER_BANK_VERSION, true);
     assert_eq!(bank::LIBRARY.load(&mut con).unwrap(), LoadOutcome::Replaced);
     assert!(bank::transfer("acct:{g}:a", "acct:{g}:b", 10).call(&mut con).unwrap());
     assert_eq!(get_int(&mut con, "acct:{g}:a"), Some(80));
@@ -238,17 +268,24 @@ fn a_foreign_bank_with_transfer_runs_until_the_library_is_loaded_again() {
 }
 
 #[test]
-fn a_function_of_the_same_name_in_another_library_runs_instead() {
+fn a_function_of_the_same_name_in_another_library_never_runs_instead() {
     // Function names are global on a server. With `transfer` registered by a
-    // library called `other`, FCALL transfer finds it: redlua's call runs it.
+    // library called `other`, `FCALL transfer` finds it; redlua's typed call names
+    // `bank__transfer`, which `other` does not have, and loading `bank` is refused:
+    // a typed error, and the other code does not run.
     let (_server, mut con) = server();
     function_load(&mut con, &FOREIGN_BANK_WITH_TRANSFER.replace("name=bank", "name=other"), false);
     set(&mut con, "acct:{o}:a", 100);
     let r = bank::transfer("acct:{o}:a", "acct:{o}:b", 10).call(&mut con);
-    assert!(matches!(r, Ok(true)), "{r:?}");
+    match &r {
+        Err(e @ Error::FunctionNameTaken { library, function, .. }) => {
+            assert_eq!((library.as_str(), function.as_str()), ("bank", "transfer"));
+            assert!(e.did_not_run());
+        }
+        other => panic!("expected FunctionNameTaken, got {other:?}"),
+    }
     assert_eq!(get_int(&mut con, "acct:{o}:a"), Some(100));
-    assert_eq!(get_int(&mut con, "acct:{o}:b"), Some(1000));
-    // Loading `bank` meanwhile: see `loading_a_library_whose_function_name_is_taken_fails_once`.
+    assert_eq!(get_int(&mut con, "acct:{o}:b"), None, "the other library's transfer did not run");
 }
 
 /// A connection that counts the requests sent through it and, past `limit`,
@@ -316,7 +353,7 @@ fn loading_a_library_whose_function_name_is_taken_fails_once() {
     let (requests, sent) = (counting.requests, counting.sent.clone());
     assert!(requests <= 4, "{requests} requests for one call: {:?} ...", &sent[..sent.len().min(8)]);
     match &r {
-        Err(Error::NotLoaded { detail, .. }) => assert!(detail.contains("balance"), "{detail}"),
+        Err(Error::FunctionNameTaken { function, detail, .. }) => assert!(function == "balance" && detail.contains("balance"), "{detail}"),
         other => panic!("expected the server's refusal, got {other:?}"),
     }
     assert_eq!(get_int(&mut con, "acct:{t}:a"), Some(100), "nothing ran");
@@ -328,7 +365,7 @@ fn loading_a_library_whose_function_name_is_taken_fails_once() {
     let r = bank::LIBRARY.load(&mut counting);
     let (requests, sent) = (counting.requests, counting.sent.clone());
     assert!(requests <= 3, "{requests} requests for one load: {:?} ...", &sent[..sent.len().min(8)]);
-    assert!(matches!(&r, Err(Error::NotLoaded { detail, .. }) if detail.contains("transfer")), "{r:?}");
+    assert!(matches!(&r, Err(Error::FunctionNameTaken { function, .. }) if function == "transfer"), "{r:?}");
 }
 
 #[test]

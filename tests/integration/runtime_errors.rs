@@ -157,10 +157,13 @@ fn read_only_replica_refuses_writes_and_loads() {
 
 #[test]
 fn a_reply_of_another_type_is_reply() {
-    // Another version of the library whose `read` replies text.
+    // Another version of the library whose `read` replies text (registered, as redlua
+    // does, under the plain name and the name of typed calls).
     let (_server, mut con) = server();
     let other = "#!lua name=rt_counters\n\
-        redis.register_function{function_name='read', callback=function(keys, args) return 'seven' end, flags={'no-writes'}}\n";
+        local function read(keys, args) return 'seven' end\n\
+        redis.register_function{function_name='read', callback=read, flags={'no-writes'}}\n\
+        redis.register_function{function_name='rt_counters__read', callback=read, flags={'no-writes'}}\n";
     redis::cmd("FUNCTION").arg("LOAD").arg(other).exec(&mut con).unwrap();
     let r = counters::read("c").call(&mut con);
     assert!(matches!(r, Err(Error::Reply { .. })), "{r:?}");

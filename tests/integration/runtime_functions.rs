@@ -34,7 +34,13 @@ fn list_shows_libraries_functions_and_flags() {
     assert_eq!((lib.name.as_str(), lib.engine.as_str(), lib.code.as_deref()), ("rt_counters", "LUA", None));
     let mut names: Vec<&str> = lib.functions.iter().map(|f| f.name.as_str()).collect();
     names.sort();
-    assert_eq!(names, ["bump", "bump_positive", "bump_two", "read"]);
+    // Each function under its plain name, and under `<library>__<name>` for typed calls.
+    assert_eq!(
+        names,
+        ["bump", "bump_positive", "bump_two", "read", "rt_counters__bump", "rt_counters__bump_positive", "rt_counters__bump_two", "rt_counters__read"]
+    );
+    let typed = lib.functions.iter().find(|f| f.name == "rt_counters__read").unwrap();
+    assert_eq!((typed.flags.as_slice(), typed.description.as_deref()), (&["no-writes".to_string()][..], Some("typed calls of read")));
     let read = lib.functions.iter().find(|f| f.name == "read").unwrap();
     assert_eq!(read.flags, ["no-writes"]);
     let bump = lib.functions.iter().find(|f| f.name == "bump").unwrap();
@@ -49,7 +55,7 @@ fn list_shows_libraries_functions_and_flags() {
     assert_eq!(with_code[0].stamp().as_deref(), Some(counters::LIBRARY.stamp()));
     let stats = functions::stats(&mut con).unwrap();
     assert_eq!(stats.running, None);
-    assert_eq!(stats.engines, [("LUA".to_string(), 1, 4)]);
+    assert_eq!(stats.engines, [("LUA".to_string(), 1, 8)]);
 }
 
 #[test]
