@@ -59,6 +59,8 @@ pub(crate) enum Recv {
     Int,
     /// `f64`.
     Float,
+    /// Every integer type and `f64`.
+    Number,
     /// `Vec<T>`, any `T`.
     Vec,
     /// `Vec<T>` of an integer type.
@@ -77,6 +79,7 @@ impl Recv {
         match (self, t) {
             (Recv::Str, Ty::Str) | (Recv::Float, Ty::Float) | (Recv::Vec, Ty::Vec(_)) | (Recv::Map, Ty::Map(_)) => true,
             (Recv::Int, t) => t.is_int(),
+            (Recv::Number, t) => t.is_int() || *t == Ty::Float,
             (Recv::VecInt, Ty::Vec(e)) => e.is_int(),
             (Recv::VecStr, Ty::Vec(e)) => **e == Ty::Str,
             (Recv::OptionScalar, Ty::Option(e)) => matches!(**e, Ty::Int | Ty::IntN(_) | Ty::Str | Ty::Bool),
@@ -382,6 +385,11 @@ builtins! {
     FloatToString: built(), QUIET, Emit::Helper(Helper::FmtFloat, AsIs);
     /// `format!("{:.N}", x)`: the float with N decimals.
     FloatFixed: built(), NONE, Emit::Helper(Helper::FmtFixed, AsIs);
+
+    // Numbers (every integer type and f64)
+    /// `x.clamp(lo, hi)`: Rust panics unless `lo <= hi` (a NaN bound fails too); a NaN
+    /// `x` stays NaN.
+    NumClamp: rust(Recv::Number, &["clamp"], &[T::Recv, T::Recv], T::Recv), NONE, Emit::Helper(Helper::Clamp, AsIs);
 
     // Option
     OptionUnwrapOrDefault: rust(Recv::OptionScalar, &["unwrap_or_default"], &[], T::Elem), NONE, Custom(option_unwrap_or_default);
@@ -740,6 +748,11 @@ mod tests {
         assert_eq!(find(&v, "sort_unstable", 0).map(|r| r.0.id), Some(Method::VecSortInt));
         assert_eq!(find(&Ty::Vec(Box::new(Ty::Float)), "sort", 0).map(|r| r.0.id), None);
         assert_eq!(find(&Ty::Str, "len", 1).map(|r| r.0.id), None);
+        let u8_ty = Ty::IntN(IntTy::U8);
+        let clamp = find(&u8_ty, "clamp", 2);
+        assert_eq!(clamp.map(|(r, s)| (r.id, s.ret.resolve(&u8_ty))), Some((Method::NumClamp, u8_ty.clone())));
+        assert_eq!(find(&Ty::Float, "clamp", 2).map(|(_, s)| s.args[0].resolve(&Ty::Float)), Some(Ty::Float));
+        assert!(find(&Ty::Str, "clamp", 2).is_none());
         assert!(Method::VecPush.row().has(CHANGES | LET_MUT));
         assert!(!Method::VecPop.row().has(LET_MUT));
     }

@@ -108,6 +108,7 @@ pub(crate) enum Helper {
     ArgIntIn,
     SumIn,
     DivIn,
+    Clamp,
 }
 
 impl Helper {
@@ -1380,6 +1381,8 @@ local function redlua_div_in(a, b, lo, f)
   return f(a, b)
 end
 ",
+            // A helper written as a file of compiler/lualib: its two header lines are not emitted.
+            Helper::Clamp => lualib_body(include_str!("../lualib/clamp.lua")),
             Helper::Rem => "\
 -- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
 -- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
@@ -3340,7 +3343,14 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::ArgIntIn => "redlua_arg_int_in",
         Helper::SumIn => "redlua_sum_in",
         Helper::DivIn => "redlua_div_in",
+        Helper::Clamp => "redlua_clamp",
     }
+}
+
+/// The Lua of a helper file of `compiler/lualib/`: the file after its header lines
+/// (`-- requires: ..`, `-- rust: ..`).
+fn lualib_body(file: &'static str) -> &'static str {
+    file.splitn(3, '\n').nth(2).unwrap_or_default()
 }
 
 /// An integer type with its own rules in the Lua: every one but i64 and isize (the same
