@@ -5,6 +5,7 @@
 //! Rust's left-to-right evaluation order: when a later operand needs statements,
 //! earlier operands are saved first.
 
+use crate::builtins;
 use crate::commands::ReplyKind;
 use crate::diag::{Diagnostic, Rule};
 use crate::ir::{self, CommandArg, ExprKind, Function, IntTy, ParamSource, Ty};
@@ -16,7 +17,7 @@ const MAX_LOCALS: usize = 190;
 
 /// Runtime helpers the generated Lua may need; each is emitted once, only when used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Helper {
+pub(crate) enum Helper {
     ParseInt,
     ParseIntChecked,
     Int,
@@ -107,6 +108,7 @@ enum Helper {
     ArgIntIn,
     SumIn,
     DivIn,
+    Clamp,
 }
 
 impl Helper {
@@ -1379,6 +1381,8 @@ local function redlua_div_in(a, b, lo, f)
   return f(a, b)
 end
 ",
+            // A helper written as a file of compiler/lualib: its two header lines are not emitted.
+            Helper::Clamp => lualib_body(include_str!("../lualib/clamp.lua")),
             Helper::Rem => "\
 -- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
 -- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
@@ -2699,232 +2703,13 @@ impl Gen<'_> {
         result
     }
 
+    /// A builtin method, emitted as its row of the table says.
     fn method(&mut self, m: ir::Method, args: &[ir::Expr], out: &mut Vec<LS>) -> L {
-        use ir::Method as M;
         let refs: Vec<&ir::Expr> = args.iter().collect();
-        let mut v = self.operands(&refs, out);
-        // Arguments used twice must be evaluated once.
-        let mut once = |g: &mut Self, i: usize, out: &mut Vec<LS>| {
-            if !v[i].is_trivial() {
-                v[i] = g.spill(v[i].clone(), out);
-            }
-            v[i].clone()
-        };
-        // Integer types other than i64: their own bounds.
-        if let Some(k) = args.first().and_then(|a| narrow(&a.ty)) {
-            let (lo, hi) = k.lua_bounds();
-            match m {
-                M::IntRemEuclid | M::IntDivEuclid if k.signed() => {
-                    let h = if m == M::IntRemEuclid { Helper::RemEuclid } else { Helper::DivEuclid };
-                    self.helpers.insert(h);
-                    return self.helper(Helper::DivIn, vec![v[0].clone(), v[1].clone(), L::int(lo), L::name(helper_name(h))]);
-                }
-                M::IntCheckedDiv | M::IntCheckedRem if k.signed() => {
-                    let (a, b) = (once(self, 0, out), once(self, 1, out));
-                    let h = if m == M::IntCheckedDiv { Helper::Div } else { Helper::Rem };
-                    let q = self.helper(h, vec![a.clone(), b.clone()]);
-                    // None for a zero divisor and for MIN / -1 (whose quotient does not fit).
-                    let fits = L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::Ne, b.clone(), L::int(-1)), L::bin(LB::Ne, a, L::int(lo)))));
-                    let ok = L::bin(LB::And, L::bin(LB::Ne, b, L::int(0)), fits);
-                    return L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::And, ok, q), L::Nil)));
-                }
-                M::IntCheckedAdd | M::IntCheckedSub | M::IntCheckedMul => {
-                    let op = match m {
-                        M::IntCheckedAdd => LB::Add,
-                        M::IntCheckedSub => LB::Sub,
-                        _ => LB::Mul,
-                    };
-                    let (tlo, thi) = k.bounds();
-                    if op != LB::Mul || k.exact() {
-                        return self.helper(Helper::CheckedIn, vec![L::bin(op, v[0].clone(), v[1].clone()), L::int(tlo as i64), big_int(thi)]);
-                    }
-                    let (a, b) = (once(self, 0, out), once(self, 1, out));
-                    return self.helper(Helper::CheckedIn, vec![L::bin(op, a.clone(), b.clone()), L::int(tlo as i64), big_int(thi), a, b]);
-                }
-                M::IntAbs => {
-                    let a = L::call("math.abs", v.clone());
-                    return self.helper(Helper::IntIn, vec![a, L::int(lo), L::int(hi)]);
-                }
-                M::IntPow => {
-                    let p = self.helper(Helper::Pow, v.clone());
-                    return self.helper(Helper::IntIn, vec![p, L::int(lo), L::int(hi)]);
-                }
-                _ => {}
-            }
-        }
-        if m == M::VecSum {
-            if let Some(k) = args.first().and_then(|a| if let Ty::Vec(t) = &a.ty { narrow(t) } else { None }) {
-                let (lo, hi) = k.lua_bounds();
-                return self.helper(Helper::SumIn, vec![v[0].clone(), L::int(lo), L::int(hi)]);
-            }
-        }
-        match m {
-            M::VecPush => {
-                let (t, x) = (once(self, 0, out), once(self, 1, out));
-                L::call("table.insert", vec![t, x])
-            }
-            M::VecPop => L::call("table.remove", vec![once(self, 0, out)]),
-            M::VecLen | M::StrLen => L::un(LU::Len, once(self, 0, out)),
-            M::VecIsEmpty => L::bin(LB::Eq, L::un(LU::Len, once(self, 0, out)), L::int(0)),
-            M::StrIsEmpty => L::bin(LB::Eq, once(self, 0, out), L::str("")),
-            M::VecContains => {
-                let (t, x) = (once(self, 0, out), once(self, 1, out));
-                self.helper(Helper::Contains, vec![t, x])
-            }
-            M::VecSum => {
-                let t = once(self, 0, out);
-                self.helper(Helper::Sum, vec![t])
-            }
-            M::VecExtend => {
-                let (t, u) = (once(self, 0, out), once(self, 1, out));
-                self.helper(Helper::Extend, vec![t, u])
-            }
-            // Equal integers (or strings) cannot be told apart: an unstable sort gives the
-            // same Vec as Rust's stable one.
-            M::VecSortInt => L::call("table.sort", vec![once(self, 0, out)]),
-            M::VecSortStr => {
-                let t = once(self, 0, out);
-                self.helper(Helper::SortStr, vec![t])
-            }
-            M::VecReverse => {
-                let t = once(self, 0, out);
-                self.helper(Helper::Reverse, vec![t])
-            }
-            M::VecJoin => {
-                let (t, sep) = (once(self, 0, out), once(self, 1, out));
-                L::call("table.concat", vec![t, sep])
-            }
-            M::VecFirst => L::index(once(self, 0, out), L::int(1)),
-            M::VecFill => self.helper(Helper::Fill, v.clone()),
-            M::StrSplitOnce => self.helper(Helper::SplitOnce, v.clone()),
-            M::StrStripPrefix => self.helper(Helper::StripPrefix, v.clone()),
-            M::StrStripSuffix => self.helper(Helper::StripSuffix, v.clone()),
-            M::StrTrimStartMatches => self.helper(Helper::TrimStartMatches, v.clone()),
-            M::StrTrimEndMatches => self.helper(Helper::TrimEndMatches, v.clone()),
-            M::StrSlice => self.helper(Helper::StrSlice, v.clone()),
-            M::StrIsCharBoundary => self.helper(Helper::CharBoundary, v.clone()),
-            M::FloatFixed => self.helper(Helper::FmtFixed, v.clone()),
-            M::StrLines => self.helper(Helper::Lines, v.clone()),
-            M::StrChars => self.helper(Helper::Chars, v.clone()),
-            // One char (a one-char string) of an ASCII class; Lua's classes are ASCII-only
-            // in the C locale, and a multi-byte char never matches.
-            M::CharClass(class) => L::bin(LB::Ne, L::call("string.find", vec![v[0].clone(), L::str(format!("^{class}$"))]), L::Nil),
-            M::StrSplitN => self.helper(Helper::SplitN, v.clone()),
-            M::VecSortByKey => self.helper(Helper::SortByKey, v.clone()),
-            M::VecRetain => self.helper(Helper::Retain, v.clone()),
-            M::MapKeys => self.helper(Helper::MapKeys, v.clone()),
-            M::MapValues => self.helper(Helper::MapValues, v.clone()),
-            M::StrRsplitOnce => self.helper(Helper::RsplitOnce, v.clone()),
-            M::StrRfind => self.helper(Helper::Rfind, v.clone()),
-            M::StrPad => self.helper(Helper::Pad, v.clone()),
-            M::IntRemEuclid => self.helper(Helper::RemEuclid, v.clone()),
-            M::IntDivEuclid => self.helper(Helper::DivEuclid, v.clone()),
-            M::IntSignum => {
-                let a = once(self, 0, out);
-                let pos = L::bin(LB::And, L::bin(LB::Gt, a.clone(), L::int(0)), L::int(1));
-                let neg = L::bin(LB::And, L::bin(LB::Lt, a, L::int(0)), L::int(-1));
-                L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::Or, pos, neg), L::int(0))))
-            }
-            M::IntCheckedDiv | M::IntCheckedRem => {
-                let (a, b) = (once(self, 0, out), once(self, 1, out));
-                let h = if m == M::IntCheckedDiv { Helper::Div } else { Helper::Rem };
-                let q = self.helper(h, vec![a, b.clone()]);
-                // `b ~= 0 and q or nil`: q may be 0, which Lua takes as true.
-                L::Paren(Box::new(L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ne, b, L::int(0)), q), L::Nil)))
-            }
-            M::IntCheckedAdd => self.helper(Helper::Int, vec![L::bin(LB::Add, v[0].clone(), v[1].clone())]),
-            M::IntCheckedSub => self.helper(Helper::Int, vec![L::bin(LB::Sub, v[0].clone(), v[1].clone())]),
-            M::IntCheckedMul => self.helper(Helper::CheckedMul, v.clone()),
-            M::OptionDeepCopy => {
-                let o = once(self, 0, out);
-                let copy = self.helper(Helper::DeepCopy, vec![o.clone()]);
-                L::bin(LB::And, o, copy)
-            }
-            M::VecLast => {
-                let t = once(self, 0, out);
-                L::index(t.clone(), L::un(LU::Len, t))
-            }
-            M::VecInsert => {
-                let (t, i, x) = (once(self, 0, out), once(self, 1, out), once(self, 2, out));
-                self.helper(Helper::VecInsert, vec![t, i, x])
-            }
-            M::VecRemove => {
-                let (t, i) = (once(self, 0, out), once(self, 1, out));
-                self.helper(Helper::VecRemove, vec![t, i])
-            }
-            M::VecTruncate => {
-                let (t, n) = (once(self, 0, out), once(self, 1, out));
-                self.helper(Helper::Truncate, vec![t, n])
-            }
-            M::StrStartsWith => {
-                let (s, p) = (once(self, 0, out), once(self, 1, out));
-                L::bin(LB::Eq, L::call("string.sub", vec![s, L::int(1), L::un(LU::Len, p.clone())]), p)
-            }
-            M::StrEndsWith => {
-                let (s, p) = (once(self, 0, out), once(self, 1, out));
-                let tail = L::call("string.sub", vec![s, L::un(LU::Neg, L::un(LU::Len, p.clone()))]);
-                L::bin(LB::Or, L::bin(LB::Eq, p.clone(), L::str("")), L::bin(LB::Eq, tail, p))
-            }
-            M::StrContains => {
-                let (s, p) = (once(self, 0, out), once(self, 1, out));
-                L::bin(LB::Ne, L::call("string.find", vec![s, p, L::int(1), L::Bool(true)]), L::Nil)
-            }
-            M::StrConcat => L::bin(LB::Concat, v[0].clone(), v[1].clone()),
-            M::DeepCopy => self.helper(Helper::DeepCopy, v.clone()),
-            M::MapInsert => self.helper(Helper::MapInsert, v.clone()),
-            M::MapRemove => self.helper(Helper::MapRemove, v.clone()),
-            M::MapGet => L::index(v[0].clone(), v[1].clone()),
-            M::MapContains => L::bin(LB::Ne, L::index(v[0].clone(), v[1].clone()), L::Nil),
-            M::MapLen => self.helper(Helper::MapLen, v.clone()),
-            M::MapIsEmpty => L::bin(LB::Eq, L::call("next", vec![v[0].clone()]), L::Nil),
-            M::StrTrim => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(true)]),
-            M::StrTrimStart => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(true), L::Bool(false)]),
-            M::StrTrimEnd => self.helper(Helper::Trim, vec![v[0].clone(), L::Bool(false), L::Bool(true)]),
-            // ASCII only, like Rust's to_ascii_*; string.upper would follow the C locale.
-            M::StrAsciiUpper => L::call("string.gsub", vec![v[0].clone(), L::str("%l"), L::Table(vec![], ascii_case_table(true))]).first(),
-            M::StrAsciiLower => L::call("string.gsub", vec![v[0].clone(), L::str("%u"), L::Table(vec![], ascii_case_table(false))]).first(),
-            M::StrReplace => self.helper(Helper::Replace, v.clone()),
-            M::StrRepeat => self.helper(Helper::Repeat, v.clone()),
-            M::StrFind => self.helper(Helper::Find, v.clone()),
-            // Characters are the bytes that do not continue a UTF-8 sequence.
-            M::StrCharCount => L::call("select", vec![L::int(2), L::call("string.gsub", vec![v[0].clone(), L::Str(vec![b'[', b'^', 0x80, b'-', 0xBF, b']']), L::str("")])]),
-            M::IntCast => self.helper(Helper::IntCast, v.clone()),
-            M::IntWrap => self.helper(Helper::Wrap, v.clone()),
-            M::IntMin => L::call("math.min", v.clone()),
-            M::IntMax => L::call("math.max", v.clone()),
-            M::IntAbs => L::call("math.abs", v.clone()),
-            M::IntPow => self.helper(Helper::Pow, v.clone()),
-            M::ParseInt => self.helper(Helper::ParseIntChecked, v.clone()),
-            M::ParseFloat => self.helper(Helper::ParseFloat, v.clone()),
-            M::FloatToInt if args.len() == 3 => self.helper(Helper::F2iIn, v.clone()),
-            M::FloatToInt => self.helper(Helper::FloatToInt, v.clone()),
-            M::FloatToString => self.helper(Helper::FmtFloat, v.clone()),
-            M::FloatFloor => L::call("math.floor", v.clone()),
-            M::FloatCeil => L::call("math.ceil", v.clone()),
-            M::FloatRound => self.helper(Helper::Round, v.clone()),
-            M::FloatTrunc => {
-                let x = once(self, 0, out);
-                // floor toward zero, keeping NaN and infinities
-                L::bin(LB::Or, L::bin(LB::And, L::bin(LB::Ge, x.clone(), L::int(0)), L::call("math.floor", vec![x.clone()])), L::call("math.ceil", vec![x]))
-            }
-            M::FloatAbs => L::call("math.abs", v.clone()),
-            M::FloatSqrt => L::call("math.sqrt", v.clone()),
-            M::FloatMin => L::call("math.min", v.clone()),
-            M::FloatMax => L::call("math.max", v.clone()),
-            M::FloatPow => L::bin(LB::Pow, v[0].clone(), v[1].clone()),
-            M::FloatIsNan => {
-                let x = once(self, 0, out);
-                L::bin(LB::Ne, x.clone(), x)
-            }
-            M::OptionUnwrapOrDefault => {
-                let d = match args[0].ty.clone() {
-                    Ty::Option(t) if t.is_int() => L::int(0),
-                    Ty::Option(t) if *t == Ty::Bool => L::Bool(false),
-                    _ => L::str(""),
-                };
-                L::bin(LB::Or, v[0].clone(), d)
-            }
-        }
+        let v = self.operands(&refs, out);
+        let mut gen = MethodOut { gen: self, out };
+        let mut cx = builtins::Cx { args, v, gen: &mut gen };
+        builtins::emit(m.row(), &mut cx)
     }
 
     /// Encodes a value of type `ty` as a reply (bools as 1/0, `None` inside arrays as
@@ -3469,6 +3254,28 @@ impl Gen<'_> {
     }
 }
 
+/// The code generator as the table of builtin methods sees it, while it emits a call:
+/// statements it needs go to `out`.
+struct MethodOut<'g, 'a, 'o> {
+    gen: &'g mut Gen<'a>,
+    out: &'o mut Vec<LS>,
+}
+
+impl builtins::Emitter for MethodOut<'_, '_, '_> {
+    fn helper(&mut self, h: Helper, args: Vec<L>) -> L {
+        self.gen.helper(h, args)
+    }
+
+    fn helper_ref(&mut self, h: Helper) -> L {
+        self.gen.helpers.insert(h);
+        L::name(helper_name(h))
+    }
+
+    fn spill(&mut self, v: L) -> L {
+        self.gen.spill(v, self.out)
+    }
+}
+
 /// The Lua name of a runtime helper.
 fn helper_name(h: Helper) -> &'static str {
     match h {
@@ -3562,22 +3369,19 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::ArgIntIn => "redlua_arg_int_in",
         Helper::SumIn => "redlua_sum_in",
         Helper::DivIn => "redlua_div_in",
+        Helper::Clamp => "redlua_clamp",
     }
 }
 
-/// `{ a = 'A', .. }`: the ASCII case mapping for `string.gsub`.
-fn ascii_case_table(upper: bool) -> Vec<(String, L)> {
-    (b'a'..=b'z')
-        .map(|c| {
-            let (from, to) = if upper { (c, c.to_ascii_uppercase()) } else { (c.to_ascii_uppercase(), c) };
-            ((from as char).to_string(), L::str([to]))
-        })
-        .collect()
+/// The Lua of a helper file of `compiler/lualib/`: the file after its header lines
+/// (`-- requires: ..`, `-- rust: ..`).
+fn lualib_body(file: &'static str) -> &'static str {
+    file.splitn(3, '\n').nth(2).unwrap_or_default()
 }
 
 /// An integer type with its own rules in the Lua: every one but i64 and isize (the same
 /// as i64 on 64-bit machines).
-fn narrow(t: &Ty) -> Option<IntTy> {
+pub(crate) fn narrow(t: &Ty) -> Option<IntTy> {
     match t {
         Ty::IntN(IntTy::Isize) => None,
         Ty::IntN(k) => Some(*k),
@@ -3586,7 +3390,7 @@ fn narrow(t: &Ty) -> Option<IntTy> {
 }
 
 /// An integer bound as a Lua number (2^64 - 1 reads as 2^64, the nearest double).
-fn big_int(n: i128) -> L {
+pub(crate) fn big_int(n: i128) -> L {
     match i64::try_from(n) {
         Ok(n) => L::int(n),
         Err(_) => L::Num(n.to_string()),
@@ -3615,7 +3419,7 @@ fn const_float(e: &ir::Expr) -> Option<f64> {
                 _ => None,
             }
         }
-        ExprKind::Method(ir::Method::FloatPow, args) if args.len() == 2 => Some(const_float(&args[0])?.powf(const_float(&args[1])?)),
+        ExprKind::Method(ir::Method::FloatPow | ir::Method::FloatPowi, args) if args.len() == 2 => Some(const_float(&args[0])?.powf(const_float(&args[1])?)),
         _ => None,
     }
 }

@@ -481,11 +481,12 @@ impl<'a> Walker<'a> {
 
 /// Where the arguments of a library method go (the receiver first).
 fn method_arg(m: Method, i: usize) -> Ctx {
-    match (m, i) {
-        (_, 0) => Ctx::Read,
+    let row = m.row();
+    match i {
+        0 => Ctx::Read,
         // Compared, or copied by the method itself (`vec![x; n]` copies each element).
-        (Method::VecContains | Method::VecFill | Method::DeepCopy | Method::OptionDeepCopy, _) => Ctx::Read,
-        (Method::VecInsert | Method::MapInsert, 1) => Ctx::Read,
+        _ if row.has(crate::builtins::ARGS_READ) => Ctx::Read,
+        1 if row.has(crate::builtins::KEY_READ) => Ctx::Read,
         _ => Ctx::Keep,
     }
 }

@@ -706,119 +706,8 @@ pub enum Pat {
     CallErr(Box<Pat>),
 }
 
-/// Library methods with their Rust meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Method {
-    VecPush,
-    VecPop,
-    VecLen,
-    VecIsEmpty,
-    VecContains,
-    VecSum,
-    VecExtend,
-    /// `sort()` / `sort_unstable()` of integers.
-    VecSortInt,
-    /// `sort()` / `sort_unstable()` of strings, byte-wise.
-    VecSortStr,
-    VecReverse,
-    VecJoin,
-    VecFirst,
-    VecLast,
-    VecInsert,
-    VecRemove,
-    VecTruncate,
-    /// `v.sort_by_key(f)`: the Vec, the key closure, and whether the keys are strings.
-    VecSortByKey,
-    /// `v.retain(f)`.
-    VecRetain,
-    /// `map.keys()` / `map.values()`, as a Vec (in the table's order).
-    MapKeys,
-    MapValues,
-    StrRsplitOnce,
-    StrRfind,
-    /// `opt.cloned()` of an option holding a table (Vec, map, struct, tuple): a copy.
-    OptionDeepCopy,
-    /// `vec![x; n]`.
-    VecFill,
-    StrSplitOnce,
-    StrIsCharBoundary,
-    /// `s.lines()`, as a Vec.
-    StrLines,
-    /// `s.chars()`, as a Vec of one-char strings.
-    StrChars,
-    /// `c.is_ascii_digit()` and the other ASCII classes, on a char (a one-char string):
-    /// the Lua pattern class to test.
-    CharClass(&'static str),
-    /// `s.splitn(n, sep)`, as a Vec.
-    StrSplitN,
-    /// `format!("{:.N}", x)`: the float with N decimals.
-    FloatFixed,
-    /// A `format!` width: the text, width, align (`<`, `>`, `^`), fill, zero padding.
-    StrPad,
-    StrStripPrefix,
-    StrStripSuffix,
-    StrTrimStartMatches,
-    StrTrimEndMatches,
-    /// `&s[a..b]` (the end may be nil: `&s[a..]`).
-    StrSlice,
-    IntRemEuclid,
-    IntDivEuclid,
-    IntSignum,
-    IntCheckedDiv,
-    IntCheckedRem,
-    IntCheckedAdd,
-    IntCheckedSub,
-    IntCheckedMul,
-    StrLen,
-    StrIsEmpty,
-    StrStartsWith,
-    StrEndsWith,
-    StrContains,
-    StrConcat,
-    DeepCopy,
-    MapInsert,
-    MapGet,
-    MapContains,
-    MapRemove,
-    MapLen,
-    MapIsEmpty,
-    StrTrim,
-    StrTrimStart,
-    StrTrimEnd,
-    StrAsciiUpper,
-    StrAsciiLower,
-    StrReplace,
-    StrRepeat,
-    StrFind,
-    StrCharCount,
-    /// `n as u64` / `as usize` of a signed number: the number and the bounds it must be
-    /// within (a negative one would wrap beyond 2^53 - 1).
-    IntCast,
-    /// `n as u8` (and the other types of 8 to 32 bits): the number, the width, signed.
-    IntWrap,
-    IntMin,
-    IntMax,
-    IntAbs,
-    IntPow,
-    ParseInt,
-    ParseFloat,
-    OptionUnwrapOrDefault,
-    /// `x as i64` (one argument), or `x as u8` and the other types (the float and the
-    /// type's bounds within ±(2^53 - 1)).
-    FloatToInt,
-    FloatToString,
-    FloatFloor,
-    FloatCeil,
-    FloatRound,
-    FloatTrunc,
-    FloatAbs,
-    FloatSqrt,
-    FloatMin,
-    FloatMax,
-    FloatPow,
-    FloatIsNan,
-}
+/// Library methods with their Rust meaning: the rows of the table of builtins.
+pub use crate::builtins::Method;
 
 /// A call of a typed command, with options resolved at compile time.
 #[derive(Debug, Clone)]
@@ -883,11 +772,7 @@ impl Expr {
                 });
             }
             if let ExprKind::Method(m, args) = &e.kind {
-                let changes = matches!(
-                    m,
-                    Method::VecPush | Method::VecPop | Method::VecExtend | Method::VecSortInt | Method::VecSortStr | Method::VecReverse | Method::VecInsert | Method::VecRemove | Method::VecTruncate | Method::VecSortByKey | Method::VecRetain | Method::MapInsert | Method::MapRemove
-                );
-                found |= changes && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Var(v)) if *v == var);
+                found |= m.row().has(crate::builtins::CHANGES) && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Var(v)) if *v == var);
             }
         });
         found

@@ -32,6 +32,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod builtins;
 pub mod checks;
 pub mod codegen;
 pub mod command_spec;

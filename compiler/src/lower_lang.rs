@@ -1,6 +1,7 @@
 //! Lowering of the richer language: loops, `match`, `if let`, `Vec`, tuples,
 //! closures, casts, `format!` and library methods.
 
+use crate::builtins;
 use crate::diag::Rule;
 use crate::ir::*;
 use crate::lower::{line_of, poison, Lowerer, MAX_SAFE_INT};
@@ -1981,12 +1982,15 @@ impl Lowerer<'_> {
         })
     }
 
+    /// A method of a `String`, `Vec`, `HashMap`, integer, `f64` or `Option`: a row of
+    /// the table of builtins ([`crate::builtins`]), or one of the methods below that are
+    /// not one call with fixed types.
     pub(crate) fn library_method(&mut self, m: &syn::ExprMethodCall, recv: Expr, _expect: Option<&Ty>) -> Expr {
         let span = m.span();
         let name = m.method.to_string();
         let rty = recv.ty.clone();
         let argc = m.args.len();
-        let (method, want_args, ret): (Method, Vec<Ty>, Ty) = match (&rty, name.as_str(), argc) {
+        match (&rty, name.as_str(), argc) {
             (Ty::Map(t), "insert", 2) => {
                 let k = self.expr(&m.args[0], Some(&Ty::Str));
                 let want = if **t == Ty::Never { None } else { Some((**t).clone()) };
@@ -2009,16 +2013,6 @@ impl Lowerer<'_> {
                 let recv = Expr { ty: Ty::Map(Box::new(vt.clone())), ..recv };
                 return self.mk(ExprKind::Method(Method::MapInsert, vec![recv, k, v]), vt.option(), span);
             }
-            (Ty::Map(t), "get", 1) => (Method::MapGet, vec![Ty::Str], (**t).clone().option()),
-            (Ty::Map(_), "contains_key", 1) => (Method::MapContains, vec![Ty::Str], Ty::Bool),
-            (Ty::Map(t), "remove", 1) => {
-                if !matches!(&recv.kind, ExprKind::Var(var) if self.vars[var.0].mutable) {
-                    self.err(Rule::Type, recv.span, "`.remove()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
-                }
-                (Method::MapRemove, vec![Ty::Str], (**t).clone().option())
-            }
-            (Ty::Map(_), "len", 0) => (Method::MapLen, vec![], usize_ty()),
-            (Ty::Map(_), "is_empty", 0) => (Method::MapIsEmpty, vec![], Ty::Bool),
             (Ty::Map(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "push", 1) if **t == Ty::Never => {
                 // `let mut v = Vec::new(); v.push(x)`: the Vec's type comes from `x`.
@@ -2032,7 +2026,6 @@ impl Lowerer<'_> {
                 }
                 return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
             }
-            (Ty::Vec(t), "push", 1) => (Method::VecPush, vec![(**t).clone()], Ty::Unit),
             (Ty::Struct(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             // Elements that are tables which can change (structs, Vecs, maps) are copied
             // too, as Rust clones them: a shallow copy would share them.
@@ -2045,27 +2038,11 @@ impl Lowerer<'_> {
                 return self.mk(ExprKind::Method(Method::OptionDeepCopy, vec![recv]), rty, span);
             }
             (Ty::Option(_), "copied" | "cloned", 0) => return recv,
-            (Ty::Vec(t), "pop", 0) => (Method::VecPop, vec![], (**t).clone().option()),
-            (Ty::Vec(_), "len", 0) => (Method::VecLen, vec![], usize_ty()),
-            (Ty::Vec(_), "is_empty", 0) => (Method::VecIsEmpty, vec![], Ty::Bool),
-            (Ty::Vec(t), "contains", 1) => (Method::VecContains, vec![(**t).clone()], Ty::Bool),
-            (Ty::Vec(t), "extend", 1) => (Method::VecExtend, vec![rty.clone()], {
-                let _ = t;
-                Ty::Unit
-            }),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) && holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
                 // A copy, so that changing one does not change the other.
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
-            (Ty::Vec(t), "sum", 0) if t.is_int() => (Method::VecSum, vec![], (**t).clone()),
-            (Ty::Vec(t), "sort" | "sort_unstable", 0) if t.is_int() => (Method::VecSortInt, vec![], Ty::Unit),
-            (Ty::Vec(t), "sort" | "sort_unstable", 0) if **t == Ty::Str => (Method::VecSortStr, vec![], Ty::Unit),
-            (Ty::Vec(t), "sort" | "sort_unstable", 0) => {
-                let t = (**t).clone();
-                return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
-            }
-            (Ty::Vec(_), "reverse", 0) => (Method::VecReverse, vec![], Ty::Unit),
             (Ty::Vec(t), "retain", 1) => {
                 let f = match self.vec_closure(&recv, m, t, "a predicate", "`v.retain(|x| *x > 0)`") {
                     Ok(f) => f,
@@ -2079,10 +2056,6 @@ impl Lowerer<'_> {
                 }
                 return self.mk(ExprKind::Method(Method::VecRetain, vec![recv, f]), Ty::Unit, span);
             }
-            (Ty::Map(_), "keys", 0) => (Method::MapKeys, vec![], Ty::Vec(Box::new(Ty::Str))),
-            (Ty::Map(t), "values", 0) => (Method::MapValues, vec![], Ty::Vec(t.clone())),
-            (Ty::Str, "rsplit_once", 1) => (Method::StrRsplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
-            (Ty::Str, "rfind", 1) => (Method::StrRfind, vec![Ty::Str], usize_ty().option()),
             (Ty::Vec(t), "sort_by_key", 1) => {
                 let f = match self.vec_closure(&recv, m, t, "a key function", "`v.sort_by_key(|x| x.1)`") {
                     Ok(f) => f,
@@ -2099,25 +2072,6 @@ impl Lowerer<'_> {
                 let flag = self.mk(ExprKind::Bool(strings), Ty::Bool, span);
                 return self.mk(ExprKind::Method(Method::VecSortByKey, vec![recv, f, flag]), Ty::Unit, span);
             }
-            (Ty::Vec(t), "join" | "concat", 1) if **t == Ty::Str && name == "join" => (Method::VecJoin, vec![Ty::Str], Ty::Str),
-            (Ty::Vec(t), "first", 0) => (Method::VecFirst, vec![], (**t).clone().option()),
-            (Ty::Vec(t), "last", 0) => (Method::VecLast, vec![], (**t).clone().option()),
-            (Ty::Vec(t), "insert", 2) => (Method::VecInsert, vec![usize_ty(), (**t).clone()], Ty::Unit),
-            (Ty::Vec(t), "remove", 1) => (Method::VecRemove, vec![usize_ty()], (**t).clone()),
-            (Ty::Vec(_), "truncate", 1) => (Method::VecTruncate, vec![usize_ty()], Ty::Unit),
-            (Ty::Str, "is_char_boundary", 1) => (Method::StrIsCharBoundary, vec![usize_ty()], Ty::Bool),
-            (Ty::Str, "is_ascii_digit", 0) => (Method::CharClass("%d"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_alphabetic", 0) => (Method::CharClass("%a"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_alphanumeric", 0) => (Method::CharClass("%w"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_uppercase", 0) => (Method::CharClass("%u"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_lowercase", 0) => (Method::CharClass("%l"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_punctuation", 0) => (Method::CharClass("%p"), vec![], Ty::Bool),
-            (Ty::Str, "is_ascii_hexdigit", 0) => (Method::CharClass("%x"), vec![], Ty::Bool),
-            (Ty::Str, "split_once", 1) => (Method::StrSplitOnce, vec![Ty::Str], Ty::Tuple(vec![Ty::Str, Ty::Str]).option()),
-            (Ty::Str, "strip_prefix", 1) => (Method::StrStripPrefix, vec![Ty::Str], Ty::Str.option()),
-            (Ty::Str, "strip_suffix", 1) => (Method::StrStripSuffix, vec![Ty::Str], Ty::Str.option()),
-            (Ty::Str, "trim_start_matches", 1) => (Method::StrTrimStartMatches, vec![Ty::Str], Ty::Str),
-            (Ty::Str, "trim_end_matches", 1) => (Method::StrTrimEndMatches, vec![Ty::Str], Ty::Str),
             (Ty::Str, "trim_matches", 1) => {
                 // Both ends (Rust takes only a char here: one pattern that is never empty).
                 let p = self.expr(&m.args[0], Some(&Ty::Str));
@@ -2146,74 +2100,37 @@ impl Lowerer<'_> {
                 let block = Block { stmts: vec![Stmt { kind: StmtKind::Assign(var, joined), line }], tail: None, ty: Ty::Unit };
                 return self.mk(ExprKind::Block(block), Ty::Unit, span);
             }
-            // Every integer type: the receiver's type for the operand and the result.
-            (t, "rem_euclid", 1) if t.is_int() => (Method::IntRemEuclid, vec![t.clone()], t.clone()),
-            (t, "div_euclid", 1) if t.is_int() => (Method::IntDivEuclid, vec![t.clone()], t.clone()),
-            (t, "signum", 0) if t.is_int() => (Method::IntSignum, vec![], t.clone()),
-            (t, "checked_div", 1) if t.is_int() => (Method::IntCheckedDiv, vec![t.clone()], t.clone().option()),
-            (t, "checked_rem", 1) if t.is_int() => (Method::IntCheckedRem, vec![t.clone()], t.clone().option()),
-            (t, "checked_add", 1) if t.is_int() => (Method::IntCheckedAdd, vec![t.clone()], t.clone().option()),
-            (t, "checked_sub", 1) if t.is_int() => (Method::IntCheckedSub, vec![t.clone()], t.clone().option()),
-            (t, "checked_mul", 1) if t.is_int() => (Method::IntCheckedMul, vec![t.clone()], t.clone().option()),
             (t, "is_positive", 0) | (t, "is_negative", 0) if t.is_int() => {
                 let zero = self.mk(ExprKind::Int(0), t.clone(), span);
                 let op = if name == "is_positive" { BinOp::Gt } else { BinOp::Lt };
                 return self.mk(ExprKind::Binary(op, Box::new(recv), Box::new(zero)), Ty::Bool, span);
             }
-            (Ty::Str, "len", 0) => (Method::StrLen, vec![], usize_ty()),
-            (Ty::Str, "is_empty", 0) => (Method::StrIsEmpty, vec![], Ty::Bool),
-            (Ty::Str, "starts_with", 1) => (Method::StrStartsWith, vec![Ty::Str], Ty::Bool),
-            (Ty::Str, "ends_with", 1) => (Method::StrEndsWith, vec![Ty::Str], Ty::Bool),
-            (Ty::Str, "contains", 1) => (Method::StrContains, vec![Ty::Str], Ty::Bool),
-            (Ty::Str, "trim", 0) => (Method::StrTrim, vec![], Ty::Str),
-            (Ty::Str, "trim_start", 0) => (Method::StrTrimStart, vec![], Ty::Str),
-            (Ty::Str, "trim_end", 0) => (Method::StrTrimEnd, vec![], Ty::Str),
-            (Ty::Str, "to_ascii_uppercase", 0) => (Method::StrAsciiUpper, vec![], Ty::Str),
-            (Ty::Str, "to_ascii_lowercase", 0) => (Method::StrAsciiLower, vec![], Ty::Str),
-            (Ty::Str, "replace", 2) => (Method::StrReplace, vec![Ty::Str, Ty::Str], Ty::Str),
-            (Ty::Str, "repeat", 1) => (Method::StrRepeat, vec![usize_ty()], Ty::Str),
-            (Ty::Str, "find", 1) => (Method::StrFind, vec![Ty::Str], usize_ty().option()),
-            (t, "min", 1) if t.is_int() => (Method::IntMin, vec![t.clone()], t.clone()),
-            (t, "max", 1) if t.is_int() => (Method::IntMax, vec![t.clone()], t.clone()),
-            (t, "abs", 0) if t.is_int() => (Method::IntAbs, vec![], t.clone()),
-            (t, "pow", 1) if t.is_int() => (Method::IntPow, vec![Ty::IntN(IntTy::U32)], t.clone()),
-            (Ty::Float, "floor", 0) => (Method::FloatFloor, vec![], Ty::Float),
-            (Ty::Float, "ceil", 0) => (Method::FloatCeil, vec![], Ty::Float),
-            (Ty::Float, "round", 0) => (Method::FloatRound, vec![], Ty::Float),
-            (Ty::Float, "trunc", 0) => (Method::FloatTrunc, vec![], Ty::Float),
-            (Ty::Float, "abs", 0) => (Method::FloatAbs, vec![], Ty::Float),
-            (Ty::Float, "sqrt", 0) => (Method::FloatSqrt, vec![], Ty::Float),
-            (Ty::Float, "min", 1) => (Method::FloatMin, vec![Ty::Float], Ty::Float),
-            (Ty::Float, "max", 1) => (Method::FloatMax, vec![Ty::Float], Ty::Float),
-            (Ty::Float, "powf", 1) => (Method::FloatPow, vec![Ty::Float], Ty::Float),
-            (Ty::Float, "powi", 1) => (Method::FloatPow, vec![Ty::IntN(IntTy::I32)], Ty::Float),
-            (Ty::Float, "is_nan", 0) => (Method::FloatIsNan, vec![], Ty::Bool),
-            (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Int | Ty::IntN(_) | Ty::Str | Ty::Bool) => (Method::OptionUnwrapOrDefault, vec![], (**t).clone()),
-            (t, _, _) => {
-                let t = t.clone();
-                return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{t}`"), "see the language reference for the supported methods");
+            _ => {}
+        }
+        let Some((row, sig)) = builtins::find(&rty, &name, argc) else {
+            if let (Ty::Vec(t), "sort" | "sort_unstable", 0) = (&rty, name.as_str(), argc) {
+                let t = (**t).clone();
+                return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
             }
+            return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{rty}`"), "see the language reference for the supported methods");
         };
-        if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_)))
-            && matches!(method, Method::VecPush | Method::VecPop | Method::VecContains | Method::VecExtend | Method::VecSum | Method::VecFirst | Method::VecLast | Method::VecInsert | Method::VecRemove)
-        {
+        if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_))) && row.has(builtins::NO_OPTION_ELEMS) {
             return self.unsupported(m.method.span(), &format!("`.{name}()` on a `{rty}`"), "read it with indexing or a `for` loop");
         }
-        if matches!(method, Method::VecPush | Method::VecExtend | Method::VecSortInt | Method::VecSortStr | Method::VecReverse | Method::VecInsert | Method::VecRemove | Method::VecTruncate) {
-            let ok = matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable);
-            if !ok {
-                self.err(Rule::Type, recv.span, format!("`.{name}()` changes the Vec: it must be a `let mut` variable"), "declare it with `let mut`");
-            }
+        if row.has(builtins::LET_MUT) && !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+            let what = if matches!(rty, Ty::Map(_)) { "map" } else { "Vec" };
+            self.err(Rule::Type, recv.span, format!("`.{name}()` changes the {what}: it must be a `let mut` variable"), "declare it with `let mut`");
         }
         let mut args = vec![recv];
-        for (a, t) in m.args.iter().zip(&want_args) {
-            let e = self.expr(a, Some(t));
-            if !e.ty.fits(t) {
+        for (a, t) in m.args.iter().zip(sig.args) {
+            let t = t.resolve(&rty);
+            let e = self.expr(a, Some(&t));
+            if !e.ty.fits(&t) {
                 self.err(Rule::Type, e.span, format!("expected `{t}`, found `{}`", e.ty), "");
             }
             args.push(e);
         }
-        self.mk(ExprKind::Method(method, args), ret, span)
+        self.mk(ExprKind::Method(row.id, args), sig.ret.resolve(&rty), span)
     }
 }
 
@@ -2320,10 +2237,7 @@ fn closure_is_quiet(f: &Expr) -> bool {
             ExprKind::Binary(BinOp::Div | BinOp::Rem, _, b) => e.ty == Ty::Float || matches!(b.kind, ExprKind::Int(n) if n != 0),
             ExprKind::Binary(..) => true,
             ExprKind::If(_, b, _) | ExprKind::Block(b) => b.stmts.is_empty(),
-            ExprKind::Method(m, _) => matches!(
-                m,
-                Method::StrLen | Method::VecLen | Method::VecIsEmpty | Method::StrIsEmpty | Method::StrConcat | Method::IntAbs | Method::IntMin | Method::IntMax | Method::IntSignum | Method::FloatAbs | Method::FloatFloor | Method::FloatCeil | Method::FloatToString | Method::StrContains | Method::StrStartsWith | Method::StrEndsWith | Method::StrTrim | Method::StrTrimStart | Method::StrTrimEnd | Method::StrAsciiUpper | Method::StrAsciiLower | Method::MapGet | Method::MapContains | Method::DeepCopy
-            ),
+            ExprKind::Method(m, _) => m.row().has(builtins::QUIET),
             _ => false,
         };
     });

@@ -1504,3 +1504,115 @@ fn retain_keys_values_rsplit_once_and_rfind_agree_with_their_twin() {
         }
     }
 }
+
+#[redlua::library(name = "lang_clamp")]
+pub mod lang_clamp {
+    use redlua::prelude::*;
+
+    /// `clamp` of an i64 argument and of a number read from a key, written back.
+    #[redis_function]
+    pub fn ints(k: Key, a: i64, lo: i64, hi: i64) -> (i64, i64) {
+        let stored = get::<i64>(&k).unwrap_or(a).clamp(lo, hi);
+        set(&k, stored);
+        (a.clamp(lo, hi), stored)
+    }
+
+    /// `clamp` of the narrower integer types, bounds as literals of the type too.
+    #[redis_function(read_only)]
+    pub fn narrow(a: i32, lo: i32, hi: i32, b: u8) -> (i32, u8, u64) {
+        (a.clamp(lo, hi), b.clamp(10, 200), (b as u64).clamp(0, 100))
+    }
+
+    /// `f64::clamp`.
+    #[redis_function(read_only)]
+    pub fn floats(x: f64, lo: f64, hi: f64) -> f64 {
+        x.clamp(lo, hi)
+    }
+}
+
+thread_local! {
+    /// Set while a twin runs that may panic on purpose: its message is not printed.
+    static EXPECTED_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`redlua::twin::try_run`], without printing the panic of a twin that panics.
+fn try_twin<T>(con: &mut redis::Connection, twin: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !EXPECTED_PANIC.with(|q| q.get()) {
+                default(info);
+            }
+        }));
+    });
+    EXPECTED_PANIC.with(|q| q.set(true));
+    let r = redlua::twin::try_run(con, twin);
+    EXPECTED_PANIC.with(|q| q.set(false));
+    r
+}
+
+#[test]
+fn clamp_agrees_with_its_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let edges = [i64::from(i32::MIN), -9_007_199_254_740_991, -5, -1, 0, 1, 5, 9_007_199_254_740_991];
+    let mut errors = 0;
+    for a in edges {
+        for lo in edges {
+            for hi in edges {
+                let lua = lang_clamp::ints("lua:c", a, lo, hi).call(&mut con);
+                let rust = try_twin(&mut con, || lang_clamp::twin::ints(Key::from("rust:c"), a, lo, hi));
+                match (lua, rust) {
+                    (Ok(l), Ok(r)) => assert_eq!(l, r, "ints({a}, {lo}, {hi})"),
+                    // Rust panics when lo > hi; the Lua raises an error, before the write.
+                    (Err(redlua::Error::Script { message, .. }), Err(panic)) => {
+                        assert!(lo > hi, "ints({a}, {lo}, {hi}): {message}");
+                        assert!(message.contains("clamp: min > max"), "{message}");
+                        assert!(panic.contains("min > max") || panic.contains("min <= max"), "{panic}");
+                        errors += 1;
+                    }
+                    (l, r) => panic!("ints({a}, {lo}, {hi}): lua {l:?} vs rust {r:?}"),
+                }
+                let stored: (Option<i64>, Option<i64>) = redis::pipe().get("lua:c").get("rust:c").query(&mut con).unwrap();
+                assert_eq!(stored.0, stored.1, "the stored value after ints({a}, {lo}, {hi})");
+            }
+        }
+    }
+    assert_eq!(errors, 8 * 28, "every lo > hi raises an error");
+    for a in [i32::MIN, -7, 0, 7, i32::MAX] {
+        for (lo, hi) in [(i32::MIN, i32::MAX), (-3, 3), (0, 0), (5, -5)] {
+            for b in [0u8, 9, 10, 100, 200, 201, 255] {
+                let lua = lang_clamp::narrow(a, lo, hi, b).call(&mut con);
+                let rust = try_twin(&mut con, || lang_clamp::twin::narrow(a, lo, hi, b));
+                match (lua, rust) {
+                    (Ok(l), Ok(r)) => assert_eq!(l, r, "narrow({a}, {lo}, {hi}, {b})"),
+                    (Err(_), Err(_)) => assert!(lo > hi),
+                    (l, r) => panic!("narrow({a}, {lo}, {hi}, {b}): lua {l:?} vs rust {r:?}"),
+                }
+            }
+        }
+    }
+    let xs = [f64::NAN, f64::NEG_INFINITY, -1e300, -2.5, -0.0, 0.0, 0.1, 2.5, f64::INFINITY];
+    let mut float_errors = 0;
+    for x in xs {
+        for lo in xs {
+            for hi in xs {
+                let lua = lang_clamp::floats(x, lo, hi).call(&mut con);
+                let rust = try_twin(&mut con, || lang_clamp::twin::floats(x, lo, hi));
+                match (lua, rust) {
+                    // NaN != NaN, and -0.0 == 0.0: compare the text Rust prints.
+                    (Ok(l), Ok(r)) => assert_eq!(format!("{l:?}"), format!("{r:?}"), "floats({x:?}, {lo:?}, {hi:?})"),
+                    // Rust panics unless lo <= hi, which a NaN bound fails too.
+                    (Err(_), Err(_)) => {
+                        assert!(!(lo <= hi), "floats({x:?}, {lo:?}, {hi:?})");
+                        float_errors += 1;
+                    }
+                    (l, r) => panic!("floats({x:?}, {lo:?}, {hi:?}): lua {l:?} vs rust {r:?}"),
+                }
+            }
+        }
+    }
+    assert!(float_errors > 0);
+    assert!(lang_clamp::LUA.contains("redlua_clamp("), "{}", lang_clamp::LUA);
+}
