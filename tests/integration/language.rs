@@ -1511,7 +1511,7 @@ pub mod lang_clamp {
 
     /// `clamp` of an i64 argument and of a number read from a key, written back.
     #[redis_function]
-    pub fn ints(k: Key, a: i64, lo: i64, hi: i64) -> (i64, i64) {
+    pub fn clamp_ints(k: Key, a: i64, lo: i64, hi: i64) -> (i64, i64) {
         let stored = get::<i64>(&k).unwrap_or(a).clamp(lo, hi);
         set(&k, stored);
         (a.clamp(lo, hi), stored)
@@ -1561,8 +1561,8 @@ fn clamp_agrees_with_its_twin() {
     for a in edges {
         for lo in edges {
             for hi in edges {
-                let lua = lang_clamp::ints("lua:c", a, lo, hi).call(&mut con);
-                let rust = try_twin(&mut con, || lang_clamp::twin::ints(Key::from("rust:c"), a, lo, hi));
+                let lua = lang_clamp::clamp_ints("lua:c", a, lo, hi).call(&mut con);
+                let rust = try_twin(&mut con, || lang_clamp::twin::clamp_ints(Key::from("rust:c"), a, lo, hi));
                 match (lua, rust) {
                     (Ok(l), Ok(r)) => assert_eq!(l, r, "ints({a}, {lo}, {hi})"),
                     // Rust panics when lo > hi; the Lua raises an error, before the write.
