@@ -1,0 +1,17 @@
+-- requires: none
+-- rust: f64::round: half away from zero
+-- f64::round: half away from zero.
+local function redlua_round(x)
+  if x ~= x or x == math.huge or x == -math.huge then
+    return x
+  end
+  local a = math.abs(x)
+  local f = math.floor(a)
+  if a - f >= 0.5 then
+    f = f + 1
+  end
+  if x < 0 then
+    return -f
+  end
+  return f
+end
