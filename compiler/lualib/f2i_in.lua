@@ -14,7 +14,8 @@ local function redlua_f2i_in(x, lo, hi)
     end
     return hi
   elseif x >= 0 then
-    return math.floor(x)
+    -- `+ 0`: -0.0 passes `x >= 0`, and `as` gives the integer 0, not -0.
+    return math.floor(x) + 0
   end
   return math.ceil(x) + 0
 end
