@@ -33,7 +33,8 @@
 //!   `is_positive` / `is_negative` (comparisons) and the refusal of `sort` on other
 //!   element types.
 
-use crate::codegen::{big_int, narrow, Helper};
+use crate::codegen::{big_int, narrow};
+use crate::lualib::Helper;
 use crate::ir::{self, IntTy, Ty};
 use crate::lua::{BinOp as LB, Expr as L, UnOp as LU};
 

@@ -10,1392 +10,11 @@ use crate::commands::ReplyKind;
 use crate::diag::{Diagnostic, Rule};
 use crate::ir::{self, CommandArg, ExprKind, Function, IntTy, ParamSource, Ty};
 use crate::lua::{self, BinOp as LB, Expr as L, Printed, Printer, Stmt as LS, StmtKind as K, UnOp as LU};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::lualib::{self, Helper};
+use std::collections::{HashMap, HashSet};
 
 /// Lua allows 200 active locals per function; stay clearly below.
 const MAX_LOCALS: usize = 190;
-
-/// Runtime helpers the generated Lua may need; each is emitted once, only when used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Helper {
-    ParseInt,
-    ParseIntChecked,
-    Int,
-    GetInt,
-    ArgInt,
-    ArgBool,
-    Div,
-    Rem,
-    Index,
-    SetIndex,
-    FmtFloat,
-    ParseFloat,
-    DynIsOk,
-    DynInt,
-    DynString,
-    DynArray,
-    IsErr,
-    ResultOk,
-    ResultErr,
-    Rest,
-    CallSpread,
-    IntCast,
-    DeepEq,
-    MapInsert,
-    MapRemove,
-    MapLen,
-    MapReply,
-    DeepCopy,
-    StrCmp,
-    Trim,
-    Replace,
-    Repeat,
-    Find,
-    Split,
-    Chunks,
-    Flags,
-    OptFloats,
-    Pairs,
-    ScorePairs,
-    StreamEntries,
-    Time,
-    ExtendPairs,
-    ArgFloat,
-    GetFloat,
-    FloatToInt,
-    Round,
-    Contains,
-    Sum,
-    Extend,
-    BitOp,
-    Shift,
-    Fill,
-    SplitOnce,
-    StripPrefix,
-    StripSuffix,
-    TrimStartMatches,
-    TrimEndMatches,
-    StrSlice,
-    CharBoundary,
-    FmtFixed,
-    Pad,
-    Chars,
-    Lines,
-    SplitN,
-    SortByKey,
-    Retain,
-    MapKeys,
-    MapValues,
-    RsplitOnce,
-    Rfind,
-    RemEuclid,
-    DivEuclid,
-    CheckedMul,
-    SortStr,
-    Reverse,
-    VecInsert,
-    VecRemove,
-    Truncate,
-    Map,
-    Step,
-    Pow,
-    IntIn,
-    Pow2,
-    Wrap,
-    F2iIn,
-    CheckedIn,
-    ShiftIn,
-    ArgIntIn,
-    SumIn,
-    DivIn,
-    Clamp,
-}
-
-impl Helper {
-    fn deps(self) -> &'static [Helper] {
-        match self {
-            Helper::ParseIntChecked => &[Helper::ParseInt],
-            Helper::Sum | Helper::Pow | Helper::ShiftIn => &[Helper::Int],
-            Helper::CheckedIn => &[Helper::Int, Helper::Pow2],
-            Helper::CheckedMul => &[Helper::Pow2],
-            Helper::SumIn => &[Helper::IntIn],
-            Helper::Contains => &[Helper::DeepEq],
-            Helper::SortStr | Helper::SortByKey => &[Helper::StrCmp],
-            Helper::RsplitOnce => &[Helper::Rfind],
-            Helper::StrSlice => &[Helper::CharBoundary],
-            Helper::BitOp | Helper::Shift => &[Helper::Int],
-            Helper::Fill => &[Helper::DeepCopy],
-            Helper::RemEuclid => &[Helper::Rem],
-            Helper::DivEuclid => &[Helper::Div, Helper::Rem],
-            Helper::ArgFloat | Helper::GetFloat => &[Helper::ParseFloat],
-            Helper::OptFloats | Helper::ScorePairs => &[Helper::GetFloat, Helper::ParseFloat],
-            Helper::StreamEntries => &[Helper::Pairs],
-            Helper::DynInt => &[Helper::Int],
-            Helper::ResultOk | Helper::ResultErr => &[Helper::IsErr],
-            _ => &[],
-        }
-    }
-
-    fn source(self) -> &'static str {
-        match self {
-            Helper::ParseInt => "\
--- Rust's str::parse::<i64>: optional sign and decimal digits, exact within +/-(2^53 - 1).
--- `+ 0` turns \"-0\" (which tonumber reads as -0) into 0, as Rust's i64 has no -0.
-local function redlua_parse_int(s)
-  if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
-    local n = tonumber(s)
-    if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n + 0
-    end
-  end
-  return nil
-end
-",
-            Helper::ParseIntChecked => "\
--- s.parse::<i64>().ok(): None for what Rust refuses; an error for an integer that Rust
--- accepts but Lua cannot hold exactly (beyond +/-(2^53 - 1)).
-local function redlua_parse_int_checked(s)
-  local n = redlua_parse_int(s)
-  if n == nil and string.find(s, '^[+-]?%d+$') then
-    error('redlua: integer overflow: ' .. string.sub(s, 1, 32) .. ' is beyond +/-(2^53 - 1)', 2)
-  end
-  return n
-end
-",
-            Helper::Int => "\
--- Integers are exact in Lua only within +/-(2^53 - 1): refuse to go on with a wrong number.
-local function redlua_int(n)
-  if n > 9007199254740991 or n < -9007199254740991 then
-    error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
-  end
-  return n
-end
-",
-            Helper::GetInt => "\
--- A bulk reply read as Option<i64>: nil when missing, an error when not an integer
--- (Rust's syntax: optional sign and decimal digits, exact within +/-(2^53 - 1)).
-local function redlua_get_int(v)
-  if v == false then
-    return nil
-  end
-  if string.find(v, '^[+-]?%d+$') then
-    local n = tonumber(v)
-    if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n + 0
-    end
-  end
-  error('redlua: value is not an integer within +/-(2^53 - 1): ' .. string.sub(v, 1, 64), 2)
-end
-",
-            Helper::ArgInt => "\
-local function redlua_arg_int(s, name)
-  if type(s) == 'string' and string.find(s, '^[+-]?%d+$') then
-    local n = tonumber(s)
-    if n <= 9007199254740991 and n >= -9007199254740991 then
-      return n + 0
-    end
-  end
-  error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within +/-(2^53 - 1)' })
-end
-",
-            Helper::ArgBool => "\
-local function redlua_arg_bool(s, name)
-  if s == '1' then
-    return true
-  elseif s == '0' then
-    return false
-  end
-  error({ err = 'ERR redlua: argument ' .. name .. ' must be 1 or 0' })
-end
-",
-            Helper::Div => "\
--- Rust's integer division: truncates toward zero, panics on zero. A quotient in (-1, 0]
--- is -0 in Lua (0 / -3, math.ceil(-0.5)): `+ 0` makes it 0, as Rust's i64 has no -0.
-local function redlua_div(a, b)
-  if b == 0 then
-    error('redlua: attempt to divide by zero', 2)
-  end
-  local q = a / b
-  if q > 0 then
-    return math.floor(q)
-  end
-  return math.ceil(q) + 0
-end
-",
-            Helper::DynIsOk => "\
-local function redlua_dyn_is_ok(v)
-  return type(v) == 'table' and v.ok == 'OK'
-end
-",
-            Helper::DynInt => "\
--- Value::as_int: an integer reply, else nil.
-local function redlua_dyn_int(v)
-  if type(v) == 'number' then
-    return redlua_int(v)
-  end
-  return nil
-end
-",
-            Helper::DynString => "\
--- Value::as_string: a bulk or status reply, else nil.
-local function redlua_dyn_string(v)
-  if type(v) == 'string' then
-    return v
-  elseif type(v) == 'table' and type(v.ok) == 'string' then
-    return v.ok
-  end
-  return nil
-end
-",
-            Helper::DynArray => "\
--- Value::as_array: an array reply, else nil.
-local function redlua_dyn_array(v)
-  if type(v) == 'table' and v.ok == nil and v.err == nil then
-    return v
-  end
-  return nil
-end
-",
-            Helper::IsErr => "\
--- A try_call! result is an error when redis.pcall returned an error table.
-local function redlua_is_err(v)
-  return type(v) == 'table' and v.err ~= nil
-end
-",
-            Helper::ResultOk => "\
-local function redlua_result_ok(v)
-  if redlua_is_err(v) then
-    return nil
-  end
-  return v
-end
-",
-            Helper::ResultErr => "\
-local function redlua_result_err(v)
-  if redlua_is_err(v) then
-    return v.err
-  end
-  return nil
-end
-",
-            Helper::CallSpread => "\
--- Sends a command whose last arguments come from a Vec. unpack fails beyond ~8000
--- values (Lua's C stack): longer lists go in pieces of whole items, and the replies
--- combine as one command's would ('sum', 'last', 'concat', 'ok').
-local function redlua_call_spread(t, fixed, step, mode)
-  if #t <= 7000 then
-    return redis.call(unpack(t))
-  end
-  if mode == nil then
-    error('redlua: ' .. t[1] .. ' with more than 7000 arguments cannot be split', 2)
-  end
-  local size = 7000 - fixed
-  size = size - size % step
-  local acc = nil
-  if mode == 'sum' then
-    acc = 0
-  elseif mode == 'concat' then
-    acc = {}
-  end
-  for from = fixed + 1, #t, size do
-    local part = {}
-    for i = 1, fixed do
-      part[i] = t[i]
-    end
-    for i = from, math.min(from + size - 1, #t) do
-      part[#part + 1] = t[i]
-    end
-    local r = redis.call(unpack(part))
-    if mode == 'sum' then
-      acc = acc + r
-    elseif mode == 'concat' then
-      for i = 1, #r do
-        acc[#acc + 1] = r[i]
-      end
-    else
-      acc = r
-    end
-  end
-  return acc
-end
-",
-            Helper::IntCast => "\
--- `n as u32` and friends: Rust wraps what does not fit, which Lua cannot hold exactly.
-local function redlua_int_cast(n, lo, hi)
-  if n < lo or n > hi then
-    error('redlua: ' .. string.format('%d', n) .. ' does not fit the target integer type', 2)
-  end
-  return n
-end
-",
-            Helper::DeepEq => "\
--- `==` on Vecs, tuples, structs and maps: by value, as in Rust.
-local function redlua_deep_eq(a, b)
-  if type(a) ~= 'table' or type(b) ~= 'table' then
-    return a == b
-  end
-  for k, v in pairs(a) do
-    if not redlua_deep_eq(v, b[k]) then
-      return false
-    end
-  end
-  for k in pairs(b) do
-    if a[k] == nil then
-      return false
-    end
-  end
-  return true
-end
-",
-            Helper::MapInsert => "\
--- HashMap::insert: the previous value, if any.
-local function redlua_map_insert(t, k, v)
-  local old = t[k]
-  t[k] = v
-  return old
-end
-",
-            Helper::MapRemove => "\
-local function redlua_map_remove(t, k)
-  local old = t[k]
-  t[k] = nil
-  return old
-end
-",
-            Helper::MapLen => "\
-local function redlua_map_len(t)
-  local n = 0
-  for _ in pairs(t) do
-    n = n + 1
-  end
-  return n
-end
-",
-            Helper::MapReply => "\
--- A HashMap as a reply: a flat array { k1, v1, k2, v2, .. }.
-local function redlua_map_reply(t, enc)
-  local r = {}
-  for k, v in pairs(t) do
-    r[#r + 1] = k
-    if enc then
-      r[#r + 1] = enc(v)
-    else
-      r[#r + 1] = v
-    end
-  end
-  return r
-end
-",
-            Helper::DeepCopy => "\
--- .clone() of a struct (or a Vec of Vecs): a copy that shares no table.
-local function redlua_deep_copy(t)
-  local r = {}
-  for k, v in pairs(t) do
-    if type(v) == 'table' then
-      r[k] = redlua_deep_copy(v)
-    else
-      r[k] = v
-    end
-  end
-  return r
-end
-",
-            Helper::StrCmp => "\
--- Byte-wise comparison of strings, as Rust's Ord for str (Lua's `<` uses the locale).
-local function redlua_str_cmp(a, b)
-  local n = math.min(#a, #b)
-  for i = 1, n do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then
-      if x < y then
-        return -1
-      end
-      return 1
-    end
-  end
-  if #a < #b then
-    return -1
-  elseif #a > #b then
-    return 1
-  end
-  return 0
-end
-",
-            Helper::Trim => "\
--- str::trim: strips Unicode White_Space (ASCII ones and their UTF-8 multi-byte kin);
--- a constant table, as library code may not call `string` while it loads.
-local redlua_ws = {
-  ['\\194\\133'] = true, ['\\194\\160'] = true, ['\\225\\154\\128'] = true, ['\\226\\128\\168'] = true,
-  ['\\226\\128\\169'] = true, ['\\226\\128\\175'] = true, ['\\226\\129\\159'] = true, ['\\227\\128\\128'] = true,
-  ['\\226\\128\\128'] = true, ['\\226\\128\\129'] = true, ['\\226\\128\\130'] = true, ['\\226\\128\\131'] = true,
-  ['\\226\\128\\132'] = true, ['\\226\\128\\133'] = true, ['\\226\\128\\134'] = true, ['\\226\\128\\135'] = true,
-  ['\\226\\128\\136'] = true, ['\\226\\128\\137'] = true, ['\\226\\128\\138'] = true,
-}
-local function redlua_trim(s, front, back)
-  local i, j = 1, #s
-  while front and i <= j do
-    local b = string.byte(s, i)
-    if b == 32 or (b >= 9 and b <= 13) then
-      i = i + 1
-    elseif redlua_ws[string.sub(s, i, i + 1)] then
-      i = i + 2
-    elseif redlua_ws[string.sub(s, i, i + 2)] then
-      i = i + 3
-    else
-      break
-    end
-  end
-  while back and j >= i do
-    local b = string.byte(s, j)
-    if b == 32 or (b >= 9 and b <= 13) then
-      j = j - 1
-    elseif j - 1 >= i and redlua_ws[string.sub(s, j - 1, j)] then
-      j = j - 2
-    elseif j - 2 >= i and redlua_ws[string.sub(s, j - 2, j)] then
-      j = j - 3
-    else
-      break
-    end
-  end
-  return string.sub(s, i, j)
-end
-",
-            Helper::Replace => "\
--- str::replace: every non-overlapping occurrence, left to right, matched literally.
-local function redlua_replace(s, from, to)
-  if from == '' then
-    -- between characters (UTF-8 sequences), not bytes
-    local r = { to }
-    for c in string.gmatch(s, '[^\\128-\\191][\\128-\\191]*') do
-      r[#r + 1] = c
-      r[#r + 1] = to
-    end
-    return table.concat(r)
-  end
-  local r = {}
-  local at = 1
-  while true do
-    local i, j = string.find(s, from, at, true)
-    if i == nil then
-      r[#r + 1] = string.sub(s, at)
-      return table.concat(r)
-    end
-    r[#r + 1] = string.sub(s, at, i - 1)
-    r[#r + 1] = to
-    at = j + 1
-  end
-end
-",
-            Helper::Repeat => "\
-local function redlua_repeat(s, n)
-  if n < 0 then
-    error('redlua: capacity overflow (negative repeat count)', 2)
-  end
-  return string.rep(s, n)
-end
-",
-            Helper::Find => "\
--- str::find with a string pattern: the 0-based byte index of the first match.
-local function redlua_find(s, p)
-  local i = string.find(s, p, 1, true)
-  if i == nil then
-    return nil
-  end
-  return i - 1
-end
-",
-            Helper::Split => "\
--- str::split with a string separator: every piece, empty ones included.
-local function redlua_split(s, sep)
-  if sep == '' then
-    error('redlua: splitting on an empty separator', 2)
-  end
-  local r = {}
-  local from = 1
-  while true do
-    local i, j = string.find(s, sep, from, true)
-    if i == nil then
-      r[#r + 1] = string.sub(s, from)
-      return r
-    end
-    r[#r + 1] = string.sub(s, from, i - 1)
-    from = j + 1
-  end
-end
-",
-            Helper::Chunks => "\
--- slice::chunks: pieces of n elements, the last one shorter.
-local function redlua_chunks(t, n)
-  if n <= 0 then
-    error('redlua: chunk size must be non-zero', 2)
-  end
-  local r = {}
-  for i = 1, #t, n do
-    local c = {}
-    for k = i, math.min(i + n - 1, #t) do
-      c[#c + 1] = t[k]
-    end
-    r[#r + 1] = c
-  end
-  return r
-end
-",
-            Helper::Rest => "\
--- The remaining KEYS or ARGV from position `from`, converted one by one (a trailing
--- Vec parameter); copied in a loop, as unpack fails on long lists.
-local function redlua_rest(t, from, conv, name)
-  local r = {}
-  for i = from, #t do
-    if conv then
-      r[#r + 1] = conv(t[i], name)
-    else
-      r[#r + 1] = t[i]
-    end
-  end
-  return r
-end
-",
-            Helper::Flags => "\
-local function redlua_flags(t)
-  local r = {}
-  for i = 1, #t do
-    r[i] = t[i] == 1
-  end
-  return r
-end
-",
-            Helper::OptFloats => "\
--- An array of float strings or nils: None stays `false` inside a Vec.
-local function redlua_opt_floats(t)
-  local r = {}
-  for i = 1, #t do
-    if t[i] then
-      r[i] = redlua_get_float(t[i])
-    else
-      r[i] = false
-    end
-  end
-  return r
-end
-",
-            Helper::Pairs => "\
--- A flat array { k1, v1, k2, v2 } as pairs { { k1, v1 }, { k2, v2 } }.
-local function redlua_pairs(t)
-  local r = {}
-  for i = 1, #t, 2 do
-    r[#r + 1] = { t[i], t[i + 1] }
-  end
-  return r
-end
-",
-            Helper::ScorePairs => "\
--- A flat array { member, score, .. } as { { member, score }, .. } with f64 scores.
-local function redlua_score_pairs(t)
-  local r = {}
-  for i = 1, #t, 2 do
-    r[#r + 1] = { t[i], redlua_get_float(t[i + 1]) }
-  end
-  return r
-end
-",
-            Helper::StreamEntries => "\
--- Stream entries { { id, { f1, v1, .. } }, .. } with the fields as pairs.
-local function redlua_stream_entries(t)
-  local r = {}
-  for i = 1, #t do
-    r[i] = { t[i][1], redlua_pairs(t[i][2]) }
-  end
-  return r
-end
-",
-            Helper::Time => "\
-local function redlua_time(t)
-  return { tonumber(t[1]), tonumber(t[2]) }
-end
-",
-            Helper::ExtendPairs => "\
--- Appends the pairs of u to t, flattened.
-local function redlua_extend_pairs(t, u)
-  for i = 1, #u do
-    t[#t + 1] = u[i][1]
-    t[#t + 1] = u[i][2]
-  end
-  return t
-end
-",
-            Helper::FmtFloat => "\
--- Rust's Display for f64: the shortest digits that read back as the same number,
--- never in exponent form (Lua's tostring would print 0.1 + 0.2 as 0.3).
-local function redlua_fmt_float(x)
-  -- Integral values print as integers (Rust prints 3.0 as 3). `x % 1` is NaN for
-  -- inf and NaN; zero is left to the signed-zero case below.
-  if x % 1 == 0 and x < 1e15 and x > -1e15 and x ~= 0 then
-    return string.format('%d', x)
-  end
-  if x ~= x then
-    return 'NaN'
-  elseif x == math.huge then
-    return 'inf'
-  elseif x == -math.huge then
-    return '-inf'
-  elseif x == 0 then
-    if 1 / x < 0 then
-      return '-0'
-    end
-    return '0'
-  end
-  -- The shortest digits that read back exactly. For normal numbers that is the first
-  -- of 15, 16, 17 significant digits that does (%g drops trailing zeros, so 0.1 comes
-  -- out of %.15g as 0.1); subnormals have fewer digits of precision: try them all.
-  local s
-  if x > 2.2250738585072014e-308 or x < -2.2250738585072014e-308 then
-    s = string.format('%.15g', x)
-    if tonumber(s) ~= x then
-      s = string.format('%.16g', x)
-      if tonumber(s) ~= x then
-        s = string.format('%.17g', x)
-      end
-    end
-  else
-    for p = 1, 17 do
-      s = string.format('%.' .. p .. 'g', x)
-      if tonumber(s) == x then
-        break
-      end
-    end
-  end
-  if not string.find(s, 'e', 1, true) then
-    return s
-  end
-  local sign, mant, e = string.match(s, '^(-?)([%d.]+)e([-+]%d+)$')
-  if mant == nil then
-    return s
-  end
-  local int, frac = string.match(mant, '^(%d+)%.?(%d*)$')
-  local digits = int .. frac
-  local point = #int + tonumber(e)
-  if point <= 0 then
-    return sign .. '0.' .. string.rep('0', -point) .. digits
-  elseif point >= #digits then
-    return sign .. digits .. string.rep('0', point - #digits)
-  end
-  return sign .. string.sub(digits, 1, point) .. '.' .. string.sub(digits, point + 1)
-end
-",
-            Helper::ParseFloat => "\
--- Rust's str::parse::<f64>: decimal digits with an optional fraction and exponent,
--- inf, infinity and NaN; no hexadecimal and no spaces (which Lua's tonumber allows).
-local function redlua_parse_float(s)
-  if type(s) ~= 'string' then
-    return nil
-  end
-  -- The common form first: digits with an optional fraction.
-  if string.find(s, '^[+-]?%d+%.?%d*$') then
-    return tonumber(s)
-  end
-  local l = string.lower(s)
-  local sign, word = string.match(l, '^([+-]?)(%a+)$')
-  if word == 'inf' or word == 'infinity' then
-    return sign == '-' and -math.huge or math.huge
-  elseif word == 'nan' then
-    return 0 / 0
-  end
-  if string.find(s, '^[+-]?%.%d+$') or string.find(s, '^[+-]?%d+%.?%d*[eE][+-]?%d+$')
-    or string.find(s, '^[+-]?%.%d+[eE][+-]?%d+$') then
-    return tonumber(s)
-  end
-  return nil
-end
-",
-            Helper::ArgFloat => "\
-local function redlua_arg_float(s, name)
-  local n = redlua_parse_float(s)
-  if n == nil then
-    error({ err = 'ERR redlua: argument ' .. name .. ' must be a number' })
-  end
-  return n
-end
-",
-            Helper::GetFloat => "\
--- A bulk reply read as Option<f64>: nil when missing, an error when not a number.
-local function redlua_get_float(v)
-  if v == false then
-    return nil
-  end
-  -- The common form first (digits with an optional fraction), as redlua_parse_float does.
-  if string.find(v, '^[+-]?%d+%.?%d*$') then
-    return tonumber(v)
-  end
-  local n = redlua_parse_float(v)
-  if n == nil then
-    error('redlua: value is not a number: ' .. string.sub(v, 1, 64), 2)
-  end
-  return n
-end
-",
-            Helper::FloatToInt => "\
--- `x as i64`: truncates toward zero, NaN is 0; beyond +/-(2^53 - 1) is an error here
--- (Rust would saturate at the i64 bounds).
-local function redlua_f2i(x)
-  if x ~= x then
-    return 0
-  end
-  -- Whole values (often already math.floor'ed) need no rounding; inf goes on to the error.
-  if x % 1 ~= 0 then
-    if x >= 0 then
-      x = math.floor(x)
-    else
-      x = math.ceil(x)
-    end
-  end
-  if x > 9007199254740991 or x < -9007199254740991 then
-    error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
-  end
-  -- -0.0 and what truncates to it (-0.5) give 0: Rust's i64 has no -0.
-  return x + 0
-end
-",
-            Helper::Round => "\
--- f64::round: half away from zero.
-local function redlua_round(x)
-  if x ~= x or x == math.huge or x == -math.huge then
-    return x
-  end
-  local a = math.abs(x)
-  local f = math.floor(a)
-  if a - f >= 0.5 then
-    f = f + 1
-  end
-  if x < 0 then
-    return -f
-  end
-  return f
-end
-",
-            Helper::Index => "\
--- v[i] with Rust's bounds check (Lua arrays are 1-based).
-local function redlua_index(t, i)
-  local v = t[i + 1]
-  if v == nil then
-    error('redlua: index out of bounds: the len is ' .. #t .. ' but the index is ' .. string.format('%d', i), 2)
-  end
-  return v
-end
-",
-            Helper::SetIndex => "\
-local function redlua_set_index(t, i, v)
-  if i < 0 or i >= #t then
-    error('redlua: index out of bounds: the len is ' .. #t .. ' but the index is ' .. string.format('%d', i), 2)
-  end
-  t[i + 1] = v
-end
-",
-            Helper::Contains => "\
-local function redlua_contains(t, x)
-  for i = 1, #t do
-    if t[i] == x or (type(x) == 'table' and redlua_deep_eq(t[i], x)) then
-      return true
-    end
-  end
-  return false
-end
-",
-            Helper::Sum => "\
-local function redlua_sum(t)
-  local s = 0
-  for i = 1, #t do
-    s = s + t[i]
-  end
-  return redlua_int(s)
-end
-",
-            Helper::Fill => "\
--- vec![x; n]: n copies of x (a table is copied, as Rust clones it).
-local function redlua_fill(x, n)
-  local t = {}
-  for i = 1, n do
-    if type(x) == 'table' then
-      t[i] = redlua_deep_copy(x)
-    else
-      t[i] = x
-    end
-  end
-  return t
-end
-",
-            Helper::SplitOnce => "\
--- s.split_once(p): the text before and after the first p, or nil.
-local function redlua_split_once(s, p)
-  local i = string.find(s, p, 1, true)
-  if i == nil then
-    return nil
-  end
-  return { string.sub(s, 1, i - 1), string.sub(s, i + #p) }
-end
-",
-            Helper::StripPrefix => "\
-local function redlua_strip_prefix(s, p)
-  if string.sub(s, 1, #p) == p then
-    return string.sub(s, #p + 1)
-  end
-  return nil
-end
-",
-            Helper::StripSuffix => "\
-local function redlua_strip_suffix(s, p)
-  if p == '' then
-    return s
-  end
-  if #p <= #s and string.sub(s, -#p) == p then
-    return string.sub(s, 1, #s - #p)
-  end
-  return nil
-end
-",
-            Helper::TrimStartMatches => "\
--- s.trim_start_matches(p): every leading p removed.
-local function redlua_trim_start_matches(s, p)
-  if p == '' then
-    return s
-  end
-  local i = 1
-  while string.sub(s, i, i + #p - 1) == p do
-    i = i + #p
-  end
-  return string.sub(s, i)
-end
-",
-            Helper::TrimEndMatches => "\
--- s.trim_end_matches(p): every trailing p removed.
-local function redlua_trim_end_matches(s, p)
-  if p == '' then
-    return s
-  end
-  local j = #s
-  while j >= #p and string.sub(s, j - #p + 1, j) == p do
-    j = j - #p
-  end
-  return string.sub(s, 1, j)
-end
-",
-            Helper::Retain => "\
--- v.retain(f): keeps, in order, the elements for which f is true.
-local function redlua_retain(t, f)
-  local n, j = #t, 0
-  for i = 1, n do
-    local x = t[i]
-    if f(x) then
-      j = j + 1
-      t[j] = x
-    end
-  end
-  for i = n, j + 1, -1 do
-    t[i] = nil
-  end
-end
-",
-            Helper::MapKeys => "\
-local function redlua_map_keys(m)
-  local t = {}
-  for k in pairs(m) do
-    t[#t + 1] = k
-  end
-  return t
-end
-",
-            Helper::MapValues => "\
-local function redlua_map_values(m)
-  local t = {}
-  for _, v in pairs(m) do
-    t[#t + 1] = v
-  end
-  return t
-end
-",
-            Helper::RsplitOnce => "\
--- s.rsplit_once(p): the text before and after the last p, or nil.
-local function redlua_rsplit_once(s, p)
-  local at = redlua_rfind(s, p)
-  if at == nil then
-    return nil
-  end
-  return { string.sub(s, 1, at), string.sub(s, at + 1 + #p) }
-end
-",
-            Helper::Rfind => "\
--- s.rfind(p): the byte offset of the last p, or nil.
-local function redlua_rfind(s, p)
-  local at = nil
-  local i = 1
-  while true do
-    -- Lua clamps a start past the end to the end: stop there.
-    local j = i <= #s + 1 and string.find(s, p, i, true)
-    if not j then
-      break
-    end
-    at = j
-    i = j + 1
-  end
-  if at == nil then
-    return nil
-  end
-  return at - 1
-end
-",
-            Helper::SortByKey => "\
--- v.sort_by_key(f): a stable merge sort on the keys, as Rust's (table.sort is not
--- stable); string keys compare byte by byte.
-local function redlua_sort_by_key(t, f, strings)
-  local n = #t
-  if n < 2 then
-    return
-  end
-  local keys, idx, tmp = {}, {}, {}
-  for i = 1, n do
-    keys[i] = f(t[i])
-    idx[i] = i
-  end
-  local function before(a, b)
-    if strings then
-      return redlua_str_cmp(keys[a], keys[b]) < 0
-    end
-    return keys[a] < keys[b]
-  end
-  local width = 1
-  while width < n do
-    local i = 1
-    while i <= n do
-      local mid, hi = math.min(i + width, n + 1), math.min(i + 2 * width, n + 1)
-      local a, b, k = i, mid, i
-      while a < mid and b < hi do
-        if before(idx[b], idx[a]) then
-          tmp[k] = idx[b]
-          b = b + 1
-        else
-          tmp[k] = idx[a]
-          a = a + 1
-        end
-        k = k + 1
-      end
-      while a < mid do
-        tmp[k] = idx[a]
-        a, k = a + 1, k + 1
-      end
-      while b < hi do
-        tmp[k] = idx[b]
-        b, k = b + 1, k + 1
-      end
-      i = i + 2 * width
-    end
-    idx, tmp = tmp, idx
-    width = width * 2
-  end
-  local sorted = {}
-  for i = 1, n do
-    sorted[i] = t[idx[i]]
-  end
-  for i = 1, n do
-    t[i] = sorted[i]
-  end
-end
-",
-            Helper::Chars => "\
--- s.chars(): the UTF-8 characters of s, as one-char strings.
-local function redlua_chars(s)
-  local t = {}
-  for c in string.gmatch(s, '[%z\\1-\\127\\194-\\244][\\128-\\191]*') do
-    t[#t + 1] = c
-  end
-  return t
-end
-",
-            Helper::Lines => "\
--- s.lines(): the text between '\\n's, a '\\r' right before a '\\n' dropped, and no empty
--- line after a final '\\n'.
-local function redlua_lines(s)
-  local t = {}
-  local i = 1
-  while i <= #s do
-    local j = string.find(s, '\\n', i, true)
-    local line
-    if j == nil then
-      line = string.sub(s, i)
-      i = #s + 1
-    else
-      line = string.sub(s, i, j - 1)
-      i = j + 1
-      if string.sub(line, -1) == '\\r' then
-        line = string.sub(line, 1, -2)
-      end
-    end
-    t[#t + 1] = line
-  end
-  return t
-end
-",
-            Helper::SplitN => "\
--- s.splitn(n, p): at most n pieces, the last one holding the rest.
-local function redlua_splitn(s, n, p)
-  local t = {}
-  if n <= 0 then
-    return t
-  end
-  if p == '' then
-    error('redlua: splitting on an empty separator', 2)
-  end
-  local i = 1
-  while #t < n - 1 do
-    local j = string.find(s, p, i, true)
-    if j == nil then
-      break
-    end
-    t[#t + 1] = string.sub(s, i, j - 1)
-    i = j + #p
-  end
-  t[#t + 1] = string.sub(s, i)
-  return t
-end
-",
-            Helper::FmtFixed => "\
--- format!(\"{:.N}\", x): C's %.Nf rounds the exact binary value to N decimals as Rust
--- does; Rust writes NaN and the infinities its own way.
-local function redlua_fmt_fixed(x, n)
-  if x ~= x then
-    return 'NaN'
-  elseif x == math.huge then
-    return 'inf'
-  elseif x == -math.huge then
-    return '-inf'
-  end
-  return string.format('%.' .. n .. 'f', x)
-end
-",
-            Helper::Pad => "\
--- A format! width: Rust counts chars, not bytes; zero padding goes after the sign.
-local function redlua_pad(s, width, align, fill, zero)
-  local n = select(2, string.gsub(s, '[^\\128-\\191]', ''))
-  if n >= width then
-    return s
-  end
-  local pad = width - n
-  if zero then
-    local sign = string.match(s, '^[+-]') or ''
-    return sign .. string.rep('0', pad) .. string.sub(s, #sign + 1)
-  elseif align == '<' then
-    return s .. string.rep(fill, pad)
-  elseif align == '>' then
-    return string.rep(fill, pad) .. s
-  end
-  local left = math.floor(pad / 2)
-  return string.rep(fill, left) .. s .. string.rep(fill, pad - left)
-end
-",
-            Helper::CharBoundary => "\
--- s.is_char_boundary(i): i is 0, the length, or the offset of a byte that starts a char.
-local function redlua_char_boundary(s, i)
-  if i == 0 or i == #s then
-    return true
-  end
-  if i < 0 or i > #s then
-    return false
-  end
-  local c = string.byte(s, i + 1)
-  return c < 128 or c >= 192
-end
-",
-            Helper::StrSlice => "\
--- &s[a..b] (b nil: to the end): Rust panics when a > b, b > len, or an end is not on a
--- char boundary.
-local function redlua_str_slice(s, a, b)
-  local n = #s
-  if b == nil then
-    b = n
-  end
-  if a < 0 or b < a or b > n or not redlua_char_boundary(s, a) or not redlua_char_boundary(s, b) then
-    error('redlua: byte range ' .. string.format('%d', a) .. '..' .. string.format('%d', b) .. ' of a string of ' .. n .. ' bytes is out of bounds or not on a char boundary', 2)
-  end
-  return string.sub(s, a + 1, b)
-end
-",
-            Helper::RemEuclid => "\
--- a.rem_euclid(b): the remainder that is never negative.
-local function redlua_rem_euclid(a, b)
-  local r = redlua_rem(a, b)
-  if r < 0 then
-    r = r + math.abs(b)
-  end
-  return r
-end
-",
-            Helper::DivEuclid => "\
--- a.div_euclid(b): the quotient that goes with rem_euclid.
-local function redlua_div_euclid(a, b)
-  local q = redlua_div(a, b)
-  if redlua_rem(a, b) < 0 then
-    if b > 0 then
-      q = q - 1
-    else
-      q = q + 1
-    end
-  end
-  return q
-end
-",
-            Helper::CheckedMul => "\
--- a.checked_mul(b): nil when Rust's i64 overflows; an error for a product that fits an
--- i64 but not a Lua number exactly. A product that rounds to 2^63 overflows when it is
--- exact (a and b powers of two); else it is too close to the i64 limit to tell: an error.
-local function redlua_checked_mul(a, b)
-  local p = a * b + 0
-  if p > 9223372036854775808 or p < -9223372036854775808 then
-    return nil
-  end
-  if p == 9223372036854775808 and redlua_pow2(a) and redlua_pow2(b) then
-    return nil
-  end
-  if p > 9007199254740991 or p < -9007199254740991 then
-    error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
-  end
-  return p
-end
-",
-            Helper::BitOp => "\
--- i64 `&`, `|`, `^` (f is bit.band, bit.bor or bit.bxor), exact within +/-(2^53 - 1): the
--- high and the low 32 bits of the two's complement go through Lua's 32-bit `bit` library
--- separately.
-local function redlua_bitop(f, a, b)
-  local alo, blo = a % 4294967296, b % 4294967296
-  local hi = f((a - alo) / 4294967296, (b - blo) / 4294967296)
-  return redlua_int(hi * 4294967296 + f(alo, blo) % 4294967296)
-end
-",
-            Helper::Shift => "\
--- i64 `a << n` and `a >> n` (arithmetic): Rust panics when n is not within 0..64.
-local function redlua_shift(a, n, left)
-  if n < 0 or n > 63 then
-    error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
-  end
-  if left then
-    -- Beyond the i64 range, the low 64 bits in two's complement, as Rust keeps them (exact:
-    -- a * 2 ^ n only moves the bits, and n > 10 there).
-    local m = a * 2 ^ n
-    if m >= 9223372036854775808 or m < -9223372036854775808 then
-      m = m % 18446744073709551616
-      if m >= 9223372036854775808 then
-        m = m - 18446744073709551616
-      end
-    end
-    return redlua_int(m)
-  end
-  return math.floor(a / 2 ^ n)
-end
-",
-            Helper::SortStr => "\
--- v.sort() of strings: byte-wise, as Rust's Ord for str (Lua's `<` uses the locale).
-local function redlua_sort_str(t)
-  table.sort(t, function(a, b) return redlua_str_cmp(a, b) < 0 end)
-end
-",
-            Helper::Reverse => "\
-local function redlua_reverse(t)
-  local i, j = 1, #t
-  while i < j do
-    t[i], t[j] = t[j], t[i]
-    i, j = i + 1, j - 1
-  end
-end
-",
-            Helper::VecInsert => "\
--- v.insert(i, x): Rust panics when i > len.
-local function redlua_vec_insert(t, i, x)
-  if i < 0 or i > #t then
-    error('redlua: insertion index (is ' .. string.format('%d', i) .. ') should be <= len (is ' .. #t .. ')', 2)
-  end
-  table.insert(t, i + 1, x)
-end
-",
-            Helper::VecRemove => "\
--- v.remove(i): Rust panics when i >= len.
-local function redlua_vec_remove(t, i)
-  if i < 0 or i >= #t then
-    error('redlua: removal index (is ' .. string.format('%d', i) .. ') should be < len (is ' .. #t .. ')', 2)
-  end
-  return table.remove(t, i + 1)
-end
-",
-            Helper::Truncate => "\
--- v.truncate(n): keeps the first n elements (nothing to do when n >= len).
-local function redlua_truncate(t, n)
-  for i = #t, math.max(n, 0) + 1, -1 do
-    t[i] = nil
-  end
-end
-",
-            Helper::Extend => "\
--- Appends the elements of u to t (a copy when t is new).
-local function redlua_extend(t, u)
-  local n = #t
-  for i = 1, #u do
-    t[n + i] = u[i]
-  end
-  return t
-end
-",
-            Helper::Map => "\
-local function redlua_map(t, f)
-  local r = {}
-  for i = 1, #t do
-    r[i] = f(t[i])
-  end
-  return r
-end
-",
-            Helper::Step => "\
-local function redlua_step(n)
-  if n <= 0 then
-    error('redlua: assertion failed: step != 0 (step_by needs a positive step)', 2)
-  end
-  return n
-end
-",
-            Helper::Pow => "\
-local function redlua_pow(a, b)
-  if b < 0 then
-    error('redlua: negative exponent', 2)
-  end
-  return redlua_int(a ^ b)
-end
-",
-            Helper::Pow2 => "\
--- True when x is a power of two (or minus one): a product of such numbers is exact.
-local function redlua_pow2(x)
-  local m = math.frexp(x)
-  return m == 0.5 or m == -0.5
-end
-",
-            Helper::IntIn => "\
--- Arithmetic on an integer type other than i64: Rust panics when a result leaves the
--- type's range (lo..=hi; within +/-(2^53 - 1) for the 64-bit types).
-local function redlua_int_in(n, lo, hi)
-  if n < lo or n > hi then
-    error('redlua: attempt to compute with overflow: the result is outside ' .. string.format('%d..=%d', lo, hi), 2)
-  end
-  return n
-end
-",
-            Helper::Wrap => "\
--- `n as u8` (and the other integer types of 8 to 32 bits): the low bits, in two's
--- complement, as Rust keeps them.
-local function redlua_wrap(n, bits, signed)
-  local m = n % 2 ^ bits
-  if signed and m >= 2 ^ (bits - 1) then
-    return m - 2 ^ bits
-  end
-  return m
-end
-",
-            Helper::F2iIn => "\
--- `x as u8` (and the other integer types but i64): truncated toward zero and saturated at
--- the type's bounds (lo, hi), NaN is 0, as Rust does. Beyond 2^53 - 1 (u64, usize) Lua
--- cannot hold the value: an error there.
-local function redlua_f2i_in(x, lo, hi)
-  if x ~= x then
-    return 0
-  elseif x <= lo then
-    return lo
-  elseif x >= hi then
-    if x > hi and hi == 9007199254740991 then
-      error('redlua: integer overflow (beyond +/-(2^53 - 1))', 2)
-    end
-    return hi
-  elseif x >= 0 then
-    return math.floor(x)
-  end
-  return math.ceil(x) + 0
-end
-",
-            Helper::CheckedIn => "\
--- checked_add, checked_sub, checked_mul of an integer type other than i64: nil outside the
--- type's bounds (lo, hi); an error for a result within them that Lua cannot hold exactly.
--- For u64, hi (2^64 - 1) is 2^64 as a Lua number: a product that rounds to it overflows
--- when it is exact (a and b powers of two), else it is too close to tell: an error.
-local function redlua_checked_in(n, lo, hi, a, b)
-  if n < lo or n > hi then
-    return nil
-  end
-  if n == hi and b ~= nil and redlua_pow2(a) and redlua_pow2(b) then
-    return nil
-  end
-  return redlua_int(n) + 0
-end
-",
-            Helper::ShiftIn => "\
--- `a << n` and `a >> n` of an integer type of `bits` bits other than i64: Rust panics when
--- n is not within 0..bits; `<<` keeps the low bits (two's complement), `>>` is arithmetic
--- for signed types.
-local function redlua_shift_in(a, n, left, bits, signed)
-  if n < 0 or n >= bits then
-    error('redlua: attempt to shift ' .. (left and 'left' or 'right') .. ' with overflow', 2)
-  end
-  if not left then
-    return math.floor(a / 2 ^ n)
-  end
-  local m = (a * 2 ^ n) % 2 ^ bits
-  if signed and m >= 2 ^ (bits - 1) then
-    m = m - 2 ^ bits
-  end
-  return redlua_int(m)
-end
-",
-            Helper::ArgIntIn => "\
--- An argument of an integer type other than i64: Rust's syntax for the type (no '-' for
--- an unsigned type, not even \"-0\") and its range (lo..=hi).
-local function redlua_arg_int_in(s, name, lo, hi)
-  if type(s) == 'string' and string.find(s, lo < 0 and '^[+-]?%d+$' or '^%+?%d+$') then
-    local n = tonumber(s)
-    if n >= lo and n <= hi then
-      return n + 0
-    end
-  end
-  error({ err = 'ERR redlua: argument ' .. name .. ' must be an integer within ' .. string.format('%d..=%d', lo, hi) })
-end
-",
-            Helper::SumIn => "\
--- Vec::sum of an integer type other than i64: Rust panics as soon as a partial sum leaves
--- the type's range.
-local function redlua_sum_in(t, lo, hi)
-  local s = 0
-  for i = 1, #t do
-    s = redlua_int_in(s + t[i], lo, hi)
-  end
-  return s
-end
-",
-            Helper::DivIn => "\
--- `/`, `%`, div_euclid and rem_euclid (f) of i8, i16 and i32: Rust panics on MIN / -1,
--- whose quotient does not fit the type.
-local function redlua_div_in(a, b, lo, f)
-  if b == -1 and a == lo then
-    error('redlua: attempt to divide with overflow', 2)
-  end
-  return f(a, b)
-end
-",
-            // A helper written as a file of compiler/lualib: its two header lines are not emitted.
-            Helper::Clamp => lualib_body(include_str!("../lualib/clamp.lua")),
-            Helper::Rem => "\
--- Rust's integer remainder: takes the sign of the dividend, panics on zero; `+ 0` makes
--- a zero remainder of a negative dividend (fmod(-3, 3) is -0) the 0 of Rust's i64.
-local function redlua_rem(a, b)
-  if b == 0 then
-    error('redlua: attempt to calculate the remainder with a divisor of zero', 2)
-  end
-  return math.fmod(a, b) + 0
-end
-",
-        }
-    }
-}
 
 /// Where the value of an expression goes.
 #[derive(Debug, Clone)]
@@ -1414,7 +33,6 @@ struct Gen<'a> {
     ret: Ty,
     /// The helper functions of the chunk.
     helper_fns: &'a [ir::HelperFn],
-    helpers: &'a mut BTreeSet<Helper>,
     names: HashSet<String>,
     locals: usize,
     line: u32,
@@ -1441,16 +59,15 @@ const ARGS_MEMO: &str = "redlua_args";
 
 /// The Lua text of one library.
 pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
-    let mut helpers = BTreeSet::new();
     let mut bodies = Vec::new();
     let mut errors = Vec::new();
     let mut fn_defs = Vec::new();
-    if let Err(e) = push_helper_fns(helper_fns, &mut helpers, &mut fn_defs) {
+    if let Err(e) = push_helper_fns(helper_fns, &mut fn_defs) {
         errors.extend(e);
     }
     let mut memo = Some(1);
     for f in functions {
-        match function(f, helper_fns, &mut helpers, &mut memo) {
+        match function(f, helper_fns, &mut memo) {
             Ok(b) => bodies.push(b),
             Err(d) => errors.push(d),
         }
@@ -1458,7 +75,7 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
     if !errors.is_empty() {
         return Err(errors);
     }
-    prune_helpers(&mut helpers, bodies.iter().chain([&fn_defs]), file);
+    let helpers = lualib::in_order(&lualib::used(bodies.iter().chain([&fn_defs])));
     let mut p = Printer::new(file);
     p.raw_line(&format!("#!lua name={name}"));
     let mut top = vec![LS::new(K::Comment(format!(
@@ -1521,16 +138,15 @@ pub fn call_name(library: &str, function: &str) -> String {
 
 /// The Lua text of one EVAL script.
 pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
-    let mut helpers = BTreeSet::new();
     let mut fn_defs = Vec::new();
-    push_helper_fns(helper_fns, &mut helpers, &mut fn_defs)?;
+    push_helper_fns(helper_fns, &mut fn_defs)?;
     let mut locals = 0;
     // Inline checks take more locals: without them when the function would not fit.
-    let body = match function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals, true) {
+    let body = match function_counted(f, helper_fns, &mut None, &mut locals, true) {
         Ok(b) => b,
-        Err(_) => function_counted(f, helper_fns, &mut helpers, &mut None, &mut locals, false).map_err(|d| vec![d])?,
+        Err(_) => function_counted(f, helper_fns, &mut None, &mut locals, false).map_err(|d| vec![d])?,
     };
-    prune_helpers(&mut helpers, [&body, &fn_defs], file);
+    let helpers = lualib::in_order(&lualib::used([&body, &fn_defs]));
     let mut p = Printer::new(file);
     let fl = flags(f);
     if fl.is_empty() {
@@ -1600,62 +216,22 @@ fn signature_comment(f: &Function) -> String {
     format!("fn {}({}) -> {}", f.name, params.join(", "), f.ret)
 }
 
-/// Drops the helpers that no generated code names any more (a check that was first
-/// written as a helper call and then inlined), keeping those other kept helpers use.
-fn prune_helpers<'b>(helpers: &mut BTreeSet<Helper>, blocks: impl IntoIterator<Item = &'b lua::Block>, file: &str) {
-    let mut p = Printer::new(file);
-    for b in blocks {
-        p.block(b);
-    }
-    let mut text = p.finish().code;
-    let names = |text: &str, h: Helper| {
-        let n = helper_name(h);
-        text.match_indices(n).any(|(i, _)| !text[i + n.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-    };
-    let mut kept: BTreeSet<Helper> = BTreeSet::new();
-    loop {
-        let more: Vec<Helper> = helpers.iter().copied().filter(|h| !kept.contains(h) && names(&text, *h)).collect();
-        if more.is_empty() {
-            break;
-        }
-        for h in more {
-            text.push_str(h.source());
-            kept.insert(h);
-        }
-    }
-    *helpers = kept;
-}
-
-/// Emits the helpers used, each after the helpers it calls (they are `local`s, visible
-/// only below their definition); the order is otherwise stable.
-fn push_helpers(used: &BTreeSet<Helper>, out: &mut Vec<LS>) {
-    fn visit(h: Helper, done: &mut Vec<Helper>) {
-        if done.contains(&h) {
-            return;
-        }
-        for d in h.deps() {
-            visit(*d, done);
-        }
-        done.push(h);
-    }
-    let mut order = Vec::new();
-    for h in used {
-        visit(*h, &mut order);
-    }
-    for h in order {
+/// Emits the runtime helpers, in the order [`lualib::in_order`] gives.
+fn push_helpers(helpers: &[Helper], out: &mut Vec<LS>) {
+    for h in helpers {
         out.push(LS::new(K::Blank));
         out.push(LS::new(K::Raw(h.source().to_string())));
     }
 }
 
-fn function(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>) -> Result<lua::Block, Diagnostic> {
-    function_counted(f, helper_fns, helpers, memo, &mut 0, false)
+fn function(f: &Function, helper_fns: &[ir::HelperFn], memo: &mut Option<usize>) -> Result<lua::Block, Diagnostic> {
+    function_counted(f, helper_fns, memo, &mut 0, false)
 }
 
 /// [`function`], also giving the number of Lua locals the body declares.
-fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, memo: &mut Option<usize>, locals: &mut usize, inline_checks: bool) -> Result<lua::Block, Diagnostic> {
+fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], memo: &mut Option<usize>, locals: &mut usize, inline_checks: bool) -> Result<lua::Block, Diagnostic> {
     let names = f.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, helpers, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true, memo: *memo, inline_checks };
+    let mut g = Gen { vars: &f.vars, ret: f.ret.clone(), helper_fns, names, locals: 0, line: f.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: true, memo: *memo, inline_checks };
     let mut out = Vec::new();
     g.prologue(f, &mut out);
     g.block_into(&f.body, &Dest::Return, &mut out);
@@ -1673,9 +249,9 @@ fn function_counted(f: &Function, helper_fns: &[ir::HelperFn], helpers: &mut BTr
 }
 
 /// The Lua of a helper function: `name = function(params) .. end` (declared before).
-fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>) -> Result<LS, Diagnostic> {
+fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn]) -> Result<LS, Diagnostic> {
     let names = h.vars.iter().map(|v| v.lua.clone()).collect();
-    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, helpers, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None, inline_checks: false };
+    let mut g = Gen { vars: &h.vars, ret: h.ret.clone(), helper_fns, names, locals: h.params.len(), line: h.line, aliases: HashMap::new(), wrapped: HashMap::new(), reply: false, memo: None, inline_checks: false };
     let mut out = Vec::new();
     if let Some(body) = &h.body {
         g.block_into(body, &Dest::Return, &mut out);
@@ -1693,7 +269,7 @@ fn helper_fn(h: &ir::HelperFn, helper_fns: &[ir::HelperFn], helpers: &mut BTreeS
 }
 
 /// Declarations and definitions of the helper functions of a chunk.
-fn push_helper_fns(helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, top: &mut Vec<LS>) -> Result<(), Vec<Diagnostic>> {
+fn push_helper_fns(helper_fns: &[ir::HelperFn], top: &mut Vec<LS>) -> Result<(), Vec<Diagnostic>> {
     if helper_fns.is_empty() {
         return Ok(());
     }
@@ -1702,7 +278,7 @@ fn push_helper_fns(helper_fns: &[ir::HelperFn], helpers: &mut BTreeSet<Helper>, 
     top.push(LS::new(K::Local(helper_fns.iter().map(|h| h.lua.clone()).collect(), vec![])));
     let mut errors = Vec::new();
     for h in helper_fns {
-        match helper_fn(h, helper_fns, helpers) {
+        match helper_fn(h, helper_fns) {
             Ok(s) => {
                 top.push(LS::new(K::Blank));
                 top.push(s);
@@ -1751,9 +327,9 @@ impl Gen<'_> {
         L::Name(t)
     }
 
+    /// A call of the runtime helper `h` (emitted with the chunk: see [`lualib::used`]).
     fn helper(&mut self, h: Helper, args: Vec<L>) -> L {
-        self.helpers.insert(h);
-        L::call(helper_name(h), args)
+        L::call(h.name(), args)
     }
 
 
@@ -1815,15 +391,12 @@ impl Gen<'_> {
         out.push(self.stmt(K::If(vec![(cond, vec![ret])], None)));
         for p in &f.params {
             let lua = f.vars[p.var.0].lua.clone();
-            let conv = |g: &mut Self, t: &Ty| match t {
+            let conv = |_: &mut Self, t: &Ty| match t {
                 Ty::Int | Ty::IntN(IntTy::Isize) => Some(Helper::ArgInt),
                 Ty::Bool => Some(Helper::ArgBool),
                 Ty::Float => Some(Helper::ArgFloat),
                 _ => None,
-            }
-            .inspect(|h| {
-                g.helpers.insert(*h);
-            });
+            };
             // An i64 argument, checked inline (no helper call on the hot path): Lua's
             // tonumber alone would also take " 7", "0x10" and "1e3".
             if let (ParamSource::Arg(i), Ty::Int | Ty::Float, Some(slot)) = (p.source, &p.ty, self.memo) {
@@ -1906,7 +479,7 @@ impl Gen<'_> {
                         t => t.clone(),
                     };
                     let f = match conv(self, &elem) {
-                        Some(h) => L::name(helper_name(h)),
+                        Some(h) => L::name(h.name()),
                         None => L::Nil,
                     };
                     self.helper(Helper::Rest, vec![L::name("args"), L::int(i as i64), f, L::str(&p.name)])
@@ -1957,9 +530,6 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Local(names, vals)));
                 }
                 ir::StmtKind::LetElse(pat, e, els) => {
-                    if e.ty == Ty::CallResult {
-                        self.helpers.insert(Helper::IsErr);
-                    }
                     let v = self.expr(e, out);
                     // The bindings name parts of this local for the rest of the block.
                     let subject = self.spill(v, out);
@@ -2101,7 +671,7 @@ impl Gen<'_> {
     fn push_effect(&mut self, v: L, out: &mut Vec<LS>) {
         match v {
             // A discarded integer still traps beyond +/-(2^53 - 1): checked inline.
-            L::Call(f, mut args) if args.len() == 1 && matches!(&*f, L::Name(n) if n == helper_name(Helper::Int)) => {
+            L::Call(f, mut args) if args.len() == 1 && matches!(&*f, L::Name(n) if n == Helper::Int.name()) => {
                 let x = args.pop().unwrap_or(L::Nil);
                 let r = L::name("redlua_r");
                 let over = L::bin(LB::Or, L::bin(LB::Gt, r.clone(), L::int(crate::lower::MAX_SAFE_INT)), L::bin(LB::Lt, r.clone(), L::int(-crate::lower::MAX_SAFE_INT)));
@@ -2799,9 +1369,6 @@ impl Gen<'_> {
                 }
             }
             ExprKind::WhileLet(pat, v, body, id) => {
-                if v.ty == Ty::CallResult {
-                    self.helpers.insert(Helper::IsErr);
-                }
                 // while true do local t = v; if not <matches> then break end; <body> end
                 let mut inner = Vec::new();
                 let val = self.expr(v, &mut inner);
@@ -2923,9 +1490,6 @@ impl Gen<'_> {
     fn match_into(&mut self, e: &ir::Expr, dest: &Dest, out: &mut Vec<LS>) {
         let ExprKind::Match(scrut, arms) = &e.kind else { return };
         let line = self.line;
-        if scrut.ty == Ty::CallResult {
-            self.helpers.insert(Helper::IsErr);
-        }
         let v = self.expr(scrut, out);
         // Bindings refer to the matched value: keep it in a local nobody assigns.
         let subject = match (&v, &scrut.kind) {
@@ -3098,8 +1662,7 @@ impl Gen<'_> {
                 if !k.signed() || matches!(ops[1].kind, ExprKind::Int(n) if n != -1) {
                     return Some(self.helper(h, vec![l, r]));
                 }
-                self.helpers.insert(h);
-                self.helper(Helper::DivIn, vec![l, r, L::int(lo), L::name(helper_name(h))])
+                self.helper(Helper::DivIn, vec![l, r, L::int(lo), L::name(h.name())])
             }
             B::Shl | B::Shr => self.helper(Helper::ShiftIn, vec![l, r, L::Bool(op == B::Shl), L::int(k.bits() as i64), L::Bool(k.signed())]),
             _ => return None,
@@ -3207,9 +1770,6 @@ impl Gen<'_> {
             })
             .collect::<Vec<_>>()
             .into_iter();
-        if c.args.iter().any(|a| matches!(a, CommandArg::Spread(v) | CommandArg::SpreadPairs(v) if matches!(&v.ty, Ty::Vec(t) if **t == Ty::Float || matches!(&**t, Ty::Tuple(ts) if ts.contains(&Ty::Float))))) {
-            self.helpers.insert(Helper::FmtFloat);
-        }
         let spreads = c.args.iter().any(|a| matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_)));
         if !spreads {
             let mut args = vec![L::str(c.command.redis)];
@@ -3267,116 +1827,12 @@ impl builtins::Emitter for MethodOut<'_, '_, '_> {
     }
 
     fn helper_ref(&mut self, h: Helper) -> L {
-        self.gen.helpers.insert(h);
-        L::name(helper_name(h))
+        L::name(h.name())
     }
 
     fn spill(&mut self, v: L) -> L {
         self.gen.spill(v, self.out)
     }
-}
-
-/// The Lua name of a runtime helper.
-fn helper_name(h: Helper) -> &'static str {
-    match h {
-        Helper::Rest => "redlua_rest",
-        Helper::Split => "redlua_split",
-        Helper::Trim => "redlua_trim",
-        Helper::StrCmp => "redlua_str_cmp",
-        Helper::DeepCopy => "redlua_deep_copy",
-        Helper::MapInsert => "redlua_map_insert",
-        Helper::DeepEq => "redlua_deep_eq",
-        Helper::IntCast => "redlua_int_cast",
-        Helper::CallSpread => "redlua_call_spread",
-        Helper::MapRemove => "redlua_map_remove",
-        Helper::MapLen => "redlua_map_len",
-        Helper::MapReply => "redlua_map_reply",
-        Helper::Replace => "redlua_replace",
-        Helper::Repeat => "redlua_repeat",
-        Helper::Find => "redlua_find",
-        Helper::Chunks => "redlua_chunks",
-        Helper::ParseInt => "redlua_parse_int",
-        Helper::ParseIntChecked => "redlua_parse_int_checked",
-        Helper::Int => "redlua_int",
-        Helper::GetInt => "redlua_get_int",
-        Helper::ArgInt => "redlua_arg_int",
-        Helper::ArgBool => "redlua_arg_bool",
-        Helper::Div => "redlua_div",
-        Helper::Rem => "redlua_rem",
-        Helper::Index => "redlua_index",
-        Helper::FmtFloat => "redlua_fmt_float",
-        Helper::Flags => "redlua_flags",
-        Helper::DynIsOk => "redlua_dyn_is_ok",
-        Helper::DynInt => "redlua_dyn_int",
-        Helper::DynString => "redlua_dyn_string",
-        Helper::DynArray => "redlua_dyn_array",
-        Helper::IsErr => "redlua_is_err",
-        Helper::ResultOk => "redlua_result_ok",
-        Helper::ResultErr => "redlua_result_err",
-        Helper::OptFloats => "redlua_opt_floats",
-        Helper::Pairs => "redlua_pairs",
-        Helper::ScorePairs => "redlua_score_pairs",
-        Helper::StreamEntries => "redlua_stream_entries",
-        Helper::Time => "redlua_time",
-        Helper::ExtendPairs => "redlua_extend_pairs",
-        Helper::ParseFloat => "redlua_parse_float",
-        Helper::ArgFloat => "redlua_arg_float",
-        Helper::GetFloat => "redlua_get_float",
-        Helper::FloatToInt => "redlua_f2i",
-        Helper::Round => "redlua_round",
-        Helper::SetIndex => "redlua_set_index",
-        Helper::Contains => "redlua_contains",
-        Helper::Sum => "redlua_sum",
-        Helper::Extend => "redlua_extend",
-        Helper::SortStr => "redlua_sort_str",
-        Helper::BitOp => "redlua_bitop",
-        Helper::Fill => "redlua_fill",
-        Helper::SplitOnce => "redlua_split_once",
-        Helper::StripPrefix => "redlua_strip_prefix",
-        Helper::StripSuffix => "redlua_strip_suffix",
-        Helper::TrimStartMatches => "redlua_trim_start_matches",
-        Helper::TrimEndMatches => "redlua_trim_end_matches",
-        Helper::StrSlice => "redlua_str_slice",
-        Helper::CharBoundary => "redlua_char_boundary",
-        Helper::FmtFixed => "redlua_fmt_fixed",
-        Helper::Lines => "redlua_lines",
-        Helper::Chars => "redlua_chars",
-        Helper::SplitN => "redlua_splitn",
-        Helper::SortByKey => "redlua_sort_by_key",
-        Helper::Retain => "redlua_retain",
-        Helper::MapKeys => "redlua_map_keys",
-        Helper::MapValues => "redlua_map_values",
-        Helper::RsplitOnce => "redlua_rsplit_once",
-        Helper::Rfind => "redlua_rfind",
-        Helper::Pad => "redlua_pad",
-        Helper::RemEuclid => "redlua_rem_euclid",
-        Helper::DivEuclid => "redlua_div_euclid",
-        Helper::CheckedMul => "redlua_checked_mul",
-        Helper::Shift => "redlua_shift",
-        Helper::Reverse => "redlua_reverse",
-        Helper::VecInsert => "redlua_vec_insert",
-        Helper::VecRemove => "redlua_vec_remove",
-        Helper::Truncate => "redlua_truncate",
-        Helper::Map => "redlua_map",
-        Helper::Step => "redlua_step",
-        Helper::Pow => "redlua_pow",
-        Helper::IntIn => "redlua_int_in",
-        Helper::Pow2 => "redlua_pow2",
-        Helper::Wrap => "redlua_wrap",
-        Helper::F2iIn => "redlua_f2i_in",
-        Helper::CheckedIn => "redlua_checked_in",
-        Helper::ShiftIn => "redlua_shift_in",
-        Helper::ArgIntIn => "redlua_arg_int_in",
-        Helper::SumIn => "redlua_sum_in",
-        Helper::DivIn => "redlua_div_in",
-        Helper::Clamp => "redlua_clamp",
-    }
-}
-
-/// The Lua of a helper file of `compiler/lualib/`: the file after its header lines
-/// (`-- requires: ..`, `-- rust: ..`).
-fn lualib_body(file: &'static str) -> &'static str {
-    file.splitn(3, '\n').nth(2).unwrap_or_default()
 }
 
 /// An integer type with its own rules in the Lua: every one but i64 and isize (the same
@@ -3582,3 +2038,4 @@ fn block_has_expr(e: &ir::Expr, pred: impl Fn(&ExprKind) -> bool) -> bool {
     });
     found
 }
+

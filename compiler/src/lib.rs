@@ -47,6 +47,7 @@ mod lower_cmd;
 mod lower_int;
 mod lower_lang;
 pub mod lua;
+pub mod lualib;
 pub mod parse;
 
 use diag::{Diagnostic, Errors};

@@ -592,6 +592,78 @@ pub const KEYWORDS: &[&str] = &[
     "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ];
 
+/// Calls `f` with every name that `block` reads (`Expr::Name`, at any depth, in nested
+/// functions too); not the names it declares, nor field names, nor `Raw` text.
+pub fn visit_names(block: &[Stmt], f: &mut impl FnMut(&str)) {
+    for s in block {
+        visit_stmt_names(s, f);
+    }
+}
+
+fn visit_stmt_names(s: &Stmt, f: &mut impl FnMut(&str)) {
+    let exprs = |es: &[Expr], f: &mut _| es.iter().for_each(|e| visit_expr_names(e, f));
+    match &s.kind {
+        StmtKind::Local(_, es) | StmtKind::Return(es) => exprs(es, f),
+        StmtKind::Assign(ls, rs) => {
+            exprs(ls, f);
+            exprs(rs, f);
+        }
+        StmtKind::Call(e) => visit_expr_names(e, f),
+        StmtKind::If(arms, els) => {
+            for (c, b) in arms {
+                visit_expr_names(c, f);
+                visit_names(b, f);
+            }
+            if let Some(b) = els {
+                visit_names(b, f);
+            }
+        }
+        StmtKind::While(c, b) => {
+            visit_expr_names(c, f);
+            visit_names(b, f);
+        }
+        StmtKind::Repeat(b, c) => {
+            visit_names(b, f);
+            visit_expr_names(c, f);
+        }
+        StmtKind::GenFor(_, es, b) => {
+            exprs(es, f);
+            visit_names(b, f);
+        }
+        StmtKind::NumFor(_, a, b, step, body) => {
+            visit_expr_names(a, f);
+            visit_expr_names(b, f);
+            if let Some(s) = step {
+                visit_expr_names(s, f);
+            }
+            visit_names(body, f);
+        }
+        StmtKind::Do(b) | StmtKind::LocalFunction(_, _, b) => visit_names(b, f),
+        StmtKind::Break | StmtKind::Comment(_) | StmtKind::Blank | StmtKind::Raw(_) => {}
+    }
+}
+
+fn visit_expr_names(e: &Expr, f: &mut impl FnMut(&str)) {
+    match e {
+        Expr::Name(n) => f(n),
+        Expr::Nil | Expr::Bool(_) | Expr::Num(_) | Expr::Str(_) => {}
+        Expr::Index(a, b) | Expr::Bin(_, a, b) => {
+            visit_expr_names(a, f);
+            visit_expr_names(b, f);
+        }
+        Expr::Field(a, _) | Expr::Un(_, a) | Expr::Paren(a) => visit_expr_names(a, f),
+        Expr::Call(g, args) => {
+            visit_expr_names(g, f);
+            args.iter().for_each(|a| visit_expr_names(a, f));
+        }
+        Expr::Table(items, named) => {
+            items.iter().for_each(|a| visit_expr_names(a, f));
+            named.iter().for_each(|(_, a)| visit_expr_names(a, f));
+        }
+        Expr::Function(_, b) => visit_names(b, f),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,6 +697,20 @@ mod tests {
         assert_eq!(print_expr(&Expr::un(UnOp::Neg, Expr::int(-1))), "-(-1)");
         let cat = Expr::bin(BinOp::Concat, a.clone(), Expr::bin(BinOp::Concat, b, c));
         assert_eq!(print_expr(&cat), "a .. b .. c");
+    }
+
+    #[test]
+    fn visit_names_sees_reads_at_any_depth_and_not_declarations() {
+        let inner = vec![Stmt::new(StmtKind::Return(vec![Expr::call("g", vec![Expr::name("y")])]))];
+        let block = vec![
+            Stmt::new(StmtKind::Local(vec!["x".into()], vec![Expr::Function(vec!["p".into()], inner)])),
+            Stmt::new(StmtKind::Comment("h".into())),
+            Stmt::new(StmtKind::Raw("k()".into())),
+            Stmt::new(StmtKind::Call(Expr::call("t.f", vec![Expr::Table(vec![], vec![("a".into(), Expr::name("z"))])]))),
+        ];
+        let mut seen = Vec::new();
+        visit_names(&block, &mut |n| seen.push(n.to_string()));
+        assert_eq!(seen, ["g", "y", "t", "z"]);
     }
 
     #[test]
