@@ -1,0 +1,176 @@
+//! The pipeline, once: parse → lower → checks → codegen, for every entry point (the
+//! `compile_*` functions the CLI and tests call, the `expand_*` functions the macros call).
+//!
+//! [`run`] takes what the user wrote (a library module, or one function with its
+//! options) and the source file's name, and gives everything each entry point needs: the
+//! parsed library (for the macro expansion), the lowered functions (also when some have
+//! errors, for the typed stubs), the Lua, and the diagnostics of each phase. Errors
+//! accumulate within a phase; a phase runs only when the ones before it found nothing,
+//! except lowering, which also runs after errors in the attribute options so that the
+//! macros report both at once.
+
+use crate::diag::{Diagnostic, Errors};
+use crate::{checks, codegen, copies, ir, lower, lua, parse};
+use proc_macro2::{Span, TokenStream};
+
+/// What to compile.
+pub enum Input {
+    /// A `#[redlua::library(..)]` module: the attribute's arguments and the module.
+    Library {
+        /// The attribute's arguments (`name = ".."`).
+        attr: TokenStream,
+        /// The module.
+        item: TokenStream,
+    },
+    /// One `#[redis_function(..)]` compiled alone, as an EVAL script.
+    Script {
+        /// The function options (the attribute's arguments).
+        options: TokenStream,
+        /// The function.
+        item: Box<syn::ItemFn>,
+    },
+}
+
+/// A phase of the pipeline, for the diagnostics it gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// The attribute and the module's shape ([`parse`]).
+    Parse,
+    /// Types and constructs ([`lower`]), with the key rules ([`checks::keys`]).
+    Lower,
+    /// Effects and function flags ([`checks`]).
+    Check,
+    /// Lua limits ([`codegen`]).
+    Codegen,
+}
+
+/// The result of [`run`].
+pub struct Run {
+    /// The parsed library module (`None` for a script, or when the module is unusable).
+    pub library: Option<parse::LibraryInput>,
+    /// The functions whose signature lowered (their bodies may have errors).
+    pub functions: Vec<ir::Function>,
+    /// For each of `functions`, its position among the library's functions.
+    pub index: Vec<usize>,
+    /// The helper functions the functions call.
+    pub helpers: Vec<ir::HelperFn>,
+    /// The file name the Lua names.
+    pub file: String,
+    /// The Lua, when every phase passed.
+    pub printed: Option<lua::Printed>,
+    /// The diagnostics, by phase, in the order found.
+    pub diagnostics: Vec<(Phase, Diagnostic)>,
+}
+
+impl Run {
+    /// Every diagnostic, of every phase that ran (what the macros report).
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        self.diagnostics.iter().map(|(_, d)| d.clone()).collect()
+    }
+
+    /// The diagnostics of the first phase that failed (what the `compile_*` functions
+    /// report: the pipeline stops there).
+    pub fn first_failure(&self) -> Vec<Diagnostic> {
+        let Some(first) = self.diagnostics.iter().map(|(p, _)| *p).min() else { return Vec::new() };
+        self.diagnostics.iter().filter(|(p, _)| *p == first).map(|(_, d)| d.clone()).collect()
+    }
+}
+
+/// The file name (without directories) a span comes from, as the Lua names it: the real
+/// file inside a procedural macro; `source.rs` when the span carries none (code parsed
+/// from a string).
+pub fn file_of_span(span: Span) -> String {
+    let f = span.file();
+    let base = f.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+    if base.ends_with(".rs") {
+        base
+    } else {
+        "source.rs".to_string()
+    }
+}
+
+/// Runs the pipeline on `input`. `file` is the source file's name (without
+/// directories) that the Lua names in its header and line comments; `None` takes it from
+/// the spans ([`file_of_span`]).
+pub fn run(input: Input, file: Option<&str>) -> Run {
+    let mut out = Run { library: None, functions: Vec::new(), index: Vec::new(), helpers: Vec::new(), file: String::new(), printed: None, diagnostics: Vec::new() };
+    // Parse.
+    let mut errors = Errors::new();
+    // The functions to lower, the helpers and structs they may use, and (for a library)
+    // the structs that are `Copy` and the library's name.
+    let (units, mut ctx, library) = match input {
+        Input::Library { attr, item } => {
+            let lib = parse::library_input(attr, item, &mut errors);
+            let Some(lib) = lib else {
+                record(&mut out, Phase::Parse, errors);
+                out.file = file.map_or_else(|| "source.rs".to_string(), str::to_string);
+                return out;
+            };
+            let structs = items(&lib, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None });
+            let ctx = lower::HelperCtx::new(items(&lib, |it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None })).with_structs(structs.clone());
+            let (units, name) = (lib.functions.clone(), lib.options.name.clone());
+            out.library = Some(lib);
+            (units, ctx, Some(LibraryParts { structs, name }))
+        }
+        Input::Script { options, item } => {
+            let options = parse::function_options(options, &mut errors);
+            (vec![(*item, options)], lower::HelperCtx::default(), None)
+        }
+    };
+    record(&mut out, Phase::Parse, errors);
+    // Lower, with the key rules.
+    let mut errors = Errors::new();
+    for (i, (item, opts)) in units.iter().enumerate() {
+        if let Some(f) = lower::lower_function(item, opts.clone(), &mut errors, &mut ctx) {
+            out.functions.push(f);
+            out.index.push(i);
+        }
+    }
+    ctx.finish(&mut errors);
+    if let Some(lib) = &library {
+        copies::apply(&mut out.functions, &mut ctx.fns, &copies::copy_structs(&lib.structs));
+    }
+    out.helpers = ctx.fns;
+    record(&mut out, Phase::Lower, errors);
+    out.file = match (file, out.functions.first()) {
+        (Some(f), _) => f.to_string(),
+        (None, Some(f)) => file_of_span(f.span),
+        (None, None) => "source.rs".to_string(),
+    };
+    if !out.diagnostics.is_empty() {
+        return out;
+    }
+    // Checks.
+    let mut errors = Errors::new();
+    checks::check_chunk(&out.functions, &out.helpers, &mut errors);
+    record(&mut out, Phase::Check, errors);
+    if !out.diagnostics.is_empty() {
+        return out;
+    }
+    // Code generation.
+    let printed = match (&library, out.functions.first()) {
+        (Some(lib), _) => codegen::library(&lib.name, &out.file, &out.functions, &out.helpers),
+        (None, Some(f)) => codegen::script(&out.file, f, &out.helpers),
+        (None, None) => return out,
+    };
+    match printed {
+        Ok(p) => out.printed = Some(p),
+        Err(ds) => out.diagnostics.extend(ds.into_iter().map(|d| (Phase::Codegen, d))),
+    }
+    out
+}
+
+/// What a library adds to its functions: its plain structs (for the copy pass) and its name.
+struct LibraryParts {
+    structs: Vec<syn::ItemStruct>,
+    name: String,
+}
+
+fn record(out: &mut Run, phase: Phase, errors: Errors) {
+    out.diagnostics.extend(errors.into_vec().into_iter().map(|d| (phase, d)));
+}
+
+/// The items of a library module that `pick` keeps (its plain functions, its structs).
+pub(crate) fn items<T>(lib: &parse::LibraryInput, pick: impl Fn(&syn::Item) -> Option<T>) -> Vec<T> {
+    lib.other_items.iter().filter_map(pick).collect()
+}
