@@ -131,6 +131,7 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
         copies::apply(&mut out.functions, &mut ctx.fns, &copies::copy_structs(&lib.structs));
     }
     out.helpers = ctx.fns;
+    checks::keys::check(&out.functions, &out.helpers, &mut errors);
     record(&mut out, Phase::Lower, errors);
     out.file = match (file, out.functions.first()) {
         (Some(f), _) => f.to_string(),

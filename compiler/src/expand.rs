@@ -142,7 +142,7 @@ pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, f
         let n = &f.name;
         let flags = crate::codegen::flags(f);
         let (nk, na) = (f.num_keys, f.num_args);
-        let derived = &f.derive_bases;
+        let derived = crate::checks::keys::derive_bases(f);
         quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na, &[#(#derived),*]))
     });
     let lua_doc = format!("The Lua source of library `{name}`, as sent with `FUNCTION LOAD`.");
@@ -191,7 +191,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = &f.derive_bases;
+    let derived = crate::checks::keys::derive_bases(f);
     let twin = if with_twin { twin(item, Some("twin")) } else { twin_signature(item, Some("twin")) };
     let call_doc = if ro {
         format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
@@ -234,7 +234,7 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = &f.derive_bases;
+    let derived = crate::checks::keys::derive_bases(f);
     let inputs = &item.sig.inputs;
     let output = &item.sig.output;
     let block = &item.block;

@@ -30,11 +30,11 @@ pub fn check(f: &Function, effects: Effects, errors: &mut Errors) {
     if o.allow_oom && o.read_only {
         errors.push(Rule::Flags, span_of("allow_oom"), format!("`allow_oom` has no effect on the read-only `{}`", f.name), "Redis only refuses functions that may write when out of memory: remove `allow_oom`");
     }
-    let many_keys = f.num_keys >= 2 || f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_))) || f.builds_keys;
+    let many_keys = f.num_keys >= 2 || f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_))) || super::keys::builds_keys(f);
     if o.allow_cross_slot_keys && !many_keys {
         errors.push(Rule::Flags, span_of("allow_cross_slot_keys"), format!("`allow_cross_slot_keys` has no effect: `{}` takes at most one key", f.name), "remove `allow_cross_slot_keys`");
     }
-    if o.dynamic_keys && !f.builds_keys {
+    if o.dynamic_keys && !super::keys::builds_keys(f) {
         errors.push(Rule::Flags, span_of("dynamic_keys"), format!("`dynamic_keys` on `{}`, which builds no key", f.name), "remove `dynamic_keys`: it makes the function cluster-unsafe (`no-cluster`) for nothing");
     }
 }

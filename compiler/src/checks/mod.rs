@@ -16,6 +16,7 @@
 
 pub mod effects;
 pub mod flags;
+pub mod keys;
 mod visit;
 
 pub use visit::{visit_block, visit_expr};
