@@ -5,7 +5,8 @@
 //!
 //! 1. [`parse`]: attribute options and items (syn);
 //! 2. [`lower`]: syn → typed IR ([`ir`]), refusing every construct whose Lua meaning
-//!    would differ from its Rust meaning, and enforcing the key discipline;
+//!    would differ from its Rust meaning, and checking types (a key position takes a
+//!    `Key`);
 //! 3. [`checks`]: the rules over the IR, one module each: keys, effects (read-only and
 //!    determinism, through helpers), function flags;
 //! 4. [`codegen`]: IR → Lua AST → text ([`lua`]), with a Rust line per Lua statement;

@@ -13,7 +13,8 @@ use super::effects::Effects;
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
 
-/// Checks the flags of `f`, given everything its body does ([`super::effects::of_body`]).
+/// Checks the flags of `f`, given everything its body does, through the helpers it
+/// calls (the effects of all its [`super::effects::sites`]).
 pub fn check(f: &Function, effects: Effects, errors: &mut Errors) {
     let o = &f.options;
     let span_of = |name: &str| o.spans.iter().find(|(n, _)| *n == name).map_or(f.span, |(_, s)| *s);

@@ -11,8 +11,13 @@
 //! The [`crate::driver`] runs them between lowering and code generation. The key checks
 //! run over every function and helper that lowered, also when lowering found errors
 //! elsewhere, and their diagnostics join lowering's (so that a key error is reported with
-//! the type errors); the other checks run once lowering succeeded. To add a rule, see
-//! the "Inside redlua" notes in the book.
+//! the type errors); the other checks run once lowering succeeded.
+//!
+//! To add a rule: name it in [`crate::diag::Rule`]; if it needs a fact only lowering
+//! sees, have lowering record the fact in the IR (as [`crate::ir::KeyOrigin`]) rather
+//! than judge it; write the check in its family's module here and call it from
+//! [`check_chunk`] (or from the driver next to [`keys::check`]); give each diagnostic a
+//! UI case in `tests/ui/<rule>/` and the check unit tests that fail when it is weakened.
 
 pub mod effects;
 pub mod flags;
