@@ -218,64 +218,7 @@ fn script_result(attr: TokenStream, item: TokenStream, file: Option<&str>) -> Re
 /// assert!(!out.contains("compile_error"));
 /// ```
 pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let run = driver::run(driver::Input::Library { attr, item }, None);
-    let diags = run.all_diagnostics();
-    let Some(input) = &run.library else {
-        return diag::to_compile_errors(&diags);
-    };
-    let (functions, index, compiled) = (&run.functions, &run.index, run.printed.as_ref());
-    // On error, the stubs are still emitted (with an empty library) so that callers
-    // see one error, not one per use.
-    let stubs = functions.iter().zip(index).map(|(f, &i)| expand::library_stub(&input.functions[i].0, f));
-    // Structs returned by a function decode from their reply.
-    let mut returned = std::collections::BTreeSet::new();
-    for f in functions {
-        collect_structs(&f.ret, &mut returned);
-    }
-    let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string())).map(expand::struct_from_reply).collect();
-    let (code, lines) = compiled.map_or((String::new(), Vec::new()), |c| (c.code.clone(), c.lines.clone()));
-    let lib_items = expand::library_items(&input.options.name, &code, &lines, &run.file, functions);
-    // On error the twins keep their signatures (so the module's imports stay used and
-    // no warning adds to the error) but not their bodies.
-    let twins = {
-        let ts = input.functions.iter().map(|(item, _)| if compiled.is_some() { expand::twin(item, None) } else { expand::twin_signature(item, None) });
-        quote! {
-            /// Native Rust twins of this library's functions: the same bodies, run
-            /// client-side against a connection (see `redlua::twin`). For tests.
-            #[allow(dead_code, unused_imports)]
-            pub mod twin {
-                use super::*;
-                #(#ts)*
-            }
-        }
-    };
-    let errs = diag::to_compile_errors(&diags);
-    let m = &input.module;
-    let attrs = &m.attrs;
-    let vis = &m.vis;
-    let ident = &m.ident;
-    let mut others = input.other_items.clone();
-    for it in &mut others {
-        if let syn::Item::Use(u) = it {
-            // When the bodies are not emitted (errors), or use nothing of the prelude, the
-            // module's imports would be reported as unused: they are there for the bodies.
-            let prelude = quote::ToTokens::to_token_stream(&u.tree).to_string().replace(' ', "").contains("prelude");
-            if compiled.is_none() || prelude {
-                u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
-            }
-        }
-    }
-    quote! {
-        #errs
-        #(#attrs)*
-        #vis mod #ident {
-            #(#others)*
-            #lib_items
-            #(#struct_impls)*
-            #(#stubs)*
-            #twins
-        }
-    }
+    expand::library_module(&driver::run(driver::Input::Library { attr, item }, None))
 }
 
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
@@ -289,94 +232,11 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     // The expansion is an expression: several `compile_error!`s side by side would not be
     // one, and rustc would keep only the first. A block holds any number of them.
-    let out = script_closure_tokens(input);
+    let out = match expand::closure_function(input) {
+        Ok((options, item)) => expand::script_closure(&item, &driver::run(driver::Input::Script { options, item: Box::new(item.clone()) }, None)),
+        Err(errors) => errors,
+    };
     quote! {{ #out }}
-}
-
-fn script_closure_tokens(input: TokenStream) -> TokenStream {
-    let mut errors = Errors::new();
-    let parsed = syn::parse::Parser::parse2(
-        |stream: syn::parse::ParseStream<'_>| -> syn::Result<(TokenStream, syn::ExprClosure)> {
-            let mut opts = TokenStream::new();
-            let fork = stream.fork();
-            if fork.parse::<syn::ExprClosure>().is_err() {
-                // `read_only, nondeterministic; |..| ..`
-                while !stream.peek(syn::Token![;]) {
-                    let tt: proc_macro2::TokenTree = stream.parse()?;
-                    opts.extend(std::iter::once(tt));
-                }
-                stream.parse::<syn::Token![;]>()?;
-            }
-            let c: syn::ExprClosure = stream.parse()?;
-            Ok((opts, c))
-        },
-        input,
-    );
-    let (opts, closure) = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            errors.push(diag::Rule::Attribute, e.span(), "script! takes a closure: `script!(|counter: Key, max: i64| -> i64 { .. })`", "options go first: `script!(read_only; |..| ..)`");
-            return diag::to_compile_errors(&errors.into_vec());
-        }
-    };
-    let syn::ReturnType::Type(_, ret) = &closure.output else {
-        errors.push(diag::Rule::Attribute, closure.or1_token.span, "the closure of script! needs a return type", "write `|..| -> i64 { .. }` (or `-> ()`)");
-        return diag::to_compile_errors(&errors.into_vec());
-    };
-    let mut inputs = Vec::new();
-    for p in &closure.inputs {
-        match p {
-            syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(i) if i.ident != "self" && i.by_ref.is_none() && i.subpat.is_none()) => inputs.push(pt.clone()),
-            syn::Pat::Type(pt) => {
-                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(&pt.pat), "a parameter of script! must be a plain name", "write `|counter: Key, max: i64|`; `self` and patterns are not parameters");
-            }
-            other => {
-                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(other), "the parameters of script! need types", "write `|counter: Key, max: i64|`");
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return diag::to_compile_errors(&errors.into_vec());
-    }
-    let line = lower::line_of(closure.or1_token.span);
-    let name = quote::format_ident!("script_{}", line, span = closure.or1_token.span);
-    let body = &closure.body;
-    let block: syn::Block = match &**body {
-        syn::Expr::Block(b) => b.block.clone(),
-        e => syn::parse_quote!({ #e }),
-    };
-    let item: syn::ItemFn = match syn::parse2(quote::quote! { fn #name(#(#inputs),*) -> #ret #block }) {
-        Ok(item) => item,
-        Err(e) => {
-            errors.push(diag::Rule::Attribute, closure.or1_token.span, format!("script! could not read this closure as a function: {e}"), "write `script!(|counter: Key, max: i64| -> i64 { .. })`");
-            return diag::to_compile_errors(&errors.into_vec());
-        }
-    };
-    let run = driver::run(driver::Input::Script { options: opts, item: Box::new(item.clone()) }, None);
-    let errs = diag::to_compile_errors(&run.all_diagnostics());
-    let Some(f) = run.functions.first() else {
-        return errs;
-    };
-    let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let value = expand::script_value(&item, f, &code, &lines, &run.file, run.printed.is_some());
-    quote! {{
-        #errs
-        #value
-    }}
-}
-
-fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
-    match t {
-        ir::Ty::Struct(st) => {
-            out.insert(st.name.clone());
-            for (_, f) in &st.fields {
-                collect_structs(f, out);
-            }
-        }
-        ir::Ty::Option(i) | ir::Ty::Vec(i) | ir::Ty::Result(i) => collect_structs(i, out),
-        ir::Ty::Tuple(ts) => ts.iter().for_each(|t| collect_structs(t, out)),
-        _ => {}
-    }
 }
 
 /// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`: the typed stub `f`
@@ -398,16 +258,5 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
             return diag::to_compile_errors(&es.into_vec());
         }
     };
-    let run = driver::run(driver::Input::Script { options: attr, item: Box::new(parsed.clone()) }, None);
-    let errs = diag::to_compile_errors(&run.all_diagnostics());
-    let Some(f) = run.functions.first() else {
-        return errs;
-    };
-    let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let body = expand::script(&parsed, f, &code, &lines, &run.file, run.printed.is_some());
-
-    quote! {
-        #errs
-        #body
-    }
+    expand::script_item(&parsed, &driver::run(driver::Input::Script { options: attr, item: Box::new(parsed.clone()) }, None))
 }
