@@ -96,12 +96,11 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
     let mut out = Run { library: None, functions: Vec::new(), index: Vec::new(), helpers: Vec::new(), file: String::new(), printed: None, diagnostics: Vec::new() };
     // Parse.
     let mut errors = Errors::new();
-    // The functions to lower, the helpers and structs they may use, and (for a library)
-    // the structs that are `Copy` and the library's name.
+    // The functions to lower with their options, the helpers and structs they may use,
+    // and what a library adds (its structs for the copy pass, its name).
     let (units, mut ctx, library) = match input {
         Input::Library { attr, item } => {
-            let lib = parse::library_input(attr, item, &mut errors);
-            let Some(lib) = lib else {
+            let Some(lib) = parse::library_input(attr, item, &mut errors) else {
                 record(&mut out, Phase::Parse, errors);
                 out.file = file.map_or_else(|| "source.rs".to_string(), str::to_string);
                 return out;
@@ -174,4 +173,51 @@ fn record(out: &mut Run, phase: Phase, errors: Errors) {
 /// The items of a library module that `pick` keeps (its plain functions, its structs).
 pub(crate) fn items<T>(lib: &parse::LibraryInput, pick: impl Fn(&syn::Item) -> Option<T>) -> Vec<T> {
     lib.other_items.iter().filter_map(pick).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Rule;
+
+    fn library(options: &str, body: &str) -> Input {
+        Input::Library { attr: r#"name = "m""#.parse().unwrap(), item: format!("mod m {{ use redlua::prelude::*; #[redis_function({options})] pub fn f(k: Key) -> i64 {{ {body} }} }}").parse().unwrap() }
+    }
+
+    fn rules(ds: &[Diagnostic]) -> Vec<Rule> {
+        ds.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn the_file_name_given_is_the_one_the_lua_names() {
+        let r = run(library("", "incr(&k)"), Some("bank.rs"));
+        let lua = r.printed.map(|p| p.code).unwrap_or_default();
+        assert!(lua.contains("generated from bank.rs: edit the Rust source") && lua.contains("  -- bank.rs:1"), "{lua}");
+        assert!(!lua.contains("source.rs"), "{lua}");
+        // Without a name, the spans' file: none here.
+        let r = run(library("", "incr(&k)"), None);
+        assert_eq!(r.file, "source.rs");
+    }
+
+    #[test]
+    fn lowering_runs_after_option_errors_but_the_checks_do_not() {
+        // An unknown option, a type error, and a write in a read-only function.
+        let r = run(library("read_only, fast", "let x: i64 = \"a\"; incr(&k) + x"), None);
+        assert_eq!(r.diagnostics.iter().map(|(p, d)| (*p, d.rule)).collect::<Vec<_>>(), [(Phase::Parse, Rule::Attribute), (Phase::Lower, Rule::Type)]);
+        // The macros report both; the compile functions stop at the first phase.
+        assert_eq!(rules(&r.all_diagnostics()), [Rule::Attribute, Rule::Type]);
+        assert_eq!(rules(&r.first_failure()), [Rule::Attribute]);
+        assert!(r.printed.is_none() && r.functions.len() == 1, "the stub still has its function");
+        let r = run(library("read_only", "incr(&k)"), None);
+        assert_eq!(r.diagnostics.iter().map(|(p, d)| (*p, d.rule)).collect::<Vec<_>>(), [(Phase::Check, Rule::ReadOnlyWrite)]);
+    }
+
+    #[test]
+    fn a_script_runs_the_same_phases() {
+        let item: syn::ItemFn = syn::parse_quote!(fn hit(k: Key) -> i64 { incr(&k) });
+        let r = run(Input::Script { options: "read_only".parse().unwrap(), item: Box::new(item.clone()) }, Some("hits.rs"));
+        assert_eq!(r.diagnostics.iter().map(|(p, d)| (*p, d.rule)).collect::<Vec<_>>(), [(Phase::Check, Rule::ReadOnlyWrite)]);
+        let r = run(Input::Script { options: TokenStream::new(), item: Box::new(item) }, Some("hits.rs"));
+        assert!(r.printed.is_some_and(|p| p.code.contains("generated from hits.rs:")));
+    }
 }
