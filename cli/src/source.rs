@@ -9,11 +9,11 @@
 //!
 //! Items under `#[cfg(test)]` are skipped: they are not part of what the crate ships.
 //!
-//! The compiler names the source file in the Lua it writes (`-- transfer.rs:12`), taking
-//! the name from the spans it is given. Inside the procedural macro those spans carry the
-//! real file; parsed here from a string, they carry none and the compiler writes
-//! `source.rs`. [`rename_source`] puts the real file name back, so the Lua (and its SHA1)
-//! is byte for byte what `bank::LUA` holds in the compiled crate.
+//! The compiler names the source file in the Lua it writes (`-- transfer.rs:12`). Inside
+//! the procedural macro it takes the name from the spans; parsed here from a string, the
+//! spans carry none, so the file's name is passed to the compiler
+//! ([`redlua_compiler::compile_library_in_file`]), and the Lua (and its SHA1) is byte
+//! for byte what `bank::LUA` holds in the compiled crate.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -226,17 +226,16 @@ impl FileCtx<'_> {
         }
         let mut item = module.clone();
         let attr = item.attrs.remove(attr_index);
-        match redlua_compiler::compile_library(attr_args(&attr), item.to_token_stream()) {
+        match redlua_compiler::compile_library_in_file(&file_name(self.file), attr_args(&attr), item.to_token_stream()) {
             Ok(lib) => {
-                let lua = rename_source(&lib.lua, &file_name(self.file));
                 let functions = lib.functions.iter().map(summary).collect();
                 self.found.items.push(Compiled {
                     kind: Kind::Library,
                     name: lib.name,
                     file: self.file.to_path_buf(),
                     line,
-                    sha1: redlua_compiler::sha1_hex(&lua),
-                    lua,
+                    sha1: redlua_compiler::sha1_hex(&lib.lua),
+                    lua: lib.lua,
                     functions,
                 });
             }
@@ -248,16 +247,15 @@ impl FileCtx<'_> {
         let line = function.sig.fn_token.span.start().line;
         let mut item = function.clone();
         let attr = item.attrs.remove(attr_index);
-        match redlua_compiler::compile_script(attr_args(&attr), item.to_token_stream()) {
+        match redlua_compiler::compile_script_in_file(&file_name(self.file), attr_args(&attr), item.to_token_stream()) {
             Ok(script) => {
-                let lua = rename_source(&script.lua, &file_name(self.file));
                 self.found.items.push(Compiled {
                     kind: Kind::Script,
                     name: script.function.name.clone(),
                     file: self.file.to_path_buf(),
                     line,
-                    sha1: redlua_compiler::sha1_hex(&lua),
-                    lua,
+                    sha1: script.sha1,
+                    lua: script.lua,
                     functions: vec![summary(&script.function)],
                 });
             }
@@ -350,65 +348,22 @@ pub fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| UNNAMED.to_string())
 }
 
-/// Puts the real file name into the Lua the compiler wrote with `source.rs`: the
-/// `generated from source.rs:` header and the `  -- source.rs:<line>` comments that end
-/// statements. Nothing else is touched, so a string of the program that happens to hold
-/// `source.rs` keeps it.
-pub fn rename_source(lua: &str, file: &str) -> String {
-    if file == UNNAMED {
-        return lua.to_string();
-    }
-    let header = format!(", generated from {UNNAMED}: edit the Rust source, not this file.");
-    let header_new = format!(", generated from {file}: edit the Rust source, not this file.");
-    let marker = format!("  -- {UNNAMED}:");
-    let mut out = String::with_capacity(lua.len() + 64);
-    let mut header_done = false;
-    for piece in lua.split_inclusive('\n') {
-        let (line, newline) = match piece.strip_suffix('\n') {
-            Some(l) => (l, "\n"),
-            None => (piece, ""),
-        };
-        if !header_done && line.starts_with("-- redlua ") && line.ends_with(&header) {
-            header_done = true;
-            out.push_str(&line[..line.len() - header.len()]);
-            out.push_str(&header_new);
-        } else if let Some(at) = line.rfind(&marker).filter(|at| is_line_number(&line[at + marker.len()..])) {
-            out.push_str(&line[..at]);
-            out.push_str("  -- ");
-            out.push_str(file);
-            out.push(':');
-            out.push_str(&line[at + marker.len()..]);
-        } else {
-            out.push_str(line);
-        }
-        out.push_str(newline);
-    }
-    out
-}
-
-fn is_line_number(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn only_the_header_and_line_comments_are_renamed() {
-        let lua = "#!lua name=x\n\
-                   -- redlua library `x`, generated from source.rs: edit the Rust source, not this file.\n\
-                   local s = '  -- source.rs:1 is data'  -- source.rs:12\n\
-                   return 1  -- source.rs:13";
-        let renamed = rename_source(lua, "bank.rs");
-        assert_eq!(
-            renamed,
-            "#!lua name=x\n\
-             -- redlua library `x`, generated from bank.rs: edit the Rust source, not this file.\n\
-             local s = '  -- source.rs:1 is data'  -- bank.rs:12\n\
-             return 1  -- bank.rs:13"
-        );
-        assert_eq!(rename_source(lua, "source.rs"), lua);
+    fn the_lua_names_the_file_in_its_header_and_line_comments_only() {
+        let text = "#[redis_function]\npub fn tag(k: Key) -> String {\n    set(&k, \"  -- source.rs:1 is data\");\n    \"source.rs\".to_string()\n}\n";
+        let mut found = Found::default();
+        compile_file(Path::new("src/bank.rs"), text, &mut found);
+        assert!(found.problems.is_empty(), "{:?}", found.problems);
+        let lua = &found.items[0].lua;
+        assert!(lua.lines().nth(1).is_some_and(|l| l.ends_with(", generated from bank.rs: edit the Rust source, not this file.")), "{lua}");
+        assert!(lua.contains("  -- bank.rs:3\n"), "{lua}");
+        // Strings of the program keep what they say.
+        assert!(lua.contains("source.rs:1 is data") && lua.contains("'source.rs'"), "{lua}");
+        assert_eq!(found.items[0].sha1, redlua_compiler::sha1_hex(lua));
     }
 
     #[test]

@@ -177,25 +177,9 @@ pub fn script(file: &str, f: &Function, helper_fns: &[ir::HelperFn]) -> Result<P
     Ok(p.finish())
 }
 
-/// The Redis function flags of `f`.
+/// The Redis function flags of `f` (see [`crate::checks::flags`]).
 pub fn flags(f: &Function) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if f.options.read_only {
-        v.push("no-writes");
-    }
-    if f.options.allow_oom {
-        v.push("allow-oom");
-    }
-    if f.options.allow_stale {
-        v.push("allow-stale");
-    }
-    if f.options.no_cluster || f.options.dynamic_keys {
-        v.push("no-cluster");
-    }
-    if f.options.allow_cross_slot_keys {
-        v.push("allow-cross-slot-keys");
-    }
-    v
+    crate::checks::flags::redis_flags(f)
 }
 
 fn signature_comment(f: &Function) -> String {

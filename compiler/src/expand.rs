@@ -3,7 +3,9 @@
 //! Generated code reaches the runtime only through `::redlua` public items and
 //! `::redlua::__private`, so macro and runtime versions stay in step.
 
-use crate::ir::{Function, ParamSource, Ty};
+use crate::diag::{self, Errors};
+use crate::driver;
+use crate::ir::{self, Function, ParamSource, Ty};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
@@ -161,7 +163,7 @@ pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, f
         let n = &f.name;
         let flags = crate::codegen::flags(f);
         let (nk, na) = (f.num_keys, f.num_args);
-        let derived = &f.derive_bases;
+        let derived = crate::checks::keys::derive_bases(f);
         quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na, &[#(#derived),*]))
     });
     let lua_doc = format!("The Lua source of library `{name}`, as sent with `FUNCTION LOAD`.");
@@ -210,7 +212,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = &f.derive_bases;
+    let derived = crate::checks::keys::derive_bases(f);
     let twin = if with_twin { twin(item, Some("twin")) } else { twin_signature(item, Some("twin")) };
     let call_doc = if ro {
         format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
@@ -253,7 +255,7 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = &f.derive_bases;
+    let derived = crate::checks::keys::derive_bases(f);
     let inputs = &item.sig.inputs;
     let output = &item.sig.output;
     let block = &item.block;
@@ -297,5 +299,187 @@ pub fn struct_from_reply(item: &syn::ItemStruct) -> TokenStream {
                 ::std::result::Result::Ok(#name { #(#idents),* })
             }
         }
+    }
+}
+
+/// The expansion of `#[redlua::library]`, from the driver's run: the module with its
+/// `LIBRARY`, typed stubs and twins, or `compile_error!`s pointing at the user's code.
+pub fn library_module(run: &driver::Run) -> TokenStream {
+    let diags = run.all_diagnostics();
+    let Some(input) = &run.library else {
+        return diag::to_compile_errors(&diags);
+    };
+    let (functions, index, compiled) = (&run.functions, &run.index, run.printed.as_ref());
+    // On error, the stubs are still emitted (with an empty library) so that callers
+    // see one error, not one per use.
+    let stubs = functions.iter().zip(index).map(|(f, &i)| library_stub(&input.functions[i].0, f));
+    // One marker per function name, colliding with another library's of this crate.
+    let markers: Vec<TokenStream> = if input.options.separate_server {
+        Vec::new()
+    } else {
+        // Names that differ only in case within the library have their own error.
+        let mut seen = std::collections::BTreeSet::new();
+        functions
+            .iter()
+            .zip(index)
+            .filter(|(f, _)| seen.insert(f.name.to_ascii_lowercase()))
+            .map(|(f, &i)| function_name_marker(&input.functions[i].0, f))
+            .collect()
+    };
+    // Structs returned by a function decode from their reply.
+    let mut returned = std::collections::BTreeSet::new();
+    for f in functions {
+        collect_structs(&f.ret, &mut returned);
+    }
+    let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string())).map(struct_from_reply).collect();
+    let (code, lines) = compiled.map_or((String::new(), Vec::new()), |c| (c.code.clone(), c.lines.clone()));
+    let lib_items = library_items(&input.options.name, &code, &lines, &run.file, functions);
+    // On error the twins keep their signatures (so the module's imports stay used and
+    // no warning adds to the error) but not their bodies.
+    let twins = {
+        let ts = input.functions.iter().map(|(item, _)| if compiled.is_some() { twin(item, None) } else { twin_signature(item, None) });
+        quote! {
+            /// Native Rust twins of this library's functions: the same bodies, run
+            /// client-side against a connection (see `redlua::twin`). For tests.
+            #[allow(dead_code, unused_imports)]
+            pub mod twin {
+                use super::*;
+                #(#ts)*
+            }
+        }
+    };
+    let errs = diag::to_compile_errors(&diags);
+    let m = &input.module;
+    let attrs = &m.attrs;
+    let vis = &m.vis;
+    let ident = &m.ident;
+    let mut others = input.other_items.clone();
+    for it in &mut others {
+        if let syn::Item::Use(u) = it {
+            // When the bodies are not emitted (errors), or use nothing of the prelude, the
+            // module's imports would be reported as unused: they are there for the bodies.
+            let prelude = quote::ToTokens::to_token_stream(&u.tree).to_string().replace(' ', "").contains("prelude");
+            if compiled.is_none() || prelude {
+                u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+            }
+        }
+    }
+    quote! {
+        #errs
+        #(#attrs)*
+        #vis mod #ident {
+            #(#others)*
+            #lib_items
+            #(#struct_impls)*
+            #(#stubs)*
+            #(#markers)*
+            #twins
+        }
+    }
+}
+
+fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
+    match t {
+        ir::Ty::Struct(st) => {
+            out.insert(st.name.clone());
+            for (_, f) in &st.fields {
+                collect_structs(f, out);
+            }
+        }
+        ir::Ty::Option(i) | ir::Ty::Vec(i) | ir::Ty::Result(i) => collect_structs(i, out),
+        ir::Ty::Tuple(ts) => ts.iter().for_each(|t| collect_structs(t, out)),
+        _ => {}
+    }
+}
+
+/// The function a `script!` closure stands for (`fn script_<line>(..) -> T { body }`), and
+/// the options written before it; or the `compile_error!`s of a closure that is not one.
+pub fn closure_function(input: TokenStream) -> Result<(TokenStream, syn::ItemFn), TokenStream> {
+    let mut errors = Errors::new();
+    let parsed = syn::parse::Parser::parse2(
+        |stream: syn::parse::ParseStream<'_>| -> syn::Result<(TokenStream, syn::ExprClosure)> {
+            let mut opts = TokenStream::new();
+            let fork = stream.fork();
+            if fork.parse::<syn::ExprClosure>().is_err() {
+                // `read_only, nondeterministic; |..| ..`
+                while !stream.peek(syn::Token![;]) {
+                    let tt: proc_macro2::TokenTree = stream.parse()?;
+                    opts.extend(std::iter::once(tt));
+                }
+                stream.parse::<syn::Token![;]>()?;
+            }
+            let c: syn::ExprClosure = stream.parse()?;
+            Ok((opts, c))
+        },
+        input,
+    );
+    let (opts, closure) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(diag::Rule::Attribute, e.span(), "script! takes a closure: `script!(|counter: Key, max: i64| -> i64 { .. })`", "options go first: `script!(read_only; |..| ..)`");
+            return Err(diag::to_compile_errors(&errors.into_vec()));
+        }
+    };
+    let syn::ReturnType::Type(_, ret) = &closure.output else {
+        errors.push(diag::Rule::Attribute, closure.or1_token.span, "the closure of script! needs a return type", "write `|..| -> i64 { .. }` (or `-> ()`)");
+        return Err(diag::to_compile_errors(&errors.into_vec()));
+    };
+    let mut inputs = Vec::new();
+    for p in &closure.inputs {
+        match p {
+            syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(i) if i.ident != "self" && i.by_ref.is_none() && i.subpat.is_none()) => inputs.push(pt.clone()),
+            syn::Pat::Type(pt) => {
+                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(&pt.pat), "a parameter of script! must be a plain name", "write `|counter: Key, max: i64|`; `self` and patterns are not parameters");
+            }
+            other => {
+                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(other), "the parameters of script! need types", "write `|counter: Key, max: i64|`");
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(diag::to_compile_errors(&errors.into_vec()));
+    }
+    let line = crate::lower::line_of(closure.or1_token.span);
+    let name = quote::format_ident!("script_{}", line, span = closure.or1_token.span);
+    let body = &closure.body;
+    let block: syn::Block = match &**body {
+        syn::Expr::Block(b) => b.block.clone(),
+        e => syn::parse_quote!({ #e }),
+    };
+    let item: syn::ItemFn = match syn::parse2(quote::quote! { fn #name(#(#inputs),*) -> #ret #block }) {
+        Ok(item) => item,
+        Err(e) => {
+            errors.push(diag::Rule::Attribute, closure.or1_token.span, format!("script! could not read this closure as a function: {e}"), "write `script!(|counter: Key, max: i64| -> i64 { .. })`");
+            return Err(diag::to_compile_errors(&errors.into_vec()));
+        }
+    };
+    Ok((opts, item))
+}
+
+/// The expansion of `script!`, from the driver's run of the closure's function `item`.
+pub fn script_closure(item: &syn::ItemFn, run: &driver::Run) -> TokenStream {
+    let errs = diag::to_compile_errors(&run.all_diagnostics());
+    let Some(f) = run.functions.first() else {
+        return errs;
+    };
+    let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
+    let value = script_value(item, f, &code, &lines, &run.file, run.printed.is_some());
+    quote! {{
+        #errs
+        #value
+    }}
+}
+
+/// The expansion of a free-standing `#[redis_function]`, from the driver's run of `item`.
+pub fn script_item(item: &syn::ItemFn, run: &driver::Run) -> TokenStream {
+    let errs = diag::to_compile_errors(&run.all_diagnostics());
+    let Some(f) = run.functions.first() else {
+        return errs;
+    };
+    let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
+    let body = script(item, f, &code, &lines, &run.file, run.printed.is_some());
+    quote! {
+        #errs
+        #body
     }
 }

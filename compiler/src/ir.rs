@@ -319,11 +319,26 @@ pub struct Function {
     pub vars: Vec<Var>,
     /// The Rust line of the `fn` keyword.
     pub line: u32,
-    /// Keys built in the body (`dynamic_keys`).
-    pub builds_keys: bool,
-    /// KEYS positions (1-based) whose keys other keys are derived from (`key.derive(..)`):
-    /// in a cluster, they must carry a hash tag.
-    pub derive_bases: Vec<usize>,
+    /// The keys the body makes (built from strings, derived from other keys), in the
+    /// order of the body: what the key checks ([`crate::checks::keys`]) look at.
+    pub key_origins: Vec<KeyOrigin>,
+}
+
+/// A key made in a body rather than received as a `Key` parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyOrigin {
+    /// `Key::new(s)` / `Key::from(s)`: a key built from a string (`dynamic_keys`).
+    Built(Span),
+    /// Any other `Key::..` call: no way to make a key.
+    OtherConstructor(Span),
+    /// `base.derive(suffix)`; `base` is the variable the base key is read from, when it
+    /// is one.
+    Derived {
+        /// The base key's variable.
+        base: Option<VarId>,
+        /// The `derive` call.
+        span: Span,
+    },
 }
 
 /// A block: statements and an optional tail expression (its value).
@@ -639,6 +654,8 @@ pub struct HelperFn {
     pub line: u32,
     /// The span of the name.
     pub span: Span,
+    /// The keys its body makes (see [`Function::key_origins`]).
+    pub key_origins: Vec<KeyOrigin>,
 }
 
 /// Identifies a loop, for `break` / `continue`.

@@ -5,13 +5,15 @@
 //!
 //! 1. [`parse`]: attribute options and items (syn);
 //! 2. [`lower`]: syn → typed IR ([`ir`]), refusing every construct whose Lua meaning
-//!    would differ from its Rust meaning, and enforcing the key discipline;
-//! 3. [`checks`]: read-only and determinism rules over the IR;
+//!    would differ from its Rust meaning, and checking types (a key position takes a
+//!    `Key`);
+//! 3. [`checks`]: the rules over the IR, one module each: keys, effects (read-only and
+//!    determinism, through helpers), function flags;
 //! 4. [`codegen`]: IR → Lua AST → text ([`lua`]), with a Rust line per Lua statement;
 //! 5. [`expand`]: the Rust items the macros emit (consts, typed stubs, native twins).
 //!
-//! Errors accumulate within a phase ([`diag::Errors`]) and the pipeline stops between
-//! phases.
+//! [`driver`] runs phases 1 to 4, once, for every entry point below. Errors accumulate
+//! within a phase ([`diag::Errors`]) and the pipeline stops between phases.
 //!
 //! This crate is redlua's implementation; applications use the `redlua` crate. Its entry
 //! points ([`compile_library`], [`compile_script`], the `expand_*` functions the macros
@@ -40,6 +42,7 @@ mod command_table;
 pub mod commands;
 mod copies;
 pub mod diag;
+pub mod driver;
 pub mod expand;
 pub mod ir;
 pub mod lower;
@@ -122,13 +125,7 @@ pub fn sha1_hex(s: &str) -> String {
 /// assert_eq!(redlua_compiler::file_name(proc_macro2::Span::call_site()), "source.rs");
 /// ```
 pub fn file_name(span: Span) -> String {
-    let f = span.file();
-    let base = f.rsplit(['/', '\\']).next().unwrap_or("").to_string();
-    if base.ends_with(".rs") {
-        base
-    } else {
-        "source.rs".to_string()
-    }
+    driver::file_of_span(span)
 }
 
 /// Compiles a `#[redlua::library]` module: the attribute's arguments and the module.
@@ -144,51 +141,29 @@ pub fn file_name(span: Span) -> String {
 /// assert!(errors.iter().any(|d| d.to_string().contains("key")), "{errors:?}");
 /// ```
 pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
-    let mut errors = Errors::new();
-    let input = parse::library_input(attr, item, &mut errors);
-    errors.propagate()?;
-    let Some(input) = input else { return Err(Vec::new()) };
-    let (functions, _, helpers) = lower_all(&input, &mut errors);
-    errors.propagate()?;
-    check_and_generate(&input.options.name, &functions, &helpers)
+    library_result(driver::run(driver::Input::Library { attr, item }, None))
 }
 
-/// The plain functions of a library module: candidates for helpers.
-fn helper_items(input: &parse::LibraryInput) -> Vec<syn::ItemFn> {
-    input.other_items.iter().filter_map(|it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None }).collect()
+/// [`compile_library`] for a module read from the file `file` (its name, without
+/// directories), which the Lua names in its header and line comments.
+///
+/// ```
+/// let lib = redlua_compiler::compile_library_in_file(
+///     "bank.rs",
+///     r#"name = "bank""#.parse().unwrap(),
+///     "mod bank { use redlua::prelude::*; #[redis_function] pub fn bump(c: Key) -> i64 { incr(&c) } }".parse().unwrap(),
+/// ).unwrap();
+/// assert!(lib.lua.contains("generated from bank.rs:") && lib.lua.contains("  -- bank.rs:1"), "{}", lib.lua);
+/// ```
+pub fn compile_library_in_file(file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+    library_result(driver::run(driver::Input::Library { attr, item }, Some(file)))
 }
 
-/// The plain structs of a library module.
-fn struct_items(input: &parse::LibraryInput) -> Vec<syn::ItemStruct> {
-    input.other_items.iter().filter_map(|it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).collect()
-}
-
-fn lower_all(input: &parse::LibraryInput, errors: &mut Errors) -> (Vec<ir::Function>, Vec<usize>, Vec<ir::HelperFn>) {
-    let structs = struct_items(input);
-    let copy_structs = copies::copy_structs(&structs);
-    let mut ctx = lower::HelperCtx::new(helper_items(input)).with_structs(structs);
-    let mut functions = Vec::new();
-    let mut index = Vec::new();
-    for (i, (item, opts)) in input.functions.iter().enumerate() {
-        if let Some(f) = lower::lower_function(item, opts.clone(), errors, &mut ctx) {
-            functions.push(f);
-            index.push(i);
-        }
-    }
-    ctx.finish(errors);
-    copies::apply(&mut functions, &mut ctx.fns, &copy_structs);
-    (functions, index, ctx.fns)
-}
-
-fn check_and_generate(name: &str, functions: &[ir::Function], helpers: &[ir::HelperFn]) -> Result<CompiledLibrary, Vec<Diagnostic>> {
-    let mut errors = Errors::new();
-    for f in functions {
-        checks::check_function(f, helpers, &mut errors);
-    }
-    errors.propagate()?;
-    let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
-    let printed = codegen::library(name, &file, functions, helpers)?;
-    Ok(CompiledLibrary { name: name.to_string(), lua: printed.code, lines: printed.lines, functions: functions.to_vec(), helpers: helpers.to_vec() })
+fn library_result(mut run: driver::Run) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+    let (Some(printed), Some(lib)) = (run.printed.take(), run.library.take()) else {
+        return Err(run.first_failure());
+    };
+    Ok(CompiledLibrary { name: lib.options.name, lua: printed.code, lines: printed.lines, functions: run.functions, helpers: run.helpers })
 }
 
 /// Compiles a free-standing `#[redis_function]` into an EVAL script; the attribute's
@@ -202,23 +177,35 @@ fn check_and_generate(name: &str, functions: &[ir::Function], helpers: &[ir::Hel
 /// assert!(script.lua.starts_with("#!lua flags=no-writes"));
 /// ```
 pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
-    let mut errors = Errors::new();
-    let options = parse::function_options(attr, &mut errors);
+    script_result(attr, item, None)
+}
+
+/// [`compile_script`] for a function read from the file `file` (its name, without
+/// directories), which the Lua names in its header and line comments.
+///
+/// ```
+/// let script = redlua_compiler::compile_script_in_file(
+///     "hits.rs",
+///     proc_macro2::TokenStream::new(),
+///     "fn hit(counter: Key) -> i64 { incr(&counter) }".parse().unwrap(),
+/// ).unwrap();
+/// assert!(script.lua.contains("generated from hits.rs:"), "{}", script.lua);
+/// ```
+pub fn compile_script_in_file(file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
+    script_result(attr, item, Some(file))
+}
+
+fn script_result(attr: TokenStream, item: TokenStream, file: Option<&str>) -> Result<CompiledScript, Vec<Diagnostic>> {
     let item: syn::ItemFn = syn::parse2(item).map_err(|e| {
         let mut es = Errors::new();
         es.syn(e);
         es.into_vec()
     })?;
-    errors.propagate()?;
-    let mut ctx = lower::HelperCtx::default();
-    let f = lower::lower_function(&item, options, &mut errors, &mut ctx);
-    ctx.finish(&mut errors);
-    errors.propagate()?;
-    let Some(f) = f else { return Err(Vec::new()) };
-    checks::check_function(&f, &ctx.fns, &mut errors);
-    errors.propagate()?;
-    let printed = codegen::script(&file_name(f.span), &f, &ctx.fns)?;
-    Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function: f })
+    let mut run = driver::run(driver::Input::Script { options: attr, item: Box::new(item) }, file);
+    let (Some(printed), Some(function)) = (run.printed.take(), run.functions.pop()) else {
+        return Err(run.first_failure());
+    };
+    Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function })
 }
 
 /// Expansion of `#[redlua::library(name = "..")] mod m { .. }`: the module with its
@@ -233,114 +220,7 @@ pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledSc
 /// assert!(!out.contains("compile_error"));
 /// ```
 pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let mut errors = Errors::new();
-    let input = parse::library_input(attr, item.clone(), &mut errors);
-    let Some(input) = input else {
-        return diag::to_compile_errors(&errors.into_vec());
-    };
-    let (functions, index, helpers) = lower_all(&input, &mut errors);
-    let mut diags = errors.into_vec();
-    let compiled = if diags.is_empty() {
-        match check_and_generate(&input.options.name, &functions, &helpers) {
-            Ok(c) => Some(c),
-            Err(d) => {
-                diags.extend(d);
-                None
-            }
-        }
-    } else {
-        None
-    };
-    // On error, the stubs are still emitted (with an empty library) so that callers
-    // see one error, not one per use.
-    let stubs = functions.iter().zip(&index).map(|(f, &i)| expand::library_stub(&input.functions[i].0, f));
-    // One marker per function name, colliding with another library's of this crate.
-    let markers: Vec<TokenStream> = if input.options.separate_server {
-        Vec::new()
-    } else {
-        // Names that differ only in case within the library have their own error.
-        let mut seen = std::collections::BTreeSet::new();
-        functions
-            .iter()
-            .zip(&index)
-            .filter(|(f, _)| seen.insert(f.name.to_ascii_lowercase()))
-            .map(|(f, &i)| expand::function_name_marker(&input.functions[i].0, f))
-            .collect()
-    };
-    // Structs returned by a function decode from their reply.
-    let mut returned = std::collections::BTreeSet::new();
-    for f in &functions {
-        collect_structs(&f.ret, &mut returned);
-    }
-    let struct_impls: Vec<TokenStream> = struct_items(&input).iter().filter(|s| returned.contains(&s.ident.to_string())).map(expand::struct_from_reply).collect();
-    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |c| (c.lua.clone(), c.lines.clone()));
-    let file = functions.first().map_or_else(|| "source.rs".to_string(), |f| file_name(f.span));
-    let lib_items = expand::library_items(&input.options.name, &code, &lines, &file, &functions);
-    // On error the twins keep their signatures (so the module's imports stay used and
-    // no warning adds to the error) but not their bodies.
-    let twins = {
-        let ts = input.functions.iter().map(|(item, _)| if compiled.is_some() { expand::twin(item, None) } else { expand::twin_signature(item, None) });
-        quote! {
-            /// Native Rust twins of this library's functions: the same bodies, run
-            /// client-side against a connection (see `redlua::twin`). For tests.
-            #[allow(dead_code, unused_imports)]
-            pub mod twin {
-                use super::*;
-                #(#ts)*
-            }
-        }
-    };
-    let errs = diag::to_compile_errors(&diags);
-    let m = &input.module;
-    let attrs = &m.attrs;
-    let vis = &m.vis;
-    let ident = &m.ident;
-    let mut others = input.other_items.clone();
-    for it in &mut others {
-        if let syn::Item::Use(u) = it {
-            // When the bodies are not emitted (errors), or use nothing of the prelude, the
-            // module's imports would be reported as unused: they are there for the bodies.
-            let prelude = quote::ToTokens::to_token_stream(&u.tree).to_string().replace(' ', "").contains("prelude");
-            if compiled.is_none() || prelude {
-                u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
-            }
-        }
-    }
-    quote! {
-        #errs
-        #(#attrs)*
-        #vis mod #ident {
-            #(#others)*
-            #lib_items
-            #(#struct_impls)*
-            #(#stubs)*
-            #(#markers)*
-            #twins
-        }
-    }
-}
-
-/// Lowers, checks and generates one EVAL script: the function (when its signature
-/// lowered), its Lua (when everything passed) and the diagnostics.
-fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Errors) -> (Option<ir::Function>, Option<lua::Printed>, Vec<Diagnostic>) {
-    let mut ctx = lower::HelperCtx::default();
-    let f = lower::lower_function(item, options, &mut errors, &mut ctx);
-    ctx.finish(&mut errors);
-    let mut diags = errors.into_vec();
-    let Some(f) = f else { return (None, None, diags) };
-    let mut compiled = None;
-    if diags.is_empty() {
-        let mut e2 = Errors::new();
-        checks::check_function(&f, &ctx.fns, &mut e2);
-        diags.extend(e2.into_vec());
-        if diags.is_empty() {
-            match codegen::script(&file_name(f.span), &f, &ctx.fns) {
-                Ok(p) => compiled = Some(p),
-                Err(d) => diags.extend(d),
-            }
-        }
-    }
-    (Some(f), compiled, diags)
+    expand::library_module(&driver::run(driver::Input::Library { attr, item }, None))
 }
 
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
@@ -354,96 +234,11 @@ fn script_pipeline(item: &syn::ItemFn, options: ir::FnOptions, mut errors: Error
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     // The expansion is an expression: several `compile_error!`s side by side would not be
     // one, and rustc would keep only the first. A block holds any number of them.
-    let out = script_closure_tokens(input);
+    let out = match expand::closure_function(input) {
+        Ok((options, item)) => expand::script_closure(&item, &driver::run(driver::Input::Script { options, item: Box::new(item.clone()) }, None)),
+        Err(errors) => errors,
+    };
     quote! {{ #out }}
-}
-
-fn script_closure_tokens(input: TokenStream) -> TokenStream {
-    let mut errors = Errors::new();
-    let parsed = syn::parse::Parser::parse2(
-        |stream: syn::parse::ParseStream<'_>| -> syn::Result<(TokenStream, syn::ExprClosure)> {
-            let mut opts = TokenStream::new();
-            let fork = stream.fork();
-            if fork.parse::<syn::ExprClosure>().is_err() {
-                // `read_only, nondeterministic; |..| ..`
-                while !stream.peek(syn::Token![;]) {
-                    let tt: proc_macro2::TokenTree = stream.parse()?;
-                    opts.extend(std::iter::once(tt));
-                }
-                stream.parse::<syn::Token![;]>()?;
-            }
-            let c: syn::ExprClosure = stream.parse()?;
-            Ok((opts, c))
-        },
-        input,
-    );
-    let (opts, closure) = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            errors.push(diag::Rule::Attribute, e.span(), "script! takes a closure: `script!(|counter: Key, max: i64| -> i64 { .. })`", "options go first: `script!(read_only; |..| ..)`");
-            return diag::to_compile_errors(&errors.into_vec());
-        }
-    };
-    let syn::ReturnType::Type(_, ret) = &closure.output else {
-        errors.push(diag::Rule::Attribute, closure.or1_token.span, "the closure of script! needs a return type", "write `|..| -> i64 { .. }` (or `-> ()`)");
-        return diag::to_compile_errors(&errors.into_vec());
-    };
-    let mut inputs = Vec::new();
-    for p in &closure.inputs {
-        match p {
-            syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(i) if i.ident != "self" && i.by_ref.is_none() && i.subpat.is_none()) => inputs.push(pt.clone()),
-            syn::Pat::Type(pt) => {
-                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(&pt.pat), "a parameter of script! must be a plain name", "write `|counter: Key, max: i64|`; `self` and patterns are not parameters");
-            }
-            other => {
-                errors.push(diag::Rule::Type, syn::spanned::Spanned::span(other), "the parameters of script! need types", "write `|counter: Key, max: i64|`");
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return diag::to_compile_errors(&errors.into_vec());
-    }
-    let line = lower::line_of(closure.or1_token.span);
-    let name = quote::format_ident!("script_{}", line, span = closure.or1_token.span);
-    let body = &closure.body;
-    let block: syn::Block = match &**body {
-        syn::Expr::Block(b) => b.block.clone(),
-        e => syn::parse_quote!({ #e }),
-    };
-    let item: syn::ItemFn = match syn::parse2(quote::quote! { fn #name(#(#inputs),*) -> #ret #block }) {
-        Ok(item) => item,
-        Err(e) => {
-            errors.push(diag::Rule::Attribute, closure.or1_token.span, format!("script! could not read this closure as a function: {e}"), "write `script!(|counter: Key, max: i64| -> i64 { .. })`");
-            return diag::to_compile_errors(&errors.into_vec());
-        }
-    };
-    let options = parse::function_options(opts, &mut errors);
-    let (f, compiled, diags) = script_pipeline(&item, options, errors);
-    let Some(f) = f else {
-        return diag::to_compile_errors(&diags);
-    };
-    let errs = diag::to_compile_errors(&diags);
-    let file = file_name(f.span);
-    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let value = expand::script_value(&item, &f, &code, &lines, &file, compiled.is_some());
-    quote! {{
-        #errs
-        #value
-    }}
-}
-
-fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
-    match t {
-        ir::Ty::Struct(st) => {
-            out.insert(st.name.clone());
-            for (_, f) in &st.fields {
-                collect_structs(f, out);
-            }
-        }
-        ir::Ty::Option(i) | ir::Ty::Vec(i) | ir::Ty::Result(i) => collect_structs(i, out),
-        ir::Ty::Tuple(ts) => ts.iter().for_each(|t| collect_structs(t, out)),
-        _ => {}
-    }
 }
 
 /// Expansion of a free-standing `#[redis_function] fn f(..) { .. }`: the typed stub `f`
@@ -465,19 +260,5 @@ pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
             return diag::to_compile_errors(&es.into_vec());
         }
     };
-    let mut errors = Errors::new();
-    let options = parse::function_options(attr, &mut errors);
-    let (f, compiled, diags) = script_pipeline(&parsed, options, errors);
-    let Some(f) = f else {
-        return diag::to_compile_errors(&diags);
-    };
-    let errs = diag::to_compile_errors(&diags);
-    let file = file_name(f.span);
-    let (code, lines) = compiled.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let body = expand::script(&parsed, &f, &code, &lines, &file, compiled.is_some());
-
-    quote! {
-        #errs
-        #body
-    }
+    expand::script_item(&parsed, &driver::run(driver::Input::Script { options: attr, item: Box::new(parsed.clone()) }, None))
 }

@@ -124,7 +124,9 @@ impl HelperCtx {
                 lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
             }
             let vars = std::mem::take(&mut lw.vars);
+            let key_origins = std::mem::take(&mut lw.key_origins);
             let h = &mut self.fns[i];
+            h.key_origins = key_origins;
             h.params = params;
             h.body = Some(body);
             h.vars = vars;
@@ -144,14 +146,8 @@ pub struct Lowerer<'e> {
     pub(crate) loops: Vec<(LoopId, Option<String>)>,
     pub(crate) next_loop: usize,
     pub(crate) ctx: &'e mut HelperCtx,
-    /// `#[redis_function(dynamic_keys)]`.
-    pub(crate) dynamic_keys: bool,
-    /// The body builds a key from a string.
-    pub(crate) builds_keys: bool,
-    /// KEYS position of each `Key` parameter's variable.
-    pub(crate) key_params: std::collections::HashMap<VarId, usize>,
-    /// KEYS positions used as `derive` bases (`usize::MAX`: a base not traced to a parameter).
-    pub(crate) derive_bases: std::collections::BTreeSet<usize>,
+    /// The keys the body makes, for the key checks.
+    pub(crate) key_origins: Vec<KeyOrigin>,
     /// The flags of labelled `break`/`continue` out of nested loops (Lua 5.1 has no `goto`).
     pub(crate) exit_flags: Vec<crate::lower_lang::ExitFlag>,
     /// Variables declared from an integer literal without a type (their type is `i64`
@@ -168,7 +164,7 @@ pub struct Lowerer<'e> {
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, dynamic_keys: false, builds_keys: false, key_params: Default::default(), derive_bases: Default::default(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default() }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default() }
     }
 }
 
@@ -310,9 +306,6 @@ impl Lowerer<'_> {
                 }
             };
             let var = self.declare(&pname.to_string(), ty.clone(), mutable);
-            if let ParamSource::Key(i) = source {
-                self.key_params.insert(var, i);
-            }
             params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
         }
         let ret = match &sig.output {
@@ -329,7 +322,6 @@ impl Lowerer<'_> {
             return None;
         }
         self.ret = ret.clone();
-        self.dynamic_keys = options.dynamic_keys;
         let expect = ret.clone();
         let body = self.block(&f.block, Some(&expect));
         if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
@@ -348,8 +340,7 @@ impl Lowerer<'_> {
             body,
             vars: std::mem::take(&mut self.vars),
             line: line_of(sig.fn_token.span),
-            builds_keys: self.builds_keys,
-            derive_bases: if self.derive_bases.contains(&usize::MAX) { (1..=nk).collect() } else { self.derive_bases.iter().copied().collect() },
+            key_origins: std::mem::take(&mut self.key_origins),
         })
     }
 
@@ -1384,10 +1375,10 @@ impl Lowerer<'_> {
         };
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         let last = segs.last().cloned().unwrap_or_default();
-        if segs.len() == 2 && segs[0] == "Key" && (segs[1] == "new" || segs[1] == "from") && self.dynamic_keys && args_len_is_one(c) {
-            // `#[redis_function(dynamic_keys)]`: a key from a string, and the function is
-            // registered `no-cluster`.
-            self.builds_keys = true;
+        if segs.len() == 2 && segs[0] == "Key" && (segs[1] == "new" || segs[1] == "from") && args_len_is_one(c) {
+            // A key from a string: allowed by `#[redis_function(dynamic_keys)]` (see
+            // `checks::keys`), and the function is then registered `no-cluster`.
+            self.key_origins.push(KeyOrigin::Built(span));
             let a = self.expr(&c.args[0], Some(&Ty::Str));
             if !a.ty.fits(&Ty::Str) {
                 let t = a.ty.clone();
@@ -1396,12 +1387,7 @@ impl Lowerer<'_> {
             return Expr { ty: Ty::Key, ..a };
         }
         if segs.len() == 2 && segs[0] == "Key" {
-            self.err(
-                Rule::DynamicKey,
-                span,
-                "a key built inside the function body",
-                "declare the key as a `Key` parameter so that it is sent in KEYS (Redis Cluster routes calls by them), derive it from one with `key.derive(\"suffix\")`, or opt in with #[redis_function(dynamic_keys)], which makes the function cluster-unsafe",
-            );
+            self.key_origins.push(KeyOrigin::OtherConstructor(span));
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
@@ -1606,15 +1592,15 @@ impl Lowerer<'_> {
                     self.err(Rule::Type, suffix.span, format!("a key suffix is a string, found `{t}`"), "");
                 }
                 let base = match &recv.kind {
-                    ExprKind::Var(v) => self.key_params.get(v).copied(),
+                    ExprKind::Var(v) => Some(*v),
                     _ => None,
                 };
-                self.derive_bases.insert(base.unwrap_or(usize::MAX));
+                self.key_origins.push(KeyOrigin::Derived { base, span });
                 let concat = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, suffix]), Ty::Str, span);
                 Expr { ty: Ty::Key, ..concat }
             }
             (Ty::Key, _) => {
-                self.err(Rule::KeyAsData, m.method.span(), format!("`.{name}()` on a key"), "keys are opaque inside a redis function: pass them to commands, or derive keys with `.derive(\"suffix\")`");
+                crate::checks::keys::method_on_key(self.errors, m.method.span(), &name);
                 poison(span)
             }
             (Ty::Option(_), _) if matches!(name.as_str(), "map" | "and_then" | "filter" | "is_some_and" | "unwrap_or_else") => match self.option_call(m, recv) {

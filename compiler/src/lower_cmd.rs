@@ -1,5 +1,6 @@
 //! Lowering of typed command calls: parameters by kind, options builders, reply types.
 
+use crate::checks::keys;
 use crate::commands::{Command, Emit, OptionSpec, ParamKind, ReplyKind};
 use crate::diag::Rule;
 use crate::ir::*;
@@ -99,13 +100,7 @@ fn array_literal(e: &syn::Expr) -> Option<&syn::ExprArray> {
 fn key_arg(lw: &mut Lowerer<'_>, cmd: &Command, a: &syn::Expr, out: &mut Vec<CommandArg>) {
     let e = lw.expr(a, Some(&Ty::Key));
     if !matches!(e.ty, Ty::Key | Ty::Never) {
-        let t = e.ty.clone();
-        lw.err(
-            Rule::NotAKey,
-            e.span,
-            format!("{} expects a key here, found `{t}`", cmd.redis),
-            "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches",
-        );
+        keys::not_a_key(lw.errors, e.span, cmd.redis, &e.ty, None);
     }
     out.push(CommandArg::Value(e));
 }
@@ -113,7 +108,7 @@ fn key_arg(lw: &mut Lowerer<'_>, cmd: &Command, a: &syn::Expr, out: &mut Vec<Com
 fn value_arg(lw: &mut Lowerer<'_>, cmd: &Command, want: Option<&Ty>, a: &syn::Expr, out: &mut Vec<CommandArg>) {
     let e = lw.expr(a, want);
     if e.ty == Ty::Key {
-        lw.err(Rule::KeyAsData, e.span, format!("a key passed to {} as data", cmd.redis), "only key positions take `Key`s; pass a String argument for data");
+        keys::key_as_data(lw.errors, e.span, cmd.redis, None);
     } else {
         let ok = match want {
             Some(Ty::Int) => e.ty.fits(&Ty::Int),
@@ -149,10 +144,7 @@ fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &syn::Expr, ou
                 match &e.ty {
                     Ty::Key | Ty::Never => out.push(CommandArg::Value(e)),
                     Ty::Vec(t) if **t == Ty::Key => out.push(CommandArg::Spread(e)),
-                    other => {
-                        let t = other.clone();
-                        lw.err(Rule::NotAKey, e.span, format!("{} expects keys here, found `{t}`", cmd.redis), "pass a `Key`, an array of keys `&[&a, &b]` or a `Vec<Key>`");
-                    }
+                    other => keys::not_keys(lw.errors, e.span, cmd.redis, other),
                 }
             }
         },
@@ -170,9 +162,7 @@ fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &syn::Expr, ou
                 match &e.ty {
                     t if scalar(t) => out.push(CommandArg::Value(e)),
                     Ty::Vec(t) if matches!(**t, Ty::Int | Ty::Float | Ty::Str) => out.push(CommandArg::Spread(e)),
-                    Ty::Key => {
-                        lw.err(Rule::KeyAsData, e.span, format!("a key passed to {} as data", cmd.redis), "only key positions take `Key`s; pass a String argument for data");
-                    }
+                    Ty::Key => keys::key_as_data(lw.errors, e.span, cmd.redis, None),
                     other => {
                         let t = other.clone();
                         lw.err(Rule::Type, e.span, format!("{} expects a value, an array of values or a `Vec` here, found `{t}`", cmd.redis), "");

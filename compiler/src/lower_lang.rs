@@ -730,6 +730,7 @@ impl Lowerer<'_> {
             vars: Vec::new(),
             line: line_of(sig.fn_token.span),
             span: sig.ident.span(),
+            key_origins: Vec::new(),
         });
         self.ctx.by_name.insert(name.to_string(), i);
         self.ctx.pending.push((i, item));
@@ -822,7 +823,7 @@ impl Lowerer<'_> {
             Ok(k) => k,
             Err(KeyIndexError::Incomplete { found, .. }) => found,
             Err(e) => {
-                self.err(Rule::DynamicKey, span, format!("the key positions of this {} call depend on run-time values: {e}", spec.name), "write the key count and keywords as literals, so that every key can be checked");
+                crate::checks::keys::key_positions_unknown(self.errors, span, spec.name, &e);
                 return poison(span);
             }
         };
@@ -832,13 +833,8 @@ impl Lowerer<'_> {
             let is_key = keys.contains(&pos);
             match (&v.ty, is_key) {
                 (Ty::Key | Ty::Never, true) => {}
-                (_, true) => {
-                    let t = v.ty.clone();
-                    self.err(Rule::NotAKey, v.span, format!("argument {} of {} is a key, found `{t}`", i + 1, spec.name), "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches");
-                }
-                (Ty::Key, false) => {
-                    self.err(Rule::KeyAsData, v.span, format!("a key passed to {} as data (argument {})", spec.name, i + 1), "only key positions take `Key`s; pass a String argument for data");
-                }
+                (_, true) => crate::checks::keys::not_a_key(self.errors, v.span, spec.name, &v.ty, Some(i + 1)),
+                (Ty::Key, false) => crate::checks::keys::key_as_data(self.errors, v.span, spec.name, Some(i + 1)),
                 (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
                 (t, false) => {
                     let t = t.clone();
