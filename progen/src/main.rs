@@ -1,0 +1,95 @@
+//! `redlua-progen`: random whole-program differential testing of redlua.
+//!
+//! ```text
+//! redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B]
+//!                    [--allow SWITCH].. [--no-shrink]
+//! redlua-progen show --seed S [--index I]      print a generated program
+//! ```
+//! `--allow` turns off one `Avoid` switch (see `gen::Avoid`): `copy-aliasing`,
+//! `eager-chains`, `neg-zero`, `refusal-codes`, `narrow-ints`, `eval-order`, or `all`.
+
+use redlua_progen::gen::{generate, Avoid, Config};
+use redlua_progen::runner::{run, workspace_root, RunConfig};
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!("usage: redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B] [--allow SWITCH].. [--no-shrink]\n       redlua-progen show --seed S [--index I] [--allow SWITCH]..");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first().cloned() else { return usage() };
+    let mut cfg = RunConfig {
+        seed: 1,
+        programs_per_batch: 40,
+        inputs_per_program: 4,
+        seconds: 60,
+        batches: 0,
+        gen: Config::default(),
+        scratch: "fuzz".into(),
+        shrink: true,
+    };
+    let mut index = 0u64;
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        let mut val = || it.next().cloned().unwrap_or_default();
+        match a.as_str() {
+            "--seconds" => cfg.seconds = val().parse().unwrap_or(60),
+            "--seed" => cfg.seed = val().parse().unwrap_or(1),
+            "--programs-per-batch" => cfg.programs_per_batch = val().parse().unwrap_or(40),
+            "--inputs" => cfg.inputs_per_program = val().parse().unwrap_or(4),
+            "--batches" => cfg.batches = val().parse().unwrap_or(0),
+            "--index" => index = val().parse().unwrap_or(0),
+            "--scratch" => cfg.scratch = val(),
+            "--no-shrink" => cfg.shrink = false,
+            "--allow" => {
+                let v = val();
+                if v == "all" {
+                    cfg.gen.avoid.clear();
+                } else if let Some(s) = Avoid::from_name(&v) {
+                    cfg.gen.avoid.remove(&s);
+                } else {
+                    eprintln!("unknown switch {v}");
+                    return usage();
+                }
+            }
+            _ => return usage(),
+        }
+    }
+    match cmd.as_str() {
+        "show" => {
+            let (p, _) = generate(&format!("p{index}"), cfg.seed + index, &cfg.gen);
+            print!("{}", p.to_rust());
+            ExitCode::SUCCESS
+        }
+        "fuzz" => {
+            let root = workspace_root();
+            println!("redlua-progen: seed {}, {} programs per batch, {} inputs each, {} s; switches on: {:?}", cfg.seed, cfg.programs_per_batch, cfg.inputs_per_program, cfg.seconds, cfg.gen.avoid.iter().map(|a| a.name()).collect::<Vec<_>>());
+            let result = run(&root, &cfg, |s| {
+                println!("[{:>5.0} s] programs run {}, programs x inputs {}, same {}, explained {}, differences {}", s.elapsed.as_secs_f64(), s.programs_run, s.cases, s.same, s.explained, s.differences.len());
+            });
+            match result {
+                Ok(stats) => {
+                    for f in &stats.differences {
+                        println!("\nDIFFERENCE in {} on input {}:\n{}\n{}", f.prepared.program.name, f.input, f.detail, f.prepared.program.to_rust());
+                    }
+                    for c in &stats.crashes {
+                        println!("CRASH {c}");
+                    }
+                    println!("\n{}", stats.summary());
+                    if stats.differences.is_empty() && stats.crashes.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        _ => usage(),
+    }
+}
