@@ -2016,7 +2016,7 @@ impl Gen<'_> {
     fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
-            ExprKind::Float(x) => L::Num(float_literal(*x)),
+            ExprKind::Float(x) => float_num(*x),
             ExprKind::Bool(b) => L::Bool(*b),
             ExprKind::Str(s) => lit_str(s),
             ExprKind::Unit | ExprKind::None => L::Nil,
@@ -2911,6 +2911,21 @@ impl Gen<'_> {
             };
         }
         if a.ty == Ty::Float {
+            // Two literals that Lua would fold into a negative zero: that constant could
+            // read back as `0` (see `float_num`), so the zero is computed at run time.
+            if let (ExprKind::Float(x), ExprKind::Float(y)) = (&a.kind, &b.kind) {
+                let folded = match op {
+                    B::Add => Some(x + y),
+                    B::Sub => Some(x - y),
+                    B::Mul => Some(x * y),
+                    B::Div => Some(x / y),
+                    B::Rem => Some(x % y),
+                    _ => None,
+                };
+                if let Some(z) = folded.filter(|z| *z == 0.0 && z.is_sign_negative()) {
+                    return float_num(z);
+                }
+            }
             // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
             match op {
                 B::Add => return L::bin(LB::Add, l, r),
@@ -3208,6 +3223,18 @@ fn int_valued(e: &ir::Expr, vars: &[ir::Var]) -> bool {
         ExprKind::Var(v) => vars[v.0].ty == Ty::Int,
         ExprKind::Binary(op, a, _) => a.ty == Ty::Int && matches!(op, ir::BinOp::Add | ir::BinOp::Sub | ir::BinOp::Mul | ir::BinOp::Div | ir::BinOp::Rem),
         _ => false,
+    }
+}
+
+/// A float literal as a Lua expression. Lua 5.1 keeps one constant per value in a
+/// function's constant table, and `-0.0 == 0.0`: a literal `-0.0` in a function that also
+/// holds the constant `0` reads as `0` (so `1 / x` is `inf`, and the text `0`, where Rust
+/// has `-0`). Negative zero is computed at run time instead, from a value Lua cannot fold.
+fn float_num(x: f64) -> L {
+    if x == 0.0 && x.is_sign_negative() {
+        L::bin(LB::Div, L::Num("-1".to_string()), L::name("math.huge"))
+    } else {
+        L::Num(float_literal(x))
     }
 }
 
