@@ -98,6 +98,8 @@ enum Helper {
     Map,
     Step,
     Pow,
+    FloatMin,
+    FloatMax,
 }
 
 impl Helper {
@@ -1234,6 +1236,26 @@ local function redlua_pow(a, b)
     error('redlua: negative exponent', 2)
   end
   return redlua_int(a ^ b)
+end
+",
+            Helper::FloatMin => "\
+-- f64::min: a NaN is ignored (the other value is the result), as in Rust; Lua's math.min
+-- would keep the NaN.
+local function redlua_fmin(a, b)
+  if a ~= a or b < a then
+    return b
+  end
+  return a
+end
+",
+            Helper::FloatMax => "\
+-- f64::max: a NaN is ignored (the other value is the result), as in Rust; Lua's math.max
+-- would keep the NaN.
+local function redlua_fmax(a, b)
+  if a ~= a or b > a then
+    return b
+  end
+  return a
 end
 ",
             Helper::Rem => "\
@@ -2589,8 +2611,8 @@ impl Gen<'_> {
             }
             M::FloatAbs => L::call("math.abs", v.clone()),
             M::FloatSqrt => L::call("math.sqrt", v.clone()),
-            M::FloatMin => L::call("math.min", v.clone()),
-            M::FloatMax => L::call("math.max", v.clone()),
+            M::FloatMin => self.helper(Helper::FloatMin, v.clone()),
+            M::FloatMax => self.helper(Helper::FloatMax, v.clone()),
             M::FloatPow => L::bin(LB::Pow, v[0].clone(), v[1].clone()),
             M::FloatIsNan => {
                 let x = once(self, 0, out);
@@ -3202,6 +3224,8 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Map => "redlua_map",
         Helper::Step => "redlua_step",
         Helper::Pow => "redlua_pow",
+        Helper::FloatMin => "redlua_fmin",
+        Helper::FloatMax => "redlua_fmax",
     }
 }
 

@@ -42,3 +42,31 @@ fn pr_neg_zero_literal() {
     );
     assert_eq!(v, Verdict::Same);
 }
+
+/// `f64::min` / `f64::max` with a NaN operand: Rust ignores the NaN and gives the other
+/// value; the Lua used `math.min` / `math.max`, which kept the NaN when it came first (so
+/// `(0.0 / 0.0).min(8.0).max(-8.0) as i64` was 0 instead of 8).
+#[redlua::library(name = "pr_float_min_nan")]
+pub mod pr_float_min_nan {
+    use redlua::prelude::*;
+
+    #[redis_function(read_only)]
+    pub fn f_pr_float_min_nan(a0: f64) -> (f64, f64, f64, i64) {
+        (a0.min(1.5), a0.max(-2.5), 1.5f64.min(a0), (0.0f64 / 0.0).min(8.0).max(-8.0) as i64)
+    }
+}
+
+#[test]
+fn pr_float_min_nan() {
+    let mut h = harness();
+    for (i, x) in [f64::NAN, 0.0, -0.0, 2.0, f64::NEG_INFINITY].into_iter().enumerate() {
+        let v = h.case(
+            "pr_float_min_nan",
+            i,
+            &[],
+            |con| lua_outcome(pr_float_min_nan::f_pr_float_min_nan(x).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_float_min_nan::twin::f_pr_float_min_nan(x))),
+        );
+        assert_eq!(v, Verdict::Same, "input {x}");
+    }
+}
