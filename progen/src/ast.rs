@@ -19,10 +19,13 @@ pub const RECV: char = '\u{3}';
 /// rustc would otherwise default an integer to `i32` (tuple, `vec!` and `Some` elements,
 /// closure results).
 pub const PIN: char = '\u{4}';
+/// A hole parenthesised unless atomic whose numeric literals get their type suffix
+/// (operands of comparisons: `1i64 < 2i64`).
+pub const PHOLE: char = '\u{5}';
 
 /// A hole character.
 pub fn is_hole(c: char) -> bool {
-    matches!(c, HOLE | BARE | RECV | PIN)
+    matches!(c, HOLE | BARE | RECV | PIN | PHOLE)
 }
 
 /// The types of generated values.
@@ -315,12 +318,16 @@ fn print_fn(out: &mut String, f: &FnDef, indent: &str, vis: &str) {
 
 /// Prints `{ .. }` at `indent` (the opening brace where the cursor is).
 pub fn print_block(out: &mut String, b: &Block, indent: &str) {
+    print_block_pin(out, b, indent, false)
+}
+
+fn print_block_pin(out: &mut String, b: &Block, indent: &str, pin: bool) {
     if b.stmts.is_empty() && b.tail.as_ref().is_none_or(|t| !matches!(t.kind, Kind::Block(_)) && !has_block(t)) {
         match &b.tail {
             None => out.push_str("{}"),
             Some(t) => {
                 out.push_str("{ ");
-                print_expr(out, t, indent);
+                print_expr_pin(out, t, indent, pin);
                 out.push_str(" }");
             }
         }
@@ -338,7 +345,7 @@ pub fn print_block(out: &mut String, b: &Block, indent: &str) {
     }
     if let Some(t) = &b.tail {
         out.push_str(&inner);
-        print_expr(out, t, &inner);
+        print_expr_pin(out, t, &inner, pin);
         out.push('\n');
     }
     out.push_str(indent);
@@ -381,7 +388,7 @@ fn print_expr_pin(out: &mut String, e: &Expr, indent: &str, pin: bool) {
                 out.push_str(line);
             }
         }
-        Kind::Block(b) => print_block(out, b, indent),
+        Kind::Block(b) => print_block_pin(out, b, indent, pin),
         Kind::Tpl { text, kids, .. } => {
             let mut k = kids.iter();
             // Holes on an indented line of the template print their blocks at that indent.
@@ -400,8 +407,9 @@ fn print_expr_pin(out: &mut String, e: &Expr, indent: &str, pin: bool) {
                     let Some(kid) = k.next() else { continue };
                     let numeric = matches!(kid.ty, Ty::Int | Ty::Float);
                     // Pinning passes through operators of the same type.
-                    let kid_pin = numeric && (c == RECV || c == PIN || (pin && kid.ty == e.ty));
-                    let paren = (c == HOLE || c == RECV) && (!kid.is_atomic() || (c == RECV && kid_pin && matches!(kid.kind, Kind::Lit(_))));
+                    // (and into the branches of an `if` / `match` and a block's value).
+                    let kid_pin = numeric && (c == RECV || c == PIN || c == PHOLE || (pin && kid.ty == e.ty));
+                    let paren = (c == HOLE || c == RECV || c == PHOLE) && (!kid.is_atomic() || (c == RECV && kid_pin && matches!(kid.kind, Kind::Lit(_))));
                     if paren {
                         out.push('(');
                     }

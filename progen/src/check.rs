@@ -328,8 +328,23 @@ impl Harness {
         let b = twin(&mut self.twin.call);
         let ca = self.lua.commands_until(&end)?;
         let cb = self.twin.commands_until(&end)?;
-        if let Some(v) = judge(&a, &b) {
-            return Ok(v);
+        // The Lua may stop at a value beyond 2^53 where Rust's i64 goes on: what it sent up
+        // to there must be what the twin sent first.
+        let lua_beyond = matches!(&a, Outcome::Error(t) if t.contains("2^53"));
+        let explained = |ca: &[String], cb: &[String]| {
+            if cb.starts_with(ca) {
+                Verdict::Explained(format!("the Lua refused a value beyond 2^53; the twin went on\nlua:  {a:?}\ntwin: {b:?}"))
+            } else {
+                Verdict::Differ(format!("the Lua refused a value beyond 2^53, and the commands before differ\nlua:  {ca:?}\ntwin: {cb:?}\noutcome: {a:?} / {b:?}"))
+            }
+        };
+        match judge(&a, &b) {
+            Some(Verdict::Differ(_)) | Some(Verdict::Explained(_)) if lua_beyond => return Ok(explained(&ca, &cb)),
+            Some(v) => return Ok(v),
+            None => {}
+        }
+        if lua_beyond && ca != cb {
+            return Ok(explained(&ca, &cb));
         }
         let ka = self.lua.keyspace()?;
         let kb = self.twin.keyspace()?;

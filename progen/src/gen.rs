@@ -554,7 +554,10 @@ impl<'c> Gen<'c> {
         for j in 0..np {
             let ty = if self.chance(1, 4) && !read_only { Ty::Key } else { self.value_ty(1) };
             let by_ref = ty == Ty::Key || (!ty.is_copy() && self.chance(1, 2));
-            let mutable = !by_ref && self.chance(1, 4);
+            let mutable = !by_ref && (self.chance(1, 4) || matches!(ty, Ty::Struct(..)) && self.chance(1, 2));
+            if mutable && matches!(ty, Ty::Struct(..)) {
+                self.hit("struct mut parameter");
+            }
             params.push(Param { name: format!("p{j}"), ty, mutable, by_ref });
         }
         let ret = match self.rng.weighted(&[6, 2, 1]) {
@@ -638,6 +641,12 @@ impl<'c> Gen<'c> {
             1 => Ty::opt(self.value_ty(0)),
             _ => Ty::Res(Box::new(self.value_ty(1))),
         };
+        if params.iter().any(|p| p.ty == Ty::Key) {
+            self.hit("type Key");
+        }
+        if matches!(ret, Ty::Res(_)) {
+            self.hit("type Result<_, Reject>");
+        }
         self.begin_fn(&params, ret.clone(), !read_only, self.cfg.max_stmts);
         let body = self.block_body(&ret, self.cfg.max_depth);
         self.end_fn();
@@ -944,6 +953,9 @@ impl<'c> Gen<'c> {
     }
 
     fn let_stmt(&mut self, d: usize) -> Stmt {
+        if self.chance(1, 10) {
+            return self.let_else(d);
+        }
         let ty = self.value_ty(1);
         if self.chance(1, 8) {
             // let (a, b) = (..);
@@ -981,6 +993,41 @@ impl<'c> Gen<'c> {
         // Declared after its initialiser: it may shadow a variable the initialiser reads.
         self.declare(&name, ty.clone(), mutable, bound, negz);
         Stmt { expr: Expr::tpl(Ty::Unit, "let", text, vec![e]), semi: true }
+    }
+
+    /// `let Some(x) = opt else { return ..; };` (or `continue` / `break` in a loop).
+    fn let_else(&mut self, d: usize) -> Stmt {
+        let t = self.scalar_ty();
+        let o = self.operand(|g| g.opt_recv(&t, d.saturating_sub(1)));
+        let diverge = if !self.f.loops.is_empty() && self.chance(1, 2) {
+            Expr::lit(Ty::Unit, if self.chance(1, 2) { "continue" } else { "break" })
+        } else {
+            let ret = self.f.ret.clone();
+            match &ret {
+                Ty::Unit => Expr::lit(Ty::Unit, "return"),
+                Ty::Res(inner) => {
+                    if self.chance(1, 2) {
+                        let e = self.err_reject();
+                        Expr::tpl(Ty::Unit, "return", "return \u{2}", vec![e])
+                    } else {
+                        let inner = (**inner).clone();
+                        let e = self.expr(&inner, d.saturating_sub(2));
+                        Expr::tpl(Ty::Unit, "return", "return Ok(\u{2})", vec![e])
+                    }
+                }
+                t => {
+                    self.untyped_ok = true;
+                    let e = self.expr(t, d.saturating_sub(2));
+                    self.untyped_ok = false;
+                    Expr::tpl(Ty::Unit, "return", "return \u{2}", vec![e])
+                }
+            }
+        };
+        let x = self.new_name();
+        self.hit("let else");
+        self.hit("let");
+        self.declare(&x, t, false, LIMIT, true);
+        Stmt { expr: Expr::tpl(Ty::Unit, "let", format!("let Some({x}) = \u{1} else {{\n    \u{2};\n}}"), vec![o, diverge]), semi: true }
     }
 
     fn assign_stmt(&mut self, d: usize) -> Option<Stmt> {
@@ -1105,8 +1152,11 @@ impl<'c> Gen<'c> {
     fn loop_stmt(&mut self, d: usize) -> Stmt {
         let label = self.label();
         let lab = label.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-        let kind = self.rng.weighted(&[3, 2, 4, 3, 2]);
+        let kind = self.rng.weighted(&[3, 2, 4, 3, 2, 2, 1, 1]);
         match kind {
+            5 => return self.for_chain(d, label),
+            6 => return self.for_map(d),
+            7 => return self.for_enumerate(d, label),
             0 => {
                 // while with fuel
                 let w = self.fresh("w");
@@ -1155,20 +1205,20 @@ impl<'c> Gen<'c> {
                 let (range, hi) = match self.rng.weighted(&[4, 2, 2, 2]) {
                     0 => {
                         self.hit("for over a..b");
-                        ("\u{1}..\u{1}".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                        ("\u{5}..\u{5}".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
                     }
                     1 => {
                         self.hit("for over a..=b");
-                        ("\u{1}..=\u{1}".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                        ("\u{5}..=\u{5}".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
                     }
                     2 => {
                         self.hit("for over .rev()");
-                        ("(\u{1}..\u{1}).rev()".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                        ("(\u{5}..\u{5}).rev()".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
                     }
                     _ => {
                         self.hit("for over .step_by(n)");
                         let step = self.rng.range(1, 3);
-                        (format!("(\u{1}..\u{1}).step_by({step})"), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                        (format!("(\u{5}..\u{5}).step_by({step})"), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
                     }
                 };
                 // The upper end repeats the lower one: a pure expression only.
@@ -1228,6 +1278,112 @@ impl<'c> Gen<'c> {
                 self.vars[vi].frozen -= 1;
                 let e = Expr::tpl(Ty::Unit, "while", format!("{lab}while let Some({x}) = {name}.pop() \u{2}"), vec![Expr::block(Ty::Unit, body)]);
                 Stmt { expr: e, semi: false }
+            }
+        }
+    }
+
+    /// `for x in <iterator chain> { .. }`: the variables the chain borrows are frozen.
+    fn for_chain(&mut self, d: usize, label: Option<String>) -> Stmt {
+        let lab = label.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+        let c = self.operand(|g| g.chain(d.saturating_sub(1), true));
+        self.hit("for over an iterator chain");
+        let frozen = self.freeze_vars_of(&c.kids);
+        self.push_scope();
+        let x = self.fresh("x");
+        let var = if let Ty::Tuple(ts) = &c.item {
+            if ts.len() == 2 {
+                let (a, b) = (self.fresh("x"), self.fresh("x"));
+                let r = (c.refs > 0) as u8;
+                self.vars.push(Var { name: a.clone(), ty: ts[0].clone(), mutable: false, refs: r, bound: LIMIT, negz: true, frozen: 0, moved: false });
+                self.vars.push(Var { name: b.clone(), ty: ts[1].clone(), mutable: false, refs: r, bound: LIMIT, negz: true, frozen: 0, moved: false });
+                format!("({a}, {b})")
+            } else {
+                self.vars.push(Var { name: x.clone(), ty: c.item.clone(), mutable: false, refs: c.refs, bound: LIMIT, negz: true, frozen: 0, moved: false });
+                x
+            }
+        } else {
+            self.vars.push(Var { name: x.clone(), ty: c.item.clone(), mutable: false, refs: c.refs, bound: LIMIT, negz: true, frozen: 0, moved: false });
+            x
+        };
+        let body = self.loop_body(d, label, vec![]);
+        self.pop_scope();
+        self.unfreeze(frozen);
+        let mut kids = c.kids;
+        kids.push(Expr::block(Ty::Unit, body));
+        // `for x in v.into_iter()` is `for x in v` (redlua takes only the latter).
+        let text = c.text.strip_suffix(".into_iter()").unwrap_or(&c.text).to_string();
+        Stmt { expr: Expr::tpl(Ty::Unit, "for", format!("{lab}for {var} in {text} \u{2}"), kids), semi: false }
+    }
+
+    /// `for (i, x) in v.iter().enumerate() { let i = i as i64; .. }`.
+    fn for_enumerate(&mut self, d: usize, label: Option<String>) -> Stmt {
+        let lab = label.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+        let t = self.value_ty(0);
+        let v = self.operand(|g| g.place(&Ty::vec(t.clone()), d.saturating_sub(1)));
+        self.hit("for (i, x) in enumerate");
+        self.hit("enumerate");
+        self.hit("iter() over a Vec");
+        let frozen = self.freeze_vars_of(std::slice::from_ref(&v));
+        self.push_scope();
+        let (i, x) = (self.fresh("i"), self.fresh("x"));
+        self.declare(&i, Ty::Int, false, 64, false);
+        self.vars.push(Var { name: x.clone(), ty: t, mutable: false, refs: 1, bound: LIMIT, negz: true, frozen: 0, moved: false });
+        // The index is a usize: the body uses it as an i64.
+        let conv = Stmt { expr: Expr::lit(Ty::Unit, format!("let {i} = {i} as i64")), semi: true };
+        let body = self.loop_body(d, label, vec![conv]);
+        self.pop_scope();
+        self.unfreeze(frozen);
+        Stmt { expr: Expr::tpl(Ty::Unit, "for", format!("{lab}for ({i}, {x}) in \u{3}.iter().enumerate() \u{2}"), vec![v, Expr::block(Ty::Unit, body)]), semi: false }
+    }
+
+    /// A sum over a map: `let s: i64 = { let mut acc = 0; for (k, v) in &m { acc += ..; } acc };`
+    /// (iteration order is arbitrary, as in Rust: the body only adds).
+    fn for_map(&mut self, d: usize) -> Stmt {
+        let t = if self.chance(1, 2) { Ty::Int } else { Ty::Str };
+        let m = self.operand(|g| g.place(&Ty::map(t.clone()), d.saturating_sub(1)));
+        let (acc, k, v) = (self.fresh("acc"), self.fresh("k"), self.fresh("v"));
+        self.hit("for (k, v) in &map");
+        self.push_scope();
+        let saved = self.enter_closure();
+        self.vars.push(Var { name: k.clone(), ty: Ty::Str, mutable: false, refs: 1, bound: LIMIT, negz: true, frozen: 0, moved: false });
+        self.vars.push(Var { name: v.clone(), ty: t.clone(), mutable: false, refs: 1, bound: LIMIT, negz: true, frozen: 0, moved: false });
+        let add = self.int(d.saturating_sub(1).min(2), 1_000_000);
+        self.leave_closure(saved);
+        self.pop_scope();
+        let name = self.fresh("v");
+        self.declare(&name, Ty::Int, false, LIMIT, true);
+        self.hit("let");
+        Stmt {
+            expr: Expr::tpl(
+                Ty::Unit,
+                "let",
+                format!("let {name}: i64 = {{\n    let mut {acc}: i64 = 0;\n    for ({k}, {v}) in &\u{1} {{\n        {acc} += \u{2};\n    }}\n    {acc}\n}}"),
+                vec![m, add],
+            ),
+            semi: true,
+        }
+    }
+
+    /// Freezes the variables named in `kids` (borrowed while a loop runs).
+    fn freeze_vars_of(&mut self, kids: &[Expr]) -> Vec<usize> {
+        let mut names = Vec::new();
+        for k in kids {
+            collect_vars(k, &mut names);
+        }
+        let mut out = Vec::new();
+        for i in self.visible() {
+            if names.iter().any(|n| *n == self.vars[i].name) {
+                self.vars[i].frozen += 1;
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn unfreeze(&mut self, idx: Vec<usize>) {
+        for i in idx {
+            if let Some(v) = self.vars.get_mut(i) {
+                v.frozen = v.frozen.saturating_sub(1);
             }
         }
     }
@@ -1350,7 +1506,7 @@ impl<'c> Gen<'c> {
         let (text, kids): (String, Vec<Expr>) = match &v.ty {
             Ty::Vec(et) => {
                 let et = (**et).clone();
-                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 1, 2, 2]) {
+                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 1, 1]) {
                     0 => {
                         self.hit("push");
                         (format!("{n}.push(\u{2})"), vec![self.expr(&et, d.saturating_sub(1))])
@@ -1392,6 +1548,20 @@ impl<'c> Gen<'c> {
                         let src = self.expr(&v.ty, d.saturating_sub(1));
                         (format!("{n}.extend(\u{2})"), vec![src])
                     }
+                    9 if matches!(et, Ty::Int | Ty::Str | Ty::Tuple(_) | Ty::Struct(..)) => {
+                        // sort_by_key with an integer or string key
+                        let c = Chain { text: String::new(), kids: Vec::new(), item: et.clone(), refs: 1, unordered: false };
+                        let kt = if self.chance(1, 2) { Ty::Int } else { Ty::Str };
+                        let (p, body) = self.closure(&c, 0, &kt, d.saturating_sub(1));
+                        self.hit("sort_by_key");
+                        (format!("{n}.sort_by_key(|{p}| \u{4})"), vec![body])
+                    }
+                    10 => {
+                        let c = Chain { text: String::new(), kids: Vec::new(), item: et.clone(), refs: 1, unordered: false };
+                        let (p, body) = self.closure(&c, 0, &Ty::Bool, d.saturating_sub(1));
+                        self.hit("retain");
+                        (format!("{n}.retain(|{p}| \u{2})"), vec![body])
+                    }
                     8 => {
                         self.hit("v[i] = x");
                         let i = self.index_for(&n, d);
@@ -1406,7 +1576,17 @@ impl<'c> Gen<'c> {
             Ty::Map(et) => {
                 let et = (**et).clone();
                 let k = self.str_place(d.saturating_sub(1));
-                match self.rng.weighted(&[5, 2, 2]) {
+                match self.rng.weighted(&[5, 2, 2, if et == Ty::Int || et == Ty::Str { 1 } else { 0 }]) {
+                    3 => {
+                        self.hit("entry().or_default");
+                        if et == Ty::Int {
+                            let by = self.int(d.saturating_sub(1), 1000);
+                            (format!("*{n}.entry(\u{2}).or_default() += \u{2}"), vec![Expr::call(Ty::Str, "to_string", "\u{3}.to_string()", vec![k]), by])
+                        } else {
+                            let by = self.str_place(d.saturating_sub(1));
+                            (format!("{n}.entry(\u{2}).or_default().push_str(&\u{1})"), vec![Expr::call(Ty::Str, "to_string", "\u{3}.to_string()", vec![k]), by])
+                        }
+                    }
                     0 => {
                         self.hit("map.insert");
                         (format!("{n}.insert(\u{2}, \u{2})"), vec![Expr::call(Ty::Str, "to_string", "\u{3}.to_string()", vec![k]), self.expr(&et, d.saturating_sub(1))])
@@ -1453,12 +1633,33 @@ impl<'c> Gen<'c> {
 
     /// `e as usize` (and the like): refused or guarded with `Avoid::NarrowInts`.
     fn narrow(&mut self, e: Expr, to: &str) -> Expr {
+        self.hit("as u8 / u32 / usize");
         if self.avoid(Avoid::NarrowInts) {
             // A value that fits: its absolute value.
             Expr::tpl(Ty::Int, "as", format!("\u{3}.abs() as {to}"), vec![e])
         } else {
-            self.hit("as u8 / u32 / usize");
             Expr::tpl(Ty::Int, "as", format!("\u{1} as {to}"), vec![e])
+        }
+    }
+}
+
+/// The variable names an expression mentions (by their text: `x`, `*x`, `x.clone()`).
+fn collect_vars(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        Kind::Var(t) => {
+            let n = t.trim_start_matches('*').trim_start_matches('(').trim_start_matches('*');
+            let n = n.split(['.', ')']).next().unwrap_or("");
+            out.push(n.to_string());
+        }
+        Kind::Lit(_) => {}
+        Kind::Tpl { kids, .. } => kids.iter().for_each(|k| collect_vars(k, out)),
+        Kind::Block(b) => {
+            for s in &b.stmts {
+                collect_vars(&s.expr, out);
+            }
+            if let Some(t) = &b.tail {
+                collect_vars(t, out);
+            }
         }
     }
 }
@@ -2118,7 +2319,7 @@ impl<'c> Gen<'c> {
                     return self.float_leaf();
                 }
                 self.hit("int as f64");
-                Expr::tpl(Ty::Float, "as", "\u{1} as f64", vec![i])
+                Expr::tpl(Ty::Float, "as", "\u{5} as f64", vec![i])
             }
             5 => {
                 let s = self.operand(|g| g.str_place(d - 1));
@@ -2205,14 +2406,14 @@ impl<'c> Gen<'c> {
                 let b = self.operand(|g| g.int(d - 1, LIMIT));
                 let op = *self.rng.pick(&ops);
                 self.hit(op_construct(op));
-                Expr::tpl(Ty::Bool, "cmp", format!("\u{4} {op} \u{4}"), vec![a, b])
+                Expr::tpl(Ty::Bool, "cmp", format!("\u{5} {op} \u{5}"), vec![a, b])
             }
             1 => {
                 let a = self.operand(|g| g.float(d - 1));
                 let b = self.operand(|g| g.float(d - 1));
                 let op = *self.rng.pick(&ops);
                 self.hit(op_construct(op));
-                Expr::tpl(Ty::Bool, "cmp", format!("\u{4} {op} \u{4}"), vec![a, b])
+                Expr::tpl(Ty::Bool, "cmp", format!("\u{5} {op} \u{5}"), vec![a, b])
             }
             2 => {
                 let a = self.operand(|g| g.str_place(d - 1));
@@ -2222,7 +2423,7 @@ impl<'c> Gen<'c> {
                 if !matches!(op, "==" | "!=") {
                     self.hit("string ordering");
                 }
-                Expr::tpl(Ty::Bool, "cmp", format!("\u{4} {op} \u{4}"), vec![a, b])
+                Expr::tpl(Ty::Bool, "cmp", format!("\u{5} {op} \u{5}"), vec![a, b])
             }
             _ => {
                 // == on a compound type
@@ -2234,7 +2435,7 @@ impl<'c> Gen<'c> {
                 if t.has_struct() {
                     self.hit("struct ==");
                 }
-                Expr::tpl(Ty::Bool, "cmp", format!("\u{4} {op} \u{4}"), vec![a, b])
+                Expr::tpl(Ty::Bool, "cmp", format!("\u{5} {op} \u{5}"), vec![a, b])
             }
         }
     }
@@ -3019,11 +3220,12 @@ impl<'c> Gen<'c> {
                 let a = self.sub_block(ty, d);
                 self.pop_scope();
                 let b = self.sub_block(ty, d);
-                return Expr::tpl(ty.clone(), "if", format!("if let Some({x}) = \u{2} \u{2} else \u{2}"), vec![o, Expr::block(ty.clone(), a), Expr::block(ty.clone(), b)]);
+                return Expr::tpl(ty.clone(), "if", format!("if let Some({x}) = \u{1} \u{2} else \u{2}"), vec![o, Expr::block(ty.clone(), a), Expr::block(ty.clone(), b)]);
             }
         }
         let exhaustive = kind == 3 || (kind == 2 && arms.len() == 2);
         let mut kids = vec![scrut];
+        let scrut_text = scrut_text.replace('\u{2}', "\u{1}").replace('\u{4}', "\u{5}");
         let mut text = format!("match {scrut_text} {{");
         for (pat, guard) in &arms {
             // Bindings of `Some(x)` and guard variables are visible in the arm.
@@ -3471,7 +3673,7 @@ impl<'c> Gen<'c> {
                 if rev {
                     self.hit("rev");
                 }
-                let text = if rev { format!("({lo}{op}\u{1}).into_iter().rev()") } else { format!("({lo}{op}\u{1}).into_iter()") };
+                let text = if rev { format!("({lo}i64{op}\u{5}).into_iter().rev()") } else { format!("({lo}i64{op}\u{5}).into_iter()") };
                 Chain { text, kids: vec![hi], item: Ty::Int, refs: 0, unordered: false }
             }
             4 => {

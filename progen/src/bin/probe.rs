@@ -17,7 +17,7 @@ fn main() {
                 Ok(_) => ok += 1,
                 Err(e) => {
                     let first = e.first().cloned().unwrap_or_default();
-                    let key: String = first.lines().next().unwrap_or("").chars().take(110).collect();
+                    let key: String = first.lines().next().unwrap_or("").split_once(": ").map(|x| x.1).unwrap_or("").chars().take(110).collect();
                     *reasons.entry(key).or_default() += 1;
                     if show.as_ref().is_some_and(|f| first.contains(f.as_str())) {
                         println!("==== {name}\n{src}\n---- {}", e.join("\n"));
