@@ -322,16 +322,23 @@ pub fn print_block(out: &mut String, b: &Block, indent: &str) {
 }
 
 fn print_block_pin(out: &mut String, b: &Block, indent: &str, pin: bool) {
-    if b.stmts.is_empty() && b.tail.as_ref().is_none_or(|t| !matches!(t.kind, Kind::Block(_)) && !has_block(t)) {
+    if b.stmts.is_empty() {
         match &b.tail {
-            None => out.push_str("{}"),
+            None => {
+                out.push_str("{}");
+                return;
+            }
             Some(t) => {
-                out.push_str("{ ");
-                print_expr_pin(out, t, indent, pin);
-                out.push_str(" }");
+                let mut one = String::new();
+                print_expr_pin(&mut one, t, indent, pin);
+                if !one.contains('\n') {
+                    out.push_str("{ ");
+                    out.push_str(&one);
+                    out.push_str(" }");
+                    return;
+                }
             }
         }
-        return;
     }
     out.push_str("{\n");
     let inner = format!("{indent}    ");
@@ -350,14 +357,6 @@ fn print_block_pin(out: &mut String, b: &Block, indent: &str, pin: bool) {
     }
     out.push_str(indent);
     out.push('}');
-}
-
-fn has_block(e: &Expr) -> bool {
-    match &e.kind {
-        Kind::Lit(_) | Kind::Var(_) => false,
-        Kind::Block(_) => true,
-        Kind::Tpl { kids, .. } => kids.iter().any(has_block),
-    }
 }
 
 /// Prints an expression (statements included) at `indent`.

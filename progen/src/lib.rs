@@ -13,6 +13,7 @@ pub mod inputs;
 pub mod gen;
 pub mod harness;
 pub mod runner;
+pub mod shrink;
 pub mod rng;
 
 /// Compiles a library module's source with redlua's compiler: `Err` with the messages when

@@ -17,6 +17,38 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Shrinks the differences of a run (one per kind of difference, at most three) and
+/// appends each minimal program to tests/integration/program_regressions.rs.
+fn shrink_findings(root: &std::path::Path, cfg: &RunConfig, stats: &redlua_progen::runner::Stats) {
+    use redlua_progen::shrink::{regression_test, shrink, signature};
+    let scratch = redlua_progen::harness::Scratch::new(root, &format!("{}-shrink", cfg.scratch));
+    let mut done = std::collections::BTreeSet::new();
+    for f in &stats.differences {
+        let sig = signature(&f.detail);
+        if done.len() >= 3 || !done.insert(sig.clone()) {
+            continue;
+        }
+        println!("\nshrinking {} ({sig})", f.prepared.program.name);
+        let (p, input, detail) = shrink(&scratch, &f.prepared, f.input, &f.detail, std::time::Duration::from_secs(900), &mut |m| println!("  {m}"));
+        let name = format!("pr_{}", f.prepared.program.name);
+        let mut p = p;
+        p.name = name.clone();
+        p.main.name = format!("f_{name}");
+        let origin = format!("seed {}, program {}, input {}", cfg.seed, f.prepared.program.name, f.input);
+        let test = regression_test(&p, &input, &detail, &origin, true);
+        println!("minimal program:\n{test}");
+        let path = root.join("tests").join("integration").join("program_regressions.rs");
+        match std::fs::OpenOptions::new().append(true).open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                let _ = file.write_all(test.as_bytes());
+                println!("appended to {}", path.display());
+            }
+            Err(e) => println!("could not append to {}: {e}", path.display()),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first().cloned() else { return usage() };
@@ -73,6 +105,9 @@ fn main() -> ExitCode {
                 Ok(stats) => {
                     for f in &stats.differences {
                         println!("\nDIFFERENCE in {} on input {}:\n{}\n{}", f.prepared.program.name, f.input, f.detail, f.prepared.program.to_rust());
+                    }
+                    if cfg.shrink {
+                        shrink_findings(&root, &cfg, &stats);
                     }
                     for c in &stats.crashes {
                         println!("CRASH {c}");
