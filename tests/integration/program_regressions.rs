@@ -70,3 +70,71 @@ fn pr_float_min_nan() {
         assert_eq!(v, Verdict::Same, "input {x}");
     }
 }
+
+/// Found by redlua-progen (seed 1, program p1_3_30, input 0): a match guard that needs
+/// statements (here a block with an `if`) ran them before the arm's pattern was tested, so
+/// with `None` the guard's `m1 % 328306` computed on nil: "bad argument #1 to 'fmod'"
+/// where Rust never evaluates the guard.
+#[redlua::library(name = "pr_p1_3_30")]
+pub mod pr_p1_3_30 {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    #[redis_function]
+    pub fn f_pr_p1_3_30(mut a0: bool) -> Option<i64> {
+        a0 ^= Some(String::new()).is_some();
+        match "a".to_string().parse::<i64>().ok() {
+            Some(-2) => {},
+            Some(m1) if ({
+                if a0 {
+                    let mut v4: i64 = m1 % 328306;
+                } else {}
+                "a".to_string()
+            }) < String::new() => {},
+            None => {},
+            Some(m6) => {},
+        }
+        None
+    }
+}
+
+#[test]
+fn pr_p1_3_30() {
+    let v = harness().case("pr_p1_3_30", 0, &[], |con| lua_outcome(pr_p1_3_30::f_pr_p1_3_30(false).call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p1_3_30::twin::f_pr_p1_3_30(false))));
+    assert_eq!(v, Verdict::Same);
+}
+
+/// The same with a command in the guard: before, INCR ran for every arm's guard whatever
+/// the value, and before the earlier arms were tried.
+#[redlua::library(name = "pr_guard_statements")]
+pub mod pr_guard_statements {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_guard_statements(k0: Key, a0: Option<i64>) -> i64 {
+        match a0 {
+            Some(0) => 0,
+            Some(m) if {
+                incr(&k0);
+                m > 3
+            } => 1,
+            None => 2,
+            Some(_) => 3,
+        }
+    }
+}
+
+#[test]
+fn pr_guard_statements() {
+    let mut h = harness();
+    for (i, a) in [None, Some(0), Some(2), Some(7)].into_iter().enumerate() {
+        let v = h.case(
+            "pr_guard_statements",
+            i,
+            &[&["SET", "a", "10"]],
+            |con| lua_outcome(pr_guard_statements::f_pr_guard_statements("a", a).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_guard_statements::twin::f_pr_guard_statements(Key::from("a"), a))),
+        );
+        assert_eq!(v, Verdict::Same, "input {a:?}");
+    }
+}
