@@ -45,21 +45,26 @@ pub struct Scratch {
     pub root: PathBuf,
     target: PathBuf,
     workspace: PathBuf,
+    /// The package (and binary) name: one per scratch crate, since they share a build
+    /// directory.
+    package: String,
 }
 
 impl Scratch {
     /// The crate `target/progen/<name>` of the workspace at `workspace`.
     pub fn new(workspace: &Path, name: &str) -> Scratch {
         let base = workspace.join("target").join("progen");
-        Scratch { root: base.join(name), target: base.join("target"), workspace: workspace.to_path_buf() }
+        let package = format!("progen-{}", name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>());
+        Scratch { root: base.join(name), target: base.join("target"), workspace: workspace.to_path_buf(), package }
     }
 
     fn write_manifest(&self) -> std::io::Result<()> {
         std::fs::create_dir_all(self.root.join("src").join("p"))?;
         let ws = self.workspace.display();
+        let package = &self.package;
         let manifest = format!(
             r#"[package]
-name = "progen-scratch"
+name = "{package}"
 version = "0.0.0"
 edition = "2021"
 publish = false
@@ -147,7 +152,7 @@ incremental = false
 
     /// Runs the built binary (only `only` when given), stopping it after `timeout`.
     pub fn run(&self, only: Option<&str>, timeout: Duration) -> RunResult {
-        let bin = self.target.join("debug").join("progen-scratch");
+        let bin = self.target.join("debug").join(&self.package);
         let mut cmd = Command::new(bin);
         if let Some(o) = only {
             cmd.arg(o);
