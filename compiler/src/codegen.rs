@@ -741,9 +741,9 @@ local function redlua_f2i(x)
 end
 ",
             Helper::Round => "\
--- f64::round: half away from zero.
+-- f64::round: half away from zero; NaN, infinities and zeros (-0.0 keeps its sign) as they are.
 local function redlua_round(x)
-  if x ~= x or x == math.huge or x == -math.huge then
+  if x ~= x or x == math.huge or x == -math.huge or x == 0 then
     return x
   end
   local a = math.abs(x)

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B]
-//!                    [--allow SWITCH].. [--no-shrink]
+//!                    [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME]
 //! redlua-progen show --seed S [--index I]      print a generated program
 //! ```
 //! `--allow` turns off one `Avoid` switch (see `gen::Avoid`): `copy-aliasing`,
@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         inputs_per_program: 4,
         seconds: 60,
         batches: 0,
+        first_batch: 0,
         gen: Config::default(),
         scratch: "fuzz".into(),
         shrink: true,
@@ -72,6 +73,7 @@ fn main() -> ExitCode {
             "--programs-per-batch" => cfg.programs_per_batch = val().parse().unwrap_or(40),
             "--inputs" => cfg.inputs_per_program = val().parse().unwrap_or(4),
             "--batches" => cfg.batches = val().parse().unwrap_or(0),
+            "--first-batch" => cfg.first_batch = val().parse().unwrap_or(0),
             "--index" => index = val().parse().unwrap_or(0),
             "--scratch" => cfg.scratch = val(),
             "--no-shrink" => cfg.shrink = false,
@@ -98,7 +100,12 @@ fn main() -> ExitCode {
         "fuzz" => {
             let root = workspace_root();
             println!("redlua-progen: seed {}, {} programs per batch, {} inputs each, {} s; switches on: {:?}", cfg.seed, cfg.programs_per_batch, cfg.inputs_per_program, cfg.seconds, cfg.gen.avoid.iter().map(|a| a.name()).collect::<Vec<_>>());
+            let mut shown = 0;
             let result = run(&root, &cfg, |s| {
+                for f in &s.differences[shown..] {
+                    println!("difference: {} input {}: {}", f.prepared.program.name, f.input, f.detail.replace('\n', " | "));
+                }
+                shown = s.differences.len();
                 println!("[{:>5.0} s] programs run {}, programs x inputs {}, same {}, explained {}, differences {}", s.elapsed.as_secs_f64(), s.programs_run, s.cases, s.same, s.explained, s.differences.len());
             });
             match result {

@@ -18,6 +18,8 @@ pub struct RunConfig {
     pub seconds: u64,
     /// Stop after this many batches (0: no limit).
     pub batches: usize,
+    /// The first batch (to replay one batch of an earlier run).
+    pub first_batch: u64,
     pub gen: Config,
     /// The scratch crate's name under target/progen.
     pub scratch: String,
@@ -171,12 +173,12 @@ pub fn run(workspace: &Path, cfg: &RunConfig, mut on_batch: impl FnMut(&Stats)) 
     let started = Instant::now();
     let scratch = Scratch::new(workspace, &cfg.scratch);
     let mut stats = Stats::default();
-    let mut batch = 0u64;
+    let mut batch = cfg.first_batch;
     loop {
-        if cfg.batches > 0 && batch as usize >= cfg.batches {
+        if cfg.batches > 0 && (batch - cfg.first_batch) as usize >= cfg.batches {
             break;
         }
-        if batch > 0 && started.elapsed() >= Duration::from_secs(cfg.seconds) {
+        if batch > cfg.first_batch && started.elapsed() >= Duration::from_secs(cfg.seconds) {
             break;
         }
         let progs = generate_batch(cfg, batch, &mut stats);

@@ -138,3 +138,32 @@ fn pr_guard_statements() {
         assert_eq!(v, Verdict::Same, "input {a:?}");
     }
 }
+
+/// Found by redlua-progen (seed 42, program p2a_4_51): `(-0.0f64).round()` lost its sign in
+/// the Lua (the helper returned `0` for a zero), so ZINCRBY was sent `0` where Rust sends
+/// `-0`, and `format!` wrote `0` for Rust's `-0`.
+#[redlua::library(name = "pr_round_neg_zero")]
+pub mod pr_round_neg_zero {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_round_neg_zero(k0: Key, a0: f64) -> (String, String, f64) {
+        zincr_by(&k0, a0.round(), "m");
+        (format!("{}", a0.round()), a0.round().to_string(), (-0.4f64).round())
+    }
+}
+
+#[test]
+fn pr_round_neg_zero() {
+    let mut h = harness();
+    for (i, x) in [-0.0, 0.0, -0.4, -0.5, 2.5, -2.5, f64::NAN, f64::NEG_INFINITY].into_iter().enumerate() {
+        let v = h.case(
+            "pr_round_neg_zero",
+            i,
+            &[],
+            |con| lua_outcome(pr_round_neg_zero::f_pr_round_neg_zero("z", x).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_round_neg_zero::twin::f_pr_round_neg_zero(Key::from("z"), x))),
+        );
+        assert_eq!(v, Verdict::Same, "input {x}");
+    }
+}
