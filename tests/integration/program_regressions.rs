@@ -106,6 +106,7 @@ fn pr_p1_3_30() {
 
 /// The same with a command in the guard: before, INCR ran for every arm's guard whatever
 /// the value, and before the earlier arms were tried.
+// ANCHOR: guard
 #[redlua::library(name = "pr_guard_statements")]
 pub mod pr_guard_statements {
     use redlua::prelude::*;
@@ -123,6 +124,7 @@ pub mod pr_guard_statements {
         }
     }
 }
+// ANCHOR_END: guard
 
 #[test]
 fn pr_guard_statements() {
