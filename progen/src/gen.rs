@@ -904,7 +904,7 @@ impl<'c> Gen<'c> {
                 _ => (None, msg),
             }
         } else {
-            match self.rng.below(8) {
+            match self.rng.below(6) {
                 0 => (Some(*self.rng.pick(&["BUSY", "NOSCRIPT", "LOADING", "READONLY", "NOPERM", "MOVED", "OOM", "TRYAGAIN"])), msg),
                 1 => (Some("ERR"), "Function not found".to_string()),
                 2 => (Some("LIMIT"), msg),
@@ -937,8 +937,15 @@ impl<'c> Gen<'c> {
             if in_loop { 2 } else { 0 },             // break / continue
             1,                                       // early return
             1,                                       // const / fn item
+            // The open problems, written on purpose when their switch is off.
+            if self.avoid(Avoid::CopyAliasing) { 0 } else { 2 },
+            if self.avoid(Avoid::EagerChains) || !self.effects_ok() || self.keys().is_empty() || !self.f.can_write { 0 } else { 2 },
+            if self.avoid(Avoid::EvalOrder) || !self.effects_ok() { 0 } else { 2 },
         ];
         match self.rng.weighted(&w) {
+            10 => self.copy_alias_stmt(d),
+            11 => self.eager_chain_stmt(d),
+            12 => self.eval_order_stmt(d),
             0 => Some(self.let_stmt(d)),
             1 => self.assign_stmt(d),
             2 => self.command_stmt(d),
@@ -1278,6 +1285,108 @@ impl<'c> Gen<'c> {
                 self.vars[vi].frozen -= 1;
                 let e = Expr::tpl(Ty::Unit, "while", format!("{lab}while let Some({x}) = {name}.pop() \u{2}"), vec![Expr::block(Ty::Unit, body)]);
                 Stmt { expr: e, semi: false }
+            }
+        }
+    }
+
+    /// Problem 1 on purpose: a copy of a `Copy` struct, then a write to one of them, then
+    /// both read (`let mut b = a; a.x = ..; (a.x, b.x)` must differ as in Rust).
+    fn copy_alias_stmt(&mut self, d: usize) -> Option<Stmt> {
+        let copies: Vec<usize> = (0..self.structs.len()).filter(|&i| self.structs[i].copy).collect();
+        if copies.is_empty() {
+            return None;
+        }
+        let si = *self.rng.pick(&copies);
+        let ty = Ty::Struct(si, true);
+        let fields = self.structs[si].fields.clone();
+        let src = self.operand(|g| g.structv(si, d.saturating_sub(1)));
+        let (a, b) = (self.fresh("v"), self.fresh("v"));
+        let (f, ft) = self.rng.pick(&fields).clone();
+        let val = self.operand(|g| g.expr(&ft, d.saturating_sub(1)));
+        self.hit("struct copy (let mut b = a)");
+        self.hit("struct field write");
+        let observe = match self.key_arg() {
+            Some(k) if self.f.can_write => {
+                self.write();
+                format!("\n    rpush({k}, if {a} == {b} {{ \"same\" }} else {{ \"differ\" }});")
+            }
+            _ => String::new(),
+        };
+        // A copy taken by `let`, a Vec element or a tuple field, then the original written.
+        let copy = match self.rng.below(3) {
+            0 => format!("let {b} = {a};\n    {a}.{f} = \u{2};"),
+            1 => format!("let v = vec![{a}];\n    {a}.{f} = \u{2};\n    let {b} = v[0];"),
+            _ => format!("let t = ({a}, 1i64);\n    {a}.{f} = \u{2};\n    let {b} = t.0;"),
+        };
+        let text = format!("let (mut {a}, mut {b}) = {{\n    let mut {a} = \u{2};\n    {copy}{observe}\n    ({a}, {b})\n}}");
+        self.declare(&a, ty.clone(), true, 0, true);
+        self.declare(&b, ty, true, 0, true);
+        Some(Stmt { expr: Expr::tpl(Ty::Unit, "let", text, vec![src, val]), semi: true })
+    }
+
+    /// Problem 2 on purpose: a chain whose closure sends a command, cut short by `take`,
+    /// `find` or `any` (Rust runs the closure only for the items it needs).
+    fn eager_chain_stmt(&mut self, d: usize) -> Option<Stmt> {
+        let k = self.key_arg()?;
+        self.write();
+        let v = self.operand(|g| g.vec(&Ty::Int, d.saturating_sub(1)));
+        let n = self.rng.range(0, 2);
+        let name = self.fresh("v");
+        self.hit("map");
+        self.hit("closure");
+        let (text, ty) = match self.rng.below(3) {
+            0 => {
+                self.hit("take");
+                (format!("let {name}: i64 = \u{3}.iter().map(|x| incr_by({k}, (*x % 100).abs())).take({n}).sum::<i64>()"), Ty::Int)
+            }
+            1 => {
+                self.hit("any / all");
+                (format!("let {name}: bool = \u{3}.iter().map(|x| incr_by({k}, (*x % 100).abs())).any(|y| y > {n})"), Ty::Bool)
+            }
+            _ => {
+                self.hit("find");
+                (format!("let {name}: Option<i64> = \u{3}.iter().map(|x| incr_by({k}, (*x % 100).abs())).find(|y| *y > {n})"), Ty::opt(Ty::Int))
+            }
+        };
+        self.declare(&name, ty, false, LIMIT, false);
+        Some(Stmt { expr: Expr::tpl(Ty::Unit, "let", text, vec![v]), semi: true })
+    }
+
+    /// Problem 7 on purpose: an operand that reads a variable, and a later operand that
+    /// assigns it or sends a command; Rust evaluates left to right, the assigned value
+    /// before the place it goes to, and a primitive compound assignment's right side
+    /// first. The result is sent with SET when the function may write.
+    fn eval_order_stmt(&mut self, d: usize) -> Option<Stmt> {
+        let x = self.fresh("x");
+        let init = self.operand(|g| g.int(d.saturating_sub(1), 1000));
+        let by = self.rng.range(1, 9);
+        let k = if self.f.can_write { self.key_arg() } else { None };
+        let cmd_operand = match &k {
+            Some(k) => format!("get::<i64>({k}).unwrap_or(0) % 1000 + {{\n        incr_by({k}, {by});\n        {x}\n    }}"),
+            None => format!("{x} * 3 + {{\n        {x} += {by};\n        {x}\n    }}"),
+        };
+        let body = match self.rng.below(9) {
+            0 => format!("{x} + {{\n        {x} += {by};\n        {x}\n    }}"),
+            1 => format!("{x} += {{\n        {x} = {by};\n        1\n    }};\n    {x}"),
+            2 => format!("let mut v: Vec<i64> = vec![10, 20, 30];\n    let mut i: i64 = 0;\n    v[i as usize] = {{\n        i += 1;\n        {x}\n    }};\n    v[0] * 1000 + v[1]"),
+            3 => format!("let t: (i64, i64) = ({x}, {{\n        {x} += {by};\n        {x}\n    }});\n    t.0 * 1000 + t.1"),
+            4 => format!("let v: Vec<i64> = vec![{x}, {{\n        {x} += {by};\n        {x}\n    }}];\n    v[0] * 1000 + v[1]"),
+            5 => format!("{x}.max({{\n        {x} += {by};\n        {x} - 1\n    }})"),
+            7 => format!("let mut m: HashMap<String, i64> = HashMap::new();\n    m.insert({x}.to_string(), {{\n        {x} += {by};\n        {x}\n    }});\n    m.get(&{x}.to_string()).copied().unwrap_or(-1)"),
+            _ => cmd_operand,
+        };
+        let value = format!("{{\n    let mut {x}: i64 = \u{2};\n    {body}\n}}");
+        self.hit("compound assignment");
+        match k {
+            Some(k) => {
+                self.write();
+                self.hit("command: strings");
+                Some(Stmt { expr: Expr::tpl(Ty::Unit, "cmd", format!("set({k}, {value})"), vec![init]), semi: true })
+            }
+            None => {
+                let name = self.fresh("v");
+                self.declare(&name, Ty::Int, false, LIMIT, true);
+                Some(Stmt { expr: Expr::tpl(Ty::Unit, "let", format!("let {name}: i64 = {value}"), vec![init]), semi: true })
             }
         }
     }
