@@ -29,13 +29,14 @@ pub fn is_hole(c: char) -> bool {
 }
 
 /// The types of generated values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ty {
     Int,
     Float,
     Bool,
     Str,
     Key,
+    #[default]
     Unit,
     Opt(Box<Ty>),
     Vec(Box<Ty>),

@@ -13,6 +13,9 @@
 //! that range; the harness counts a Lua error that says so as an explained difference.
 //! Loops always terminate: `while` and `loop` carry a fuel counter, ranges are short.
 
+// `*self.rng.pick(WORDS)`: the explicit deref picks `T = &str` (clippy's fix would not).
+#![allow(clippy::explicit_auto_deref)]
+
 use crate::ast::*;
 use crate::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -378,12 +381,6 @@ struct FnCtx {
     /// Variables below this index may not be moved (they live outside the loop or the
     /// closure being generated).
     move_floor: usize,
-}
-
-impl Default for Ty {
-    fn default() -> Ty {
-        Ty::Unit
-    }
 }
 
 /// Strings the generator uses as literals and separators: edges included.
@@ -1161,9 +1158,9 @@ impl<'c> Gen<'c> {
         let lab = label.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
         let kind = self.rng.weighted(&[3, 2, 4, 3, 2, 2, 1, 1]);
         match kind {
-            5 => return self.for_chain(d, label),
-            6 => return self.for_map(d),
-            7 => return self.for_enumerate(d, label),
+            5 => self.for_chain(d, label),
+            6 => self.for_map(d),
+            7 => self.for_enumerate(d, label),
             0 => {
                 // while with fuel
                 let w = self.fresh("w");
@@ -3937,7 +3934,7 @@ impl<'c> Gen<'c> {
     }
 
     /// Ends `c` with a map to items of type `t` (unless they already are), owned.
-    fn to_items(&mut self, c: &mut Chain, t: &Ty, d: usize) {
+    fn end_items(&mut self, c: &mut Chain, t: &Ty, d: usize) {
         if c.item == *t && c.refs == 0 && self.chance(1, 2) {
             return;
         }
@@ -3962,7 +3959,7 @@ impl<'c> Gen<'c> {
             return None;
         }
         let mut c = self.chain(d - 1, true);
-        self.to_items(&mut c, t, d - 1);
+        self.end_items(&mut c, t, d - 1);
         self.hit("collect into Vec");
         // redlua takes the target of `collect` from a `let` type (not from a turbofish).
         let v = self.fresh("c");
@@ -3975,7 +3972,7 @@ impl<'c> Gen<'c> {
             return self.str_leaf();
         }
         let mut c = self.chain(d - 1, true);
-        self.to_items(&mut c, &Ty::Str, d - 1);
+        self.end_items(&mut c, &Ty::Str, d - 1);
         self.hit("collect into String");
         Expr::call(Ty::Str, "collect", format!("{}.collect::<String>()", c.text), c.kids)
     }
@@ -3991,7 +3988,7 @@ impl<'c> Gen<'c> {
             return Expr::call(Ty::Int, "count", format!("{}.count() as i64", c.text), c.kids);
         }
         if c.item != Ty::Int {
-            self.to_items(&mut c, &Ty::Int, d - 1);
+            self.end_items(&mut c, &Ty::Int, d - 1);
         }
         self.hit("sum of an iterator");
         if self.chance(1, 3) {
@@ -4032,7 +4029,7 @@ impl<'c> Gen<'c> {
             }
             1 if *t == Ty::Int => {
                 if c.item != Ty::Int {
-                    self.to_items(&mut c, &Ty::Int, d - 1);
+                    self.end_items(&mut c, &Ty::Int, d - 1);
                 }
                 let f = if self.chance(1, 2) { "min" } else { "max" };
                 self.hit("min / max of an iterator");
@@ -4041,7 +4038,7 @@ impl<'c> Gen<'c> {
             }
             _ => {
                 if c.item != *t {
-                    self.to_items(&mut c, t, d - 1);
+                    self.end_items(&mut c, t, d - 1);
                 }
                 let (p, body) = self.closure(&c, 1, &Ty::Bool, d - 1);
                 self.hit("find");

@@ -91,6 +91,6 @@ mod tests {
             assert!((-3..=3).contains(&x));
             assert!(r.below(5) < 5);
         }
-        assert_eq!(r.range(i64::MIN, i64::MAX).signum().abs() <= 1, true);
+        assert!(r.range(i64::MIN, i64::MAX).signum().abs() <= 1);
     }
 }

@@ -27,7 +27,7 @@ fn main() {
         }
         println!("ok {ok}/{n}");
         let mut r: Vec<_> = reasons.into_iter().collect();
-        r.sort_by(|a, b| b.1.cmp(&a.1));
+        r.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (k, v) in r.iter().take(40) {
             println!("{v:5} {k}");
         }
