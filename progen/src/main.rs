@@ -4,6 +4,9 @@
 //! redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B]
 //!                    [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME]
 //! redlua-progen show --seed S [--index I]      print a generated program
+//! redlua-progen refusals --seed S --count N     generate N programs, count the redlua
+//!                                                compiler's refusals by message
+//! redlua-progen compile FILE                    compile a library module, print its Lua
 //! ```
 //! `--allow` turns off one `Avoid` switch (see `gen::Avoid`): `copy-aliasing`,
 //! `eager-chains`, `neg-zero`, `refusal-codes`, `narrow-ints`, `eval-order`, or `all`.
@@ -13,7 +16,7 @@ use redlua_progen::runner::{run, workspace_root, RunConfig};
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B] [--allow SWITCH].. [--no-shrink]\n       redlua-progen show --seed S [--index I] [--allow SWITCH]..");
+    eprintln!("usage: redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B] [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME]\n       redlua-progen show --seed S [--index I] [--allow SWITCH]..\n       redlua-progen refusals --seed S --count N [--allow SWITCH]..\n       redlua-progen compile FILE");
     ExitCode::from(2)
 }
 
@@ -64,6 +67,23 @@ fn main() -> ExitCode {
         shrink: true,
     };
     let mut index = 0u64;
+    let mut count = 100u64;
+    if cmd == "compile" {
+        let Some(path) = args.get(1) else { return usage() };
+        let src = std::fs::read_to_string(path).unwrap_or_default();
+        return match redlua_progen::compile("probe", &src) {
+            Ok(lua) => {
+                println!("{lua}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                for m in e {
+                    println!("{m}");
+                }
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().unwrap_or_default();
@@ -75,6 +95,7 @@ fn main() -> ExitCode {
             "--batches" => cfg.batches = val().parse().unwrap_or(0),
             "--first-batch" => cfg.first_batch = val().parse().unwrap_or(0),
             "--index" => index = val().parse().unwrap_or(0),
+            "--count" => count = val().parse().unwrap_or(100),
             "--scratch" => cfg.scratch = val(),
             "--no-shrink" => cfg.shrink = false,
             "--allow" => {
@@ -92,6 +113,29 @@ fn main() -> ExitCode {
         }
     }
     match cmd.as_str() {
+        "refusals" => {
+            let mut ok = 0;
+            let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+            for i in 0..count {
+                let name = format!("p{i}");
+                let (p, _) = generate(&name, cfg.seed + i, &cfg.gen);
+                match redlua_progen::compile(&name, &p.to_rust()) {
+                    Ok(_) => ok += 1,
+                    Err(e) => {
+                        let first = e.first().cloned().unwrap_or_default();
+                        let key: String = first.lines().next().unwrap_or("").split_once(": ").map_or("", |x| x.1).chars().take(110).collect();
+                        *reasons.entry(key).or_default() += 1;
+                    }
+                }
+            }
+            println!("accepted {ok} of {count}");
+            let mut r: Vec<_> = reasons.into_iter().collect();
+            r.sort_by_key(|x| std::cmp::Reverse(x.1));
+            for (k, v) in r {
+                println!("{v:6}  {k}");
+            }
+            ExitCode::SUCCESS
+        }
         "show" => {
             let (p, _) = generate(&format!("p{index}"), cfg.seed + index, &cfg.gen);
             print!("{}", p.to_rust());
