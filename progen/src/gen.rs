@@ -381,6 +381,8 @@ struct FnCtx {
     /// Variables below this index may not be moved (they live outside the loop or the
     /// closure being generated).
     move_floor: usize,
+    /// No side effects at all: code that runs in an arbitrary order (over a map).
+    no_effects: bool,
 }
 
 /// Strings the generator uses as literals and separators: edges included.
@@ -814,7 +816,7 @@ impl<'c> Gen<'c> {
 
     /// Side effects (commands, writing helpers) are allowed here.
     fn effects_ok(&self) -> bool {
-        self.f.effect_floor.is_none() && !(self.f.in_chain && self.avoid(Avoid::EagerChains))
+        self.f.effect_floor.is_none() && !self.f.no_effects && !(self.f.in_chain && self.avoid(Avoid::EagerChains))
     }
 
     /// Runs `f` with side effects on outer variables and commands forbidden when
@@ -1453,7 +1455,10 @@ impl<'c> Gen<'c> {
         let saved = self.enter_closure();
         self.vars.push(Var { name: k.clone(), ty: Ty::Str, mutable: false, refs: 1, bound: LIMIT, negz: true, frozen: 0, moved: false });
         self.vars.push(Var { name: v.clone(), ty: t.clone(), mutable: false, refs: 1, bound: LIMIT, negz: true, frozen: 0, moved: false });
+        // The map's order is arbitrary, as in Rust: the body only adds, with no effects.
+        let pure = std::mem::replace(&mut self.f.no_effects, true);
         let add = self.int(d.saturating_sub(1).min(2), 1_000_000);
+        self.f.no_effects = pure;
         self.leave_closure(saved);
         self.pop_scope();
         let name = self.fresh("v");
@@ -3874,12 +3879,16 @@ impl<'c> Gen<'c> {
         self.push_scope();
         let saved = self.enter_closure();
         let saved_chain = std::mem::replace(&mut self.f.in_chain, true);
+        // Over a map's keys or values the order is arbitrary: no effects in the closures.
+        let pure = self.f.no_effects;
+        self.f.no_effects = pure || c.unordered;
         let p = self.closure_param(c, extra);
         let body = match ty {
             Ty::Int => self.int(d, 1_000_000),
             t => self.expr(t, d),
         };
         self.f.in_chain = saved_chain;
+        self.f.no_effects = pure;
         self.leave_closure(saved);
         self.pop_scope();
         (p, body)
