@@ -32,7 +32,7 @@ fn shrink_findings(root: &std::path::Path, cfg: &RunConfig, stats: &redlua_proge
             continue;
         }
         println!("\nshrinking {} ({sig})", f.prepared.program.name);
-        let (p, input, detail) = shrink(&scratch, &f.prepared, f.input, &f.detail, std::time::Duration::from_secs(900), &mut |m| println!("  {m}"));
+        let Some((p, input, detail)) = shrink(&scratch, &f.prepared, f.input, &f.detail, std::time::Duration::from_secs(900), &mut |m| println!("  {m}")) else { continue };
         let name = format!("pr_{}", f.prepared.program.name);
         let mut p = p;
         p.name = name.clone();

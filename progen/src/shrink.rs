@@ -255,11 +255,27 @@ fn renamed(p: &Program, name: &str) -> Program {
     q
 }
 
+/// Whether `p` still fails on `input` the way `sig` says (built and run alone).
+fn still_fails(scratch: &Scratch, p: &Program, input: &Input, sig: &str) -> bool {
+    let mut stats = Stats::default();
+    let Ok(built) = build_batch(scratch, vec![Prepared { program: p.clone(), inputs: vec![input.clone()] }], &mut stats) else { return false };
+    if built.is_empty() {
+        return false;
+    }
+    let result = scratch.run(None, Duration::from_secs(60));
+    result.cases.iter().any(|c| c.verdict == "DIFF" && signature(&c.detail) == sig)
+}
+
 /// Shrinks `prepared` (failing on input `input` with a difference of signature `sig`);
-/// returns the minimal program, its input and the last difference text.
-pub fn shrink(scratch: &Scratch, prepared: &Prepared, input: usize, detail: &str, budget: Duration, log: &mut dyn FnMut(&str)) -> (Program, Input, String) {
+/// returns the minimal program, its input and the last difference text, or `None` when
+/// the program no longer fails (the code changed since the run found it).
+pub fn shrink(scratch: &Scratch, prepared: &Prepared, input: usize, detail: &str, budget: Duration, log: &mut dyn FnMut(&str)) -> Option<(Program, Input, String)> {
     let started = Instant::now();
     let sig = signature(detail);
+    if !still_fails(scratch, &prepared.program, &prepared.inputs[input], &sig) {
+        log("the program no longer shows the difference: not shrunk");
+        return None;
+    }
     let mut best = (prepared.program.clone(), prepared.inputs[input].clone(), detail.to_string());
     let mut round = 0;
     loop {
@@ -300,7 +316,7 @@ pub fn shrink(scratch: &Scratch, prepared: &Prepared, input: usize, detail: &str
             None => break,
         }
     }
-    best
+    Some(best)
 }
 
 /// The regression test of a minimal program: the library and a test that runs the same
