@@ -374,8 +374,8 @@ builtins! {
     FloatTrunc: rust(Recv::Float, &["trunc"], &[], T::Float), NONE, Custom(float_trunc);
     FloatAbs: rust(Recv::Float, &["abs"], &[], T::Float), QUIET, Call("math.abs", AsIs);
     FloatSqrt: rust(Recv::Float, &["sqrt"], &[], T::Float), NONE, Call("math.sqrt", AsIs);
-    FloatMin: rust(Recv::Float, &["min"], &[T::Float], T::Float), NONE, Call("math.min", AsIs);
-    FloatMax: rust(Recv::Float, &["max"], &[T::Float], T::Float), NONE, Call("math.max", AsIs);
+    FloatMin: rust(Recv::Float, &["min"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMin, AsIs);
+    FloatMax: rust(Recv::Float, &["max"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMax, AsIs);
     FloatPow: rust(Recv::Float, &["powf"], &[T::Float], T::Float), NONE, Op(LB::Pow);
     FloatPowi: rust(Recv::Float, &["powi"], &[T::IntN(IntTy::I32)], T::Float), NONE, Op(LB::Pow);
     FloatIsNan: rust(Recv::Float, &["is_nan"], &[], T::Bool), NONE, Custom(float_is_nan);

@@ -1489,10 +1489,20 @@ impl Gen<'_> {
                 (None, t) => t,
                 (Some(g), t) => {
                     let gv = self.expr(g, &mut pre);
-                    Some(match t {
-                        Some(t) => L::bin(LB::And, t, gv),
-                        None => gv,
-                    })
+                    match t {
+                        // A guard that needs statements runs them only once the pattern
+                        // matched, as Rust evaluates it (its bindings are nil otherwise).
+                        Some(t) if !pre.is_empty() => {
+                            let flag = self.temp();
+                            let mut guarded = std::mem::take(&mut pre);
+                            guarded.push(self.stmt(K::Assign(vec![L::name(flag.clone())], vec![gv])));
+                            pre.push(self.stmt(K::Local(vec![flag.clone()], vec![L::Bool(false)])));
+                            pre.push(self.stmt(K::If(vec![(t, guarded)], None)));
+                            Some(L::name(flag))
+                        }
+                        Some(t) => Some(L::bin(LB::And, t, gv)),
+                        None => Some(gv),
+                    }
                 }
             };
             let mut body = Vec::new();

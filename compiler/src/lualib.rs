@@ -153,6 +153,8 @@ lualib! {
     SumIn = "sum_in",
     DivIn = "div_in",
     Clamp = "clamp",
+    FloatMin = "fmin",
+    FloatMax = "fmax",
 }
 
 const REQUIRES: &str = "-- requires: ";

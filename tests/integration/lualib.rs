@@ -324,6 +324,8 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::SumIn => sum_in(lua),
         Helper::DivIn => div_in(lua),
         Helper::Clamp => clamp(lua),
+        Helper::FloatMin => fmin_fmax(lua, Helper::FloatMin),
+        Helper::FloatMax => fmin_fmax(lua, Helper::FloatMax),
     }
 }
 
@@ -709,6 +711,24 @@ fn div_in(lua: &mut Lua) {
         }
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in({lo}, 2, {lo}, redlua_div)"), &[]), (lo / 2).show());
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in(7, 0, {lo}, redlua_div)"), &[]), "error: redlua: attempt to divide by zero");
+    }
+}
+
+fn fmin_fmax(lua: &mut Lua, h: Helper) {
+    let (f, rust): (&str, fn(f64, f64) -> f64) = if h == Helper::FloatMin { ("redlua_fmin", f64::min) } else { ("redlua_fmax", f64::max) };
+    for &a in FLOATS {
+        for &b in FLOATS {
+            let want = rust(a, b);
+            // Equal operands of different signs (0.0 and -0.0): Rust may give either.
+            let zeros = a == 0.0 && b == 0.0;
+            let e = format!(
+                "(function(r, w) return (r == w and ({zeros} or r ~= 0 or 1 / r == 1 / w)) or (r ~= r and w ~= w) end)({f}({}, {}), {})",
+                num(a),
+                num(b),
+                num(want)
+            );
+            assert_eq!(lua.eval(&[h], &e, &[]), "true", "{f}({a:e}, {b:e})");
+        }
     }
 }
 

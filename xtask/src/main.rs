@@ -11,6 +11,8 @@
 //! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`, and
 //!   the runtime's typed commands (`runtime/src/prelude/commands.rs`) from the compiler's table
 //!   (`gen_commands.rs`); `--check` only compares.
+//! - `fuzz-programs`: the random whole-program differential tester (`progen/`) for a long
+//!   run; `cargo xtask test` runs it with a fixed seed for a bounded number of programs.
 //!
 //! Only the standard library is used, so the first `cargo xtask` on a fresh machine is quick.
 
@@ -46,7 +48,18 @@ commands:
           (--prelude: only that, no server needed) and compiler/src/command_table.rs from a
           throwaway redis-server's COMMAND and
           COMMAND DOCS (--check: fail when the committed file differs)
+  fuzz-programs --seconds N --seed S [--programs-per-batch K] [--inputs N] [--allow SWITCH]..
+          random whole programs, each run as Lua and as its native twin on two throwaway
+          servers and compared (reply, keyspace, commands sent); a difference is shrunk
+          and appended to tests/integration/program_regressions.rs (see the book's
+          Robustness page)
 ";
+
+/// The bounded run of the program generator in `cargo xtask test`: a fixed seed, so that a
+/// difference is one that a change of the compiler or the runtime introduced.
+const CI_PROGRAM_SEED: &str = "1";
+const CI_PROGRAM_BATCHES: &str = "8";
+const CI_PROGRAMS_PER_BATCH: &str = "40";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -57,6 +70,7 @@ fn main() -> ExitCode {
         Some("book") if args.len() == 1 => book_command(&root),
         Some("gen-commands") => gen_commands::main(&root, &args[1..]),
         Some("bench") => bench(&root, &args[1..]),
+        Some("fuzz-programs") => fuzz_programs(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -150,6 +164,21 @@ fn test(root: &Path) -> ExitCode {
                 .current_dir(root);
             run(&mut cmd).map(|()| "ConnectionManager and a 3-primary cluster, outcomes asserted".to_owned())
         });
+        steps.run("random programs (fixed seed)", || {
+            let mut cmd = cargo();
+            cmd.args(["run", "--quiet", "-p", "redlua-progen", "--", "fuzz", "--seed", CI_PROGRAM_SEED, "--batches", CI_PROGRAM_BATCHES])
+                .args(["--programs-per-batch", CI_PROGRAMS_PER_BATCH, "--no-shrink", "--seconds", "100000", "--scratch", "ci"])
+                .env_remove("REDIS_URL")
+                .current_dir(root);
+            run_capturing(&mut cmd).map(|out| {
+                let figure = |name: &str| out.lines().find_map(|l| l.strip_prefix(name)).unwrap_or("?").trim().to_string();
+                format!(
+                    "{} programs x inputs, {} explained, 0 differences",
+                    figure("programs x inputs run:"),
+                    figure("explained differences (beyond 2^53):")
+                )
+            })
+        });
     } else {
         steps.skip("cargo test --workspace", "needs redis-server");
         steps.skip("quickstart example", "needs redis-server");
@@ -242,6 +271,29 @@ fn bench(root: &Path, args: &[String]) -> ExitCode {
     }
     let mut cmd = cargo();
     cmd.args(["run", "--release", "--quiet", "-p", "redlua-benches", "--"]).args(args).current_dir(root);
+    match run(&mut cmd) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask fuzz-programs ..`: the program generator's long run (see `progen/`).
+fn fuzz_programs(root: &Path, args: &[String]) -> ExitCode {
+    if env::var_os("REDIS_URL").is_none() {
+        if let Err(e) = ensure_redis(false) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if !args.iter().any(|a| a == "--seconds") || !args.iter().any(|a| a == "--seed") {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "-p", "redlua-progen", "--", "fuzz"]).args(args).env_remove("REDIS_URL").current_dir(root);
     match run(&mut cmd) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -496,6 +548,35 @@ fn run_counting(cmd: &mut Command, counts: &mut TestCounts) -> Result<(), String
         .map_err(|err| format!("`{shown}` could not be waited for: {err}"))?;
     if status.success() {
         Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// Like [`run`], passing the standard output through and returning it.
+fn run_capturing(cmd: &mut Command) -> Result<String, String> {
+    let shown = show(cmd);
+    println!("$ {shown}");
+    flush();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("`{shown}` could not start: {err}"))?;
+    let mut text = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut out = io::stdout();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = writeln!(out, "{line}");
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|err| format!("`{shown}` could not be waited for: {err}"))?;
+    if status.success() {
+        Ok(text)
     } else {
         Err(format!("`{shown}` failed ({status})"))
     }

@@ -1,0 +1,214 @@
+//! Inputs of a generated program: argument values at the edges, and the initial keyspace
+//! both servers start from.
+
+use crate::ast::{float_lit, str_lit, Param, Ty};
+use crate::gen::{FIELD_NAMES, LIMIT};
+use crate::rng::Rng;
+
+/// One argument value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Key(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    Opt(Option<Box<Value>>),
+    Vec(Vec<Value>),
+}
+
+/// One input: the arguments and the initial keyspace (commands, each a list of words).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub args: Vec<Value>,
+    pub seed: Vec<Vec<String>>,
+}
+
+/// Key names: few, so that parameters sometimes name the same key, with a hash tag and
+/// a multi-byte one.
+pub const KEY_NAMES: &[&str] = &["a", "b", "c", "{t}x", "é"];
+/// Key names the programs derive (`key.derive(":a")`).
+const DERIVED: &[&str] = &[":a", ":b"];
+
+const STRINGS: &[&str] = &["", " 7", "-0", "1e3", "7", "-12", "0", "abc", "a,b", "a b", "é", "日本語", "x:y", "  pad ", "9007199254740991", "-9007199254740991", "9007199254740992", "0.5", "NaN", "inf", "-inf", "0x10", "+5", "a\nb", "\t", "Ab:c", ",,", "ab"];
+
+/// Text values stored in the keyspace: integers at the edges and text that is not one.
+const STORED: &[&str] = &["0", "1", "-1", "5", "42", "-0", " 7", "1e3", "0.5", "-2.5", "abc", "", "é", "9007199254740991", "-9007199254740991", "9007199254740992", "inf", "a,b"];
+
+pub fn int_value(rng: &mut Rng) -> i64 {
+    let lim = LIMIT as i64;
+    match rng.weighted(&[3, 3, 2, 2, 1]) {
+        0 => *rng.pick(&[0, 1, -1, 2, 7, -7, 10]),
+        1 => rng.range(-100, 100),
+        2 => *rng.pick(&[lim, -lim, lim - 1, -lim + 1, 1 << 31, -(1 << 31), (1 << 32) - 1, 1 << 32]),
+        3 => rng.range(-1_000_000, 1_000_000),
+        _ => rng.range(-lim, lim),
+    }
+}
+
+pub fn float_value(rng: &mut Rng) -> f64 {
+    match rng.weighted(&[3, 2, 2, 2]) {
+        0 => *rng.pick(&[0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 1.0, 100.0]),
+        1 => *rng.pick(&[f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e21, 1e-7, 9007199254740991.0, 9007199254740993.0, -1e300]),
+        2 => rng.range(-1000, 1000) as f64 / 8.0,
+        _ => rng.range(-1_000_000_000, 1_000_000_000) as f64 / 1000.0,
+    }
+}
+
+pub fn str_value(rng: &mut Rng) -> String {
+    if rng.chance(3, 4) {
+        rng.pick(STRINGS).to_string()
+    } else {
+        let n = rng.below(6);
+        (0..n).map(|_| *rng.pick(&['a', 'b', ' ', ',', ':', '7', 'é', '-', 'Z'])).collect()
+    }
+}
+
+fn value(rng: &mut Rng, ty: &Ty) -> Value {
+    match ty {
+        Ty::Key => Value::Key(rng.pick(KEY_NAMES).to_string()),
+        Ty::Int => Value::Int(int_value(rng)),
+        Ty::Float => Value::Float(float_value(rng)),
+        Ty::Bool => Value::Bool(rng.chance(1, 2)),
+        Ty::Str => Value::Str(str_value(rng)),
+        Ty::Opt(t) => Value::Opt(if rng.chance(1, 3) { None } else { Some(Box::new(value(rng, t))) }),
+        Ty::Vec(t) => Value::Vec((0..rng.below(4)).map(|_| value(rng, t)).collect()),
+        _ => Value::Int(0),
+    }
+}
+
+/// The arguments of one call: trailing options left out after a first one left out (ARGV
+/// has no holes).
+pub fn args(rng: &mut Rng, params: &[Param]) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut absent = false;
+    for p in params {
+        let mut v = value(rng, &p.ty);
+        if let Value::Opt(o) = &mut v {
+            if absent {
+                *o = None;
+            }
+            absent |= o.is_none();
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// An initial keyspace: each key absent or holding a string, list, hash, set or sorted set,
+/// sometimes with a TTL.
+pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
+    let mut names: Vec<String> = KEY_NAMES.iter().map(|k| k.to_string()).collect();
+    for k in KEY_NAMES {
+        for d in DERIVED {
+            names.push(format!("{k}{d}"));
+        }
+    }
+    let mut out = Vec::new();
+    let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    for k in &names {
+        match rng.weighted(&[5, 4, 2, 2, 1, 2]) {
+            0 => {}
+            1 => out.push(w(&["SET", k, *rng.pick(STORED)])),
+            2 => {
+                let mut c = w(&["RPUSH", k]);
+                for _ in 0..1 + rng.below(3) {
+                    c.push(rng.pick(STORED).to_string());
+                }
+                out.push(c);
+            }
+            3 => {
+                let mut c = w(&["HSET", k]);
+                for _ in 0..1 + rng.below(3) {
+                    c.push(rng.pick(FIELD_NAMES).to_string());
+                    c.push(rng.pick(STORED).to_string());
+                }
+                out.push(c);
+            }
+            4 => {
+                let mut c = w(&["SADD", k]);
+                for _ in 0..1 + rng.below(3) {
+                    c.push(rng.pick(FIELD_NAMES).to_string());
+                }
+                out.push(c);
+            }
+            _ => {
+                let mut c = w(&["ZADD", k]);
+                for _ in 0..1 + rng.below(3) {
+                    c.push(rng.pick(&["0", "1.5", "-2", "inf", "-inf", "1e300", "3"]).to_string());
+                    c.push(rng.pick(FIELD_NAMES).to_string());
+                }
+                out.push(c);
+            }
+        }
+        if rng.chance(1, 10) && out.last().is_some_and(|c| c[1] == *k) {
+            out.push(w(&["EXPIRE", k, "1000"]));
+        }
+    }
+    out
+}
+
+/// The inputs of a program.
+pub fn inputs(seed: u64, params: &[Param], n: usize) -> Vec<Input> {
+    let mut rng = Rng::new(seed ^ 0x1234_5678);
+    (0..n).map(|_| Input { args: args(&mut rng, params), seed: keyspace(&mut rng) }).collect()
+}
+
+/// The argument as the typed stub takes it (for a parameter of type `ty`).
+pub fn stub_arg(v: &Value, ty: &Ty) -> String {
+    match (v, ty) {
+        (Value::Key(k) | Value::Str(k), _) => str_lit(k),
+        (Value::Int(n), _) => format!("{n}i64"),
+        (Value::Float(x), _) => float_rust(*x),
+        (Value::Bool(b), _) => b.to_string(),
+        (Value::Opt(None), _) => "None".into(),
+        (Value::Opt(Some(x)), Ty::Opt(t)) => format!("Some({})", stub_arg(x, t)),
+        (Value::Vec(xs), Ty::Vec(t)) => {
+            let parts: Vec<String> = xs.iter().map(|x| stub_arg(x, t)).collect();
+            // An empty Vec still needs its element type.
+            let et = match &**t {
+                Ty::Key | Ty::Str => "&str".to_string(),
+                t => t.rust(),
+            };
+            format!("{{ let v: Vec<{et}> = vec![{}]; v }}", parts.join(", "))
+        }
+        (v, _) => format!("/* {v:?} */"),
+    }
+}
+
+/// The argument as the native twin takes it (of parameter type `ty`).
+pub fn twin_arg(v: &Value, ty: &Ty) -> String {
+    match (v, ty) {
+        (Value::Key(k), _) => format!("Key::from({})", str_lit(k)),
+        (Value::Str(s), _) => format!("{}.to_string()", str_lit(s)),
+        (Value::Opt(None), _) => "None".into(),
+        (Value::Opt(Some(x)), Ty::Opt(t)) => format!("Some({})", twin_arg(x, t)),
+        (Value::Vec(xs), Ty::Vec(t)) => {
+            let parts: Vec<String> = xs.iter().map(|x| twin_arg(x, t)).collect();
+            format!("{{ let v: Vec<{}> = vec![{}]; v }}", t.rust(), parts.join(", "))
+        }
+        (v, t) => stub_arg(v, t),
+    }
+}
+
+/// A float as Rust source in ordinary code (not inside a redis function).
+fn float_rust(x: f64) -> String {
+    if x.is_nan() {
+        "f64::NAN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "f64::INFINITY".into() } else { "f64::NEG_INFINITY".into() }
+    } else {
+        format!("{}f64", float_lit(x))
+    }
+}
+
+/// The keyspace as Rust source: `&[&["SET", "a", "1"], ..]`.
+pub fn seed_rust(seed: &[Vec<String>]) -> String {
+    let cmds: Vec<String> = seed.iter().map(|c| format!("&[{}]", c.iter().map(|w| str_lit(w)).collect::<Vec<_>>().join(", "))).collect();
+    format!("&[{}]", cmds.join(", "))
+}
+
+/// A readable form of the arguments, for reports.
+pub fn describe(args: &[Value], params: &[Param]) -> String {
+    args.iter().zip(params).map(|(a, p)| stub_arg(a, &p.ty)).collect::<Vec<_>>().join(", ")
+}
