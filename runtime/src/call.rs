@@ -912,10 +912,118 @@ fn decode<T: FromRedisValue>(r: RedisResult<Value>, code: Code) -> Result<T, Err
     decode_value(v)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static LIB: Library = Library::__new("shop", "", "", "shop.rs", &[], &[]);
+    static SCRIPT: Script = Script::__new("bump", "", "0000", "bump.rs", &[], false, 1, 0, &[]);
+
+    /// A server that answers from a script: what was sent and loaded is recorded.
+    struct Scripted {
+        replies: Vec<RedisResult<Value>>,
+        loads: Vec<Result<(), Error>>,
+        /// One entry per send: `again` as [`recover`] said.
+        sent: Vec<bool>,
+        loaded: usize,
+    }
+
+    impl Scripted {
+        fn new(replies: Vec<RedisResult<Value>>, loads: Vec<Result<(), Error>>) -> Scripted {
+            Scripted { replies, loads, sent: Vec::new(), loaded: 0 }
+        }
+    }
+
+    impl Attempt for Scripted {
+        fn send(&mut self, again: bool) -> impl Future<Output = RedisResult<Value>> {
+            self.sent.push(again);
+            let reply = if self.replies.is_empty() { Err(refusal("TEST", "no reply left")) } else { self.replies.remove(0) };
+            std::future::ready(reply)
+        }
+
+        fn load(&mut self) -> impl Future<Output = Result<(), Error>> {
+            self.loaded += 1;
+            let done = if self.loads.is_empty() { Err(Error::Reply { message: "no load left".into() }) } else { self.loads.remove(0) };
+            std::future::ready(done)
+        }
+    }
+
+    fn refusal(code: &str, detail: &str) -> redis::RedisError {
+        redis::make_extension_error(code.to_string(), Some(detail.to_string()))
+    }
+
+    fn lost() -> redis::RedisError {
+        std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into()
+    }
+
+    fn run(code: Code, server: &mut Scripted) -> Result<i64, Error> {
+        now(recover(code, &|| "shop.buy".to_string(), server))
+    }
+
+    #[test]
+    fn a_reply_is_decoded_and_nothing_else_is_sent() {
+        let mut server = Scripted::new(vec![Ok(Value::Int(7))], vec![]);
+        assert_eq!(run(Code::Library(&LIB), &mut server).unwrap(), 7);
+        assert_eq!((server.sent, server.loaded), (vec![false], 0));
+    }
+
+    #[test]
+    fn missing_code_is_loaded_and_the_call_sent_once_more() {
+        for (code, missing) in [
+            (Code::Library(&LIB), refusal("ERR", "Function not found")),
+            (Code::Script(&SCRIPT), refusal("NOSCRIPT", "No matching script.")),
+        ] {
+            let mut server = Scripted::new(vec![Err(missing), Ok(Value::Int(1))], vec![Ok(())]);
+            assert_eq!(run(code, &mut server).unwrap(), 1);
+            assert_eq!((server.sent, server.loaded), (vec![false, true], 1));
+        }
+    }
+
+    #[test]
+    fn a_call_that_may_have_run_is_never_sent_again() {
+        let ran = [
+            lost(),
+            refusal("ERR", "Function not found script: f, on @user_function:3."),
+            refusal("BUSY", "Redis is busy running a script."),
+            refusal("REJECT", "no"),
+        ];
+        for e in ran {
+            let mut server = Scripted::new(vec![Err(e), Ok(Value::Int(1))], vec![Ok(())]);
+            assert!(run(Code::Library(&LIB), &mut server).is_err());
+            assert_eq!((server.sent, server.loaded), (vec![false], 0));
+        }
+        // The other kind's refusal is not this code missing.
+        let mut server = Scripted::new(vec![Err(refusal("NOSCRIPT", "No matching script.")), Ok(Value::Int(1))], vec![]);
+        assert!(run(Code::Library(&LIB), &mut server).is_err());
+        assert_eq!(server.sent, vec![false]);
+    }
+
+    #[test]
+    fn the_call_is_sent_at_most_twice() {
+        let missing = || Err(refusal("ERR", "Function not found"));
+        let mut server = Scripted::new(vec![missing(), missing(), Ok(Value::Int(1))], vec![Ok(()), Ok(())]);
+        let e = run(Code::Library(&LIB), &mut server).unwrap_err();
+        assert!(matches!(&e, Error::NotLoaded { name, .. } if name == "shop.buy"), "{e:?}");
+        assert!(e.did_not_run());
+        assert_eq!((server.sent, server.loaded), (vec![false, true], 1));
+        // Lost on the second send: returned as it is, not sent a third time.
+        let mut server = Scripted::new(vec![missing(), Err(lost()), Ok(Value::Int(1))], vec![Ok(())]);
+        assert!(matches!(run(Code::Library(&LIB), &mut server), Err(Error::Connection(_))));
+        assert_eq!(server.sent, vec![false, true]);
+    }
+
+    #[test]
+    fn a_failed_load_means_the_call_did_not_run() {
+        let missing = || Err(refusal("ERR", "Function not found"));
+        let mut server = Scripted::new(vec![missing(), Ok(Value::Int(1))], vec![Err(Error::from_redis(lost()))]);
+        let e = run(Code::Library(&LIB), &mut server).unwrap_err();
+        assert!(matches!(&e, Error::NotLoaded { detail, .. } if detail.starts_with("loading the library failed")), "{e:?}");
+        assert_eq!((server.sent, server.loaded), (vec![false], 1));
+        // A load error that says why is kept.
+        let taken = Error::FunctionNameTaken { library: "shop".into(), function: "buy".into(), detail: String::new() };
+        let mut server = Scripted::new(vec![missing()], vec![Err(taken)]);
+        assert!(matches!(run(Code::Library(&LIB), &mut server), Err(Error::FunctionNameTaken { .. })));
+    }
 
     #[test]
     fn args_refuse_integers_beyond_lua_precision() {

@@ -258,6 +258,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn now_runs_a_body_that_never_waits_and_refuses_one_that_would() {
+        assert_eq!(now(async { Ok::<_, Error>(std::future::ready(3).await + 1) }).unwrap(), 4);
+        let waits = now(async {
+            std::future::pending::<()>().await;
+            Ok(())
+        });
+        assert!(matches!(waits, Err(Error::Reply { message }) if message.contains("internal error")));
+    }
+
+    #[test]
     fn locate_maps_lua_lines_to_the_nearest_statement_before() {
         let lines = &[(5, 10), (7, 12), (9, 15)];
         let l = locate("ERR user_function:8: redlua: integer overflow", "user_function:", "bank.rs", lines);
