@@ -30,7 +30,7 @@ pub struct Args {
 /// The largest integer Lua represents exactly.
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
-fn encode_one<T: ToRedisArgs + ?Sized>(v: &T) -> Result<Vec<u8>, String> {
+fn encode_one<T: ToRedisArgs>(v: &T) -> Result<Vec<u8>, String> {
     let mut one = One { arg: Vec::new(), count: 0 };
     v.write_redis_args(&mut one);
     if one.count == 1 {
@@ -101,14 +101,14 @@ impl Args {
         }
     }
 
-    pub fn key<T: ToRedisArgs + ?Sized>(&mut self, k: &T) {
+    pub fn key<T: ToRedisArgs>(&mut self, k: &T) {
         match encode_one(k) {
             Ok(b) => self.keys.push(b),
             Err(e) => self.fail(e),
         }
     }
 
-    pub fn arg<T: ToRedisArgs + ?Sized>(&mut self, a: &T) {
+    pub fn arg<T: ToRedisArgs>(&mut self, a: &T) {
         match encode_one(a) {
             Ok(b) => self.args.push(b),
             Err(e) => self.fail(e),
@@ -145,26 +145,26 @@ impl Args {
     }
 
     pub fn opt_arg<T: ToRedisArgs>(&mut self, name: &'static str, a: Option<T>) {
-        if self.optional(name, a.is_some()) {
-            if let Some(a) = a {
-                self.arg(&a);
-            }
+        if self.optional(name, a.is_some())
+            && let Some(a) = a
+        {
+            self.arg(&a);
         }
     }
 
     pub fn opt_int(&mut self, name: &'static str, n: Option<i64>) {
-        if self.optional(name, n.is_some()) {
-            if let Some(n) = n {
-                self.int(n);
-            }
+        if self.optional(name, n.is_some())
+            && let Some(n) = n
+        {
+            self.int(n);
         }
     }
 
     pub fn opt_bool(&mut self, name: &'static str, b: Option<bool>) {
-        if self.optional(name, b.is_some()) {
-            if let Some(b) = b {
-                self.bool(b);
-            }
+        if self.optional(name, b.is_some())
+            && let Some(b) = b
+        {
+            self.bool(b);
         }
     }
 
