@@ -6,9 +6,14 @@
 //! only once. Any other error (including a lost connection, after which the call may
 //! or may not have run) is returned, never retried.
 
-use crate::error::{Error, SourceLocation};
+use crate::error::Error;
+use crate::events::Trigger;
 use crate::library::{Library, Script};
-use redis::{ConnectionLike, FromRedisValue, ToRedisArgs, Value};
+#[cfg(feature = "aio")]
+use crate::wire::Async;
+use crate::wire::{decode_value, is_function_not_found, is_noscript, now, Blocking, Wire};
+use redis::{ConnectionLike, FromRedisValue, RedisResult, ToRedisArgs, Value};
+use std::future::Future;
 use std::marker::PhantomData;
 
 /// The encoded keys and arguments of one call (used by generated stubs).
@@ -25,7 +30,7 @@ pub struct Args {
 /// The largest integer Lua represents exactly.
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
-fn encode_one<T: ToRedisArgs + ?Sized>(v: &T) -> Result<Vec<u8>, String> {
+fn encode_one<T: ToRedisArgs>(v: &T) -> Result<Vec<u8>, String> {
     let mut one = One { arg: Vec::new(), count: 0 };
     v.write_redis_args(&mut one);
     if one.count == 1 {
@@ -96,14 +101,14 @@ impl Args {
         }
     }
 
-    pub fn key<T: ToRedisArgs + ?Sized>(&mut self, k: &T) {
+    pub fn key<T: ToRedisArgs>(&mut self, k: &T) {
         match encode_one(k) {
             Ok(b) => self.keys.push(b),
             Err(e) => self.fail(e),
         }
     }
 
-    pub fn arg<T: ToRedisArgs + ?Sized>(&mut self, a: &T) {
+    pub fn arg<T: ToRedisArgs>(&mut self, a: &T) {
         match encode_one(a) {
             Ok(b) => self.args.push(b),
             Err(e) => self.fail(e),
@@ -140,26 +145,26 @@ impl Args {
     }
 
     pub fn opt_arg<T: ToRedisArgs>(&mut self, name: &'static str, a: Option<T>) {
-        if self.optional(name, a.is_some()) {
-            if let Some(a) = a {
-                self.arg(&a);
-            }
+        if self.optional(name, a.is_some())
+            && let Some(a) = a
+        {
+            self.arg(&a);
         }
     }
 
     pub fn opt_int(&mut self, name: &'static str, n: Option<i64>) {
-        if self.optional(name, n.is_some()) {
-            if let Some(n) = n {
-                self.int(n);
-            }
+        if self.optional(name, n.is_some())
+            && let Some(n) = n
+        {
+            self.int(n);
         }
     }
 
     pub fn opt_bool(&mut self, name: &'static str, b: Option<bool>) {
-        if self.optional(name, b.is_some()) {
-            if let Some(b) = b {
-                self.bool(b);
-            }
+        if self.optional(name, b.is_some())
+            && let Some(b) = b
+        {
+            self.bool(b);
         }
     }
 
@@ -221,61 +226,16 @@ impl Code {
     }
 
     /// Loads the code again after the server said it was missing.
-    pub(crate) fn reload<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
+    pub(crate) async fn reload_on<W: Wire>(&self, w: &mut W) -> Result<(), Error> {
         match self {
-            Code::Library(l) => l.reload(con),
-            Code::Script(s) => s.load_with(con, crate::events::Trigger::Recovery),
-        }
-    }
-
-    /// [`reload`](Code::reload) over an async connection.
-    #[cfg(feature = "aio")]
-    pub(crate) async fn reload_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
-        match self {
-            Code::Library(l) => l.reload_async(con).await,
-            Code::Script(s) => s.load_async_with(con, crate::events::Trigger::Recovery).await,
-        }
-    }
-
-    /// Sends `cmd`; when the server does not have the code, loads it and sends `cmd` once
-    /// more (a call that was not found cannot have run, so nothing runs twice).
-    fn run<C: ConnectionLike + ?Sized, T: FromRedisValue>(self, con: &mut C, cmd: &redis::Cmd, name: &dyn Fn() -> String) -> Result<T, Error> {
-        match req(con, cmd) {
-            Err(e) if self.is_missing(&e) => {
-                // A failed reload is NotLoaded: the call did not run.
-                self.reload(con).map_err(|e| self.reload_failed(e, name))?;
-                match req(con, cmd) {
-                    Err(e) if self.is_missing(&e) => Err(Error::NotLoaded { name: name(), detail: e.to_string() }),
-                    other => decode(other, self),
-                }
-            }
-            other => decode(other, self),
-        }
-    }
-
-    /// [`run`](Code::run) over an async connection.
-    #[cfg(feature = "aio")]
-    async fn run_async<C: redis::aio::ConnectionLike + ?Sized, T: FromRedisValue>(
-        self,
-        con: &mut C,
-        cmd: &redis::Cmd,
-        name: &(dyn Fn() -> String + Sync),
-    ) -> Result<T, Error> {
-        match req_async(con, cmd).await {
-            Err(e) if self.is_missing(&e) => {
-                self.reload_async(con).await.map_err(|e| self.reload_failed(e, name))?;
-                match req_async(con, cmd).await {
-                    Err(e) if self.is_missing(&e) => Err(Error::NotLoaded { name: name(), detail: e.to_string() }),
-                    other => decode(other, self),
-                }
-            }
-            other => decode(other, self),
+            Code::Library(l) => l.reload_on(w).await,
+            Code::Script(s) => s.load_on(w, Trigger::Recovery).await,
         }
     }
 
     /// The code was missing and loading it failed (no permission, a name taken by another
     /// library, a lost connection): the call did not run.
-    pub(crate) fn reload_failed(&self, e: Error, name: &dyn Fn() -> String) -> Error {
+    fn reload_failed(&self, e: Error, name: &dyn Fn() -> String) -> Error {
         let what = match self {
             Code::Library(_) => "library",
             Code::Script(_) => "script",
@@ -293,6 +253,63 @@ impl Code {
             _ => false,
         }
     }
+}
+
+/// The name of a call in errors, made only when an error needs it.
+pub(crate) type Name<'a> = &'a (dyn Fn() -> String + Sync);
+
+/// One way to send a call and to load its code: to one server ([`ToServer`]), or routed
+/// on a Redis Cluster. [`recover`] decides what is sent when.
+pub(crate) trait Attempt {
+    /// Sends the call: the first time, or `again` for the one time after loading the code.
+    fn send(&mut self, again: bool) -> impl Future<Output = RedisResult<Value>>;
+
+    /// Loads the code the server said it does not have.
+    fn load(&mut self) -> impl Future<Output = Result<(), Error>>;
+}
+
+/// The recovery rule, the one body behind every way of running a call (sync and async,
+/// one server and cluster).
+///
+/// Sends the call; when the server says it does not have the code (`ERR Function not
+/// found`, `NOSCRIPT`: the call certainly did not run), loads it and sends the call once
+/// more, and only once. Any other error, a lost connection included (after which the call
+/// may or may not have run), is returned as it is, never sent again. A failed load is
+/// [`Error::NotLoaded`] (or the load's own error when it says why, e.g.
+/// [`Error::FunctionNameTaken`]): the call did not run.
+pub(crate) async fn recover<T: FromRedisValue>(code: Code, name: Name<'_>, attempt: &mut impl Attempt) -> Result<T, Error> {
+    match attempt.send(false).await {
+        Err(e) if code.is_missing(&e) => {
+            attempt.load().await.map_err(|e| code.reload_failed(e, name))?;
+            match attempt.send(true).await {
+                Err(e) if code.is_missing(&e) => Err(Error::NotLoaded { name: name(), detail: e.to_string() }),
+                other => decode(other, code),
+            }
+        }
+        other => decode(other, code),
+    }
+}
+
+/// A call sent to one server: the same command both times.
+struct ToServer<'a, W> {
+    wire: &'a mut W,
+    code: Code,
+    command: &'a redis::Cmd,
+}
+
+impl<W: Wire> Attempt for ToServer<'_, W> {
+    fn send(&mut self, _again: bool) -> impl Future<Output = RedisResult<Value>> {
+        self.wire.req(self.command)
+    }
+
+    fn load(&mut self) -> impl Future<Output = Result<(), Error>> {
+        self.code.reload_on(self.wire)
+    }
+}
+
+/// Runs a call on one server, with [`recover`].
+async fn run_on<W: Wire, T: FromRedisValue>(wire: &mut W, code: Code, command: &redis::Cmd, name: Name<'_>) -> Result<T, Error> {
+    recover(code, name, &mut ToServer { wire, code, command }).await
 }
 
 /// What a pipeline needs from a call.
@@ -598,7 +615,7 @@ impl<T: FromRedisValue> FunctionCall<T> {
     /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        Code::Library(self.library).run(con, &self.command(), &|| self.name())
+        now(run_on(&mut Blocking(con), Code::Library(self.library), &self.command(), &|| self.name()))
     }
 
     /// [`call`](FunctionCall::call) over an async connection (e.g.
@@ -632,29 +649,12 @@ impl<T: FromRedisValue> FunctionCall<T> {
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let (library, function) = (self.library, self.function);
-        Code::Library(library).run_async(con, &self.command(), &move || format!("{}.{function}", library.name())).await
+        run_on(&mut Async(con), Code::Library(self.library), &self.command(), &|| self.name()).await
     }
 
     /// `library.function`, as errors name the call.
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         format!("{}.{}", self.library.name(), self.function)
-    }
-
-    #[cfg(feature = "cluster")]
-    pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
-        Error::NotLoaded { name: self.name(), detail: e.to_string() }
-    }
-
-    /// The library was missing and loading it failed: the call did not run.
-    #[cfg(feature = "cluster")]
-    pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        Code::Library(self.library).reload_failed(e, &|| self.name())
-    }
-
-    #[cfg(feature = "cluster")]
-    pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
-        decode(r, Code::Library(self.library))
     }
 
     #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
@@ -845,7 +845,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
     /// ```
     pub fn call<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        Code::Script(self.script).run(con, &self.command(), &|| self.script.name().to_string())
+        now(run_on(&mut Blocking(con), Code::Script(self.script), &self.command(), &|| self.script.name().to_string()))
     }
 
     /// [`call`](ScriptCall::call) over an async connection, with the same recovery.
@@ -874,24 +874,7 @@ impl<T: FromRedisValue> ScriptCall<T> {
     #[cfg(feature = "aio")]
     pub async fn call_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<T, Error> {
         self.args.check()?;
-        let script = self.script;
-        Code::Script(script).run_async(con, &self.command(), &move || script.name().to_string()).await
-    }
-
-    #[cfg(feature = "cluster")]
-    pub(crate) fn not_loaded(&self, e: redis::RedisError) -> Error {
-        Error::NotLoaded { name: self.script.name().to_string(), detail: e.to_string() }
-    }
-
-    /// The script was missing and loading it failed: the call did not run.
-    #[cfg(feature = "cluster")]
-    pub(crate) fn reload_failed(&self, e: Error) -> Error {
-        Code::Script(self.script).reload_failed(e, &|| self.script.name().to_string())
-    }
-
-    #[cfg(feature = "cluster")]
-    pub(crate) fn finish(&self, r: redis::RedisResult<Value>) -> Result<T, Error> {
-        decode(r, Code::Script(self.script))
+        run_on(&mut Async(con), Code::Script(self.script), &self.command(), &|| self.script.name().to_string()).await
     }
 
     #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
@@ -919,42 +902,8 @@ pub(crate) fn parts<C: Call + ?Sized>(call: &C) -> Parts {
     call.__parts().0
 }
 
-/// Sends one command; a server error reply becomes `Err`.
-pub(crate) fn req<C: ConnectionLike + ?Sized>(con: &mut C, cmd: &redis::Cmd) -> redis::RedisResult<Value> {
-    match con.req_command(cmd) {
-        Ok(Value::ServerError(e)) => Err(e.into()),
-        other => other,
-    }
-}
-
-/// Sends one command on an async connection; a server error reply becomes `Err`.
-#[cfg(feature = "aio")]
-pub(crate) async fn req_async<C: redis::aio::ConnectionLike + ?Sized>(
-    con: &mut C,
-    cmd: &redis::Cmd,
-) -> redis::RedisResult<Value> {
-    match con.req_packed_command(cmd).await {
-        Ok(Value::ServerError(e)) => Err(e.into()),
-        other => other,
-    }
-}
-
-/// True for the server's refusal of an `FCALL` of a function it does not have: exactly
-/// `ERR Function not found` (Redis 7 and Valkey send the same text). An error raised
-/// while a function ran ends with the server's location suffix, and `reject!` cannot
-/// produce this text (the compiler refuses it), so a call that ran never matches.
-pub(crate) fn is_function_not_found(e: &redis::RedisError) -> bool {
-    e.code() == Some("ERR") && e.detail() == Some("Function not found")
-}
-
-/// True for the server's `NOSCRIPT` refusal of an `EVALSHA` (the text differs between
-/// servers; the code is enough: `reject!` cannot use it, and an error raised while a
-/// script ran carries the server's location suffix).
-pub(crate) fn is_noscript(e: &redis::RedisError) -> bool {
-    e.code() == Some("NOSCRIPT") && !crate::error::raised_while_running(e)
-}
-
-pub(crate) fn decode<T: FromRedisValue>(r: redis::RedisResult<Value>, code: Code) -> Result<T, Error> {
+/// A call's reply: its value as `T`, or its error classified.
+fn decode<T: FromRedisValue>(r: RedisResult<Value>, code: Code) -> Result<T, Error> {
     let v = match r {
         Ok(Value::ServerError(e)) => return Err(code.error(e.into())),
         Ok(v) => v,
@@ -963,74 +912,117 @@ pub(crate) fn decode<T: FromRedisValue>(r: redis::RedisResult<Value>, code: Code
     decode_value(v)
 }
 
-pub(crate) fn decode_value<T: FromRedisValue>(v: Value) -> Result<T, Error> {
-    T::from_redis_value(v).map_err(|e| Error::Reply { message: e.to_string() })
-}
-
-/// Maps `user_function:N:` in a server message to the Rust line of Lua line N.
-pub(crate) fn locate(message: &str, marker: &str, file: &'static str, lines: &[(u32, u32)]) -> Option<SourceLocation> {
-    let rest = &message[message.find(marker)? + marker.len()..];
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let lua_line: u32 = digits.parse().ok()?;
-    // The nearest mapped statement at or before the Lua line.
-    let rust = lines.iter().rev().find(|(l, _)| *l <= lua_line).map(|(_, r)| *r)?;
-    Some(SourceLocation { file, line: rust })
-}
-
-pub(crate) fn bytes(v: &Value) -> Option<Vec<u8>> {
-    match v {
-        Value::BulkString(b) => Some(b.clone()),
-        Value::SimpleString(s) => Some(s.as_bytes().to_vec()),
-        Value::VerbatimString { text, .. } => Some(text.as_bytes().to_vec()),
-        _ => None,
-    }
-}
-
-/// The fields of a RESP2 flat array or RESP3 map as `(name, value)` pairs.
-pub(crate) fn map_fields(v: Value) -> Vec<(Vec<u8>, Value)> {
-    match v {
-        Value::Map(pairs) => pairs.into_iter().filter_map(|(k, v)| bytes(&k).map(|k| (k, v))).collect(),
-        Value::Array(items) => {
-            let mut out = Vec::new();
-            let mut it = items.into_iter();
-            while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                if let Some(k) = bytes(&k) {
-                    out.push((k, v));
-                }
-            }
-            out
-        }
-        _ => Vec::new(),
-    }
-}
-
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn locate_maps_lua_lines_to_the_nearest_statement_before() {
-        let lines = &[(5, 10), (7, 12), (9, 15)];
-        let l = locate("ERR user_function:8: redlua: integer overflow", "user_function:", "bank.rs", lines);
-        assert_eq!(l, Some(SourceLocation { file: "bank.rs", line: 12 }));
-        assert_eq!(locate("ERR user_function:3: x", "user_function:", "bank.rs", lines), None);
-        assert_eq!(locate("ERR other", "user_function:", "bank.rs", lines), None);
+    static LIB: Library = Library::__new("shop", "", "", "shop.rs", &[], &[]);
+    static SCRIPT: Script = Script::__new("bump", "", "0000", "bump.rs", &[], false, 1, 0, &[]);
+
+    /// A server that answers from a script: what was sent and loaded is recorded.
+    struct Scripted {
+        replies: Vec<RedisResult<Value>>,
+        loads: Vec<Result<(), Error>>,
+        /// One entry per send: `again` as [`recover`] said.
+        sent: Vec<bool>,
+        loaded: usize,
+    }
+
+    impl Scripted {
+        fn new(replies: Vec<RedisResult<Value>>, loads: Vec<Result<(), Error>>) -> Scripted {
+            Scripted { replies, loads, sent: Vec::new(), loaded: 0 }
+        }
+    }
+
+    impl Attempt for Scripted {
+        fn send(&mut self, again: bool) -> impl Future<Output = RedisResult<Value>> {
+            self.sent.push(again);
+            let reply = if self.replies.is_empty() { Err(refusal("TEST", "no reply left")) } else { self.replies.remove(0) };
+            std::future::ready(reply)
+        }
+
+        fn load(&mut self) -> impl Future<Output = Result<(), Error>> {
+            self.loaded += 1;
+            let done = if self.loads.is_empty() { Err(Error::Reply { message: "no load left".into() }) } else { self.loads.remove(0) };
+            std::future::ready(done)
+        }
+    }
+
+    fn refusal(code: &str, detail: &str) -> redis::RedisError {
+        redis::make_extension_error(code.to_string(), Some(detail.to_string()))
+    }
+
+    fn lost() -> redis::RedisError {
+        std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset").into()
+    }
+
+    fn run(code: Code, server: &mut Scripted) -> Result<i64, Error> {
+        now(recover(code, &|| "shop.buy".to_string(), server))
     }
 
     #[test]
-    fn only_the_servers_refusals_count_as_missing_code() {
-        let e = |code: &str, detail: &str| redis::make_extension_error(code.to_string(), Some(detail.to_string()));
-        assert!(is_function_not_found(&e("ERR", "Function not found")));
-        assert!(is_noscript(&e("NOSCRIPT", "No matching script. Please use EVAL.")));
-        assert!(is_noscript(&e("NOSCRIPT", "No matching script.")));
-        // Raised while a function ran (Redis 7.0 and Valkey 9.1 suffixes): it ran.
-        assert!(!is_function_not_found(&e("ERR", "Function not found script: f, on @user_function:3.")));
-        assert!(!is_function_not_found(&e("ERR", "Function not found script: on @user_function:3.")));
-        assert!(!is_noscript(&e("NOSCRIPT", "No matching script. script: f, on @user_function:3.")));
-        // Any other text.
-        assert!(!is_function_not_found(&e("ERR", "Function not found, try again")));
-        assert!(!is_function_not_found(&e("REJECT", "Function not found")));
+    fn a_reply_is_decoded_and_nothing_else_is_sent() {
+        let mut server = Scripted::new(vec![Ok(Value::Int(7))], vec![]);
+        assert_eq!(run(Code::Library(&LIB), &mut server).unwrap(), 7);
+        assert_eq!((server.sent, server.loaded), (vec![false], 0));
+    }
+
+    #[test]
+    fn missing_code_is_loaded_and_the_call_sent_once_more() {
+        for (code, missing) in [
+            (Code::Library(&LIB), refusal("ERR", "Function not found")),
+            (Code::Script(&SCRIPT), refusal("NOSCRIPT", "No matching script.")),
+        ] {
+            let mut server = Scripted::new(vec![Err(missing), Ok(Value::Int(1))], vec![Ok(())]);
+            assert_eq!(run(code, &mut server).unwrap(), 1);
+            assert_eq!((server.sent, server.loaded), (vec![false, true], 1));
+        }
+    }
+
+    #[test]
+    fn a_call_that_may_have_run_is_never_sent_again() {
+        let ran = [
+            lost(),
+            refusal("ERR", "Function not found script: f, on @user_function:3."),
+            refusal("BUSY", "Redis is busy running a script."),
+            refusal("REJECT", "no"),
+        ];
+        for e in ran {
+            let mut server = Scripted::new(vec![Err(e), Ok(Value::Int(1))], vec![Ok(())]);
+            assert!(run(Code::Library(&LIB), &mut server).is_err());
+            assert_eq!((server.sent, server.loaded), (vec![false], 0));
+        }
+        // The other kind's refusal is not this code missing.
+        let mut server = Scripted::new(vec![Err(refusal("NOSCRIPT", "No matching script.")), Ok(Value::Int(1))], vec![]);
+        assert!(run(Code::Library(&LIB), &mut server).is_err());
+        assert_eq!(server.sent, vec![false]);
+    }
+
+    #[test]
+    fn the_call_is_sent_at_most_twice() {
+        let missing = || Err(refusal("ERR", "Function not found"));
+        let mut server = Scripted::new(vec![missing(), missing(), Ok(Value::Int(1))], vec![Ok(()), Ok(())]);
+        let e = run(Code::Library(&LIB), &mut server).unwrap_err();
+        assert!(matches!(&e, Error::NotLoaded { name, .. } if name == "shop.buy"), "{e:?}");
+        assert!(e.did_not_run());
+        assert_eq!((server.sent, server.loaded), (vec![false, true], 1));
+        // Lost on the second send: returned as it is, not sent a third time.
+        let mut server = Scripted::new(vec![missing(), Err(lost()), Ok(Value::Int(1))], vec![Ok(())]);
+        assert!(matches!(run(Code::Library(&LIB), &mut server), Err(Error::Connection(_))));
+        assert_eq!(server.sent, vec![false, true]);
+    }
+
+    #[test]
+    fn a_failed_load_means_the_call_did_not_run() {
+        let missing = || Err(refusal("ERR", "Function not found"));
+        let mut server = Scripted::new(vec![missing(), Ok(Value::Int(1))], vec![Err(Error::from_redis(lost()))]);
+        let e = run(Code::Library(&LIB), &mut server).unwrap_err();
+        assert!(matches!(&e, Error::NotLoaded { detail, .. } if detail.starts_with("loading the library failed")), "{e:?}");
+        assert_eq!((server.sent, server.loaded), (vec![false], 1));
+        // A load error that says why is kept.
+        let taken = Error::FunctionNameTaken { library: "shop".into(), function: "buy".into(), detail: String::new() };
+        let mut server = Scripted::new(vec![missing()], vec![Err(taken)]);
+        assert!(matches!(run(Code::Library(&LIB), &mut server), Err(Error::FunctionNameTaken { .. })));
     }
 
     #[test]

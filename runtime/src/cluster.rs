@@ -171,16 +171,15 @@ pub(crate) fn script_slot<K: AsRef<[u8]>>(script: &crate::library::Script, keys:
 }
 
 #[cfg(feature = "cluster")]
-pub(crate) use connected::{by_address, per_node as per_node_replies, route as slot_route};
+pub(crate) use connected::{by_address, per_node as per_node_replies, reload_on, route as slot_route};
 
 #[cfg(feature = "cluster")]
 pub use reconnecting::ReconnectingCluster;
 
 #[cfg(feature = "cluster")]
 mod reconnecting {
+    use crate::call::{FunctionCall, ScriptCall};
     use crate::error::Error;
-    use crate::pipeline::{Pipeline, Replies};
-    use crate::{FunctionCall, ScriptCall};
     use redis::cluster::{ClusterClient, ClusterConnection};
     use redis::FromRedisValue;
 
@@ -273,9 +272,14 @@ mod reconnecting {
         /// new one.
         fn after<R>(&mut self, r: Result<R, Error>) -> Result<R, Error> {
             if matches!(r, Err(Error::Connection(_))) {
-                self.con = None;
+                self.disconnect();
             }
             r
+        }
+
+        /// Drops the connection: the next use opens a new one.
+        pub(crate) fn disconnect(&mut self) {
+            self.con = None;
         }
 
         /// [`FunctionCall::call_cluster`] on the current connection.
@@ -319,47 +323,21 @@ mod reconnecting {
             let r = self.connection().and_then(|con| call.call_cluster(con));
             self.after(r)
         }
-
-        /// [`Pipeline::query_cluster`] on the current connection; reconnects for the next
-        /// use when an entry (or the query) lost its connection.
-        ///
-        /// ```no_run
-        /// # #[redlua::library(name = "bank")]
-        /// # pub mod bank {
-        /// #     use redlua::prelude::*;
-        /// #     #[redis_function]
-        /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
-        /// # }
-        /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-        /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
-        /// let mut pipe = redlua::Pipeline::new();
-        /// let a = pipe.add(bank::transfer("acct:{a}:1", "acct:{a}:2", 5));
-        /// let replies = cluster.query(&pipe)?;
-        /// let moved: bool = replies.get(a)?;
-        /// # Ok(()) }
-        /// ```
-        pub fn query(&mut self, pipe: &Pipeline) -> Result<Replies, Error> {
-            let r = self.connection().and_then(|con| pipe.query_cluster(con));
-            let lost = match &r {
-                Ok(replies) => replies.results().iter().any(|e| matches!(e, Err(Error::Connection(_)))),
-                Err(e) => matches!(e, Error::Connection(_)),
-            };
-            if lost {
-                self.con = None;
-            }
-            r
-        }
     }
 }
 
 #[cfg(feature = "cluster")]
 mod connected {
-    use crate::call::{is_function_not_found, is_noscript, FunctionCall, ScriptCall};
+    use crate::call::{recover, Attempt, Code, FunctionCall, Name, ScriptCall};
     use crate::error::Error;
     use crate::events::Trigger;
-    use crate::library::{Library, LibraryStatus, LoadOutcome};
+    use crate::library::{Library, LoadOutcome};
+    #[cfg(feature = "cluster-async")]
+    use crate::wire::Async;
+    use crate::wire::{bytes, now, server_error as single, Blocking, ClusterWire, LibraryStatus};
     use redis::cluster_routing::{MultipleNodeRoutingInfo, Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
-    use redis::{FromRedisValue, Value};
+    use redis::{FromRedisValue, RedisResult, Value};
+    use std::future::Future;
 
     /// Where a call with these keys goes: the primary of their slot, or any primary. A
     /// read-only call (`FCALL_RO`, `EVALSHA_RO`) may go to a replica of the slot: redis-rs
@@ -386,19 +364,12 @@ mod connected {
     }
 
     /// A reply routed to one node; a server error reply becomes `Err`.
-    pub(super) fn single(r: redis::RedisResult<Value>) -> redis::RedisResult<Value> {
-        match r {
-            Ok(Value::ServerError(e)) => Err(e.into()),
-            other => other,
-        }
-    }
-
     /// The per-node replies of a command sent to all primaries: `(address, reply)`.
     pub(crate) fn per_node(v: Value) -> Result<Vec<(String, Value)>, Error> {
         match v {
             Value::Map(pairs) => Ok(pairs
                 .into_iter()
-                .map(|(k, v)| (crate::call::bytes(&k).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default(), v))
+                .map(|(k, v)| (bytes(&k).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default(), v))
                 .collect()),
             other => Err(Error::Reply { message: format!("expected one reply per primary, got {other:?}") }),
         }
@@ -446,22 +417,19 @@ mod connected {
         /// # Ok(()) }
         /// ```
         pub fn load_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<Vec<(String, LoadOutcome)>, Error> {
-            self.load_cluster_with(con, Trigger::Load)
+            now(self.load_cluster_on(&mut Blocking(con), Trigger::Load))
         }
 
-        pub(crate) fn load_cluster_with(
-            &self,
-            con: &mut redis::cluster::ClusterConnection,
-            trigger: Trigger,
-        ) -> Result<Vec<(String, LoadOutcome)>, Error> {
-            let v = con.route_command(&self.list_command(), all_primaries()).map_err(Error::from_redis)?;
+        /// [`load_cluster`](Library::load_cluster) and `load_cluster_async`, for `trigger`.
+        pub(crate) async fn load_cluster_on<W: ClusterWire>(&self, w: &mut W, trigger: Trigger) -> Result<Vec<(String, LoadOutcome)>, Error> {
+            let v = w.route(&self.list_command(), all_primaries()).await.map_err(Error::from_redis)?;
             let mut out = Vec::new();
             for (node, status) in statuses(self, v)? {
                 if status == LibraryStatus::Current {
                     out.push((node, LoadOutcome::Unchanged));
                     continue;
                 }
-                single(con.route_command(&self.load_command(), by_address(&node)?)).map_err(|e| self.load_error(e))?;
+                single(w.route(&self.load_command(), by_address(&node)?).await).map_err(|e| self.load_error(e))?;
                 let outcome = self.loaded(status, Some(node.clone()), trigger);
                 out.push((node, outcome));
             }
@@ -498,28 +466,52 @@ mod connected {
             &self,
             con: &mut redis::cluster_async::ClusterConnection,
         ) -> Result<Vec<(String, LoadOutcome)>, Error> {
-            self.load_cluster_async_with(con, Trigger::Load).await
+            self.load_cluster_on(&mut Async(con), Trigger::Load).await
+        }
+    }
+
+    /// A call routed on a cluster: first to its slot's node (a replica may serve a
+    /// read-only call), again to the primary (a replica may not have the code yet);
+    /// the code is loaded on every primary.
+    struct OnCluster<'a, W> {
+        wire: &'a mut W,
+        code: Code,
+        command: &'a redis::Cmd,
+        slot: Option<u16>,
+        read_only: bool,
+    }
+
+    impl<W: ClusterWire> Attempt for OnCluster<'_, W> {
+        fn send(&mut self, again: bool) -> impl Future<Output = RedisResult<Value>> {
+            let reply = self.wire.route(self.command, route(self.slot, self.read_only && !again));
+            async move { single(reply.await) }
         }
 
-        #[cfg(feature = "cluster-async")]
-        pub(crate) async fn load_cluster_async_with(
-            &self,
-            con: &mut redis::cluster_async::ClusterConnection,
-            trigger: Trigger,
-        ) -> Result<Vec<(String, LoadOutcome)>, Error> {
-            let v = con.route_command(self.list_command(), all_primaries()).await.map_err(Error::from_redis)?;
-            let mut out = Vec::new();
-            for (node, status) in statuses(self, v)? {
-                if status == LibraryStatus::Current {
-                    out.push((node, LoadOutcome::Unchanged));
-                    continue;
-                }
-                single(con.route_command(self.load_command(), by_address(&node)?).await).map_err(|e| self.load_error(e))?;
-                let outcome = self.loaded(status, Some(node.clone()), trigger);
-                out.push((node, outcome));
-            }
-            Ok(out)
+        fn load(&mut self) -> impl Future<Output = Result<(), Error>> {
+            reload_on(self.code, self.wire)
         }
+    }
+
+    /// Loads code that a node said it does not have: a library on every primary where it
+    /// is missing or differs, a script with `SCRIPT LOAD` (which redis-rs sends to every
+    /// primary).
+    pub(crate) async fn reload_on<W: ClusterWire>(code: Code, w: &mut W) -> Result<(), Error> {
+        match code {
+            Code::Library(l) => l.load_cluster_on(w, Trigger::Recovery).await.map(drop),
+            Code::Script(s) => s.load_on(w, Trigger::Recovery).await,
+        }
+    }
+
+    /// Runs a call on a cluster, with [`recover`].
+    async fn call_on<W: ClusterWire, T: FromRedisValue>(
+        wire: &mut W,
+        code: Code,
+        command: &redis::Cmd,
+        slot: Option<u16>,
+        read_only: bool,
+        name: Name<'_>,
+    ) -> Result<T, Error> {
+        recover(code, name, &mut OnCluster { wire, code, command, slot, read_only }).await
     }
 
     impl<T: FromRedisValue> FunctionCall<T> {
@@ -549,17 +541,8 @@ mod connected {
         pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
             let slot = self.slot()?;
-            let cmd = self.command();
-            match single(con.route_command(&cmd, route(slot, self.is_read_only()))) {
-                Err(e) if is_function_not_found(&e) => {
-                    self.library().load_cluster_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(&cmd, route(slot, false))) {
-                        Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
-                        other => self.finish(other),
-                    }
-                }
-                other => self.finish(other),
-            }
+            let code = Code::Library(self.library());
+            now(call_on(&mut Blocking(con), code, &self.command(), slot, self.is_read_only(), &|| self.name()))
         }
 
         /// [`call_cluster`](FunctionCall::call_cluster) over an async cluster connection.
@@ -600,17 +583,8 @@ mod connected {
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
             let slot = self.slot()?;
-            let cmd = self.command();
-            match single(con.route_command(cmd.clone(), route(slot, self.is_read_only())).await) {
-                Err(e) if is_function_not_found(&e) => {
-                    self.library().load_cluster_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(cmd, route(slot, false)).await) {
-                        Err(e) if is_function_not_found(&e) => Err(self.not_loaded(e)),
-                        other => self.finish(other),
-                    }
-                }
-                other => self.finish(other),
-            }
+            let code = Code::Library(self.library());
+            call_on(&mut Async(con), code, &self.command(), slot, self.is_read_only(), &|| self.name()).await
         }
 
         fn slot(&self) -> Result<Option<u16>, Error> {
@@ -652,17 +626,8 @@ mod connected {
         pub fn call_cluster(&self, con: &mut redis::cluster::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
             let slot = super::script_slot(self.script(), self.keys())?;
-            let cmd = self.command();
-            match single(con.route_command(&cmd, route(slot, self.script().is_read_only()))) {
-                Err(e) if is_noscript(&e) => {
-                    self.script().load_with(con, Trigger::Recovery).map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(&cmd, route(slot, false))) {
-                        Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
-                        other => self.finish(other),
-                    }
-                }
-                other => self.finish(other),
-            }
+            let (code, read_only) = (Code::Script(self.script()), self.script().is_read_only());
+            now(call_on(&mut Blocking(con), code, &self.command(), slot, read_only, &|| self.script().name().to_string()))
         }
 
         /// [`call_cluster`](ScriptCall::call_cluster) over an async cluster connection.
@@ -692,17 +657,8 @@ mod connected {
         pub async fn call_cluster_async(&self, con: &mut redis::cluster_async::ClusterConnection) -> Result<T, Error> {
             self.args().check()?;
             let slot = super::script_slot(self.script(), self.keys())?;
-            let cmd = self.command();
-            match single(con.route_command(cmd.clone(), route(slot, self.script().is_read_only())).await) {
-                Err(e) if is_noscript(&e) => {
-                    self.script().load_async_with(con, Trigger::Recovery).await.map_err(|e| self.reload_failed(e))?;
-                    match single(con.route_command(cmd, route(slot, false)).await) {
-                        Err(e) if is_noscript(&e) => Err(self.not_loaded(e)),
-                        other => self.finish(other),
-                    }
-                }
-                other => self.finish(other),
-            }
+            let (code, read_only) = (Code::Script(self.script()), self.script().is_read_only());
+            call_on(&mut Async(con), code, &self.command(), slot, read_only, &|| self.script().name().to_string()).await
         }
     }
 }

@@ -22,7 +22,7 @@
 //! Handlers run on the thread (or task) that made the call, right after the load and
 //! before the call is sent again; keep them short and do not call redlua from them.
 
-use crate::LibraryStatus;
+use crate::wire::LibraryStatus;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 

@@ -21,9 +21,11 @@
 //! # Ok(()) }
 //! ```
 
-use crate::call::{bytes, map_fields, req};
 use crate::error::Error;
-use crate::library::{Library, Script};
+use crate::library::{delete_op, Library, Script};
+#[cfg(feature = "aio")]
+use crate::wire::Async;
+use crate::wire::{bytes, map_fields, now, Blocking, Op};
 use redis::{ConnectionLike, Value};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -261,58 +263,24 @@ pub enum RestorePolicy {
     Flush,
 }
 
-/// One management command: what to send, where on a cluster, and how to read the reply.
-struct Op<T> {
-    cmd: redis::Cmd,
-    /// On a cluster: every node (replicas too) rather than the primaries only.
-    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
-    all_nodes: bool,
-    read: fn(redis::RedisResult<Value>) -> Result<T, Error>,
-}
-
-impl<T> Op<T> {
-    fn run<C: ConnectionLike + ?Sized>(self, con: &mut C) -> Result<T, Error> {
-        (self.read)(req(con, &self.cmd))
-    }
-
-    #[cfg(feature = "aio")]
-    async fn run_async<C: redis::aio::ConnectionLike + ?Sized>(self, con: &mut C) -> Result<T, Error> {
-        (self.read)(crate::call::req_async(con, &self.cmd).await)
-    }
-}
-
-fn op<T>(cmd: &mut redis::Cmd, read: fn(redis::RedisResult<Value>) -> Result<T, Error>) -> Op<T> {
-    Op { cmd: cmd.clone(), all_nodes: false, read }
-}
-
 fn ok_value(r: redis::RedisResult<Value>) -> Result<Value, Error> {
     r.map_err(Error::from_redis)
 }
 
 fn list_op() -> Op<Vec<LibraryInfo>> {
-    op(redis::cmd("FUNCTION").arg("LIST"), |r| ok_value(r).map(parse_list))
+    Op::new(redis::cmd("FUNCTION").arg("LIST"), |r| ok_value(r).map(parse_list))
 }
 
 fn list_with_code_op() -> Op<Vec<LibraryInfo>> {
-    op(redis::cmd("FUNCTION").arg("LIST").arg("WITHCODE"), |r| ok_value(r).map(parse_list))
+    Op::new(redis::cmd("FUNCTION").arg("LIST").arg("WITHCODE"), |r| ok_value(r).map(parse_list))
 }
 
 fn stats_op() -> Op<FunctionStats> {
-    Op { all_nodes: true, ..op(redis::cmd("FUNCTION").arg("STATS"), |r| ok_value(r).map(parse_stats)) }
-}
-
-fn delete_op(library: &str) -> Op<bool> {
-    op(redis::cmd("FUNCTION").arg("DELETE").arg(library), |r| match r {
-        Ok(_) => Ok(true),
-        Err(e) if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Library not found")) => {
-            Ok(false)
-        }
-        Err(e) => Err(Error::from_redis(e)),
-    })
+    Op { all_nodes: true, ..Op::new(redis::cmd("FUNCTION").arg("STATS"), |r| ok_value(r).map(parse_stats)) }
 }
 
 fn dump_op() -> Op<Vec<u8>> {
-    op(redis::cmd("FUNCTION").arg("DUMP"), |r| match ok_value(r)? {
+    Op::new(redis::cmd("FUNCTION").arg("DUMP"), |r| match ok_value(r)? {
         Value::BulkString(b) => Ok(b),
         Value::Nil => Ok(Vec::new()),
         other => Err(Error::Reply { message: format!("FUNCTION DUMP replied {other:?}") }),
@@ -325,13 +293,13 @@ fn restore_op(payload: &[u8], policy: RestorePolicy) -> Op<()> {
         RestorePolicy::Replace => "REPLACE",
         RestorePolicy::Flush => "FLUSH",
     };
-    op(redis::cmd("FUNCTION").arg("RESTORE").arg(payload).arg(policy), |r| ok_value(r).map(drop))
+    Op::new(redis::cmd("FUNCTION").arg("RESTORE").arg(payload).arg(policy), |r| ok_value(r).map(drop))
 }
 
 fn kill_op(what: &str) -> Op<bool> {
     Op {
         all_nodes: true,
-        ..op(redis::cmd(what).arg("KILL"), |r| match r {
+        ..Op::new(redis::cmd(what).arg("KILL"), |r| match r {
             Ok(_) => Ok(true),
             Err(e) if e.code() == Some("NOTBUSY") => Ok(false),
             Err(e) => Err(Error::from_redis(e)),
@@ -367,7 +335,7 @@ fn kill_op(what: &str) -> Op<bool> {
 /// assert_eq!(libraries[0].functions.len(), 4); // two functions, each also under the name of typed calls
 /// ```
 pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-    list_op().run(con)
+    now(list_op().on(&mut Blocking(con)))
 }
 
 /// All libraries on the server with their code (`FUNCTION LIST WITHCODE`).
@@ -395,7 +363,7 @@ pub fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>,
 /// assert_eq!(libraries[0].code.as_deref(), Some(bank::LUA));
 /// ```
 pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-    list_with_code_op().run(con)
+    now(list_with_code_op().on(&mut Blocking(con)))
 }
 
 /// The running function, if any, and the counts of libraries and functions
@@ -426,7 +394,7 @@ pub fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<Lib
 /// assert!(stats.running.is_none());
 /// ```
 pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
-    stats_op().run(con)
+    now(stats_op().on(&mut Blocking(con)))
 }
 
 /// Deletes a library (`FUNCTION DELETE`); replies false when there was none of that name.
@@ -456,7 +424,7 @@ pub fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, E
 /// assert_eq!(bank::deposit("acct", 5).call(&mut con).unwrap(), 5);
 /// ```
 pub fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
-    delete_op(library).run(con)
+    now(delete_op(library).on(&mut Blocking(con)))
 }
 
 /// A binary copy of all libraries (`FUNCTION DUMP`), for [`restore`].
@@ -491,7 +459,7 @@ pub fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<
 /// assert_eq!(functions::list(&mut other).unwrap()[0].name, "doc_functions_dump");
 /// ```
 pub fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
-    dump_op().run(con)
+    now(dump_op().on(&mut Blocking(con)))
 }
 
 /// Restores libraries from a [`dump`] (`FUNCTION RESTORE`).
@@ -524,7 +492,7 @@ pub fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
 /// assert_eq!(bank::LIBRARY.status(&mut con).unwrap(), redlua::LibraryStatus::Current);
 /// ```
 pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
-    restore_op(payload, policy).run(con)
+    now(restore_op(payload, policy).on(&mut Blocking(con)))
 }
 
 /// Stops the function that is running past the time limit (`FUNCTION KILL`).
@@ -557,7 +525,7 @@ pub fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: 
 /// # Ok(()) }
 /// ```
 pub fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-    kill_op("FUNCTION").run(con)
+    now(kill_op("FUNCTION").on(&mut Blocking(con)))
 }
 
 /// Stops the EVAL script that is running past the time limit (`SCRIPT KILL`); as [`kill`].
@@ -578,7 +546,7 @@ pub fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
 /// # Ok(()) }
 /// ```
 pub fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-    kill_op("SCRIPT").run(con)
+    now(kill_op("SCRIPT").on(&mut Blocking(con)))
 }
 
 /// The management functions over async connections (`aio::MultiplexedConnection`,
@@ -633,7 +601,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn list<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-        list_op().run_async(con).await
+        list_op().on(&mut Async(con)).await
     }
 
     /// [`list_with_code`](super::list_with_code) over an async connection.
@@ -666,7 +634,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn list_with_code<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<LibraryInfo>, Error> {
-        list_with_code_op().run_async(con).await
+        list_with_code_op().on(&mut Async(con)).await
     }
 
     /// [`stats`](super::stats) over an async connection.
@@ -699,7 +667,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn stats<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<FunctionStats, Error> {
-        stats_op().run_async(con).await
+        stats_op().on(&mut Async(con)).await
     }
 
     /// [`delete`](super::delete) over an async connection.
@@ -731,7 +699,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn delete<C: ConnectionLike + ?Sized>(con: &mut C, library: &str) -> Result<bool, Error> {
-        delete_op(library).run_async(con).await
+        delete_op(library).on(&mut Async(con)).await
     }
 
     /// [`dump`](super::dump) over an async connection.
@@ -767,7 +735,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn dump<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<Vec<u8>, Error> {
-        dump_op().run_async(con).await
+        dump_op().on(&mut Async(con)).await
     }
 
     /// [`restore`](super::restore) over an async connection.
@@ -804,7 +772,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn restore<C: ConnectionLike + ?Sized>(con: &mut C, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
-        restore_op(payload, policy).run_async(con).await
+        restore_op(payload, policy).on(&mut Async(con)).await
     }
 
     /// [`kill`](super::kill) over an async connection.
@@ -820,7 +788,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn kill<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-        kill_op("FUNCTION").run_async(con).await
+        kill_op("FUNCTION").on(&mut Async(con)).await
     }
 
     /// [`kill_script`](super::kill_script) over an async connection.
@@ -836,7 +804,7 @@ pub mod aio {
     /// # });
     /// ```
     pub async fn kill_script<C: ConnectionLike + ?Sized>(con: &mut C) -> Result<bool, Error> {
-        kill_op("SCRIPT").run_async(con).await
+        kill_op("SCRIPT").on(&mut Async(con)).await
     }
 }
 
@@ -864,6 +832,7 @@ pub mod aio {
 #[cfg(feature = "cluster")]
 pub mod cluster {
     use super::*;
+    use crate::wire::{server_error, ClusterWire};
     use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo};
 
     /// Replies of each node, in the order of their addresses.
@@ -899,32 +868,24 @@ pub mod cluster {
         redis::cmd("PING")
     }
 
-    fn reply(r: redis::RedisResult<Value>) -> redis::RedisResult<Value> {
-        match r {
-            Ok(Value::ServerError(e)) => Err(e.into()),
-            other => other,
-        }
-    }
-
     // Each node is asked on its own: redis-rs turns the replies of a command sent to
     // several nodes into one error when one node answers with an error (`NOTBUSY`,
     // `Library not found`), which is a normal answer here.
     fn run<T>(con: &mut redis::cluster::ClusterConnection, op: Op<T>) -> Result<PerNode<T>, Error> {
-        let nodes = addresses(con.route_command(&ping(), routing(&op)))?;
-        let mut out = Vec::with_capacity(nodes.len());
-        for node in nodes {
-            let r = reply(con.route_command(&op.cmd, crate::cluster::by_address(&node)?));
-            out.push((node, (op.read)(r)?));
-        }
-        Ok(out)
+        now(on_each(&mut Blocking(con), op))
     }
 
     #[cfg(feature = "cluster-async")]
     async fn run_async<T>(con: &mut redis::cluster_async::ClusterConnection, op: Op<T>) -> Result<PerNode<T>, Error> {
-        let nodes = addresses(con.route_command(ping(), routing(&op)).await)?;
+        on_each(&mut Async(con), op).await
+    }
+
+    /// [`run`] and [`run_async`].
+    async fn on_each<T, W: ClusterWire>(w: &mut W, op: Op<T>) -> Result<PerNode<T>, Error> {
+        let nodes = addresses(w.route(&ping(), routing(&op)).await)?;
         let mut out = Vec::with_capacity(nodes.len());
         for node in nodes {
-            let r = reply(con.route_command(op.cmd.clone(), crate::cluster::by_address(&node)?).await);
+            let r = server_error(w.route(&op.cmd, crate::cluster::by_address(&node)?).await);
             out.push((node, (op.read)(r)?));
         }
         Ok(out)

@@ -84,6 +84,20 @@
 //! None is on by default.
 #![warn(missing_docs)]
 
+// The modules form layers, lowest first: a module uses only modules of lower layers
+// (`crate::` paths), so none depends on one above it and there is no circle. The test
+// runtime/tests/layers.rs reads this list and checks every file of src/ against it; a
+// new module gets a line here.
+//
+//   1. error, key, twin           errors; Key and Reject; the native twins of functions
+//   2. value, wire                values inside functions; requests, replies, the Wire trait
+//   3. events, prelude            what redlua loaded; what a redis function may use
+//   4. library                    libraries and scripts: code, versions, loading
+//   5. call                       typed calls and the recovery rule
+//   6. cluster, pipeline          hash slots and calls on a cluster; pipelines
+//   7. pipeline_cluster           pipelines on a cluster
+//   8. functions, testing         managing a server's functions; throwaway servers
+
 mod call;
 pub mod cluster;
 mod error;
@@ -98,13 +112,15 @@ pub mod testing;
 pub mod twin;
 #[doc(hidden)]
 pub mod value;
+mod wire;
 
 pub use call::{Call, FunctionCall, ScriptCall};
 pub use error::{Error, SourceLocation};
-pub use library::{stamp_of, FunctionInfo, Library, LibraryStatus, LoadOutcome, Script};
+pub use library::{stamp_of, FunctionInfo, Library, LoadOutcome, Script};
 pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
 pub use value::Value;
+pub use wire::LibraryStatus;
 pub use redlua_macros::{library, redis_function, script};
 
 /// Used by generated code only; not a public API.

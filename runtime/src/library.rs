@@ -6,9 +6,11 @@
 //! cluster connection (where redis-rs sends `FUNCTION LOAD` to every primary) primaries
 //! that already have the library do not fail the load.
 
-use crate::call::{bytes, map_fields, req};
 use crate::error::{Error, SourceLocation};
 use crate::events::{self, Event, Trigger};
+#[cfg(feature = "aio")]
+use crate::wire::Async;
+use crate::wire::{bytes, exists_reply, map_fields, now, Blocking, LibraryStatus, Op, Wire};
 use redis::{ConnectionLike, Value};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -253,54 +255,6 @@ pub enum LoadOutcome {
     Replaced,
 }
 
-/// Which version of a library a server holds (see [`Library::status`]).
-///
-/// ```
-/// use redlua::LibraryStatus;
-///
-/// mod v1 {
-///     #[redlua::library(name = "doc_status")]
-///     pub mod greet {
-///         use redlua::prelude::*;
-///         #[redis_function(read_only)]
-///         pub fn hello(name: String) -> String { format!("hello {name}") }
-///     }
-/// }
-/// mod v2 {
-///     // Another build of the same library: never loaded together with v1, so its
-///     // function names may repeat v1's in one crate.
-///     #[redlua::library(name = "doc_status", separate_server)]
-///     pub mod greet {
-///         use redlua::prelude::*;
-///         #[redis_function(read_only)]
-///         pub fn hello(name: String) -> String { format!("hi {name}") }
-///     }
-/// }
-///
-/// # let server = redlua::testing::TestServer::start().unwrap();
-/// # let mut con = server.connection().unwrap();
-/// assert_eq!(v1::greet::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Missing);
-/// v1::greet::LIBRARY.load(&mut con).unwrap();
-/// assert_eq!(v1::greet::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Current);
-/// // What a client built from other code sees:
-/// let other = LibraryStatus::Other { stamp: v1::greet::LIBRARY.stamp().to_string() };
-/// assert_eq!(v2::greet::LIBRARY.status(&mut con).unwrap(), other);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LibraryStatus {
-    /// No library of that name.
-    Missing,
-    /// Exactly this code.
-    Current,
-    /// Other code under the same name: another version (a rolling deploy, an old
-    /// client) or someone else's library.
-    Other {
-        /// The SHA1 of the server's code, comparable with [`Library::stamp`] of other builds.
-        stamp: String,
-    },
-}
-
 /// The SHA1 of `code` in lower-case hex: the stamp of a library, the SHA1 of a script.
 ///
 /// ```
@@ -460,19 +414,24 @@ impl Library {
     /// assert_eq!(greet::LIBRARY.load(&mut con).unwrap(), LoadOutcome::Unchanged);
     /// ```
     pub fn load<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<LoadOutcome, Error> {
-        let status = self.status(con)?;
+        now(self.load_on(&mut Blocking(con)))
+    }
+
+    /// [`load`](Library::load) and [`load_async`](Library::load_async).
+    pub(crate) async fn load_on<W: Wire>(&self, w: &mut W) -> Result<LoadOutcome, Error> {
+        let status = self.status_on(w).await?;
         if status == LibraryStatus::Current {
             return Ok(LoadOutcome::Unchanged);
         }
-        req(con, &self.load_command()).map_err(|e| self.load_error(e))?;
+        w.req(&self.load_command()).await.map_err(|e| self.load_error(e))?;
         Ok(self.loaded(status, None, Trigger::Load))
     }
 
     /// Loads the library after a call did not find its function: always sends the
     /// code (the checked server may not be the one that lacked it).
-    pub(crate) fn reload<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
-        let status = self.status(con)?;
-        req(con, &self.load_command()).map_err(|e| self.load_error(e))?;
+    pub(crate) async fn reload_on<W: Wire>(&self, w: &mut W) -> Result<(), Error> {
+        let status = self.status_on(w).await?;
+        w.req(&self.load_command()).await.map_err(|e| self.load_error(e))?;
         self.loaded(status, None, Trigger::Recovery);
         Ok(())
     }
@@ -499,7 +458,12 @@ impl Library {
     /// assert_eq!(greet::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Current);
     /// ```
     pub fn status<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<LibraryStatus, Error> {
-        let code = self.server_code(con)?;
+        now(self.status_on(&mut Blocking(con)))
+    }
+
+    /// [`status`](Library::status) and [`status_async`](Library::status_async).
+    pub(crate) async fn status_on<W: Wire>(&self, w: &mut W) -> Result<LibraryStatus, Error> {
+        let code = self.server_code_on(w).await?;
         Ok(self.status_of(code.as_deref()))
     }
 
@@ -523,7 +487,12 @@ impl Library {
     /// assert_eq!(greet::LIBRARY.server_code(&mut con).unwrap().unwrap(), greet::LUA.as_bytes());
     /// ```
     pub fn server_code<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Option<Vec<u8>>, Error> {
-        let v = req(con, &self.list_command()).map_err(Error::from_redis)?;
+        now(self.server_code_on(&mut Blocking(con)))
+    }
+
+    /// [`server_code`](Library::server_code) over any [`Wire`].
+    async fn server_code_on<W: Wire>(&self, w: &mut W) -> Result<Option<Vec<u8>>, Error> {
+        let v = w.req(&self.list_command()).await.map_err(Error::from_redis)?;
         Ok(self.code_in_list(v))
     }
 
@@ -553,7 +522,7 @@ impl Library {
     /// assert_eq!(greet::hello("bob".to_string()).call(&mut con).unwrap(), "hello bob");
     /// ```
     pub fn delete<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<bool, Error> {
-        crate::functions::delete(con, self.name)
+        now(delete_op(self.name).on(&mut Blocking(con)))
     }
 
     /// Writes the library's Lua to `<dir>/<name>.lua` (creating `dir` if needed) and
@@ -608,20 +577,7 @@ impl Library {
     /// # });
     /// ```
     pub async fn load_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<LoadOutcome, Error> {
-        let status = self.status_async(con).await?;
-        if status == LibraryStatus::Current {
-            return Ok(LoadOutcome::Unchanged);
-        }
-        crate::call::req_async(con, &self.load_command()).await.map_err(|e| self.load_error(e))?;
-        Ok(self.loaded(status, None, Trigger::Load))
-    }
-
-    #[cfg(feature = "aio")]
-    pub(crate) async fn reload_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
-        let status = self.status_async(con).await?;
-        crate::call::req_async(con, &self.load_command()).await.map_err(|e| self.load_error(e))?;
-        self.loaded(status, None, Trigger::Recovery);
-        Ok(())
+        self.load_on(&mut Async(con)).await
     }
 
     #[cfg(feature = "aio")]
@@ -649,8 +605,7 @@ impl Library {
     /// # });
     /// ```
     pub async fn status_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<LibraryStatus, Error> {
-        let v = crate::call::req_async(con, &self.list_command()).await.map_err(Error::from_redis)?;
-        Ok(self.status_of(self.code_in_list(v).as_deref()))
+        self.status_on(&mut Async(con)).await
     }
 
     /// A refused `FUNCTION LOAD`: when a function name of this library belongs to another
@@ -729,7 +684,7 @@ impl Library {
     }
 
     pub(crate) fn locate(&self, message: &str) -> Option<SourceLocation> {
-        crate::call::locate(message, "user_function:", self.file, self.lines)
+        crate::wire::locate(message, "user_function:", self.file, self.lines)
     }
 }
 
@@ -1017,11 +972,12 @@ impl Script {
     /// # }
     /// ```
     pub fn load<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
-        self.load_with(con, Trigger::Load)
+        now(self.load_on(&mut Blocking(con), Trigger::Load))
     }
 
-    pub(crate) fn load_with<C: ConnectionLike + ?Sized>(&self, con: &mut C, trigger: Trigger) -> Result<(), Error> {
-        let v = req(con, &self.load_command()).map_err(Error::from_redis)?;
+    /// `SCRIPT LOAD`, reported as a load for `trigger`.
+    pub(crate) async fn load_on<W: Wire>(&self, w: &mut W, trigger: Trigger) -> Result<(), Error> {
+        let v = w.req(&self.load_command()).await.map_err(Error::from_redis)?;
         self.loaded(&v, trigger)
     }
 
@@ -1055,7 +1011,12 @@ impl Script {
     /// # }
     /// ```
     pub fn exists<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<bool, Error> {
-        let v = req(con, redis::cmd("SCRIPT").arg("EXISTS").arg(self.sha1)).map_err(Error::from_redis)?;
+        now(self.exists_on(&mut Blocking(con)))
+    }
+
+    /// [`exists`](Script::exists) over any [`Wire`].
+    pub(crate) async fn exists_on<W: Wire>(&self, w: &mut W) -> Result<bool, Error> {
+        let v = w.req(redis::cmd("SCRIPT").arg("EXISTS").arg(self.sha1)).await.map_err(Error::from_redis)?;
         Ok(exists_reply(v).first().copied().unwrap_or(false))
     }
 
@@ -1127,17 +1088,7 @@ impl Script {
     /// # }
     /// ```
     pub async fn load_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<(), Error> {
-        self.load_async_with(con, Trigger::Load).await
-    }
-
-    #[cfg(feature = "aio")]
-    pub(crate) async fn load_async_with<C: redis::aio::ConnectionLike + ?Sized>(
-        &self,
-        con: &mut C,
-        trigger: Trigger,
-    ) -> Result<(), Error> {
-        let v = crate::call::req_async(con, &self.load_command()).await.map_err(Error::from_redis)?;
-        self.loaded(&v, trigger)
+        self.load_on(&mut Async(con), Trigger::Load).await
     }
 
     pub(crate) fn load_command(&self) -> redis::Cmd {
@@ -1160,18 +1111,19 @@ impl Script {
     }
 
     pub(crate) fn locate(&self, message: &str) -> Option<SourceLocation> {
-        crate::call::locate(message, "user_script:", self.file, self.lines)
+        crate::wire::locate(message, "user_script:", self.file, self.lines)
     }
 }
 
-/// The booleans of a `SCRIPT EXISTS` reply.
-pub(crate) fn exists_reply(v: Value) -> Vec<bool> {
-    match v {
-        Value::Array(items) => items.into_iter().map(|i| matches!(i, Value::Int(1) | Value::Boolean(true))).collect(),
-        Value::Int(n) => vec![n == 1],
-        Value::Boolean(b) => vec![b],
-        _ => Vec::new(),
-    }
+/// `FUNCTION DELETE <library>`: true when it was there, false when it was not.
+pub(crate) fn delete_op(library: &str) -> Op<bool> {
+    Op::new(redis::cmd("FUNCTION").arg("DELETE").arg(library), |r| match r {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some("ERR") && e.detail().is_some_and(|d| d.trim_start().starts_with("Library not found")) => {
+            Ok(false)
+        }
+        Err(e) => Err(Error::from_redis(e)),
+    })
 }
 
 fn export(dir: &Path, name: &str, code: &str) -> io::Result<PathBuf> {

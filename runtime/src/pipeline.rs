@@ -105,10 +105,12 @@
 #[path = "pipeline_cluster.rs"]
 mod cluster;
 
-use crate::call::{decode_value, parts, Call, Code, Parts};
+use crate::call::{parts, Call, Code, Parts};
 use crate::error::Error;
 use crate::events::Trigger;
-use crate::library::{exists_reply, LibraryStatus};
+#[cfg(feature = "aio")]
+use crate::wire::Async;
+use crate::wire::{decode_value, exists_reply, now, Blocking, LibraryStatus, Wire};
 use redis::{ConnectionLike, FromRedisValue, Value};
 use std::marker::PhantomData;
 
@@ -758,6 +760,11 @@ impl Pipeline {
     /// assert_eq!(replies.get(balance).unwrap(), 5);
     /// ```
     pub fn query<C: ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
+        now(self.query_on(&mut Blocking(con)))
+    }
+
+    /// [`query`](Pipeline::query) and [`query_async`](Pipeline::query_async).
+    async fn query_on<W: Wire>(&self, w: &mut W) -> Result<Replies, Error> {
         self.validate()?;
         if self.entries.is_empty() {
             return Ok(Replies { results: Vec::new(), resent: Vec::new() });
@@ -765,19 +772,19 @@ impl Pipeline {
         let plan = self.plan();
         // Nothing to check for a pipeline of plain commands.
         if !self.assume_loaded && !plan.codes.is_empty() {
-            let checked = send(con, &plan.check).map_err(Error::from_redis)?;
+            let checked = w.send(&plan.check).await.map_err(Error::from_redis)?;
             if let Some(loads) = self.to_load(&plan, checked)? {
-                let replies = send(con, &loads.pipe).map_err(Error::from_redis)?;
+                let replies = w.send(&loads.pipe).await.map_err(Error::from_redis)?;
                 loads.finish(replies)?;
             }
         }
         let batch = self.batch(&self.all());
-        let replies = send(con, &batch).map_err(Error::from_redis)?;
+        let replies = w.send(&batch).await.map_err(Error::from_redis)?;
         if self.atomic {
             let (results, lost) = self.exec_results(replies)?;
             for code in lost {
                 // Best effort, for the next transaction: the calls are reported either way.
-                let _ = code.reload(con);
+                let _ = code.reload_on(w).await;
             }
             return Ok(Replies { results, resent: Vec::new() });
         }
@@ -787,14 +794,14 @@ impl Pipeline {
         }
         let mut resend = Vec::new();
         for (code, indices) in group_by_code(&self.entries, &missing) {
-            match code.reload(con) {
+            match code.reload_on(w).await {
                 Ok(()) => resend.extend(indices),
                 Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
             }
         }
         resend.sort_unstable();
         if !resend.is_empty() {
-            let second = send(con, &self.batch(&resend));
+            let second = w.send(&self.batch(&resend)).await;
             self.second_results(&mut results, &resend, second);
         }
         Ok(finish(results, resend))
@@ -830,47 +837,9 @@ impl Pipeline {
     /// ```
     #[cfg(feature = "aio")]
     pub async fn query_async<C: redis::aio::ConnectionLike + ?Sized>(&self, con: &mut C) -> Result<Replies, Error> {
-        self.validate()?;
-        if self.entries.is_empty() {
-            return Ok(Replies { results: Vec::new(), resent: Vec::new() });
-        }
-        let plan = self.plan();
-        if !self.assume_loaded && !plan.codes.is_empty() {
-            let checked = send_async(con, &plan.check).await.map_err(Error::from_redis)?;
-            if let Some(loads) = self.to_load(&plan, checked)? {
-                let replies = send_async(con, &loads.pipe).await.map_err(Error::from_redis)?;
-                loads.finish(replies)?;
-            }
-        }
-        let batch = self.batch(&self.all());
-        let replies = send_async(con, &batch).await.map_err(Error::from_redis)?;
-        if self.atomic {
-            let (results, lost) = self.exec_results(replies)?;
-            for code in lost {
-                let _ = code.reload_async(con).await;
-            }
-            return Ok(Replies { results, resent: Vec::new() });
-        }
-        let (mut results, missing) = self.first_results(replies);
-        if missing.is_empty() {
-            return Ok(finish(results, Vec::new()));
-        }
-        let mut resend = Vec::new();
-        for (code, indices) in group_by_code(&self.entries, &missing) {
-            match code.reload_async(con).await {
-                Ok(()) => resend.extend(indices),
-                Err(e) => self.mark_not_loaded(&mut results, &indices, &e),
-            }
-        }
-        resend.sort_unstable();
-        if !resend.is_empty() {
-            let second = send_async(con, &self.batch(&resend)).await;
-            self.second_results(&mut results, &resend, second);
-        }
-        Ok(finish(results, resend))
+        self.query_on(&mut Async(con)).await
     }
 
-    /// Refuses the whole pipeline when a call has an invalid argument.
     fn validate(&self) -> Result<(), Error> {
         for (i, e) in self.entries.iter().enumerate() {
             if let Some(CallEntry { invalid: Some(Error::Argument { message }), name, .. }) = &e.call {
@@ -1134,26 +1103,4 @@ fn group_by_code(entries: &[Entry], indices: &[usize]) -> Vec<(Code, Vec<usize>)
         }
     }
     groups
-}
-
-/// Sends a batch and reads its replies: one per command, or the `EXEC` reply alone.
-fn send<C: ConnectionLike + ?Sized>(con: &mut C, pipe: &redis::Pipeline) -> redis::RedisResult<Vec<Value>> {
-    let packed = pipe.get_packed_pipeline();
-    if pipe.is_transaction() {
-        con.req_packed_commands(&packed, pipe.len() + 1, 1)
-    } else {
-        con.req_packed_commands(&packed, 0, pipe.len())
-    }
-}
-
-#[cfg(feature = "aio")]
-async fn send_async<C: redis::aio::ConnectionLike + ?Sized>(
-    con: &mut C,
-    pipe: &redis::Pipeline,
-) -> redis::RedisResult<Vec<Value>> {
-    if pipe.is_transaction() {
-        con.req_packed_commands(pipe, pipe.len() + 1, 1).await
-    } else {
-        con.req_packed_commands(pipe, 0, pipe.len()).await
-    }
 }

@@ -2,13 +2,16 @@
 //! slot, code made present on every primary first, and the same recovery as on one
 //! server. The semantics are in the [module documentation](crate::pipeline).
 
-#[cfg(feature = "cluster-async")]
-use super::group_by_code;
-use super::{EntryResult, Pipeline, Replies};
 use crate::call::Code;
-use crate::cluster::{function_slot, same_slot, script_slot, slot_route as route};
+use crate::cluster::{function_slot, reload_on, same_slot, script_slot, slot_route as route, ReconnectingCluster};
 use crate::error::Error;
 use crate::events::Trigger;
+#[cfg(feature = "cluster-async")]
+use crate::pipeline::group_by_code;
+use crate::pipeline::{finish, EntryResult, Pipeline, Replies};
+#[cfg(feature = "cluster-async")]
+use crate::wire::Async;
+use crate::wire::{bytes, now, Blocking, ClusterWire};
 #[cfg(feature = "cluster-async")]
 use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
 use redis::Value;
@@ -123,7 +126,7 @@ impl Pipeline {
         for (&i, reply) in plain.iter().zip(getkeys) {
             // A command without keys makes the server answer with an error: any node will do.
             let keys: Vec<Vec<u8>> = match reply {
-                Value::Array(items) => items.iter().filter_map(crate::call::bytes).collect(),
+                Value::Array(items) => items.iter().filter_map(bytes).collect(),
                 _ => Vec::new(),
             };
             let name = arg(&self.entries[i].command, 0).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
@@ -279,21 +282,7 @@ impl Pipeline {
         // routed by redis-rs, as outside a pipeline.
         let routes = self.routes(&[], Vec::new())?;
         if !self.assume_loaded {
-            for code in self.codes() {
-                match code {
-                    Code::Library(l) => {
-                        l.load_cluster_with(con, Trigger::Pipeline)?;
-                    }
-                    Code::Script(s) => {
-                        let present = crate::library::exists_reply(
-                            crate::call::req(con, redis::cmd("SCRIPT").arg("EXISTS").arg(s.sha1())).map_err(Error::from_redis)?,
-                        );
-                        if !present.first().copied().unwrap_or(false) {
-                            s.load_with(con, Trigger::Pipeline)?;
-                        }
-                    }
-                }
-            }
+            now(self.make_present(&mut Blocking(&mut *con)))?;
         }
         let mut out = self.outcome();
         let mut resent = Vec::new();
@@ -307,11 +296,7 @@ impl Pipeline {
             let first = con.route_command(&entry.command, route(routes.slots[i], read_only));
             match first {
                 Err(e) if c.code.is_missing(&e) => {
-                    let loaded = match c.code {
-                        Code::Library(l) => l.load_cluster_with(con, Trigger::Recovery).map(|_| ()),
-                        Code::Script(s) => s.load_with(con, Trigger::Recovery),
-                    };
-                    match loaded {
+                    match now(reload_on(c.code, &mut Blocking(&mut *con))) {
                         Ok(()) => {
                             resent.push(i);
                             // To the primary: a replica may not have the code yet.
@@ -324,7 +309,7 @@ impl Pipeline {
                 other => self.file_resent(&mut out, i, other),
             }
         }
-        Ok(super::finish(out.results, resent))
+        Ok(finish(out.results, resent))
     }
 
     /// [`query_cluster`](Pipeline::query_cluster) over an async cluster connection, with
@@ -386,23 +371,7 @@ impl Pipeline {
         };
         let routes = self.routes(&plain, getkeys)?;
         if !self.assume_loaded {
-            for code in self.codes() {
-                match code {
-                    Code::Library(l) => {
-                        l.load_cluster_async_with(con, Trigger::Pipeline).await?;
-                    }
-                    Code::Script(s) => {
-                        let present = crate::library::exists_reply(
-                            crate::call::req_async(con, redis::cmd("SCRIPT").arg("EXISTS").arg(s.sha1()))
-                                .await
-                                .map_err(Error::from_redis)?,
-                        );
-                        if !present.first().copied().unwrap_or(false) {
-                            s.load_async_with(con, Trigger::Pipeline).await?;
-                        }
-                    }
-                }
-            }
+            self.make_present(&mut Async(&mut *con)).await?;
         }
         let mut out = self.outcome();
         for (slot, indices) in &routes.batches {
@@ -422,11 +391,7 @@ impl Pipeline {
         let missing = std::mem::take(&mut out.missing);
         let mut resend = std::mem::take(&mut out.redirected);
         for (code, indices) in group_by_code(&self.entries, &missing) {
-            let loaded = match code {
-                Code::Library(l) => l.load_cluster_async_with(con, Trigger::Recovery).await.map(|_| ()),
-                Code::Script(s) => s.load_async_with(con, Trigger::Recovery).await,
-            };
-            match loaded {
+            match reload_on(code, &mut Async(&mut *con)).await {
                 Ok(()) if !self.atomic => resend.extend(indices),
                 Ok(()) => {}
                 Err(e) => self.mark_not_loaded_cluster(&mut out, &indices, &e),
@@ -438,12 +403,30 @@ impl Pipeline {
             let reply = con.route_command(cmd, route(routes.slots[i], false)).await;
             self.file_resent(&mut out, i, reply);
         }
-        Ok(super::finish(out.results, resend))
+        Ok(finish(out.results, resend))
     }
 
 }
 
 impl Pipeline {
+    /// Before sending: every library the pipeline calls on every primary, in this
+    /// version, and every script in the script cache.
+    async fn make_present<W: ClusterWire>(&self, w: &mut W) -> Result<(), Error> {
+        for code in self.codes() {
+            match code {
+                Code::Library(l) => {
+                    l.load_cluster_on(w, Trigger::Pipeline).await?;
+                }
+                Code::Script(s) => {
+                    if !s.exists_on(w).await? {
+                        s.load_on(w, Trigger::Pipeline).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn mark_not_loaded_cluster(&self, out: &mut Outcome, indices: &[usize], e: &Error) {
         for &i in indices {
             if out.results[i].is_none() {
@@ -462,5 +445,37 @@ fn in_entry(err: Error, i: usize, name: &str) -> Error {
     match err {
         Error::CrossSlot { message, keys } => Error::CrossSlot { message: format!("entry {i} ({name}): {message}"), keys },
         other => other,
+    }
+}
+
+impl ReconnectingCluster {
+    /// [`Pipeline::query_cluster`] on the current connection; reconnects for the next
+    /// use when an entry (or the query) lost its connection.
+    ///
+    /// ```no_run
+    /// # #[redlua::library(name = "bank")]
+    /// # pub mod bank {
+    /// #     use redlua::prelude::*;
+    /// #     #[redis_function]
+    /// #     pub fn transfer(from: Key, to: Key, amount: i64) -> bool { true }
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut cluster = redlua::cluster::ReconnectingCluster::open(["redis://127.0.0.1:7000/"])?;
+    /// let mut pipe = redlua::Pipeline::new();
+    /// let a = pipe.add(bank::transfer("acct:{a}:1", "acct:{a}:2", 5));
+    /// let replies = cluster.query(&pipe)?;
+    /// let moved: bool = replies.get(a)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query(&mut self, pipe: &Pipeline) -> Result<Replies, Error> {
+        let r = self.connection().and_then(|con| pipe.query_cluster(con));
+        let lost = match &r {
+            Ok(replies) => replies.results().iter().any(|e| matches!(e, Err(Error::Connection(_)))),
+            Err(e) => matches!(e, Error::Connection(_)),
+        };
+        if lost {
+            self.disconnect();
+        }
+        r
     }
 }

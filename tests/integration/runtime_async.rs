@@ -94,3 +94,28 @@ async fn a_connection_manager_recovers_after_a_server_restart() {
     assert_eq!(get_int(&mut con, "c:lib"), 3);
     assert_eq!(counters::LIBRARY.status(&mut con).unwrap(), LibraryStatus::Current);
 }
+
+/// Every async method's future is `Send` over a `Send` connection, so it can be spawned
+/// on a multi-threaded runtime: this function compiles only if they are (it is never
+/// called).
+#[allow(dead_code)]
+fn async_futures_are_send<C: redis::aio::ConnectionLike + Send>(
+    con: &mut C,
+    cluster: &mut redis::cluster_async::ClusterConnection,
+    pipe: &redlua::Pipeline,
+) {
+    fn send<F: Send>(_: F) {}
+    send(counters::bump("k", 1).call_async(&mut *con));
+    send(rt_bump_script("k", 1).call_async(&mut *con));
+    send(counters::LIBRARY.load_async(&mut *con));
+    send(counters::LIBRARY.status_async(&mut *con));
+    send(rt_bump_script::SCRIPT.load_async(&mut *con));
+    send(pipe.query_async(&mut *con));
+    send(redlua::functions::aio::list(&mut *con));
+    send(redlua::functions::aio::delete(&mut *con, "x"));
+    send(counters::bump("k", 1).call_cluster_async(&mut *cluster));
+    send(rt_bump_script("k", 1).call_cluster_async(&mut *cluster));
+    send(counters::LIBRARY.load_cluster_async(&mut *cluster));
+    send(pipe.query_cluster_async(&mut *cluster));
+    send(redlua::functions::cluster::list_async(&mut *cluster));
+}
