@@ -33,10 +33,9 @@
 //!   `is_positive` / `is_negative` (comparisons) and the refusal of `sort` on other
 //!   element types.
 
-use crate::codegen::{big_int, narrow};
 use crate::lualib::Helper;
-use crate::ir::{self, IntTy, Ty};
-use crate::lua::{BinOp as LB, Expr as L, UnOp as LU};
+use crate::ir::{self, narrow, IntTy, Ty};
+use crate::lua::{big_int, BinOp as LB, Expr as L, UnOp as LU};
 
 /// How Rust calls a method: receiver type, names, argument and return types.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,19 @@ use crate::commands::Command;
 use proc_macro2::Span;
 use std::fmt;
 
+/// The largest integer Lua represents exactly, with its negation the smallest: ±(2^53 - 1).
+pub const MAX_SAFE_INT: i64 = (1 << 53) - 1;
+
+/// An integer type with its own rules in the Lua: every one but i64 and isize (the same
+/// as i64 on 64-bit machines).
+pub fn narrow(t: &Ty) -> Option<IntTy> {
+    match t {
+        Ty::IntN(IntTy::Isize) => None,
+        Ty::IntN(k) => Some(*k),
+        _ => None,
+    }
+}
+
 /// The types redlua understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
@@ -124,7 +137,7 @@ impl IntTy {
     /// The bounds of the values Lua holds exactly: the type's bounds, within ±(2^53 - 1).
     pub fn lua_bounds(self) -> (i64, i64) {
         let (lo, hi) = self.bounds();
-        let m = crate::lower::MAX_SAFE_INT as i128;
+        let m = MAX_SAFE_INT as i128;
         (lo.max(-m) as i64, hi.min(m) as i64)
     }
 

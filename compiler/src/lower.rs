@@ -3,16 +3,13 @@
 //! Every Rust construct is either translated with its Rust meaning or refused here
 //! with a spanned diagnostic. Nothing unknown passes through.
 
-use crate::commands::{self, Command};
+use crate::commands;
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
 use crate::lua::KEYWORDS;
 use proc_macro2::Span;
 use std::collections::HashSet;
 use syn::spanned::Spanned;
-
-/// The largest integer Lua represents exactly, with its negation the smallest: ±(2^53 - 1).
-pub const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
 /// Names the generated Lua uses itself: Rust variables with these names are renamed.
 const RESERVED: &[&str] = &[
@@ -149,17 +146,17 @@ pub struct Lowerer<'e> {
     /// The keys the body makes, for the key checks.
     pub(crate) key_origins: Vec<KeyOrigin>,
     /// The flags of labelled `break`/`continue` out of nested loops (Lua 5.1 has no `goto`).
-    pub(crate) exit_flags: Vec<crate::lower_lang::ExitFlag>,
+    pub(crate) exit_flags: Vec<ExitFlag>,
     /// Variables declared from an integer literal without a type (their type is `i64`
     /// unless a use gives them another), with where they are declared.
-    pub(crate) flex: std::collections::HashMap<VarId, crate::lower_int::DeclPos>,
+    pub(crate) flex: std::collections::HashMap<VarId, DeclPos>,
     /// Integer types of such variables found by the first pass, used by the second.
-    pub(crate) int_hints: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
+    pub(crate) int_hints: std::collections::HashMap<DeclPos, IntTy>,
     /// Integer types of such variables found by this pass.
-    pub(crate) int_found: std::collections::HashMap<crate::lower_int::DeclPos, IntTy>,
+    pub(crate) int_found: std::collections::HashMap<DeclPos, IntTy>,
     /// The variable of `for i in 0..n` (with such bounds) and the bounds' variables, which
     /// take the type that `i` takes.
-    pub(crate) flex_links: std::collections::HashMap<crate::lower_int::DeclPos, Vec<VarId>>,
+    pub(crate) flex_links: std::collections::HashMap<DeclPos, Vec<VarId>>,
 }
 
 impl<'e> Lowerer<'e> {
@@ -182,6 +179,36 @@ pub(crate) fn macro_args_span(mac: &syn::Macro) -> Span {
     }
 }
 
+/// A labelled `break 'outer` / `continue 'outer` from inside a nested loop. Lua 5.1 has
+/// no `goto`: the jump sets a flag and breaks the innermost loop; after each loop it
+/// crosses, a test of the flag breaks the next loop out, until the target's body, where
+/// it breaks (or continues) the target itself.
+#[derive(Debug, Clone)]
+pub(crate) struct ExitFlag {
+    /// The loop jumped to.
+    pub(crate) target: LoopId,
+    /// `continue` rather than `break`.
+    pub(crate) cont: bool,
+    /// The flag, declared `false` right before the target loop.
+    pub(crate) var: VarId,
+    /// The loops the jump leaves on its way out (all inside the target).
+    pub(crate) crosses: Vec<LoopId>,
+}
+
+/// `usize`: lengths, indices, counts and positions.
+pub(crate) fn usize_ty() -> Ty {
+    Ty::IntN(IntTy::Usize)
+}
+
+/// Where a `let` binding is written: the key of a variable's inferred type between the
+/// two lowering passes.
+pub(crate) type DeclPos = (usize, usize);
+
+pub(crate) fn decl_pos(span: Span) -> DeclPos {
+    let s = span.start();
+    (s.line, s.column)
+}
+
 pub(crate) fn poison(span: Span) -> Expr {
     Expr { kind: ExprKind::Unit, ty: Ty::Never, span, line: line_of(span) }
 }
@@ -198,152 +225,6 @@ impl Lowerer<'_> {
 
     // ----- signature -------------------------------------------------------------
 
-    fn function(&mut self, f: &syn::ItemFn, options: FnOptions) -> Option<Function> {
-        let sig = &f.sig;
-        let mut ok = true;
-        if let Some(c) = &sig.constness {
-            self.err(Rule::Unsupported, c.span, "a `const` redis function", "remove `const`");
-            ok = false;
-        }
-        if let Some(a) = &sig.asyncness {
-            self.err(Rule::Unsupported, a.span, "an `async` redis function", "remove `async`: the stubs give you async calls");
-            ok = false;
-        }
-        if let Some(u) = &sig.unsafety {
-            self.err(Rule::Unsupported, u.span, "an `unsafe` redis function", "remove `unsafe`");
-            ok = false;
-        }
-        // An empty `where` is valid Rust and changes nothing.
-        let has_predicates = sig.generics.where_clause.as_ref().is_some_and(|w| !w.predicates.is_empty());
-        if !sig.generics.params.is_empty() || has_predicates {
-            self.err(Rule::Unsupported, sig.generics.span(), "a generic redis function", "use concrete types: Key, i64, String, bool");
-            ok = false;
-        }
-        if let Some(v) = &sig.variadic {
-            self.err(Rule::Unsupported, v.span(), "a variadic function", "");
-            ok = false;
-        }
-        let name = sig.ident.to_string();
-        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-        if !crate::parse::valid_redis_name(&name) {
-            self.err(Rule::InvalidName, sig.ident.span(), format!("`{name}` is not a valid Redis function name"), "function names may contain only ASCII letters, digits and underscores");
-            ok = false;
-        }
-        let mut params = Vec::new();
-        let (mut nk, mut na, mut no) = (0, 0, 0);
-        let (mut rest_keys, mut rest_args) = (false, false);
-        for input in &sig.inputs {
-            let pt = match input {
-                syn::FnArg::Receiver(r) => {
-                    self.err(Rule::Unsupported, r.span(), "a `self` parameter", "redis functions are free functions");
-                    ok = false;
-                    continue;
-                }
-                syn::FnArg::Typed(pt) => pt,
-            };
-            let (pname, mutable) = match &*pt.pat {
-                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.clone(), pi.mutability.is_some()),
-                other => {
-                    self.err(Rule::Unsupported, other.span(), "a pattern in parameter position", "bind the parameter to a plain name");
-                    ok = false;
-                    continue;
-                }
-            };
-            let Some(ty) = self.param_type(&pt.ty) else {
-                ok = false;
-                continue;
-            };
-            let is_key = matches!(&ty, Ty::Key) || matches!(&ty, Ty::Vec(t) if **t == Ty::Key);
-            let rest_taken = if is_key { rest_keys } else { rest_args };
-            if rest_taken {
-                self.err(
-                    Rule::UnsupportedType,
-                    pt.ty.span(),
-                    format!("a {} after the `Vec` that takes the remaining ones", if is_key { "key" } else { "argument" }),
-                    "the `Vec` parameter must come last among the keys (or the arguments)",
-                );
-                ok = false;
-            }
-            let optional = matches!(ty, Ty::Option(_));
-            if !is_key && no > 0 && !optional && !matches!(ty, Ty::Vec(_)) {
-                self.err(
-                    Rule::UnsupportedType,
-                    pt.ty.span(),
-                    "a required argument after an optional one",
-                    "`Option<T>` parameters must come last among the arguments: ARGV has no holes",
-                );
-                ok = false;
-            }
-            if optional && rest_args || matches!(ty, Ty::Vec(_)) && !is_key && no > 0 {
-                self.err(
-                    Rule::UnsupportedType,
-                    pt.ty.span(),
-                    "optional arguments and a `Vec` taking the remaining arguments in one function",
-                    "ARGV cannot tell them apart: keep one or the other",
-                );
-                ok = false;
-            }
-            let source = match (&ty, is_key) {
-                (Ty::Vec(_), true) => {
-                    rest_keys = true;
-                    ParamSource::KeysFrom(nk + 1)
-                }
-                (Ty::Vec(_), false) => {
-                    rest_args = true;
-                    ParamSource::ArgsFrom(na + 1)
-                }
-                (Ty::Option(_), false) => {
-                    no += 1;
-                    ParamSource::OptArg(na + no)
-                }
-                (_, true) => {
-                    nk += 1;
-                    ParamSource::Key(nk)
-                }
-                (_, false) => {
-                    na += 1;
-                    ParamSource::Arg(na)
-                }
-            };
-            let var = self.declare(&pname.to_string(), ty.clone(), mutable);
-            params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
-        }
-        let ret = match &sig.output {
-            syn::ReturnType::Default => Ty::Unit,
-            syn::ReturnType::Type(_, t) => match self.return_type(t) {
-                Some(t) => t,
-                None => {
-                    ok = false;
-                    Ty::Unit
-                }
-            },
-        };
-        if !ok {
-            return None;
-        }
-        self.ret = ret.clone();
-        let expect = ret.clone();
-        let body = self.block(&f.block, Some(&expect));
-        if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
-            let span = body.tail.as_ref().map_or(f.block.span(), |t| t.span);
-            self.err(Rule::Type, span, format!("the function returns `{ret}` but its body evaluates to `{}`", body.ty), "make the last expression of the body the value to return");
-        }
-        Some(Function {
-            name,
-            span: sig.ident.span(),
-            options,
-            params,
-            num_keys: nk,
-            num_args: na,
-            opt_args: no,
-            ret,
-            body,
-            vars: std::mem::take(&mut self.vars),
-            line: line_of(sig.fn_token.span),
-            key_origins: std::mem::take(&mut self.key_origins),
-        })
-    }
-
     pub(crate) fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
         match ty {
             // A type passed through a `macro_rules!` fragment (`$t:ty`).
@@ -353,168 +234,6 @@ impl Lowerer<'_> {
                 Some((seg, seg.ident.to_string()))
             }
             _ => None,
-        }
-    }
-
-    /// `Key`, `i64`, `f64`, `String`, `bool`.
-    fn scalar_param(ty: &syn::Type) -> Option<Ty> {
-        match Self::path_name(ty) {
-            Some((seg, n)) if seg.arguments.is_none() => match n.as_str() {
-                "Key" => Some(Ty::Key),
-                "i64" => Some(Ty::Int),
-                "f64" => Some(Ty::Float),
-                "String" => Some(Ty::Str),
-                "bool" => Some(Ty::Bool),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn param_type(&mut self, ty: &syn::Type) -> Option<Ty> {
-        if let syn::Type::Reference(r) = ty {
-            if let Some((_, n)) = Self::path_name(&r.elem) {
-                if n == "str" {
-                    return Some(Ty::Str);
-                }
-            }
-        }
-        // `Option<T>` (a trailing optional argument) and `Vec<T>` (the remaining keys or
-        // arguments) of a scalar parameter type.
-        if let Some((seg, n)) = Self::path_name(ty) {
-            if n == "Option" || n == "Vec" {
-                let inner = match &seg.arguments {
-                    syn::PathArguments::AngleBracketed(a) => match a.args.first() {
-                        Some(syn::GenericArgument::Type(inner)) => Self::scalar_param(inner),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match (n.as_str(), inner) {
-                    ("Option", Some(t)) if t != Ty::Key => return Some(Ty::Option(Box::new(t))),
-                    ("Vec", Some(t)) => return Some(Ty::Vec(Box::new(t))),
-                    _ => {}
-                }
-            }
-        }
-        if let Some(t) = Self::scalar_param(ty) {
-            return Some(t);
-        }
-        // The other integer types, as plain parameters: checked against their range.
-        if let Some((seg, n)) = Self::path_name(ty) {
-            if let (true, Some(k)) = (seg.arguments.is_none(), IntTy::from_name(&n)) {
-                return Some(Ty::IntN(k));
-            }
-        }
-        self.err(
-            Rule::UnsupportedType,
-            ty.span(),
-            format!("parameter type `{}` is not supported", type_text(ty)),
-            "parameters may be `Key` (a key, sent in KEYS), `i64` (or another integer type), `f64`, `String`, `&str` or `bool` (sent in ARGV), trailing `Option<i64 | f64 | String | bool>` arguments that may be left out, and a last `Vec<Key>` / `Vec<T>` taking the remaining keys / arguments",
-        );
-        None
-    }
-
-    pub(crate) fn return_type(&mut self, ty: &syn::Type) -> Option<Ty> {
-        if let syn::Type::Tuple(t) = ty {
-            if t.elems.is_empty() {
-                return Some(Ty::Unit);
-            }
-            let mut ts = Vec::new();
-            for e in &t.elems {
-                let et = self.return_type(e)?;
-                if matches!(et, Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, e.span(), format!("`{et}` inside a tuple is not supported"), "");
-                    return None;
-                }
-                ts.push(et);
-            }
-            return Some(Ty::Tuple(ts));
-        }
-        let bad = |lw: &mut Self| {
-            lw.err(
-                Rule::UnsupportedType,
-                ty.span(),
-                format!("return type `{}` is not supported", type_text(ty)),
-                "return `i64`, `f64`, `bool`, `String`, `Option<_>`, `Vec<_>`, a tuple, `()` or `Result<_, Reject>`",
-            );
-            None
-        };
-        let Some((seg, n)) = Self::path_name(ty) else { return bad(self) };
-        let generic_args = |seg: &syn::PathSegment| -> Vec<syn::Type> {
-            match &seg.arguments {
-                syn::PathArguments::AngleBracketed(a) => a
-                    .args
-                    .iter()
-                    .filter_map(|g| match g {
-                        syn::GenericArgument::Type(t) => Some(t.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        match n.as_str() {
-            "i64" | "bool" | "String" | "f64" if seg.arguments.is_none() => Some(match n.as_str() {
-                "i64" => Ty::Int,
-                "f64" => Ty::Float,
-                "bool" => Ty::Bool,
-                _ => Ty::Str,
-            }),
-            "HashMap" => {
-                let args = generic_args(seg);
-                if args.len() != 2 || Self::path_name(&args[0]).map(|(_, n)| n) != Some("String".into()) {
-                    self.err(Rule::UnsupportedType, ty.span(), "maps are `HashMap<String, T>`", "Lua tables and Redis hashes are keyed by strings");
-                    return None;
-                }
-                let inner = self.return_type(&args[1])?;
-                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, args[1].span(), format!("`HashMap<String, {inner}>` is not supported"), "a Lua table cannot hold nil values");
-                    return None;
-                }
-                Some(Ty::Map(Box::new(inner)))
-            }
-            "Vec" => {
-                let args = generic_args(seg);
-                if args.len() != 1 {
-                    return bad(self);
-                }
-                let inner = self.return_type(&args[0])?;
-                let opt_ok = matches!(&inner, Ty::Option(t) if matches!(**t, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str));
-                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) && !opt_ok {
-                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Vec<{inner}>` is not supported"), "a Vec may hold `Option<i64>`, `Option<f64>` or `Option<String>` (None is stored as `false`), not other options");
-                    return None;
-                }
-                Some(Ty::Vec(Box::new(inner)))
-            }
-            name if seg.arguments.is_none() && IntTy::from_name(name).is_some() => IntTy::from_name(name).map(Ty::IntN),
-            "Value" if seg.arguments.is_none() => Some(Ty::Dyn),
-            name if seg.arguments.is_none() && self.ctx.struct_items.contains_key(name) => self.struct_type(name, ty.span()),
-            "Option" => {
-                let args = generic_args(seg);
-                if args.len() != 1 {
-                    return bad(self);
-                }
-                let inner = self.return_type(&args[0])?;
-                if matches!(inner, Ty::Option(_) | Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, args[0].span(), format!("`Option<{inner}>` cannot be told apart from `None` in Lua"), "use a plain type inside `Option`");
-                    return None;
-                }
-                Some(inner.option())
-            }
-            "Result" => {
-                let args = generic_args(seg);
-                if args.len() != 2 || Self::path_name(&args[1]).map(|(_, n)| n) != Some("Reject".into()) {
-                    self.err(Rule::UnsupportedType, ty.span(), "a redis function's `Result` must use `Reject` as its error type", "write `Result<T, Reject>` and return `Err(reject!(\"message\"))`");
-                    return None;
-                }
-                let inner = self.return_type(&args[0])?;
-                if matches!(inner, Ty::Result(_)) {
-                    return bad(self);
-                }
-                Some(Ty::Result(Box::new(inner)))
-            }
-            _ => bad(self),
         }
     }
 
@@ -733,7 +452,7 @@ impl Lowerer<'_> {
     }
 
     /// `x = e;` and `x op= e;`.
-    fn assignment(&mut self, e: &syn::Expr) -> Option<Stmt> {
+    pub(crate) fn assignment(&mut self, e: &syn::Expr) -> Option<Stmt> {
         let (lhs, rhs, op) = match e {
             syn::Expr::Assign(a) => (&*a.left, &*a.right, None),
             syn::Expr::Binary(b) => {
@@ -825,129 +544,6 @@ impl Lowerer<'_> {
         let line = stmt.line;
         let block = Block { stmts: vec![first, stmt], tail: None, ty: Ty::Unit };
         Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line }
-    }
-
-    /// `*map.entry(k).or_insert(d) op= rhs;` (and `.or_default()`, and plain `=`): the
-    /// counting idiom, as `map[k] = (map[k] or d) op rhs`.
-    fn assign_entry(&mut self, lhs: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
-        let syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = lhs else { return None };
-        let syn::Expr::MethodCall(or) = &**expr else { return None };
-        let e = self.entry(or)?;
-        let vt = e.vt.clone();
-        let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
-        let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(e.default.clone())), vt.clone(), span);
-        let rhs_e = self.expr(rhs, Some(&vt));
-        // Rust computes the right side first, then the key and the default (which it
-        // computes even for `=`).
-        let mut stmts = Vec::new();
-        let key = match &e.key_let.kind {
-            StmtKind::Let(_, k) => k,
-            _ => &e.key,
-        };
-        let rhs_e = if order_matters(&rhs_e, key) || order_matters(&rhs_e, &e.default) || rhs_e.may_change(map_var(&e.map)) {
-            let (s, v) = self.hidden_let("value", rhs_e);
-            stmts.push(s);
-            v
-        } else {
-            rhs_e
-        };
-        stmts.push(e.key_let);
-        if op.is_none() && !e.default.is_pure() {
-            stmts.push(Stmt { kind: StmtKind::Expr(e.default.clone()), line });
-        }
-        let value = match op {
-            None => rhs_e,
-            Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
-            Some(op) if vt == Ty::Float => self.mk(ExprKind::Binary(op, Box::new(current), Box::new(rhs_e)), Ty::Float, span),
-            Some(op) if op.is_bitwise() => self.bits(op, current, rhs_e, span),
-            Some(op) => self.arith(op, current, rhs_e, span),
-        };
-        if !value.ty.fits(&vt) {
-            self.err(Rule::Type, value.span, format!("expected `{vt}`, found `{}`", value.ty), "");
-        }
-        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![e.map, e.key, value]), vt.option(), span);
-        stmts.push(Stmt { kind: StmtKind::Expr(insert), line });
-        let block = Block { stmts, tail: None, ty: Ty::Unit };
-        Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
-    }
-
-    /// `map.entry(k).or_insert(d)` (or `.or_default()`) as a value: inserts `d` when the
-    /// key is absent, then gives the value the key holds.
-    pub(crate) fn entry_value(&mut self, or: &syn::ExprMethodCall) -> Option<Expr> {
-        let span = or.span();
-        let line = line_of(span);
-        let e = self.entry(or)?;
-        let vt = e.vt.clone();
-        let placeholder = self.mk(e.placeholder(), vt.clone(), span);
-        let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
-        let absent = self.mk(ExprKind::IsNone(Box::new(current.clone())), Ty::Bool, span);
-        let insert = self.mk(ExprKind::Method(Method::MapInsert, vec![e.map.clone(), e.key.clone(), e.default]), vt.clone().option(), span);
-        let then = Block { stmts: vec![Stmt { kind: StmtKind::Expr(insert), line }], tail: None, ty: Ty::Unit };
-        let fill = self.mk(ExprKind::If(Box::new(absent), then, None), Ty::Unit, span);
-        let value = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(placeholder)), vt.clone(), span);
-        let block = Block { stmts: vec![e.key_let, Stmt { kind: StmtKind::Expr(fill), line }], tail: Some(Box::new(value)), ty: vt.clone() };
-        Some(self.mk(ExprKind::Block(block), vt, span))
-    }
-
-    /// The parts of `map.entry(k).or_insert(d)` / `.or_default()`: `None` when `or` is not
-    /// that shape.
-    fn entry(&mut self, or: &syn::ExprMethodCall) -> Option<Entry> {
-        let span = or.span();
-        let default_arg = match (or.method.to_string().as_str(), or.args.len()) {
-            ("or_insert", 1) => Some(&or.args[0]),
-            ("or_default", 0) => None,
-            _ => return None,
-        };
-        let syn::Expr::MethodCall(entry) = &*or.receiver else { return None };
-        if entry.method != "entry" || entry.args.len() != 1 {
-            return None;
-        }
-        let map = self.expr(&entry.receiver, None);
-        let Ty::Map(vt) = map.ty.clone() else {
-            let t = map.ty.clone();
-            self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`"), "the entry idiom works on a `HashMap<String, _>`");
-            let (key_let, key) = self.hidden_let("entry_key", poison(span));
-            return Some(Entry { map, key, key_let, vt: Ty::Never, default: poison(span) });
-        };
-        let mut vt = (*vt).clone();
-        if !matches!(&map.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
-            self.err(Rule::Type, map.span, "`.entry()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
-        }
-        // `let mut m = HashMap::new();` then the entry idiom: the value type comes from the
-        // default, as rustc infers it.
-        let infer = vt == Ty::Never;
-        let default = match default_arg {
-            Some(d) if infer => {
-                let d = self.expr(d, None);
-                vt = d.ty.clone();
-                d
-            }
-            Some(d) => self.expr(d, Some(&vt)),
-            None => match vt {
-                Ty::Int | Ty::IntN(_) => self.mk(ExprKind::Int(0), vt.clone(), span),
-                Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, span),
-                Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, span),
-                Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, span),
-                ref t => {
-                    let t = t.clone();
-                    self.err(Rule::Unsupported, or.method.span(), format!("`.or_default()` of `{t}`"), "write `.or_insert(value)`");
-                    poison(span)
-                }
-            },
-        };
-        if infer && vt != Ty::Never {
-            if let ExprKind::Var(var) = &map.kind {
-                self.vars[var.0].ty = Ty::Map(Box::new(vt.clone()));
-            }
-        }
-        let map = Expr { ty: Ty::Map(Box::new(vt.clone())), ..map };
-        let key = self.expr(&entry.args[0], Some(&Ty::Str));
-        if !key.ty.fits(&Ty::Str) {
-            let t = key.ty.clone();
-            self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "");
-        }
-        let (key_let, key) = self.hidden_let("entry_key", key);
-        Some(Entry { map, key, key_let, vt, default })
     }
 
     // ----- expressions -----------------------------------------------------------
@@ -1059,59 +655,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lit(&mut self, l: &syn::Lit) -> Expr {
-        let span = l.span();
-        match l {
-            syn::Lit::Int(i) => {
-                let ty = match i.suffix() {
-                    "" | "i64" => Ty::Int,
-                    s => match IntTy::from_name(s) {
-                        Some(k) => Ty::IntN(k),
-                        None => {
-                            self.err(Rule::UnsupportedType, span, format!("integer type `{s}` is not supported"), "use `i64` (or no suffix) or another integer type of Rust up to 64 bits");
-                            return poison(span);
-                        }
-                    },
-                };
-                match i.base10_parse::<i64>() {
-                    Ok(n) if n <= MAX_SAFE_INT => self.mk(ExprKind::Int(n), ty, span),
-                    _ => {
-                        self.err(
-                            Rule::IntegerRange,
-                            span,
-                            "this integer cannot be represented exactly by Lua numbers",
-                            "redis functions compute with integers within ±(2^53 - 1) = ±9007199254740991",
-                        );
-                        poison(span)
-                    }
-                }
-            }
-            syn::Lit::Float(f) => {
-                if !matches!(f.suffix(), "" | "f64") {
-                    self.err(Rule::UnsupportedType, span, format!("float type `{}` is not supported", f.suffix()), "use `f64` (or no suffix)");
-                    return poison(span);
-                }
-                match f.base10_parse::<f64>() {
-                    Ok(x) if x.is_finite() => self.mk(ExprKind::Float(x), Ty::Float, span),
-                    _ => {
-                        self.err(Rule::IntegerRange, span, "this float literal is not a finite f64", "");
-                        poison(span)
-                    }
-                }
-            }
-            syn::Lit::Str(s) => self.mk(ExprKind::Str(s.value().into_bytes()), Ty::Str, span),
-            // A char is its UTF-8 text: as a pattern (`s.split(':')`, `s.contains('x')`) or
-            // pushed onto a String it means the same.
-            syn::Lit::Char(c) => self.mk(ExprKind::Str(c.value().to_string().into_bytes()), Ty::Str, span),
-            syn::Lit::Bool(b) => self.mk(ExprKind::Bool(b.value), Ty::Bool, span),
-            _ => {
-                self.err(Rule::Unsupported, span, "this kind of literal is not supported inside a redis function", "use integer, string or bool literals");
-                poison(span)
-            }
-        }
-    }
-
-    fn path_expr(&mut self, p: &syn::ExprPath, expect: Option<&Ty>) -> Expr {
+    pub(crate) fn path_expr(&mut self, p: &syn::ExprPath, expect: Option<&Ty>) -> Expr {
         let span = p.span();
         if let Some(id) = p.path.get_ident() {
             let name = id.to_string();
@@ -1140,235 +684,7 @@ impl Lowerer<'_> {
         self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
     }
 
-    fn binary(&mut self, b: &syn::ExprBinary, span: Span, expect: Option<&Ty>) -> Expr {
-        use syn::BinOp as S;
-        let op = match b.op {
-            S::Add(_) => BinOp::Add,
-            S::Sub(_) => BinOp::Sub,
-            S::Mul(_) => BinOp::Mul,
-            S::Div(_) => BinOp::Div,
-            S::Rem(_) => BinOp::Rem,
-            S::Eq(_) => BinOp::Eq,
-            S::Ne(_) => BinOp::Ne,
-            S::Lt(_) => BinOp::Lt,
-            S::Le(_) => BinOp::Le,
-            S::Gt(_) => BinOp::Gt,
-            S::Ge(_) => BinOp::Ge,
-            S::And(_) => BinOp::And,
-            S::Or(_) => BinOp::Or,
-            S::BitAnd(_) => BinOp::BitAnd,
-            S::BitOr(_) => BinOp::BitOr,
-            S::BitXor(_) => BinOp::BitXor,
-            S::Shl(_) => BinOp::Shl,
-            S::Shr(_) => BinOp::Shr,
-            _ => return self.unsupported(span, "a compound assignment used as a value", "write it as its own statement"),
-        };
-        // An integer type expected of the result is the type of a literal left operand
-        // (`let x: u32 = 1 << n;`); comparisons and `&&`, `||` ask nothing of their operands.
-        let int_expect = expect.filter(|t| matches!(t, Ty::IntN(_))).filter(|_| !matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::And | BinOp::Or));
-        let l = self.expr(&b.left, int_expect);
-        match op {
-            BinOp::Add if l.ty == Ty::Str => {
-                let r = self.expr(&b.right, Some(&Ty::Str));
-                if !r.ty.fits(&Ty::Str) {
-                    let t = r.ty.clone();
-                    self.err(Rule::Type, r.span, format!("expected `&str`, found `{t}`"), "");
-                }
-                self.mk(ExprKind::Method(Method::StrConcat, vec![l, r]), Ty::Str, span)
-            }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem if l.ty == Ty::Float => {
-                let r = self.expr(&b.right, Some(&Ty::Float));
-                if !r.ty.fits(&Ty::Float) {
-                    let t = r.ty.clone();
-                    self.err(Rule::Type, r.span, format!("expected `f64`, found `{t}`"), "Rust does not mix integers and floats: convert with `as f64`");
-                }
-                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Float, span)
-            }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
-                let want = if l.ty.is_int() { l.ty.clone() } else { Ty::Int };
-                let r = self.expr(&b.right, Some(&want));
-                self.arith(op, l, r, span)
-            }
-            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if l.ty == Ty::Bool => {
-                let r = self.expr(&b.right, Some(&Ty::Bool));
-                self.bool_bits(op, l, r, span)
-            }
-            op if op.is_bitwise() => {
-                // A shift amount may have any integer type; `& | ^` take the left side's.
-                let want = if l.ty.is_int() && !matches!(op, BinOp::Shl | BinOp::Shr) { l.ty.clone() } else { Ty::Int };
-                let r = self.expr(&b.right, Some(&want));
-                self.bits(op, l, r, span)
-            }
-            BinOp::And | BinOp::Or => {
-                let r = self.expr(&b.right, Some(&Ty::Bool));
-                for x in [&l, &r] {
-                    if !x.ty.fits(&Ty::Bool) {
-                        let t = x.ty.clone();
-                        self.err(Rule::Type, x.span, format!("expected `bool`, found `{t}`"), "`&&` and `||` take bools (Lua would treat 0 and \"\" as true)");
-                    }
-                }
-                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
-            }
-            _ => {
-                let lt = if l.ty == Ty::Never { None } else { Some(l.ty.clone()) };
-                let mut r = self.expr(&b.right, lt.as_ref());
-                let mut l = l;
-                if l.ty.is_int() && r.ty.is_int() {
-                    if let Some(t) = self.unify_ints(&mut l, &mut r) {
-                        r.ty = t.clone();
-                        l.ty = t;
-                    }
-                }
-                let ty = if l.ty == Ty::Never { r.ty.clone() } else { l.ty.clone() };
-                if !r.ty.fits(&ty) && ty != Ty::Never {
-                    self.err(Rule::Type, r.span, format!("cannot compare `{}` with `{}`", l.ty, r.ty), "compare values of the same type");
-                } else if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && !matches!(ty, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str | Ty::Never) {
-                    self.err(
-                        Rule::Unsupported,
-                        b.op.span(),
-                        format!("ordering comparison of `{ty}` is not supported"),
-                        "integers, floats and strings can be ordered",
-                    );
-                } else if matches!(ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
-                    self.err(Rule::Unsupported, b.op.span(), format!("comparing `{ty}` values is not supported"), "");
-                }
-                self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
-            }
-        }
-    }
-
-    /// `&`, `|`, `^`, `<<`, `>>` on i64.
-    pub(crate) fn bits(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
-        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
-        let mut wrong = false;
-        for x in [&l, &r] {
-            if !x.ty.is_int() && x.ty != Ty::Never {
-                let t = x.ty.clone();
-                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), "bit operations take integer operands (`&`, `|`, `^` also take two bools)");
-                wrong = true;
-            }
-        }
-        if wrong {
-            return poison(span);
-        }
-        // A shift has the type of its left side, whatever the type of the amount.
-        let ty = if matches!(op, BinOp::Shl | BinOp::Shr) {
-            if l.ty == Ty::Never {
-                Ty::Int
-            } else {
-                l.ty.clone()
-            }
-        } else {
-            match self.unify_ints(&mut l, &mut r) {
-                Some(t) => t,
-                None => {
-                    self.int_mismatch(span, &l.ty, &r.ty);
-                    return poison(span);
-                }
-            }
-        };
-        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
-    }
-
-    /// `&`, `|`, `^` on bools: both sides evaluated, unlike `&&` and `||`.
-    fn bool_bits(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
-        if !r.ty.fits(&Ty::Bool) {
-            let t = r.ty.clone();
-            self.err(Rule::Type, r.span, format!("expected `bool`, found `{t}`"), "");
-        }
-        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
-    }
-
-    pub(crate) fn arith(&mut self, op: BinOp, mut l: Expr, mut r: Expr, span: Span) -> Expr {
-        let want = [&l.ty, &r.ty].into_iter().find(|t| t.is_int()).cloned().unwrap_or(Ty::Int);
-        let mut wrong = false;
-        for x in [&l, &r] {
-            if !x.ty.is_int() && x.ty != Ty::Never {
-                let t = x.ty.clone();
-                let hint = if t == Ty::Str { "string concatenation is not supported yet" } else { "arithmetic takes integer operands of one type" };
-                self.err(Rule::Type, x.span, format!("expected `{want}`, found `{t}`"), hint);
-                wrong = true;
-            }
-        }
-        if wrong {
-            return poison(span);
-        }
-        let ty = match self.unify_ints(&mut l, &mut r) {
-            Some(Ty::Never) => Ty::Int,
-            Some(t) => t,
-            None => {
-                self.int_mismatch(span, &l.ty, &r.ty);
-                return poison(span);
-            }
-        };
-        // Constant folding keeps literal arithmetic exact and readable (not past the bounds
-        // of the type, which Rust refuses at compile time and panics on at run time).
-        if let (ExprKind::Int(a), ExprKind::Int(b)) = (&l.kind, &r.kind) {
-            let v = match op {
-                BinOp::Add => a.checked_add(*b),
-                BinOp::Sub => a.checked_sub(*b),
-                BinOp::Mul => a.checked_mul(*b),
-                _ => None,
-            };
-            let (lo, hi) = crate::lower_int::int_bounds(&ty);
-            if let Some(v) = v.filter(|v| (lo..=hi).contains(&(*v as i128))) {
-                if v.unsigned_abs() <= MAX_SAFE_INT.unsigned_abs() {
-                    return self.mk(ExprKind::Int(v), ty, span);
-                }
-                self.err(Rule::IntegerRange, span, "this constant expression leaves the exact integer range of Lua", "keep integers within ±(2^53 - 1)");
-            }
-        }
-        self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
-    }
-
-    fn if_expr(&mut self, i: &syn::ExprIf, expect: Option<&Ty>) -> Expr {
-        let span = i.span();
-        if let syn::Expr::Let(l) = &*i.cond {
-            return self.if_let(i, l, expect);
-        }
-        let cond = self.expr(&i.cond, Some(&Ty::Bool));
-        if !cond.ty.fits(&Ty::Bool) {
-            let t = cond.ty.clone();
-            self.err(Rule::Type, cond.span, format!("expected `bool`, found `{t}`"), "conditions must be bools (in Lua, 0 and \"\" would count as true)");
-        }
-        // `if c { None } else { Some(x) }`: the else branch gives the type of `None`.
-        let then_is_none = matches!(i.then_branch.stmts.last(), Some(syn::Stmt::Expr(syn::Expr::Path(p), None)) if p.path.is_ident("None"));
-        if expect.is_none() && then_is_none {
-            if let Some((_, e)) = &i.else_branch {
-                let els = self.expr(e, None);
-                let then = self.block(&i.then_branch, Some(&els.ty));
-                let ty = if els.ty.fits(&then.ty) || then.ty == Ty::Never { els.ty.clone() } else { then.ty.clone() };
-                return self.mk(ExprKind::If(Box::new(cond), then, Some(Box::new(els))), ty, span);
-            }
-        }
-        let then = self.block(&i.then_branch, expect);
-        let els = i.else_branch.as_ref().map(|(_, e)| {
-            let want = if then.ty != Ty::Never { Some(then.ty.clone()) } else { expect.cloned() };
-            Box::new(self.expr(e, want.as_ref()))
-        });
-        let ty = match &els {
-            None => {
-                if !matches!(then.ty, Ty::Unit | Ty::Never) {
-                    let sp = then.tail.as_ref().map_or(span, |t| t.span);
-                    self.err(Rule::Type, sp, format!("`if` without `else` must not produce a value, found `{}`", then.ty), "add an `else` branch or end the statement with `;`");
-                }
-                Ty::Unit
-            }
-            Some(e) => {
-                if then.ty == Ty::Never {
-                    e.ty.clone()
-                } else if e.ty.fits(&then.ty) {
-                    then.ty.clone()
-                } else {
-                    self.err(Rule::Type, e.span, format!("`if` and `else` have different types: `{}` and `{}`", then.ty, e.ty), "");
-                    Ty::Never
-                }
-            }
-        };
-        self.mk(ExprKind::If(Box::new(cond), then, els), ty, span)
-    }
-
-    fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
+    pub(crate) fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
         let span = c.span();
         let syn::Expr::Path(p) = &*c.func else {
             return self.unsupported(c.func.span(), "calling this expression", "");
@@ -1410,7 +726,7 @@ impl Lowerer<'_> {
         }
         // A capacity is a hint to Rust's allocator: the collection starts empty.
         if segs.len() == 2 && args.len() == 1 && segs[1] == "with_capacity" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
-            let n = self.expr(args[0], Some(&crate::lower_lang::usize_ty()));
+            let n = self.expr(args[0], Some(&usize_ty()));
             if !n.ty.is_int() && n.ty != Ty::Never {
                 let t = n.ty.clone();
                 self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
@@ -1484,11 +800,7 @@ impl Lowerer<'_> {
         poison(span)
     }
 
-    fn command(&mut self, cmd: &'static Command, p: &syn::ExprPath, args: &[&syn::Expr], span: Span) -> Expr {
-        crate::lower_cmd::command(self, cmd, p, args, span)
-    }
-
-    fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {
+    pub(crate) fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {
         let span = m.span();
         let name = m.method.to_string();
         if let Some(e) = self.parse_method(m) {
@@ -1509,7 +821,7 @@ impl Lowerer<'_> {
                         let t = s.ty.clone();
                         self.err(Rule::Type, s.span, format!("`.chars()` on `{t}`"), "");
                     }
-                    return self.mk(ExprKind::Method(Method::StrCharCount, vec![s]), crate::lower_lang::usize_ty(), m.span());
+                    return self.mk(ExprKind::Method(Method::StrCharCount, vec![s]), usize_ty(), m.span());
                 }
             }
         }
@@ -1612,51 +924,10 @@ impl Lowerer<'_> {
         }
     }
 
-    fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> Expr {
+    pub(crate) fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> Expr {
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if name == "reject" {
-            // The whole error reply: `REJECT <message>`, or `<CODE> <message>`.
-            if let Ok(s) = syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
-                return self.mk(ExprKind::Reject(format!("REJECT {}", s.value()).into_bytes()), Ty::Reject, span);
-            }
-            let coded = mac.parse_body_with(|input: syn::parse::ParseStream| {
-                let word: syn::Ident = input.parse()?;
-                if word != "code" {
-                    return Err(syn::Error::new(word.span(), "expected `code`"));
-                }
-                input.parse::<syn::Token![=]>()?;
-                let code: syn::LitStr = input.parse()?;
-                input.parse::<syn::Token![,]>()?;
-                let message: syn::LitStr = input.parse()?;
-                Ok((code, message))
-            });
-            match coded {
-                Ok((code, message)) => {
-                    let c = code.value();
-                    let ok = c.len() <= 32
-                        && c.starts_with(|ch: char| ch.is_ascii_uppercase())
-                        && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_' || ch == '-');
-                    if !ok {
-                        self.err(
-                            Rule::Unsupported,
-                            code.span(),
-                            format!("`{c}` as an error code"),
-                            "an error code is one word of capital letters, digits, `_` or `-` (at most 32), such as `ERR` or `NOFUNDS`: clients read it up to the first space",
-                        );
-                        return poison(span);
-                    }
-                    if let Some((what, hint)) = reserved_rejection(&c, &message.value()) {
-                        let at = if what.starts_with('`') { code.span() } else { message.span() };
-                        self.err(Rule::ReservedCode, at, what, hint);
-                        return poison(span);
-                    }
-                    return self.mk(ExprKind::Reject(format!("{c} {}", message.value()).into_bytes()), Ty::Reject, span);
-                }
-                Err(_) => {
-                    self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`, or `reject!(code = \"ERR\", \"insufficient funds\")` for another error code");
-                    return poison(span);
-                }
-            }
+            return self.reject_macro(mac, span);
         }
         if name == "format" {
             return self.format_macro(mac, span);
@@ -1668,95 +939,5 @@ impl Lowerer<'_> {
             return self.vec_macro(mac, span);
         }
         self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!` and `vec!`")
-    }
-}
-
-/// `map.entry(key).or_insert(default)`, lowered: the map, the key (bound once), and the
-/// value type.
-struct Entry {
-    map: Expr,
-    key: Expr,
-    key_let: Stmt,
-    vt: Ty,
-    default: Expr,
-}
-
-impl Entry {
-    /// A value of the map's type that is never used: after the insert, the key is present.
-    fn placeholder(&self) -> ExprKind {
-        match self.vt {
-            Ty::Int | Ty::IntN(_) => ExprKind::Int(0),
-            Ty::Float => ExprKind::Float(0.0),
-            Ty::Bool => ExprKind::Bool(false),
-            _ => ExprKind::Str(Vec::new()),
-        }
-    }
-}
-
-/// The variable of a map expression (the entry idiom's map is a `let mut` variable).
-fn map_var(e: &Expr) -> VarId {
-    match e.kind {
-        ExprKind::Var(v) => v,
-        _ => VarId(usize::MAX),
-    }
-}
-
-/// The error codes with which the server refuses a call that did not run, or with which
-/// redis-rs redirects or retries a command: a rejection with one of them would be taken
-/// for a call that did not run (and sent again).
-pub(crate) const REFUSAL_CODES: [&str; 15] = [
-    "NOSCRIPT", "BUSY", "LOADING", "NOPERM", "READONLY", "MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "OOM", "NOREPLICAS",
-    "EXECABORT", "MISCONF", "CROSSSLOT",
-];
-
-/// Why `reject!(code = code, message)` could be taken for the server's refusal of the
-/// call, and the hint; `None` when it cannot.
-pub(crate) fn reserved_rejection(code: &str, message: &str) -> Option<(String, String)> {
-    if REFUSAL_CODES.contains(&code) {
-        return Some((
-            format!("`{code}` is the code of a server refusal: a rejection with it would be taken for a call that did not run, and sent again"),
-            "use a code of your own, such as `NOFUNDS`, or the default `REJECT`: `reject!(\"message\")`".to_string(),
-        ));
-    }
-    // The reply is `<code> <message>`, with line breaks turned into spaces; clients read
-    // the text after the first space.
-    let text = message.trim_start_matches(|c: char| c.is_whitespace()).to_ascii_lowercase();
-    if code == "ERR" && text.starts_with("function not found") {
-        return Some((
-            "the text of the server's `ERR Function not found`: this rejection would be taken for a function that is not loaded, and the call sent again".to_string(),
-            "word the message differently, or give it a code of your own such as `reject!(code = \"NOTFOUND\", \"..\")`".to_string(),
-        ));
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::diag::Rule;
-
-    fn rejecting(code: &str, message: &str) -> Result<crate::CompiledLibrary, Vec<crate::diag::Diagnostic>> {
-        let body = format!(
-            r#"mod m {{ use redlua::prelude::*;
-                #[redis_function] pub fn f(k: Key) -> Result<i64, Reject> {{ incr(&k); Err(reject!(code = {code:?}, {message:?})) }} }}"#
-        );
-        crate::compile_library(r#"name = "m""#.parse().unwrap(), body.parse().unwrap())
-    }
-
-    #[test]
-    fn rejections_that_look_like_a_server_refusal_are_compile_errors() {
-        for code in super::REFUSAL_CODES {
-            let errors = rejecting(code, "after a write").err().unwrap_or_default();
-            assert_eq!(errors.len(), 1, "{code}: {errors:?}");
-            assert_eq!(errors[0].rule, Rule::ReservedCode, "{code}");
-            assert!(errors[0].message.contains(&format!("`{code}`")), "{}", errors[0].message);
-        }
-        for text in ["Function not found", "function not found: try later", "  Function not found", "\nFunction not found"] {
-            let errors = rejecting("ERR", text).err().unwrap_or_default();
-            assert!(errors.len() == 1 && errors[0].rule == Rule::ReservedCode, "{text:?}: {errors:?}");
-        }
-        // Codes of one's own, and the text under another code, are fine.
-        for (code, text) in [("NOFUNDS", "Function not found"), ("ERR", "no such account"), ("REJECT", "Function not found"), ("BUSYKEY", "x"), ("NOSCRIPTS", "x")] {
-            assert!(rejecting(code, text).is_ok(), "{code} {text}");
-        }
     }
 }

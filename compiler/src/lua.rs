@@ -555,6 +555,14 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// An integer bound as a Lua number (2^64 - 1 reads as 2^64, the nearest double).
+pub fn big_int(n: i128) -> Expr {
+    match i64::try_from(n) {
+        Ok(n) => Expr::int(n),
+        Err(_) => Expr::Num(n.to_string()),
+    }
+}
+
 /// Quotes arbitrary bytes as a Lua 5.1 string literal that reads back byte for byte.
 pub fn quote(s: &[u8]) -> String {
     let mut out = String::new();

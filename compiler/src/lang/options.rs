@@ -1,0 +1,176 @@
+//! `Option` and `Result` with their methods (`map`, `and_then`, `unwrap_or`, `ok_or`,
+//! `is_some`, `take`, ...), and the `?` operator.
+//!
+//! `None` is Lua's `nil`, `Some(x)` is `x`; a `Result` is `{ ok = v }` or `{ err = e }`
+//! as Redis replies are. `?` on an `Option` or a `Result` returns early from the
+//! function (or closure) with the `None` / `Err`.
+
+use crate::codegen::*;
+use crate::diag::Rule;
+use crate::ir::*;
+use crate::ir::{self, ExprKind, Ty};
+use crate::lower::{poison, Lowerer};
+use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K};
+use syn::spanned::Spanned;
+
+impl Lowerer<'_> {
+    /// `opt?` and `opt.ok_or(reject!(..))?` / `.ok_or_else(|| reject!(..))?`.
+    pub(crate) fn try_expr(&mut self, t: &syn::ExprTry) -> Expr {
+        let span = t.span();
+        if let syn::Expr::MethodCall(m) = &*t.expr {
+            let name = m.method.to_string();
+            if (name == "ok_or" || name == "ok_or_else") && m.args.len() == 1 {
+                let opt = self.expr(&m.receiver, None);
+                let inner = match &opt.ty {
+                    Ty::Option(i) => (**i).clone(),
+                    Ty::Never => Ty::Never,
+                    other => {
+                        let t = other.clone();
+                        self.err(Rule::Type, opt.span, format!("`.{name}()` on `{t}`, not an Option"), "");
+                        return poison(span);
+                    }
+                };
+                let arg = match (&m.args[0], name.as_str()) {
+                    (syn::Expr::Closure(c), "ok_or_else") if c.inputs.is_empty() => &*c.body,
+                    (a, "ok_or") => a,
+                    (a, _) => return self.unsupported(a.span(), "this argument of `ok_or_else`", "write `|| reject!(\"message\")`"),
+                };
+                let rej = self.expr(arg, Some(&Ty::Reject));
+                if !matches!(rej.kind, ExprKind::Reject(_)) && rej.ty != Ty::Never {
+                    self.err(Rule::Type, rej.span, "expected `reject!(..)`", "write `.ok_or(reject!(\"message\"))?`");
+                }
+                if !matches!(self.ret, Ty::Result(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` with a rejection in a function returning `{r}`"), "declare the function `-> Result<T, Reject>`");
+                }
+                return self.mk(ExprKind::Try(Box::new(opt), Some(Box::new(rej))), inner, span);
+            }
+        }
+        let opt = self.expr(&t.expr, None);
+        match &opt.ty {
+            Ty::Option(inner) => {
+                let inner = (**inner).clone();
+                if !matches!(self.ret, Ty::Option(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` on an Option in a function returning `{r}`"), "return an `Option`, or use `.ok_or(reject!(..))?` in a function returning `Result<T, Reject>`");
+                }
+                self.mk(ExprKind::Try(Box::new(opt), None), inner, span)
+            }
+            Ty::Never => opt,
+            other => {
+                let t2 = other.clone();
+                self.err(Rule::Unsupported, span, format!("`?` on `{t2}`"), "`?` works on Options");
+                poison(span)
+            }
+        }
+    }
+
+    /// `opt.map(|x| ..)`, `.and_then`, `.filter`, `.is_some_and`, `.unwrap_or_else(|| ..)`.
+    pub(crate) fn option_call(&mut self, m: &syn::ExprMethodCall, recv: Expr) -> Option<Expr> {
+        let op = match m.method.to_string().as_str() {
+            "map" => OptionOp::Map,
+            "and_then" => OptionOp::AndThen,
+            "filter" => OptionOp::Filter,
+            "is_some_and" => OptionOp::IsSomeAnd,
+            "unwrap_or_else" => OptionOp::UnwrapOrElse,
+            _ => return None,
+        };
+        let Ty::Option(inner) = recv.ty.clone() else { return None };
+        let span = m.span();
+        if m.args.len() != 1 {
+            return Some(self.arity(span, &m.method.to_string(), 1));
+        }
+        let syn::Expr::Closure(c) = &m.args[0] else {
+            return Some(self.unsupported(m.args[0].span(), "a function that is not a closure literal here", "write the closure in place: `.map(|x| ..)`"));
+        };
+        let hint = if op == OptionOp::UnwrapOrElse { vec![] } else { vec![(*inner).clone()] };
+        let f = self.closure_with(c, Some(&hint));
+        let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+        let ty = match op {
+            OptionOp::Map => {
+                if matches!(*ret, Ty::Option(_) | Ty::Unit | Ty::Result(_)) {
+                    self.err(Rule::UnsupportedType, f.span, format!("`Option<{ret}>` is not supported"), "use `.and_then(..)` to return an Option");
+                }
+                ret.option()
+            }
+            OptionOp::AndThen => match *ret {
+                Ty::Option(_) => *ret,
+                other => {
+                    self.err(Rule::Type, f.span, format!("`and_then` needs a closure returning an Option, this one returns `{other}`"), "");
+                    Ty::Never
+                }
+            },
+            OptionOp::Filter | OptionOp::IsSomeAnd => {
+                if !ret.fits(&Ty::Bool) {
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{ret}`"), "");
+                }
+                if op == OptionOp::Filter {
+                    recv.ty.clone()
+                } else {
+                    Ty::Bool
+                }
+            }
+            OptionOp::UnwrapOrElse => {
+                if !ret.fits(&inner) {
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `{inner}`, found `{ret}`"), "");
+                }
+                (*inner).clone()
+            }
+        };
+        Some(self.mk(ExprKind::OptionCall(op, Box::new(recv), Box::new(f)), ty, span))
+    }
+}
+
+impl Gen<'_> {
+    /// `opt.map(f)` and friends, with the closure's body inlined where it has no `return`.
+    pub(crate) fn option_call(&mut self, op: ir::OptionOp, opt: &ir::Expr, f: &ir::Expr, out: &mut Vec<LS>) -> L {
+        use ir::OptionOp as O;
+        let v = self.expr(opt, out);
+        let t = self.spill(v, out);
+        let ExprKind::Closure(params, body) = &f.kind else { return L::Nil };
+        let result = match op {
+            O::UnwrapOrElse => t.clone(),
+            O::IsSomeAnd => {
+                let r = self.temp();
+                out.push(self.stmt(K::Local(vec![r.clone()], vec![L::Bool(false)])));
+                L::Name(r)
+            }
+            _ => {
+                let r = self.temp();
+                out.push(self.stmt(K::Local(vec![r.clone()], vec![])));
+                L::Name(r)
+            }
+        };
+        let L::Name(rname) = result.clone() else { return L::Nil };
+        let mut inner = Vec::new();
+        let inline = !block_has_expr(body, |k| matches!(k, ExprKind::Return(_) | ExprKind::Try(..)));
+        let value = if inline {
+            for p in params {
+                self.bind_param(*p, t.clone(), &mut inner);
+            }
+            if op == O::Filter {
+                let c = self.expr(body, &mut inner);
+                Some(c)
+            } else {
+                self.expr_into(body, &Dest::Assign(rname.clone()), &mut inner);
+                None
+            }
+        } else {
+            let func = self.expr(f, &mut inner);
+            let args = if op == O::UnwrapOrElse { vec![] } else { vec![t.clone()] };
+            let call = L::Call(Box::new(L::Paren(Box::new(func))), args);
+            if op == O::Filter {
+                Some(call)
+            } else {
+                inner.push(self.stmt(K::Assign(vec![result.clone()], vec![call])));
+                None
+            }
+        };
+        if let Some(c) = value {
+            inner.push(self.stmt(K::If(vec![(c, vec![self.stmt(K::Assign(vec![result.clone()], vec![t.clone()]))])], None)));
+        }
+        let cond = if op == O::UnwrapOrElse { L::bin(LB::Eq, t, L::Nil) } else { L::bin(LB::Ne, t, L::Nil) };
+        out.push(self.stmt(K::If(vec![(cond, inner)], None)));
+        result
+    }
+}

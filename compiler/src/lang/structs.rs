@@ -1,0 +1,247 @@
+//! Structs and tuples: `struct` declarations of the module, struct literals (with
+//! `..base`), field reads and writes, tuples, `.0` fields, and `let (a, b) = ..`.
+//!
+//! A struct is a Lua table with one field per Rust field; a tuple a table with fields
+//! `[1]`, `[2]`, ...; destructuring assigns one local per part.
+
+use crate::diag::Rule;
+use crate::ir::*;
+use crate::ir::{ExprKind, Ty};
+use crate::lower::{poison, Lowerer};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+impl Lowerer<'_> {
+    /// The type of a plain struct of the library, lowering its fields on first use.
+    pub(crate) fn struct_type(&mut self, name: &str, span: Span) -> Option<Ty> {
+        if let Some(st) = self.ctx.structs.get(name) {
+            return Some(Ty::Struct(Box::new(st.clone())));
+        }
+        let item = self.ctx.struct_items.get(name)?.clone();
+        if !item.generics.params.is_empty() {
+            self.err(Rule::Unsupported, item.generics.span(), format!("the generic struct `{name}`"), "use a plain struct");
+            return None;
+        }
+        let syn::Fields::Named(named) = &item.fields else {
+            self.err(Rule::Unsupported, item.ident.span(), format!("the tuple or unit struct `{name}`"), "use named fields, or a tuple");
+            return None;
+        };
+        // Guard against a struct that contains itself.
+        self.ctx.structs.insert(name.to_string(), StructTy { name: name.to_string(), fields: Vec::new() });
+        let mut fields = Vec::new();
+        for f in &named.named {
+            let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            let t = self.local_type(&f.ty);
+            let Some(t) = t else {
+                self.ctx.structs.remove(name);
+                return None;
+            };
+            if matches!(t, Ty::Result(_) | Ty::Unit | Ty::Fn(..) | Ty::CallResult) {
+                self.err(Rule::UnsupportedType, f.ty.span(), format!("a `{t}` field"), "");
+                self.ctx.structs.remove(name);
+                return None;
+            }
+            fields.push((fname, t));
+        }
+        let _ = span;
+        let st = StructTy { name: name.to_string(), fields };
+        self.ctx.structs.insert(name.to_string(), st.clone());
+        Some(Ty::Struct(Box::new(st)))
+    }
+
+    /// `S { a: x, b }`.
+    pub(crate) fn struct_literal(&mut self, e: &syn::ExprStruct) -> Expr {
+        let span = e.span();
+        if let Some(r) = &e.rest {
+            return self.unsupported(r.span(), "struct update syntax (`..base`)", "write every field");
+        }
+        let name = e.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let Some(Ty::Struct(st)) = self.struct_type(&name, e.path.span()) else {
+            return self.unsupported(e.path.span(), &format!("the struct `{name}`"), "define plain structs in the library module");
+        };
+        let mut values: Vec<Option<Expr>> = vec![None; st.fields.len()];
+        for fv in &e.fields {
+            let syn::Member::Named(fname) = &fv.member else {
+                self.err(Rule::Unsupported, fv.member.span(), "a numbered field", "");
+                continue;
+            };
+            let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
+                self.err(Rule::Type, fname.span(), format!("`{name}` has no field `{fname}`"), "");
+                continue;
+            };
+            let want = st.fields[i].1.clone();
+            let v = self.expr(&fv.expr, Some(&want));
+            if !v.ty.fits(&want) {
+                self.err(Rule::Type, v.span, format!("expected `{want}`, found `{}`", v.ty), "");
+            }
+            values[i] = Some(v);
+        }
+        let mut out = Vec::new();
+        for (i, v) in values.into_iter().enumerate() {
+            match v {
+                Some(v) => out.push(v),
+                None => {
+                    self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "give every field a value");
+                    out.push(poison(span));
+                }
+            }
+        }
+        // Rust evaluates the fields in the order written; the Lua table lists them in
+        // declaration order. When the two orders could differ in effect, the values are
+        // computed first, in the order written, into hidden locals.
+        let written: Vec<usize> = e.fields.iter().filter_map(|fv| if let syn::Member::Named(n) = &fv.member { st.fields.iter().position(|(f, _)| n == f) } else { None }).collect();
+        let inverted = |a: usize, b: usize| written[a] > written[b] && crate::ir::order_matters(&out[written[a]], &out[written[b]]);
+        let ty = Ty::Struct(st);
+        if !(0..written.len()).any(|a| (a + 1..written.len()).any(|b| inverted(a, b))) {
+            return self.mk(ExprKind::StructLit(out), ty, span);
+        }
+        let mut stmts = Vec::new();
+        for &d in &written {
+            let v = std::mem::replace(&mut out[d], poison(span));
+            out[d] = if matches!(v.kind, ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_)) {
+                v
+            } else {
+                let (s, x) = self.hidden_let("field", v);
+                stmts.push(s);
+                x
+            };
+        }
+        let lit = self.mk(ExprKind::StructLit(out), ty.clone(), span);
+        self.mk(ExprKind::Block(Block { stmts, tail: Some(Box::new(lit)), ty: ty.clone() }), ty, span)
+    }
+
+    /// `s.f = e;` / `s.f += e;`
+    pub(crate) fn assign_field(&mut self, fe: &syn::ExprField, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
+        let syn::Expr::Path(p) = &*fe.base else {
+            self.unsupported(fe.span(), "assigning into this place", "assign a field of a `let mut` variable");
+            return None;
+        };
+        let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+        let var = self.lookup(&name)?;
+        let v = self.vars[var.0].clone();
+        let Ty::Struct(st) = &v.ty else {
+            self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "");
+            return None;
+        };
+        let syn::Member::Named(fname) = &fe.member else {
+            self.unsupported(fe.member.span(), "a numbered field", "");
+            return None;
+        };
+        let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
+            self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), "");
+            return None;
+        };
+        if !v.mutable {
+            self.err(Rule::Type, p.span(), format!("cannot assign to a field of immutable `{name}`"), format!("declare it with `let mut {name}`"));
+        }
+        let want = st.fields[i].1.clone();
+        let r = self.expr(rhs, Some(&want));
+        // `s.f op= e`: Rust computes `e` before it reads `s.f`.
+        let (first, r) = self.value_first(op, r, var);
+        let value = match op {
+            None => r,
+            Some(op) => {
+                let cur = self.mk(ExprKind::TupleField(Box::new(self.mk(ExprKind::Var(var), v.ty.clone(), p.span())), i), want.clone(), fe.span());
+                if want == Ty::Float {
+                    self.mk(ExprKind::Binary(op, Box::new(cur), Box::new(r)), Ty::Float, span)
+                } else {
+                    self.arith(op, cur, r, span)
+                }
+            }
+        };
+        if !value.ty.fits(&want) {
+            self.err(Rule::Type, value.span, format!("expected `{want}`, found `{}`", value.ty), "");
+        }
+        Some(self.after(first, Stmt { kind: StmtKind::AssignField(var, i, value), line }, span))
+    }
+
+    pub(crate) fn tuple(&mut self, t: &syn::ExprTuple, expect: Option<&Ty>) -> Expr {
+        let span = t.span();
+        let wants: Vec<Option<Ty>> = match expect {
+            Some(Ty::Tuple(ts)) if ts.len() == t.elems.len() => ts.iter().cloned().map(Some).collect(),
+            _ => vec![None; t.elems.len()],
+        };
+        let es: Vec<Expr> = t.elems.iter().zip(wants).map(|(e, w)| self.expr(e, w.as_ref())).collect();
+        for e in &es {
+            if matches!(e.ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
+                let t = e.ty.clone();
+                self.err(Rule::UnsupportedType, e.span, format!("`{t}` inside a tuple is not supported"), "");
+            }
+        }
+        let ty = Ty::Tuple(es.iter().map(|e| e.ty.clone()).collect());
+        self.mk(ExprKind::Tuple(es), ty, span)
+    }
+
+    pub(crate) fn tuple_field(&mut self, f: &syn::ExprField) -> Expr {
+        let span = f.span();
+        let base = self.expr(&f.base, None);
+        let idx = match &f.member {
+            syn::Member::Unnamed(idx) => idx,
+            syn::Member::Named(name) => {
+                return match &base.ty {
+                    Ty::Struct(st) => match st.fields.iter().position(|(n, _)| name == n) {
+                        Some(i) => {
+                            let t = st.fields[i].1.clone();
+                            self.mk(ExprKind::TupleField(Box::new(base), i), t, span)
+                        }
+                        None => {
+                            self.err(Rule::Type, name.span(), format!("no field `{name}` on `{}`", st.name), "");
+                            poison(span)
+                        }
+                    },
+                    Ty::Never => base,
+                    other => {
+                        let t = other.clone();
+                        self.err(Rule::Type, span, format!("no field `{name}` on `{t}`"), "");
+                        poison(span)
+                    }
+                };
+            }
+        };
+        let i = idx.index as usize;
+        match &base.ty {
+            Ty::Tuple(ts) if i < ts.len() => {
+                let t = ts[i].clone();
+                self.mk(ExprKind::TupleField(Box::new(base), i), t, span)
+            }
+            Ty::Never => base,
+            other => {
+                let t = other.clone();
+                self.err(Rule::Type, span, format!("no field `{i}` on `{t}`"), "");
+                poison(span)
+            }
+        }
+    }
+
+    pub(crate) fn let_tuple(&mut self, l: &syn::Local, pt: &syn::PatTuple, annot: Option<&syn::Type>, line: u32) -> Option<Stmt> {
+        let want = match annot {
+            Some(t) => Some(self.local_type(t)?),
+            None => None,
+        };
+        let Some(init) = &l.init else {
+            self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "");
+            return None;
+        };
+        let e = self.expr(&init.expr, want.as_ref());
+        let tys = match &e.ty {
+            Ty::Tuple(ts) if ts.len() == pt.elems.len() => ts.clone(),
+            other => {
+                let t = other.clone();
+                self.err(Rule::Type, e.span, format!("expected a tuple of {} elements, found `{t}`", pt.elems.len()), "");
+                return None;
+            }
+        };
+        let mut vars = Vec::new();
+        for (p, t) in pt.elems.iter().zip(tys) {
+            match p {
+                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), t, pi.mutability.is_some()))),
+                syn::Pat::Wild(_) => vars.push(None),
+                other => {
+                    self.err(Rule::Unsupported, other.span(), "nested patterns in `let` are not supported", "bind plain names");
+                    return None;
+                }
+            }
+        }
+        Some(Stmt { kind: StmtKind::LetTuple(vars, e), line })
+    }
+}
