@@ -34,7 +34,7 @@
 //!   element types.
 
 use crate::lualib::Helper;
-use crate::ir::{self, narrow, IntTy, Ty};
+use crate::types::{narrow, IntTy, Ty};
 use crate::lua::{big_int, BinOp as LB, Expr as L, UnOp as LU};
 
 /// How Rust calls a method: receiver type, names, argument and return types.
@@ -421,8 +421,8 @@ pub(crate) trait Emitter {
 
 /// A call being emitted.
 pub(crate) struct Cx<'a> {
-    /// The operands in the IR (receiver first), for their types.
-    pub args: &'a [ir::Expr],
+    /// The types of the operands in the IR (receiver first).
+    pub tys: &'a [Ty],
     /// Their Lua values, evaluated left to right.
     pub v: Vec<L>,
     /// The code generator.
@@ -445,7 +445,7 @@ impl Cx<'_> {
 
     /// The integer type of the receiver, when it has its own bounds (not `i64`).
     fn narrow(&self) -> Option<IntTy> {
-        self.args.first().and_then(|a| narrow(&a.ty))
+        self.tys.first().and_then(narrow)
     }
 }
 
@@ -485,7 +485,7 @@ fn vec_is_empty(cx: &mut Cx<'_>) -> L {
 }
 
 fn vec_sum(cx: &mut Cx<'_>) -> L {
-    if let Some(k) = cx.args.first().and_then(|a| if let Ty::Vec(t) = &a.ty { narrow(t) } else { None }) {
+    if let Some(k) = cx.tys.first().and_then(|t| if let Ty::Vec(t) = t { narrow(t) } else { None }) {
         let (lo, hi) = k.lua_bounds();
         return cx.helper(Helper::SumIn, vec![cx.v[0].clone(), L::int(lo), L::int(hi)]);
     }
@@ -683,7 +683,7 @@ fn float_is_nan(cx: &mut Cx<'_>) -> L {
 
 fn float_to_int(cx: &mut Cx<'_>) -> L {
     let v = cx.v.clone();
-    if cx.args.len() == 3 {
+    if cx.tys.len() == 3 {
         cx.helper(Helper::F2iIn, v)
     } else {
         cx.helper(Helper::FloatToInt, v)
@@ -691,7 +691,7 @@ fn float_to_int(cx: &mut Cx<'_>) -> L {
 }
 
 fn option_unwrap_or_default(cx: &mut Cx<'_>) -> L {
-    let d = match &cx.args[0].ty {
+    let d = match &cx.tys[0] {
         Ty::Option(t) if t.is_int() => L::int(0),
         Ty::Option(t) if **t == Ty::Bool => L::Bool(false),
         _ => L::str(""),

@@ -50,6 +50,7 @@ pub mod lower;
 pub mod lua;
 pub mod lualib;
 pub mod parse;
+pub mod types;
 
 use diag::{Diagnostic, Errors};
 use proc_macro2::{Span, TokenStream};

@@ -434,7 +434,8 @@ impl Gen<'_> {
         let refs: Vec<&ir::Expr> = args.iter().collect();
         let v = self.operands(&refs, out);
         let mut gen = MethodOut { gen: self, out };
-        let mut cx = builtins::Cx { args, v, gen: &mut gen };
+        let tys: Vec<Ty> = args.iter().map(|a| a.ty.clone()).collect();
+        let mut cx = builtins::Cx { tys: &tys, v, gen: &mut gen };
         builtins::emit(m.row(), &mut cx)
     }
 }
