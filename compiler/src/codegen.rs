@@ -906,7 +906,7 @@ pub(crate) fn bind_aliases(p: &ir::Pat, s: &L, aliases: &mut HashMap<ir::VarId, 
 /// True when some expression of `b` (outside closures) satisfies `pred`.
 pub(crate) fn block_has(b: &ir::Block, pred: impl Fn(&ExprKind) -> bool) -> bool {
     let mut found = false;
-    crate::checks::visit_block(b, &mut |e| {
+    crate::ir::visit_block(b, &mut |e| {
         if pred(&e.kind) {
             found = true;
         }
@@ -917,7 +917,7 @@ pub(crate) fn block_has(b: &ir::Block, pred: impl Fn(&ExprKind) -> bool) -> bool
 /// True when some expression of `e` satisfies `pred`.
 pub(crate) fn block_has_expr(e: &ir::Expr, pred: impl Fn(&ExprKind) -> bool) -> bool {
     let mut found = false;
-    crate::checks::visit_expr(e, &mut |x| {
+    crate::ir::visit_expr(e, &mut |x| {
         if pred(&x.kind) {
             found = true;
         }

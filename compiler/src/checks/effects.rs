@@ -9,7 +9,6 @@
 //! also through recursion and mutual recursion ([`helper_effects`]). A call of a helper
 //! is an effect site of the calling function, named after the helper.
 
-use super::visit::visit_block;
 use crate::diag::{Errors, Rule};
 use crate::ir::*;
 

@@ -22,9 +22,7 @@
 pub mod effects;
 pub mod flags;
 pub mod keys;
-mod visit;
-
-pub use visit::{visit_block, visit_expr};
+pub use crate::ir::{visit_block, visit_expr};
 
 use crate::diag::Errors;
 use crate::ir::{Function, HelperFn};

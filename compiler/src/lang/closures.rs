@@ -218,7 +218,7 @@ impl Gen<'_> {
 pub(crate) fn closure_is_quiet(f: &Expr) -> bool {
     let ExprKind::Closure(_, body) = &f.kind else { return false };
     let mut quiet = true;
-    crate::checks::visit_expr(body, &mut |e| {
+    crate::ir::visit_expr(body, &mut |e| {
         quiet &= match &e.kind {
             ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Unit | ExprKind::None | ExprKind::Var(_) => true,
             ExprKind::Unary(..) | ExprKind::Some(_) | ExprKind::IsSome(_) | ExprKind::IsNone(_) | ExprKind::UnwrapOr(..) | ExprKind::IntToString(_) => true,

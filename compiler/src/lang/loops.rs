@@ -508,7 +508,7 @@ impl Gen<'_> {
 /// True when `b` contains a `break` that targets loop `id`.
 pub(crate) fn block_breaks(b: &Block, id: LoopId) -> bool {
     let mut found = false;
-    crate::checks::visit_block(b, &mut |e| {
+    crate::ir::visit_block(b, &mut |e| {
         if let ExprKind::Break(t) = e.kind {
             if t == id {
                 found = true;
