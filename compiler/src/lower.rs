@@ -223,7 +223,7 @@ impl Lowerer<'_> {
         poison(span)
     }
 
-    // ----- signature -------------------------------------------------------------
+    // ----- types named in the source (see lang/functions.rs for signatures) -----
 
     pub(crate) fn path_name(ty: &syn::Type) -> Option<(&syn::PathSegment, String)> {
         match ty {

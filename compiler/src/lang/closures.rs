@@ -8,8 +8,7 @@
 use crate::builtins;
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, ExprKind, Ty};
+use crate::ir::{self, *};
 use crate::lower::{poison, Lowerer};
 use crate::lua::{Expr as L, Stmt as LS, StmtKind as K};
 use proc_macro2::Span;

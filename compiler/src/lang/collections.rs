@@ -9,8 +9,7 @@
 use crate::builtins;
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, ExprKind, Ty};
+use crate::ir::{self, *};
 use crate::lower::{line_of, poison, usize_ty, Lowerer};
 use crate::lua::{Expr as L, Stmt as LS};
 use crate::lualib::Helper;

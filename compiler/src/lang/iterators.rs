@@ -9,8 +9,7 @@
 
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, narrow, ExprKind, Ty};
+use crate::ir::{self, *};
 use crate::lang::closures::closure_is_quiet;
 use crate::lower::{usize_ty, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K, UnOp as LU};

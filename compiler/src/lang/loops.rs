@@ -9,8 +9,7 @@
 
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, ExprKind, IntTy, Ty};
+use crate::ir::{self, *};
 use crate::lower::{line_of, poison, ExitFlag, Lowerer};
 use crate::lua::{self, BinOp as LB, Expr as L, Stmt as LS, StmtKind as K};
 use crate::lualib::Helper;

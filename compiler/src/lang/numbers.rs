@@ -14,8 +14,7 @@
 
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, narrow, ExprKind, IntTy, Ty};
+use crate::ir::{self, *};
 use crate::lower::{poison, decl_pos, DeclPos, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K, UnOp as LU};
 use crate::lualib::Helper;

@@ -7,8 +7,7 @@
 
 use crate::codegen::*;
 use crate::diag::Rule;
-use crate::ir::*;
-use crate::ir::{self, ExprKind, Ty};
+use crate::ir::{self, *};
 use crate::lower::{poison, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K};
 use syn::spanned::Spanned;
