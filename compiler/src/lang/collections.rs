@@ -425,6 +425,20 @@ impl Lowerer<'_> {
         let (key_let, key) = self.hidden_let("entry_key", key);
         Some(Entry { map, key, key_let, vt, default })
     }
+
+    /// The closure argument of a method that changes a Vec in place with it (`retain`,
+    /// `sort_by_key`): the Vec must be a `let mut` variable and the argument a closure
+    /// literal, lowered with the element type as its parameter's. `Err` is the refusal.
+    fn vec_closure(&mut self, recv: &Expr, m: &syn::ExprMethodCall, elem: &Ty, what: &str, example: &str) -> Result<Expr, Expr> {
+        let name = m.method.to_string();
+        if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
+            self.err(Rule::Type, recv.span, format!("`.{name}()` changes the Vec: it must be a `let mut` variable"), "declare it with `let mut`");
+        }
+        let syn::Expr::Closure(c) = &m.args[0] else {
+            return Err(self.unsupported(m.args[0].span(), &format!("{what} that is not a closure literal"), &format!("write the closure in place: {example}")));
+        };
+        Ok(self.closure_with(c, Some(std::slice::from_ref(elem))))
+    }
 }
 
 impl Gen<'_> {

@@ -50,11 +50,11 @@ impl Lowerer<'_> {
                     self.err(Rule::ReservedCode, at, what, hint);
                     return poison(span);
                 }
-                return self.mk(ExprKind::Reject(format!("{c} {}", message.value()).into_bytes()), Ty::Reject, span);
+                self.mk(ExprKind::Reject(format!("{c} {}", message.value()).into_bytes()), Ty::Reject, span)
             }
             Err(_) => {
                 self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`, or `reject!(code = \"ERR\", \"insufficient funds\")` for another error code");
-                return poison(span);
+                poison(span)
             }
         }
     }
