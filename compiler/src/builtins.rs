@@ -26,7 +26,7 @@
 //!   results (`DynMethod`), the closure-taking `Option` methods (`map`, `and_then`,
 //!   `filter`, `is_some_and`, `unwrap_or_else`: `OptionOp`), `s.parse::<T>()`, iterator
 //!   chains (`IterChain`), the `entry` idiom and `s.chars().count()`;
-//! - in `lower_lang.rs` (`library_method`, before the table is read): `map.insert(k, v)`
+//! - in `lang/collections.rs` (`library_method`, before the table is read): `map.insert(k, v)`
 //!   (it gives an untyped map its type), `push` onto an untyped `Vec`, `clone`, `to_vec`,
 //!   `cloned` and `copied` (copies), `v.retain(f)` and `v.sort_by_key(f)` (closures),
 //!   `s.trim_matches(p)` (two rows), `s.push_str(t)` / `s.push(c)` (an assignment),

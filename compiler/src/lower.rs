@@ -418,7 +418,7 @@ impl Lowerer<'_> {
             return None;
         };
         let mut e = self.expr(&init.expr, want.as_ref());
-        // `let n = 0;`: an integer whose type its uses may give (see lower_int).
+        // `let n = 0;`: an integer whose type its uses may give (see lang/numbers.rs).
         let flex = if want.is_none() { self.let_int_type(&mut e, name_span) } else { None };
         let ty = want.unwrap_or_else(|| e.ty.clone());
         if !e.ty.fits(&ty) {

@@ -208,7 +208,7 @@ impl Lowerer<'_> {
         let target = Self::path_name(&c.ty).map(|(_, n)| n);
         let int_target = Self::int_type_named(&c.ty);
         match (target.as_deref(), &e.ty) {
-            // Between integer types: the low bits, as Rust keeps them (see lower_int).
+            // Between integer types: the low bits, as Rust keeps them (see `wrap_const` below).
             (_, t) if int_target.is_some() && (t.is_int() || *t == Ty::Never) => {
                 let to = int_target.unwrap_or(Ty::Int);
                 self.int_cast(e, to, c.span())
