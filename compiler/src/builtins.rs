@@ -307,6 +307,7 @@ builtins! {
     /// ASCII only, like Rust's `to_ascii_*`; `string.upper` would follow the C locale.
     StrAsciiUpper: rust(Recv::Str, &["to_ascii_uppercase"], &[], T::Str), QUIET, Custom(str_ascii_upper);
     StrAsciiLower: rust(Recv::Str, &["to_ascii_lowercase"], &[], T::Str), QUIET, Custom(str_ascii_lower);
+    StrEqIgnoreAsciiCase: rust(Recv::Str, &["eq_ignore_ascii_case"], &[T::Str], T::Bool), QUIET, Emit::Helper(Helper::EqIgnoreAsciiCase, AsIs);
     StrReplace: rust(Recv::Str, &["replace"], &[T::Str, T::Str], T::Str), NONE, Emit::Helper(Helper::Replace, AsIs);
     StrRepeat: rust(Recv::Str, &["repeat"], &[USIZE], T::Str), NONE, Emit::Helper(Helper::Repeat, AsIs);
     StrFind: rust(Recv::Str, &["find"], &[T::Str], T::Option(&USIZE)), NONE, Emit::Helper(Helper::Find, AsIs);

@@ -155,6 +155,7 @@ lualib! {
     Clamp = "clamp",
     FloatMin = "fmin",
     FloatMax = "fmax",
+    EqIgnoreAsciiCase = "eq_ignore_ascii_case",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -1505,6 +1505,36 @@ fn retain_keys_values_rsplit_once_and_rfind_agree_with_their_twin() {
     }
 }
 
+#[redlua::library(name = "lang_ascii_case")]
+pub mod lang_ascii_case {
+    use redlua::prelude::*;
+
+    /// `str::eq_ignore_ascii_case`, as a condition and as a value, and against a stored value.
+    #[redis_function]
+    pub fn same_word(k: Key, a: String, b: String) -> (bool, i64, bool) {
+        let n = if a.eq_ignore_ascii_case(&b) { incr(&k) } else { 0 };
+        let stored = get::<String>(&k).unwrap_or_default();
+        (a.eq_ignore_ascii_case(&b), n, stored.eq_ignore_ascii_case(&a))
+    }
+}
+
+#[test]
+fn eq_ignore_ascii_case_agrees_with_its_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let words = ["", "1", "a", "A", "Straße", "STRAßE", "straSSe", "ÉCOLE", "école", "Hello, World", "hELLO, wORLD", "x\0y", "X\0Y"];
+    for a in words {
+        for b in words {
+            let lua = lang_ascii_case::same_word("lua:w", a, b).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || lang_ascii_case::twin::same_word(Key::from("rust:w"), a.to_string(), b.to_string()));
+            assert_eq!(lua, rust, "same_word({a:?}, {b:?})");
+        }
+    }
+    let lua: Option<String> = redis::cmd("GET").arg("lua:w").query(&mut con).unwrap();
+    let rust: Option<String> = redis::cmd("GET").arg("rust:w").query(&mut con).unwrap();
+    assert_eq!(lua, rust);
+}
+
 #[redlua::library(name = "lang_clamp")]
 pub mod lang_clamp {
     use redlua::prelude::*;

@@ -326,6 +326,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::Clamp => clamp(lua),
         Helper::FloatMin => fmin_fmax(lua, Helper::FloatMin),
         Helper::FloatMax => fmin_fmax(lua, Helper::FloatMax),
+        Helper::EqIgnoreAsciiCase => eq_ignore_ascii_case(lua),
     }
 }
 
@@ -711,6 +712,16 @@ fn div_in(lua: &mut Lua) {
         }
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in({lo}, 2, {lo}, redlua_div)"), &[]), (lo / 2).show());
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in(7, 0, {lo}, redlua_div)"), &[]), "error: redlua: attempt to divide by zero");
+    }
+}
+
+fn eq_ignore_ascii_case(lua: &mut Lua) {
+    let words = ["", "a", "A", "abc", "ABC", "aBc", "abd", "ab", "Ä", "ä", "É", "é", "[", "{", "@", "`", "Z", "z", "ü€𝄞", "Ü€𝄞"];
+    for a in words {
+        for b in words {
+            let got = lua.eval(&[Helper::EqIgnoreAsciiCase], "redlua_eq_ignore_ascii_case(ARGV[1], ARGV[2])", &[a, b]);
+            assert_eq!(got, a.eq_ignore_ascii_case(b).show(), "{a:?}.eq_ignore_ascii_case({b:?})");
+        }
     }
 }
 
