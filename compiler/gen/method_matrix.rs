@@ -310,6 +310,13 @@ fn case(row: &BuiltinRow, inst: Inst, method: &str) -> Result<Case, String> {
             (ret.clone(), "r".to_string())
         }
     };
+    // A map's order is not Rust's: a changed map is returned as its sorted `key=value`s.
+    let (out_ty, result) = if kinds[0] == Kind::Map && row.changes {
+        body.push_str("        let mut after: Vec<String> = Vec::new();\n        for (k, v) in &a0 {\n            after.push(format!(\"{k}={v}\"));\n        }\n        after.sort();\n");
+        (out_ty.replacen(tys[0].as_str(), "Vec<String>", 1), result.replacen("a0", "after", 1))
+    } else {
+        (out_ty, result)
+    };
     writeln!(body, "        {result}").unwrap();
     let source = format!(
         "    /// `{}` on `{}` (row `{}`).\n    #[redis_function]\n    pub fn {name}({}) -> {out_ty} {{\n{body}    }}\n",
@@ -473,7 +480,10 @@ const STRS: &[&str] = &["", "a", "héllo", " 7 ", "a,b,,c", "-0", "ü€𝄞"];
 const CHARS: &[&str] = &["aZ09fG", " !~-_/", "é€𝄞\t"];
 const USIZES: &[usize] = &[0, 1, 2, 3, 4];
 const U32S: &[u32] = &[0, 1, 2, 3, 64];
-const I32S: &[i32] = &[0, 1, -1, 2, -1075, 1075];
+/// Exponents whose powers are exact or overflow to ±inf / 0 on every receiver: Rust's
+/// `powi` has unspecified precision (repeated multiplication), the Lua is C's `pow`, and
+/// `(-1.5f64).powi(1075)` differs in the last bit.
+const I32S: &[i32] = &[0, 1, -1, 2, 3, -2, 31, 2000];
 #[allow(dead_code)]
 const BOOLS: &[bool] = &[false, true];
 const VEC_I64S: &[&[i64]] = &[&[], &[7], &[1, -1], &[0, 9_007_199_254_740_991, -7]];

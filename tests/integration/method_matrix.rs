@@ -20,7 +20,10 @@ const STRS: &[&str] = &["", "a", "héllo", " 7 ", "a,b,,c", "-0", "ü€𝄞"];
 const CHARS: &[&str] = &["aZ09fG", " !~-_/", "é€𝄞\t"];
 const USIZES: &[usize] = &[0, 1, 2, 3, 4];
 const U32S: &[u32] = &[0, 1, 2, 3, 64];
-const I32S: &[i32] = &[0, 1, -1, 2, -1075, 1075];
+/// Exponents whose powers are exact or overflow to ±inf / 0 on every receiver: Rust's
+/// `powi` has unspecified precision (repeated multiplication), the Lua is C's `pow`, and
+/// `(-1.5f64).powi(1075)` differs in the last bit.
+const I32S: &[i32] = &[0, 1, -1, 2, 3, -2, 31, 2000];
 #[allow(dead_code)]
 const BOOLS: &[bool] = &[false, true];
 const VEC_I64S: &[&[i64]] = &[&[], &[7], &[1, -1], &[0, 9_007_199_254_740_991, -7]];
@@ -1982,7 +1985,7 @@ pub mod mm_map {
 
     /// `remove` on `HashMap<String, i64>` (row `MapRemove`).
     #[redis_function]
-    pub fn mm_m_map_remove(a1: String, flat: Vec<String>) -> (Option<i64>, HashMap<String, i64>) {
+    pub fn mm_m_map_remove(a1: String, flat: Vec<String>) -> (Option<i64>, Vec<String>) {
         let mut i: usize = 0;
         let mut a0: HashMap<String, i64> = HashMap::new();
         while i < flat.len() {
@@ -1990,7 +1993,12 @@ pub mod mm_map {
             i += 1;
         }
         let r: Option<i64> = a0.remove(a1.as_str());
-        (r, a0)
+        let mut after: Vec<String> = Vec::new();
+        for (k, v) in &a0 {
+            after.push(format!("{k}={v}"));
+        }
+        after.sort();
+        (r, after)
     }
 
     /// `len` on `HashMap<String, i64>` (row `MapLen`).
