@@ -404,6 +404,61 @@ impl Method {
     }
 }
 
+/// A row of the table as plain data, for tools outside the compiler: the generator of
+/// the method matrix (`compiler/gen/method_matrix.rs`) reads it. Not a stable API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowInfo {
+    /// The row's identifier (`VecPush`).
+    pub id: String,
+    /// The receiver pattern (`Str`, `Int`, `Float`, `Number`, `Vec`, `VecInt`, `VecStr`,
+    /// `Map`, `OptionScalar`); `None` for a row without a Rust name ([`built`]).
+    pub recv: Option<String>,
+    /// The Rust names.
+    pub names: Vec<&'static str>,
+    /// The argument types after the receiver, as Rust types in which `Recv` stands for
+    /// the receiver's type and `Elem` for its element type (`Option<Elem>`, `usize`).
+    pub args: Vec<String>,
+    /// The return type, written the same way.
+    pub ret: String,
+    /// It changes its receiver in place.
+    pub changes: bool,
+    /// It is refused unless the receiver is a `let mut` variable.
+    pub let_mut: bool,
+}
+
+impl T {
+    /// The type as Rust text, `Recv` and `Elem` left as they are.
+    fn text(self) -> String {
+        match self {
+            T::Str => "String".into(),
+            T::Bool => "bool".into(),
+            T::Unit => "()".into(),
+            T::Float => "f64".into(),
+            T::IntN(k) => k.name().into(),
+            T::Recv => "Recv".into(),
+            T::Elem => "Elem".into(),
+            T::Option(t) => format!("Option<{}>", t.text()),
+            T::Vec(t) => format!("Vec<{}>", t.text()),
+            T::Pair(a, b) => format!("({}, {})", a.text(), b.text()),
+        }
+    }
+}
+
+/// Every row of the table, in its order, as plain data.
+pub fn rows() -> Vec<RowInfo> {
+    ROWS.iter()
+        .map(|r| RowInfo {
+            id: format!("{:?}", r.id),
+            recv: r.sig.map(|s| format!("{:?}", s.recv)),
+            names: r.sig.map(|s| s.names.to_vec()).unwrap_or_default(),
+            args: r.sig.map(|s| s.args.iter().map(|a| a.text()).collect()).unwrap_or_default(),
+            ret: r.sig.map(|s| s.ret.text()).unwrap_or_default(),
+            changes: r.has(CHANGES),
+            let_mut: r.has(LET_MUT),
+        })
+        .collect()
+}
+
 /// The row of `recv.name(..)` with `argc` arguments, when one applies to a receiver of
 /// type `recv`.
 pub(crate) fn find(recv: &Ty, name: &str, argc: usize) -> Option<(&'static Row, &'static Sig)> {

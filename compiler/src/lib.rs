@@ -35,6 +35,9 @@
 #![warn(missing_docs)]
 
 mod builtins;
+/// The builtin methods' table as plain data, for the generator of the method matrix.
+#[doc(hidden)]
+pub use builtins::{rows as builtin_rows, RowInfo as BuiltinRow};
 pub mod checks;
 pub mod codegen;
 pub mod command_spec;

@@ -11,6 +11,8 @@
 //! - `gen-commands`: regenerate the compiler's command table from a real `redis-server`, and
 //!   the runtime's typed commands (`runtime/src/prelude/commands.rs`) from the compiler's table
 //!   (`gen_commands.rs`); `--check` only compares.
+//! - `gen-matrix`: regenerate the method matrix (`tests/integration/method_matrix.rs`) from
+//!   the compiler's builtins table (`gen_matrix.rs`); `--check` only compares.
 //! - `fuzz-programs`: the random whole-program differential tester (`progen/`) for a long
 //!   run; `cargo xtask test` runs it with a fixed seed for a bounded number of programs.
 //!
@@ -18,6 +20,7 @@
 
 mod book;
 mod gen_commands;
+mod gen_matrix;
 
 use std::env;
 use std::ffi::OsStr;
@@ -48,6 +51,9 @@ commands:
           (--prelude: only that, no server needed) and compiler/src/command_table.rs from a
           throwaway redis-server's COMMAND and
           COMMAND DOCS (--check: fail when the committed file differs)
+  gen-matrix [--check]
+          regenerate tests/integration/method_matrix.rs, the differential test of every
+          builtin method on edge inputs, from compiler/src/builtins.rs (--check: compare)
   fuzz-programs --seconds N --seed S [--programs-per-batch K] [--inputs N] [--allow SWITCH]..
           random whole programs, each run as Lua and as its native twin on two throwaway
           servers and compared (reply, keyspace, commands sent); a difference is shrunk
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
         Some("test") if args.len() == 1 => test(&root),
         Some("book") if args.len() == 1 => book_command(&root),
         Some("gen-commands") => gen_commands::main(&root, &args[1..]),
+        Some("gen-matrix") => gen_matrix::main(&root, &args[1..]),
         Some("bench") => bench(&root, &args[1..]),
         Some("fuzz-programs") => fuzz_programs(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
