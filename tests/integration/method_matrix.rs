@@ -204,6 +204,13 @@ pub mod mm_str {
         r
     }
 
+    /// `eq_ignore_ascii_case` on `String` (row `StrEqIgnoreAsciiCase`).
+    #[redis_function]
+    pub fn mm_s_str_eq_ignore_ascii_case(a0: String, a1: String) -> bool {
+        let r: bool = a0.eq_ignore_ascii_case(a1.as_str());
+        r
+    }
+
     /// `replace` on `String` (row `StrReplace`).
     #[redis_function]
     pub fn mm_s_str_replace(a0: String, a1: String, a2: String) -> String {
@@ -378,6 +385,17 @@ fn check_mm_s_str_ascii_lower(con: &mut redis::Connection, out: &mut Outcome) {
     }
 }
 
+fn check_mm_s_str_eq_ignore_ascii_case(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in STRS {
+        for a1 in STRS {
+            let what = format!("mm_s_str_eq_ignore_ascii_case({a0:?}, {a1:?})");
+            let lua = mm_str::mm_s_str_eq_ignore_ascii_case(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_str::twin::mm_s_str_eq_ignore_ascii_case(a0.to_string(), a1.to_string()));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
 fn check_mm_s_str_replace(con: &mut redis::Connection, out: &mut Outcome) {
     for a0 in STRS {
         for a1 in STRS {
@@ -516,6 +534,7 @@ fn mm_str_agrees_with_its_twin() {
     check_mm_s_str_trim_end(&mut con, &mut out);
     check_mm_s_str_ascii_upper(&mut con, &mut out);
     check_mm_s_str_ascii_lower(&mut con, &mut out);
+    check_mm_s_str_eq_ignore_ascii_case(&mut con, &mut out);
     check_mm_s_str_replace(&mut con, &mut out);
     check_mm_s_str_repeat(&mut con, &mut out);
     check_mm_s_str_find(&mut con, &mut out);
