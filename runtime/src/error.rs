@@ -64,6 +64,7 @@ impl fmt::Display for SourceLocation {
 /// |---|---|
 /// | [`Rejected`](Error::Rejected) | yes, and refused on purpose (it wrote nothing unless it wrote before `reject!`) |
 /// | [`Script`](Error::Script) | yes, until the failing statement (Redis does not roll back) |
+/// | [`Killed`](Error::Killed) | it started, and was stopped before it wrote anything: no effect |
 /// | [`NotLoaded`](Error::NotLoaded), [`FunctionNameTaken`](Error::FunctionNameTaken), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
 /// | [`ExecAbort`](Error::ExecAbort), [`WatchConflict`](Error::WatchConflict) | no command of the transaction ran |
 /// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
@@ -119,6 +120,16 @@ pub enum Error {
         message: String,
         /// The Rust source line of the statement that failed, when known.
         location: Option<SourceLocation>,
+    },
+    /// The function or script was stopped by `FUNCTION KILL` or `SCRIPT KILL` (see
+    /// [`functions::kill`](crate::functions::kill)) while it ran past the server's time
+    /// limit. The server kills only code that has not written yet, so the call had no
+    /// effect: [`did_not_run`](Error::did_not_run) is true and sending it again cannot
+    /// apply it twice. Whoever killed it probably had a reason (a function that loops
+    /// forever would loop again).
+    Killed {
+        /// What the server said.
+        message: String,
     },
     /// The server did not have the function or script (`ERR Function not found`,
     /// `NOSCRIPT`) and the call did not run: loading the code and sending the call once
@@ -195,6 +206,9 @@ impl Error {
     pub(crate) fn from_redis(e: redis::RedisError) -> Error {
         if is_connection_error(&e) {
             return Error::Connection(e);
+        }
+        if is_killed(&e) {
+            return Error::Killed { message: e.detail().unwrap_or_default().to_string() };
         }
         // Raised while a function or script ran: whatever its code, the call ran.
         if raised_while_running(&e) {
@@ -287,6 +301,7 @@ impl Error {
     pub fn did_not_run(&self) -> bool {
         match self {
             Error::NotLoaded { .. }
+            | Error::Killed { .. }
             | Error::FunctionNameTaken { .. }
             | Error::CrossSlot { .. }
             | Error::Argument { .. }
@@ -302,6 +317,15 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// True for the error a function or script ends with when `FUNCTION KILL` or `SCRIPT KILL`
+/// stopped it: `ERR Script killed by user with SCRIPT KILL...` on Redis 7 (for both
+/// commands), then the server's location suffix. No redlua function can raise this text
+/// (`reject!` has its own code, a failing command keeps its own, and a Lua error starts
+/// with its position).
+pub(crate) fn is_killed(e: &redis::RedisError) -> bool {
+    e.code() == Some("ERR") && e.detail().is_some_and(|d| d.starts_with("Script killed by user with "))
 }
 
 /// The codes of the server's refusals of a command it did not run (besides `BUSY`,
@@ -359,6 +383,10 @@ impl fmt::Display for Error {
                 message,
                 location: None,
             } => write!(f, "error in redis function: {message}"),
+            Error::Killed { message } => write!(
+                f,
+                "the function or script was killed (FUNCTION KILL or SCRIPT KILL) before it wrote anything: {message}"
+            ),
             Error::NotLoaded { name, detail } => write!(
                 f,
                 "`{name}` is not loaded on the server and did not run: {detail}"
@@ -485,6 +513,22 @@ mod tests {
         }
         assert!(!raised_while_running(&server("ERR", "x script: f, on @user_function:.")));
         assert!(!raised_while_running(&server("ERR", "on @user_function:3.")));
+    }
+
+    #[test]
+    fn a_killed_function_is_killed_and_did_not_run() {
+        // Measured on Redis 7.0.15, after FUNCTION KILL and after SCRIPT KILL.
+        for text in [
+            "Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.",
+            "Script killed by user with SCRIPT KILL... script: 694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.",
+        ] {
+            let e = Error::from_redis(server("ERR", text));
+            assert!(matches!(&e, Error::Killed { message } if message == text), "{e:?}");
+            assert!(e.did_not_run());
+        }
+        // A Lua error of the body saying the same starts with its position: not a kill.
+        let e = Error::from_redis(server("ERR", "user_function:3: Script killed by user with X script: f, on @user_function:3."));
+        assert!(!matches!(e, Error::Killed { .. }) && !e.did_not_run(), "{e:?}");
     }
 
     #[test]

@@ -197,3 +197,87 @@ async fn a_dead_server_is_a_connection_error_over_async() {
     let r = counters::bump("c", 1).call_async(&mut acon).await;
     assert!(matches!(r, Err(Error::Connection(_))), "{r:?}");
 }
+
+/// Functions that loop, reading, until `stop` is set: killable (they never write).
+#[redlua::library(name = "rt_spinner")]
+pub mod spinner {
+    use redlua::prelude::*;
+
+    /// Loops until `stop` exists, and replies how often it looked.
+    #[redis_function(read_only)]
+    pub fn wait_for(stop: Key) -> i64 {
+        let mut n: i64 = 0;
+        while get::<i64>(&stop).is_none() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// The same as `spinner::wait_for`, as an EVAL script.
+pub mod spin_script {
+    use redlua::prelude::*;
+
+    /// Loops until `stop` exists.
+    #[redis_function(read_only)]
+    pub fn rt_wait_script(stop: Key) -> i64 {
+        let mut n: i64 = 0;
+        while get::<i64>(&stop).is_none() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Kills what runs on the server with `kill` (FUNCTION KILL or SCRIPT KILL), once it runs.
+fn kill_when_busy(con: &mut redis::Connection, kill: fn(&mut redis::Connection) -> Result<bool, Error>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !kill(con).unwrap() {
+        assert!(Instant::now() < deadline, "nothing to kill");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_function_stopped_by_function_kill_is_killed_and_did_not_run() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    spinner::LIBRARY.load(&mut con).unwrap();
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || spinner::wait_for("stop").call(&mut caller));
+    kill_when_busy(&mut con, |c| redlua::functions::kill(c));
+    let r = waiting.join().unwrap();
+    match &r {
+        Err(e @ Error::Killed { message }) => {
+            assert!(message.contains("killed"), "{message}");
+            assert!(e.did_not_run(), "FUNCTION KILL stops only a function that has not written");
+            assert!(e.to_string().contains("KILL"), "{e}");
+        }
+        other => panic!("expected Error::Killed, got {other:?}"),
+    }
+
+    // The same in a pipeline entry.
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || {
+        let mut pipe = redlua::Pipeline::new();
+        let first = pipe.add(counters::bump("c", 1));
+        let killed = pipe.add(spinner::wait_for("stop"));
+        let replies = pipe.query(&mut caller).unwrap();
+        (replies.get(first), replies.get(killed))
+    });
+    kill_when_busy(&mut con, |c| redlua::functions::kill(c));
+    let (first, killed) = waiting.join().unwrap();
+    assert_eq!(first.unwrap(), 1);
+    assert!(matches!(&killed, Err(e @ Error::Killed { .. }) if e.did_not_run()), "{killed:?}");
+}
+
+#[test]
+fn a_script_stopped_by_script_kill_is_killed_and_did_not_run() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || spin_script::rt_wait_script("stop").call(&mut caller));
+    kill_when_busy(&mut con, |c| redlua::functions::kill_script(c));
+    let r = waiting.join().unwrap();
+    assert!(matches!(&r, Err(e @ Error::Killed { .. }) if e.did_not_run()), "{r:?}");
+}
