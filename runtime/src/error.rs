@@ -217,13 +217,10 @@ impl Error {
         if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort)
             && let Some(errors) = e.clone().into_server_errors()
         {
-            let errors: Vec<(usize, String)> = errors
-                .iter()
-                .filter(|(_, se)| se.code() != "EXECABORT")
-                .map(|(i, se)| (*i, server_error_text(se)))
-                .collect();
+            let errors: Vec<(usize, redis::ServerError)> =
+                errors.iter().filter(|(_, se)| se.code() != "EXECABORT").cloned().collect();
             if !errors.is_empty() || e.code() == Some("EXECABORT") {
-                return Error::ExecAbort { errors };
+                return exec_abort(errors);
             }
         }
         match e.code() {
@@ -236,7 +233,10 @@ impl Error {
                 keys: Vec::new(),
                 message: e.to_string(),
             },
-            Some("EXECABORT") => Error::ExecAbort { errors: Vec::new() },
+            Some("EXECABORT") => redis::ServerError::try_from(e)
+                .ok()
+                .and_then(|se| exec_refusal(&se))
+                .unwrap_or(Error::ExecAbort { errors: Vec::new() }),
             _ => Error::Redis(e),
         }
     }
@@ -362,6 +362,30 @@ pub(crate) fn is_connection_error(e: &redis::RedisError) -> bool {
         || e.is_connection_refusal()
         || e.is_timeout()
         || e.kind() == redis::ErrorKind::ClusterConnectionNotFound
+}
+
+/// A transaction discarded at `EXEC` for the commands refused while it was queued. When
+/// the server refused every one of them with `BUSY` (a script or function was running past
+/// the time limit), it is [`Error::Busy`]: nothing ran, and the transaction may be sent
+/// again later. Otherwise it is [`Error::ExecAbort`], a mistake in the transaction.
+pub(crate) fn exec_abort(errors: Vec<(usize, redis::ServerError)>) -> Error {
+    if let Some((_, first)) = errors.first()
+        && errors.iter().all(|(_, e)| e.code() == "BUSY")
+    {
+        return Error::Busy(first.clone().into());
+    }
+    Error::ExecAbort { errors: errors.iter().map(|(i, se)| (*i, server_error_text(se))).collect() }
+}
+
+/// `EXEC` refused by the server itself (no permission, `BUSY`): Redis discards the
+/// transaction and replies `EXECABORT Transaction discarded because of: <the refusal>`.
+/// The refusal, classified by its own code; `None` for any other reply.
+pub(crate) fn exec_refusal(e: &redis::ServerError) -> Option<Error> {
+    let cause = e.details()?.strip_prefix("Transaction discarded because of: ")?;
+    let cause = cause.strip_prefix('-').unwrap_or(cause);
+    let (code, detail) = cause.split_once(' ').unwrap_or((cause, ""));
+    (e.code() == "EXECABORT" && !code.is_empty())
+        .then(|| Error::from_redis(redis::make_extension_error(code.to_string(), Some(detail.to_string()))))
 }
 
 fn server_error_text(e: &redis::ServerError) -> String {
@@ -529,6 +553,34 @@ mod tests {
         // A Lua error of the body saying the same starts with its position: not a kill.
         let e = Error::from_redis(server("ERR", "user_function:3: Script killed by user with X script: f, on @user_function:3."));
         assert!(!matches!(e, Error::Killed { .. }) && !e.did_not_run(), "{e:?}");
+    }
+
+    #[test]
+    fn a_transaction_discarded_for_busy_is_busy() {
+        let busy = redis::ServerError::try_from(server("BUSY", "Redis is busy running a script.")).unwrap();
+        let arity = redis::ServerError::try_from(server("ERR", "wrong number of arguments for 'get' command")).unwrap();
+        let e = exec_abort(vec![(0, busy.clone()), (1, busy.clone())]);
+        assert!(matches!(&e, Error::Busy(_)) && e.did_not_run(), "{e:?}");
+        let e = exec_abort(vec![(0, busy), (1, arity)]);
+        assert!(matches!(&e, Error::ExecAbort { errors } if errors.len() == 2), "{e:?}");
+        assert!(matches!(exec_abort(Vec::new()), Error::ExecAbort { errors } if errors.is_empty()));
+    }
+
+    #[test]
+    fn exec_refused_by_the_server_is_the_refusal() {
+        // Measured on Redis 7.0.15 for a user without `exec`.
+        let e = redis::ServerError::try_from(server(
+            "EXECABORT",
+            "Transaction discarded because of: NOPERM this user has no permissions to run the 'exec' command",
+        ))
+        .unwrap();
+        let r = exec_refusal(&e).expect("a refusal");
+        assert_eq!(r.redis_error().and_then(|e| e.code()), Some("NOPERM"), "{r:?}");
+        assert!(r.did_not_run() && r.to_string().contains("'exec'"), "{r}");
+        let e = redis::ServerError::try_from(server("EXECABORT", "Transaction discarded because of: BUSY Redis is busy running a script.")).unwrap();
+        assert!(matches!(exec_refusal(&e), Some(Error::Busy(_))));
+        let e = redis::ServerError::try_from(server("EXECABORT", "Transaction discarded because of previous errors.")).unwrap();
+        assert!(exec_refusal(&e).is_none());
     }
 
     #[test]
