@@ -1010,7 +1010,13 @@ impl Pipeline {
             Code::Script(_) => None,
         });
         for l in libraries {
-            let v = ok(replies.next())?;
+            let v = match replies.next() {
+                // A user without FUNCTION LIST: the check cannot tell, so the calls are
+                // sent as they are and recovered one by one if the library is missing,
+                // as single calls are.
+                Some(Value::ServerError(e)) if e.code() == "NOPERM" => continue,
+                v => ok(v)?,
+            };
             let status = l.status_of(l.code_in_list(v).as_deref());
             if status != LibraryStatus::Current {
                 loads.pipe.add_command(l.load_command());
@@ -1026,7 +1032,11 @@ impl Pipeline {
             })
             .collect();
         if !scripts.is_empty() {
-            let present = exists_reply(ok(replies.next())?);
+            let present = match replies.next() {
+                // A user without SCRIPT EXISTS: the scripts are recovered one by one.
+                Some(Value::ServerError(e)) if e.code() == "NOPERM" => vec![true; scripts.len()],
+                v => exists_reply(ok(v)?),
+            };
             for (i, s) in scripts.into_iter().enumerate() {
                 if !present.get(i).copied().unwrap_or(false) {
                     loads.pipe.add_command(s.load_command());

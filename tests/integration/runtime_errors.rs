@@ -387,3 +387,45 @@ fn a_transaction_on_a_busy_server_is_busy_and_did_not_run() {
     assert_eq!(replies.len(), 2);
     assert_eq!(get_int(&mut con, "c"), 2);
 }
+
+// ---------------------------------------------------------------------------------------
+// Users without FUNCTION LIST: pipelines work as single calls do
+
+#[test]
+fn a_pipeline_of_a_user_without_function_list_works_and_recovers_as_single_calls_do() {
+    let (server, mut admin) = server();
+    acl_setuser(&mut admin, "nolist", &["~*", "+@all", "-function|list"]);
+    let mut con = connect_as(&server, "nolist");
+    let pipe = |atomic: bool| {
+        let mut pipe = redlua::Pipeline::new();
+        if atomic {
+            pipe.atomic();
+        }
+        pipe.add(counters::bump("c", 1));
+        pipe.add(counters::read("c"));
+        pipe
+    };
+    // Missing: the check cannot see it; the calls are recovered (loaded, sent again), as a
+    // single call is.
+    let replies = pipe(false).query(&mut con).unwrap();
+    assert_eq!(replies.resent(), [0, 1], "recovered per call");
+    assert_eq!(get_int(&mut admin, "c"), 1);
+    assert_eq!(counters::LIBRARY.status(&mut admin).unwrap(), redlua::LibraryStatus::Current);
+    // Loaded: plain and atomic pipelines run.
+    pipe(false).query(&mut con).unwrap();
+    pipe(true).query(&mut con).unwrap();
+    assert_eq!(get_int(&mut admin, "c"), 3);
+    // A user who can neither list nor load: the same NotLoaded for a single call and for a
+    // pipeline entry, and nothing ran.
+    flush_code(&mut admin);
+    acl_setuser(&mut admin, "nolist", &["~*", "+@all", "-function|list", "-function|load"]);
+    let mut con = connect_as(&server, "nolist");
+    let single = counters::bump("c", 1).call(&mut con);
+    assert!(matches!(&single, Err(e @ Error::NotLoaded { .. }) if e.did_not_run()), "{single:?}");
+    let mut one = redlua::Pipeline::new();
+    let bumped = one.add(counters::bump("c", 1));
+    let replies = one.query(&mut con).unwrap();
+    let entry = replies.get(bumped);
+    assert!(matches!(&entry, Err(e @ Error::NotLoaded { .. }) if e.did_not_run()), "{entry:?}");
+    assert_eq!(get_int(&mut admin, "c"), 3, "nothing ran");
+}
