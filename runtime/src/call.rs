@@ -215,6 +215,9 @@ impl Code {
     /// A server or connection error, classified, with Lua lines mapped to Rust lines.
     pub(crate) fn error(&self, e: redis::RedisError) -> Error {
         let text = e.to_string();
+        if crate::error::is_killed(&e) {
+            return Error::from_redis(e);
+        }
         if e.code() == Some("ERR") && (text.contains("user_function:") || text.contains("user_script:")) {
             let location = match self {
                 Code::Library(l) => l.locate(&text),

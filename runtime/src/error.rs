@@ -64,6 +64,7 @@ impl fmt::Display for SourceLocation {
 /// |---|---|
 /// | [`Rejected`](Error::Rejected) | yes, and refused on purpose (it wrote nothing unless it wrote before `reject!`) |
 /// | [`Script`](Error::Script) | yes, until the failing statement (Redis does not roll back) |
+/// | [`Killed`](Error::Killed) | it started, and was stopped before it wrote anything: no effect |
 /// | [`NotLoaded`](Error::NotLoaded), [`FunctionNameTaken`](Error::FunctionNameTaken), [`CrossSlot`](Error::CrossSlot), [`Argument`](Error::Argument) | no |
 /// | [`ExecAbort`](Error::ExecAbort), [`WatchConflict`](Error::WatchConflict) | no command of the transaction ran |
 /// | [`Busy`](Error::Busy), [`ReadOnlyReplica`](Error::ReadOnlyReplica) | no |
@@ -119,6 +120,16 @@ pub enum Error {
         message: String,
         /// The Rust source line of the statement that failed, when known.
         location: Option<SourceLocation>,
+    },
+    /// The function or script was stopped by `FUNCTION KILL` or `SCRIPT KILL` (see
+    /// [`functions::kill`](crate::functions::kill)) while it ran past the server's time
+    /// limit. The server kills only code that has not written yet, so the call had no
+    /// effect: [`did_not_run`](Error::did_not_run) is true and sending it again cannot
+    /// apply it twice. Whoever killed it probably had a reason (a function that loops
+    /// forever would loop again).
+    Killed {
+        /// What the server said.
+        message: String,
     },
     /// The server did not have the function or script (`ERR Function not found`,
     /// `NOSCRIPT`) and the call did not run: loading the code and sending the call once
@@ -196,6 +207,9 @@ impl Error {
         if is_connection_error(&e) {
             return Error::Connection(e);
         }
+        if is_killed(&e) {
+            return Error::Killed { message: e.detail().unwrap_or_default().to_string() };
+        }
         // Raised while a function or script ran: whatever its code, the call ran.
         if raised_while_running(&e) {
             return Error::Redis(e);
@@ -203,13 +217,10 @@ impl Error {
         if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ExecAbort)
             && let Some(errors) = e.clone().into_server_errors()
         {
-            let errors: Vec<(usize, String)> = errors
-                .iter()
-                .filter(|(_, se)| se.code() != "EXECABORT")
-                .map(|(i, se)| (*i, server_error_text(se)))
-                .collect();
+            let errors: Vec<(usize, redis::ServerError)> =
+                errors.iter().filter(|(_, se)| se.code() != "EXECABORT").cloned().collect();
             if !errors.is_empty() || e.code() == Some("EXECABORT") {
-                return Error::ExecAbort { errors };
+                return exec_abort(errors);
             }
         }
         match e.code() {
@@ -222,7 +233,10 @@ impl Error {
                 keys: Vec::new(),
                 message: e.to_string(),
             },
-            Some("EXECABORT") => Error::ExecAbort { errors: Vec::new() },
+            Some("EXECABORT") => redis::ServerError::try_from(e)
+                .ok()
+                .and_then(|se| exec_refusal(&se))
+                .unwrap_or(Error::ExecAbort { errors: Vec::new() }),
             _ => Error::Redis(e),
         }
     }
@@ -287,6 +301,7 @@ impl Error {
     pub fn did_not_run(&self) -> bool {
         match self {
             Error::NotLoaded { .. }
+            | Error::Killed { .. }
             | Error::FunctionNameTaken { .. }
             | Error::CrossSlot { .. }
             | Error::Argument { .. }
@@ -302,6 +317,15 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// True for the error a function or script ends with when `FUNCTION KILL` or `SCRIPT KILL`
+/// stopped it: `ERR Script killed by user with SCRIPT KILL...` on Redis 7 (for both
+/// commands), then the server's location suffix. No redlua function can raise this text
+/// (`reject!` has its own code, a failing command keeps its own, and a Lua error starts
+/// with its position).
+pub(crate) fn is_killed(e: &redis::RedisError) -> bool {
+    e.code() == Some("ERR") && e.detail().is_some_and(|d| d.starts_with("Script killed by user with "))
 }
 
 /// The codes of the server's refusals of a command it did not run (besides `BUSY`,
@@ -340,6 +364,30 @@ pub(crate) fn is_connection_error(e: &redis::RedisError) -> bool {
         || e.kind() == redis::ErrorKind::ClusterConnectionNotFound
 }
 
+/// A transaction discarded at `EXEC` for the commands refused while it was queued. When
+/// the server refused every one of them with `BUSY` (a script or function was running past
+/// the time limit), it is [`Error::Busy`]: nothing ran, and the transaction may be sent
+/// again later. Otherwise it is [`Error::ExecAbort`], a mistake in the transaction.
+pub(crate) fn exec_abort(errors: Vec<(usize, redis::ServerError)>) -> Error {
+    if let Some((_, first)) = errors.first()
+        && errors.iter().all(|(_, e)| e.code() == "BUSY")
+    {
+        return Error::Busy(first.clone().into());
+    }
+    Error::ExecAbort { errors: errors.iter().map(|(i, se)| (*i, server_error_text(se))).collect() }
+}
+
+/// `EXEC` refused by the server itself (no permission, `BUSY`): Redis discards the
+/// transaction and replies `EXECABORT Transaction discarded because of: <the refusal>`.
+/// The refusal, classified by its own code; `None` for any other reply.
+pub(crate) fn exec_refusal(e: &redis::ServerError) -> Option<Error> {
+    let cause = e.details()?.strip_prefix("Transaction discarded because of: ")?;
+    let cause = cause.strip_prefix('-').unwrap_or(cause);
+    let (code, detail) = cause.split_once(' ').unwrap_or((cause, ""));
+    (e.code() == "EXECABORT" && !code.is_empty())
+        .then(|| Error::from_redis(redis::make_extension_error(code.to_string(), Some(detail.to_string()))))
+}
+
 fn server_error_text(e: &redis::ServerError) -> String {
     match e.details() {
         Some(d) => format!("{} {d}", e.code()),
@@ -359,6 +407,10 @@ impl fmt::Display for Error {
                 message,
                 location: None,
             } => write!(f, "error in redis function: {message}"),
+            Error::Killed { message } => write!(
+                f,
+                "the function or script was killed (FUNCTION KILL or SCRIPT KILL) before it wrote anything: {message}"
+            ),
             Error::NotLoaded { name, detail } => write!(
                 f,
                 "`{name}` is not loaded on the server and did not run: {detail}"
@@ -485,6 +537,50 @@ mod tests {
         }
         assert!(!raised_while_running(&server("ERR", "x script: f, on @user_function:.")));
         assert!(!raised_while_running(&server("ERR", "on @user_function:3.")));
+    }
+
+    #[test]
+    fn a_killed_function_is_killed_and_did_not_run() {
+        // Measured on Redis 7.0.15, after FUNCTION KILL and after SCRIPT KILL.
+        for text in [
+            "Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.",
+            "Script killed by user with SCRIPT KILL... script: 694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.",
+        ] {
+            let e = Error::from_redis(server("ERR", text));
+            assert!(matches!(&e, Error::Killed { message } if message == text), "{e:?}");
+            assert!(e.did_not_run());
+        }
+        // A Lua error of the body saying the same starts with its position: not a kill.
+        let e = Error::from_redis(server("ERR", "user_function:3: Script killed by user with X script: f, on @user_function:3."));
+        assert!(!matches!(e, Error::Killed { .. }) && !e.did_not_run(), "{e:?}");
+    }
+
+    #[test]
+    fn a_transaction_discarded_for_busy_is_busy() {
+        let busy = redis::ServerError::try_from(server("BUSY", "Redis is busy running a script.")).unwrap();
+        let arity = redis::ServerError::try_from(server("ERR", "wrong number of arguments for 'get' command")).unwrap();
+        let e = exec_abort(vec![(0, busy.clone()), (1, busy.clone())]);
+        assert!(matches!(&e, Error::Busy(_)) && e.did_not_run(), "{e:?}");
+        let e = exec_abort(vec![(0, busy), (1, arity)]);
+        assert!(matches!(&e, Error::ExecAbort { errors } if errors.len() == 2), "{e:?}");
+        assert!(matches!(exec_abort(Vec::new()), Error::ExecAbort { errors } if errors.is_empty()));
+    }
+
+    #[test]
+    fn exec_refused_by_the_server_is_the_refusal() {
+        // Measured on Redis 7.0.15 for a user without `exec`.
+        let e = redis::ServerError::try_from(server(
+            "EXECABORT",
+            "Transaction discarded because of: NOPERM this user has no permissions to run the 'exec' command",
+        ))
+        .unwrap();
+        let r = exec_refusal(&e).expect("a refusal");
+        assert_eq!(r.redis_error().and_then(|e| e.code()), Some("NOPERM"), "{r:?}");
+        assert!(r.did_not_run() && r.to_string().contains("'exec'"), "{r}");
+        let e = redis::ServerError::try_from(server("EXECABORT", "Transaction discarded because of: BUSY Redis is busy running a script.")).unwrap();
+        assert!(matches!(exec_refusal(&e), Some(Error::Busy(_))));
+        let e = redis::ServerError::try_from(server("EXECABORT", "Transaction discarded because of previous errors.")).unwrap();
+        assert!(exec_refusal(&e).is_none());
     }
 
     #[test]

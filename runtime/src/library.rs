@@ -430,7 +430,12 @@ impl Library {
     /// Loads the library after a call did not find its function: always sends the
     /// code (the checked server may not be the one that lacked it).
     pub(crate) async fn reload_on<W: Wire>(&self, w: &mut W) -> Result<(), Error> {
-        let status = self.status_on(w).await?;
+        let status = match self.status_on(w).await {
+            // A user without FUNCTION LIST may still load: what the server held is not
+            // known, and the call said it lacks this library's functions.
+            Err(Error::Redis(e)) if e.code() == Some("NOPERM") => LibraryStatus::Missing,
+            status => status?,
+        };
         w.req(&self.load_command()).await.map_err(|e| self.load_error(e))?;
         self.loaded(status, None, Trigger::Recovery);
         Ok(())

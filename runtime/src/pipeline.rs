@@ -769,25 +769,60 @@ impl Pipeline {
         if self.entries.is_empty() {
             return Ok(Replies { results: Vec::new(), resent: Vec::new() });
         }
-        let plan = self.plan();
-        // Nothing to check for a pipeline of plain commands.
-        if !self.assume_loaded && !plan.codes.is_empty() {
-            let checked = w.send(&plan.check).await.map_err(Error::from_redis)?;
-            if let Some(loads) = self.to_load(&plan, checked)? {
+        let mut plan = self.plan();
+        // Nothing to check for a pipeline of plain commands, unless it is a transaction.
+        let checking = !self.assume_loaded && !plan.codes.is_empty();
+        // On a connection that may be shared, a transaction is preceded by an empty one
+        // (see `add_transaction_probe`); on an exclusive one, MULTI is sent alone first.
+        let probing = self.atomic && !w.exclusive();
+        if checking || probing {
+            let mut check = std::mem::replace(&mut plan.check, redis::Pipeline::new());
+            if probing {
+                add_transaction_probe(&mut check);
+            }
+            let mut checked = w.send(&check).await.map_err(Error::from_redis)?;
+            if probing {
+                let probe = checked.split_off(checked.len().saturating_sub(TRANSACTION_PROBE));
+                transaction_allowed(probe)?;
+            }
+            if checking && let Some(loads) = self.to_load(&plan, checked)? {
                 let replies = w.send(&loads.pipe).await.map_err(Error::from_redis)?;
                 loads.finish(replies)?;
             }
         }
-        let batch = self.batch(&self.all());
-        let replies = w.send(&batch).await.map_err(Error::from_redis)?;
         if self.atomic {
-            let (results, lost) = self.exec_results(replies)?;
+            // MULTI, the commands and EXEC as plain commands in one write, read here (see
+            // `transaction`): redis-rs's own transactions panic when MULTI is refused.
+            let replies = if w.exclusive() {
+                // MULTI alone: were it refused with the commands behind it, the server would
+                // run them one by one. Nobody else sends on this connection until EXEC.
+                let multi = w.req(&redis::cmd("MULTI")).await.map_err(Error::from_redis)?;
+                let mut replies = w.send(&self.transaction(false)).await.map_err(Error::from_redis)?;
+                replies.insert(0, multi);
+                replies
+            } else {
+                w.send(&self.transaction(true)).await.map_err(Error::from_redis)?
+            };
+            let items = match self.exec_items(replies) {
+                Ok(items) => items,
+                Err((e, in_multi)) => {
+                    if in_multi {
+                        // EXEC was refused: leave the transaction, or the connection would
+                        // queue every later command. Best effort: the error is reported.
+                        let _ = w.req(&redis::cmd("DISCARD")).await;
+                    }
+                    return Err(e);
+                }
+            };
+            let (results, lost) = self.exec_results(vec![Value::Array(items)])?;
             for code in lost {
                 // Best effort, for the next transaction: the calls are reported either way.
                 let _ = code.reload_on(w).await;
             }
             return Ok(Replies { results, resent: Vec::new() });
         }
+        let batch = self.batch(&self.all());
+        let replies = w.send(&batch).await.map_err(Error::from_redis)?;
         let (mut results, missing) = self.first_results(replies);
         if missing.is_empty() {
             return Ok(finish(results, Vec::new()));
@@ -865,6 +900,72 @@ impl Pipeline {
         pipe
     }
 
+    /// All entries as a transaction of plain commands: `MULTI`, the entries, `EXEC`, sent
+    /// in one write (no other command of a shared connection comes between them) and read
+    /// by [`exec_items`](Pipeline::exec_items). Not redis-rs's `atomic()` pipeline: redis-rs
+    /// 1.8 panics ("attempt to subtract with overflow") or, async, kills the shared
+    /// connection when the server refuses `MULTI` itself (no permission, `BUSY`).
+    /// Without `multi`, the same after a `MULTI` sent alone.
+    fn transaction(&self, multi: bool) -> redis::Pipeline {
+        let mut pipe = redis::Pipeline::with_capacity(self.entries.len() + 2);
+        if multi {
+            pipe.add_command(redis::cmd("MULTI"));
+        }
+        for e in &self.entries {
+            pipe.add_command(e.command.clone());
+        }
+        pipe.add_command(redis::cmd("EXEC"));
+        pipe
+    }
+
+    /// The replies of [`transaction`](Pipeline::transaction): `EXEC`'s, one per entry; or
+    /// the error, and whether the connection is still inside the transaction.
+    fn exec_items(&self, replies: Vec<Value>) -> Result<Vec<Value>, (Error, bool)> {
+        let n = self.entries.len();
+        if replies.len() != n + 2 {
+            let message = format!("{} replies to a transaction of {n} commands", replies.len());
+            return Err((Error::Reply { message }, false));
+        }
+        let mut replies = replies.into_iter();
+        let multi = replies.next();
+        let queued: Vec<Value> = replies.by_ref().take(n).collect();
+        let exec = replies.next();
+        if let Some(Value::ServerError(e)) = multi {
+            // The check found MULTI allowed, but the server refused it now (its ACL changed,
+            // or a script became BUSY): the commands were not queued but run one by one.
+            let e: redis::RedisError = e.into();
+            let none_ran = queued.iter().all(|v| match v {
+                Value::ServerError(q) => Error::from_redis(q.clone().into()).did_not_run(),
+                _ => false,
+            });
+            if none_ran {
+                return Err((Error::from_redis(e), false));
+            }
+            let message = format!("the server refused MULTI ({e}) and ran the commands one by one, outside a transaction");
+            return Err((Error::Reply { message }, false));
+        }
+        match exec {
+            Some(Value::Array(items)) => Ok(items),
+            Some(Value::Nil) => Err((Error::WatchConflict, false)),
+            Some(Value::ServerError(e)) if e.code() == "EXECABORT" => {
+                if let Some(refusal) = crate::error::exec_refusal(&e) {
+                    return Err((refusal, false));
+                }
+                let refused = queued
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| match v {
+                        Value::ServerError(q) => Some((i, q)),
+                        _ => None,
+                    })
+                    .collect();
+                Err((crate::error::exec_abort(refused), false))
+            }
+            Some(Value::ServerError(e)) => Err((Error::from_redis(e.into()), true)),
+            other => Err((Error::Reply { message: format!("EXEC replied {other:?}") }, false)),
+        }
+    }
+
     /// The distinct code of the calls, in order of first appearance.
     fn codes(&self) -> Vec<Code> {
         let mut codes: Vec<Code> = Vec::new();
@@ -909,7 +1010,13 @@ impl Pipeline {
             Code::Script(_) => None,
         });
         for l in libraries {
-            let v = ok(replies.next())?;
+            let v = match replies.next() {
+                // A user without FUNCTION LIST: the check cannot tell, so the calls are
+                // sent as they are and recovered one by one if the library is missing,
+                // as single calls are.
+                Some(Value::ServerError(e)) if e.code() == "NOPERM" => continue,
+                v => ok(v)?,
+            };
             let status = l.status_of(l.code_in_list(v).as_deref());
             if status != LibraryStatus::Current {
                 loads.pipe.add_command(l.load_command());
@@ -925,7 +1032,11 @@ impl Pipeline {
             })
             .collect();
         if !scripts.is_empty() {
-            let present = exists_reply(ok(replies.next())?);
+            let present = match replies.next() {
+                // A user without SCRIPT EXISTS: the scripts are recovered one by one.
+                Some(Value::ServerError(e)) if e.code() == "NOPERM" => vec![true; scripts.len()],
+                v => exists_reply(ok(v)?),
+            };
             for (i, s) in scripts.into_iter().enumerate() {
                 if !present.get(i).copied().unwrap_or(false) {
                     loads.pipe.add_command(s.load_command());
@@ -1045,6 +1156,36 @@ impl Pipeline {
             });
         }
     }
+}
+
+/// The commands that check, before a transaction on a connection that may be shared, that
+/// the connection's user may run `MULTI` and `EXEC`: an empty transaction, and `DISCARD`
+/// in case `EXEC` was refused. Were `MULTI` refused in the transaction itself, the server
+/// would run its commands one by one instead of queueing them; sending `MULTI` alone first
+/// would let another user of the shared connection queue its commands in the transaction.
+/// The empty `EXEC` ends a `WATCH` of the connection: a watched key changed before it is a
+/// [`Error::WatchConflict`], a change after it is not seen.
+fn add_transaction_probe(check: &mut redis::Pipeline) {
+    check.add_command(redis::cmd("MULTI"));
+    check.add_command(redis::cmd("EXEC"));
+    check.add_command(redis::cmd("DISCARD"));
+}
+
+/// The number of commands of [`add_transaction_probe`].
+const TRANSACTION_PROBE: usize = 3;
+
+/// From the probe's replies: whether the transaction may be sent. A refusal of `MULTI` or
+/// `EXEC` (`NOPERM`, `BUSY`, ...) is returned as it is: nothing of the pipeline was sent.
+fn transaction_allowed(probe: Vec<Value>) -> Result<(), Error> {
+    for v in probe.into_iter().take(2) {
+        if v == Value::Nil {
+            return Err(Error::WatchConflict);
+        }
+        if let Value::ServerError(e) = v {
+            return Err(crate::error::exec_refusal(&e).unwrap_or_else(|| Error::from_redis(e.into())));
+        }
+    }
+    Ok(())
 }
 
 /// Loads decided by the check, with what each server held before.

@@ -24,6 +24,13 @@ pub(crate) trait Wire {
 
     /// Sends a pipeline: one reply per command, or `EXEC`'s for a transaction.
     fn send<'a>(&'a mut self, pipe: &'a redis::Pipeline) -> impl Future<Output = RedisResult<Vec<Value>>> + 'a;
+
+    /// True when no one else sends on this connection between two requests of a body (a
+    /// sync connection, borrowed mutably); false when it may be shared (an async
+    /// multiplexed connection and its clones).
+    fn exclusive(&self) -> bool {
+        false
+    }
 }
 
 /// A sync connection ([`redis::ConnectionLike`]): requests are made at once; run a body
@@ -31,6 +38,10 @@ pub(crate) trait Wire {
 pub(crate) struct Blocking<'c, C: ?Sized>(pub(crate) &'c mut C);
 
 impl<C: ConnectionLike + ?Sized> Wire for Blocking<'_, C> {
+    fn exclusive(&self) -> bool {
+        true
+    }
+
     fn req<'a>(&'a mut self, cmd: &'a redis::Cmd) -> impl Future<Output = RedisResult<Value>> + 'a {
         std::future::ready(req(self.0, cmd))
     }

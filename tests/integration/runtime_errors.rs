@@ -197,3 +197,235 @@ async fn a_dead_server_is_a_connection_error_over_async() {
     let r = counters::bump("c", 1).call_async(&mut acon).await;
     assert!(matches!(r, Err(Error::Connection(_))), "{r:?}");
 }
+
+/// Functions that loop, reading, until `stop` is set: killable (they never write).
+#[redlua::library(name = "rt_spinner")]
+pub mod spinner {
+    use redlua::prelude::*;
+
+    /// Loops until `stop` exists, and replies how often it looked.
+    #[redis_function(read_only)]
+    pub fn wait_for(stop: Key) -> i64 {
+        let mut n: i64 = 0;
+        while get::<i64>(&stop).is_none() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// The same as `spinner::wait_for`, as an EVAL script.
+pub mod spin_script {
+    use redlua::prelude::*;
+
+    /// Loops until `stop` exists.
+    #[redis_function(read_only)]
+    pub fn rt_wait_script(stop: Key) -> i64 {
+        let mut n: i64 = 0;
+        while get::<i64>(&stop).is_none() {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Kills what runs on the server with `kill` (FUNCTION KILL or SCRIPT KILL), once it runs.
+fn kill_when_busy(con: &mut redis::Connection, kill: fn(&mut redis::Connection) -> Result<bool, Error>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !kill(con).unwrap() {
+        assert!(Instant::now() < deadline, "nothing to kill");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_function_stopped_by_function_kill_is_killed_and_did_not_run() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    spinner::LIBRARY.load(&mut con).unwrap();
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || spinner::wait_for("stop").call(&mut caller));
+    kill_when_busy(&mut con, |c| redlua::functions::kill(c));
+    let r = waiting.join().unwrap();
+    match &r {
+        Err(e @ Error::Killed { message }) => {
+            assert!(message.contains("killed"), "{message}");
+            assert!(e.did_not_run(), "FUNCTION KILL stops only a function that has not written");
+            assert!(e.to_string().contains("KILL"), "{e}");
+        }
+        other => panic!("expected Error::Killed, got {other:?}"),
+    }
+
+    // The same in a pipeline entry.
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || {
+        let mut pipe = redlua::Pipeline::new();
+        let first = pipe.add(counters::bump("c", 1));
+        let killed = pipe.add(spinner::wait_for("stop"));
+        let replies = pipe.query(&mut caller).unwrap();
+        (replies.get(first), replies.get(killed))
+    });
+    kill_when_busy(&mut con, |c| redlua::functions::kill(c));
+    let (first, killed) = waiting.join().unwrap();
+    assert_eq!(first.unwrap(), 1);
+    assert!(matches!(&killed, Err(e @ Error::Killed { .. }) if e.did_not_run()), "{killed:?}");
+}
+
+#[test]
+fn a_script_stopped_by_script_kill_is_killed_and_did_not_run() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    let mut caller = server.connection().unwrap();
+    let waiting = thread::spawn(move || spin_script::rt_wait_script("stop").call(&mut caller));
+    kill_when_busy(&mut con, |c| redlua::functions::kill_script(c));
+    let r = waiting.join().unwrap();
+    assert!(matches!(&r, Err(e @ Error::Killed { .. }) if e.did_not_run()), "{r:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Transactions refused by the server: no permission for MULTI or EXEC, BUSY
+
+/// A connection as `user` (password `pw`).
+fn connect_as(server: &TestServer, user: &str) -> redis::Connection {
+    user_client(server, user).get_connection().unwrap()
+}
+
+fn user_client(server: &TestServer, user: &str) -> redis::Client {
+    let url = server.url().replacen("redis://", &format!("redis://{user}:pw@"), 1);
+    redis::Client::open(url).unwrap()
+}
+
+/// Creates (or resets) `user` with password `pw` and `rules`.
+fn acl_setuser(con: &mut redis::Connection, user: &str, rules: &[&str]) {
+    let mut cmd = redis::cmd("ACL");
+    cmd.arg("SETUSER").arg(user).arg("reset").arg("on").arg(">pw");
+    for r in rules {
+        cmd.arg(*r);
+    }
+    cmd.exec(con).unwrap();
+}
+
+/// Two bumps of `c` as a transaction.
+fn two_bumps(assume_loaded: bool) -> redlua::Pipeline {
+    let mut pipe = redlua::Pipeline::new();
+    pipe.atomic();
+    if assume_loaded {
+        pipe.assume_loaded();
+    }
+    pipe.add(counters::bump("c", 1));
+    pipe.add(counters::bump("c", 1));
+    pipe
+}
+
+fn assert_refused(what: &str, r: Result<redlua::Replies, Error>, command: &str) {
+    match r {
+        Err(e) => {
+            assert_eq!(e.redis_error().and_then(|r| r.code()), Some("NOPERM"), "{what}: {e:?}");
+            assert!(e.did_not_run(), "{what}: {e:?}");
+            assert!(e.to_string().contains(command), "{what}: names the command: {e}");
+        }
+        Ok(_) => panic!("{what}: a transaction ran without permission for {command}"),
+    }
+}
+
+#[test]
+fn a_transaction_of_a_user_without_multi_or_exec_is_refused_and_nothing_runs() {
+    let (server, mut admin) = server();
+    counters::LIBRARY.load(&mut admin).unwrap();
+    for (user, command) in [("nomulti", "multi"), ("noexec", "exec")] {
+        acl_setuser(&mut admin, user, &["~*", "+@all", &format!("-{command}")]);
+        let mut con = connect_as(&server, user);
+        for assume_loaded in [false, true] {
+            assert_refused(user, two_bumps(assume_loaded).query(&mut con), command);
+            assert_eq!(get_int(&mut admin, "c"), 0, "{user}: nothing ran, not even outside a transaction");
+        }
+        // The connection is usable and not left inside a transaction.
+        assert_eq!(counters::bump("c", 1).call(&mut con).unwrap(), 1, "{user}");
+        redis::cmd("DEL").arg("c").exec(&mut admin).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_async_transaction_of_a_user_without_multi_is_refused_and_the_shared_connection_lives() {
+    let (server, mut admin) = server();
+    counters::LIBRARY.load(&mut admin).unwrap();
+    acl_setuser(&mut admin, "nomulti", &["~*", "+@all", "-multi"]);
+    let mut con = user_client(&server, "nomulti").get_multiplexed_async_connection().await.unwrap();
+    let mut other = con.clone();
+    for assume_loaded in [false, true] {
+        assert_refused("async", two_bumps(assume_loaded).query_async(&mut con).await, "multi");
+    }
+    assert_eq!(get_int(&mut admin, "c"), 0, "nothing ran");
+    // Both handles of the shared connection still work.
+    assert_eq!(counters::bump("c", 1).call_async(&mut other).await.unwrap(), 1);
+    assert_eq!(counters::bump("c", 1).call_async(&mut con).await.unwrap(), 2);
+}
+
+#[test]
+fn a_transaction_on_a_busy_server_is_busy_and_did_not_run() {
+    let (server, mut con) = server();
+    redis::cmd("CONFIG").arg("SET").arg("busy-reply-threshold").arg(50).exec(&mut con).unwrap();
+    counters::LIBRARY.load(&mut con).unwrap();
+    spinner::LIBRARY.load(&mut con).unwrap();
+    let mut spinning = server.connection().unwrap();
+    let spinner = thread::spawn(move || spinner::wait_for("stop").call(&mut spinning));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !matches!(counters::read("c").call(&mut con), Err(Error::Busy(_))) {
+        assert!(Instant::now() < deadline, "the server never said BUSY");
+        thread::sleep(Duration::from_millis(20));
+    }
+    for assume_loaded in [true, false] {
+        let r = two_bumps(assume_loaded).query(&mut con);
+        assert!(matches!(&r, Err(e @ Error::Busy(_)) if e.did_not_run()), "assume_loaded {assume_loaded}: {r:?}");
+    }
+    let mut side = server.connection().unwrap();
+    assert!(redlua::functions::kill(&mut side).unwrap());
+    assert!(matches!(spinner.join().unwrap(), Err(Error::Killed { .. })));
+    assert_eq!(get_int(&mut con, "c"), 0, "nothing ran");
+    // The connection is not left inside a transaction.
+    let replies = two_bumps(true).query(&mut con).unwrap();
+    assert_eq!(replies.len(), 2);
+    assert_eq!(get_int(&mut con, "c"), 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Users without FUNCTION LIST: pipelines work as single calls do
+
+#[test]
+fn a_pipeline_of_a_user_without_function_list_works_and_recovers_as_single_calls_do() {
+    let (server, mut admin) = server();
+    acl_setuser(&mut admin, "nolist", &["~*", "+@all", "-function|list"]);
+    let mut con = connect_as(&server, "nolist");
+    let pipe = |atomic: bool| {
+        let mut pipe = redlua::Pipeline::new();
+        if atomic {
+            pipe.atomic();
+        }
+        pipe.add(counters::bump("c", 1));
+        pipe.add(counters::read("c"));
+        pipe
+    };
+    // Missing: the check cannot see it; the calls are recovered (loaded, sent again), as a
+    // single call is.
+    let replies = pipe(false).query(&mut con).unwrap();
+    assert_eq!(replies.resent(), [0, 1], "recovered per call");
+    assert_eq!(get_int(&mut admin, "c"), 1);
+    assert_eq!(counters::LIBRARY.status(&mut admin).unwrap(), redlua::LibraryStatus::Current);
+    // Loaded: plain and atomic pipelines run.
+    pipe(false).query(&mut con).unwrap();
+    pipe(true).query(&mut con).unwrap();
+    assert_eq!(get_int(&mut admin, "c"), 3);
+    // A user who can neither list nor load: the same NotLoaded for a single call and for a
+    // pipeline entry, and nothing ran.
+    flush_code(&mut admin);
+    acl_setuser(&mut admin, "nolist", &["~*", "+@all", "-function|list", "-function|load"]);
+    let mut con = connect_as(&server, "nolist");
+    let single = counters::bump("c", 1).call(&mut con);
+    assert!(matches!(&single, Err(e @ Error::NotLoaded { .. }) if e.did_not_run()), "{single:?}");
+    let mut one = redlua::Pipeline::new();
+    let bumped = one.add(counters::bump("c", 1));
+    let replies = one.query(&mut con).unwrap();
+    let entry = replies.get(bumped);
+    assert!(matches!(&entry, Err(e @ Error::NotLoaded { .. }) if e.did_not_run()), "{entry:?}");
+    assert_eq!(get_int(&mut admin, "c"), 3, "nothing ran");
+}
