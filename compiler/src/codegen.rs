@@ -100,6 +100,7 @@ enum Helper {
     Pow,
     FloatMin,
     FloatMax,
+    FloatPowi,
 }
 
 impl Helper {
@@ -1256,6 +1257,28 @@ local function redlua_fmax(a, b)
     return b
   end
   return a
+end
+",
+            Helper::FloatPowi => "\
+-- f64::powi: repeated squaring, then 1 / r for a negative exponent, the rounding of Rust's
+-- powi (LLVM's powi, compiler-rt's __powidf2); Lua's ^ is C's pow, rounded differently.
+local function redlua_powi(a, n)
+  local m = math.abs(n)
+  local r = 1.0
+  while true do
+    if m % 2 == 1 then
+      r = r * a
+    end
+    m = math.floor(m / 2)
+    if m == 0 then
+      break
+    end
+    a = a * a
+  end
+  if n < 0 then
+    return 1 / r
+  end
+  return r
 end
 ",
             Helper::Rem => "\
@@ -2613,6 +2636,8 @@ impl Gen<'_> {
             M::FloatSqrt => L::call("math.sqrt", v.clone()),
             M::FloatMin => self.helper(Helper::FloatMin, v.clone()),
             M::FloatMax => self.helper(Helper::FloatMax, v.clone()),
+            // `powi` (an integer exponent) rounds as Rust's repeated squaring; `powf` is pow.
+            M::FloatPow if args.get(1).is_some_and(|a| a.ty == Ty::Int) => self.helper(Helper::FloatPowi, v.clone()),
             M::FloatPow => L::bin(LB::Pow, v[0].clone(), v[1].clone()),
             M::FloatIsNan => {
                 let x = once(self, 0, out);
@@ -3236,6 +3261,7 @@ fn helper_name(h: Helper) -> &'static str {
         Helper::Pow => "redlua_pow",
         Helper::FloatMin => "redlua_fmin",
         Helper::FloatMax => "redlua_fmax",
+        Helper::FloatPowi => "redlua_powi",
     }
 }
 

@@ -1044,34 +1044,34 @@ impl<'c> Gen<'c> {
                 let op = self.rng.weighted(&[3, 3, 2, 1, 1, 1, 1, 1]);
                 let b = v.bound;
                 let (text, e) = match op {
-                    0 => (format!("{} = \u{2}", v.name), self.int(d, b)),
+                    0 => (format!("{} = \u{2}", v.name), self.operand(|g| g.int(d, b))),
                     1 => {
                         self.hit("compound assignment");
-                        (format!("{} += \u{2}", v.name), self.int(d, 1000))
+                        (format!("{} += \u{2}", v.name), self.operand(|g| g.int(d, 1000)))
                     }
                     2 => {
                         self.hit("compound assignment");
-                        (format!("{} -= \u{2}", v.name), self.int(d, 1000))
+                        (format!("{} -= \u{2}", v.name), self.operand(|g| g.int(d, 1000)))
                     }
                     3 => {
                         self.hit("compound assignment");
-                        (format!("{} %= \u{2}", v.name), self.nonzero_small(d))
+                        (format!("{} %= \u{2}", v.name), self.operand(|g| g.nonzero_small(d)))
                     }
                     4 => {
                         self.hit("compound assignment");
-                        (format!("{} /= \u{2}", v.name), self.nonzero_small(d))
+                        (format!("{} /= \u{2}", v.name), self.operand(|g| g.nonzero_small(d)))
                     }
                     5 => {
                         self.hit("bit compound assignment");
-                        (format!("{} &= \u{2}", v.name), self.int(d, b))
+                        (format!("{} &= \u{2}", v.name), self.operand(|g| g.int(d, b)))
                     }
                     6 => {
                         self.hit("bit compound assignment");
-                        (format!("{} ^= \u{2}", v.name), self.int(d, b.min(1 << 30)))
+                        (format!("{} ^= \u{2}", v.name), self.operand(|g| g.int(d, b.min(1 << 30))))
                     }
                     _ => {
                         self.hit("compound assignment");
-                        (format!("{} *= \u{2}", v.name), self.int(d, 3))
+                        (format!("{} *= \u{2}", v.name), self.operand(|g| g.int(d, 3)))
                     }
                 };
                 if self.may_negz(&e) || op >= 2 {
@@ -1081,13 +1081,13 @@ impl<'c> Gen<'c> {
             }
             Ty::Float if self.chance(1, 2) => {
                 let op = *self.rng.pick(&["+=", "-=", "*=", "/="]);
-                let e = self.float(d);
+                let e = self.operand(|g| g.float(d));
                 self.hit("compound assignment");
                 Some(Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{} {op} \u{2}", v.name), vec![e]), semi: true })
             }
             Ty::Bool if self.chance(1, 3) => {
                 let op = *self.rng.pick(&["&=", "|=", "^="]);
-                let e = self.bool(d);
+                let e = self.operand(|g| g.bool(d));
                 self.hit("bit compound assignment");
                 Some(Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{} {op} \u{2}", v.name), vec![e]), semi: true })
             }
@@ -1675,8 +1675,9 @@ impl<'c> Gen<'c> {
                     }
                     8 => {
                         self.hit("v[i] = x");
-                        let i = self.index_for(&n, d);
-                        (format!("{n}[\u{2}] = \u{2}"), vec![i, self.expr(&et, d.saturating_sub(1))])
+                        let i = self.operand(|g| g.index_for(&n, d));
+                        let x = self.operand(|g| g.expr(&et, d.saturating_sub(1)));
+                        (format!("{n}[\u{2}] = \u{2}"), vec![i, x])
                     }
                     _ => {
                         self.hit("push");

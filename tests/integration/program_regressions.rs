@@ -171,3 +171,36 @@ fn pr_round_neg_zero() {
         assert_eq!(v, Verdict::Same, "input {x}");
     }
 }
+
+/// Found by redlua-progen (seed 42, program p2a_170_13): `f64::powi` was Lua's `x ^ n` (C's
+/// `pow`, correctly rounded), where Rust multiplies by repeated squaring (LLVM's powi):
+/// `(1e21 + a1 as f64).powi(-3)` differed in the last digit.
+#[redlua::library(name = "pr_powi_rounding")]
+pub mod pr_powi_rounding {
+    use redlua::prelude::*;
+
+    #[redis_function(read_only)]
+    pub fn f_pr_powi_rounding(a0: f64, n: i64) -> (f64, f64, f64) {
+        let m = (n % 40) as i32;
+        ((1e21 + a0).powi(-3), a0.powi(m), (a0 * 1.1).powi(7))
+    }
+}
+
+#[test]
+fn pr_powi_rounding() {
+    let mut h = harness();
+    let mut i = 0;
+    for x in [5.0, 0.1, -1.7, 3.3333, 1e-5, 123456.789, 0.0, -0.0, f64::NAN, f64::INFINITY] {
+        for n in [-7, -3, -1, 0, 1, 2, 5, 13, 39] {
+            let v = h.case(
+                "pr_powi_rounding",
+                i,
+                &[],
+                |con| lua_outcome(pr_powi_rounding::f_pr_powi_rounding(x, n).call(con)),
+                |con| twin_outcome(redlua::twin::try_run(con, || pr_powi_rounding::twin::f_pr_powi_rounding(x, n))),
+            );
+            assert_eq!(v, Verdict::Same, "powi of {x} and {n}");
+            i += 1;
+        }
+    }
+}
