@@ -2059,6 +2059,13 @@ impl Gen<'_> {
     }
 
     fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
+        // Literals that Lua would fold into a negative zero: that constant could read back
+        // as `0` (see `float_num`), so the zero is computed at run time.
+        if e.ty == Ty::Float && !matches!(e.kind, ExprKind::Float(_)) {
+            if let Some(z) = const_float(e).filter(|z| *z == 0.0 && z.is_sign_negative()) {
+                return float_num(z);
+            }
+        }
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
             ExprKind::Float(x) => float_num(*x),
@@ -2968,21 +2975,6 @@ impl Gen<'_> {
             };
         }
         if a.ty == Ty::Float {
-            // Two literals that Lua would fold into a negative zero: that constant could
-            // read back as `0` (see `float_num`), so the zero is computed at run time.
-            if let (ExprKind::Float(x), ExprKind::Float(y)) = (&a.kind, &b.kind) {
-                let folded = match op {
-                    B::Add => Some(x + y),
-                    B::Sub => Some(x - y),
-                    B::Mul => Some(x * y),
-                    B::Div => Some(x / y),
-                    B::Rem => Some(x % y),
-                    _ => None,
-                };
-                if let Some(z) = folded.filter(|z| *z == 0.0 && z.is_sign_negative()) {
-                    return float_num(z);
-                }
-            }
             // IEEE doubles on both sides: no range checks; `%` is C's fmod, like Rust.
             match op {
                 B::Add => return L::bin(LB::Add, l, r),
@@ -3295,6 +3287,29 @@ fn float_num(x: f64) -> L {
         L::bin(LB::Div, L::Num("-1".to_string()), L::name("math.huge"))
     } else {
         L::Num(float_literal(x))
+    }
+}
+
+/// The value of a float expression made of literals and the operators Lua 5.1 folds at
+/// compile time (`+ - * / %`, unary minus, `^` from `powf`), computed as Lua would.
+fn const_float(e: &ir::Expr) -> Option<f64> {
+    use ir::BinOp as B;
+    match &e.kind {
+        ExprKind::Float(x) => Some(*x),
+        ExprKind::Unary(ir::UnOp::Neg, a) => const_float(a).map(|x| -x),
+        ExprKind::Binary(op, a, b) if a.ty == Ty::Float => {
+            let (x, y) = (const_float(a)?, const_float(b)?);
+            match op {
+                B::Add => Some(x + y),
+                B::Sub => Some(x - y),
+                B::Mul => Some(x * y),
+                B::Div => Some(x / y),
+                B::Rem => Some(x % y),
+                _ => None,
+            }
+        }
+        ExprKind::Method(ir::Method::FloatPow, args) if args.len() == 2 && args[1].ty == Ty::Float => Some(const_float(&args[0])?.powf(const_float(&args[1])?)),
+        _ => None,
     }
 }
 

@@ -204,3 +204,69 @@ fn pr_powi_rounding() {
         }
     }
 }
+
+/// Found by redlua-progen (seed 42, program p2a_243_50): literals that Lua 5.1 folds at
+/// compile time into -0.0 (here `9007199254740992.0 / -(inf)`) became the constant 0 of the
+/// function (one constant per value, and -0.0 == 0), so a struct field held 0.0 where Rust
+/// has -0.0. The first fix only covered a -0.0 literal and two literals.
+#[redlua::library(name = "pr_folded_neg_zero")]
+pub mod pr_folded_neg_zero {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct S0 {
+        pub a: f64,
+        pub b: i64,
+        pub end: f64,
+    }
+
+    #[redis_function(read_only)]
+    pub fn f_pr_folded_neg_zero() -> (S0, f64, f64, f64) {
+        let folded = -(2.0 * 3.0) * 0.0;
+        let zero: f64 = 0.0;
+        (S0 { a: 9007199254740992.0 / (-(9007199254740992.0f64).powf(9007199254740992.0)), b: -2, end: (-16i64) as f64 }, folded, zero, 1.0 / (0.0 - 0.0))
+    }
+}
+impl redlua_progen::check::Canon for pr_folded_neg_zero::S0 {
+    fn canon(&self) -> String {
+        format!("S0{{{}}}", [self.a.canon(), self.b.canon(), self.end.canon()].join(", "))
+    }
+}
+
+#[test]
+fn pr_folded_neg_zero() {
+    let v = harness().case(
+        "pr_folded_neg_zero",
+        0,
+        &[],
+        |con| lua_outcome(pr_folded_neg_zero::f_pr_folded_neg_zero().call(con)),
+        |con| twin_outcome(redlua::twin::try_run(con, pr_folded_neg_zero::twin::f_pr_folded_neg_zero)),
+    );
+    assert_eq!(v, Verdict::Same);
+}
+
+/// Found by redlua-progen (seed 42, program p2a_162_36), open: problem 7 of issue 13 (order
+/// of evaluation). Rust evaluates the right side of a primitive compound assignment before
+/// it reads the left side (`v10 &= { v10 = 0; -907059 }` gives 0); the Lua reads `v10` first
+/// (-1 & -907059). The generator avoids this while `Avoid::EvalOrder` is on.
+#[redlua::library(name = "pr_p2a_162_36")]
+pub mod pr_p2a_162_36 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_p2a_162_36() -> i64 {
+        let mut v10: i64 = 0 - 1;
+        v10 &= {
+            v10 = 0;
+            -907059
+        };
+        v10
+    }
+}
+
+#[test]
+#[ignore = "open: problem 7 of issue 13 (order of evaluation); remove this line once it is fixed"]
+fn pr_p2a_162_36() {
+    let v = harness().case("pr_p2a_162_36", 0, &[], |con| lua_outcome(pr_p2a_162_36::f_pr_p2a_162_36().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p2a_162_36::twin::f_pr_p2a_162_36())));
+    assert_eq!(v, Verdict::Same);
+}
