@@ -567,16 +567,18 @@ impl<'c> Gen<'c> {
         let can_write = !read_only && self.chance(1, 2);
         let sig = Sig { name: name.clone(), params: params.clone(), ret: ret.clone(), writes: can_write, fuel };
         self.begin_fn(&params, ret.clone(), can_write, 6);
-        if recursive {
-            self.f.recursive = Some(sig.clone());
-        }
         let mut body = Block::default();
         if recursive {
-            // The base case first: recursion stops when the fuel is spent.
-            let base = self.expr(&ret, 2);
-            let stop = Expr::tpl(Ty::Unit, "if", "if depth <= 0 {\n    return \u{2};\n}", vec![base]);
+            // The base case first: recursion stops when the fuel is spent (and the base
+            // case does not call the helper itself).
+            let base = if ret == Ty::Unit { None } else { Some(self.expr(&ret, 2)) };
+            let stop = match base {
+                Some(b) => Expr::tpl(Ty::Unit, "if", "if depth <= 0 {\n    return \u{2};\n}", vec![b]),
+                None => Expr::lit(Ty::Unit, "if depth <= 0 {\n    return;\n}"),
+            };
             body.stmts.push(Stmt { expr: stop, semi: false });
             self.hit("recursive helper");
+            self.f.recursive = Some(sig.clone());
         }
         let rest = self.block_body(&ret, 2);
         body.stmts.extend(rest.stmts);
