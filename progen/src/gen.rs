@@ -980,7 +980,8 @@ impl<'c> Gen<'c> {
         }
         let mutable = self.chance(2, 5);
         let annotate = !self.chance(1, 4) || matches!(ty, Ty::Int | Ty::Float);
-        self.untyped_ok = annotate;
+        // Only the initialiser itself may be a bare `Vec::new()` (not something nested).
+        self.untyped_ok = annotate && matches!(ty, Ty::Opt(_) | Ty::Vec(_) | Ty::Map(_));
         let (e, bound) = if ty == Ty::Int {
             let m = if mutable { 1 << 40 } else { LIMIT };
             let m = if self.chance(1, 2) { m } else { 1_000_000 };
