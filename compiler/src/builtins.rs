@@ -377,7 +377,7 @@ builtins! {
     FloatMin: rust(Recv::Float, &["min"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMin, AsIs);
     FloatMax: rust(Recv::Float, &["max"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMax, AsIs);
     FloatPow: rust(Recv::Float, &["powf"], &[T::Float], T::Float), NONE, Op(LB::Pow);
-    FloatPowi: rust(Recv::Float, &["powi"], &[T::IntN(IntTy::I32)], T::Float), NONE, Op(LB::Pow);
+    FloatPowi: rust(Recv::Float, &["powi"], &[T::IntN(IntTy::I32)], T::Float), NONE, Emit::Helper(Helper::FloatPowi, AsIs);
     FloatIsNan: rust(Recv::Float, &["is_nan"], &[], T::Bool), NONE, Custom(float_is_nan);
     /// `x as i64` (one operand), or `x as u8` and the other types (the float and the
     /// type's bounds within ±(2^53 - 1)).

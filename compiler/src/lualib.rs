@@ -156,6 +156,7 @@ lualib! {
     FloatMin = "fmin",
     FloatMax = "fmax",
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
+    FloatPowi = "powi",
 }
 
 const REQUIRES: &str = "-- requires: ";

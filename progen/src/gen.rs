@@ -567,16 +567,18 @@ impl<'c> Gen<'c> {
         let can_write = !read_only && self.chance(1, 2);
         let sig = Sig { name: name.clone(), params: params.clone(), ret: ret.clone(), writes: can_write, fuel };
         self.begin_fn(&params, ret.clone(), can_write, 6);
-        if recursive {
-            self.f.recursive = Some(sig.clone());
-        }
         let mut body = Block::default();
         if recursive {
-            // The base case first: recursion stops when the fuel is spent.
-            let base = self.expr(&ret, 2);
-            let stop = Expr::tpl(Ty::Unit, "if", "if depth <= 0 {\n    return \u{2};\n}", vec![base]);
+            // The base case first: recursion stops when the fuel is spent (and the base
+            // case does not call the helper itself).
+            let base = if ret == Ty::Unit { None } else { Some(self.expr(&ret, 2)) };
+            let stop = match base {
+                Some(b) => Expr::tpl(Ty::Unit, "if", "if depth <= 0 {\n    return \u{2};\n}", vec![b]),
+                None => Expr::lit(Ty::Unit, "if depth <= 0 {\n    return;\n}"),
+            };
             body.stmts.push(Stmt { expr: stop, semi: false });
             self.hit("recursive helper");
+            self.f.recursive = Some(sig.clone());
         }
         let rest = self.block_body(&ret, 2);
         body.stmts.extend(rest.stmts);
@@ -978,7 +980,8 @@ impl<'c> Gen<'c> {
         }
         let mutable = self.chance(2, 5);
         let annotate = !self.chance(1, 4) || matches!(ty, Ty::Int | Ty::Float);
-        self.untyped_ok = annotate;
+        // Only the initialiser itself may be a bare `Vec::new()` (not something nested).
+        self.untyped_ok = annotate && matches!(ty, Ty::Opt(_) | Ty::Vec(_) | Ty::Map(_));
         let (e, bound) = if ty == Ty::Int {
             let m = if mutable { 1 << 40 } else { LIMIT };
             let m = if self.chance(1, 2) { m } else { 1_000_000 };
@@ -1044,34 +1047,34 @@ impl<'c> Gen<'c> {
                 let op = self.rng.weighted(&[3, 3, 2, 1, 1, 1, 1, 1]);
                 let b = v.bound;
                 let (text, e) = match op {
-                    0 => (format!("{} = \u{2}", v.name), self.int(d, b)),
+                    0 => (format!("{} = \u{2}", v.name), self.operand(|g| g.int(d, b))),
                     1 => {
                         self.hit("compound assignment");
-                        (format!("{} += \u{2}", v.name), self.int(d, 1000))
+                        (format!("{} += \u{2}", v.name), self.operand(|g| g.int(d, 1000)))
                     }
                     2 => {
                         self.hit("compound assignment");
-                        (format!("{} -= \u{2}", v.name), self.int(d, 1000))
+                        (format!("{} -= \u{2}", v.name), self.operand(|g| g.int(d, 1000)))
                     }
                     3 => {
                         self.hit("compound assignment");
-                        (format!("{} %= \u{2}", v.name), self.nonzero_small(d))
+                        (format!("{} %= \u{2}", v.name), self.operand(|g| g.nonzero_small(d)))
                     }
                     4 => {
                         self.hit("compound assignment");
-                        (format!("{} /= \u{2}", v.name), self.nonzero_small(d))
+                        (format!("{} /= \u{2}", v.name), self.operand(|g| g.nonzero_small(d)))
                     }
                     5 => {
                         self.hit("bit compound assignment");
-                        (format!("{} &= \u{2}", v.name), self.int(d, b))
+                        (format!("{} &= \u{2}", v.name), self.operand(|g| g.int(d, b)))
                     }
                     6 => {
                         self.hit("bit compound assignment");
-                        (format!("{} ^= \u{2}", v.name), self.int(d, b.min(1 << 30)))
+                        (format!("{} ^= \u{2}", v.name), self.operand(|g| g.int(d, b.min(1 << 30))))
                     }
                     _ => {
                         self.hit("compound assignment");
-                        (format!("{} *= \u{2}", v.name), self.int(d, 3))
+                        (format!("{} *= \u{2}", v.name), self.operand(|g| g.int(d, 3)))
                     }
                 };
                 if self.may_negz(&e) || op >= 2 {
@@ -1081,13 +1084,13 @@ impl<'c> Gen<'c> {
             }
             Ty::Float if self.chance(1, 2) => {
                 let op = *self.rng.pick(&["+=", "-=", "*=", "/="]);
-                let e = self.float(d);
+                let e = self.operand(|g| g.float(d));
                 self.hit("compound assignment");
                 Some(Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{} {op} \u{2}", v.name), vec![e]), semi: true })
             }
             Ty::Bool if self.chance(1, 3) => {
                 let op = *self.rng.pick(&["&=", "|=", "^="]);
-                let e = self.bool(d);
+                let e = self.operand(|g| g.bool(d));
                 self.hit("bit compound assignment");
                 Some(Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{} {op} \u{2}", v.name), vec![e]), semi: true })
             }
@@ -1675,8 +1678,9 @@ impl<'c> Gen<'c> {
                     }
                     8 => {
                         self.hit("v[i] = x");
-                        let i = self.index_for(&n, d);
-                        (format!("{n}[\u{2}] = \u{2}"), vec![i, self.expr(&et, d.saturating_sub(1))])
+                        let i = self.operand(|g| g.index_for(&n, d));
+                        let x = self.operand(|g| g.expr(&et, d.saturating_sub(1)));
+                        (format!("{n}[\u{2}] = \u{2}"), vec![i, x])
                     }
                     _ => {
                         self.hit("push");

@@ -327,6 +327,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::FloatMin => fmin_fmax(lua, Helper::FloatMin),
         Helper::FloatMax => fmin_fmax(lua, Helper::FloatMax),
         Helper::EqIgnoreAsciiCase => eq_ignore_ascii_case(lua),
+        Helper::FloatPowi => powi(lua),
     }
 }
 
@@ -712,6 +713,16 @@ fn div_in(lua: &mut Lua) {
         }
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in({lo}, 2, {lo}, redlua_div)"), &[]), (lo / 2).show());
         assert_eq!(lua.eval(&hs, &format!("redlua_div_in(7, 0, {lo}, redlua_div)"), &[]), "error: redlua: attempt to divide by zero");
+    }
+}
+
+fn powi(lua: &mut Lua) {
+    for &x in FLOATS {
+        for n in [0i32, 1, -1, 2, 3, -3, 7, 31, -31, 1075, -1075, i32::MAX, i32::MIN] {
+            let want = num(x.powi(n));
+            let e = format!("(function(r, w) return (r == w and (r ~= 0 or 1 / r == 1 / w)) or (r ~= r and w ~= w) end)(redlua_powi({}, {n}), {want})", num(x));
+            assert_eq!(lua.eval(&[Helper::FloatPowi], &e, &[]), "true", "{x:e}.powi({n})");
+        }
     }
 }
 

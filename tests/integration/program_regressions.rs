@@ -171,3 +171,101 @@ fn pr_round_neg_zero() {
         assert_eq!(v, Verdict::Same, "input {x}");
     }
 }
+
+/// Found by redlua-progen (seed 42, program p2a_170_13): `f64::powi` was Lua's `x ^ n` (C's
+/// `pow`, correctly rounded), where Rust multiplies by repeated squaring (LLVM's powi):
+/// `(1e21 + a1 as f64).powi(-3)` differed in the last digit.
+#[redlua::library(name = "pr_powi_rounding")]
+pub mod pr_powi_rounding {
+    use redlua::prelude::*;
+
+    #[redis_function(read_only)]
+    pub fn f_pr_powi_rounding(a0: f64, n: i64) -> (f64, f64, f64) {
+        let m = (n % 40) as i32;
+        ((1e21 + a0).powi(-3), a0.powi(m), (a0 * 1.1).powi(7))
+    }
+}
+
+#[test]
+fn pr_powi_rounding() {
+    let mut h = harness();
+    let mut i = 0;
+    for x in [5.0, 0.1, -1.7, 3.3333, 1e-5, 123456.789, 0.0, -0.0, f64::NAN, f64::INFINITY] {
+        for n in [-7, -3, -1, 0, 1, 2, 5, 13, 39] {
+            let v = h.case(
+                "pr_powi_rounding",
+                i,
+                &[],
+                |con| lua_outcome(pr_powi_rounding::f_pr_powi_rounding(x, n).call(con)),
+                |con| twin_outcome(redlua::twin::try_run(con, || pr_powi_rounding::twin::f_pr_powi_rounding(x, n))),
+            );
+            assert_eq!(v, Verdict::Same, "powi of {x} and {n}");
+            i += 1;
+        }
+    }
+}
+
+/// Found by redlua-progen (seed 42, program p2a_243_50): literals that Lua 5.1 folds at
+/// compile time into -0.0 (here `9007199254740992.0 / -(inf)`) became the constant 0 of the
+/// function (one constant per value, and -0.0 == 0), so a struct field held 0.0 where Rust
+/// has -0.0. The first fix only covered a -0.0 literal and two literals.
+#[redlua::library(name = "pr_folded_neg_zero")]
+pub mod pr_folded_neg_zero {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct S0 {
+        pub a: f64,
+        pub b: i64,
+        pub end: f64,
+    }
+
+    #[redis_function(read_only)]
+    pub fn f_pr_folded_neg_zero() -> (S0, f64, f64, f64) {
+        let folded = -(2.0 * 3.0) * 0.0;
+        let zero: f64 = 0.0;
+        (S0 { a: 9007199254740992.0 / (-(9007199254740992.0f64).powf(9007199254740992.0)), b: -2, end: (-16i64) as f64 }, folded, zero, 1.0 / (0.0 - 0.0))
+    }
+}
+impl redlua_progen::check::Canon for pr_folded_neg_zero::S0 {
+    fn canon(&self) -> String {
+        format!("S0{{{}}}", [self.a.canon(), self.b.canon(), self.end.canon()].join(", "))
+    }
+}
+
+#[test]
+fn pr_folded_neg_zero() {
+    let v = harness().case(
+        "pr_folded_neg_zero",
+        0,
+        &[],
+        |con| lua_outcome(pr_folded_neg_zero::f_pr_folded_neg_zero().call(con)),
+        |con| twin_outcome(redlua::twin::try_run(con, pr_folded_neg_zero::twin::f_pr_folded_neg_zero)),
+    );
+    assert_eq!(v, Verdict::Same);
+}
+
+/// Found by redlua-progen (seed 42, program p2a_162_36): problem 7 of issue 13 (order of
+/// evaluation). Rust evaluates the right side of a primitive compound assignment before it
+/// reads the left side (`v10 &= { v10 = 0; -907059 }` gives 0); the Lua read `v10` first
+/// (-1 & -907059). Fixed: the right side runs first when it can change the variable.
+#[redlua::library(name = "pr_p2a_162_36")]
+pub mod pr_p2a_162_36 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_p2a_162_36() -> i64 {
+        let mut v10: i64 = 0 - 1;
+        v10 &= {
+            v10 = 0;
+            -907059
+        };
+        v10
+    }
+}
+
+#[test]
+fn pr_p2a_162_36() {
+    let v = harness().case("pr_p2a_162_36", 0, &[], |con| lua_outcome(pr_p2a_162_36::f_pr_p2a_162_36().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p2a_162_36::twin::f_pr_p2a_162_36())));
+    assert_eq!(v, Verdict::Same);
+}
