@@ -16,6 +16,7 @@
 
 mod book;
 mod gen_commands;
+mod mutants;
 
 use std::env;
 use std::ffi::OsStr;
@@ -46,6 +47,12 @@ commands:
           (--prelude: only that, no server needed) and compiler/src/command_table.rs from a
           throwaway redis-server's COMMAND and
           COMMAND DOCS (--check: fail when the committed file differs)
+  mutants [cargo-mutants args]
+          mutation testing of compiler/src with cargo-mutants (installed when missing;
+          .cargo/mutants.toml), each mutant tested by `cargo test -p redlua-compiler`;
+          e.g. `cargo xtask mutants -f compiler/src/lua.rs -j 2`. Not part of `test`
+  record-replay
+          regenerate the compiler's replay corpus (compiler/tests/replay) from today's Lua
 ";
 
 fn main() -> ExitCode {
@@ -57,6 +64,8 @@ fn main() -> ExitCode {
         Some("book") if args.len() == 1 => book_command(&root),
         Some("gen-commands") => gen_commands::main(&root, &args[1..]),
         Some("bench") => bench(&root, &args[1..]),
+        Some("mutants") => mutants::mutants(&root, &args[1..]),
+        Some("record-replay") => mutants::record_replay(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
