@@ -270,6 +270,7 @@ fn cmd(args: &[&[u8]]) -> Vec<Vec<u8>> {
 
 struct Server {
     child: Child,
+    watchdog: Option<Child>,
     port: u16,
     dir: PathBuf,
 }
@@ -315,7 +316,19 @@ impl Server {
                 Ok(c) => c,
                 Err(e) => panic!("cannot start {binary}: {e}"),
             };
-            let mut server = Server { child, port, dir };
+            // A watchdog ends the server when this process ends without dropping it (a
+            // test killed on a timeout).
+            let watchdog = Command::new("sh")
+                .arg("-c")
+                .arg("while kill -0 \"$0\" 2>/dev/null && kill -0 \"$1\" 2>/dev/null; do sleep 1; done; kill -9 \"$1\" 2>/dev/null")
+                .arg(std::process::id().to_string())
+                .arg(child.id().to_string())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .ok();
+            let mut server = Server { child, watchdog, port, dir };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if let Ok(Some(status)) = server.child.try_wait() {
@@ -348,6 +361,10 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(w) = &mut self.watchdog {
+            let _ = w.kill();
+            let _ = w.wait();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
