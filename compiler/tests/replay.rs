@@ -596,6 +596,8 @@ struct Compiled {
     /// The library name (empty for a script).
     name: String,
     lua: String,
+    /// `(lua_line, rust_line)` pairs.
+    lines: Vec<(u32, u32)>,
     functions: Vec<ir::Function>,
 }
 
@@ -614,16 +616,37 @@ fn compile(kind: Kind, source: &str) -> Result<Compiled, String> {
             let at = module.attrs.iter().position(is_library_attr).ok_or("no #[redlua::library] attribute")?;
             let attr = module.attrs.remove(at);
             let lib = redlua_compiler::compile_library(attr_args(&attr), module.to_token_stream()).map_err(diagnostics)?;
-            Ok(Compiled { name: lib.name, lua: lib.lua, functions: lib.functions })
+            Ok(Compiled { name: lib.name, lua: lib.lua, lines: lib.lines, functions: lib.functions })
         }
         Kind::Script => {
             let mut function: syn::ItemFn = syn::parse_str(source).map_err(|e| format!("not a function: {e}"))?;
             let at = function.attrs.iter().position(redlua_compiler::parse::is_redis_function_attr).ok_or("no #[redis_function] attribute")?;
             let attr = function.attrs.remove(at);
             let script = redlua_compiler::compile_script(attr_args(&attr), function.to_token_stream()).map_err(diagnostics)?;
-            Ok(Compiled { name: String::new(), lua: script.lua, functions: vec![script.function] })
+            Ok(Compiled { name: String::new(), lua: script.lua, lines: script.lines, functions: vec![script.function] })
         }
     }
+}
+
+/// The line map of the Lua (which the runtime uses to point at the Rust line of an
+/// error) names exactly the Lua lines that end with a `-- source.rs:<line>` comment, with
+/// that Rust line.
+fn check_line_map(compiled: &Compiled) -> Result<(), String> {
+    let mut commented = Vec::new();
+    for (i, line) in compiled.lua.lines().enumerate() {
+        if let Some(at) = line.rfind("  -- source.rs:") {
+            if let Ok(n) = line[at + "  -- source.rs:".len()..].parse::<u32>() {
+                commented.push((i as u32 + 1, n));
+            }
+        }
+    }
+    if commented.is_empty() {
+        return Err("no Lua line names its Rust line".to_string());
+    }
+    if commented != compiled.lines {
+        return Err(format!("the line map is {:?}\nbut the comments of the Lua say {commented:?}", compiled.lines));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -899,6 +922,9 @@ fn replay() {
                 continue;
             }
         };
+        if let Err(e) = check_line_map(&compiled) {
+            failures.push(format!("{short}: {e}"));
+        }
         if let Err(e) = session.load(file.kind, &compiled) {
             failures.push(format!("{short}: the Lua of {} does not load: {e}\n--- Lua ---\n{}", file.name, compiled.lua));
             continue;
