@@ -16,6 +16,8 @@ fn library(options: &str, ret: &str, body: &str) -> String {
             struct P {{ x: i64 }}
 
             fn pure(x: i64) -> i64 {{ x + 1 }}
+            fn reads(k: &Key) -> i64 {{ get::<i64>(k).unwrap_or(0) }}
+            fn reads_then_writes(k: &Key) -> i64 {{ reads(k) + get::<i64>(k).unwrap_or(0) + incr(k) }}
             fn writes(k: &Key) -> i64 {{ incr(k) }}
             fn calls_writes(k: &Key) -> i64 {{ writes(k) + 1 }}
             fn three_deep(k: &Key) -> i64 {{ calls_writes(k) }}
@@ -133,7 +135,7 @@ fn a_write_anywhere_in_a_read_only_function_is_refused() {
 
 #[test]
 fn a_read_only_function_that_only_reads_compiles() {
-    for body in ["get::<i64>(&k).unwrap_or(0)", "pure(n)", "v.iter().map(|x| x + pure(*x)).sum()", "call!(\"GET\", &k).as_int().unwrap_or(0)"] {
+    for body in ["get::<i64>(&k).unwrap_or(0)", "pure(n)", "reads(&k)", "reads(&k) + pure(n)", "v.iter().map(|x| x + pure(*x)).sum()", "call!(\"GET\", &k).as_int().unwrap_or(0)"] {
         assert!(compile("read_only", "i64", body).is_ok(), "{body}");
     }
 }
@@ -142,6 +144,9 @@ fn a_read_only_function_that_only_reads_compiles() {
 fn the_helper_is_named_in_the_error() {
     let errors = compile("read_only", "i64", "three_deep(&k)").unwrap_err();
     assert!(errors.iter().any(|e| e.contains("`f` is declared `read_only` but calls `three_deep`, which sends INCR (a write)")), "{errors:?}");
+    // The command named is the write, not a read before it.
+    let errors = compile("read_only", "i64", "reads_then_writes(&k)").unwrap_err();
+    assert!(errors.iter().any(|e| e.contains("calls `reads_then_writes`, which sends INCR (a write)")), "{errors:?}");
     let errors = compile("read_only", "i64", "incr(&k)").unwrap_err();
     assert!(errors.iter().any(|e| e.contains("INCR writes, but `f` is declared `read_only`")), "{errors:?}");
 }
