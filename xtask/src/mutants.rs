@@ -52,6 +52,10 @@ fn run_mutants(root: &Path, args: &[String]) -> Result<(), String> {
     if env::var_os("REDLUA_ROBUSTNESS_SCALE").is_none() {
         cmd.env("REDLUA_ROBUSTNESS_SCALE", ROBUSTNESS_SCALE);
     }
+    // No debug information: a mutant's build is mostly linking the test binaries.
+    if env::var_os("CARGO_PROFILE_DEV_DEBUG").is_none() {
+        cmd.env("CARGO_PROFILE_DEV_DEBUG", "0");
+    }
     run(&mut cmd)
 }
 
