@@ -737,8 +737,8 @@ impl Session {
             let Reply::Array(functions) = functions else { continue };
             for f in functions {
                 let Reply::Array(ff) = f else { continue };
-                let name = field(&ff, b"name").and_then(Reply::bytes).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
-                let mut flags: Vec<String> = match field(&ff, b"flags") {
+                let name = field(ff, b"name").and_then(Reply::bytes).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                let mut flags: Vec<String> = match field(ff, b"flags") {
                     Some(Reply::Array(fl)) => fl.iter().map(|r| match r {
                         Reply::Status(s) => s.clone(),
                         other => other.bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_else(|| other.render()),
@@ -1314,7 +1314,7 @@ fn states(keys: &[Vec<u8>], d: &Dictionary) -> Vec<(String, Vec<Vec<Vec<u8>>>)> 
             "counter" => vec![s("SET"), k, s(counters[i % counters.len()])],
             "list" => {
                 let mut c = vec![s("RPUSH"), k, s("7"), s("a")];
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     c.extend([s(&word(i)), s("-1"), s("héllo")]);
                 }
                 c
@@ -1402,7 +1402,13 @@ fn scalar(ty: &Ty) -> &Ty {
 
 /// The calls of one function: a few rows of inputs on each seeded keyspace (with the
 /// keys aliased to one another once per keyspace), then random rows.
-fn plan(f: &ir::Function, d: &Dictionary, seed: &str) -> (Vec<(String, Vec<Vec<Vec<u8>>>)>, Vec<(String, Vec<Vec<u8>>, Vec<Vec<u8>>)>) {
+/// A named keyspace and the commands that seed it.
+type State = (String, Vec<Vec<Vec<u8>>>);
+
+/// A planned call: the keyspace, the keys and the arguments.
+type Planned = (String, Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+fn plan(f: &ir::Function, d: &Dictionary, seed: &str) -> (Vec<State>, Vec<Planned>) {
     let pools: Vec<Vec<Vec<u8>>> = f.params.iter().map(|p| pool(scalar(&p.ty), d)).collect();
     let keys = key_names(f);
     let states = states(&keys, d);
@@ -1443,6 +1449,7 @@ const RECORD_SLOW: Duration = Duration::from_millis(250);
 /// Records one call, on two servers (an outcome that differs from one run to the next,
 /// such as the order of a large hash, which depends on the server's hash seed, is not
 /// recorded). `None` when it cannot be recorded.
+#[allow(clippy::too_many_arguments)]
 fn record_call(sessions: &mut [Session; 2], kind: Kind, compiled: &Compiled, function: &FnRecord, seed: &[Vec<Vec<u8>>], keys: &[Vec<u8>], args: &[Vec<u8>], why: &mut BTreeMap<&'static str, usize>) -> Option<Outcome> {
     let name = if kind == Kind::Library { function.name.clone() } else { String::new() };
     let mut outcomes = Vec::new();
