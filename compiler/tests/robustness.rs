@@ -55,7 +55,15 @@ fn seed() -> u64 {
     std::env::var("REDLUA_ROBUSTNESS_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0x007E_D10A)
 }
 
+/// `REDLUA_ROBUSTNESS_SCALE` (a percentage, 100 unless set) scales the number of random
+/// cases: `cargo xtask mutants` runs this test once per mutant, with a tenth of them.
+fn scaled(cases: u32) -> u32 {
+    let percent = std::env::var("REDLUA_ROBUSTNESS_SCALE").ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(100);
+    (cases.saturating_mul(percent) / 100).max(1)
+}
+
 fn runner(cases: u32) -> TestRunner {
+    let cases = scaled(cases);
     let config = Config { cases, failure_persistence: None, max_shrink_iters: 2000, ..Config::default() };
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed().to_le_bytes());

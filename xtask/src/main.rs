@@ -21,6 +21,7 @@
 mod book;
 mod gen_commands;
 mod gen_matrix;
+mod mutants;
 
 use std::env;
 use std::ffi::OsStr;
@@ -59,6 +60,13 @@ commands:
           servers and compared (reply, keyspace, commands sent); a difference is shrunk
           and appended to tests/integration/program_regressions.rs (see the book's
           Robustness page)
+
+  mutants [cargo-mutants args]
+          mutation testing of compiler/src with cargo-mutants (installed when missing;
+          .cargo/mutants.toml), each mutant tested by `cargo test -p redlua-compiler`;
+          e.g. `cargo xtask mutants -f compiler/src/lua.rs -j 2`. Not part of `test`
+  record-replay
+          regenerate the compiler's replay corpus (compiler/tests/replay) from today's Lua
 ";
 
 /// The bounded run of the program generator in `cargo xtask test`: a fixed seed, so that a
@@ -78,6 +86,8 @@ fn main() -> ExitCode {
         Some("gen-matrix") => gen_matrix::main(&root, &args[1..]),
         Some("bench") => bench(&root, &args[1..]),
         Some("fuzz-programs") => fuzz_programs(&root, &args[1..]),
+        Some("mutants") => mutants::mutants(&root, &args[1..]),
+        Some("record-replay") => mutants::record_replay(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
