@@ -797,7 +797,19 @@ const FLOATS: &[f64] = &[
 ];
 
 fn fmt_float(lua: &mut Lua) {
-    for &x in FLOATS {
+    // Ties: the exact digits past the shortest length are a 5 and zeros; C's printf rounds
+    // them to even, Rust away from zero.
+    let ties = [-923815308178563.25, 923815308178563.25, 923815308178563.75, 0.125, 1.0000000000000002, 2251799813685248.5];
+    // And doubles spread over every exponent (a fixed xorshift sequence of bit patterns).
+    let mut bits = 0x9E37_79B9_7F4A_7C15u64;
+    let spread = (0..3000).filter_map(|_| {
+        bits ^= bits << 13;
+        bits ^= bits >> 7;
+        bits ^= bits << 17;
+        let x = f64::from_bits(bits);
+        x.is_finite().then_some(x)
+    });
+    for x in FLOATS.iter().copied().chain(ties).chain(spread) {
         assert_eq!(lua.eval(&[Helper::FmtFloat], &format!("redlua_fmt_float({})", num(x)), &[]), format!("{x}").show(), "{x:e}");
     }
 }
