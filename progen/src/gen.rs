@@ -89,9 +89,13 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Every switch on (the state of the CI run while the fixes are not merged).
+    /// The switches of the problems that are fixed are off, so the generator writes those
+    /// programs on purpose. Two stay on: `RefusalCodes` (such rejections are now compile
+    /// errors, so the programs would only be refused) and `NarrowInts` (a negative value
+    /// cast to `u64` / `usize` is an error in the Lua where Rust wraps it to a number beyond
+    /// 2^53: a documented deviation that the comparison does not classify yet).
     fn default() -> Config {
-        Config { avoid: Avoid::ALL.into_iter().collect(), max_stmts: 14, max_depth: 4, max_helpers: 3 }
+        Config { avoid: [Avoid::RefusalCodes, Avoid::NarrowInts].into_iter().collect(), max_stmts: 14, max_depth: 4, max_helpers: 3 }
     }
 }
 
