@@ -22,9 +22,9 @@ fn lets(count: usize, expr: &str) -> String {
 
 /// The smallest count of statements for which `make(count)` is refused, with its errors.
 fn first_refused(make: impl Fn(usize) -> Result<String, Vec<String>>) -> (usize, Vec<String>) {
-    let (mut lo, mut hi) = (0usize, 400usize);
+    let (mut lo, mut hi) = (120usize, 260usize);
     assert!(make(lo).is_ok(), "{:?}", make(lo).err());
-    let errors = make(hi).expect_err("400 locals are refused");
+    let errors = make(hi).expect_err("260 locals are refused");
     let mut last = errors;
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
@@ -131,4 +131,98 @@ fn a_rejection_stays_on_one_line() {
     )
     .unwrap();
     assert!(lua.contains("'REJECT first second third'"), "{lua}");
+}
+
+/// The names declared by `local` statements inside `local function fn_<name>(keys, args)`.
+fn function_locals(lua: &str, name: &str) -> usize {
+    let start = format!("local function fn_{name}(keys, args)");
+    let mut inside = false;
+    let mut count = 0;
+    for line in lua.lines() {
+        if line.starts_with(&start) {
+            inside = true;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if line == "end" {
+            break;
+        }
+        let code = line.trim_start().split("  -- ").next().unwrap_or("");
+        if code.starts_with("local function ") {
+            count += 1;
+        } else if let Some(rest) = code.strip_prefix("local ") {
+            count += rest.split(" = ").next().unwrap_or("").split(',').count();
+        }
+    }
+    assert!(inside, "no fn_{name} in\n{lua}");
+    count
+}
+
+/// The compiler's count of a function's locals is the number of locals its Lua declares:
+/// for each parameter kind and statement kind, the function is refused exactly when its
+/// Lua would declare more than the limit.
+#[test]
+fn the_count_of_locals_is_the_locals_the_lua_declares() {
+    let shapes: &[(&str, &str)] = &[
+        ("n: i64", ""),
+        ("n: i64, m: i64", ""),
+        ("n: i64, a: u32", ""),
+        ("n: i64, a: i8, b: usize", ""),
+        ("n: i64, o: Option<i64>", ""),
+        ("n: i64, o: Option<i64>, p: Option<String>", ""),
+        ("n: i64, s: String, x: f64, b: bool", ""),
+        ("k: Key, n: i64, v: Vec<i64>", ""),
+        ("ks: Vec<Key>, n: i64", ""),
+        ("n: i64", "let (p, q) = (n, n + 1); let (r, _) = (q, p);"),
+        ("n: i64", "let t = (n, n); let (p, q) = t;"),
+        ("n: i64", "let a = match n { 0 => 1, _ => 2 }; let b = if n > 0 { a } else { 2 };"),
+        ("n: i64", "let mut v = vec![1, 2]; v[0] = v[1] + n;"),
+    ];
+    let cases: Vec<(&str, &str, bool)> = shapes.iter().flat_map(|(p, b)| [(*p, *b, false), (*p, *b, true)]).collect();
+    std::thread::scope(|scope| {
+        for chunk in cases.chunks(cases.len().div_ceil(2)) {
+            scope.spawn(move || {
+                for &(params, prefix, script) in chunk {
+                    check_count(params, prefix, script);
+                }
+            });
+        }
+    });
+}
+
+fn check_count(params: &str, prefix: &str, script: bool) {
+    let make = |count: usize| {
+        let body = format!("{prefix} {}", lets(count, "n + {i}"));
+        if script {
+            compile_script(proc_macro2::TokenStream::new(), format!("fn f({params}) -> i64 {{ {body} }}").parse().expect("script"))
+                .map(|s| s.lua)
+                .map_err(|ds| ds.iter().map(ToString::to_string).collect::<Vec<_>>())
+        } else {
+            library(&format!("#[redis_function] pub fn f({params}) -> i64 {{ {body} }}"))
+        }
+    };
+    let (count, errors) = first_refused(make);
+    assert_eq!(lua_limit(&errors), Some(LIMIT + 1), "{params} / {prefix} (script: {script}): {errors:?}");
+    let lua = make(count - 1).unwrap();
+    assert_eq!(function_locals(&lua, "f"), LIMIT, "{params} / {prefix} (script: {script}): the Lua of the largest function accepted\n{lua}");
+}
+
+/// In a library, a numeric argument whose text is the same as at the last call takes the
+/// number checked then (`redlua_args`): each argument has a slot for its text and another
+/// for its number, none shared.
+#[test]
+fn each_numeric_argument_has_its_own_memo_slots() {
+    let lua = library("#[redis_function] pub fn f(n: i64, m: i64, x: f64) -> f64 { (n + m) as f64 + x }").unwrap();
+    let slot = |pattern: &str| -> Vec<String> {
+        lua.match_indices(pattern).map(|(at, _)| lua[at + pattern.len()..].split(']').next().unwrap_or("").to_string()).collect()
+    };
+    let numbers: Vec<String> = ["local n = redlua_args[", "local m = redlua_args[", "local x = redlua_args["].iter().flat_map(|p| slot(p)).collect();
+    let texts: Vec<String> = ["args[1] ~= redlua_args[", "args[2] ~= redlua_args[", "args[3] ~= redlua_args["].iter().flat_map(|p| slot(p)).collect();
+    assert_eq!((numbers.len(), texts.len()), (3, 3), "{lua}");
+    let mut all: Vec<&String> = numbers.iter().chain(&texts).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 6, "slots shared: numbers {numbers:?}, texts {texts:?}\n{lua}");
 }
