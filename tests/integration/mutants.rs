@@ -1,0 +1,45 @@
+//! Programs written to kill surviving mutants of the compiler (`cargo xtask mutants`, see
+//! the Robustness page of the book): each one pins a behaviour that no other library of
+//! the workspace reaches, differentially against its native twin, and goes into the
+//! compiler's replay corpus (`cargo xtask record-replay`), the oracle of the mutation runs.
+
+use redlua::prelude::*;
+use redlua::testing::TestServer;
+
+#[redlua::library(name = "mutant_kills")]
+pub mod mutant_kills {
+    use redlua::prelude::*;
+
+    /// `v[i] = e` where both the index and the value send a command inline (no statement
+    /// before either): Rust computes the value first, so the value's command comes first.
+    #[redis_function]
+    pub fn index_value_first(log: Key, n: i64) -> Vec<i64> {
+        let mut v = vec![0, 0, 0];
+        v[((rpush(&log, "place") + n) % 3) as usize] = rpush(&log, "value") * 10;
+        v
+    }
+}
+
+/// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
+/// the same trace of commands and the same reply, or an error on both sides.
+fn agree<T: PartialEq + std::fmt::Debug>(con: &mut redis::Connection, what: &str, lua: impl FnOnce(&mut redis::Connection, &str) -> Result<T, redlua::Error>, twin: impl FnOnce(Key) -> T) {
+    let _: () = redis::cmd("DEL").arg("lua:log").arg("rust:log").query(con).unwrap();
+    let l = lua(con, "lua:log").map_err(|e| e.to_string());
+    let r = redlua::twin::try_run(con, || twin(Key::from("rust:log")));
+    let trace = |con: &mut redis::Connection, k: &str| -> Vec<String> { redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(con).unwrap() };
+    assert_eq!(trace(con, "lua:log"), trace(con, "rust:log"), "{what}: the Lua's trace (left) differs from Rust's (right)");
+    match (&l, &r) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}: replies"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("{what}: Lua gave {l:?}, Rust {r:?}"),
+    }
+}
+
+#[test]
+fn an_index_assignment_sends_the_value_command_first() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for n in [-2i64, 0, 1, 2, 5] {
+        agree(&mut con, &format!("index_value_first({n})"), |c, log| mutant_kills::index_value_first(log, n).call(c), |log| mutant_kills::twin::index_value_first(log, n));
+    }
+}
