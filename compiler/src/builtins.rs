@@ -411,7 +411,7 @@ pub struct RowInfo {
     /// The row's identifier (`VecPush`).
     pub id: String,
     /// The receiver pattern (`Str`, `Int`, `Float`, `Number`, `Vec`, `VecInt`, `VecStr`,
-    /// `Map`, `OptionScalar`); `None` for a row without a Rust name ([`built`]).
+    /// `Map`, `OptionScalar`); `None` for a row without a Rust name (`built`).
     pub recv: Option<String>,
     /// The Rust names.
     pub names: Vec<&'static str>,
