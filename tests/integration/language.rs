@@ -1560,27 +1560,7 @@ pub mod lang_clamp {
     }
 }
 
-thread_local! {
-    /// Set while a twin runs that may panic on purpose: its message is not printed.
-    static EXPECTED_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// [`redlua::twin::try_run`], without printing the panic of a twin that panics.
-fn try_twin<T>(con: &mut redis::Connection, twin: impl FnOnce() -> T) -> Result<T, String> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !EXPECTED_PANIC.with(|q| q.get()) {
-                default(info);
-            }
-        }));
-    });
-    EXPECTED_PANIC.with(|q| q.set(true));
-    let r = redlua::twin::try_run(con, twin);
-    EXPECTED_PANIC.with(|q| q.set(false));
-    r
-}
+use redlua_tests::try_twin;
 
 #[test]
 fn clamp_agrees_with_its_twin() {

@@ -34,27 +34,7 @@ const OPT_I64S: &[Option<i64>] = &[None, Some(0), Some(-7), Some(9_007_199_254_7
 const OPT_STRS: &[Option<&str>] = &[None, Some(""), Some("héllo")];
 const OPT_BOOLS: &[Option<bool>] = &[None, Some(false), Some(true)];
 
-thread_local! {
-    /// Set while a twin runs that may panic on purpose: its message is not printed.
-    static EXPECTED_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// [`redlua::twin::try_run`], without printing the panic of a twin.
-fn try_twin<T>(con: &mut redis::Connection, twin: impl FnOnce() -> T) -> Result<T, String> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !EXPECTED_PANIC.with(|q| q.get()) {
-                default(info);
-            }
-        }));
-    });
-    EXPECTED_PANIC.with(|q| q.set(true));
-    let r = redlua::twin::try_run(con, twin);
-    EXPECTED_PANIC.with(|q| q.set(false));
-    r
-}
+use redlua_tests::try_twin;
 
 /// True when `text` holds an integer beyond ±(2^53 − 1).
 fn beyond_2_53(text: &str) -> bool {

@@ -627,3 +627,26 @@ fn string_of(v: &Value) -> String {
 pub fn set<V: ToRedisArgs>(con: &mut Connection, key: &str, value: V) {
     redis::cmd("SET").arg(key).arg(value).exec(con).unwrap_or_else(|e| panic!("SET {key}: {e}"));
 }
+
+thread_local! {
+    /// Set while a twin runs that may panic on purpose: its message is not printed.
+    static EXPECTED_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`redlua::twin::try_run`], without printing the panic of a twin that panics on purpose
+/// (a Rust panic is the twin's meaning of a Lua error reply).
+pub fn try_twin<T>(con: &mut Connection, twin: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !EXPECTED_PANIC.with(|q| q.get()) {
+                default(info);
+            }
+        }));
+    });
+    EXPECTED_PANIC.with(|q| q.set(true));
+    let r = redlua::twin::try_run(con, twin);
+    EXPECTED_PANIC.with(|q| q.set(false));
+    r
+}
