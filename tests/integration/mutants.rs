@@ -18,6 +18,29 @@ pub mod mutant_kills {
         v[((rpush(&log, "place") + n) % 3) as usize] = rpush(&log, "value") * 10;
         v
     }
+
+    fn touch(log: &Key, n: i64) {
+        if n > 0 {
+            rpush(log, "positive");
+        }
+        rpush(log, "touched");
+    }
+
+    /// A unit function whose value is a call of a unit helper: the call still runs.
+    #[redis_function]
+    pub fn unit_helper_tail(log: Key, n: i64) {
+        touch(&log, n)
+    }
+
+    /// A value discarded with `let _ =` that is neither a plain call nor a name: its
+    /// commands still run, in order.
+    #[redis_function]
+    pub fn discarded_values(log: Key, n: i64) -> i64 {
+        let _ = (rpush(&log, "tuple"), n);
+        let _ = vec![rpush(&log, "vec"), n];
+        let _ = Some(rpush(&log, "some"));
+        n
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -41,5 +64,17 @@ fn an_index_assignment_sends_the_value_command_first() {
     let mut con = server.connection().unwrap();
     for n in [-2i64, 0, 1, 2, 5] {
         agree(&mut con, &format!("index_value_first({n})"), |c, log| mutant_kills::index_value_first(log, n).call(c), |log| mutant_kills::twin::index_value_first(log, n));
+    }
+}
+
+#[test]
+fn unit_tails_and_discarded_values_still_send_their_commands() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for n in [-1i64, 0, 3] {
+        agree(&mut con, &format!("unit_helper_tail({n})"), |c, log| mutant_kills::unit_helper_tail(log, n).call(c), |log| mutant_kills::twin::unit_helper_tail(log, n));
+        agree(&mut con, &format!("discarded_values({n})"), |c, log| mutant_kills::discarded_values(log, n).call(c), |log| mutant_kills::twin::discarded_values(log, n));
+        let trace: Vec<String> = redis::cmd("LRANGE").arg("lua:log").arg(0).arg(-1).query(&mut con).unwrap();
+        assert_eq!(trace, ["tuple", "vec", "some"], "discarded_values({n})");
     }
 }
