@@ -41,6 +41,13 @@ pub mod mutant_kills {
         let _ = Some(rpush(&log, "some"));
         n
     }
+
+    /// `-x` of the narrower signed types overflows at the type's minimum (Rust panics),
+    /// and `-x` of a float keeps the sign of a zero (`-0.0`).
+    #[redis_function(read_only)]
+    pub fn negations(a: i8, b: i16, c: i32, x: f64) -> (i64, i64, i64, f64, String) {
+        (-a as i64, -b as i64, -c as i64, -x, (-x).to_string())
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -76,5 +83,25 @@ fn unit_tails_and_discarded_values_still_send_their_commands() {
         agree(&mut con, &format!("discarded_values({n})"), |c, log| mutant_kills::discarded_values(log, n).call(c), |log| mutant_kills::twin::discarded_values(log, n));
         let trace: Vec<String> = redis::cmd("LRANGE").arg("lua:log").arg(0).arg(-1).query(&mut con).unwrap();
         assert_eq!(trace, ["tuple", "vec", "some"], "discarded_values({n})");
+    }
+}
+
+#[test]
+fn negation_overflows_at_the_minimum_and_keeps_the_sign_of_zero() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (a, b, c) in [(0i8, 0i16, 0i32), (-128, 5, 7), (1, -32768, 7), (1, 2, i32::MIN), (127, 32767, i32::MAX)] {
+        for x in [0.0, -0.0, 1.5, f64::INFINITY] {
+            let lua = mutant_kills::negations(a, b, c, x).call(&mut con).map_err(|e| e.to_string());
+            let rust = redlua::twin::try_run(&mut con, || mutant_kills::twin::negations(a, b, c, x));
+            match (&lua, &rust) {
+                (Ok(l), Ok(r)) => {
+                    assert_eq!((l.0, l.1, l.2, l.4.as_str()), (r.0, r.1, r.2, r.4.as_str()), "negations({a}, {b}, {c}, {x})");
+                    assert_eq!(l.3.to_bits(), r.3.to_bits(), "negations({a}, {b}, {c}, {x}): -x");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("negations({a}, {b}, {c}, {x}): Lua gave {lua:?}, Rust {rust:?}"),
+            }
+        }
     }
 }
