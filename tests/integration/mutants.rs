@@ -48,6 +48,20 @@ pub mod mutant_kills {
     pub fn negations(a: i8, b: i16, c: i32, x: f64) -> (i64, i64, i64, f64, String) {
         (-a as i64, -b as i64, -c as i64, -x, (-x).to_string())
     }
+
+    /// `!x` within each type's width: `-1 - x` for a signed type, `MAX - x` for an
+    /// unsigned one.
+    #[redis_function(read_only)]
+    pub fn bit_nots(a: i8, b: i32, c: u8, d: u16, e: u32) -> (i64, i64, i64, i64, i64) {
+        (!a as i64, !b as i64, !c as i64, !d as i64, !e as i64)
+    }
+
+    /// `!x` of a `u64` is beyond 2^53 - 1 for every `x` Lua holds exactly: a run-time
+    /// error in Lua (see the language reference), never a wrong number.
+    #[redis_function(read_only)]
+    pub fn bit_not_u64(e: u64) -> u64 {
+        !e
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -103,5 +117,22 @@ fn negation_overflows_at_the_minimum_and_keeps_the_sign_of_zero() {
                 _ => panic!("negations({a}, {b}, {c}, {x}): Lua gave {lua:?}, Rust {rust:?}"),
             }
         }
+    }
+}
+
+#[test]
+fn bitwise_not_stays_within_each_type() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (a, b, c, d, e) in [(0i8, 0i32, 0u8, 0u16, 0u32), (-128, i32::MIN, 255, 65535, u32::MAX), (127, i32::MAX, 1, 2, 3), (-1, -7, 200, 1000, 100_000)] {
+        let lua = mutant_kills::bit_nots(a, b, c, d, e).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::bit_nots(a, b, c, d, e));
+        assert_eq!(lua, rust, "bit_nots({a}, {b}, {c}, {d}, {e})");
+    }
+    for e in [0u64, 1, (1 << 53) - 1] {
+        let lua = mutant_kills::bit_not_u64(e).call(&mut con);
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::bit_not_u64(e));
+        assert!(rust > (1 << 53) - 1, "!{e} = {rust}");
+        assert!(lua.is_err(), "bit_not_u64({e}): {lua:?}");
     }
 }
