@@ -62,6 +62,16 @@ pub mod mutant_kills {
     pub fn bit_not_u64(e: u64) -> u64 {
         !e
     }
+
+    /// The sum of an empty `Vec<i64>` is 0, also as a command argument (never "-0");
+    /// a float sum is not held to the integer range.
+    #[redis_function]
+    pub fn sums(total: Key, v: Vec<i64>) -> (i64, f64, String) {
+        let s: i64 = v.iter().sum();
+        set(&total, s);
+        let f: f64 = v.iter().map(|x| *x as f64 * 1e300).sum();
+        (s, f, get::<String>(&total).unwrap_or_default())
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -134,5 +144,17 @@ fn bitwise_not_stays_within_each_type() {
         let rust = redlua::twin::run(&mut con, || mutant_kills::twin::bit_not_u64(e));
         assert!(rust > (1 << 53) - 1, "!{e} = {rust}");
         assert!(lua.is_err(), "bit_not_u64({e}): {lua:?}");
+    }
+}
+
+#[test]
+fn sums_start_where_rust_starts_them() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for v in [vec![], vec![0], vec![1], vec![-1, 1], vec![2, 3]] {
+        let lua = mutant_kills::sums("lua:total", v.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::sums("rust:total".into(), v.clone()));
+        assert_eq!((lua.0, &lua.2), (rust.0, &rust.2), "sums({v:?})");
+        assert_eq!(lua.1.to_bits(), rust.1.to_bits(), "sums({v:?}): the float sum");
     }
 }
