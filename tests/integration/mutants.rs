@@ -72,6 +72,14 @@ pub mod mutant_kills {
         let f: f64 = v.iter().map(|x| *x as f64 * 1e300).sum();
         (s, f, get::<String>(&total).unwrap_or_default())
     }
+
+    /// `opt.unwrap_or(default)` evaluates the option first, then the default (eagerly,
+    /// even when unused), both sending a command inline.
+    #[redis_function]
+    pub fn unwrap_or_order(counter: Key) -> (i64, i64) {
+        let v = get::<i64>(&counter).unwrap_or(incr(&counter));
+        (v, get::<i64>(&counter).unwrap_or(0))
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -156,5 +164,22 @@ fn sums_start_where_rust_starts_them() {
         let rust = redlua::twin::run(&mut con, || mutant_kills::twin::sums("rust:total".into(), v.clone()));
         assert_eq!((lua.0, &lua.2), (rust.0, &rust.2), "sums({v:?})");
         assert_eq!(lua.1.to_bits(), rust.1.to_bits(), "sums({v:?}): the float sum");
+    }
+}
+
+#[test]
+fn unwrap_or_reads_the_option_before_the_default() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for start in [None, Some(5i64)] {
+        for k in ["lua:c", "rust:c"] {
+            let _: () = redis::cmd("DEL").arg(k).query(&mut con).unwrap();
+            if let Some(s) = start {
+                let _: () = redis::cmd("SET").arg(k).arg(s).query(&mut con).unwrap();
+            }
+        }
+        let lua = mutant_kills::unwrap_or_order("lua:c").call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::unwrap_or_order("rust:c".into()));
+        assert_eq!(lua, rust, "unwrap_or_order from {start:?}");
     }
 }
