@@ -80,6 +80,31 @@ pub mod mutant_kills {
         let v = get::<i64>(&counter).unwrap_or(incr(&counter));
         (v, get::<i64>(&counter).unwrap_or(0))
     }
+
+    /// `take(m)` reads `m` once, when the chain is made: the loop body changing `m`
+    /// does not change how many elements are taken.
+    #[redis_function(read_only)]
+    pub fn take_reads_once(n: i64, v: Vec<i64>) -> (i64, usize) {
+        let mut m: usize = if n > 0 { n as usize } else { 0 };
+        let mut s = 0;
+        for x in v.iter().take(m) {
+            m = 0;
+            s += x;
+        }
+        (s, m)
+    }
+
+    /// The same after a `skip`: each stage's limit is read once.
+    #[redis_function(read_only)]
+    pub fn skip_take_reads_once(n: i64, v: Vec<i64>) -> (i64, usize) {
+        let mut m: usize = if n > 0 { n as usize } else { 0 };
+        let mut s = 0;
+        for x in v.iter().skip(1).take(m) {
+            m = 0;
+            s += x;
+        }
+        (s, m)
+    }
 }
 
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
@@ -181,5 +206,19 @@ fn unwrap_or_reads_the_option_before_the_default() {
         let lua = mutant_kills::unwrap_or_order("lua:c").call(&mut con).unwrap();
         let rust = redlua::twin::run(&mut con, || mutant_kills::twin::unwrap_or_order("rust:c".into()));
         assert_eq!(lua, rust, "unwrap_or_order from {start:?}");
+    }
+}
+
+#[test]
+fn take_reads_its_limit_once() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (v, n) in [(vec![], 2i64), (vec![1, 2, 3], 2), (vec![1, 2, 3], 5), (vec![4, 5], 0)] {
+        let lua = mutant_kills::take_reads_once(n, v.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::take_reads_once(n, v.clone()));
+        assert_eq!(lua, rust, "take_reads_once({v:?}, {n})");
+        let lua = mutant_kills::skip_take_reads_once(n, v.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills::twin::skip_take_reads_once(n, v.clone()));
+        assert_eq!(lua, rust, "skip_take_reads_once({v:?}, {n})");
     }
 }
