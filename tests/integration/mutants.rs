@@ -94,6 +94,15 @@ pub mod mutant_kills {
         (s, m)
     }
 
+    /// `call!` of a subcommand: the subcommand's word goes right after the command's.
+    #[redis_function(read_only)]
+    pub fn stream_length(s: Key) -> i64 {
+        match call!("XINFO", "STREAM", &s).as_array() {
+            Some(fields) => fields.len() as i64,
+            None => -1,
+        }
+    }
+
     /// The same after a `skip`: each stage's limit is read once.
     #[redis_function(read_only)]
     pub fn skip_take_reads_once(n: i64, v: Vec<i64>) -> (i64, usize) {
@@ -221,4 +230,16 @@ fn take_reads_its_limit_once() {
         let rust = redlua::twin::run(&mut con, || mutant_kills::twin::skip_take_reads_once(n, v.clone()));
         assert_eq!(lua, rust, "skip_take_reads_once({v:?}, {n})");
     }
+}
+
+#[test]
+fn a_subcommand_of_call_goes_after_its_command() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let _: () = redis::cmd("XADD").arg("s").arg("1-1").arg("a").arg("1").query(&mut con).unwrap();
+    let lua = mutant_kills::stream_length("s").call(&mut con).unwrap();
+    let rust = redlua::twin::run(&mut con, || mutant_kills::twin::stream_length("s".into()));
+    assert_eq!(lua, rust);
+    assert!(lua > 10, "XINFO STREAM gives its fields: {lua}");
+    assert!(mutant_kills::stream_length("absent").call(&mut con).is_err(), "XINFO STREAM of no stream is an error");
 }
