@@ -150,7 +150,13 @@ fn function_locals(lua: &str, name: &str) -> usize {
             break;
         }
         let code = line.trim_start().split("  -- ").next().unwrap_or("");
-        if code.starts_with("local function ") {
+        if let Some(rest) = code.strip_prefix("for ") {
+            // `for a, b in ..` and `for i = ..`: the loop's named variables are locals too
+            // (the compiler counts the names it gives, not `_`; its limit leaves room for
+            // those and for the loops' hidden control variables).
+            let names = if rest.contains(" in ") { rest.split(" in ").next().unwrap_or("") } else { rest.split(" = ").next().unwrap_or("") };
+            count += names.split(',').map(str::trim).filter(|n| *n != "_").count();
+        } else if code.starts_with("local function ") {
             count += 1;
         } else if let Some(rest) = code.strip_prefix("local ") {
             count += rest.split(" = ").next().unwrap_or("").split(',').count();
@@ -179,6 +185,11 @@ fn the_count_of_locals_is_the_locals_the_lua_declares() {
         ("n: i64", "let t = (n, n); let (p, q) = t;"),
         ("n: i64", "let a = match n { 0 => 1, _ => 2 }; let b = if n > 0 { a } else { 2 };"),
         ("n: i64", "let mut v = vec![1, 2]; v[0] = v[1] + n;"),
+        ("n: i64, v: Vec<i64>", "let mut s = 0; for x in v.iter().map(|x| x + 1) { s += x; } let t: i64 = v.iter().sum();"),
+        ("n: i64, v: Vec<i64>", "let c = v.iter().map(|x| { let mut y = *x; y += 1; y }).filter(|y| *y > n).count();"),
+        ("n: i64, v: Vec<i64>", "let mut s = 0; for (i, x) in v.iter().enumerate() { s += x + i as i64; }"),
+        ("n: i64, v: Vec<i64>", "let mut s = 0; for x in v.iter().filter(|x| **x > n).take(3) { s += x; }"),
+        ("n: i64, v: Vec<i64>", "let w: Vec<i64> = v.iter().map(|mut x| { x += 1; x }).collect();"),
     ];
     let cases: Vec<(&str, &str, bool)> = shapes.iter().flat_map(|(p, b)| [(*p, *b, false), (*p, *b, true)]).collect();
     std::thread::scope(|scope| {
