@@ -58,6 +58,14 @@ impl Scratch {
         Scratch { root: base.join(name), target: base.join("target"), workspace: workspace.to_path_buf(), package }
     }
 
+    /// Like [`Scratch::new`], with its own build directory `target/progen/<name>/target`
+    /// (a second worker of a run: cargo builds one crate at a time per build directory).
+    pub fn new_with_own_target(workspace: &Path, name: &str) -> Scratch {
+        let mut s = Scratch::new(workspace, name);
+        s.target = s.root.join("target");
+        s
+    }
+
     fn write_manifest(&self) -> std::io::Result<()> {
         std::fs::create_dir_all(self.root.join("src").join("p"))?;
         let ws = self.workspace.display();
@@ -79,6 +87,11 @@ redis = {{ version = "1.8", default-features = false }}
 [profile.dev]
 debug = false
 incremental = false
+
+# The macros (the redlua compiler) expand every program of a batch: optimised, they take
+# a fraction of the time, for a one-time longer build of the scratch crate's dependencies.
+[profile.dev.build-override]
+opt-level = 3
 "#
         );
         write_if_changed(&self.root.join("Cargo.toml"), &manifest)?;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B]
-//!                    [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME]
+//!                    [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME] [--jobs N]
 //! redlua-progen show --seed S [--index I]      print a generated program
 //! redlua-progen refusals --seed S --count N     generate N programs, count the redlua
 //!                                                compiler's refusals by message
@@ -16,7 +16,7 @@ use redlua_progen::runner::{run, workspace_root, RunConfig};
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B] [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME]\n       redlua-progen show --seed S [--index I] [--allow SWITCH]..\n       redlua-progen refusals --seed S --count N [--allow SWITCH]..\n       redlua-progen compile FILE");
+    eprintln!("usage: redlua-progen fuzz --seconds N --seed S [--programs-per-batch K] [--inputs N] [--batches B] [--first-batch B] [--allow SWITCH].. [--no-shrink] [--scratch NAME] [--jobs N]\n       redlua-progen show --seed S [--index I] [--allow SWITCH]..\n       redlua-progen refusals --seed S --count N [--allow SWITCH]..\n       redlua-progen compile FILE");
     ExitCode::from(2)
 }
 
@@ -65,6 +65,7 @@ fn main() -> ExitCode {
         gen: Config::default(),
         scratch: "fuzz".into(),
         shrink: true,
+        jobs: 1,
     };
     let mut index = 0u64;
     let mut count = 100u64;
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
             "--count" => count = val().parse().unwrap_or(100),
             "--scratch" => cfg.scratch = val(),
             "--no-shrink" => cfg.shrink = false,
+            "--jobs" => cfg.jobs = val().parse().unwrap_or(1),
             "--allow" => {
                 let v = val();
                 if v == "all" {

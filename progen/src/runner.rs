@@ -25,6 +25,9 @@ pub struct RunConfig {
     pub scratch: String,
     /// Shrink each difference found and write its regression test.
     pub shrink: bool,
+    /// Batches built and run side by side, each worker with its own scratch crate and build
+    /// directory (rustc checks one crate on one core: two workers use two).
+    pub jobs: usize,
 }
 
 /// A difference found: the program, the input and what differed.
@@ -54,6 +57,26 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds the figures of `other` (one batch of a worker) to these.
+    pub fn merge(&mut self, other: Stats) {
+        self.programs += other.programs;
+        for (k, v) in other.refused {
+            *self.refused.entry(k).or_default() += v;
+        }
+        for (k, v) in other.rustc_dropped {
+            *self.rustc_dropped.entry(k).or_default() += v;
+        }
+        self.programs_run += other.programs_run;
+        self.cases += other.cases;
+        self.same += other.same;
+        self.explained += other.explained;
+        self.differences.extend(other.differences);
+        self.crashes.extend(other.crashes);
+        for (k, v) in other.coverage {
+            *self.coverage.entry(k).or_default() += v;
+        }
+    }
+
     pub fn summary(&self) -> String {
         let refused: u64 = self.refused.values().sum();
         let dropped: u64 = self.rustc_dropped.values().sum();
@@ -168,39 +191,84 @@ pub fn build_batch(scratch: &Scratch, mut progs: Vec<Prepared>, stats: &mut Stat
     Err("the scratch crate did not build after dropping programs six times".into())
 }
 
-/// Runs batches until the time or the batch count is spent.
-pub fn run(workspace: &Path, cfg: &RunConfig, mut on_batch: impl FnMut(&Stats)) -> Result<Stats, String> {
+/// Runs batches until the time or the batch count is spent; `cfg.jobs` workers take the
+/// batches in turn (worker `j` the batches `first + j`, `first + j + jobs`, ...), so a run's
+/// programs depend on the seed and the batch count only.
+pub fn run(workspace: &Path, cfg: &RunConfig, on_batch: impl FnMut(&Stats) + Send) -> Result<Stats, String> {
     let started = Instant::now();
-    let scratch = Scratch::new(workspace, &cfg.scratch);
-    let mut stats = Stats::default();
-    let mut batch = cfg.first_batch;
-    loop {
-        if cfg.batches > 0 && (batch - cfg.first_batch) as usize >= cfg.batches {
-            break;
+    let jobs = cfg.jobs.max(1);
+    let shared = std::sync::Mutex::new((Stats::default(), on_batch));
+    let errors = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|scope| {
+        for j in 0..jobs {
+            let (shared, errors) = (&shared, &errors);
+            scope.spawn(move || {
+                let scratch = if j == 0 { Scratch::new(workspace, &cfg.scratch) } else { Scratch::new_with_own_target(workspace, &format!("{}-{j}", cfg.scratch)) };
+                let mut k = 0u64;
+                loop {
+                    let nth = j as u64 + k * jobs as u64;
+                    if cfg.batches > 0 && nth as usize >= cfg.batches {
+                        break;
+                    }
+                    if nth > 0 && started.elapsed() >= Duration::from_secs(cfg.seconds) {
+                        break;
+                    }
+                    if !errors.lock().map(|e| e.is_empty()).unwrap_or(false) {
+                        break;
+                    }
+                    match run_batch(&scratch, cfg, cfg.first_batch + nth) {
+                        Ok(batch_stats) => {
+                            if let Ok(mut guard) = shared.lock() {
+                                let (stats, on_batch) = &mut *guard;
+                                stats.merge(batch_stats);
+                                stats.elapsed = started.elapsed();
+                                on_batch(stats);
+                            }
+                        }
+                        Err(e) => {
+                            if let Ok(mut errs) = errors.lock() {
+                                errs.push(e);
+                            }
+                            break;
+                        }
+                    }
+                    k += 1;
+                }
+            });
         }
-        if batch > cfg.first_batch && started.elapsed() >= Duration::from_secs(cfg.seconds) {
-            break;
-        }
-        let progs = generate_batch(cfg, batch, &mut stats);
-        let progs = build_batch(&scratch, progs, &mut stats)?;
-        stats.programs_run += progs.len() as u64;
-        let timeout = Duration::from_secs(60 + 5 * progs.len() as u64);
-        let result = scratch.run(None, timeout);
-        record(&progs, &result.cases, &mut stats);
-        if let Some((p, i, why)) = &result.crashed {
-            stats.crashes.push(format!("{p} input {i}: {why}"));
-            // The programs after the crash did not run: run them one by one.
-            let ran: std::collections::BTreeSet<&str> = result.cases.iter().map(|c| c.program.as_str()).collect();
-            for prog in progs.iter().filter(|x| !ran.contains(x.program.name.as_str()) && x.program.name != *p) {
-                let r = scratch.run(Some(&prog.program.name), Duration::from_secs(60));
-                record(std::slice::from_ref(prog), &r.cases, &mut stats);
-            }
-        }
-        stats.elapsed = started.elapsed();
-        on_batch(&stats);
-        batch += 1;
+    });
+    if let Some(e) = errors.into_inner().ok().and_then(|e| e.into_iter().next()) {
+        return Err(e);
     }
+    let (mut stats, _) = shared.into_inner().map_err(|_| "a worker panicked".to_string())?;
     stats.elapsed = started.elapsed();
+    Ok(stats)
+}
+
+/// Generates, builds and runs one batch.
+fn run_batch(scratch: &Scratch, cfg: &RunConfig, batch: u64) -> Result<Stats, String> {
+    let mut stats = Stats::default();
+    let t0 = Instant::now();
+    let progs = generate_batch(cfg, batch, &mut stats);
+    let t1 = Instant::now();
+    let progs = build_batch(scratch, progs, &mut stats)?;
+    let t2 = Instant::now();
+    stats.programs_run += progs.len() as u64;
+    let timeout = Duration::from_secs(60 + 5 * progs.len() as u64);
+    let result = scratch.run(None, timeout);
+    record(&progs, &result.cases, &mut stats);
+    if std::env::var_os("PROGEN_TIMING").is_some() {
+        eprintln!("batch {batch}: generate {:?} build {:?} run {:?}", t1 - t0, t2 - t1, t2.elapsed());
+    }
+    if let Some((p, i, why)) = &result.crashed {
+        stats.crashes.push(format!("{p} input {i}: {why}"));
+        // The programs after the crash did not run: run them one by one.
+        let ran: std::collections::BTreeSet<&str> = result.cases.iter().map(|c| c.program.as_str()).collect();
+        for prog in progs.iter().filter(|x| !ran.contains(x.program.name.as_str()) && x.program.name != *p) {
+            let r = scratch.run(Some(&prog.program.name), Duration::from_secs(60));
+            record(std::slice::from_ref(prog), &r.cases, &mut stats);
+        }
+    }
     Ok(stats)
 }
 
