@@ -94,7 +94,10 @@
 //!   connection only: all keys of all entries must hash to one slot, or the query fails
 //!   with [`Error::CrossSlot`] before anything is sent (the sync connection refuses them
 //!   with [`Error::Argument`]). Missing code inside a transaction is handled as on one
-//!   server: those calls do not run and are not re-sent.
+//!   server: those calls do not run and are not re-sent. As on one server, the transaction
+//!   is sent as plain `MULTI` .. `EXEC` commands after an empty transaction on the same
+//!   node that shows `MULTI` and `EXEC` are allowed: a user without them gets `NOPERM`,
+//!   nothing runs, and the shared connection stays usable.
 //! - **I/O errors** fail the entries of the batch that was lost ([`Error::Connection`]:
 //!   they may or may not have run); the other batches keep their replies. redis-rs cluster
 //!   connections re-send a request by themselves after a connection error; build the
@@ -906,7 +909,7 @@ impl Pipeline {
     /// 1.8 panics ("attempt to subtract with overflow") or, async, kills the shared
     /// connection when the server refuses `MULTI` itself (no permission, `BUSY`).
     /// Without `multi`, the same after a `MULTI` sent alone.
-    fn transaction(&self, multi: bool) -> redis::Pipeline {
+    pub(crate) fn transaction(&self, multi: bool) -> redis::Pipeline {
         let mut pipe = redis::Pipeline::with_capacity(self.entries.len() + 2);
         if multi {
             pipe.add_command(redis::cmd("MULTI"));
@@ -920,7 +923,7 @@ impl Pipeline {
 
     /// The replies of [`transaction`](Pipeline::transaction): `EXEC`'s, one per entry; or
     /// the error, and whether the connection is still inside the transaction.
-    fn exec_items(&self, replies: Vec<Value>) -> Result<Vec<Value>, (Error, bool)> {
+    pub(crate) fn exec_items(&self, replies: Vec<Value>) -> Result<Vec<Value>, (Error, bool)> {
         let n = self.entries.len();
         if replies.len() != n + 2 {
             let message = format!("{} replies to a transaction of {n} commands", replies.len());
@@ -1171,12 +1174,20 @@ fn add_transaction_probe(check: &mut redis::Pipeline) {
     check.add_command(redis::cmd("DISCARD"));
 }
 
+/// The probe of [`add_transaction_probe`] alone.
+#[cfg(feature = "cluster-async")]
+pub(crate) fn transaction_probe() -> redis::Pipeline {
+    let mut probe = redis::Pipeline::with_capacity(TRANSACTION_PROBE);
+    add_transaction_probe(&mut probe);
+    probe
+}
+
 /// The number of commands of [`add_transaction_probe`].
-const TRANSACTION_PROBE: usize = 3;
+pub(crate) const TRANSACTION_PROBE: usize = 3;
 
 /// From the probe's replies: whether the transaction may be sent. A refusal of `MULTI` or
 /// `EXEC` (`NOPERM`, `BUSY`, ...) is returned as it is: nothing of the pipeline was sent.
-fn transaction_allowed(probe: Vec<Value>) -> Result<(), Error> {
+pub(crate) fn transaction_allowed(probe: Vec<Value>) -> Result<(), Error> {
     for v in probe.into_iter().take(2) {
         if v == Value::Nil {
             return Err(Error::WatchConflict);

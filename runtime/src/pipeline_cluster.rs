@@ -8,12 +8,16 @@ use crate::error::Error;
 use crate::events::Trigger;
 #[cfg(feature = "cluster-async")]
 use crate::pipeline::group_by_code;
+#[cfg(feature = "cluster-async")]
+use crate::pipeline::{transaction_allowed, transaction_probe, TRANSACTION_PROBE};
 use crate::pipeline::{finish, EntryResult, Pipeline, Replies};
 #[cfg(feature = "cluster-async")]
 use crate::wire::Async;
 use crate::wire::{bytes, now, Blocking, ClusterWire};
 #[cfg(feature = "cluster-async")]
 use redis::cluster_routing::{Route, SingleNodeRoutingInfo, SlotAddr};
+#[cfg(feature = "cluster-async")]
+use redis::cluster_routing::RoutingInfo;
 use redis::Value;
 
 /// Where the entries of a pipeline go: one batch per slot, in order of first appearance.
@@ -383,9 +387,39 @@ impl Pipeline {
                 )),
                 None => SingleNodeRoutingInfo::RandomPrimary,
             };
+            if self.atomic {
+                // A transaction of keyless entries goes to the primary of slot 0: the probe,
+                // the transaction and a DISCARD must reach one node.
+                let route = match slot {
+                    Some(_) => route,
+                    None => SingleNodeRoutingInfo::SpecificNode(Route::new(0, SlotAddr::Master)),
+                };
+                // One slot: the whole pipeline. MULTI, the commands and EXEC as plain
+                // commands (redis-rs's own transactions panic or kill the connection when
+                // MULTI is refused), after an empty transaction on the same node that shows
+                // MULTI and EXEC are allowed: were MULTI refused with the commands behind
+                // it, the node would run them one by one.
+                let probe = con.route_pipeline(transaction_probe(), 0, TRANSACTION_PROBE, route.clone()).await.map_err(Error::from_redis)?;
+                transaction_allowed(probe)?;
+                let n = self.entries.len();
+                let replies = con.route_pipeline(self.transaction(true), 0, n + 2, route.clone()).await.map_err(Error::from_redis)?;
+                let items = match self.exec_items(replies) {
+                    Ok(items) => items,
+                    Err((e, in_multi)) => {
+                        if in_multi {
+                            // EXEC was refused: leave the transaction (best effort; the
+                            // error is reported either way).
+                            let _ = con.route_command(redis::cmd("DISCARD"), RoutingInfo::SingleNode(route)).await;
+                        }
+                        return Err(e);
+                    }
+                };
+                self.file_batch(&mut out, indices, Ok(vec![Value::Array(items)]))?;
+                continue;
+            }
             let pipe = self.batch(indices);
-            let (offset, count) = if self.atomic { (pipe.len() + 1, 1) } else { (0, pipe.len()) };
-            let replies = con.route_pipeline(pipe, offset, count, route).await;
+            let count = pipe.len();
+            let replies = con.route_pipeline(pipe, 0, count, route).await;
             self.file_batch(&mut out, indices, replies)?;
         }
         let missing = std::mem::take(&mut out.missing);

@@ -155,7 +155,10 @@ async fn async_cluster_transactions_run_on_one_slot_and_cross_slot_ones_are_refu
     let plain = pipe.add_command::<i64>(redis::cmd("INCR").arg(format!("d:{tag}")).to_owned());
     let replies = pipe.query_cluster_async(&mut con).await.unwrap();
     assert_eq!((replies.get(a).unwrap(), replies.get(b).unwrap(), replies.get(r).unwrap(), replies.get(plain).unwrap()), (5, 7, 5, 1));
-    assert_eq!(command_calls(&mut node_con(&cluster.nodes()[2]), "exec"), 1, "one EXEC on the node of the slot");
+    // On the node of the slot: the empty transaction that shows MULTI and EXEC are allowed,
+    // then the transaction.
+    assert_eq!(command_calls(&mut node_con(&cluster.nodes()[2]), "exec"), 2, "two EXECs on the node of the slot");
+    assert_eq!(command_calls(&mut node_con(&cluster.nodes()[0]), "exec") + command_calls(&mut node_con(&cluster.nodes()[1]), "exec"), 0, "none elsewhere");
 
     // A failing command inside keeps its own error; the others ran.
     let mut pipe = Pipeline::new();
@@ -189,6 +192,48 @@ async fn async_cluster_transactions_run_on_one_slot_and_cross_slot_ones_are_refu
     let mut pipe = Pipeline::new();
     pipe.add_command::<()>(redis::cmd("MSET").arg(&keys[0]).arg(1).arg(&keys[1]).arg(2).to_owned());
     assert!(matches!(pipe.query_cluster_async(&mut con).await, Err(Error::CrossSlot { .. })));
+}
+
+#[tokio::test]
+async fn an_async_cluster_transaction_of_a_user_without_multi_or_exec_is_refused_and_the_connection_lives() {
+    let cluster = cluster();
+    let keys = key_per_node(&cluster);
+    let tag = &keys[1];
+    for node in cluster.nodes() {
+        let mut admin = node_con(node);
+        for (user, command) in [("nomulti", "multi"), ("noexec", "exec")] {
+            redis::cmd("ACL").arg("SETUSER").arg(user).arg("reset").arg("on").arg(">pw").arg("~*").arg("&*").arg("+@all").arg(format!("-{command}")).exec(&mut admin).unwrap();
+        }
+    }
+    let node = &cluster.nodes()[1];
+    let counter = format!("n:{tag}");
+    for (user, command) in [("nomulti", "multi"), ("noexec", "exec")] {
+        let client = redis::cluster::ClusterClient::builder(cluster.urls()).retries(0).username(user.to_string()).password("pw".to_string()).build().unwrap();
+        let mut con = client.get_async_connection().await.unwrap();
+        let mut other = con.clone();
+        for assume_loaded in [false, true] {
+            let mut pipe = Pipeline::new();
+            pipe.atomic();
+            if assume_loaded {
+                pipe.assume_loaded();
+            }
+            pipe.add(counters::bump(counter.as_str(), 1));
+            pipe.add(counters::bump(counter.as_str(), 1));
+            match pipe.query_cluster_async(&mut con).await {
+                Err(e) => {
+                    assert_eq!(e.redis_error().and_then(|r| r.code()), Some("NOPERM"), "{user}: {e:?}");
+                    assert!(e.did_not_run(), "{user}: {e:?}");
+                    assert!(e.to_string().contains(command), "{user}: names the command: {e}");
+                }
+                Ok(_) => panic!("{user}: a transaction ran without permission for {command}"),
+            }
+            assert_eq!(get_int(&mut node_con(node), &counter), 0, "{user}: nothing ran, not even outside a transaction");
+        }
+        // Both handles of the shared connection still work, outside any transaction.
+        assert_eq!(counters::bump(counter.as_str(), 1).call_cluster_async(&mut other).await.unwrap(), 1, "{user}");
+        assert_eq!(counters::bump(counter.as_str(), 1).call_cluster_async(&mut con).await.unwrap(), 2, "{user}");
+        redis::cmd("DEL").arg(&counter).exec(&mut node_con(node)).unwrap();
+    }
 }
 
 #[tokio::test]
