@@ -51,6 +51,35 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     // ANCHOR_END: call
 
+    // ANCHOR: pipeline
+    // Several calls in one round trip; each reply is read back through its handle.
+    let mut pipe = redlua::Pipeline::new();
+    let added = pipe.add(quickstart::add("quickstart:visits", 2));
+    let read = pipe.add(quickstart::current("quickstart:visits"));
+    let replies = pipe.query(&mut con)?;
+    println!("in one round trip: add(2) -> {}, current() -> {}", replies.get(added)?, replies.get(read)?);
+    assert_eq!((replies.get(added)?, replies.get(read)?), (5, 5));
+    // ANCHOR_END: pipeline
+
+    // ANCHOR: script
+    // A one-off script, written where it is used: the closure's body is checked and
+    // translated like a redis function's; `prepare` binds the keys and arguments, and
+    // the call is an EVALSHA that loads the script on NOSCRIPT. The body's commands come
+    // from the prelude, as in a library.
+    use redlua::prelude::*;
+    let capped = redlua::script!(|counter: Key, max: i64| -> i64 {
+        let current = get::<i64>(&counter).unwrap_or(0);
+        if current < max {
+            incr(&counter)
+        } else {
+            current
+        }
+    });
+    let counts: Vec<i64> = (0..3).map(|_| capped.prepare("quickstart:script", 2).call(&mut con)).collect::<Result<_, _>>()?;
+    println!("script!(capped at 2) x3 -> {counts:?} (sha1 {})", capped.script().sha1());
+    assert_eq!(counts, [1, 2, 2]);
+    // ANCHOR_END: script
+
     let mut bank = Vec::new();
     redis::cmd("SET").arg("acct:{alice}").arg(100).exec(&mut con)?;
     for amount in [30, 80] {
