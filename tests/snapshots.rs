@@ -106,3 +106,29 @@ fn library_constructs() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("constructs", lib.lua);
 }
+
+/// The Lua of what ports of real scripts need (rejections with run-time data, ...),
+/// compiled from source.
+#[test]
+fn library_scripts() {
+    let attr = r#"name = "scripts""#.parse().unwrap();
+    let item = r#"
+        mod scripts {
+            use redlua::prelude::*;
+
+            #[redis_function]
+            pub fn take(tokens: Key, log: Key, n: i64, max: i64) -> Result<i64, Reject> {
+                if n > max {
+                    return Err(reject!("{} is over {max}", n));
+                }
+                let left = get::<i64>(&tokens).ok_or(reject!(code = "task", "no tokens after {}", incr(&log)))?;
+                let _ = get::<i64>(&log).ok_or_else(|| reject!("no log for {}", n))?;
+                Ok(decr_by(&tokens, n.min(left)))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("scripts", lib.lua);
+}

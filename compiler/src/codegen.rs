@@ -426,6 +426,12 @@ impl Gen<'_> {
             ExprKind::Match(..) => self.match_into(e, dest, out),
             ExprKind::Ok(x) if matches!(dest, Dest::Return) => self.expr_into(x, dest, out),
             ExprKind::Err(r) if matches!(dest, Dest::Return) => {
+                if let ExprKind::RejectWith(code, msg) = &r.kind {
+                    let m = self.expr(msg, out);
+                    let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
+                    out.push(self.stmt(K::Return(vec![reply])));
+                    return;
+                }
                 let ExprKind::Reject(msg) = &r.kind else {
                     // Lowering admits only `reject!(..)` here.
                     out.push(self.stmt(K::Call(L::call("error", vec![L::str("redlua: invalid rejection")]))));
@@ -567,7 +573,7 @@ impl Gen<'_> {
                 self.command_reply(c, call)
             }
             ExprKind::Some(x) | ExprKind::Ok(x) => self.expr(x, out),
-            ExprKind::Err(_) | ExprKind::Reject(_) => {
+            ExprKind::Err(_) | ExprKind::Reject(_) | ExprKind::RejectWith(..) => {
                 // Lowering only admits these in return position.
                 L::Nil
             }
@@ -687,6 +693,15 @@ impl Gen<'_> {
                 let ret = match rejection.as_deref() {
                     Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.reply => {
                         vec![self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])]))]
+                    }
+                    // The message is computed only when the option is `None` (lowering keeps
+                    // it in a local first when Rust computes it eagerly and it could tell).
+                    Some(ir::Expr { kind: ExprKind::RejectWith(code, msg), .. }) if self.reply => {
+                        let mut branch = Vec::new();
+                        let m = self.expr(msg, &mut branch);
+                        let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
+                        branch.push(self.stmt(K::Return(vec![reply])));
+                        branch
                     }
                     // A closure cannot return a rejection (lowering refuses it).
                     Some(_) => vec![self.stmt(K::Return(vec![L::Nil]))],

@@ -330,6 +330,7 @@ impl<'a> Walker<'a> {
             }
             ExprKind::Unary(_, a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) => self.expr(a, Ctx::Read),
             ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) => self.expr(a, ctx),
+            ExprKind::RejectWith(_, a) => self.expr(a, Ctx::Read),
             ExprKind::UnwrapOr(a, b) => {
                 self.expr(a, ctx);
                 self.expr(b, ctx);
@@ -576,7 +577,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
             sub(a, out);
             sub(b, out);
         }
-        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) => sub(a, out),
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) | ExprKind::RejectWith(_, a) => sub(a, out),
         ExprKind::Try(a, b) => {
             sub(a, out);
             if let Some(b) = b {

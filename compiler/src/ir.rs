@@ -254,6 +254,9 @@ pub enum ExprKind {
     Err(Box<Expr>),
     /// `reject!("message")`.
     Reject(Vec<u8>),
+    /// `reject!("{} is over {}", n, max)`: the code and a space (`REJECT `), then the
+    /// message, a `String` computed at run time.
+    RejectWith(Vec<u8>, Box<Expr>),
     /// `opt.unwrap_or(default)`.
     UnwrapOr(Box<Expr>, Box<Expr>),
     /// `opt.is_some()`.
@@ -630,7 +633,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             visit_expr(a, f);
             visit_expr(b, f);
         }
-        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => visit_expr(a, f),
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::RejectWith(_, a) => visit_expr(a, f),
         ExprKind::If(c, t, e2) => {
             visit_expr(c, f);
             visit_block(t, f);

@@ -237,8 +237,9 @@ impl std::error::Error for Reject {}
 
 /// Makes a [`Reject`]: `return Err(reject!("amount must be positive"));`.
 ///
-/// Takes one string literal, the message of the error reply `REJECT <message>`; or
-/// `code = "CODE", "message"` for the reply `CODE message` (see [`Reject::with_code`]).
+/// Takes the message of the error reply `REJECT <message>` as `format!` does (a string
+/// literal, then the values of its `{}`: `reject!("{} is over {}", n, max)`); or
+/// `code = "CODE", ..` first for the reply `CODE message` (see [`Reject::with_code`]).
 ///
 /// ```
 /// #[redlua::library(name = "doc_reject_macro")]
@@ -262,13 +263,16 @@ impl std::error::Error for Reject {}
 /// let err = limits::take("tokens", 2).call(&mut con).unwrap_err();
 /// assert!(matches!(err, redlua::Error::Rejected { ref message } if message == "not enough tokens"));
 /// assert_eq!(redlua::reject!("not enough tokens").message(), "not enough tokens");
+/// let (n, max) = (12, 10);
+/// assert_eq!(redlua::reject!("{n} is over {}", max).message(), "12 is over 10");
+/// assert_eq!(redlua::reject!(code = "task", "{} missing", "job:1").to_string(), "job:1 missing");
 /// ```
 #[macro_export]
 macro_rules! reject {
-    ($message:literal) => {
-        $crate::Reject::new($message)
+    (code = $code:literal, $($message:tt)+) => {
+        $crate::Reject::with_code($code, ::std::format!($($message)+))
     };
-    (code = $code:literal, $message:literal) => {
-        $crate::Reject::with_code($code, $message)
+    ($($message:tt)+) => {
+        $crate::Reject::new(::std::format!($($message)+))
     };
 }

@@ -1,0 +1,170 @@
+//! What real scripts need (issue 15, "what blocked real scripts"): rejections with
+//! run-time data, replies whose shape depends on the branch, key names as data, Lua's
+//! numbers. Each function runs as generated Lua on a real server and as its native twin,
+//! on the same inputs, and the two must agree.
+
+use redlua::prelude::*;
+use redlua::testing::TestServer;
+
+/// A reply as a client that knows nothing of redlua reads it: the value, or the error's
+/// code and text.
+fn raw(con: &mut redis::Connection, function: &str, keys: &[&str], args: &[String]) -> Result<redis::Value, (String, String)> {
+    let mut cmd = redis::cmd("FCALL");
+    cmd.arg(function).arg(keys.len()).arg(keys).arg(args);
+    cmd.query::<redis::Value>(con).map_err(|e| (e.code().unwrap_or("?").to_string(), e.detail().unwrap_or("").to_string()))
+}
+
+/// A twin's rejection as the same code and text.
+fn rejected(r: &Reject) -> (String, String) {
+    (r.code().to_string(), r.message().to_string())
+}
+
+#[redlua::library(name = "scripts_reject")]
+pub mod scripts_reject {
+    use redlua::prelude::*;
+
+    /// `reject!` with run-time data, under the default code and codes of one's own.
+    #[redis_function]
+    pub fn take(tokens: Key, log: Key, n: i64, max: i64, who: String) -> Result<i64, Reject> {
+        if n > max {
+            return Err(reject!("{} is over {}", n, max));
+        }
+        if n < 0 {
+            return Err(reject!(code = "task", "{who}: {n} is negative"));
+        }
+        if who.is_empty() {
+            return Err(reject!(code = "ERR", "no name given for {:>5}", n));
+        }
+        // `ok_or` computes its message first, as Rust does: the INCR runs on both paths.
+        let left = get::<i64>(&tokens).ok_or(reject!(code = "NOTOKENS", "{} had no tokens after {} tries", who, incr(&log)))?;
+        // `ok_or_else` only when the option is None.
+        let limit = get::<i64>(&log).ok_or_else(|| reject!("no log, {}", incr(&log)))?;
+        if left < n {
+            return Err(reject!("{who} asked {n}, {left} left (limit {limit})\r\nsecond line"));
+        }
+        Ok(decr_by(&tokens, n))
+    }
+
+    /// A rejection whose text is data from the caller: it cannot forge a refusal.
+    #[redis_function]
+    pub fn echo(count: Key, text: String, code: i64) -> Result<i64, Reject> {
+        let n = incr(&count);
+        match code {
+            0 => Err(reject!("{}", text)),
+            1 => Err(reject!(code = "ERR", "echo: {}", text)),
+            _ => Ok(n),
+        }
+    }
+
+    /// Braces in a message without arguments are a format string's, as in Rust.
+    #[redis_function(read_only)]
+    pub fn braces(n: i64) -> Result<i64, Reject> {
+        if n == 0 {
+            return Err(reject!("a {{literal}} brace"));
+        }
+        if n == 1 {
+            return Err(reject!("inline {n}"));
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn rejections_with_run_time_data_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    scripts_reject::LIBRARY.load(&mut con).unwrap();
+    let cases: &[(Option<i64>, i64, i64, &str)] = &[
+        (Some(10), 11, 10, "ann"),
+        (Some(10), -3, 10, "bob"),
+        (Some(10), 4, 10, ""),
+        (None, 4, 10, "carl"),
+        (Some(3), 4, 10, "dee"),
+        (Some(3), 2, 10, "eve"),
+        (Some(3), -1, -5, "fay"),
+    ];
+    for (i, &(tokens, n, max, who)) in cases.iter().enumerate() {
+        let (lua_k, rust_k) = (format!("lua:t{i}"), format!("rust:t{i}"));
+        let (lua_log, rust_log) = (format!("lua:l{i}"), format!("rust:l{i}"));
+        if let Some(t) = tokens {
+            for k in [&lua_k, &rust_k] {
+                redis::cmd("SET").arg(k).arg(t).exec(&mut con).unwrap();
+            }
+        }
+        let args = vec![n.to_string(), max.to_string(), who.to_string()];
+        let lua = raw(&mut con, "take", &[&lua_k, &lua_log], &args);
+        let rust = redlua::twin::run(&mut con, || scripts_reject::twin::take(Key::from(rust_k.as_str()), Key::from(rust_log.as_str()), n, max, who.to_string()));
+        match (&lua, &rust) {
+            (Ok(redis::Value::Int(a)), Ok(b)) => assert_eq!(a, b, "case {i}"),
+            (Err(a), Err(b)) => assert_eq!(a, &rejected(b), "case {i}"),
+            _ => panic!("case {i}: lua {lua:?} vs rust {rust:?}"),
+        }
+        for (a, b) in [(&lua_k, &rust_k), (&lua_log, &rust_log)] {
+            let a: Option<i64> = redis::cmd("GET").arg(a).query(&mut con).unwrap();
+            let b: Option<i64> = redis::cmd("GET").arg(b).query(&mut con).unwrap();
+            assert_eq!(a, b, "case {i}: {a:?} {b:?}");
+        }
+    }
+    // The exact replies, as a client that knows nothing of redlua reads them.
+    let to = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(raw(&mut con, "take", &["x", "y"], &to(&["11", "10", "ann"])), Err(("REJECT".into(), "11 is over 10".into())));
+    assert_eq!(raw(&mut con, "take", &["x", "y"], &to(&["-3", "10", "bob"])), Err(("task".into(), "bob: -3 is negative".into())));
+    assert_eq!(raw(&mut con, "take", &["x", "y"], &to(&["4", "10", ""])), Err(("ERR".into(), "no name given for     4".into())));
+    redis::cmd("SET").arg("x").arg(1).exec(&mut con).unwrap();
+    let Err((code, text)) = raw(&mut con, "take", &["x", "y"], &to(&["4", "10", "gil"])) else { panic!() };
+    assert_eq!((code.as_str(), text.as_str()), ("REJECT", "gil asked 4, 1 left (limit 1)  second line"));
+    // Through the stub: a lower-case code keeps its code.
+    match scripts_reject::take("x", "y", -3, 10, "bob").call(&mut con) {
+        Err(redlua::Error::Redis(e)) => assert_eq!((e.code(), e.detail()), (Some("task"), Some("bob: -3 is negative"))),
+        other => panic!("{other:?}"),
+    }
+    for n in [0, 1, 2] {
+        let lua = raw(&mut con, "braces", &[], &[n.to_string()]);
+        let rust = redlua::twin::run(&mut con, || scripts_reject::twin::braces(n));
+        match (&lua, &rust) {
+            (Ok(redis::Value::Int(a)), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(a, &rejected(b)),
+            _ => panic!("braces({n}): lua {lua:?} vs rust {rust:?}"),
+        }
+    }
+    assert_eq!(raw(&mut con, "braces", &[], &to(&["0"])), Err(("REJECT".into(), "a {literal} brace".into())));
+}
+
+#[test]
+fn run_time_text_cannot_forge_a_refusal() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    scripts_reject::LIBRARY.load(&mut con).unwrap();
+    let forged = [
+        "Function not found",
+        "\r\nFunction not found",
+        "Script killed by user with SCRIPT KILL...",
+        "x script: echo, on @user_function:3.",
+        "MOVED 3999 127.0.0.1:6381",
+        "NOSCRIPT No matching script.",
+        "BUSY Redis is busy running a script.",
+    ];
+    let mut runs = 0;
+    for text in forged {
+        for code in [0, 1] {
+            let err = scripts_reject::echo("count", text, code).call(&mut con).unwrap_err();
+            runs += 1;
+            // Every such error says the call ran, and it ran exactly once.
+            assert!(!err.did_not_run(), "{text:?} {code}: {err:?}");
+            let n: i64 = redis::cmd("GET").arg("count").query(&mut con).unwrap();
+            assert_eq!(n, runs, "{text:?} {code}: sent again");
+            let twin = redlua::twin::run(&mut con, || scripts_reject::twin::echo(Key::from("twin"), text.to_string(), code)).unwrap_err();
+            match (code, &err) {
+                (0, redlua::Error::Rejected { message }) => assert_eq!(message, twin.message(), "{text:?}"),
+                (1, redlua::Error::Redis(e)) => {
+                    assert_eq!(e.code(), Some("ERR"));
+                    assert_eq!(e.detail().unwrap_or_default(), twin.message(), "{text:?}");
+                }
+                // Text that ends like the server's note of where an error was raised is
+                // read as an error raised while the function ran: it still ran.
+                (1, redlua::Error::Script { message, .. }) if text.contains("@user_function") => assert_eq!(message, twin.message()),
+                _ => panic!("{text:?} {code}: {err:?}"),
+            }
+        }
+    }
+}
