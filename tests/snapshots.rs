@@ -125,6 +125,16 @@ fn library_scripts() {
                 let _ = get::<i64>(&log).ok_or_else(|| reject!("no log for {}", n))?;
                 Ok(decr_by(&tokens, n.min(left)))
             }
+
+            #[redis_function(read_only)]
+            pub fn shape(board: Key, member: String, x: f64) -> Value {
+                match call!("ZRANK", &board, &member).as_int() {
+                    None => Value::Nil,
+                    Some(0) => Value::status("FIRST"),
+                    Some(r) if r < 10 => Value::Array(vec![Value::Int(r), Value::bulk("top"), Value::Nil]),
+                    Some(_) => Value::lua_number(x),
+                }
+            }
         }
     "#
     .parse()

@@ -623,6 +623,7 @@ impl Gen<'_> {
                 self.expr_into(e, &Dest::Assign(t.clone()), out);
                 L::Name(t)
             }
+            ExprKind::MakeValue(ctor, es) => self.make_value(*ctor, es, out),
             ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) => {
                 let refs: Vec<&ir::Expr> = es.iter().collect();
                 L::Table(self.operands(&refs, out), vec![])

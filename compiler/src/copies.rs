@@ -403,7 +403,7 @@ impl<'a> Walker<'a> {
                 }
             }
             // The parts of a new value go where the value goes.
-            ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) => {
+            ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::MakeValue(_, es) => {
                 for x in es {
                     self.expr(x, ctx);
                 }
@@ -622,7 +622,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
                 sub(&a.body, out);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) | ExprKind::MakeValue(_, es) => {
             for x in es {
                 sub(x, out);
             }

@@ -676,6 +676,9 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if let Some(e) = self.value_path(&segs, span) {
+            return e;
+        }
         if let [ty, c] = segs.as_slice() {
             if let Some(e) = self.int_const(ty, c, span) {
                 return e;
@@ -707,6 +710,9 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if let Some(e) = self.value_call(&segs, &args, span) {
+            return e;
+        }
         if segs.len() == 1 {
             if let Some(var) = self.lookup(&last) {
                 return self.call_closure(var, &args, span);

@@ -168,3 +168,95 @@ fn run_time_text_cannot_forge_a_refusal() {
         }
     }
 }
+
+#[redlua::library(name = "scripts_replies")]
+pub mod scripts_replies {
+    use redlua::prelude::*;
+
+    /// A reply whose shape depends on the branch: an integer, a bulk string, a status, a
+    /// nil, arrays with nil and status elements.
+    #[redis_function]
+    pub fn shape(k: Key, which: i64, n: i64, s: String) -> Value {
+        let v = match which {
+            0 => Value::Int(n),
+            1 => Value::bulk(s),
+            2 => Value::status("OK"),
+            3 => Value::Nil,
+            4 => Value::Array(vec![Value::Int(n)]),
+            5 => Value::Array(vec![Value::Int(n), Value::Int(-1)]),
+            6 => Value::Array(vec![Value::Int(n), Value::bulk("score")]),
+            7 => Value::Array(vec![Value::Nil, Value::status(format!("{s}\r\n!")), Value::Array(Vec::new()), Value::bulk(&s)]),
+            8 => call!("SET", &k, &s),
+            9 => Value::status(s),
+            _ => {
+                let mut parts: Vec<Value> = Vec::new();
+                for i in 0..n.min(5) {
+                    parts.push(if i % 2 == 0 { Value::Int(i) } else { Value::Nil });
+                }
+                Value::Array(parts)
+            }
+        };
+        v
+    }
+
+    /// A float replied as Lua replies a number (truncated; i64::MIN for NaN, infinities
+    /// and values beyond i64), next to the checked default.
+    #[redis_function(read_only)]
+    pub fn lua_float(x: f64, y: f64) -> (Value, Value, f64) {
+        (Value::lua_number(x / y), Value::lua_number(x), x / y)
+    }
+
+    /// `Vec<Value>` as a reply, and a helper returning `Value`.
+    #[redis_function(read_only)]
+    pub fn many(n: i64) -> Vec<Value> {
+        (0..n).into_iter().map(|i| one(i)).collect()
+    }
+
+    fn one(i: i64) -> Value {
+        if i % 3 == 0 {
+            Value::Nil
+        } else if i % 3 == 1 {
+            Value::Int(i)
+        } else {
+            Value::bulk(i.to_string())
+        }
+    }
+}
+
+#[test]
+fn replies_built_in_the_body_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for which in 0..=10 {
+        for (n, s) in [(7, "ab"), (-3, ""), (0, "x\ny")] {
+            let lua = scripts_replies::shape("lua", which, n, s).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || scripts_replies::twin::shape(Key::from("rust"), which, n, s.to_string()));
+            assert_eq!(lua, rust, "shape({which}, {n}, {s:?})");
+        }
+    }
+    // The raw replies, as any client reads them.
+    let raw_shape = |con: &mut redis::Connection, which: i64| raw(con, "shape", &["k"], &[which.to_string(), "7".into(), "ab".into()]).unwrap();
+    assert_eq!(raw_shape(&mut con, 0), redis::Value::Int(7));
+    assert_eq!(raw_shape(&mut con, 1), redis::Value::BulkString(b"ab".to_vec()));
+    assert_eq!(raw_shape(&mut con, 2), redis::Value::Okay);
+    assert_eq!(raw_shape(&mut con, 3), redis::Value::Nil);
+    assert_eq!(raw_shape(&mut con, 6), redis::Value::Array(vec![redis::Value::Int(7), redis::Value::BulkString(b"score".to_vec())]));
+    assert_eq!(
+        raw_shape(&mut con, 7),
+        redis::Value::Array(vec![redis::Value::Nil, redis::Value::SimpleString("ab  !".into()), redis::Value::Array(vec![]), redis::Value::BulkString(b"ab".to_vec())])
+    );
+    let floats = [0.0, -0.0, 1.0, -1.0, 3.7, -3.7, 0.5, -0.5, 1e15 + 0.5, 9.2e18, 9.3e18, -9.3e18, -9.223372036854775808e18, 1e300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 2f64.powi(53) + 2.0];
+    for &x in &floats {
+        for y in [1.0, 0.0, -0.0, 3.0] {
+            let lua = scripts_replies::lua_float(x, y).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || scripts_replies::twin::lua_float(x, y));
+            assert_eq!((&lua.0, &lua.1), (&rust.0, &rust.1), "lua_float({x}, {y})");
+            assert!(lua.2 == rust.2 || lua.2.is_nan() && rust.2.is_nan(), "lua_float({x}, {y})");
+        }
+    }
+    for n in 0..7 {
+        let lua = scripts_replies::many(n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || scripts_replies::twin::many(n));
+        assert_eq!(lua, rust, "many({n})");
+    }
+}
