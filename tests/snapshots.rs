@@ -126,6 +126,21 @@ fn library_scripts() {
                 Ok(decr_by(&tokens, n.min(left)))
             }
 
+            fn amount(raw: &str, max: i64) -> Result<i64, Reject> {
+                let n = raw.parse::<i64>().ok().ok_or(reject!(code = "BADAMOUNT", "not a number: {}", raw))?;
+                if n > max {
+                    return Err(reject!("{} is over {}", n, max));
+                }
+                Ok(n)
+            }
+
+            #[redis_function]
+            pub fn spread(h: Key, z: Key, raw: String, fields: Vec<String>) -> Result<(Value, Value), Reject> {
+                let n = amount(&raw, 100)?;
+                let pairs: Vec<(f64, String)> = fields.iter().map(|f| (n as f64 / 2.0, f.clone())).collect();
+                Ok((call!("HMGET", &h, ..fields), call!("ZADD", &z, ..pairs)))
+            }
+
             #[redis_function(read_only)]
             pub fn shape(board: Key, member: String, x: f64) -> Value {
                 match call!("ZRANK", &board, &member).as_int() {

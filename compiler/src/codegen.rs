@@ -429,7 +429,7 @@ impl Gen<'_> {
                 if let ExprKind::RejectWith(code, msg) = &r.kind {
                     let m = self.expr(msg, out);
                     let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
-                    out.push(self.stmt(K::Return(vec![reply])));
+                    out.push(self.reject_return(reply));
                     return;
                 }
                 let ExprKind::Reject(msg) = &r.kind else {
@@ -437,7 +437,7 @@ impl Gen<'_> {
                     out.push(self.stmt(K::Call(L::call("error", vec![L::str("redlua: invalid rejection")]))));
                     return;
                 };
-                out.push(self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])])));
+                out.push(self.reject_return(L::call("redis.error_reply", vec![reject_text(msg)])));
             }
             _ => match dest {
                 Dest::Discard => self.discard(e, out),
@@ -454,7 +454,8 @@ impl Gen<'_> {
                         self.discard(e, out);
                         return;
                     }
-                    let v = self.expr(e, out);
+                    // A helper's `Result`: its rejection returned at once, its value below.
+                    let v = if matches!((&e.ty, &e.kind), (Ty::Result(_), ExprKind::CallHelper(..))) { self.try_helper(e, out) } else { self.expr(e, out) };
                     if !self.reply {
                         let vals = if matches!(e.ty, Ty::Unit) { vec![] } else { vec![v] };
                         out.push(self.stmt(K::Return(vals)));
@@ -658,6 +659,7 @@ impl Gen<'_> {
                 L::Call(Box::new(L::name(self.vars[var.0].lua.clone())), vals)
             }
             ExprKind::Method(m, args) => self.method(*m, args, out),
+            ExprKind::DynCall(c) if c.args.iter().any(|a| matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_))) => self.dyn_call_spread(c, out),
             ExprKind::DynCall(c) => {
                 let values: Vec<&ir::Expr> = c.args.iter().filter_map(|a| if let CommandArg::Value(v) = a { Some(v) } else { None }).collect();
                 let vals = self.operands(&values, out);
@@ -688,20 +690,21 @@ impl Gen<'_> {
                 };
                 self.helper(h, vec![x])
             }
+            ExprKind::Try(opt, _) if matches!(opt.ty, Ty::Result(_)) => self.try_helper(opt, out),
             ExprKind::Try(opt, rejection) => {
                 let v = self.expr(opt, out);
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
                 let ret = match rejection.as_deref() {
-                    Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.reply => {
-                        vec![self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])]))]
+                    Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.rejects() => {
+                        vec![self.reject_return(L::call("redis.error_reply", vec![reject_text(msg)]))]
                     }
                     // The message is computed only when the option is `None` (lowering keeps
                     // it in a local first when Rust computes it eagerly and it could tell).
-                    Some(ir::Expr { kind: ExprKind::RejectWith(code, msg), .. }) if self.reply => {
+                    Some(ir::Expr { kind: ExprKind::RejectWith(code, msg), .. }) if self.rejects() => {
                         let mut branch = Vec::new();
                         let m = self.expr(msg, &mut branch);
                         let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
-                        branch.push(self.stmt(K::Return(vec![reply])));
+                        branch.push(self.reject_return(reply));
                         branch
                     }
                     // A closure cannot return a rejection (lowering refuses it).

@@ -335,6 +335,52 @@ impl<T: CallArg + ?Sized> CallArg for &T {
     }
 }
 
+/// The arguments of `call!` in a native twin: one argument ([`CallArg`]), or `..v`, the
+/// elements of a `Vec` (or the two sides of each pair of a `Vec` of pairs) in order.
+#[doc(hidden)]
+pub trait CallArgs {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>);
+}
+
+impl<T: CallArg + ?Sized> CallArgs for T {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>) {
+        out.push(self.call_arg());
+    }
+}
+
+impl<V: SpreadArgs> CallArgs for std::ops::RangeTo<V> {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>) {
+        self.end.spread_args(out);
+    }
+}
+
+/// What `..v` spreads in `call!`: a `Vec` of arguments or of pairs of them.
+#[doc(hidden)]
+pub trait SpreadArgs {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>);
+}
+
+impl<T: CallArg> SpreadArgs for Vec<T> {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        out.extend(self.iter().map(CallArg::call_arg));
+    }
+}
+
+impl<A: CallArg, B: CallArg> SpreadArgs for Vec<(A, B)> {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        for (a, b) in self {
+            out.push(a.call_arg());
+            out.push(b.call_arg());
+        }
+    }
+}
+
+impl<V: SpreadArgs + ?Sized> SpreadArgs for &V {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        (**self).spread_args(out);
+    }
+}
+
 fn command(args: &[Vec<u8>]) -> redis::Cmd {
     let mut c = redis::Cmd::new();
     for a in args {
@@ -362,6 +408,10 @@ pub fn __twin_try_call(args: &[Vec<u8>]) -> Result<Value, String> {
 /// rules): `call!("HINCRBY", &key, "field", 1)`. Returns a [`Value`]; an error reply
 /// aborts the function, as in Lua.
 ///
+/// `..v` spreads a `Vec` into the command, one argument per element (or two per element
+/// of a `Vec` of pairs), where the command takes data, not keys:
+/// `call!("HMGET", &key, ..fields)`, `call!("ZADD", &key, ..pairs)`.
+///
 /// ```
 /// #[redlua::library(name = "doc_call")]
 /// mod raw {
@@ -382,7 +432,11 @@ pub fn __twin_try_call(args: &[Vec<u8>]) -> Result<Value, String> {
 #[macro_export]
 macro_rules! call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
-        $crate::value::__twin_call(&[$cmd.as_bytes().to_vec() $(, $crate::value::CallArg::call_arg(&$arg))*])
+        $crate::value::__twin_call(&{
+            let mut __redlua_args: ::std::vec::Vec<::std::vec::Vec<u8>> = ::std::vec![$cmd.as_bytes().to_vec()];
+            $($crate::value::CallArgs::push_args(&$arg, &mut __redlua_args);)*
+            __redlua_args
+        })
     };
 }
 
@@ -413,6 +467,10 @@ macro_rules! call {
 #[macro_export]
 macro_rules! try_call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
-        $crate::value::__twin_try_call(&[$cmd.as_bytes().to_vec() $(, $crate::value::CallArg::call_arg(&$arg))*])
+        $crate::value::__twin_try_call(&{
+            let mut __redlua_args: ::std::vec::Vec<::std::vec::Vec<u8>> = ::std::vec![$cmd.as_bytes().to_vec()];
+            $($crate::value::CallArgs::push_args(&$arg, &mut __redlua_args);)*
+            __redlua_args
+        })
     };
 }

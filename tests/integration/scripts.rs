@@ -260,3 +260,127 @@ fn replies_built_in_the_body_agree_with_the_twin() {
         assert_eq!(lua, rust, "many({n})");
     }
 }
+
+#[redlua::library(name = "scripts_spread")]
+pub mod scripts_spread {
+    use redlua::prelude::*;
+
+    /// `call!` with a Vec spread into a variadic command: HSET pairs, HMGET fields, ZADD
+    /// score/member pairs with floats, RPUSH integers.
+    #[redis_function]
+    pub fn spread(h: Key, z: Key, l: Key, fields: Vec<String>) -> (Value, Value, Value, Value, Value) {
+        let pairs: Vec<(String, String)> = fields.iter().map(|f| (f.clone(), format!("v{}", f.len()))).collect();
+        let set = if pairs.is_empty() { Value::Int(0) } else { call!("HSET", &h, ..pairs) };
+        let got = call!("HMGET", &h, "missing", ..fields.clone());
+        let scored: Vec<(f64, String)> = fields.iter().map(|f| (f.len() as f64 / 4.0, f.clone())).collect();
+        let added = if scored.is_empty() { Value::Int(0) } else { call!("ZADD", &z, "CH", ..scored) };
+        let nums: Vec<i64> = fields.iter().map(|f| f.len() as i64 - 2).collect();
+        let pushed = call!("RPUSH", &l, 0, ..nums);
+        let checked = try_call!("HMGET", &h, ..fields);
+        (set, got, added, pushed, checked.ok().unwrap_or(Value::Nil))
+    }
+}
+
+#[test]
+fn call_spreads_a_vec_like_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let inputs: [&[&str]; 4] = [&[], &["a"], &["a", "bb", "ccc", "a"], &["x y", "", "ünï", "0.5"]];
+    for (i, fields) in inputs.iter().enumerate() {
+        let fields: Vec<String> = fields.iter().map(|s| s.to_string()).collect();
+        let keys = |p: &str| [format!("{p}:h{i}"), format!("{p}:z{i}"), format!("{p}:l{i}")];
+        let [lh, lz, ll] = keys("lua");
+        let [rh, rz, rl] = keys("rust");
+        let lua = scripts_spread::spread(&lh, &lz, &ll, fields.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || scripts_spread::twin::spread(Key::from(rh.as_str()), Key::from(rz.as_str()), Key::from(rl.as_str()), fields.clone()));
+        assert_eq!(lua, rust, "spread({fields:?})");
+        let z = |con: &mut redis::Connection, k: &str| -> Vec<(String, String)> { redis::cmd("ZRANGE").arg(k).arg(0).arg(-1).arg("WITHSCORES").query(con).unwrap() };
+        assert_eq!(z(&mut con, &lz), z(&mut con, &rz));
+        let l = |con: &mut redis::Connection, k: &str| -> Vec<String> { redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(con).unwrap() };
+        assert_eq!(l(&mut con, &ll), l(&mut con, &rl));
+    }
+    // 3000 pairs: 6000 arguments in one command.
+    let many: Vec<String> = (0..3000).map(|i| format!("f{i}")).collect();
+    let lua = scripts_spread::spread("lua:big", "lua:bigz", "lua:bigl", many.clone()).call(&mut con).unwrap();
+    let rust = redlua::twin::run(&mut con, || scripts_spread::twin::spread(Key::from("rust:big"), Key::from("rust:bigz"), Key::from("rust:bigl"), many.clone()));
+    assert_eq!(lua, rust);
+}
+
+#[redlua::library(name = "scripts_helpers")]
+pub mod scripts_helpers {
+    use redlua::prelude::*;
+
+    /// A helper that rejects: the caller's `?` returns its rejection.
+    fn parse_amount(raw: &str, max: i64) -> Result<i64, Reject> {
+        let n = raw.parse::<i64>().ok().ok_or(reject!(code = "BADAMOUNT", "not a number: {}", raw))?;
+        if n > max {
+            return Err(reject!("{} is over {}", n, max));
+        }
+        Ok(n)
+    }
+
+    /// A helper returning a tuple, calling another helper with `?`, and passing its
+    /// `Result` through as its tail.
+    fn two(a: &str, b: &str, max: i64) -> Result<(i64, i64), Reject> {
+        let x = parse_amount(a, max)?;
+        if x < 0 {
+            return Err(reject!(code = "NEG", "negative {x}"));
+        }
+        let y = parse_amount(b, max - x)?;
+        Ok((x, y))
+    }
+
+    fn last(b: &str) -> Result<i64, Reject> {
+        parse_amount(b, 100)
+    }
+
+    fn touch(k: &Key) -> Result<(), Reject> {
+        if incr(k) > 3 {
+            return Err(reject!("touched too often"));
+        }
+        Ok(())
+    }
+
+    #[redis_function]
+    pub fn pay(k: Key, a: String, b: String) -> Result<i64, Reject> {
+        touch(&k)?;
+        let (x, y) = two(&a, &b, 1000)?;
+        let z = last(&b)?;
+        Ok(incr_by(&k, x + y + z))
+    }
+
+    /// A helper's `Result` as the redis function's own tail.
+    #[redis_function]
+    pub fn check(a: String) -> Result<i64, Reject> {
+        last(&a)
+    }
+}
+
+#[test]
+fn helpers_returning_result_with_question_mark_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    scripts_helpers::LIBRARY.load(&mut con).unwrap();
+    let cases = [("1", "2"), ("x", "2"), ("1", "y"), ("999", "2"), ("-5", "1"), ("1200", "0"), ("10", "95"), ("10", "200"), ("3", "3"), ("4", "4")];
+    for (i, (a, b)) in cases.iter().enumerate() {
+        let args = vec![a.to_string(), b.to_string()];
+        let lua = raw(&mut con, "pay", &["lua:pay"], &args);
+        let rust = redlua::twin::run(&mut con, || scripts_helpers::twin::pay(Key::from("rust:pay"), a.to_string(), b.to_string()));
+        match (&lua, &rust) {
+            (Ok(redis::Value::Int(x)), Ok(y)) => assert_eq!(x, y, "case {i}"),
+            (Err(x), Err(y)) => assert_eq!(x, &rejected(y), "case {i}"),
+            _ => panic!("case {i}: lua {lua:?} vs rust {rust:?}"),
+        }
+        let lua = raw(&mut con, "check", &[], &[b.to_string()]);
+        let rust = redlua::twin::run(&mut con, || scripts_helpers::twin::check(b.to_string()));
+        match (&lua, &rust) {
+            (Ok(redis::Value::Int(x)), Ok(y)) => assert_eq!(x, y, "check {i}"),
+            (Err(x), Err(y)) => assert_eq!(x, &rejected(y), "check {i}"),
+            _ => panic!("check {i}: lua {lua:?} vs rust {rust:?}"),
+        }
+    }
+    let a: Option<i64> = redis::cmd("GET").arg("lua:pay").query(&mut con).unwrap();
+    let b: Option<i64> = redis::cmd("GET").arg("rust:pay").query(&mut con).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(raw(&mut con, "check", &[], &["x".into()]), Err(("BADAMOUNT".into(), "not a number: x".into())));
+}

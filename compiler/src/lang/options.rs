@@ -59,6 +59,15 @@ impl Lowerer<'_> {
         }
         let opt = self.expr(&t.expr, None);
         match &opt.ty {
+            // A helper returning `Result<_, Reject>`: its rejection is this function's.
+            Ty::Result(inner) if matches!(opt.kind, ExprKind::CallHelper(..)) => {
+                let inner = (**inner).clone();
+                if !matches!(self.ret, Ty::Result(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` on a helper's `Result` in a function returning `{r}`"), "declare the function `-> Result<T, Reject>`, so that the helper's rejection is its own");
+                }
+                self.mk(ExprKind::Try(Box::new(opt), None), inner, span)
+            }
             Ty::Option(inner) => {
                 let inner = (**inner).clone();
                 if !matches!(self.ret, Ty::Option(_)) {
