@@ -917,6 +917,14 @@ impl Lowerer<'_> {
                 let concat = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, suffix]), Ty::Str, span);
                 Expr { ty: Ty::Key, ..concat }
             }
+            // `key.name()`: the key's name as data (a ZADD member, a PUBLISH channel); the
+            // key itself stays declared in KEYS.
+            (Ty::Key, "name") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                Expr { ty: Ty::Str, ..recv }
+            }
             (Ty::Key, _) => {
                 crate::checks::keys::method_on_key(self.errors, m.method.span(), &name);
                 poison(span)

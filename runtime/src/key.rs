@@ -91,6 +91,35 @@ impl Key {
         k.extend_from_slice(suffix.as_ref());
         Key(k)
     }
+
+    /// The key's name as data: a sorted set member that names another key, a PUBLISH
+    /// channel, a key name stored in a hash. The key stays declared (it travels in KEYS);
+    /// only this use of its name is data. A name that is not UTF-8 has its invalid bytes
+    /// replaced, as `String::from_utf8_lossy` does (the Lua keeps the bytes).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_key_name")]
+    /// mod index {
+    ///     use redlua::prelude::*;
+    ///
+    ///     /// Counts `item` and records its key's name in the `all` set.
+    ///     #[redis_function]
+    ///     pub fn track(item: Key, all: Key) -> i64 {
+    ///         sadd(&all, &item.name());
+    ///         incr(&item)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(redlua::Key::from("item:7").name(), "item:7");
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// index::track("item:{a}", "all:{a}").call(&mut con).unwrap();
+    /// let names: Vec<String> = redis::cmd("SMEMBERS").arg("all:{a}").query(&mut con).unwrap();
+    /// assert_eq!(names, ["item:{a}"]);
+    /// ```
+    pub fn name(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
 }
 
 impl fmt::Debug for Key {

@@ -384,3 +384,48 @@ fn helpers_returning_result_with_question_mark_agree_with_the_twin() {
     assert_eq!(a, b);
     assert_eq!(raw(&mut con, "check", &[], &["x".into()]), Err(("BADAMOUNT".into(), "not a number: x".into())));
 }
+
+#[redlua::library(name = "scripts_names")]
+pub mod scripts_names {
+    use redlua::prelude::*;
+
+    /// A key's name as data: a ZADD member naming another declared key, a PUBLISH
+    /// channel, a hash field's value, a reply and a formatted message.
+    #[redis_function]
+    pub fn index(board: Key, item: Key, registry: Key, score: f64) -> Result<(i64, i64, String), Reject> {
+        if score < 0.0 {
+            return Err(reject!("negative score for {}", item.name()));
+        }
+        let added = zadd(&board, score, &item.name());
+        let heard = publish(&board.name(), &format!("{} moved", item.name()));
+        hset(&registry, "last", &item.name());
+        let name: String = item.name();
+        Ok((added, heard, name + "|" + &registry.name()))
+    }
+}
+
+#[test]
+fn key_names_as_data_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (i, score) in [1.5, 2.0, -1.0].into_iter().enumerate() {
+        let k = |p: &str, n: &str| format!("{p}:{n}:{{t{i}}}");
+        let lua = scripts_names::index(k("lua", "board"), k("lua", "item"), k("lua", "reg"), score).call(&mut con);
+        let rust = redlua::twin::run(&mut con, || scripts_names::twin::index(Key::from(k("rust", "board").as_str()), Key::from(k("rust", "item").as_str()), Key::from(k("rust", "reg").as_str()), score));
+        match (lua, rust) {
+            (Ok(a), Ok(b)) => assert_eq!(a.0, b.0),
+            (Err(redlua::Error::Rejected { message }), Err(r)) => assert_eq!(message.replace("lua", "rust"), r.message()),
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+        let members = |con: &mut redis::Connection, p: &str| -> Vec<String> { redis::cmd("ZRANGE").arg(k(p, "board")).arg(0).arg(-1).query(con).unwrap() };
+        let lua_members = members(&mut con, "lua");
+        assert_eq!(lua_members.iter().map(|m| m.replace("lua", "rust")).collect::<Vec<_>>(), members(&mut con, "rust"));
+        if score >= 0.0 {
+            assert_eq!(lua_members, [k("lua", "item")]);
+            let last: String = redis::cmd("HGET").arg(k("lua", "reg")).arg("last").query(&mut con).unwrap();
+            assert_eq!(last, k("lua", "item"));
+        }
+    }
+    let (_, _, names) = scripts_names::index("b:{x}", "i:{x}", "r:{x}", 1.0).call(&mut con).unwrap();
+    assert_eq!(names, "i:{x}|r:{x}");
+}

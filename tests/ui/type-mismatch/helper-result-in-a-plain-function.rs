@@ -1,11 +1,10 @@
-use redlua::prelude::*;
-
 #[redlua::library(name = "amounts")]
 mod amounts {
     use redlua::prelude::*;
 
     fn parse(raw: &str) -> Result<i64, Reject> {
-        raw.parse::<i64>().ok().ok_or(reject!("not a number: {}", raw))
+        let n = raw.parse::<i64>().ok().ok_or(reject!("not a number: {}", raw))?;
+        Ok(n)
     }
 
     // The helper's rejection needs a function that can reject.
