@@ -106,3 +106,54 @@ fn library_constructs() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("constructs", lib.lua);
 }
+
+/// The Lua of what ports of real scripts need (rejections with run-time data, ...),
+/// compiled from source.
+#[test]
+fn library_scripts() {
+    let attr = r#"name = "scripts""#.parse().unwrap();
+    let item = r#"
+        mod scripts {
+            use redlua::prelude::*;
+
+            #[redis_function]
+            pub fn take(tokens: Key, log: Key, n: i64, max: i64) -> Result<i64, Reject> {
+                if n > max {
+                    return Err(reject!("{} is over {max}", n));
+                }
+                let left = get::<i64>(&tokens).ok_or(reject!(code = "task", "no tokens after {}", incr(&log)))?;
+                let _ = get::<i64>(&log).ok_or_else(|| reject!("no log for {}", n))?;
+                Ok(decr_by(&tokens, n.min(left)))
+            }
+
+            fn amount(raw: &str, max: i64) -> Result<i64, Reject> {
+                let n = raw.parse::<i64>().ok().ok_or(reject!(code = "BADAMOUNT", "not a number: {}", raw))?;
+                if n > max {
+                    return Err(reject!("{} is over {}", n, max));
+                }
+                Ok(n)
+            }
+
+            #[redis_function]
+            pub fn spread(h: Key, z: Key, raw: String, fields: Vec<String>) -> Result<(Value, Value), Reject> {
+                let n = amount(&raw, 100)?;
+                let pairs: Vec<(f64, String)> = fields.iter().map(|f| (n as f64 / 2.0, f.clone())).collect();
+                Ok((call!("HMGET", &h, ..fields), call!("ZADD", &z, ..pairs)))
+            }
+
+            #[redis_function(read_only)]
+            pub fn shape(board: Key, member: String, x: f64) -> Value {
+                match call!("ZRANK", &board, &member).as_int() {
+                    None => Value::Nil,
+                    Some(0) => Value::status("FIRST"),
+                    Some(r) if r < 10 => Value::Array(vec![Value::Int(r), Value::bulk("top"), Value::Nil]),
+                    Some(_) => Value::lua_number(x),
+                }
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("scripts", lib.lua);
+}

@@ -426,12 +426,18 @@ impl Gen<'_> {
             ExprKind::Match(..) => self.match_into(e, dest, out),
             ExprKind::Ok(x) if matches!(dest, Dest::Return) => self.expr_into(x, dest, out),
             ExprKind::Err(r) if matches!(dest, Dest::Return) => {
+                if let ExprKind::RejectWith(code, msg) = &r.kind {
+                    let m = self.expr(msg, out);
+                    let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
+                    out.push(self.reject_return(reply));
+                    return;
+                }
                 let ExprKind::Reject(msg) = &r.kind else {
                     // Lowering admits only `reject!(..)` here.
                     out.push(self.stmt(K::Call(L::call("error", vec![L::str("redlua: invalid rejection")]))));
                     return;
                 };
-                out.push(self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])])));
+                out.push(self.reject_return(L::call("redis.error_reply", vec![reject_text(msg)])));
             }
             _ => match dest {
                 Dest::Discard => self.discard(e, out),
@@ -448,7 +454,8 @@ impl Gen<'_> {
                         self.discard(e, out);
                         return;
                     }
-                    let v = self.expr(e, out);
+                    // A helper's `Result`: its rejection returned at once, its value below.
+                    let v = if matches!((&e.ty, &e.kind), (Ty::Result(_), ExprKind::CallHelper(..))) { self.try_helper(e, out) } else { self.expr(e, out) };
                     if !self.reply {
                         let vals = if matches!(e.ty, Ty::Unit) { vec![] } else { vec![v] };
                         out.push(self.stmt(K::Return(vals)));
@@ -567,7 +574,7 @@ impl Gen<'_> {
                 self.command_reply(c, call)
             }
             ExprKind::Some(x) | ExprKind::Ok(x) => self.expr(x, out),
-            ExprKind::Err(_) | ExprKind::Reject(_) => {
+            ExprKind::Err(_) | ExprKind::Reject(_) | ExprKind::RejectWith(..) => {
                 // Lowering only admits these in return position.
                 L::Nil
             }
@@ -617,6 +624,7 @@ impl Gen<'_> {
                 self.expr_into(e, &Dest::Assign(t.clone()), out);
                 L::Name(t)
             }
+            ExprKind::MakeValue(ctor, es) => self.make_value(*ctor, es, out),
             ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) => {
                 let refs: Vec<&ir::Expr> = es.iter().collect();
                 L::Table(self.operands(&refs, out), vec![])
@@ -651,6 +659,7 @@ impl Gen<'_> {
                 L::Call(Box::new(L::name(self.vars[var.0].lua.clone())), vals)
             }
             ExprKind::Method(m, args) => self.method(*m, args, out),
+            ExprKind::DynCall(c) if c.args.iter().any(|a| matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_))) => self.dyn_call_spread(c, out),
             ExprKind::DynCall(c) => {
                 let values: Vec<&ir::Expr> = c.args.iter().filter_map(|a| if let CommandArg::Value(v) = a { Some(v) } else { None }).collect();
                 let vals = self.operands(&values, out);
@@ -681,12 +690,22 @@ impl Gen<'_> {
                 };
                 self.helper(h, vec![x])
             }
+            ExprKind::Try(opt, _) if matches!(opt.ty, Ty::Result(_)) => self.try_helper(opt, out),
             ExprKind::Try(opt, rejection) => {
                 let v = self.expr(opt, out);
                 let t = if v.is_trivial() { v } else { self.spill(v, out) };
                 let ret = match rejection.as_deref() {
-                    Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.reply => {
-                        vec![self.stmt(K::Return(vec![L::call("redis.error_reply", vec![reject_text(msg)])]))]
+                    Some(ir::Expr { kind: ExprKind::Reject(msg), .. }) if self.rejects() => {
+                        vec![self.reject_return(L::call("redis.error_reply", vec![reject_text(msg)]))]
+                    }
+                    // The message is computed only when the option is `None` (lowering keeps
+                    // it in a local first when Rust computes it eagerly and it could tell).
+                    Some(ir::Expr { kind: ExprKind::RejectWith(code, msg), .. }) if self.rejects() => {
+                        let mut branch = Vec::new();
+                        let m = self.expr(msg, &mut branch);
+                        let reply = self.helper(Helper::Reject, vec![lit_str(code), m]);
+                        branch.push(self.reject_return(reply));
+                        branch
                     }
                     // A closure cannot return a rejection (lowering refuses it).
                     Some(_) => vec![self.stmt(K::Return(vec![L::Nil]))],

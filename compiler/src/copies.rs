@@ -330,6 +330,7 @@ impl<'a> Walker<'a> {
             }
             ExprKind::Unary(_, a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) => self.expr(a, Ctx::Read),
             ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) => self.expr(a, ctx),
+            ExprKind::RejectWith(_, a) => self.expr(a, Ctx::Read),
             ExprKind::UnwrapOr(a, b) => {
                 self.expr(a, ctx);
                 self.expr(b, ctx);
@@ -402,7 +403,7 @@ impl<'a> Walker<'a> {
                 }
             }
             // The parts of a new value go where the value goes.
-            ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) => {
+            ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::MakeValue(_, es) => {
                 for x in es {
                     self.expr(x, ctx);
                 }
@@ -576,7 +577,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
             sub(a, out);
             sub(b, out);
         }
-        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) => sub(a, out),
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::TupleField(a, _) | ExprKind::DynMethod(_, a) | ExprKind::RejectWith(_, a) => sub(a, out),
         ExprKind::Try(a, b) => {
             sub(a, out);
             if let Some(b) = b {
@@ -621,7 +622,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
                 sub(&a.body, out);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) | ExprKind::MakeValue(_, es) => {
             for x in es {
                 sub(x, out);
             }

@@ -254,6 +254,12 @@ pub enum ExprKind {
     Err(Box<Expr>),
     /// `reject!("message")`.
     Reject(Vec<u8>),
+    /// `reject!("{} is over {}", n, max)`: the code and a space (`REJECT `), then the
+    /// message, a `String` computed at run time.
+    RejectWith(Vec<u8>, Box<Expr>),
+    /// A reply built in the body: `Value::Int(n)`, `Value::bulk(s)`, `Value::Nil`, ...
+    /// (`lang/values.rs`), with its operand, if any.
+    MakeValue(ValueCtor, Vec<Expr>),
     /// `opt.unwrap_or(default)`.
     UnwrapOr(Box<Expr>, Box<Expr>),
     /// `opt.is_some()`.
@@ -401,6 +407,23 @@ pub enum DynMethod {
     ResultIsErr,
     ResultOk,
     ResultErr,
+}
+
+/// The ways to build a `Value` in the body (`lang/values.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueCtor {
+    /// `Value::Nil`: Lua `false` (a nil reply, or a nil element of an array).
+    Nil,
+    /// `Value::Int(n)`: the number.
+    Int,
+    /// `Value::bulk(s)`: the string.
+    Bulk,
+    /// `Value::status(s)`: `{ ok = s }`.
+    Status,
+    /// `Value::Array(v)`: the Vec's table.
+    Array,
+    /// `Value::lua_number(x)`: the float itself, which the server truncates to an integer.
+    LuaNumber,
 }
 
 /// Option methods that take a closure.
@@ -630,7 +653,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             visit_expr(a, f);
             visit_expr(b, f);
         }
-        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) => visit_expr(a, f),
+        ExprKind::Unary(_, a) | ExprKind::Some(a) | ExprKind::Ok(a) | ExprKind::Err(a) | ExprKind::IsSome(a) | ExprKind::IsNone(a) | ExprKind::IntToString(a) | ExprKind::RejectWith(_, a) => visit_expr(a, f),
         ExprKind::If(c, t, e2) => {
             visit_expr(c, f);
             visit_block(t, f);
@@ -679,7 +702,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(&a.body, f);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::MakeValue(_, es) => {
             for e in es {
                 visit_expr(e, f);
             }

@@ -676,6 +676,9 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if let Some(e) = self.value_path(&segs, span) {
+            return e;
+        }
         if let [ty, c] = segs.as_slice() {
             if let Some(e) = self.int_const(ty, c, span) {
                 return e;
@@ -707,6 +710,9 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if let Some(e) = self.value_call(&segs, &args, span) {
+            return e;
+        }
         if segs.len() == 1 {
             if let Some(var) = self.lookup(&last) {
                 return self.call_closure(var, &args, span);
@@ -910,6 +916,14 @@ impl Lowerer<'_> {
                 self.key_origins.push(KeyOrigin::Derived { base, span });
                 let concat = self.mk(ExprKind::Method(Method::StrConcat, vec![recv, suffix]), Ty::Str, span);
                 Expr { ty: Ty::Key, ..concat }
+            }
+            // `key.name()`: the key's name as data (a ZADD member, a PUBLISH channel); the
+            // key itself stays declared in KEYS.
+            (Ty::Key, "name") => {
+                if !want_args(self, 0) {
+                    return poison(span);
+                }
+                Expr { ty: Ty::Str, ..recv }
             }
             (Ty::Key, _) => {
                 crate::checks::keys::method_on_key(self.errors, m.method.span(), &name);

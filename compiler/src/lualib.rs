@@ -157,6 +157,7 @@ lualib! {
     FloatMax = "fmax",
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
     FloatPowi = "powi",
+    Reject = "reject",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -210,6 +210,12 @@ impl Error {
         if is_killed(&e) {
             return Error::Killed { message: e.detail().unwrap_or_default().to_string() };
         }
+        // A function's own rejection (`reject!`) is only ever returned, never raised: its
+        // text is the function's, even when its run-time data looks like the server's
+        // location suffix.
+        if e.code() == Some("REJECT") {
+            return Error::Rejected { message: e.detail().unwrap_or_default().to_string() };
+        }
         // Raised while a function or script ran: whatever its code, the call ran.
         if raised_while_running(&e) {
             return Error::Redis(e);

@@ -91,6 +91,35 @@ impl Key {
         k.extend_from_slice(suffix.as_ref());
         Key(k)
     }
+
+    /// The key's name as data: a sorted set member that names another key, a PUBLISH
+    /// channel, a key name stored in a hash. The key stays declared (it travels in KEYS);
+    /// only this use of its name is data. A name that is not UTF-8 has its invalid bytes
+    /// replaced, as `String::from_utf8_lossy` does (the Lua keeps the bytes).
+    ///
+    /// ```
+    /// #[redlua::library(name = "doc_key_name")]
+    /// mod index {
+    ///     use redlua::prelude::*;
+    ///
+    ///     /// Counts `item` and records its key's name in the `all` set.
+    ///     #[redis_function]
+    ///     pub fn track(item: Key, all: Key) -> i64 {
+    ///         sadd(&all, &item.name());
+    ///         incr(&item)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(redlua::Key::from("item:7").name(), "item:7");
+    /// # let server = redlua::testing::TestServer::start().unwrap();
+    /// # let mut con = server.connection().unwrap();
+    /// index::track("item:{a}", "all:{a}").call(&mut con).unwrap();
+    /// let names: Vec<String> = redis::cmd("SMEMBERS").arg("all:{a}").query(&mut con).unwrap();
+    /// assert_eq!(names, ["item:{a}"]);
+    /// ```
+    pub fn name(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
 }
 
 impl fmt::Debug for Key {
@@ -237,8 +266,9 @@ impl std::error::Error for Reject {}
 
 /// Makes a [`Reject`]: `return Err(reject!("amount must be positive"));`.
 ///
-/// Takes one string literal, the message of the error reply `REJECT <message>`; or
-/// `code = "CODE", "message"` for the reply `CODE message` (see [`Reject::with_code`]).
+/// Takes the message of the error reply `REJECT <message>` as `format!` does (a string
+/// literal, then the values of its `{}`: `reject!("{} is over {}", n, max)`); or
+/// `code = "CODE", ..` first for the reply `CODE message` (see [`Reject::with_code`]).
 ///
 /// ```
 /// #[redlua::library(name = "doc_reject_macro")]
@@ -262,13 +292,16 @@ impl std::error::Error for Reject {}
 /// let err = limits::take("tokens", 2).call(&mut con).unwrap_err();
 /// assert!(matches!(err, redlua::Error::Rejected { ref message } if message == "not enough tokens"));
 /// assert_eq!(redlua::reject!("not enough tokens").message(), "not enough tokens");
+/// let (n, max) = (12, 10);
+/// assert_eq!(redlua::reject!("{n} is over {}", max).message(), "12 is over 10");
+/// assert_eq!(redlua::reject!(code = "task", "{} missing", "job:1").to_string(), "job:1 missing");
 /// ```
 #[macro_export]
 macro_rules! reject {
-    ($message:literal) => {
-        $crate::Reject::new($message)
+    (code = $code:literal, $($message:tt)+) => {
+        $crate::Reject::with_code($code, ::std::format!($($message)+))
     };
-    (code = $code:literal, $message:literal) => {
-        $crate::Reject::with_code($code, $message)
+    ($($message:tt)+) => {
+        $crate::Reject::new(::std::format!($($message)+))
     };
 }

@@ -46,7 +46,80 @@ pub enum Value {
     Array(Vec<Value>),
 }
 
+/// Building a reply in a redis function's body, whose shape may depend on the branch:
+/// `Value::Nil`, `Value::Int(n)`, `Value::bulk(s)`, `Value::status(s)`,
+/// `Value::Array(vec![..])` (nil elements included) and `Value::lua_number(x)`.
+///
+/// ```
+/// use redlua::Value;
+///
+/// #[redlua::library(name = "doc_value_build")]
+/// mod scores {
+///     use redlua::prelude::*;
+///
+///     /// `[rank]`, `[rank, score]` or `[rank, "new"]`; nil when absent.
+///     #[redis_function(read_only)]
+///     pub fn rank(board: Key, member: String, with_score: bool) -> Value {
+///         let Some(rank) = call!("ZRANK", &board, &member).as_int() else {
+///             return Value::Nil;
+///         };
+///         match call!("ZSCORE", &board, &member).as_string() {
+///             Some(s) if with_score => Value::Array(vec![Value::Int(rank), Value::bulk(s)]),
+///             Some(_) => Value::Array(vec![Value::Int(rank)]),
+///             None => Value::Array(vec![Value::Int(rank), Value::bulk("new")]),
+///         }
+///     }
+/// }
+///
+/// # let server = redlua::testing::TestServer::start().unwrap();
+/// # let mut con = server.connection().unwrap();
+/// redis::cmd("ZADD").arg("board").arg(5).arg("ann").exec(&mut con).unwrap();
+/// assert_eq!(scores::rank("board", "ann", true).call(&mut con).unwrap(), Value::Array(vec![Value::Int(0), Value::bulk("5")]));
+/// assert_eq!(scores::rank("board", "ann", false).call(&mut con).unwrap(), Value::Array(vec![Value::Int(0)]));
+/// assert_eq!(scores::rank("board", "bob", true).call(&mut con).unwrap(), Value::Nil);
+/// ```
 impl Value {
+    /// A bulk string reply.
+    ///
+    /// ```
+    /// assert_eq!(redlua::Value::bulk("ab"), redlua::Value::Bytes(b"ab".to_vec()));
+    /// ```
+    pub fn bulk(s: impl AsRef<[u8]>) -> Value {
+        Value::Bytes(s.as_ref().to_vec())
+    }
+
+    /// A status reply (`+OK`): line breaks become spaces, as the server sends them.
+    ///
+    /// ```
+    /// assert_eq!(redlua::Value::status("a\r\nb"), redlua::Value::Status("a  b".into()));
+    /// ```
+    pub fn status(s: impl AsRef<str>) -> Value {
+        Value::Status(s.as_ref().replace(['\r', '\n'], " "))
+    }
+
+    /// The reply a Lua script gets for returning the number `x`: the server truncates it
+    /// toward zero to an integer, and sends `i64::MIN` for NaN, the infinities and values
+    /// beyond the range of `i64`. Use it to reply a float as a hand-written script would;
+    /// a function declared `-> f64` replies the exact float as a bulk string instead.
+    ///
+    /// ```
+    /// use redlua::Value;
+    ///
+    /// assert_eq!(Value::lua_number(-3.7), Value::Int(-3));
+    /// assert_eq!(Value::lua_number(f64::NAN), Value::Int(i64::MIN));
+    /// assert_eq!(Value::lua_number(1e19), Value::Int(i64::MIN));
+    /// ```
+    pub fn lua_number(x: f64) -> Value {
+        // C's `(long long)x` on the platforms Redis runs on: the truncation when it fits,
+        // else the "integer indefinite" value, i64::MIN.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+        if x > -LIMIT && x < LIMIT {
+            Value::Int(x.trunc() as i64)
+        } else {
+            Value::Int(i64::MIN)
+        }
+    }
+
     /// True for a nil reply.
     ///
     /// ```
@@ -262,6 +335,52 @@ impl<T: CallArg + ?Sized> CallArg for &T {
     }
 }
 
+/// The arguments of `call!` in a native twin: one argument ([`CallArg`]), or `..v`, the
+/// elements of a `Vec` (or the two sides of each pair of a `Vec` of pairs) in order.
+#[doc(hidden)]
+pub trait CallArgs {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>);
+}
+
+impl<T: CallArg + ?Sized> CallArgs for T {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>) {
+        out.push(self.call_arg());
+    }
+}
+
+impl<V: SpreadArgs> CallArgs for std::ops::RangeTo<V> {
+    fn push_args(&self, out: &mut Vec<Vec<u8>>) {
+        self.end.spread_args(out);
+    }
+}
+
+/// What `..v` spreads in `call!`: a `Vec` of arguments or of pairs of them.
+#[doc(hidden)]
+pub trait SpreadArgs {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>);
+}
+
+impl<T: CallArg> SpreadArgs for Vec<T> {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        out.extend(self.iter().map(CallArg::call_arg));
+    }
+}
+
+impl<A: CallArg, B: CallArg> SpreadArgs for Vec<(A, B)> {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        for (a, b) in self {
+            out.push(a.call_arg());
+            out.push(b.call_arg());
+        }
+    }
+}
+
+impl<V: SpreadArgs + ?Sized> SpreadArgs for &V {
+    fn spread_args(&self, out: &mut Vec<Vec<u8>>) {
+        (**self).spread_args(out);
+    }
+}
+
 fn command(args: &[Vec<u8>]) -> redis::Cmd {
     let mut c = redis::Cmd::new();
     for a in args {
@@ -289,6 +408,10 @@ pub fn __twin_try_call(args: &[Vec<u8>]) -> Result<Value, String> {
 /// rules): `call!("HINCRBY", &key, "field", 1)`. Returns a [`Value`]; an error reply
 /// aborts the function, as in Lua.
 ///
+/// `..v` spreads a `Vec` into the command, one argument per element (or two per element
+/// of a `Vec` of pairs), where the command takes data, not keys:
+/// `call!("HMGET", &key, ..fields)`, `call!("ZADD", &key, ..pairs)`.
+///
 /// ```
 /// #[redlua::library(name = "doc_call")]
 /// mod raw {
@@ -309,7 +432,11 @@ pub fn __twin_try_call(args: &[Vec<u8>]) -> Result<Value, String> {
 #[macro_export]
 macro_rules! call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
-        $crate::value::__twin_call(&[$cmd.as_bytes().to_vec() $(, $crate::value::CallArg::call_arg(&$arg))*])
+        $crate::value::__twin_call(&{
+            let mut __redlua_args: ::std::vec::Vec<::std::vec::Vec<u8>> = ::std::vec![$cmd.as_bytes().to_vec()];
+            $($crate::value::CallArgs::push_args(&$arg, &mut __redlua_args);)*
+            __redlua_args
+        })
     };
 }
 
@@ -340,6 +467,10 @@ macro_rules! call {
 #[macro_export]
 macro_rules! try_call {
     ($cmd:literal $(, $arg:expr)* $(,)?) => {
-        $crate::value::__twin_try_call(&[$cmd.as_bytes().to_vec() $(, $crate::value::CallArg::call_arg(&$arg))*])
+        $crate::value::__twin_try_call(&{
+            let mut __redlua_args: ::std::vec::Vec<::std::vec::Vec<u8>> = ::std::vec![$cmd.as_bytes().to_vec()];
+            $($crate::value::CallArgs::push_args(&$arg, &mut __redlua_args);)*
+            __redlua_args
+        })
     };
 }

@@ -328,6 +328,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::FloatMax => fmin_fmax(lua, Helper::FloatMax),
         Helper::EqIgnoreAsciiCase => eq_ignore_ascii_case(lua),
         Helper::FloatPowi => powi(lua),
+        Helper::Reject => reject(lua),
     }
 }
 
@@ -1533,4 +1534,13 @@ fn pad(lua: &mut Lua) {
     }
     let got = lua.eval(&[Helper::Pad], "redlua_pad('+5', 4, '>', ' ', true)", &[]);
     assert_eq!(got, format!("{:+04}", 5).show());
+}
+
+fn reject(lua: &mut Lua) {
+    // The error reply of `Reject::with_code(code, message)`: line breaks become spaces.
+    for (code, message) in [("REJECT", "plain"), ("task", "a\r\nb\nc\r"), ("ERR", ""), ("NOFUNDS", "100%d %s %1")] {
+        let r = redlua::Reject::with_code(code, message);
+        let want = format!("{{err=\"{} {}\"}}", r.code(), r.message());
+        assert_eq!(lua.eval(&[Helper::Reject], "redlua_reject(ARGV[1], ARGV[2])", &[&format!("{code} "), message]), want, "{message:?}");
+    }
 }

@@ -29,7 +29,7 @@ const BUILT_HINT: &str = "declare the key as a `Key` parameter so that it is sen
 const KEY_HINT: &str = "take the key as a `Key` parameter of the function: keys travel in KEYS so that Redis and Redis Cluster know what a call touches";
 
 /// The hint for a key passed as data.
-const DATA_HINT: &str = "only key positions take `Key`s; pass a String argument for data";
+const DATA_HINT: &str = "only key positions take `Key`s; to send a key's name as data (a member, a channel, a field's value), write `key.name()`: the key stays declared";
 
 /// Checks where the keys of `functions` and of their `helpers` come from
 /// (`redlua::dynamic-key`). Runs on whatever lowered, also when lowering found errors.
@@ -113,7 +113,7 @@ pub(crate) fn key_as_data(errors: &mut Errors, span: Span, command: &str, argume
 
 /// `redlua::key-as-data`: a method called on a key (other than `derive` and `clone`).
 pub(crate) fn method_on_key(errors: &mut Errors, span: Span, method: &str) {
-    errors.push(Rule::KeyAsData, span, format!("`.{method}()` on a key"), "keys are opaque inside a redis function: pass them to commands, or derive keys with `.derive(\"suffix\")`");
+    errors.push(Rule::KeyAsData, span, format!("`.{method}()` on a key"), "keys are opaque inside a redis function: pass them to commands, derive keys with `.derive(\"suffix\")`, or take the name as a `String` with `.name()`");
 }
 
 /// `redlua::dynamic-key`: the key positions of a `call!` depend on run-time values

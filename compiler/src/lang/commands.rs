@@ -66,16 +66,120 @@ impl Lowerer<'_> {
             self.err(Rule::NoScript, first.span(), format!("{} cannot run inside a script or function (the server flags it `noscript`)", spec.name), "call it from the client instead");
             return poison(span);
         }
-        let values: Vec<Expr> = rest[skip..].iter().map(|a| self.expr(a, None)).collect();
+        // `..v`: the elements of a Vec (or of a Vec of pairs), as separate arguments.
+        let spread_of = |a: &syn::Expr| match a {
+            syn::Expr::Range(r) if r.start.is_none() && matches!(r.limits, syn::RangeLimits::HalfOpen(_)) => r.end.as_deref().cloned(),
+            _ => None,
+        };
+        let mut spread: Option<(usize, usize)> = None;
+        let mut values: Vec<Expr> = Vec::new();
+        for a in &rest[skip..] {
+            let Some(inner) = spread_of(a) else {
+                values.push(self.expr(a, None));
+                continue;
+            };
+            let v = self.expr(&inner, None);
+            let step = match &v.ty {
+                Ty::Vec(t) if matches!(&**t, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str) => 1,
+                Ty::Vec(t) if matches!(&**t, Ty::Tuple(ts) if ts.len() == 2 && ts.iter().all(|t| matches!(t, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Str))) => 2,
+                Ty::Never => 1,
+                t => {
+                    let t = t.clone();
+                    self.err(Rule::Type, v.span, format!("`..` spreads a `Vec` of integers, floats or strings, or of pairs of them, found `{t}`"), format!("write `{what}(\"CMD\", &key, ..values)` with a `Vec<String>`, or `..pairs` with a `Vec<(f64, String)>`"));
+                    return poison(span);
+                }
+            };
+            if spread.is_some() {
+                self.err(Rule::Unsupported, a.span(), format!("a second `..` spread in one `{what}`"), "join the Vecs first (`a.extend(b)`) and spread one");
+                return poison(span);
+            }
+            spread = Some((values.len(), step));
+            values.push(v);
+        }
         // The argv the server would see, for its own key-spec algorithm.
         let shapes_text: Vec<Option<String>> = values.iter().map(|v| if let ExprKind::Str(b) = &v.kind { String::from_utf8(b.clone()).ok() } else { None }).collect();
-        let mut argv: Vec<ArgShape> = words.iter().map(|w| ArgShape::Literal(w)).collect();
-        for (v, t) in values.iter().zip(&shapes_text) {
-            argv.push(match (t, &v.kind, &v.ty) {
+        let shape_of = |i: usize| -> ArgShape<'_> {
+            let v = &values[i];
+            match (&shapes_text[i], &v.kind, &v.ty) {
                 (Some(s), _, _) => ArgShape::Literal(s.as_str()),
                 (_, ExprKind::Int(_), _) | (_, _, Ty::Int) => ArgShape::Integer,
                 _ => ArgShape::Unknown,
-            });
+            }
+        };
+        if let Some((at, step)) = spread {
+            // The spread may hold any number of elements: the positions of the keys must
+            // not depend on it, and none may fall inside it.
+            let mut found: Option<Vec<usize>> = None;
+            for m in (0..=6).filter(|m| m % step == 0) {
+                let mut argv: Vec<ArgShape> = words.iter().map(|w| ArgShape::Literal(w)).collect();
+                for i in 0..values.len() {
+                    if i == at {
+                        argv.extend(std::iter::repeat_n(ArgShape::Unknown, m));
+                    } else {
+                        argv.push(shape_of(i));
+                    }
+                }
+                if !spec.accepts_argc(argv.len()) {
+                    continue;
+                }
+                let start = words.len() + at;
+                let keys = match spec.key_indices(&argv) {
+                    Ok(k) => k,
+                    Err(KeyIndexError::Incomplete { found, .. }) => found,
+                    Err(e) => {
+                        crate::checks::keys::key_positions_unknown(self.errors, span, spec.name, &e);
+                        return poison(span);
+                    }
+                };
+                let mut mapped = Vec::new();
+                for k in keys {
+                    if k >= start && k < start + m {
+                        mapped.clear();
+                        mapped.push(usize::MAX);
+                        break;
+                    }
+                    mapped.push(if k >= start + m { k + 1 - m } else { k });
+                }
+                if found.as_ref().is_some_and(|f| *f != mapped) || mapped.contains(&usize::MAX) {
+                    self.err(
+                        Rule::NotAKey,
+                        values[at].span,
+                        format!("`..` spreads a Vec where {} may take keys: every key must be a declared `Key`", spec.name),
+                        "pass keys one by one (`&key`); spread only data: values, fields, members",
+                    );
+                    return poison(span);
+                }
+                found = Some(mapped);
+            }
+            let Some(keys) = found else {
+                self.err(Rule::Arity, span, format!("wrong number of arguments for {}, whatever the length of the spread Vec", spec.name), format!("the server's arity for {} is {}", spec.name, spec.arity));
+                return poison(span);
+            };
+            let mut out: Vec<CommandArg> = words[1..].iter().map(|w| CommandArg::Word(w)).collect();
+            for (i, v) in values.into_iter().enumerate() {
+                let pos = i + words.len();
+                if Some(i) == spread.map(|s| s.0) {
+                    out.push(if step == 2 { CommandArg::SpreadPairs(v) } else { CommandArg::Spread(v) });
+                    continue;
+                }
+                match (&v.ty, keys.contains(&pos)) {
+                    (Ty::Key | Ty::Never, true) => {}
+                    (_, true) => crate::checks::keys::not_a_key(self.errors, v.span, spec.name, &v.ty, Some(i + 1)),
+                    (Ty::Key, false) => crate::checks::keys::key_as_data(self.errors, v.span, spec.name, Some(i + 1)),
+                    (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
+                    (t, false) => {
+                        let t = t.clone();
+                        self.err(Rule::Type, v.span, format!("`{t}` cannot be a command argument"), "pass integers, floats or strings");
+                    }
+                }
+                out.push(CommandArg::Value(v));
+            }
+            let ty = if protected { Ty::CallResult } else { Ty::Dyn };
+            return self.mk(ExprKind::DynCall(DynCall { spec, args: out, protected }), ty, span);
+        }
+        let mut argv: Vec<ArgShape> = words.iter().map(|w| ArgShape::Literal(w)).collect();
+        for i in 0..values.len() {
+            argv.push(shape_of(i));
         }
         if !spec.accepts_argc(argv.len()) {
             self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("the server's arity for {} is {}", spec.name, spec.arity));
@@ -144,6 +248,75 @@ impl Lowerer<'_> {
 }
 
 impl Gen<'_> {
+    /// `call!("HMGET", &k, ..fields)`: the arguments collected in a table, the spread
+    /// Vec's elements (floats as Rust prints them) appended in place, then one
+    /// `redis.call(unpack(t))` (through `call_spread`, which refuses more than 7000
+    /// arguments with a clear error; `try_call!` unpacks directly).
+    pub(crate) fn dyn_call_spread(&mut self, c: &ir::DynCall, out: &mut Vec<LS>) -> L {
+        let values: Vec<&ir::Expr> = c
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => Some(v),
+                CommandArg::Word(_) => None,
+            })
+            .collect();
+        let vals = self.operands(&values, out);
+        let mut vals = vals.into_iter().zip(&values).map(|(v, e)| self.float_args(v, &e.ty)).collect::<Vec<_>>().into_iter();
+        let first = c.spec.name.split(' ').next().unwrap_or(c.spec.name);
+        let t = self.temp();
+        out.push(self.stmt(K::Local(vec![t.clone()], vec![L::Table(vec![L::str(first)], vec![])])));
+        let tn = L::name(t);
+        for a in &c.args {
+            let push = |v: L| LS::new(K::Assign(vec![L::index(tn.clone(), L::bin(LB::Add, L::un(LU::Len, tn.clone()), L::int(1)))], vec![v]));
+            match a {
+                CommandArg::Word(w) => out.push(push(L::str(w))),
+                CommandArg::Value(_) => {
+                    let v = vals.next().unwrap_or(L::Nil);
+                    out.push(push(v));
+                }
+                CommandArg::Spread(_) | CommandArg::SpreadPairs(_) => {
+                    let v = vals.next().unwrap_or(L::Nil);
+                    let h = if matches!(a, CommandArg::Spread(_)) { Helper::Extend } else { Helper::ExtendPairs };
+                    let call = self.helper(h, vec![tn.clone(), v]);
+                    out.push(self.stmt(K::Call(call)));
+                }
+            }
+        }
+        if c.protected {
+            return L::call("redis.pcall", vec![L::call("unpack", vec![tn])]);
+        }
+        let fixed = 1 + c.args.iter().take_while(|a| !matches!(a, CommandArg::Spread(_) | CommandArg::SpreadPairs(_))).count();
+        self.helper(Helper::CallSpread, vec![tn, L::int(fixed as i64), L::int(1), L::Nil])
+    }
+
+    /// A command argument as sent: floats (alone, in a Vec, or a side of pairs) written
+    /// as Rust prints them.
+    fn float_args(&mut self, v: L, ty: &Ty) -> L {
+        match ty {
+            Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
+            Ty::Vec(t) if **t == Ty::Float => self.helper(Helper::Map, vec![v, L::name("redlua_fmt_float")]),
+            Ty::Vec(t) if matches!(&**t, Ty::Tuple(ts) if ts.contains(&Ty::Float)) => {
+                let Ty::Tuple(ts) = &**t else { return v };
+                let items = ts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let x = L::index(L::name("p"), L::int(i as i64 + 1));
+                        if *t == Ty::Float {
+                            L::call("redlua_fmt_float", vec![x])
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let f = L::Function(vec!["p".into()], vec![LS::new(K::Return(vec![L::Table(items, vec![])]))]);
+                self.helper(Helper::Map, vec![v, f])
+            }
+            _ => v,
+        }
+    }
+
     pub(crate) fn push_effect(&mut self, v: L, out: &mut Vec<LS>) {
         match v {
             // A discarded integer still traps beyond +/-(2^53 - 1): checked inline.

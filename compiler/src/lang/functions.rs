@@ -360,8 +360,8 @@ impl Lowerer<'_> {
             syn::ReturnType::Default => Ty::Unit,
             syn::ReturnType::Type(_, t) => self.local_type(t)?,
         };
-        if matches!(ret, Ty::Result(_) | Ty::Reject) {
-            self.err(Rule::Unsupported, sig.output.span(), "a helper returning `Result`", "return an Option, or reject in the redis function itself");
+        if matches!(ret, Ty::Reject) {
+            self.err(Rule::Unsupported, sig.output.span(), "a helper returning `Reject`", "return `Result<T, Reject>` and call the helper with `?`");
             return None;
         }
         let _ = span;
@@ -408,6 +408,30 @@ impl Lowerer<'_> {
 }
 
 impl Gen<'_> {
+    /// True where a rejection can be returned: a redis function, or a helper returning
+    /// `Result<_, Reject>`.
+    pub(crate) fn rejects(&self) -> bool {
+        self.reply || matches!(self.ret, Ty::Result(_))
+    }
+
+    /// Returns the rejection `err` (an error reply table): a redis function returns it as
+    /// its reply; a helper returning `Result` returns `nil, err`, its value being the first.
+    pub(crate) fn reject_return(&self, err: L) -> LS {
+        let vals = if self.reply { vec![err] } else { vec![L::Nil, err] };
+        self.stmt(K::Return(vals))
+    }
+
+    /// `helper(..)?` of a helper returning `Result<_, Reject>`: `local v, err = h(..)`, the
+    /// rejection returned at once, the value `v`.
+    pub(crate) fn try_helper(&mut self, call: &Expr, out: &mut Vec<LS>) -> L {
+        let c = self.expr(call, out);
+        let (v, err) = (self.temp(), self.temp());
+        out.push(self.stmt(K::Local(vec![v.clone(), err.clone()], vec![c])));
+        let ret = self.reject_return(L::name(err.clone()));
+        out.push(self.stmt(K::If(vec![(L::bin(LB::Ne, L::name(err), L::Nil), vec![ret])], None)));
+        L::name(v)
+    }
+
     pub(crate) fn prologue(&mut self, f: &Function, out: &mut Vec<LS>) {
         let rest_keys = f.params.iter().any(|p| matches!(p.source, ParamSource::KeysFrom(_)));
         let rest_args = f.params.iter().any(|p| matches!(p.source, ParamSource::ArgsFrom(_)));

@@ -21,3 +21,4 @@ pub(crate) mod numbers;
 pub(crate) mod options;
 pub(crate) mod rejections;
 pub(crate) mod structs;
+pub(crate) mod values;

@@ -35,18 +35,39 @@ impl Lowerer<'_> {
                     (a, _) => return self.unsupported(a.span(), "this argument of `ok_or_else`", "write `|| reject!(\"message\")`"),
                 };
                 let rej = self.expr(arg, Some(&Ty::Reject));
-                if !matches!(rej.kind, ExprKind::Reject(_)) && rej.ty != Ty::Never {
+                if !matches!(rej.kind, ExprKind::Reject(_) | ExprKind::RejectWith(..)) && rej.ty != Ty::Never {
                     self.err(Rule::Type, rej.span, "expected `reject!(..)`", "write `.ok_or(reject!(\"message\"))?`");
                 }
                 if !matches!(self.ret, Ty::Result(_)) {
                     let r = self.ret.clone();
                     self.err(Rule::Type, t.question_token.span, format!("`?` with a rejection in a function returning `{r}`"), "declare the function `-> Result<T, Reject>`");
                 }
+                // `ok_or` computes its rejection's message before the test, as Rust does:
+                // the option first, then the message, each into a local.
+                if let (ExprKind::RejectWith(code, msg), "ok_or") = (&rej.kind, name.as_str()) {
+                    if !msg.is_pure() {
+                        let (code, msg, rej_span) = (code.clone(), (**msg).clone(), rej.span);
+                        let (s1, o) = self.hidden_let("opt", opt);
+                        let (s2, m) = self.hidden_let("msg", msg);
+                        let rej = self.mk(ExprKind::RejectWith(code, Box::new(m)), Ty::Reject, rej_span);
+                        let t = self.mk(ExprKind::Try(Box::new(o), Some(Box::new(rej))), inner.clone(), span);
+                        return self.mk(ExprKind::Block(Block { stmts: vec![s1, s2], tail: Some(Box::new(t)), ty: inner.clone() }), inner, span);
+                    }
+                }
                 return self.mk(ExprKind::Try(Box::new(opt), Some(Box::new(rej))), inner, span);
             }
         }
         let opt = self.expr(&t.expr, None);
         match &opt.ty {
+            // A helper returning `Result<_, Reject>`: its rejection is this function's.
+            Ty::Result(inner) if matches!(opt.kind, ExprKind::CallHelper(..)) => {
+                let inner = (**inner).clone();
+                if !matches!(self.ret, Ty::Result(_)) {
+                    let r = self.ret.clone();
+                    self.err(Rule::Type, t.question_token.span, format!("`?` on a helper's `Result` in a function returning `{r}`"), "declare the function `-> Result<T, Reject>`, so that the helper's rejection is its own");
+                }
+                self.mk(ExprKind::Try(Box::new(opt), None), inner, span)
+            }
             Ty::Option(inner) => {
                 let inner = (**inner).clone();
                 if !matches!(self.ret, Ty::Option(_)) {

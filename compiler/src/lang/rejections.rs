@@ -1,7 +1,8 @@
-//! `reject!("message")` and `reject!(code = "CODE", "message")`: the error replies a
-//! function returns as `Err`.
+//! `reject!("message")`, `reject!("{} is over {}", n, max)` and
+//! `reject!(code = "CODE", "message")`: the error replies a function returns as `Err`.
 //!
-//! They become Lua error tables `{ err = 'CODE message' }`. A code that the server or
+//! They become Lua error tables `{ err = 'CODE message' }`; a message with run-time data
+//! is formatted as `format!` does and passed through the `reject` helper. A code that the server or
 //! redis-rs gives to a call that did not run (`NOSCRIPT`, `BUSY`, `MOVED`, ...) is
 //! refused at compile time, since a client would send the call again.
 
@@ -12,51 +13,86 @@ use crate::lower::{macro_args_span, poison, Lowerer};
 use proc_macro2::Span;
 
 impl Lowerer<'_> {
-    /// `reject!("message")` and `reject!(code = "CODE", "message")`: the whole error reply,
-    /// `REJECT <message>` or `<CODE> <message>`.
+    /// `reject!("message")`, `reject!("{} is over {}", n, max)` and
+    /// `reject!(code = "CODE", "message {}", x)`: the whole error reply, `REJECT <message>`
+    /// or `<CODE> <message>`, the message formatted as `format!` would.
     pub(crate) fn reject_macro(&mut self, mac: &syn::Macro, span: Span) -> Expr {
-        // The whole error reply: `REJECT <message>`, or `<CODE> <message>`.
-        if let Ok(s) = syn::parse2::<syn::LitStr>(mac.tokens.clone()) {
-            return self.mk(ExprKind::Reject(format!("REJECT {}", s.value()).into_bytes()), Ty::Reject, span);
-        }
-        let coded = mac.parse_body_with(|input: syn::parse::ParseStream| {
-            let word: syn::Ident = input.parse()?;
-            if word != "code" {
-                return Err(syn::Error::new(word.span(), "expected `code`"));
+        let parsed = mac.parse_body_with(|input: syn::parse::ParseStream| {
+            let mut code: Option<syn::LitStr> = None;
+            if input.peek(syn::Ident) && input.peek2(syn::Token![=]) {
+                let word: syn::Ident = input.parse()?;
+                if word != "code" {
+                    return Err(syn::Error::new(word.span(), "expected `code`"));
+                }
+                input.parse::<syn::Token![=]>()?;
+                code = Some(input.parse()?);
+                input.parse::<syn::Token![,]>()?;
             }
-            input.parse::<syn::Token![=]>()?;
-            let code: syn::LitStr = input.parse()?;
-            input.parse::<syn::Token![,]>()?;
             let message: syn::LitStr = input.parse()?;
-            Ok((code, message))
+            let rest: proc_macro2::TokenStream = input.parse()?;
+            Ok((code, message, rest))
         });
-        match coded {
-            Ok((code, message)) => {
-                let c = code.value();
-                let ok = c.len() <= 32
-                    && c.starts_with(|ch: char| ch.is_ascii_uppercase())
-                    && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_' || ch == '-');
-                if !ok {
-                    self.err(
-                        Rule::Unsupported,
-                        code.span(),
-                        format!("`{c}` as an error code"),
-                        "an error code is one word of capital letters, digits, `_` or `-` (at most 32), such as `ERR` or `NOFUNDS`: clients read it up to the first space",
-                    );
-                    return poison(span);
-                }
-                if let Some((what, hint)) = reserved_rejection(&c, &message.value()) {
-                    let at = if what.starts_with('`') { code.span() } else { message.span() };
-                    self.err(Rule::ReservedCode, at, what, hint);
-                    return poison(span);
-                }
-                self.mk(ExprKind::Reject(format!("{c} {}", message.value()).into_bytes()), Ty::Reject, span)
-            }
-            Err(_) => {
-                self.err(Rule::Unsupported, macro_args_span(mac), "`reject!` takes one string literal", "write `reject!(\"insufficient funds\")`, or `reject!(code = \"ERR\", \"insufficient funds\")` for another error code");
-                poison(span)
+        let Ok((code, message, rest)) = parsed else {
+            self.err(
+                Rule::Unsupported,
+                macro_args_span(mac),
+                "this form of `reject!`",
+                "write `reject!(\"insufficient funds\")`, `reject!(\"{} is over {}\", n, max)` (formatted as `format!`), or `reject!(code = \"ERR\", \"..\")` for another error code",
+            );
+            return poison(span);
+        };
+        let c = code.as_ref().map_or_else(|| "REJECT".to_string(), syn::LitStr::value);
+        if let Some(code) = &code {
+            let ok = c.len() <= 32
+                && c.starts_with(|ch: char| ch.is_ascii_alphabetic())
+                && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+            if !ok {
+                self.err(
+                    Rule::Unsupported,
+                    code.span(),
+                    format!("`{c}` as an error code"),
+                    "an error code is one word of letters, digits, `_` or `-` (at most 32), such as `ERR`, `NOFUNDS` or `task`: clients read it up to the first space",
+                );
+                return poison(span);
             }
         }
+        let text = message.value();
+        // A message without placeholders is sent as written (as `format!` would, but for
+        // `{{` and `}}`, which only a format string has).
+        if rest.is_empty() && !text.contains(['{', '}']) {
+            if let Some((what, hint)) = reserved_rejection(&c, &text, false) {
+                let at = match &code {
+                    Some(code) if what.starts_with('`') => code.span(),
+                    _ => message.span(),
+                };
+                self.err(Rule::ReservedCode, at, what, hint);
+                return poison(span);
+            }
+            return self.mk(ExprKind::Reject(format!("{c} {text}").into_bytes()), Ty::Reject, span);
+        }
+        // The message is a format string: lowered as `format!` with the same arguments.
+        let fmt = syn::Macro { path: syn::parse_quote!(format), bang_token: mac.bang_token, delimiter: mac.delimiter.clone(), tokens: quote::quote!(#message #rest) };
+        let msg = self.format_macro(&fmt, span);
+        if let ExprKind::Str(s) = &msg.kind {
+            let s = String::from_utf8_lossy(s).into_owned();
+            if let Some((what, hint)) = reserved_rejection(&c, &s, false) {
+                self.err(Rule::ReservedCode, message.span(), what, hint);
+                return poison(span);
+            }
+            return self.mk(ExprKind::Reject(format!("{c} {s}").into_bytes()), Ty::Reject, span);
+        }
+        // The text before the first placeholder is all that is known at compile time: it
+        // must rule out the texts the runtime reads as a refusal.
+        let head = text.split('{').next().unwrap_or_default().replace("}}", "}");
+        if let Some((what, hint)) = reserved_rejection(&c, &head, true) {
+            let at = match &code {
+                Some(code) if what.starts_with('`') => code.span(),
+                _ => message.span(),
+            };
+            self.err(Rule::ReservedCode, at, what, hint);
+            return poison(span);
+        }
+        self.mk(ExprKind::RejectWith(format!("{c} ").into_bytes(), Box::new(msg)), Ty::Reject, span)
     }
 }
 
@@ -68,26 +104,48 @@ pub(crate) const REFUSAL_CODES: [&str; 15] = [
     "EXECABORT", "MISCONF", "CROSSSLOT",
 ];
 
+/// The texts that, under `ERR`, the runtime reads as the server's refusal of the call
+/// (`ERR Function not found`) or as a function stopped before it wrote
+/// (`ERR Script killed by user with SCRIPT KILL...`), lower case.
+const REFUSAL_TEXTS: [(&str, &str); 2] = [
+    ("function not found", "the text of the server's `ERR Function not found`: this rejection would be taken for a function that is not loaded, and the call sent again"),
+    ("script killed by user", "the text of the server's `ERR Script killed by user ..`: this rejection would be taken for a call stopped before it wrote anything"),
+];
+
 /// Why `reject!(code = code, message)` could be taken for the server's refusal of the
-/// call, and the hint; `None` when it cannot.
-pub(crate) fn reserved_rejection(code: &str, message: &str) -> Option<(String, String)> {
-    if REFUSAL_CODES.contains(&code) {
+/// call, and the hint; `None` when it cannot. With `open`, `message` is only the start of
+/// the text (run-time data follows), and the rejection is refused when that data could
+/// complete it into a refusal's text.
+pub(crate) fn reserved_rejection(code: &str, message: &str, open: bool) -> Option<(String, String)> {
+    if REFUSAL_CODES.iter().any(|r| r.eq_ignore_ascii_case(code)) {
         return Some((
             format!("`{code}` is the code of a server refusal: a rejection with it would be taken for a call that did not run, and sent again"),
             "use a code of your own, such as `NOFUNDS`, or the default `REJECT`: `reject!(\"message\")`".to_string(),
         ));
     }
+    if !code.eq_ignore_ascii_case("ERR") {
+        return None;
+    }
     // The reply is `<code> <message>`, with line breaks turned into spaces; clients read
     // the text after the first space.
     let text = message.trim_start_matches(|c: char| c.is_whitespace()).to_ascii_lowercase();
-    if code == "ERR" && text.starts_with("function not found") {
-        return Some((
-            "the text of the server's `ERR Function not found`: this rejection would be taken for a function that is not loaded, and the call sent again".to_string(),
-            "word the message differently, or give it a code of your own such as `reject!(code = \"NOTFOUND\", \"..\")`".to_string(),
-        ));
+    for (refusal, why) in REFUSAL_TEXTS {
+        if text.starts_with(refusal) {
+            return Some((
+                why.to_string(),
+                "word the message differently, or give it a code of your own such as `reject!(code = \"NOTFOUND\", \"..\")`".to_string(),
+            ));
+        }
+        if open && refusal.starts_with(&text) {
+            return Some((
+                "an `ERR` rejection whose text starts with run-time data: the data could make it a refusal's text such as `ERR Function not found`, and the call would be taken for one that did not run".to_string(),
+                "start the message with literal text (`reject!(code = \"ERR\", \"invalid amount: {}\", n)`), or give it a code of your own".to_string(),
+            ));
+        }
     }
     None
 }
+
 #[cfg(test)]
 mod tests {
     use crate::diag::Rule;
@@ -113,8 +171,32 @@ mod tests {
             assert!(errors.len() == 1 && errors[0].rule == Rule::ReservedCode, "{text:?}: {errors:?}");
         }
         // Codes of one's own, and the text under another code, are fine.
-        for (code, text) in [("NOFUNDS", "Function not found"), ("ERR", "no such account"), ("REJECT", "Function not found"), ("BUSYKEY", "x"), ("NOSCRIPTS", "x")] {
+        for (code, text) in [("NOFUNDS", "Function not found"), ("ERR", "no such account"), ("REJECT", "Function not found"), ("BUSYKEY", "x"), ("NOSCRIPTS", "x"), ("task", "x")] {
             assert!(rejecting(code, text).is_ok(), "{code} {text}");
         }
+        // A refusal's code in lower case, and the server's kill text.
+        for (code, text) in [("moved", "x"), ("Busy", "x"), ("ERR", "Script killed by user with SCRIPT KILL")] {
+            let errors = rejecting(code, text).err().unwrap_or_default();
+            assert!(errors.len() == 1 && errors[0].rule == Rule::ReservedCode, "{code} {text}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn run_time_text_under_err_must_start_with_literal_text_that_rules_out_a_refusal() {
+        for (text, refused) in [("{}", true), ("  {}", true), ("Function {}", true), ("function not {}", true), ("Script {}", true), ("bad: {}", false), ("Functions {}", false), ("{{}}", false)] {
+            let errors = rejecting_with("ERR", text).err().unwrap_or_default();
+            assert_eq!(errors.iter().any(|e| e.rule == Rule::ReservedCode), refused, "{text:?}: {errors:?}");
+            // Under a code of one's own, any text is fine.
+            assert!(rejecting_with("NOFUNDS", text).is_ok(), "{text:?}");
+        }
+    }
+
+    fn rejecting_with(code: &str, message: &str) -> Result<crate::CompiledLibrary, Vec<crate::diag::Diagnostic>> {
+        let args = if message.replace("{{", "").contains("{}") { ", s" } else { "" };
+        let body = format!(
+            r#"mod m {{ use redlua::prelude::*;
+                #[redis_function] pub fn f(k: Key, s: String) -> Result<i64, Reject> {{ incr(&k); Err(reject!(code = {code:?}, {message:?}{args})) }} }}"#
+        );
+        crate::compile_library(r#"name = "m""#.parse().unwrap(), body.parse().unwrap())
     }
 }

@@ -2,7 +2,7 @@ use redlua::prelude::*;
 
 #[redis_function]
 fn f(a: i64) -> Result<i64, Reject> {
-    Err(reject!("bad {}", a))
+    Err(reject!(a))
 }
 
 fn main() {}
