@@ -394,6 +394,9 @@ builtins! {
 
     // Option
     OptionUnwrapOrDefault: rust(Recv::OptionScalar, &["unwrap_or_default"], &[], T::Elem), NONE, Custom(option_unwrap_or_default);
+    /// `opt.unwrap()` / `opt.expect(msg)`: the option and the panic's message with the
+    /// Rust location; an error when it is `None`.
+    OptionUnwrap: built(), NONE, Emit::Helper(Helper::Unwrap, AsIs);
 }
 
 impl Method {

@@ -117,6 +117,11 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
         }
     };
     record(&mut out, Phase::Parse, errors);
+    ctx.file = Some(match (file, units.first()) {
+        (Some(f), _) => f.to_string(),
+        (None, Some((item, _))) => file_of_span(item.sig.ident.span()),
+        (None, None) => "source.rs".to_string(),
+    });
     // Lower, with the key rules.
     let mut errors = Errors::new();
     for (i, (item, opts)) in units.iter().enumerate() {

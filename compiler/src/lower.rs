@@ -64,6 +64,8 @@ pub struct HelperCtx {
     pub(crate) struct_items: std::collections::HashMap<String, syn::ItemStruct>,
     /// Structs already lowered.
     pub(crate) structs: std::collections::HashMap<String, StructTy>,
+    /// The source file's name as the Lua names it: run-time panics name their place in it.
+    pub(crate) file: Option<String>,
 }
 
 impl HelperCtx {
@@ -216,6 +218,13 @@ pub(crate) fn poison(span: Span) -> Expr {
 impl Lowerer<'_> {
     pub(crate) fn err(&mut self, rule: Rule, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
         self.errors.push(rule, span, msg, hint);
+    }
+
+    /// Where a run-time panic happens, as Rust's panic message names it (` at lib.rs:12:7`).
+    pub(crate) fn panic_place(&self, span: Span) -> String {
+        let at = span.start();
+        let file = self.ctx.file.as_deref().unwrap_or("source.rs");
+        format!(" at {file}:{}:{}", at.line, at.column + 1)
     }
 
     pub(crate) fn unsupported(&mut self, span: Span, what: &str, hint: &str) -> Expr {
@@ -915,6 +924,7 @@ impl Lowerer<'_> {
                 crate::checks::keys::method_on_key(self.errors, m.method.span(), &name);
                 poison(span)
             }
+            (Ty::Option(_), "unwrap" | "expect" | "map_or" | "map_or_else") => self.option_method(m, recv).unwrap_or_else(|| poison(span)),
             (Ty::Option(_), _) if matches!(name.as_str(), "map" | "and_then" | "filter" | "is_some_and" | "unwrap_or_else") => match self.option_call(m, recv) {
                 Some(e) => e,
                 None => poison(span),

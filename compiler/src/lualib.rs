@@ -157,6 +157,7 @@ lualib! {
     FloatMax = "fmax",
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
     FloatPowi = "powi",
+    Unwrap = "unwrap",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -328,6 +328,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::FloatMax => fmin_fmax(lua, Helper::FloatMax),
         Helper::EqIgnoreAsciiCase => eq_ignore_ascii_case(lua),
         Helper::FloatPowi => powi(lua),
+        Helper::Unwrap => unwrap(lua),
     }
 }
 
@@ -724,6 +725,14 @@ fn powi(lua: &mut Lua) {
             assert_eq!(lua.eval(&[Helper::FloatPowi], &e, &[]), "true", "{x:e}.powi({n})");
         }
     }
+}
+
+fn unwrap(lua: &mut Lua) {
+    // The value itself, `false` included (`Some(false)`); nil raises the message.
+    for (v, want) in [("7", "7"), ("'x'", "\"x\""), ("false", "false"), ("0", "0")] {
+        assert_eq!(lua.eval(&[Helper::Unwrap], &format!("redlua_unwrap({v}, 'redlua: m')"), &[]), want);
+    }
+    assert_eq!(lua.eval(&[Helper::Unwrap], "redlua_unwrap(nil, 'redlua: no value at f.rs:1:2')", &[]), "error: redlua: no value at f.rs:1:2");
 }
 
 fn eq_ignore_ascii_case(lua: &mut Lua) {
