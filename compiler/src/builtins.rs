@@ -269,6 +269,8 @@ builtins! {
     VecInsert: rust(Recv::Vec, &["insert"], &[USIZE, T::Elem], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS | KEY_READ, Emit::Helper(Helper::VecInsert, Locals);
     VecRemove: rust(Recv::Vec, &["remove"], &[USIZE], T::Elem), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::VecRemove, Locals);
     VecTruncate: rust(Recv::Vec, &["truncate"], &[USIZE], T::Unit), CHANGES | LET_MUT, Emit::Helper(Helper::Truncate, Locals);
+    /// `v.dedup()`: equal by value (`==`), as Rust's `PartialEq` (a NaN is kept).
+    VecDedup: rust(Recv::Vec, &["dedup"], &[], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::Dedup, Locals);
     /// `v.sort_by_key(f)`: the Vec, the key closure, and whether the keys are strings.
     VecSortByKey: built(), CHANGES, Emit::Helper(Helper::SortByKey, AsIs);
     /// `v.retain(f)`.

@@ -66,6 +66,10 @@ pub struct HelperCtx {
     pub(crate) structs: std::collections::HashMap<String, StructTy>,
     /// The source file's name as the Lua names it: run-time panics name their place in it.
     pub(crate) file: Option<String>,
+    /// The `const` items of a library module, by name: each use is its value.
+    pub(crate) consts: std::collections::HashMap<String, syn::ItemConst>,
+    /// The module constants being lowered (a constant that names itself is an error).
+    pub(crate) consts_open: Vec<String>,
 }
 
 impl HelperCtx {
@@ -82,6 +86,14 @@ impl HelperCtx {
     pub fn with_structs(mut self, items: impl IntoIterator<Item = syn::ItemStruct>) -> Self {
         for it in items {
             self.struct_items.insert(it.ident.to_string(), it);
+        }
+        self
+    }
+
+    /// Makes the `const` items of a library module usable in its functions.
+    pub fn with_consts(mut self, items: impl IntoIterator<Item = syn::ItemConst>) -> Self {
+        for it in items {
+            self.consts.insert(it.ident.to_string(), it);
         }
         self
     }
@@ -220,13 +232,6 @@ impl Lowerer<'_> {
         self.errors.push(rule, span, msg, hint);
     }
 
-    /// Where a run-time panic happens, as Rust's panic message names it (` at lib.rs:12:7`).
-    pub(crate) fn panic_place(&self, span: Span) -> String {
-        let at = span.start();
-        let file = self.ctx.file.as_deref().unwrap_or("source.rs");
-        format!(" at {file}:{}:{}", at.line, at.column + 1)
-    }
-
     pub(crate) fn unsupported(&mut self, span: Span, what: &str, hint: &str) -> Expr {
         self.err(Rule::Unsupported, span, format!("{what} is not supported inside a redis function"), hint);
         poison(span)
@@ -354,6 +359,10 @@ impl Lowerer<'_> {
                     let line = line_of(e.span());
                     if let Some(st) = self.assignment(e) {
                         stmts.push(st);
+                        continue;
+                    }
+                    if self.is_assignment(e) {
+                        // Refused, and reported: it is not a value either.
                         continue;
                     }
                     let ex = self.expr(e, None);
@@ -580,6 +589,7 @@ impl Lowerer<'_> {
                 let e = self.path_expr(p, expect);
                 self.expect_int(e, expect)
             }
+            syn::Expr::Binary(_) if self.is_assignment(e) => self.assignment_expr(e, span),
             syn::Expr::Binary(b) => self.binary(b, span, expect),
             syn::Expr::Unary(u) => {
                 let a = self.expr(&u.expr, expect);
@@ -642,7 +652,8 @@ impl Lowerer<'_> {
             syn::Expr::Call(c) => self.call(c, expect),
             syn::Expr::MethodCall(m) => self.method_call(m, expect),
             syn::Expr::Macro(m) => self.macro_expr(&m.mac, span),
-            syn::Expr::Assign(_) => self.unsupported(span, "an assignment used as a value", "write the assignment as its own statement"),
+            // An assignment where a value goes (a `match` arm, a closure's body): its value is `()`.
+            syn::Expr::Assign(_) => self.assignment_expr(e, span),
             syn::Expr::While(w) => self.while_loop(w),
             syn::Expr::Loop(l) => self.loop_expr(l),
             syn::Expr::ForLoop(f) => self.for_loop(f),
@@ -681,6 +692,9 @@ impl Lowerer<'_> {
                     }
                 };
             }
+            if let Some(e) = self.module_const(&name, span) {
+                return e;
+            }
             self.err(Rule::UnknownName, span, format!("cannot find `{name}` in this redis function"), "only parameters and local variables can be used inside a redis function");
             return poison(span);
         }
@@ -690,7 +704,11 @@ impl Lowerer<'_> {
                 return e;
             }
         }
-        self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
+        if let Some(e) = self.float_const(&segs, span) {
+            return e;
+        }
+        let path = segs.join("::");
+        self.unsupported(span, &format!("the path `{path}`"), "a redis function can name its parameters, local variables, the `const`s of its body and its library module, and the constants of the language reference (`i32::MAX`, `f64::INFINITY`, `std::f64::consts::PI`, ..)")
     }
 
     pub(crate) fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
@@ -786,6 +804,8 @@ impl Lowerer<'_> {
             }
             (1, name) => match commands::lookup(name) {
                 Some(cmd) => self.command(cmd, p, &args, span),
+                // `use std::cmp::max;`
+                None if matches!(name, "max" | "min") && args.len() == 2 => self.std_call(&["cmp".to_string(), name.to_string()], &args, span).unwrap_or_else(|| poison(span)),
                 None => {
                     self.err(
                         Rule::Unsupported,
@@ -797,9 +817,10 @@ impl Lowerer<'_> {
                 }
             },
             _ => {
-                let path = segs.join("::");
-                self.err(Rule::Unsupported, c.func.span(), format!("function `{path}` is not available inside a redis function"), "call Redis through the typed commands of `redlua::prelude`");
-                poison(span)
+                match self.std_call(&segs, &args, span) {
+                    Some(e) => e,
+                    None => self.std_call_refused(&segs, c.func.span(), span),
+                }
             }
         }
     }

@@ -158,6 +158,7 @@ lualib! {
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
     FloatPowi = "powi",
     Unwrap = "unwrap",
+    Dedup = "dedup",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -12,6 +12,32 @@ use redlua_tests::try_twin;
 #[redlua::library(name = "everyday")]
 pub mod everyday {
     use redlua::prelude::*;
+    use std::cmp::max;
+
+    /// Module constants: used by name in every function and helper, one defined from
+    /// another, a string and a float.
+    const LIMIT: i64 = 10;
+    const DOUBLE_LIMIT: i64 = LIMIT * 2;
+    const PREFIX: &str = "job:";
+    const RATE: f64 = 0.25;
+    const SMALL: i32 = i32::MIN + 1;
+
+    fn scaled(n: i64) -> i64 {
+        n * DOUBLE_LIMIT
+    }
+
+    /// Module constants, the constants of `f64` and of the integer types, `std::cmp::max`
+    /// / `min` (also imported), `String::from`.
+    #[redis_function(read_only)]
+    pub fn constants(x: f64, n: i64, s: String) -> (i64, String, f64, (bool, bool, bool, bool), (f64, f64, f64, f64), (i64, u32, i32, u8), (i64, i64, String)) {
+        let capped = std::cmp::min(n, LIMIT) + scaled(1);
+        let name = format!("{PREFIX}{}", PREFIX.len());
+        let rated = x * RATE;
+        let cmp = (x < f64::INFINITY, x > f64::NEG_INFINITY, x.is_nan() || f64::NAN.is_nan(), (x - 1.0).abs() < f64::EPSILON);
+        let floats = (f64::MAX, f64::MIN, f64::MIN_POSITIVE, std::f64::consts::PI + core::f64::consts::E);
+        let ints = (i64::from(i32::MAX) + i64::from(i32::MIN), u32::MAX, SMALL, u8::MAX);
+        (capped, name, rated, cmp, floats, ints, (max(n, -LIMIT), std::cmp::max(n as i32, SMALL) as i64, String::from(s.as_str()) + &String::from("!")))
+    }
 
     /// `unwrap` and `expect` of an option read from a key: the value, or a panic (an
     /// error reply naming the Rust line) after the first command and before the second.
@@ -28,6 +54,110 @@ pub mod everyday {
     #[redis_function(read_only)]
     pub fn expect_computed(k: Key, what: String) -> String {
         get::<String>(&k).expect(&format!("{what} is missing"))
+    }
+
+    /// Assignments where Rust takes a value of type `()`: a `match` arm, a closure's body.
+    #[redis_function(read_only)]
+    pub fn assignment_arms(xs: Vec<i64>) -> (i64, i64, String) {
+        let mut total = 0;
+        let mut last = 0;
+        let mut seen = String::new();
+        for x in &xs {
+            match x % 3 {
+                0 => total += x,
+                1 => last = *x,
+                _ => seen = format!("{seen}{x},"),
+            }
+        }
+        xs.iter().for_each(|x| total -= x * 2);
+        (total, last, seen)
+    }
+
+    /// `filter_map`, `take_while` and `skip_while` with commands in their closures:
+    /// the log is the order in which Rust runs them, element by element.
+    #[redis_function]
+    pub fn adapters(log: Key, limit: i64, xs: Vec<i64>) -> (Vec<i64>, Vec<i64>, Vec<i64>, i64) {
+        let halves: Vec<i64> = xs
+            .iter()
+            .filter_map(|x| {
+                rpush(&log, format!("fm {x}"));
+                if x % 2 == 0 { Some(x / 2) } else { None }
+            })
+            .map(|h| {
+                rpush(&log, format!("map {h}"));
+                h + 1
+            })
+            .collect();
+        let small: Vec<i64> = xs
+            .iter()
+            .map(|x| {
+                rpush(&log, format!("m {x}"));
+                *x
+            })
+            .take_while(|x| {
+                rpush(&log, format!("tw {x}"));
+                *x < limit
+            })
+            .collect();
+        let rest: Vec<i64> = xs
+            .iter()
+            .skip_while(|x| {
+                rpush(&log, format!("sw {x}"));
+                **x < limit
+            })
+            .map(|x| {
+                rpush(&log, format!("after {x}"));
+                x * 10
+            })
+            .collect();
+        let mut n = 0;
+        for x in (0..xs.len())
+            .map(|i| {
+                rpush(&log, format!("i {i}"));
+                xs[i]
+            })
+            .take_while(|x| *x != 0)
+        {
+            rpush(&log, format!("body {x}"));
+            n += x;
+            if n > 100 {
+                break;
+            }
+        }
+        (halves, small, rest, n)
+    }
+
+    /// `max_by_key` / `min_by_key` (ties: the last greatest, the first least), `for_each`,
+    /// `(a..b).map(..)` without `into_iter`, `for x in v.into_iter()`, `dedup`.
+    #[redis_function]
+    pub fn by_key(log: Key, words: Vec<String>) -> (Option<String>, Option<String>, Option<i64>, i64, Vec<i64>, Vec<String>) {
+        let longest = words
+            .iter()
+            .max_by_key(|w| {
+                rpush(&log, format!("key {w}"));
+                w.len()
+            })
+            .cloned();
+        let shortest = words.iter().min_by_key(|w| w.len()).cloned();
+        let lens: Vec<i64> = words.iter().map(|w| w.len() as i64).collect();
+        let far = lens.iter().copied().max_by_key(|n| (n - 3).abs());
+        let mut total = 0;
+        lens.iter().filter(|n| **n > 1).for_each(|n| {
+            rpush(&log, format!("each {n}"));
+            total += n;
+        });
+        (1..=3).for_each(|i| total = total * 10 + i);
+        let squares: Vec<i64> = (0..lens.len() as i64).map(|i| i * i).collect();
+        let mut sorted = words.clone();
+        sorted.sort();
+        sorted.dedup();
+        let mut runs = Vec::new();
+        for w in words.into_iter() {
+            runs.push(w);
+        }
+        runs.dedup();
+        sorted.extend(runs);
+        (longest, shortest, far, total, squares, sorted)
     }
 
     /// `map_or`: the default is computed first (its command runs whatever the option),
@@ -139,4 +269,74 @@ fn map_or_and_map_or_else_run_in_rusts_order() {
         assert_eq!(log_of(&mut con, "lua:log2"), log_of(&mut con, "rust:log2"));
         assert_eq!(log_of(&mut con, "lua:log2").len(), 1);
     }
+}
+
+#[test]
+fn constants_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for x in [0.0, 1.0, -2.5, 1e300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        for n in [-100, -10, 0, 3, 10, 11, 1 << 40] {
+            let lua = everyday::constants(x, n, "é").call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || everyday::twin::constants(x, n, "é".into()));
+            // NaN != NaN: compare the text Rust prints.
+            assert_eq!(format!("{lua:?}"), format!("{rust:?}"), "constants({x}, {n})");
+        }
+    }
+    let (_, _, _, cmp, floats, ints, _) = everyday::constants(1.0, 0, "").call(&mut con).unwrap();
+    assert_eq!(cmp, (true, true, true, true));
+    assert_eq!(floats, (f64::MAX, f64::MIN, f64::MIN_POSITIVE, std::f64::consts::PI + std::f64::consts::E));
+    assert_eq!(ints, (-1, u32::MAX, i32::MIN + 1, 255));
+}
+
+#[test]
+fn assignments_in_arms_and_closures_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for xs in [vec![], vec![3, 4, 5, 6, 7, 8], vec![-1, -2, -3, 10]] {
+        let lua = everyday::assignment_arms(xs.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || everyday::twin::assignment_arms(xs.clone()));
+        assert_eq!(lua, rust, "{xs:?}");
+    }
+    assert_eq!(everyday::assignment_arms(vec![3, 4, 5]).call(&mut con).unwrap(), (3 - 24, 4, "5,".to_string()));
+}
+
+#[test]
+fn filter_map_take_while_skip_while_are_lazy_as_in_rust() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let inputs: Vec<Vec<i64>> = vec![vec![], vec![1, 2, 3, 4, 5, 6], vec![6, 5, 4, 0, 9], vec![2, 2, 9, 1], vec![40, 50, 60, 0, 1]];
+    for xs in inputs {
+        for limit in [0, 3, 5, 100] {
+            redis::cmd("FLUSHALL").query::<()>(&mut con).unwrap();
+            let lua = everyday::adapters("lua:log", limit, xs.clone()).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || everyday::twin::adapters(Key::from("rust:log"), limit, xs.clone()));
+            assert_eq!(lua, rust, "adapters({xs:?}, {limit})");
+            assert_eq!(log_of(&mut con, "lua:log"), log_of(&mut con, "rust:log"), "adapters({xs:?}, {limit})");
+        }
+    }
+    // The trace itself: `take_while` pulls nothing after the element it refuses, and the
+    // closure of `skip_while` is not called after its first refusal.
+    redis::cmd("FLUSHALL").query::<()>(&mut con).unwrap();
+    everyday::adapters("lua:log", 5, vec![1, 7, 2]).call(&mut con).unwrap();
+    let log = log_of(&mut con, "lua:log");
+    let want = ["fm 1", "fm 7", "fm 2", "map 1", "m 1", "tw 1", "m 7", "tw 7", "sw 1", "sw 7", "after 7", "after 2", "i 0", "body 1", "i 1", "body 7", "i 2", "body 2"];
+    assert_eq!(log, want);
+}
+
+#[test]
+fn by_key_for_each_ranges_and_dedup_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let inputs: Vec<Vec<&str>> = vec![vec![], vec!["a"], vec!["bb", "aa", "c"], vec!["x", "x", "yyy", "yyy", "x", "zz"], vec!["é", "ab", "abc", "de"]];
+    for words in inputs {
+        redis::cmd("FLUSHALL").query::<()>(&mut con).unwrap();
+        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let lua = everyday::by_key("lua:log", owned.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || everyday::twin::by_key(Key::from("rust:log"), owned.clone()));
+        assert_eq!(lua, rust, "by_key({words:?})");
+        assert_eq!(log_of(&mut con, "lua:log"), log_of(&mut con, "rust:log"));
+    }
+    let (longest, shortest, far, ..) = everyday::by_key("log", vec!["bb".to_string(), "aa".to_string(), "c".to_string()]).call(&mut con).unwrap();
+    assert_eq!((longest.as_deref(), shortest.as_deref(), far), (Some("aa"), Some("c"), Some(1)));
 }

@@ -102,10 +102,13 @@ impl Lowerer<'_> {
                                 let t = self.vars[v.0].ty.clone();
                                 self.mk(ExprKind::Var(v), t, fmt.span())
                             }
-                            None => {
-                                self.err(Rule::UnknownName, fmt.span(), format!("cannot find `{name}` in this redis function"), "");
-                                poison(fmt.span())
-                            }
+                            None => match self.module_const(&name, fmt.span()) {
+                                Some(e) => e,
+                                None => {
+                                    self.err(Rule::UnknownName, fmt.span(), format!("cannot find `{name}` in this redis function"), "");
+                                    poison(fmt.span())
+                                }
+                            },
                         }
                     } else {
                         return self.unsupported(fmt.span(), &format!("the format spec `{{{name}}}`"), "use `{}` or `{name}` only");

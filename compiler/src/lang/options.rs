@@ -10,6 +10,7 @@ use crate::diag::Rule;
 use crate::ir::{self, *};
 use crate::lower::{poison, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K};
+use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 impl Lowerer<'_> {
@@ -62,6 +63,13 @@ impl Lowerer<'_> {
                 poison(span)
             }
         }
+    }
+
+    /// Where a run-time panic happens, as Rust's panic message names it (` at lib.rs:12:7`).
+    pub(crate) fn panic_place(&self, span: Span) -> String {
+        let at = span.start();
+        let file = self.ctx.file.as_deref().unwrap_or("source.rs");
+        format!(" at {file}:{}:{}", at.line, at.column + 1)
     }
 
     /// `opt.unwrap()`, `opt.expect(msg)`, `opt.map_or(d, |x| ..)`, `opt.map_or_else(|| d, |x| ..)`.
