@@ -384,6 +384,8 @@ builtins! {
     /// `x as i64` (one operand), or `x as u8` and the other types (the float and the
     /// type's bounds within ±(2^53 - 1)).
     FloatToInt: built(), NONE, Custom(float_to_int);
+    /// `b.to_string()` and `{}` / `{:?}` of a bool: `true` / `false`, as Lua's `tostring`.
+    BoolToString: built(), QUIET, Call("tostring", AsIs);
     /// `x.to_string()` and `{}` of a float: Rust's text.
     FloatToString: built(), QUIET, Emit::Helper(Helper::FmtFloat, AsIs);
     /// `format!("{:.N}", x)`: the float with N decimals.

@@ -916,6 +916,7 @@ impl Lowerer<'_> {
                 }
                 self.mk(ExprKind::Method(Method::FloatToString, vec![recv]), Ty::Str, span)
             }
+            (Ty::Bool, "to_string") if argc == 0 => self.mk(ExprKind::Method(Method::BoolToString, vec![recv]), Ty::Str, span),
             (Ty::Int | Ty::IntN(_), "to_string") => {
                 if !want_args(self, 0) {
                     return poison(span);
@@ -969,6 +970,9 @@ impl Lowerer<'_> {
         if name == "vec" {
             return self.vec_macro(mac, span);
         }
-        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!` and `vec!`")
+        if name == "matches" {
+            return self.matches_macro(mac, span);
+        }
+        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!`, `vec!` and `matches!`")
     }
 }

@@ -160,6 +160,28 @@ pub mod everyday {
         (longest, shortest, far, total, squares, sorted)
     }
 
+    /// `matches!` (with `|`, ranges, `Some(..)` and a guard), formatting a bool, `{:?}` of
+    /// integers and bools, `clone` of an `Option<String>` and of a tuple.
+    #[redis_function]
+    pub fn small_things(k: Key, n: i64, flag: bool) -> (bool, bool, bool, String, String, String, Option<String>, (i64, String)) {
+        let stored = get::<String>(&k);
+        let copy = stored.clone();
+        let small = matches!(n, 1 | 2 | 3);
+        let band = matches!(n, -5..=-1 | 10..=20);
+        let known = matches!(&stored, Some(s) if s.len() > 2);
+        let text = format!("{} {flag} {:?}", n > 0, flag);
+        let dbg = format!("{:?}/{n:?}/{:>6}", n * 2, flag);
+        let pair = (n, format!("{n}"));
+        let pair2 = pair.clone();
+        (small, band, known, text, dbg, (!flag).to_string() + &flag.to_string(), copy, pair2)
+    }
+
+    /// `call!` with an integer literal as the key count.
+    #[redis_function]
+    pub fn pop_lowest(z: Key) -> Value {
+        call!("ZMPOP", 1, &z, "MIN")
+    }
+
     /// `map_or`: the default is computed first (its command runs whatever the option),
     /// then the closure, only for `Some`.
     #[redis_function]
@@ -339,4 +361,43 @@ fn by_key_for_each_ranges_and_dedup_agree_with_the_twin() {
     }
     let (longest, shortest, far, ..) = everyday::by_key("log", vec!["bb".to_string(), "aa".to_string(), "c".to_string()]).call(&mut con).unwrap();
     assert_eq!((longest.as_deref(), shortest.as_deref(), far), (Some("aa"), Some("c"), Some(1)));
+}
+
+#[test]
+fn matches_bools_debug_and_clones_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for stored in [None, Some("ab"), Some("abc")] {
+        match stored {
+            Some(v) => redis::cmd("SET").arg("k").arg(v).query::<()>(&mut con).unwrap(),
+            None => redis::cmd("DEL").arg("k").query::<()>(&mut con).unwrap(),
+        }
+        for n in [-7, -5, -1, 0, 1, 3, 4, 10, 20, 21] {
+            for flag in [false, true] {
+                let lua = everyday::small_things("k", n, flag).call(&mut con).unwrap();
+                let rust = redlua::twin::run(&mut con, || everyday::twin::small_things(Key::from("k"), n, flag));
+                assert_eq!(lua, rust, "small_things({stored:?}, {n}, {flag})");
+            }
+        }
+    }
+    let (small, band, known, text, dbg, bools, copy, pair) = everyday::small_things("k", 2, true).call(&mut con).unwrap();
+    assert_eq!((small, band, known), (true, false, true));
+    assert_eq!((text.as_str(), dbg.as_str(), bools.as_str()), ("true true true", "4/2/  true", "falsetrue"));
+    assert_eq!((copy.as_deref(), pair), (Some("abc"), (2, "2".to_string())));
+}
+
+#[test]
+fn call_takes_an_integer_literal_key_count() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    // The reply names the key: both sides run on the same key, filled the same way.
+    let fill = |con: &mut redis::Connection| redis::cmd("ZADD").arg("z").arg(2).arg("b").arg(1).arg("a").query::<()>(con).unwrap();
+    fill(&mut con);
+    let lua: Vec<String> = (0..3).map(|_| format!("{:?}", everyday::pop_lowest("z").call(&mut con).unwrap())).collect();
+    let left: i64 = redis::cmd("EXISTS").arg("z").query(&mut con).unwrap();
+    assert_eq!(left, 0, "two pops emptied the set");
+    fill(&mut con);
+    let rust: Vec<String> = (0..3).map(|_| format!("{:?}", redlua::twin::run(&mut con, || everyday::twin::pop_lowest(Key::from("z"))))).collect();
+    assert_eq!(lua, rust);
+    assert!(lua[0].contains("[97]") && lua[1].contains("[98]"), "{lua:?}");
 }

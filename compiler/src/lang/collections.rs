@@ -210,11 +210,12 @@ impl Lowerer<'_> {
             (Ty::Vec(_), "to_vec", 0) => {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
-            (Ty::Option(t), "cloned", 0) if matches!(**t, Ty::Vec(_) | Ty::Map(_) | Ty::Struct(_) | Ty::Tuple(_)) => {
+            (Ty::Option(t), "cloned" | "clone", 0) if matches!(**t, Ty::Vec(_) | Ty::Map(_) | Ty::Struct(_) | Ty::Tuple(_)) => {
                 // A copy that shares no table with the original, as Rust's clone.
                 return self.mk(ExprKind::Method(Method::OptionDeepCopy, vec![recv]), rty, span);
             }
-            (Ty::Option(_), "copied" | "cloned", 0) => return recv,
+            (Ty::Option(_), "copied" | "cloned" | "clone", 0) => return recv,
+            (Ty::Tuple(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) && holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
                 // A copy, so that changing one does not change the other.

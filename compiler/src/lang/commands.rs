@@ -68,7 +68,15 @@ impl Lowerer<'_> {
         }
         let values: Vec<Expr> = rest[skip..].iter().map(|a| self.expr(a, None)).collect();
         // The argv the server would see, for its own key-spec algorithm.
-        let shapes_text: Vec<Option<String>> = values.iter().map(|v| if let ExprKind::Str(b) = &v.kind { String::from_utf8(b.clone()).ok() } else { None }).collect();
+        // An integer literal is known too: `call!("ZMPOP", 1, &z, "MIN")` (the server sees "1").
+        let shapes_text: Vec<Option<String>> = values
+            .iter()
+            .map(|v| match &v.kind {
+                ExprKind::Str(b) => String::from_utf8(b.clone()).ok(),
+                ExprKind::Int(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect();
         let mut argv: Vec<ArgShape> = words.iter().map(|w| ArgShape::Literal(w)).collect();
         for (v, t) in values.iter().zip(&shapes_text) {
             argv.push(match (t, &v.kind, &v.ty) {
@@ -78,7 +86,9 @@ impl Lowerer<'_> {
             });
         }
         if !spec.accepts_argc(argv.len()) {
-            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("the server's arity for {} is {}", spec.name, spec.arity));
+            let n = spec.arity.unsigned_abs() as usize - words.len();
+            let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
+            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec)));
             return poison(span);
         }
         if spec.blocks_with(&argv) {
@@ -623,4 +633,28 @@ pub(crate) fn options(lw: &mut Lowerer<'_>, spec: &'static OptionSpec, e: &syn::
             out.push(CommandArg::Value(v));
         }
     }
+}
+
+/// A command's syntax as its documentation writes it: `HSET key field value [field value ...]`.
+fn command_syntax(spec: &crate::command_spec::CommandSpec) -> String {
+    fn arg(a: &crate::command_spec::Arg) -> String {
+        use crate::command_spec::ArgType as A;
+        let body = match a.kind {
+            A::PureToken => a.token.unwrap_or(a.name).to_string(),
+            A::OneOf => a.args.iter().map(arg).collect::<Vec<_>>().join(" | "),
+            A::Block => a.args.iter().map(arg).collect::<Vec<_>>().join(" "),
+            _ => match a.token {
+                Some(t) => format!("{t} {}", a.name),
+                None => a.name.to_string(),
+            },
+        };
+        let body = if a.kind == A::OneOf && !a.optional { format!("<{body}>") } else { body };
+        let body = if a.multiple { format!("{body} [{body} ...]") } else { body };
+        if a.optional {
+            format!("[{body}]")
+        } else {
+            body
+        }
+    }
+    std::iter::once(spec.name.to_string()).chain(spec.args.iter().map(arg)).collect::<Vec<_>>().join(" ")
 }
