@@ -104,6 +104,7 @@ pub const SKIPPED: &[(&str, &str)] = &[
     ("IntCast", "built: no Rust name, lowering builds it for another construct"),
     ("IntWrap", "built: no Rust name, lowering builds it for another construct"),
     ("FloatToInt", "built: no Rust name, lowering builds it for another construct"),
+    ("BoolToString", "built: no Rust name, lowering builds it for another construct"),
     ("FloatToString", "built: no Rust name, lowering builds it for another construct"),
     ("FloatFixed", "built: no Rust name, lowering builds it for another construct"),
     ("OptionUnwrap", "built: no Rust name, lowering builds it for another construct"),
