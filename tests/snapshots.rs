@@ -107,6 +107,46 @@ fn library_constructs() {
     insta::assert_snapshot!("constructs", lib.lua);
 }
 
+/// The Lua of the everyday Rust of issue 15: `unwrap` / `expect`, `map_or`, module
+/// constants and `f64`'s, `matches!`, bools in `format!`, `filter_map`, `take_while`,
+/// `skip_while`, `max_by_key`, `for_each`, ranges as sources, `dedup`.
+#[test]
+fn library_everyday() {
+    let attr = r#"name = "everyday""#.parse().unwrap();
+    let item = r#"
+        mod everyday {
+            use redlua::prelude::*;
+
+            const LIMIT: i64 = 10;
+
+            #[redis_function]
+            pub fn pick(k: Key, n: i64, x: f64) -> (i64, i64, bool, String) {
+                let v = get::<i64>(&k).expect("k is set");
+                let w = get::<i64>(&k).map_or(LIMIT, |c| c * 2);
+                let finite = x < f64::INFINITY && matches!(n, 1..=3 | 7);
+                (v.min(LIMIT), w, finite, format!("{finite}"))
+            }
+
+            #[redis_function]
+            pub fn chains(log: Key, xs: Vec<i64>) -> (Vec<i64>, Vec<i64>, Option<i64>, Vec<i64>) {
+                let halves: Vec<i64> = xs.iter().filter_map(|x| if x % 2 == 0 { Some(x / 2) } else { None }).collect();
+                let head: Vec<i64> = xs.iter().copied().take_while(|x| *x > 0).skip_while(|x| *x < 3).collect();
+                let far = xs.iter().copied().max_by_key(|x| (x - 5).abs());
+                (0..xs.len()).for_each(|i| {
+                    rpush(&log, format!("{i}"));
+                });
+                let mut d = xs.clone();
+                d.dedup();
+                (halves, head, far, d)
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("everyday", lib.lua);
+}
+
 /// The Lua of what ports of real scripts need (rejections with run-time data, ...),
 /// compiled from source.
 #[test]

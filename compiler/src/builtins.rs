@@ -269,6 +269,8 @@ builtins! {
     VecInsert: rust(Recv::Vec, &["insert"], &[USIZE, T::Elem], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS | KEY_READ, Emit::Helper(Helper::VecInsert, Locals);
     VecRemove: rust(Recv::Vec, &["remove"], &[USIZE], T::Elem), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::VecRemove, Locals);
     VecTruncate: rust(Recv::Vec, &["truncate"], &[USIZE], T::Unit), CHANGES | LET_MUT, Emit::Helper(Helper::Truncate, Locals);
+    /// `v.dedup()`: equal by value (`==`), as Rust's `PartialEq` (a NaN is kept).
+    VecDedup: rust(Recv::Vec, &["dedup"], &[], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::Dedup, Locals);
     /// `v.sort_by_key(f)`: the Vec, the key closure, and whether the keys are strings.
     VecSortByKey: built(), CHANGES, Emit::Helper(Helper::SortByKey, AsIs);
     /// `v.retain(f)`.
@@ -382,6 +384,8 @@ builtins! {
     /// `x as i64` (one operand), or `x as u8` and the other types (the float and the
     /// type's bounds within ±(2^53 - 1)).
     FloatToInt: built(), NONE, Custom(float_to_int);
+    /// `b.to_string()` and `{}` / `{:?}` of a bool: `true` / `false`, as Lua's `tostring`.
+    BoolToString: built(), QUIET, Call("tostring", AsIs);
     /// `x.to_string()` and `{}` of a float: Rust's text.
     FloatToString: built(), QUIET, Emit::Helper(Helper::FmtFloat, AsIs);
     /// `format!("{:.N}", x)`: the float with N decimals.
@@ -394,6 +398,9 @@ builtins! {
 
     // Option
     OptionUnwrapOrDefault: rust(Recv::OptionScalar, &["unwrap_or_default"], &[], T::Elem), NONE, Custom(option_unwrap_or_default);
+    /// `opt.unwrap()` / `opt.expect(msg)`: the option and the panic's message with the
+    /// Rust location; an error when it is `None`.
+    OptionUnwrap: built(), NONE, Emit::Helper(Helper::Unwrap, AsIs);
 }
 
 impl Method {

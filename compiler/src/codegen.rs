@@ -522,6 +522,17 @@ impl Gen<'_> {
         }
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
+            // `f64::INFINITY`, `f64::NAN`: Lua has no literal for them (`0 / 0` is not
+            // folded by Lua 5.1's compiler).
+            ExprKind::Float(x) if x.is_nan() => L::Paren(Box::new(L::bin(LB::Div, L::int(0), L::int(0)))),
+            ExprKind::Float(x) if x.is_infinite() => {
+                let huge = L::Field(Box::new(L::name("math")), "huge".into());
+                if *x > 0.0 {
+                    huge
+                } else {
+                    L::un(LU::Neg, huge)
+                }
+            }
             ExprKind::Float(x) => L::Num(float_literal(*x)),
             ExprKind::Bool(b) => L::Bool(*b),
             ExprKind::Str(s) => lit_str(s),

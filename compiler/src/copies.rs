@@ -460,12 +460,12 @@ impl<'a> Walker<'a> {
                 }
                 for st in &mut ch.stages {
                     match st {
-                        IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => self.expr(x, Ctx::Read),
+                        IterStage::Map(x) | IterStage::Filter(x) | IterStage::FilterMap(x) | IterStage::TakeWhile(x) | IterStage::SkipWhile(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => self.expr(x, Ctx::Read),
                         IterStage::Enumerate => {}
                     }
                 }
                 match &mut ch.sink {
-                    IterSink::Any(x) | IterSink::All(x) | IterSink::Find(x) | IterSink::Position(x) => self.expr(x, Ctx::Read),
+                    IterSink::Any(x) | IterSink::All(x) | IterSink::Find(x) | IterSink::Position(x) | IterSink::MaxByKey(x) | IterSink::MinByKey(x) | IterSink::ForEach(x) => self.expr(x, Ctx::Read),
                     IterSink::Collect | IterSink::CollectMap | IterSink::CollectString | IterSink::Sum | IterSink::Count | IterSink::Min | IterSink::Max => {}
                 }
             }
@@ -652,12 +652,12 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
             }
             for st in &ch.stages {
                 match st {
-                    IterStage::Map(x) | IterStage::Filter(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => sub(x, out),
+                    IterStage::Map(x) | IterStage::Filter(x) | IterStage::FilterMap(x) | IterStage::TakeWhile(x) | IterStage::SkipWhile(x) | IterStage::Take(x) | IterStage::Skip(x) | IterStage::Zip(x, _) => sub(x, out),
                     IterStage::Enumerate => {}
                 }
             }
             match &ch.sink {
-                IterSink::Any(x) | IterSink::All(x) | IterSink::Find(x) | IterSink::Position(x) => sub(x, out),
+                IterSink::Any(x) | IterSink::All(x) | IterSink::Find(x) | IterSink::Position(x) | IterSink::MaxByKey(x) | IterSink::MinByKey(x) | IterSink::ForEach(x) => sub(x, out),
                 IterSink::Collect | IterSink::CollectMap | IterSink::CollectString | IterSink::Sum | IterSink::Count | IterSink::Min | IterSink::Max => {}
             }
         }

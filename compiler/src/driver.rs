@@ -106,7 +106,7 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
                 return out;
             };
             let structs = items(&lib, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None });
-            let ctx = lower::HelperCtx::new(items(&lib, |it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None })).with_structs(structs.clone());
+            let ctx = lower::HelperCtx::new(items(&lib, |it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None })).with_structs(structs.clone()).with_consts(items(&lib, |it| if let syn::Item::Const(c) = it { Some(c.clone()) } else { None }));
             let (units, name) = (lib.functions.clone(), lib.options.name.clone());
             out.library = Some(lib);
             (units, ctx, Some(LibraryParts { structs, name }))
@@ -117,6 +117,11 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
         }
     };
     record(&mut out, Phase::Parse, errors);
+    ctx.file = Some(match (file, units.first()) {
+        (Some(f), _) => f.to_string(),
+        (None, Some((item, _))) => file_of_span(item.sig.ident.span()),
+        (None, None) => "source.rs".to_string(),
+    });
     // Lower, with the key rules.
     let mut errors = Errors::new();
     for (i, (item, opts)) in units.iter().enumerate() {

@@ -224,7 +224,7 @@ pub enum UnOp {
 pub enum ExprKind {
     /// An integer literal (within ±(2^53 - 1)).
     Int(i64),
-    /// A float literal (finite).
+    /// A float literal, or a constant of `f64` (`INFINITY`, `NAN`, ..).
     Float(f64),
     /// A boolean literal.
     Bool(bool),
@@ -352,6 +352,13 @@ pub enum IterStage {
     Map(Expr),
     /// `.filter(f)`.
     Filter(Expr),
+    /// `.filter_map(f)`: the closure's `Some` values; a `None` drops the element.
+    FilterMap(Expr),
+    /// `.take_while(f)`: the chain ends at the first element the closure refuses.
+    TakeWhile(Expr),
+    /// `.skip_while(f)`: elements are dropped until the closure first refuses one; it
+    /// is not called again after that.
+    SkipWhile(Expr),
     /// `.enumerate()`.
     Enumerate,
     /// `.take(n)`.
@@ -381,6 +388,12 @@ pub enum IterSink {
     Max,
     Find(Expr),
     Position(Expr),
+    /// `.max_by_key(f)`: the last element of the greatest key (each key computed once).
+    MaxByKey(Expr),
+    /// `.min_by_key(f)`: the first element of the least key.
+    MinByKey(Expr),
+    /// `.for_each(f)`: the closure on every element, in order.
+    ForEach(Expr),
 }
 
 /// A `call!` / `try_call!`.
@@ -750,12 +763,12 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
             for st in &ch.stages {
                 match st {
-                    IterStage::Map(e) | IterStage::Filter(e) | IterStage::Take(e) | IterStage::Skip(e) | IterStage::Zip(e, _) => visit_expr(e, f),
+                    IterStage::Map(e) | IterStage::Filter(e) | IterStage::FilterMap(e) | IterStage::TakeWhile(e) | IterStage::SkipWhile(e) | IterStage::Take(e) | IterStage::Skip(e) | IterStage::Zip(e, _) => visit_expr(e, f),
                     IterStage::Enumerate => {}
                 }
             }
             match &ch.sink {
-                IterSink::Any(e) | IterSink::All(e) | IterSink::Find(e) | IterSink::Position(e) => visit_expr(e, f),
+                IterSink::Any(e) | IterSink::All(e) | IterSink::Find(e) | IterSink::Position(e) | IterSink::MaxByKey(e) | IterSink::MinByKey(e) | IterSink::ForEach(e) => visit_expr(e, f),
                 _ => {}
             }
         }

@@ -64,6 +64,12 @@ pub struct HelperCtx {
     pub(crate) struct_items: std::collections::HashMap<String, syn::ItemStruct>,
     /// Structs already lowered.
     pub(crate) structs: std::collections::HashMap<String, StructTy>,
+    /// The source file's name as the Lua names it: run-time panics name their place in it.
+    pub(crate) file: Option<String>,
+    /// The `const` items of a library module, by name: each use is its value.
+    pub(crate) consts: std::collections::HashMap<String, syn::ItemConst>,
+    /// The module constants being lowered (a constant that names itself is an error).
+    pub(crate) consts_open: Vec<String>,
 }
 
 impl HelperCtx {
@@ -80,6 +86,14 @@ impl HelperCtx {
     pub fn with_structs(mut self, items: impl IntoIterator<Item = syn::ItemStruct>) -> Self {
         for it in items {
             self.struct_items.insert(it.ident.to_string(), it);
+        }
+        self
+    }
+
+    /// Makes the `const` items of a library module usable in its functions.
+    pub fn with_consts(mut self, items: impl IntoIterator<Item = syn::ItemConst>) -> Self {
+        for it in items {
+            self.consts.insert(it.ident.to_string(), it);
         }
         self
     }
@@ -347,6 +361,10 @@ impl Lowerer<'_> {
                         stmts.push(st);
                         continue;
                     }
+                    if self.is_assignment(e) {
+                        // Refused, and reported: it is not a value either.
+                        continue;
+                    }
                     let ex = self.expr(e, None);
                     if semi.is_none() && !matches!(ex.ty, Ty::Unit | Ty::Never) {
                         self.err(Rule::Type, ex.span, format!("expected `()`, found `{}`", ex.ty), "add a `;` after the expression or use its value");
@@ -571,6 +589,7 @@ impl Lowerer<'_> {
                 let e = self.path_expr(p, expect);
                 self.expect_int(e, expect)
             }
+            syn::Expr::Binary(_) if self.is_assignment(e) => self.assignment_expr(e, span),
             syn::Expr::Binary(b) => self.binary(b, span, expect),
             syn::Expr::Unary(u) => {
                 let a = self.expr(&u.expr, expect);
@@ -633,7 +652,8 @@ impl Lowerer<'_> {
             syn::Expr::Call(c) => self.call(c, expect),
             syn::Expr::MethodCall(m) => self.method_call(m, expect),
             syn::Expr::Macro(m) => self.macro_expr(&m.mac, span),
-            syn::Expr::Assign(_) => self.unsupported(span, "an assignment used as a value", "write the assignment as its own statement"),
+            // An assignment where a value goes (a `match` arm, a closure's body): its value is `()`.
+            syn::Expr::Assign(_) => self.assignment_expr(e, span),
             syn::Expr::While(w) => self.while_loop(w),
             syn::Expr::Loop(l) => self.loop_expr(l),
             syn::Expr::ForLoop(f) => self.for_loop(f),
@@ -672,6 +692,9 @@ impl Lowerer<'_> {
                     }
                 };
             }
+            if let Some(e) = self.module_const(&name, span) {
+                return e;
+            }
             self.err(Rule::UnknownName, span, format!("cannot find `{name}` in this redis function"), "only parameters and local variables can be used inside a redis function");
             return poison(span);
         }
@@ -684,7 +707,11 @@ impl Lowerer<'_> {
                 return e;
             }
         }
-        self.unsupported(span, "this path", "only parameters and local variables can be used inside a redis function")
+        if let Some(e) = self.float_const(&segs, span) {
+            return e;
+        }
+        let path = segs.join("::");
+        self.unsupported(span, &format!("the path `{path}`"), "a redis function can name its parameters, local variables, the `const`s of its body and its library module, and the constants of the language reference (`i32::MAX`, `f64::INFINITY`, `std::f64::consts::PI`, ..)")
     }
 
     pub(crate) fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
@@ -783,6 +810,8 @@ impl Lowerer<'_> {
             }
             (1, name) => match commands::lookup(name) {
                 Some(cmd) => self.command(cmd, p, &args, span),
+                // `use std::cmp::max;`
+                None if matches!(name, "max" | "min") && args.len() == 2 => self.std_call(&["cmp".to_string(), name.to_string()], &args, span).unwrap_or_else(|| poison(span)),
                 None => {
                     self.err(
                         Rule::Unsupported,
@@ -794,9 +823,10 @@ impl Lowerer<'_> {
                 }
             },
             _ => {
-                let path = segs.join("::");
-                self.err(Rule::Unsupported, c.func.span(), format!("function `{path}` is not available inside a redis function"), "call Redis through the typed commands of `redlua::prelude`");
-                poison(span)
+                match self.std_call(&segs, &args, span) {
+                    Some(e) => e,
+                    None => self.std_call_refused(&segs, c.func.span(), span),
+                }
             }
         }
     }
@@ -892,6 +922,7 @@ impl Lowerer<'_> {
                 }
                 self.mk(ExprKind::Method(Method::FloatToString, vec![recv]), Ty::Str, span)
             }
+            (Ty::Bool, "to_string") if argc == 0 => self.mk(ExprKind::Method(Method::BoolToString, vec![recv]), Ty::Str, span),
             (Ty::Int | Ty::IntN(_), "to_string") => {
                 if !want_args(self, 0) {
                     return poison(span);
@@ -929,6 +960,7 @@ impl Lowerer<'_> {
                 crate::checks::keys::method_on_key(self.errors, m.method.span(), &name);
                 poison(span)
             }
+            (Ty::Option(_), "unwrap" | "expect" | "map_or" | "map_or_else") => self.option_method(m, recv).unwrap_or_else(|| poison(span)),
             (Ty::Option(_), _) if matches!(name.as_str(), "map" | "and_then" | "filter" | "is_some_and" | "unwrap_or_else") => match self.option_call(m, recv) {
                 Some(e) => e,
                 None => poison(span),
@@ -952,6 +984,9 @@ impl Lowerer<'_> {
         if name == "vec" {
             return self.vec_macro(mac, span);
         }
-        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!` and `vec!`")
+        if name == "matches" {
+            return self.matches_macro(mac, span);
+        }
+        self.unsupported(mac.path.span(), &format!("the macro `{name}!`"), "the supported macros are `reject!(\"message\")`, `format!`, `vec!` and `matches!`")
     }
 }

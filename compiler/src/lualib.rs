@@ -158,6 +158,9 @@ lualib! {
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
     FloatPowi = "powi",
     Reject = "reject",
+
+    Unwrap = "unwrap",
+    Dedup = "dedup",
 }
 
 const REQUIRES: &str = "-- requires: ";

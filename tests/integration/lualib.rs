@@ -329,6 +329,9 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::EqIgnoreAsciiCase => eq_ignore_ascii_case(lua),
         Helper::FloatPowi => powi(lua),
         Helper::Reject => reject(lua),
+
+        Helper::Unwrap => unwrap(lua),
+        Helper::Dedup => dedup(lua),
     }
 }
 
@@ -725,6 +728,27 @@ fn powi(lua: &mut Lua) {
             assert_eq!(lua.eval(&[Helper::FloatPowi], &e, &[]), "true", "{x:e}.powi({n})");
         }
     }
+}
+
+fn dedup(lua: &mut Lua) {
+    let cases: &[&[i64]] = &[&[], &[1], &[1, 1], &[1, 2, 2, 3, 3, 3, 1], &[5, 5, 5, 5], &[1, 2, 1, 2]];
+    for v in cases {
+        let mut want = v.to_vec();
+        want.dedup();
+        let got = lua.run(&[Helper::Dedup], &format!("local t = {} redlua_dedup(t) return t", int_array(v)), &[]);
+        assert_eq!(got, want.show(), "{v:?}.dedup()");
+    }
+    // Tables compare by value; NaN is never equal to itself.
+    assert_eq!(lua.run(&[Helper::Dedup], "local t = { {1, 2}, {1, 2}, {2} } redlua_dedup(t) return #t", &[]), "2");
+    assert_eq!(lua.run(&[Helper::Dedup], "local t = { 0/0, 0/0, 1, 1 } redlua_dedup(t) return #t", &[]), "3");
+}
+
+fn unwrap(lua: &mut Lua) {
+    // The value itself, `false` included (`Some(false)`); nil raises the message.
+    for (v, want) in [("7", "7"), ("'x'", "\"x\""), ("false", "false"), ("0", "0")] {
+        assert_eq!(lua.eval(&[Helper::Unwrap], &format!("redlua_unwrap({v}, 'redlua: m')"), &[]), want);
+    }
+    assert_eq!(lua.eval(&[Helper::Unwrap], "redlua_unwrap(nil, 'redlua: no value at f.rs:1:2')", &[]), "error: redlua: no value at f.rs:1:2");
 }
 
 fn eq_ignore_ascii_case(lua: &mut Lua) {

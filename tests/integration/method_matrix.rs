@@ -104,8 +104,10 @@ pub const SKIPPED: &[(&str, &str)] = &[
     ("IntCast", "built: no Rust name, lowering builds it for another construct"),
     ("IntWrap", "built: no Rust name, lowering builds it for another construct"),
     ("FloatToInt", "built: no Rust name, lowering builds it for another construct"),
+    ("BoolToString", "built: no Rust name, lowering builds it for another construct"),
     ("FloatToString", "built: no Rust name, lowering builds it for another construct"),
     ("FloatFixed", "built: no Rust name, lowering builds it for another construct"),
+    ("OptionUnwrap", "built: no Rust name, lowering builds it for another construct"),
 ];
 
 #[redlua::library(name = "mm_str")]
@@ -1580,6 +1582,32 @@ pub mod mm_vec {
         a0.truncate(a1);
         a0
     }
+
+    /// `dedup` on `Vec<i64>` (row `VecDedup`).
+    #[redis_function]
+    pub fn mm_vi_vec_dedup(flat: Vec<i64>) -> Vec<i64> {
+        let mut i: usize = 0;
+        let mut a0: Vec<i64> = Vec::new();
+        while i < flat.len() {
+            a0.push(flat[i].clone());
+            i += 1;
+        }
+        a0.dedup();
+        a0
+    }
+
+    /// `dedup` on `Vec<String>` (row `VecDedup`).
+    #[redis_function]
+    pub fn mm_vs_vec_dedup(flat: Vec<String>) -> Vec<String> {
+        let mut i: usize = 0;
+        let mut a0: Vec<String> = Vec::new();
+        while i < flat.len() {
+            a0.push(flat[i].clone());
+            i += 1;
+        }
+        a0.dedup();
+        a0
+    }
 }
 
 fn check_mm_vi_vec_push(con: &mut redis::Connection, out: &mut Outcome) {
@@ -1912,6 +1940,26 @@ fn check_mm_vs_vec_truncate(con: &mut redis::Connection, out: &mut Outcome) {
     }
 }
 
+fn check_mm_vi_vec_dedup(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in VEC_I64S {
+        let flat: Vec<_> = a0.iter().copied().collect();
+        let what = format!("mm_vi_vec_dedup({a0:?})");
+        let lua = mm_vec::mm_vi_vec_dedup(flat.clone()).call(con);
+        let rust = try_twin(con, || mm_vec::twin::mm_vi_vec_dedup(flat.clone()));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_vs_vec_dedup(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in VEC_STRS {
+        let flat: Vec<_> = a0.iter().copied().collect();
+        let what = format!("mm_vs_vec_dedup({a0:?})");
+        let lua = mm_vec::mm_vs_vec_dedup(flat.clone()).call(con);
+        let rust = try_twin(con, || mm_vec::twin::mm_vs_vec_dedup(flat.iter().map(|s| s.to_string()).collect()));
+        out.check(what, lua, rust);
+    }
+}
+
 #[test]
 fn mm_vec_agrees_with_its_twin() {
     let server = TestServer::start().expect("redis-server must be installed");
@@ -1947,6 +1995,8 @@ fn mm_vec_agrees_with_its_twin() {
     check_mm_vs_vec_remove(&mut con, &mut out);
     check_mm_vi_vec_truncate(&mut con, &mut out);
     check_mm_vs_vec_truncate(&mut con, &mut out);
+    check_mm_vi_vec_dedup(&mut con, &mut out);
+    check_mm_vs_vec_dedup(&mut con, &mut out);
     out.finish("mm_vec");
 }
 

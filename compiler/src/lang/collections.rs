@@ -122,6 +122,13 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `x = e` / `x op= e` as an expression of type `()`.
+    pub(crate) fn assignment_expr(&mut self, e: &syn::Expr, span: Span) -> Expr {
+        let Some(st) = self.assignment(e) else { return crate::lower::poison(span) };
+        let block = Block { stmts: vec![st], tail: None, ty: Ty::Unit };
+        self.mk(ExprKind::Block(block), Ty::Unit, span)
+    }
+
     pub(crate) fn assign_index(&mut self, ix: &syn::ExprIndex, rhs: &syn::Expr, line: u32) -> Option<Stmt> {
         let syn::Expr::Path(p) = &*ix.expr else {
             self.unsupported(ix.span(), "assigning into this place", "assign into a `let mut` Vec variable");
@@ -203,11 +210,12 @@ impl Lowerer<'_> {
             (Ty::Vec(_), "to_vec", 0) => {
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);
             }
-            (Ty::Option(t), "cloned", 0) if matches!(**t, Ty::Vec(_) | Ty::Map(_) | Ty::Struct(_) | Ty::Tuple(_)) => {
+            (Ty::Option(t), "cloned" | "clone", 0) if matches!(**t, Ty::Vec(_) | Ty::Map(_) | Ty::Struct(_) | Ty::Tuple(_)) => {
                 // A copy that shares no table with the original, as Rust's clone.
                 return self.mk(ExprKind::Method(Method::OptionDeepCopy, vec![recv]), rty, span);
             }
-            (Ty::Option(_), "copied" | "cloned", 0) => return recv,
+            (Ty::Option(_), "copied" | "cloned" | "clone", 0) => return recv,
+            (Ty::Tuple(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) && holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
                 // A copy, so that changing one does not change the other.
@@ -282,14 +290,35 @@ impl Lowerer<'_> {
                 let t = (**t).clone();
                 return self.unsupported(m.method.span(), &format!("sorting a `Vec<{t}>`"), "sort integers or strings (f64 is not `Ord` in Rust)");
             }
-            return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{rty}`"), "see the language reference for the supported methods");
+            let hint = match (&rty, name.as_str()) {
+                (Ty::Str, "to_uppercase" | "to_lowercase") => {
+                    let ascii = name.replace("to_", "to_ascii_");
+                    return self.unsupported(
+                        m.method.span(),
+                        &format!("`.{name}()` (Unicode case mapping)"),
+                        &format!("write `.{ascii}()`: it changes only the ASCII letters, as Lua's string library can (Rust's `{name}` maps every Unicode letter; `string.upper` would follow the server's C locale)"),
+                    );
+                }
+                _ => "see the language reference for the supported methods",
+            };
+            return self.unsupported(m.method.span(), &format!("the method `.{name}()` with {argc} argument(s) on `{rty}`"), hint);
         };
         if matches!(&rty, Ty::Vec(t) if matches!(**t, Ty::Option(_))) && row.has(builtins::NO_OPTION_ELEMS) {
             return self.unsupported(m.method.span(), &format!("`.{name}()` on a `{rty}`"), "read it with indexing or a `for` loop");
         }
         if row.has(builtins::LET_MUT) && !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
             let what = if matches!(rty, Ty::Map(_)) { "map" } else { "Vec" };
-            self.err(Rule::Type, recv.span, format!("`.{name}()` changes the {what}: it must be a `let mut` variable"), "declare it with `let mut`");
+            if matches!(recv.kind, ExprKind::Index(..) | ExprKind::TupleField(..)) {
+                // `rows[0].push(5)`, `s.items.push(5)`: a change through a place.
+                self.err(
+                    Rule::Unsupported,
+                    m.method.span(),
+                    format!("`.{name}()` on a {what} inside another value (an element or a field) is not supported inside a redis function"),
+                    format!("change a {what} held in a `let mut` variable, then store it: `let mut row = rows[i].to_vec(); row.{name}(..); rows[i] = row;`"),
+                );
+            } else {
+                self.err(Rule::Type, recv.span, format!("`.{name}()` changes the {what}: it must be a `let mut` variable"), "declare it with `let mut`");
+            }
         }
         let mut args = vec![recv];
         for (a, t) in m.args.iter().zip(sig.args) {
@@ -513,3 +542,24 @@ impl builtins::Emitter for MethodOut<'_, '_, '_> {
         self.gen.spill(v, self.out)
     }
 }
+
+impl Lowerer<'_> {
+    /// `x = e` or `x op= e`.
+    pub(crate) fn is_assignment(&self, e: &syn::Expr) -> bool {
+        is_assignment(e)
+    }
+}
+
+/// `x = e` or `x op= e`.
+fn is_assignment(e: &syn::Expr) -> bool {
+    use syn::BinOp as B;
+    match e {
+        syn::Expr::Assign(_) => true,
+        syn::Expr::Binary(b) => matches!(
+            b.op,
+            B::AddAssign(_) | B::SubAssign(_) | B::MulAssign(_) | B::DivAssign(_) | B::RemAssign(_) | B::BitAndAssign(_) | B::BitOrAssign(_) | B::BitXorAssign(_) | B::ShlAssign(_) | B::ShrAssign(_)
+        ),
+        _ => false,
+    }
+}
+

@@ -97,7 +97,15 @@ impl Lowerer<'_> {
             values.push(v);
         }
         // The argv the server would see, for its own key-spec algorithm.
-        let shapes_text: Vec<Option<String>> = values.iter().map(|v| if let ExprKind::Str(b) = &v.kind { String::from_utf8(b.clone()).ok() } else { None }).collect();
+        // An integer literal is known too: `call!("ZMPOP", 1, &z, "MIN")` (the server sees "1").
+        let shapes_text: Vec<Option<String>> = values
+            .iter()
+            .map(|v| match &v.kind {
+                ExprKind::Str(b) => String::from_utf8(b.clone()).ok(),
+                ExprKind::Int(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect();
         let shape_of = |i: usize| -> ArgShape<'_> {
             let v = &values[i];
             match (&shapes_text[i], &v.kind, &v.ty) {
@@ -152,7 +160,9 @@ impl Lowerer<'_> {
                 found = Some(mapped);
             }
             let Some(keys) = found else {
-                self.err(Rule::Arity, span, format!("wrong number of arguments for {}, whatever the length of the spread Vec", spec.name), format!("the server's arity for {} is {}", spec.name, spec.arity));
+                let n = spec.arity.unsigned_abs() as usize - words.len();
+                let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
+                self.err(Rule::Arity, span, format!("wrong number of arguments for {}, whatever the length of the spread Vec", spec.name), format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec)));
                 return poison(span);
             };
             let mut out: Vec<CommandArg> = words[1..].iter().map(|w| CommandArg::Word(w)).collect();
@@ -182,7 +192,9 @@ impl Lowerer<'_> {
             argv.push(shape_of(i));
         }
         if !spec.accepts_argc(argv.len()) {
-            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("the server's arity for {} is {}", spec.name, spec.arity));
+            let n = spec.arity.unsigned_abs() as usize - words.len();
+            let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
+            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec)));
             return poison(span);
         }
         if spec.blocks_with(&argv) {
@@ -796,4 +808,28 @@ pub(crate) fn options(lw: &mut Lowerer<'_>, spec: &'static OptionSpec, e: &syn::
             out.push(CommandArg::Value(v));
         }
     }
+}
+
+/// A command's syntax as its documentation writes it: `HSET key field value [field value ...]`.
+fn command_syntax(spec: &crate::command_spec::CommandSpec) -> String {
+    fn arg(a: &crate::command_spec::Arg) -> String {
+        use crate::command_spec::ArgType as A;
+        let body = match a.kind {
+            A::PureToken => a.token.unwrap_or(a.name).to_string(),
+            A::OneOf => a.args.iter().map(arg).collect::<Vec<_>>().join(" | "),
+            A::Block => a.args.iter().map(arg).collect::<Vec<_>>().join(" "),
+            _ => match a.token {
+                Some(t) => format!("{t} {}", a.name),
+                None => a.name.to_string(),
+            },
+        };
+        let body = if a.kind == A::OneOf && !a.optional { format!("<{body}>") } else { body };
+        let body = if a.multiple { format!("{body} [{body} ...]") } else { body };
+        if a.optional {
+            format!("[{body}]")
+        } else {
+            body
+        }
+    }
+    std::iter::once(spec.name.to_string()).chain(spec.args.iter().map(arg)).collect::<Vec<_>>().join(" ")
 }

@@ -82,6 +82,9 @@ impl Lowerer<'_> {
                         Some((n, s)) => (n.to_string(), Some(s.to_string())),
                         None => (name, None),
                     };
+                    // `{:?}`: Debug, which is Display for integers and bools.
+                    let debug = spec.as_deref() == Some("?");
+                    let spec = if debug { None } else { spec };
                     let spec = match spec.as_deref().map(FormatSpec::parse) {
                         None => None,
                         Some(Ok(s)) => Some(s),
@@ -102,10 +105,13 @@ impl Lowerer<'_> {
                                 let t = self.vars[v.0].ty.clone();
                                 self.mk(ExprKind::Var(v), t, fmt.span())
                             }
-                            None => {
-                                self.err(Rule::UnknownName, fmt.span(), format!("cannot find `{name}` in this redis function"), "");
-                                poison(fmt.span())
-                            }
+                            None => match self.module_const(&name, fmt.span()) {
+                                Some(e) => e,
+                                None => {
+                                    self.err(Rule::UnknownName, fmt.span(), format!("cannot find `{name}` in this redis function"), "");
+                                    poison(fmt.span())
+                                }
+                            },
                         }
                     } else {
                         return self.unsupported(fmt.span(), &format!("the format spec `{{{name}}}`"), "use `{}` or `{name}` only");
@@ -122,8 +128,19 @@ impl Lowerer<'_> {
                         }
                     }
                     let fixed = spec.as_ref().and_then(|s| s.precision);
+                    if debug && !matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Bool | Ty::Never) {
+                        let t = value.ty.clone();
+                        let sp = value.span;
+                        self.err(Rule::Unsupported, fmt.span(), format!("`{{:?}}` of `{t}` is not supported inside a redis function"), "`{:?}` is translated for integers and bools; write strings with `{}` (add the quotes in the format string) and floats with `{}` or `{:.N}`");
+                        parts.push(poison(sp));
+                        continue;
+                    }
                     let piece = match &value.ty {
                         Ty::Str | Ty::Never => value,
+                        Ty::Bool => {
+                            let sp = value.span;
+                            self.mk(ExprKind::Method(Method::BoolToString, vec![value]), Ty::Str, sp)
+                        }
                         Ty::Float if fixed.is_some() => {
                             let sp = value.span;
                             let n = self.mk(ExprKind::Int(fixed.unwrap_or(0) as i64), Ty::Int, sp);
@@ -139,7 +156,7 @@ impl Lowerer<'_> {
                         }
                         other => {
                             let t = other.clone();
-                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers and strings");
+                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers, floats, bools and strings");
                             poison(value.span)
                         }
                     };

@@ -240,7 +240,7 @@ impl Lowerer<'_> {
                 self.err(
                     Rule::UnsupportedType,
                     pt.ty.span(),
-                    format!("a {} after the `Vec` that takes the remaining ones", if is_key { "key" } else { "argument" }),
+                    format!("{} after the `Vec` that takes the remaining ones", if is_key { "a key" } else { "an argument" }),
                     "the `Vec` parameter must come last among the keys (or the arguments)",
                 );
                 ok = false;
@@ -662,6 +662,78 @@ impl Gen<'_> {
                 self.helper(Helper::Map, vec![v, f])
             }
             _ => v,
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// A library function called by path that is not translated.
+    pub(crate) fn std_call_refused(&mut self, segs: &[String], at: proc_macro2::Span, span: proc_macro2::Span) -> Expr {
+        let path = segs.join("::");
+        self.err(
+            Rule::Unsupported,
+            at,
+            format!("function `{path}` is not available inside a redis function"),
+            "a redis function calls its library's helper `fn`s, the typed commands, and the few library functions of the language reference (`Vec::new`, `String::from`, `std::cmp::max` / `min`, ..): write this with methods (`a.max(b)`) or a helper `fn`",
+        );
+        crate::lower::poison(span)
+    }
+
+    /// The library functions called by path that keep their Rust meaning:
+    /// `std::cmp::max(a, b)` / `min` (also `cmp::max`, and `max` imported) of integers,
+    /// `String::from(s)`, and the lossless conversions `i64::from(n)`, `f64::from(n)`, ...
+    pub(crate) fn std_call(&mut self, segs: &[String], args: &[&syn::Expr], span: proc_macro2::Span) -> Option<Expr> {
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let rest = match segs.as_slice() {
+            ["std" | "core", rest @ ..] => rest,
+            rest => rest,
+        };
+        match rest {
+            ["cmp", f @ ("max" | "min")] if args.len() == 2 => {
+                let mut a = self.expr(args[0], None);
+                let want = Some(a.ty.clone()).filter(|t| t.is_int());
+                let mut b = self.expr(args[1], want.as_ref());
+                let ty = match self.unify_ints(&mut a, &mut b) {
+                    Some(t) if t.is_int() || t == Ty::Never => t,
+                    Some(t) => {
+                        let hint = if t == Ty::Float { "f64 is not `Ord` in Rust: write `a.max(b)` (which ignores a NaN)" } else { "compare integers (strings would compare by the server's locale in Lua)" };
+                        self.err(Rule::Unsupported, span, format!("`std::cmp::{f}` of `{t}` is not supported inside a redis function"), hint);
+                        return Some(crate::lower::poison(span));
+                    }
+                    None => {
+                        let (at, bt) = (a.ty.clone(), b.ty.clone());
+                        self.int_mismatch(span, &at, &bt);
+                        return Some(crate::lower::poison(span));
+                    }
+                };
+                let m = if *f == "max" { Method::IntMax } else { Method::IntMin };
+                Some(self.mk(ExprKind::Method(m, vec![a, b]), ty, span))
+            }
+            // `i64::from(n)`, `f64::from(n)`: the conversions that keep every value (rustc
+            // refuses the others in the native twin).
+            [to, "from"] if args.len() == 1 && (*to == "f64" || *to == "i64" || IntTy::from_name(to).is_some()) => {
+                let e = self.expr(args[0], None);
+                if !e.ty.is_int() && e.ty != Ty::Never {
+                    let t = e.ty.clone();
+                    self.err(Rule::Unsupported, span, format!("`{to}::from` of `{t}` is not supported inside a redis function"), "convert integers: `i64::from(n)`, `f64::from(n)`");
+                    return Some(crate::lower::poison(span));
+                }
+                if *to == "f64" {
+                    return Some(self.mk(e.kind, Ty::Float, span));
+                }
+                let target = if *to == "i64" { Ty::Int } else { Ty::IntN(IntTy::from_name(to)?) };
+                Some(self.int_cast(e, target, span))
+            }
+            ["String", "from"] if args.len() == 1 => {
+                let s = self.expr(args[0], Some(&Ty::Str));
+                if !s.ty.fits(&Ty::Str) {
+                    let t = s.ty.clone();
+                    self.err(Rule::Type, s.span, format!("`String::from` of `{t}`"), "`String::from` takes a string or a char; format a number with `n.to_string()`");
+                    return Some(crate::lower::poison(span));
+                }
+                Some(Expr { span, ..s })
+            }
+            _ => None,
         }
     }
 }

@@ -20,27 +20,54 @@ impl Lowerer<'_> {
     /// An iterator chain ending in a consumer (`collect`, `sum`, `count`, `any`, ...), or,
     /// with `implicit_collect`, any chain of adapters (the iterated value of a `for`).
     pub(crate) fn iter_chain(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>, implicit_collect: bool) -> Option<Expr> {
-        const SINKS: &[&str] = &["collect", "sum", "count", "any", "all", "min", "max", "find", "position"];
-        const STAGES: &[&str] = &["map", "filter", "enumerate", "take", "skip", "zip", "copied", "cloned"];
+        const SINKS: &[&str] = &["collect", "sum", "count", "any", "all", "min", "max", "find", "position", "max_by_key", "min_by_key", "for_each"];
+        const STAGES: &[&str] = &["map", "filter", "filter_map", "take_while", "skip_while", "enumerate", "take", "skip", "zip", "copied", "cloned"];
         let outer = m.method.to_string();
         let is_sink = SINKS.contains(&outer.as_str());
         let bare_source = implicit_collect && matches!(outer.as_str(), "split" | "chunks" | "lines" | "splitn" | "chars" | "keys" | "values");
         if !is_sink && !bare_source && !(implicit_collect && (STAGES.contains(&outer.as_str()) || outer == "rev")) {
+            // `v.iter().last()`: name the method, not the source it is called on.
+            if !implicit_collect && !STAGES.contains(&outer.as_str()) && outer != "rev" && is_iterator(&m.receiver, STAGES, false) {
+                return Some(self.unsupported(
+                    m.method.span(),
+                    &format!("the iterator method `.{outer}()`"),
+                    "iterator chains end in collect, sum, count, any, all, min, max, find, position, max_by_key, min_by_key or for_each (or are iterated by `for`), after rev (first), map, filter, filter_map, take_while, skip_while, enumerate, take, skip, zip, copied, cloned",
+                ));
+            }
             return None;
         }
         // Collect the chain, outermost first, down to its source.
         let mut calls: Vec<&syn::ExprMethodCall> = Vec::new();
         let mut cur = m;
-        let source = loop {
+        // A range is an iterator itself: `(0..n).map(..)` is `(0..n).into_iter().map(..)`.
+        let mut range_source: Option<syn::ExprMethodCall> = None;
+        loop {
             let name = cur.method.to_string();
             if matches!(name.as_str(), "iter" | "into_iter" | "split" | "chunks" | "lines" | "splitn" | "chars" | "keys" | "values") {
-                break cur;
+                break;
             }
             calls.push(cur);
             match &*cur.receiver {
                 syn::Expr::MethodCall(inner) => cur = inner,
-                _ => return None,
+                other => {
+                    let mut bare = other;
+                    while let syn::Expr::Paren(p) = bare {
+                        bare = &p.expr;
+                    }
+                    // `for i in (0..n).rev()` stays a numeric `for` (lang/loops.rs).
+                    let only_rev = implicit_collect && calls.iter().all(|c| c.method == "rev");
+                    if !matches!(bare, syn::Expr::Range(_)) || only_rev {
+                        return None;
+                    }
+                    let sp = other.span();
+                    range_source = Some(syn::parse_quote_spanned!(sp=> (#other).into_iter()));
+                    break;
+                }
             }
+        }
+        let source: &syn::ExprMethodCall = match &range_source {
+            Some(r) => r,
+            None => cur,
         };
         let span = m.span();
         calls.reverse();
@@ -256,6 +283,31 @@ impl Lowerer<'_> {
                     }
                     stages.push(if name == "take" { IterStage::Take(n) } else { IterStage::Skip(n) });
                 }
+                ("filter_map" | "take_while" | "skip_while", 1) => {
+                    let syn::Expr::Closure(c) = &a.args[0] else {
+                        return Some(self.unsupported(a.args[0].span(), "a function that is not a closure literal here", "write the closure in place"));
+                    };
+                    let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
+                    let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+                    busy_closure |= !closure_is_quiet(&f);
+                    by_index = false;
+                    pulls_on = true;
+                    if name == "filter_map" {
+                        match *ret {
+                            Ty::Option(t) => elem = *t,
+                            Ty::Never => elem = Ty::Never,
+                            other => {
+                                self.err(Rule::Type, f.span, format!("a `filter_map` closure returns an Option, this one `{other}`"), "return `Some(value)` to keep an element, `None` to drop it");
+                            }
+                        }
+                        stages.push(IterStage::FilterMap(f));
+                    } else {
+                        if !ret.fits(&Ty::Bool) {
+                            self.err(Rule::Type, f.span, format!("a `{name}` closure returns `bool`, this one `{ret}`"), "");
+                        }
+                        stages.push(if name == "take_while" { IterStage::TakeWhile(f) } else { IterStage::SkipWhile(f) });
+                    }
+                }
                 ("map" | "filter", 1) => {
                     let syn::Expr::Closure(c) = &a.args[0] else {
                         return Some(self.unsupported(a.args[0].span(), "a function that is not a closure literal here", "write the closure in place"));
@@ -279,7 +331,7 @@ impl Lowerer<'_> {
                         stages.push(IterStage::Filter(f));
                     }
                 }
-                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, enumerate, take, skip, zip (with a Vec), copied, cloned")),
+                _ => return Some(self.unsupported(a.method.span(), &format!("the iterator adapter `.{name}()` here"), "supported: rev (first), map, filter, filter_map, take_while, skip_while, enumerate, take, skip, zip (with a Vec), copied, cloned")),
             }
         }
         let closure_sink = |lw: &mut Self, c: &syn::ExprMethodCall, elem: &Ty| -> Option<Expr> {
@@ -352,6 +404,25 @@ impl Lowerer<'_> {
                     let f = closure_sink(self, c, &elem)?;
                     (IterSink::Find(f), elem.clone().option())
                 }
+                "max_by_key" | "min_by_key" | "for_each" => {
+                    let Some(syn::Expr::Closure(cl)) = c.args.first().filter(|_| c.args.len() == 1) else {
+                        return Some(self.unsupported(c.span(), &format!("`.{}()` without a closure literal", c.method), "write the closure in place"));
+                    };
+                    let f = self.closure_with(cl, Some(std::slice::from_ref(&elem)));
+                    let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+                    if c.method == "for_each" {
+                        if !matches!(*ret, Ty::Unit | Ty::Never) {
+                            self.err(Rule::Type, f.span, format!("a `for_each` closure returns `()`, this one `{ret}`"), "end its body with `;`");
+                        }
+                        (IterSink::ForEach(f), Ty::Unit)
+                    } else {
+                        if !ret.is_int() && *ret != Ty::Never {
+                            return Some(self.unsupported(f.span, &format!("`.{}()` with a key of type `{ret}`", c.method), "use an integer key (f64 is not `Ord` in Rust; Lua would compare strings by the server's locale)"));
+                        }
+                        let sink = if c.method == "max_by_key" { IterSink::MaxByKey(f) } else { IterSink::MinByKey(f) };
+                        (sink, elem.clone().option())
+                    }
+                }
                 _ => {
                     let f = closure_sink(self, c, &elem)?;
                     (IterSink::Position(f), usize_ty().option())
@@ -364,6 +435,26 @@ impl Lowerer<'_> {
             }
         }
         Some(self.mk(ExprKind::Iter(Box::new(IterChain { source: src, rev, stages, sink })), ty, span))
+    }
+}
+
+/// True when `e` is an iterator: a source (`v.iter()`, `s.chars()`, ..) followed by
+/// adapters, or a range followed by at least one (`staged`).
+fn is_iterator(e: &syn::Expr, stages: &[&str], staged: bool) -> bool {
+    match e {
+        syn::Expr::Paren(p) => is_iterator(&p.expr, stages, staged),
+        syn::Expr::Range(_) => staged,
+        syn::Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if matches!(name.as_str(), "iter" | "into_iter" | "chars" | "lines" | "split" | "splitn" | "chunks") {
+                true
+            } else if stages.contains(&name.as_str()) || name == "rev" {
+                is_iterator(&m.receiver, stages, true)
+            } else {
+                false
+            }
+        }
+        _ => false,
     }
 }
 
@@ -389,12 +480,37 @@ impl Gen<'_> {
                 S::Count => L::int(0),
                 S::Any(_) => L::Bool(false),
                 S::All(_) => L::Bool(true),
-                S::Min | S::Max | S::Find(_) | S::Position(_) => L::Nil,
+                S::Min | S::Max | S::Find(_) | S::Position(_) | S::MaxByKey(_) | S::MinByKey(_) => L::Nil,
+                S::ForEach(_) => L::Nil,
             };
-            let acc = self.temp();
-            out.push(self.stmt(K::Local(vec![acc.clone()], vec![init])));
-            L::name(acc)
+            if matches!(ch.sink, S::ForEach(_)) {
+                L::Nil
+            } else {
+                let acc = self.temp();
+                out.push(self.stmt(K::Local(vec![acc.clone()], vec![init])));
+                L::name(acc)
+            }
         };
+        // The key of the element kept by `max_by_key` / `min_by_key`.
+        let best_key = if each.is_none() && matches!(ch.sink, S::MaxByKey(_) | S::MinByKey(_)) {
+            let k = self.temp();
+            out.push(self.stmt(K::Local(vec![k.clone()], vec![])));
+            Some(L::name(k))
+        } else {
+            None
+        };
+        // `skip_while`: whether the closure has refused an element yet.
+        let skip_done: Vec<Option<L>> = ch
+            .stages
+            .iter()
+            .map(|st| {
+                matches!(st, St::SkipWhile(_)).then(|| {
+                    let d = self.temp();
+                    out.push(self.stmt(K::Local(vec![d.clone()], vec![L::Bool(false)])));
+                    L::name(d)
+                })
+            })
+            .collect();
         // Counters for enumerate / take / skip / zip / position.
         let counter = |g: &mut Self, out: &mut Vec<LS>| {
             let c = g.temp();
@@ -457,6 +573,24 @@ impl Gen<'_> {
                 St::Filter(f) => {
                     let c = self.apply(f, vec![cur.clone()], &mut block);
                     nest.push((c, std::mem::take(&mut block)));
+                }
+                St::FilterMap(f) => {
+                    let v = self.apply(f, vec![cur.clone()], &mut block);
+                    cur = self.spill(v, &mut block);
+                    nest.push((L::bin(LB::Ne, cur.clone(), L::Nil), std::mem::take(&mut block)));
+                }
+                St::TakeWhile(f) => {
+                    // Rust's `take_while` pulls no element after the first it refuses.
+                    let c = self.apply(f, vec![cur.clone()], &mut block);
+                    block.push(self.stmt(K::If(vec![(negate(c), vec![LS::new(K::Break)])], None)));
+                }
+                St::SkipWhile(f) => {
+                    let Some(Some(done)) = skip_done.get(i) else { continue };
+                    let mut test = Vec::new();
+                    let c = self.apply(f, vec![cur.clone()], &mut test);
+                    test.push(self.stmt(K::If(vec![(negate(c), vec![self.stmt(K::Assign(vec![done.clone()], vec![L::Bool(true)]))])], None)));
+                    block.push(self.stmt(K::If(vec![(negate(done.clone()), test)], None)));
+                    nest.push((done.clone(), std::mem::take(&mut block)));
                 }
                 St::Enumerate => {
                     let Some(Some(n)) = stage_counters.get(i) else { continue };
@@ -541,6 +675,21 @@ impl Gen<'_> {
                 let op = if matches!(ch.sink, S::Min) { LB::Lt } else { LB::Ge };
                 let better = L::bin(LB::Or, L::bin(LB::Eq, accn.clone(), L::Nil), L::bin(op, cur.clone(), accn.clone()));
                 block.push(self.stmt(K::If(vec![(better, vec![self.stmt(K::Assign(vec![accn.clone()], vec![cur.clone()]))])], None)));
+            }
+            S::MaxByKey(f) | S::MinByKey(f) => {
+                let Some(bk) = best_key.clone() else { return accn };
+                let k = self.apply(f, vec![cur.clone()], &mut block);
+                let k = self.spill(k, &mut block);
+                // Rust's `max_by_key` keeps the last of equal keys, `min_by_key` the first.
+                let op = if matches!(ch.sink, S::MinByKey(_)) { LB::Lt } else { LB::Ge };
+                let better = L::bin(LB::Or, L::bin(LB::Eq, bk.clone(), L::Nil), L::bin(op, k.clone(), bk.clone()));
+                block.push(self.stmt(K::If(vec![(better, vec![self.stmt(K::Assign(vec![accn.clone(), bk], vec![cur.clone(), k]))])], None)));
+            }
+            S::ForEach(f) => {
+                let v = self.apply(f, vec![cur.clone()], &mut block);
+                if let L::Call(..) = v {
+                    block.push(self.stmt(K::Call(v)));
+                }
             }
             S::Find(f) => {
                 let c = self.apply(f, vec![cur.clone()], &mut block);

@@ -118,7 +118,7 @@ impl Lowerer<'_> {
                     step = Some(st);
                     it = &m.receiver;
                 }
-                syn::Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => it = &m.receiver,
+                syn::Expr::MethodCall(m) if (m.method == "iter" || m.method == "into_iter") && m.args.is_empty() => it = &m.receiver,
                 syn::Expr::Paren(p) => it = &p.expr,
                 _ => break,
             }

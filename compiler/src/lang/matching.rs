@@ -338,3 +338,33 @@ pub(crate) fn pat_binds(p: &syn::Pat) -> bool {
         _ => false,
     }
 }
+
+impl Lowerer<'_> {
+    /// `matches!(e, PAT)` / `matches!(e, PAT if guard)`: `match e { PAT => true, _ => false }`.
+    pub(crate) fn matches_macro(&mut self, mac: &syn::Macro, span: proc_macro2::Span) -> Expr {
+        let parser = |input: syn::parse::ParseStream<'_>| -> syn::Result<syn::ExprMatch> {
+            let e: syn::Expr = input.parse()?;
+            input.parse::<syn::Token![,]>()?;
+            let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
+            let guard = if input.peek(syn::Token![if]) {
+                input.parse::<syn::Token![if]>()?;
+                let g: syn::Expr = input.parse()?;
+                Some(g)
+            } else {
+                None
+            };
+            if input.peek(syn::Token![,]) {
+                input.parse::<syn::Token![,]>()?;
+            }
+            let guard = guard.map(|g| quote::quote!(if #g));
+            Ok(syn::parse_quote_spanned!(span=> match #e { #pat #guard => true, _ => false }))
+        };
+        match syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            Ok(m) => self.match_expr(&m, Some(&Ty::Bool)),
+            Err(e) => {
+                self.err(Rule::Unsupported, e.span(), format!("this `matches!`: {e}"), "write `matches!(value, PATTERN)` or `matches!(value, PATTERN if condition)`");
+                crate::lower::poison(span)
+            }
+        }
+    }
+}

@@ -667,6 +667,70 @@ impl Lowerer<'_> {
         Some(self.mk(ExprKind::Int(v as i64), t, span))
     }
 
+    /// `f64::INFINITY`, `f64::NAN`, `f64::EPSILON`, `f64::MAX`, .., and
+    /// `std::f64::consts::PI` (with or without `std::` / `core::`).
+    pub(crate) fn float_const(&mut self, segs: &[String], span: Span) -> Option<Expr> {
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let rest = match segs.as_slice() {
+            ["std" | "core", rest @ ..] => rest,
+            rest => rest,
+        };
+        let x = match rest {
+            ["f64", c] => match *c {
+                "INFINITY" => f64::INFINITY,
+                "NEG_INFINITY" => f64::NEG_INFINITY,
+                "NAN" => f64::NAN,
+                "EPSILON" => f64::EPSILON,
+                "MAX" => f64::MAX,
+                "MIN" => f64::MIN,
+                "MIN_POSITIVE" => f64::MIN_POSITIVE,
+                _ => return None,
+            },
+            ["f64", "consts", c] => match *c {
+                "PI" => std::f64::consts::PI,
+                "E" => std::f64::consts::E,
+                "TAU" => std::f64::consts::TAU,
+                "LN_2" => std::f64::consts::LN_2,
+                "LN_10" => std::f64::consts::LN_10,
+                "SQRT_2" => std::f64::consts::SQRT_2,
+                "FRAC_PI_2" => std::f64::consts::FRAC_PI_2,
+                "LOG2_E" => std::f64::consts::LOG2_E,
+                "LOG10_E" => std::f64::consts::LOG10_E,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(self.mk(ExprKind::Float(x), Ty::Float, span))
+    }
+
+    /// A `const` item of the library module, used by name: its value, computed where it
+    /// is used (a constant's value has no effects).
+    pub(crate) fn module_const(&mut self, name: &str, span: Span) -> Option<Expr> {
+        let item = self.ctx.consts.get(name)?.clone();
+        if self.ctx.consts_open.iter().any(|n| n == name) {
+            self.err(Rule::Type, span, format!("the constant `{name}` is defined in terms of itself"), "give it a value that does not name it");
+            return Some(crate::lower::poison(span));
+        }
+        let ty = self.local_type(&item.ty)?;
+        // The value sees the module's names, not the locals of the use.
+        self.ctx.consts_open.push(name.to_string());
+        let scopes = std::mem::replace(&mut self.scopes, vec![Vec::new()]);
+        let mut e = self.expr(&item.expr, Some(&ty));
+        self.scopes = scopes;
+        self.ctx.consts_open.pop();
+        if !e.ty.fits(&ty) {
+            let t = e.ty.clone();
+            self.err(Rule::Type, e.span, format!("the constant `{name}` is a `{ty}`, its value a `{t}`"), "");
+        }
+        if e.ty != Ty::Never {
+            e.ty = ty;
+        }
+        // The use's place, for the Lua's line comments and the errors of its uses.
+        e.span = span;
+        e.line = crate::lower::line_of(span);
+        Some(e)
+    }
+
     /// The integer type named by a cast target or a turbofish, if it is one.
     pub(crate) fn int_type_named(ty: &syn::Type) -> Option<Ty> {
         let (seg, n) = Self::path_name(ty)?;

@@ -10,6 +10,7 @@ use crate::diag::Rule;
 use crate::ir::{self, *};
 use crate::lower::{poison, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K};
+use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 impl Lowerer<'_> {
@@ -82,6 +83,98 @@ impl Lowerer<'_> {
                 self.err(Rule::Unsupported, span, format!("`?` on `{t2}`"), "`?` works on Options");
                 poison(span)
             }
+        }
+    }
+
+    /// Where a run-time panic happens, as Rust's panic message names it (` at lib.rs:12:7`).
+    pub(crate) fn panic_place(&self, span: Span) -> String {
+        let at = span.start();
+        let file = self.ctx.file.as_deref().unwrap_or("source.rs");
+        format!(" at {file}:{}:{}", at.line, at.column + 1)
+    }
+
+    /// `opt.unwrap()`, `opt.expect(msg)`, `opt.map_or(d, |x| ..)`, `opt.map_or_else(|| d, |x| ..)`.
+    pub(crate) fn option_method(&mut self, m: &syn::ExprMethodCall, recv: Expr) -> Option<Expr> {
+        let name = m.method.to_string();
+        let Ty::Option(inner) = recv.ty.clone() else { return None };
+        let span = m.span();
+        match name.as_str() {
+            "unwrap" | "expect" => {
+                let want = usize::from(name == "expect");
+                if m.args.len() != want {
+                    return Some(self.arity(span, &name, want));
+                }
+                // Rust's panic message, and where it happened as a panic names it.
+                let place = self.panic_place(m.method.span());
+                let msg = if name == "unwrap" {
+                    self.mk(ExprKind::Str(format!("redlua: called `Option::unwrap()` on a `None` value{place}").into_bytes()), Ty::Str, span)
+                } else {
+                    let msg = self.expr(&m.args[0], Some(&Ty::Str));
+                    if !msg.ty.fits(&Ty::Str) {
+                        let t = msg.ty.clone();
+                        self.err(Rule::Type, msg.span, format!("`expect` takes the panic's message, a string, found `{t}`"), "write `.expect(\"what was expected\")`");
+                    }
+                    match &msg.kind {
+                        ExprKind::Str(s) => {
+                            let mut text = b"redlua: ".to_vec();
+                            text.extend_from_slice(s);
+                            text.extend_from_slice(place.as_bytes());
+                            self.mk(ExprKind::Str(text), Ty::Str, msg.span)
+                        }
+                        _ => {
+                            let head = self.mk(ExprKind::Str(b"redlua: ".to_vec()), Ty::Str, msg.span);
+                            let tail = self.mk(ExprKind::Str(place.into_bytes()), Ty::Str, msg.span);
+                            let first = self.mk(ExprKind::Method(Method::StrConcat, vec![head, msg]), Ty::Str, span);
+                            self.mk(ExprKind::Method(Method::StrConcat, vec![first, tail]), Ty::Str, span)
+                        }
+                    }
+                };
+                Some(self.mk(ExprKind::Method(Method::OptionUnwrap, vec![recv, msg]), (*inner).clone(), span))
+            }
+            "map_or" | "map_or_else" => {
+                if m.args.len() != 2 {
+                    return Some(self.arity(span, &name, 2));
+                }
+                let syn::Expr::Closure(c) = &m.args[1] else {
+                    return Some(self.unsupported(m.args[1].span(), "a function that is not a closure literal here", "write the closure in place: `.map_or(d, |x| ..)`"));
+                };
+                let f = self.closure_with(c, Some(&[(*inner).clone()]));
+                let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
+                if matches!(*ret, Ty::Option(_) | Ty::Unit | Ty::Result(_)) {
+                    self.err(Rule::UnsupportedType, f.span, format!("`.{name}(..)` giving `{ret}` is not supported"), "give a plain value, or use `.and_then(..)` for an Option");
+                }
+                let mapped = self.mk(ExprKind::OptionCall(OptionOp::Map, Box::new(recv), Box::new(f)), ret.clone().option(), span);
+                if name == "map_or_else" {
+                    let syn::Expr::Closure(dc) = &m.args[0] else {
+                        return Some(self.unsupported(m.args[0].span(), "a function that is not a closure literal here", "write the closure in place: `.map_or_else(|| d, |x| ..)`"));
+                    };
+                    let d = self.closure_with(dc, Some(&[]));
+                    if let Ty::Fn(_, dret) = &d.ty {
+                        if !dret.fits(&ret) {
+                            let t = (**dret).clone();
+                            self.err(Rule::Type, d.span, format!("expected a closure returning `{ret}`, found `{t}`"), "both closures of `map_or_else` return the same type");
+                        }
+                    }
+                    return Some(self.mk(ExprKind::OptionCall(OptionOp::UnwrapOrElse, Box::new(mapped), Box::new(d)), *ret, span));
+                }
+                let d = self.expr(&m.args[0], Some(&ret));
+                if !d.ty.fits(&ret) {
+                    let t = d.ty.clone();
+                    self.err(Rule::Type, d.span, format!("expected `{ret}` (what the closure gives), found `{t}`"), "");
+                }
+                if d.is_pure() {
+                    return Some(self.mk(ExprKind::UnwrapOr(Box::new(mapped), Box::new(d)), *ret, span));
+                }
+                // Rust computes the default before it calls the closure.
+                let ExprKind::OptionCall(op, o, f) = mapped.kind else { return None };
+                let (lo, ov) = self.hidden_let("option", *o);
+                let (ld, dv) = self.hidden_let("default", d);
+                let mapped = self.mk(ExprKind::OptionCall(op, Box::new(ov), f), ret.clone().option(), span);
+                let value = self.mk(ExprKind::UnwrapOr(Box::new(mapped), Box::new(dv)), (*ret).clone(), span);
+                let block = Block { stmts: vec![lo, ld], tail: Some(Box::new(value)), ty: (*ret).clone() };
+                Some(self.mk(ExprKind::Block(block), *ret, span))
+            }
+            _ => None,
         }
     }
 

@@ -1,8 +1,8 @@
 use redlua::prelude::*;
 
 #[redis_function]
-fn f(k: Key) -> f64 {
-    f64::EPSILON
+fn f(k: Key) -> u32 {
+    f64::MANTISSA_DIGITS
 }
 
 fn main() {}
