@@ -157,6 +157,10 @@ lualib! {
     FloatMax = "fmax",
     EqIgnoreAsciiCase = "eq_ignore_ascii_case",
     FloatPowi = "powi",
+    RecordText = "record_text",
+    RecordHash = "record_hash",
+    HsetRecord = "hset_record",
+    RecordReply = "record_reply",
 }
 
 const REQUIRES: &str = "-- requires: ";
