@@ -26,14 +26,16 @@ pub fn is_record(attrs: &[syn::Attribute]) -> bool {
 pub fn expand(item: TokenStream) -> TokenStream {
     let st: syn::ItemStruct = match syn::parse2(item) {
         Ok(s) => s,
-        Err(_) => return quote!(::core::compile_error!("[record] `#[derive(Record)]` works on structs with named fields: write `struct Job { id: String, .. }`");),
+        Err(e) => {
+            return syn::Error::new(e.span(), "redlua::record: `#[derive(Record)]` works on structs only\n  = help: write `struct Job { id: String, .. }`").to_compile_error();
+        }
     };
     let span = st.ident.span();
     let syn::Fields::Named(named) = &st.fields else {
-        return quote::quote_spanned!(span=> ::core::compile_error!("[record] a record needs named fields: `#[derive(Record)]` on a tuple or unit struct; name its fields");) ;
+        return syn::Error::new(span, "redlua::record: a record needs named fields (the names of its hash fields)\n  = help: name the fields: `struct Job { id: String, attempts: i64 }`").to_compile_error();
     };
     if !st.generics.params.is_empty() {
-        return quote::quote_spanned!(st.generics.span()=> ::core::compile_error!("[record] a record cannot be generic: write its field types out");) ;
+        return syn::Error::new(st.generics.span(), "redlua::record: a record cannot be generic\n  = help: write its field types out").to_compile_error();
     }
     let name = &st.ident;
     let text = name.to_string();

@@ -36,7 +36,9 @@ impl Lowerer<'_> {
             return None;
         }
         let span = t.span();
-        let st = self.record_type_arg(last, p.span())?;
+        let Some(st) = self.record_type_arg(last, p.span()) else {
+            return Some(poison(span));
+        };
         if !matches!(self.ret, Ty::Result(_)) {
             let r = self.ret.clone();
             self.err(Rule::Record, t.question_token.span, format!("`hgetall_as(..)?` in a function returning `{r}`"), "a field of the wrong type rejects the call: declare the function `-> Result<T, Reject>`");
