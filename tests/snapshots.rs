@@ -197,3 +197,40 @@ fn library_scripts() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("scripts", lib.lua);
 }
+
+/// The Lua of records (`#[derive(Record)]`): a typed read of a hash with its rejection,
+/// a write of the whole record, and a record reply.
+#[test]
+fn library_records() {
+    let attr = r#"name = "records""#.parse().unwrap();
+    let item = r#"
+        mod records {
+            use redlua::prelude::*;
+
+            #[derive(Record, Clone)]
+            pub struct Job {
+                pub id: String,
+                pub attempts: u32,
+                pub score: f64,
+                pub done: bool,
+                pub owner: Option<String>,
+            }
+
+            #[redis_function]
+            pub fn claim(job: Key, owner: String) -> Result<Option<Job>, Reject> {
+                let Some(found) = hgetall_as::<Job>(&job)? else {
+                    return Ok(None);
+                };
+                let mut j = found;
+                j.attempts += 1;
+                j.owner = Some(owner);
+                hset_record(&job, &j);
+                Ok(Some(j))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("records", lib.lua);
+}

@@ -727,6 +727,7 @@ impl Gen<'_> {
             }
             ExprKind::OptionCall(op, opt, f) => self.option_call(*op, opt, f, out),
             ExprKind::Iter(ch) => self.iter_chain(ch, &e.ty, None, out),
+            ExprKind::Record(op, args) => self.record_expr(op, args, out),
             ExprKind::CallHelper(i, args) => {
                 let refs: Vec<&ir::Expr> = args.iter().collect();
                 let vals = self.operands(&refs, out);
@@ -849,7 +850,7 @@ pub(crate) fn needs_encoding(t: &Ty) -> bool {
         Ty::Bool | Ty::Option(_) | Ty::Float => true,
         Ty::Vec(i) => needs_encoding(i),
         Ty::Tuple(ts) => ts.iter().any(|t| needs_encoding(t) || matches!(t, Ty::Option(_))),
-        Ty::Struct(st) => st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))),
+        Ty::Struct(st) => st.record || st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))),
         Ty::Map(_) => true,
         _ => false,
     }

@@ -359,6 +359,12 @@ impl<'a> Walker<'a> {
                     self.command_arg(a);
                 }
             }
+            // A record is read (written to a hash, or encoded): nothing keeps it.
+            ExprKind::Record(_, es) => {
+                for x in es {
+                    self.expr(x, Ctx::Read);
+                }
+            }
             ExprKind::Return(x) => {
                 if let Some(x) = x {
                     // A function's value is its reply.
@@ -622,7 +628,7 @@ fn collect_blocks<'e>(e: &'e Expr, in_closure: bool, out: &mut Vec<(&'e Block, b
                 sub(&a.body, out);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) | ExprKind::MakeValue(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::CallHelper(_, es) | ExprKind::MakeValue(_, es) | ExprKind::Record(_, es) => {
             for x in es {
                 sub(x, out);
             }

@@ -48,6 +48,9 @@ pub enum Rule {
     Flags,
     /// A rejection the runtime could take for the server's refusal of the call.
     ReservedCode,
+    /// A record (`#[derive(Record)]`) read, written or encoded in a way that would not
+    /// keep its Rust meaning.
+    Record,
 }
 
 impl Rule {
@@ -73,6 +76,7 @@ impl Rule {
             Rule::Blocking => "use the non-blocking form",
             Rule::Flags => "remove the flag",
             Rule::ReservedCode => "use a code of your own, such as `NOFUNDS`, or the default `REJECT`",
+            Rule::Record => "read a record with `hgetall_as::<T>(&key)?` in a function returning `Result<_, Reject>`, where `T` is a struct of the library that derives `Record`",
         }
     }
 
@@ -98,6 +102,7 @@ impl Rule {
             Rule::Blocking => "blocking-command",
             Rule::Flags => "function-flags",
             Rule::ReservedCode => "reserved-error-code",
+            Rule::Record => "record",
         }
     }
 }

@@ -331,7 +331,7 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
     for f in functions {
         collect_structs(&f.ret, &mut returned);
     }
-    let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string())).map(struct_from_reply).collect();
+    let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string()) && !crate::record_derive::is_record(&s.attrs)).map(struct_from_reply).collect();
     let (code, lines) = compiled.map_or((String::new(), Vec::new()), |c| (c.code.clone(), c.lines.clone()));
     let lib_items = library_items(&input.options.name, &code, &lines, &run.file, functions);
     // On error the twins keep their signatures (so the module's imports stay used and

@@ -316,6 +316,29 @@ pub enum ExprKind {
     DynMethod(DynMethod, Box<Expr>),
     /// An iterator chain: `v.iter().filter(..).map(..).sum()`.
     Iter(Box<IterChain>),
+    /// A record (`#[derive(Record)]`) read from or written to a hash, or JSON: see
+    /// `lang/records.rs`.
+    Record(RecordOp, Vec<Expr>),
+}
+
+/// What a [`ExprKind::Record`] does; its arguments, in Rust's order, follow each variant.
+#[derive(Debug, Clone)]
+pub enum RecordOp {
+    /// `hgetall_as::<T>(&key)?`: the key. `Option<T>`; a bad field raises the rejection.
+    HashRead(Ty),
+    /// `hset_record(&key, &record)`: the key, the record. `HSET` of the `Some` fields,
+    /// `HDEL` of the `None` ones.
+    HashWrite(Ty),
+}
+
+impl RecordOp {
+    /// The Redis command the operation sends first, and whether it writes.
+    pub fn command(&self) -> (&'static str, bool) {
+        match self {
+            RecordOp::HashRead(_) => ("HGETALL", false),
+            RecordOp::HashWrite(_) => ("HSET", true),
+        }
+    }
 }
 
 /// An iterator chain, run as one loop, as lazily as Rust runs it: closures run when,
@@ -715,7 +738,7 @@ pub fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 visit_expr(&a.body, f);
             }
         }
-        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::MakeValue(_, es) => {
+        ExprKind::VecLit(es) | ExprKind::Tuple(es) | ExprKind::StructLit(es) | ExprKind::Method(_, es) | ExprKind::CallClosure(_, es) | ExprKind::MakeValue(_, es) | ExprKind::Record(_, es) => {
             for e in es {
                 visit_expr(e, f);
             }

@@ -53,6 +53,7 @@ pub mod lower;
 pub mod lua;
 pub mod lualib;
 pub mod parse;
+pub mod record_derive;
 pub mod types;
 
 use diag::{Diagnostic, Errors};
@@ -208,6 +209,11 @@ fn script_result(attr: TokenStream, item: TokenStream, file: Option<&str>) -> Re
         return Err(run.first_failure());
     };
     Ok(CompiledScript { sha1: sha1_hex(&printed.code), lua: printed.code, lines: printed.lines, function })
+}
+
+/// The expansion of `#[derive(Record)]`.
+pub fn expand_record(item: TokenStream) -> TokenStream {
+    record_derive::expand(item)
 }
 
 /// Expansion of `#[redlua::library(name = "..")] mod m { .. }`: the module with its

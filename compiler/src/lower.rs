@@ -668,7 +668,10 @@ impl Lowerer<'_> {
             syn::Expr::Tuple(t) => self.tuple(t, expect),
             syn::Expr::Array(_) => self.unsupported(span, "an array", "use `vec![..]`; arrays are only for the variadic arguments of commands (`&[&a, &b]`)"),
             syn::Expr::Cast(c) => self.cast(c),
-            syn::Expr::Try(t) => self.try_expr(t),
+            syn::Expr::Try(t) => match self.record_try(t) {
+                Some(e) => e,
+                None => self.try_expr(t),
+            },
             syn::Expr::Unsafe(_) => self.unsupported(span, "an `unsafe` block", "remove `unsafe`: nothing in a redis function needs it"),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.unsupported(span, "async code", "redis functions run synchronously on the server"),
             _ => self.unsupported(span, "this expression", ""),
@@ -743,6 +746,11 @@ impl Lowerer<'_> {
         if segs.len() == 1 {
             if let Some(var) = self.lookup(&last) {
                 return self.call_closure(var, &args, span);
+            }
+        }
+        if segs.len() == 1 && !self.ctx.items.contains_key(&last) {
+            if let Some(e) = self.record_call(&last, p, &args, span) {
+                return e;
             }
         }
         if segs.len() == 1 && commands::lookup(&last).is_none() {

@@ -161,6 +161,11 @@ lualib! {
 
     Unwrap = "unwrap",
     Dedup = "dedup",
+
+    RecordText = "record_text",
+    RecordHash = "record_hash",
+    HsetRecord = "hset_record",
+    RecordReply = "record_reply",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -151,6 +151,8 @@ pub struct StructTy {
     pub name: String,
     /// `(field, type)` in declaration order.
     pub fields: Vec<(String, Ty)>,
+    /// `#[derive(Record)]`: replies are hash-shaped (`field, value, ..`).
+    pub record: bool,
 }
 
 impl Ty {

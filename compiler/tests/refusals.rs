@@ -88,6 +88,10 @@ fn attr_args(attr: &syn::Attribute) -> TokenStream {
 fn expand_items(items: &[syn::Item], out: &mut Vec<Refusal>) {
     for item in items {
         match item {
+            // `#[derive(Record)]` outside a library (inside one, the library keeps it for rustc).
+            syn::Item::Struct(s) if redlua_compiler::record_derive::is_record(&s.attrs) => {
+                compile_errors(redlua_compiler::expand_record(s.to_token_stream()), out);
+            }
             syn::Item::Mod(m) => {
                 if let Some(at) = m.attrs.iter().position(is_library_attr) {
                     let mut m = m.clone();

@@ -118,3 +118,13 @@ pub fn redis_function(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn script(input: TokenStream) -> TokenStream {
     redlua_compiler::expand_script_closure(input.into()).into()
 }
+
+/// A plain struct as a Redis hash: `#[derive(Record)]` implements `redlua::Record`
+/// (the struct's fields as a hash's fields), `redis::FromRedisValue` (from a redis
+/// function's reply or an `HGETALL`) and `redis::ToRedisArgs` (its fields and values, as
+/// `HSET` takes them). Inside a `#[redlua::library]`, `hgetall_as::<T>(&key)?` and
+/// `hset_record(&key, &record)` read and write it (see `redlua::record`).
+#[proc_macro_derive(Record)]
+pub fn derive_record(item: TokenStream) -> TokenStream {
+    redlua_compiler::expand_record(item.into()).into()
+}

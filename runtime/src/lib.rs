@@ -90,7 +90,8 @@
 // new module gets a line here.
 //
 //   1. error, key, twin           errors; Key and Reject; the native twins of functions
-//   2. value, wire                values inside functions; requests, replies, the Wire trait
+//   2. value, wire, record        values inside functions; requests, replies, the Wire trait;
+//                                 records (structs as hashes and JSON)
 //   3. events, prelude            what redlua loaded; what a redis function may use
 //   4. library                    libraries and scripts: code, versions, loading
 //   5. call                       typed calls and the recovery rule
@@ -107,6 +108,7 @@ mod key;
 mod library;
 pub mod pipeline;
 pub mod prelude;
+pub mod record;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod twin;
@@ -121,11 +123,13 @@ pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
 pub use value::Value;
 pub use wire::LibraryStatus;
-pub use redlua_macros::{library, redis_function, script};
+pub use redlua_macros::{library, redis_function, script, Record};
+pub use record::Record;
 
 /// Used by generated code only; not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::Args;
+    pub use crate::record::{field, reply_fields};
     pub use redis;
 }

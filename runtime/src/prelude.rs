@@ -37,6 +37,8 @@ pub use crate::reject;
 /// reply through unchanged (a status reply stays one).
 pub use crate::value::Value;
 pub use redlua_macros::redis_function;
+pub use redlua_macros::Record;
+pub use crate::record::{hgetall_as, hset_record, HashField, Record};
 
 use crate::twin::query;
 use redis::Value as RedisValue;

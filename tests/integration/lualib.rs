@@ -332,6 +332,11 @@ fn check(lua: &mut Lua, h: Helper) {
 
         Helper::Unwrap => unwrap(lua),
         Helper::Dedup => dedup(lua),
+
+        Helper::RecordText => record_text(lua),
+        Helper::RecordHash => record_hash(lua),
+        Helper::HsetRecord => hset_record(lua),
+        Helper::RecordReply => record_reply(lua),
     }
 }
 
@@ -1567,4 +1572,89 @@ fn reject(lua: &mut Lua) {
         let want = format!("{{err=\"{} {}\"}}", r.code(), r.message());
         assert_eq!(lua.eval(&[Helper::Reject], "redlua_reject(ARGV[1], ARGV[2])", &[&format!("{code} "), message]), want, "{message:?}");
     }
+}
+
+/// The record descriptor of one field of type `ty` (see compiler/src/lang/records.rs).
+fn record_desc(ty: &str, optional: bool) -> String {
+    let bounds = match ty {
+        "i64" => ", -9007199254740991, 9007199254740991",
+        "u8" => ", 0, 255",
+        "i32" => ", -2147483648, 2147483647",
+        "u64" => ", 0, 9007199254740991",
+        _ => "",
+    };
+    format!("{{ 'R', {{ 'f', '{ty}', {optional}{bounds} }} }}")
+}
+
+/// What Rust's `HashField::from_text` makes of `text`, shown as the driver shows values.
+fn rust_field(ty: &str, text: Option<&str>) -> String {
+    use redlua::record::HashField;
+    fn show<T: std::fmt::Debug>(r: Result<Option<T>, String>, f: impl Fn(&T) -> String) -> String {
+        match r {
+            Ok(Some(v)) => f(&v),
+            Ok(None) => "nil".into(),
+            Err(e) => format!("{:?}", format!("reject {e}")),
+        }
+    }
+    let t = text.map(str::as_bytes);
+    match ty {
+        "i64" => show(Option::<i64>::from_text(t, "R", "f"), |n| n.to_string()),
+        "u8" => show(Option::<u8>::from_text(t, "R", "f"), |n| n.to_string()),
+        "i32" => show(Option::<i32>::from_text(t, "R", "f"), |n| n.to_string()),
+        "u64" => show(Option::<u64>::from_text(t, "R", "f"), |n| n.to_string()),
+        "f64" => show(Option::<f64>::from_text(t, "R", "f"), |x| x.show()),
+        "bool" => show(Option::<bool>::from_text(t, "R", "f"), |b| b.to_string()),
+        _ => show(Option::<String>::from_text(t, "R", "f"), |s| format!("{s:?}")),
+    }
+}
+
+fn record_hash(lua: &mut Lua) {
+    // Every text, read as every field type, agrees with Rust's HashField.
+    let texts = ["0", "-0", "+0", "7", "+7", "-7", "007", "255", "256", "-1", "2147483647", "-2147483648", "2147483648", "9007199254740991", "-9007199254740991", "9007199254740992", "99999999999999999999", "1.5", "1e3", ".5", "5.", "0x10", " 1", "1 ", "", "x", "NaN", "inf", "-inf", "infinity", "1e400", "true", "false", "1", "yes"];
+    for ty in ["i64", "u8", "i32", "u64", "f64", "bool", "String"] {
+        let desc = record_desc(ty, true);
+        for text in texts {
+            let body = format!("local r, e = redlua_record_hash({{ 'f', ARGV[1] }}, {desc})\nif e then return 'reject ' .. string.sub(e, 8) end\nreturn r[1]");
+            let got = lua.run(&[Helper::RecordHash], &body, &[text]);
+            assert_eq!(got, rust_field(ty, Some(text)), "{text:?} as {ty}");
+        }
+        // A missing field: None when optional, else a rejection.
+        let body = format!("local r, e = redlua_record_hash({{ 'g', 'x' }}, {})\nif e then return 'reject ' .. string.sub(e, 8) end\nreturn r[1]", record_desc(ty, false));
+        assert_eq!(lua.run(&[Helper::RecordHash], &body, &[]), "\"reject R.f is missing\"", "{ty}");
+        let body = format!("local r, e = redlua_record_hash({{ 'g', 'x' }}, {desc})\nreturn r[1]");
+        assert_eq!(lua.run(&[Helper::RecordHash], &body, &[]), "nil", "{ty}");
+    }
+    // No fields at all: no record.
+    assert_eq!(lua.eval(&[Helper::RecordHash], &format!("redlua_record_hash({{}}, {}) == nil", record_desc("i64", true)), &[]), "true");
+}
+
+fn record_text(lua: &mut Lua) {
+    use redlua::record::HashField;
+    for x in [0.1, 1e21, -0.0, 1.0 / 3.0, f64::NAN, f64::INFINITY, 1e-7, 123456789.0] {
+        let want = String::from_utf8(x.to_text().unwrap()).unwrap();
+        let got = lua.eval(&[Helper::RecordText], "redlua_record_text(tonumber(ARGV[1]), 'f64')", &[&format!("{x:e}").replace("NaN", "nan")]);
+        assert_eq!(got, format!("{want:?}"), "{x}");
+    }
+    for n in [0i64, -1, 9007199254740991, -9007199254740991] {
+        assert_eq!(lua.eval(&[Helper::RecordText], "redlua_record_text(tonumber(ARGV[1]), 'i64')", &[&n.to_string()]), format!("\"{n}\""));
+    }
+    assert_eq!(lua.eval(&[Helper::RecordText], "redlua_record_text(true, 'bool') .. redlua_record_text(false, 'bool')", &[]), "\"10\"");
+    assert_eq!(lua.eval(&[Helper::RecordText], "redlua_record_text('a b', 'String')", &[]), "\"a b\"");
+}
+
+fn hset_record(lua: &mut Lua) {
+    let desc = "{ 'R', { 'a', 'i64', false, -9007199254740991, 9007199254740991 }, { 'b', 'String', true }, { 'c', 'bool', true } }";
+    lua.run(&[], "redis.call('DEL', 'lualib:rec')\nredis.call('HSET', 'lualib:rec', 'b', 'old', 'c', '1', 'z', 'kept')\nreturn 1", &[]);
+    // `b` is None: deleted; `c` is set; `z` is not a field of the record: kept.
+    let body = format!("redlua_hset_record('lualib:rec', {{ 5, nil, false }}, {desc})\nlocal h = redis.call('HGETALL', 'lualib:rec')\nlocal t = {{}}\nfor i = 1, #h, 2 do t[#t + 1] = h[i] .. '=' .. h[i + 1] end\ntable.sort(t)\nreturn table.concat(t, ' ')");
+    assert_eq!(lua.run(&[Helper::HsetRecord], &body, &[]), "\"a=5 c=0 z=kept\"");
+    // Only None fields: no HSET (it would need a pair); only Some fields: no HDEL.
+    let body = format!("redlua_hset_record('lualib:rec2', {{ nil, nil, nil }}, {{ 'R', {{ 'b', 'String', true }}, {{ 'c', 'bool', true }} }})\nreturn redis.call('EXISTS', 'lualib:rec2')");
+    assert_eq!(lua.run(&[Helper::HsetRecord], &body, &[]), "0");
+}
+
+fn record_reply(lua: &mut Lua) {
+    let desc = "{ 'R', { 'a', 'i64', false, -9007199254740991, 9007199254740991 }, { 'b', 'String', true }, { 'c', 'f64', false } }";
+    let got = lua.eval(&[Helper::RecordReply], &format!("table.concat(redlua_record_reply({{ -3, nil, 0.1 }}, {desc}), ',')"), &[]);
+    assert_eq!(got, "\"a,-3,c,0.1\"");
 }

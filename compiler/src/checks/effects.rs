@@ -35,6 +35,10 @@ fn command_of(e: &Expr) -> Option<(&'static str, bool, bool)> {
     match &e.kind {
         ExprKind::Command(c) => Some((c.command.redis, c.command.is_write(), c.command.is_nondeterministic())),
         ExprKind::DynCall(c) => Some((c.spec.name, c.spec.is_write(), c.spec.is_nondeterministic())),
+        ExprKind::Record(op, _) => {
+            let (name, write) = op.command();
+            Some((name, write, false))
+        }
         _ => None,
     }
 }

@@ -622,6 +622,8 @@ impl Gen<'_> {
                 };
                 self.helper(Helper::MapReply, vec![v, f])
             }
+            // A record replies as a hash does (`field, value, ..`), decoded by its derive.
+            Ty::Struct(st) if st.record => self.record_reply(v, st),
             Ty::Struct(st) if st.fields.iter().any(|(_, t)| needs_encoding(t) || matches!(t, Ty::Option(_))) => {
                 let tys: Vec<Ty> = st.fields.iter().map(|(_, t)| t.clone()).collect();
                 self.encode(v, &Ty::Tuple(tys), out)

@@ -19,6 +19,7 @@ pub(crate) mod loops;
 pub(crate) mod matching;
 pub(crate) mod numbers;
 pub(crate) mod options;
+pub(crate) mod records;
 pub(crate) mod rejections;
 pub(crate) mod structs;
 pub(crate) mod values;

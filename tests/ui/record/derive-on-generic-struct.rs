@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[derive(Record)]
+struct Job<T> {
+    id: T,
+}
+
+fn main() {}

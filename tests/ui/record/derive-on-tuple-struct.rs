@@ -1,0 +1,6 @@
+use redlua::prelude::*;
+
+#[derive(Record)]
+struct Job(String, i64);
+
+fn main() {}
