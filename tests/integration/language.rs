@@ -1704,3 +1704,44 @@ fn deeply_nested_expressions_compile_and_agree_with_their_twins() {
     assert!(lua.contains("local tmp_5 = redlua_int("), "{lua}");
     assert!(!lua.contains(&"redlua_int(".repeat(25)), "{lua}");
 }
+
+/// `str::parse::<i64>()` on texts at and beyond i64's range, with signs, leading zeros,
+/// spaces and nothing at all.
+#[redlua::library(name = "lang_parse_int")]
+pub mod lang_parse_int {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn parse_int(s: String) -> (Option<i64>, i64, bool, bool) {
+        (s.parse::<i64>().ok(), s.parse::<i64>().unwrap_or(-1) % 1000, s.parse::<i64>().is_ok(), s.parse::<i64>().is_err())
+    }
+}
+
+#[test]
+fn parsing_integers_agrees_with_rust_beyond_i64() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let texts = [
+        "0", "-0", "+5", "+0", "007", "-007", "", "-", "+", " 5", "5 ", " ", "+-5", "--5", "5-", "0x10", "1e3", "1.0", "٣",
+        "9007199254740991", "-9007199254740991", "9007199254740992", "-9007199254740992",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809", "+9223372036854775808",
+        "00009223372036854775807", "-00009223372036854775809", "9223372036854775899", "9223372037854775807",
+        "10000000000000000000", "99999999999999999999", "18446744073709551616", "340282366920938463463374607431768211456",
+        "000000000000000000000000000000000000042",
+    ];
+    let mut overflows = 0;
+    for s in texts {
+        let lua = lang_parse_int::parse_int(s).call(&mut con);
+        let rust = try_twin(&mut con, || lang_parse_int::twin::parse_int(s.to_string()));
+        match (lua, rust) {
+            (Ok(l), Ok(r)) => assert_eq!(l, r, "parse({s:?})"),
+            // Within i64 but beyond 2^53 - 1: Lua cannot hold the number (the documented error).
+            (Err(e), Ok((Some(n), ..))) if n.unsigned_abs() > (1 << 53) - 1 => {
+                assert!(e.to_string().contains("integer overflow"), "parse({s:?}): {e}");
+                overflows += 1;
+            }
+            (l, r) => panic!("parse({s:?}): lua {l:?} vs rust {r:?}"),
+        }
+    }
+    assert_eq!(overflows, 5, "the texts within i64 beyond 2^53 - 1");
+}
