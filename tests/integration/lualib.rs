@@ -591,6 +591,13 @@ fn int_cast(lua: &mut Lua) {
             assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({n}, {lo}, {hi})"), &[]), want, "{n} as {ty}");
         }
     }
+    // `as u64` / `as usize` (0 to 2^53 - 1 in Lua): a negative number wraps beyond 2^53 - 1
+    // in Rust, and the error says so.
+    for n in [-1i64, -7, -MAX] {
+        let want = format!("error: redlua: {n} as u64/usize wraps to 2^64 - {}, beyond 2^53 - 1", -n);
+        assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({n}, 0, {MAX})"), &[]), want, "{n} as u64");
+    }
+    assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({MAX}, 0, {MAX})"), &[]), MAX.show());
 }
 
 fn int_in(lua: &mut Lua) {
