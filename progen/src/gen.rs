@@ -1756,7 +1756,10 @@ impl<'c> Gen<'c> {
     /// `e as usize` (and the like): refused or guarded with `Avoid::NarrowInts`.
     fn narrow(&mut self, e: Expr, to: &str) -> Expr {
         self.hit("as u8 / u32 / usize");
-        if self.avoid(Avoid::NarrowInts) {
+        // A negative literal cast is folded by the compiler, and refused beyond 2^53: a value
+        // is cast at run time only.
+        let literal = matches!(&e.kind, Kind::Lit(t) if t.starts_with('-'));
+        if self.avoid(Avoid::NarrowInts) || literal {
             // A value that fits: its absolute value.
             Expr::tpl(Ty::Int, "as", format!("\u{3}.abs() as {to}"), vec![e])
         } else {
