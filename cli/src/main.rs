@@ -57,7 +57,8 @@ mod status {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // Parsing and compiling recurse over the nesting of the sources: the compiler's stack.
+    match redlua_compiler::driver::on_large_stack(|| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),
     }

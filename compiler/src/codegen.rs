@@ -282,6 +282,24 @@ pub(crate) fn reject_text(msg: &[u8]) -> L {
     L::Str(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect())
 }
 
+/// How deeply a Lua expression may nest before [`Gen::expr`] keeps it in a local.
+pub(crate) const MAX_LUA_NESTING: usize = 40;
+
+/// How deeply `e` nests (a name or a literal is 1), counted up to `cap`.
+pub(crate) fn lua_nesting(e: &L, cap: usize) -> usize {
+    if cap <= 1 {
+        return 1;
+    }
+    let inner = match e {
+        L::Nil | L::Bool(_) | L::Num(_) | L::Str(_) | L::Name(_) | L::Function(..) => 0,
+        L::Index(a, b) | L::Bin(_, a, b) => lua_nesting(a, cap - 1).max(lua_nesting(b, cap - 1)),
+        L::Field(a, _) | L::Un(_, a) | L::Paren(a) => lua_nesting(a, cap - 1),
+        L::Call(f, args) => args.iter().fold(lua_nesting(f, cap - 1), |m, a| m.max(lua_nesting(a, cap - 1))),
+        L::Table(items, named) => items.iter().chain(named.iter().map(|(_, v)| v)).fold(0, |m, a| m.max(lua_nesting(a, cap - 1))),
+    };
+    1 + inner
+}
+
 pub(crate) fn lit_str(b: &[u8]) -> L {
     L::Str(b.to_vec())
 }
@@ -513,7 +531,19 @@ impl Gen<'_> {
         vals
     }
 
+    /// The Lua value of `e`, with statements it needs first in `out`. A value nested more
+    /// than [`MAX_LUA_NESTING`] deep (a long sum is a call of `redlua_int` per term) is kept
+    /// in a local first: Lua 5.1's parser refuses code nested about 200 levels deep
+    /// ("chunk has too many syntax levels") and an expression needing more than 250 registers.
     pub(crate) fn expr(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
+        let v = self.expr_value(e, out);
+        if lua_nesting(&v, MAX_LUA_NESTING + 1) > MAX_LUA_NESTING {
+            return self.spill(v, out);
+        }
+        v
+    }
+
+    fn expr_value(&mut self, e: &ir::Expr, out: &mut Vec<LS>) -> L {
         // Lua 5.1 keeps one constant per value in a function and -0 == 0: a -0.0 literal (or
         // a constant expression Lua folds to -0.0, `0.0 * -1.0`) would share its slot with
         // the integer 0, turning one into the other. Compute it at run time instead.

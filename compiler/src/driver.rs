@@ -89,6 +89,22 @@ pub fn file_of_span(span: Span) -> String {
     }
 }
 
+/// The stack the compiler runs on: room for [`lower::MAX_NESTING`] levels of the
+/// deepest-recursing construct in every phase of a debug build, several times over.
+const STACK_SIZE: usize = 256 << 20;
+
+/// Runs `f` (a whole entry point of the compiler) on a stack of [`STACK_SIZE`] bytes.
+///
+/// The phases recurse over the nesting of the user's code, and a debug build of the
+/// macros takes tens of kilobytes of stack per level, more than the thread rustc runs the
+/// macros on has for a few hundred levels. A thread of our own cannot be used: the
+/// macros' tokens and spans belong to rustc's thread (`proc_macro` panics elsewhere). So
+/// the same thread switches to a stack of its own for the call (the memory is mapped,
+/// and only the pages used are ever touched), when less than that is left.
+pub fn on_large_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_SIZE, STACK_SIZE, f)
+}
+
 /// Runs the pipeline on `input`. `file` is the source file's name (without
 /// directories) that the Lua names in its header and line comments; `None` takes it from
 /// the spans ([`file_of_span`]).
@@ -215,6 +231,46 @@ mod tests {
         assert!(r.printed.is_none() && r.functions.len() == 1, "the stub still has its function");
         let r = run(library("read_only", "incr(&k)"), None);
         assert_eq!(r.diagnostics.iter().map(|(p, d)| (*p, d.rule)).collect::<Vec<_>>(), [(Phase::Check, Rule::ReadOnlyWrite)]);
+    }
+
+    /// `a` nested `n` levels deep by `wrap` (each level is one expression, `a` the last).
+    fn nested(n: usize, wrap: &str) -> String {
+        let (open, close) = wrap.split_once('#').unwrap_or((wrap, ""));
+        format!("{}a{}", open.repeat(n - 1), close.repeat(n - 1))
+    }
+
+    #[test]
+    fn every_construct_nests_to_the_limit_and_no_further() {
+        // Nested so deep that the limit refuses it, and one level less: compiled without
+        // an overflow of the stack (the tests' threads have 2 MiB of stack, far from
+        // enough without the compiler's own). With how many levels of each the limit is
+        // reached (a level is one expression or two).
+        let wraps = [
+            ("(#)", 513),
+            ("{ #}", 513),
+            ("-(#)", 257),
+            ("a + #", 513),
+            ("# + a", 513),
+            ("#.abs()", 513),
+            ("h(#)", 513),
+            ("if a > 0 { # } else { 0 }", 512),
+            ("vec![#][0]", 257),
+            ("Some(#).unwrap_or(0)", 257),
+        ];
+        let compile = |n: usize, wrap: &str| {
+            let body = nested(n, wrap);
+            let item = format!("mod m {{ use redlua::prelude::*; fn h(x: i64) -> i64 {{ x }} #[redis_function] pub fn f(a: i64) -> i64 {{ {body} }} }}");
+            let r = on_large_stack(|| run(Input::Library { attr: r#"name = "m""#.parse().unwrap(), item: item.parse().unwrap() }, None));
+            assert!(r.printed.is_some() || !r.diagnostics.is_empty());
+            r.all_diagnostics()
+        };
+        for (wrap, refused) in wraps {
+            let errors = compile(refused - 1, wrap);
+            assert!(errors.is_empty(), "{wrap} x {}: {errors:?}", refused - 1);
+            let errors = compile(refused, wrap);
+            assert_eq!(rules(&errors), [Rule::LuaLimit], "{wrap} x {refused}");
+            assert!(errors[0].message.contains("nested more than 512 levels") && errors[0].hint.contains("split the expression with `let`"), "{:?}", errors[0]);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::diag::{self, Errors};
 use crate::driver;
-use crate::ir::{self, Function, ParamSource, Ty};
+use crate::ir::{self, Function, HelperFn, ParamSource, Ty};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
@@ -156,14 +156,14 @@ pub fn function_name_marker(item: &syn::ItemFn, f: &Function) -> TokenStream {
 }
 
 /// The consts and static describing a library.
-pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, functions: &[Function]) -> TokenStream {
+pub fn library_items(name: &str, code: &str, lines: &[(u32, u32)], file: &str, functions: &[Function], helpers: &[HelperFn]) -> TokenStream {
     let stamp = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
     let infos = functions.iter().map(|f| {
         let n = &f.name;
         let flags = crate::codegen::flags(f);
         let (nk, na) = (f.num_keys, f.num_args);
-        let derived = crate::checks::keys::derive_bases(f);
+        let derived = crate::checks::keys::derive_bases(f, helpers);
         quote!(::redlua::FunctionInfo::__new(#n, &[#(#flags),*], #nk, #na, &[#(#derived),*]))
     });
     let lua_doc = format!("The Lua source of library `{name}`, as sent with `FUNCTION LOAD`.");
@@ -201,7 +201,7 @@ pub fn twin_signature(item: &syn::ItemFn, name: Option<&str>) -> TokenStream {
 }
 
 /// The expansion of a free-standing `#[redis_function]`: an EVAL script.
-pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
+pub fn script(item: &syn::ItemFn, f: &Function, helpers: &[HelperFn], code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
     let (params, pushes) = stub_params(f);
     let docs = doc_attrs(item);
     let vis = &item.vis;
@@ -212,7 +212,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = crate::checks::keys::derive_bases(f);
+    let derived = crate::checks::keys::derive_bases(f, helpers);
     let twin = if with_twin { twin(item, Some("twin")) } else { twin_signature(item, Some("twin")) };
     let call_doc = if ro {
         format!("Runs script `{name}` with `EVALSHA_RO` (loading it on `NOSCRIPT`).")
@@ -247,7 +247,7 @@ pub fn script(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)]
 }
 
 /// The value `script!` evaluates to: a unit struct with `prepare`, `script` and `twin`.
-pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
+pub fn script_value(item: &syn::ItemFn, f: &Function, helpers: &[HelperFn], code: &str, lines: &[(u32, u32)], file: &str, with_twin: bool) -> TokenStream {
     let (params, pushes) = stub_params(f);
     let reply = reply_type(&f.ret);
     let name = &f.name;
@@ -255,7 +255,7 @@ pub fn script_value(item: &syn::ItemFn, f: &Function, code: &str, lines: &[(u32,
     let ro = f.options.read_only;
     let sha = crate::sha1_hex(code);
     let lines = lines_tokens(lines);
-    let derived = crate::checks::keys::derive_bases(f);
+    let derived = crate::checks::keys::derive_bases(f, helpers);
     let inputs = &item.sig.inputs;
     let output = &item.sig.output;
     let block = &item.block;
@@ -333,7 +333,7 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
     }
     let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string()) && !crate::record_derive::is_record(&s.attrs)).map(struct_from_reply).collect();
     let (code, lines) = compiled.map_or((String::new(), Vec::new()), |c| (c.code.clone(), c.lines.clone()));
-    let lib_items = library_items(&input.options.name, &code, &lines, &run.file, functions);
+    let lib_items = library_items(&input.options.name, &code, &lines, &run.file, functions, &run.helpers);
     // On error the twins keep their signatures (so the module's imports stay used and
     // no warning adds to the error) but not their bodies.
     let twins = {
@@ -463,7 +463,7 @@ pub fn script_closure(item: &syn::ItemFn, run: &driver::Run) -> TokenStream {
         return errs;
     };
     let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let value = script_value(item, f, &code, &lines, &run.file, run.printed.is_some());
+    let value = script_value(item, f, &run.helpers, &code, &lines, &run.file, run.printed.is_some());
     quote! {{
         #errs
         #value
@@ -477,7 +477,7 @@ pub fn script_item(item: &syn::ItemFn, run: &driver::Run) -> TokenStream {
         return errs;
     };
     let (code, lines) = run.printed.as_ref().map_or((String::new(), Vec::new()), |p| (p.code.clone(), p.lines.clone()));
-    let body = script(item, f, &code, &lines, &run.file, run.printed.is_some());
+    let body = script(item, f, &run.helpers, &code, &lines, &run.file, run.printed.is_some());
     quote! {
         #errs
         #body

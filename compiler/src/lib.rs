@@ -144,7 +144,7 @@ pub fn file_name(span: Span) -> String {
 /// assert!(errors.iter().any(|d| d.to_string().contains("key")), "{errors:?}");
 /// ```
 pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
-    library_result(driver::run(driver::Input::Library { attr, item }, None))
+    driver::on_large_stack(|| library_result(driver::run(driver::Input::Library { attr, item }, None)))
 }
 
 /// [`compile_library`] for a module read from the file `file` (its name, without
@@ -159,7 +159,7 @@ pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledL
 /// assert!(lib.lua.contains("generated from bank.rs:") && lib.lua.contains("  -- bank.rs:1"), "{}", lib.lua);
 /// ```
 pub fn compile_library_in_file(file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
-    library_result(driver::run(driver::Input::Library { attr, item }, Some(file)))
+    driver::on_large_stack(|| library_result(driver::run(driver::Input::Library { attr, item }, Some(file))))
 }
 
 fn library_result(mut run: driver::Run) -> Result<CompiledLibrary, Vec<Diagnostic>> {
@@ -180,7 +180,7 @@ fn library_result(mut run: driver::Run) -> Result<CompiledLibrary, Vec<Diagnosti
 /// assert!(script.lua.starts_with("#!lua flags=no-writes"));
 /// ```
 pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
-    script_result(attr, item, None)
+    driver::on_large_stack(|| script_result(attr, item, None))
 }
 
 /// [`compile_script`] for a function read from the file `file` (its name, without
@@ -195,7 +195,7 @@ pub fn compile_script(attr: TokenStream, item: TokenStream) -> Result<CompiledSc
 /// assert!(script.lua.contains("generated from hits.rs:"), "{}", script.lua);
 /// ```
 pub fn compile_script_in_file(file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledScript, Vec<Diagnostic>> {
-    script_result(attr, item, Some(file))
+    driver::on_large_stack(|| script_result(attr, item, Some(file)))
 }
 
 fn script_result(attr: TokenStream, item: TokenStream, file: Option<&str>) -> Result<CompiledScript, Vec<Diagnostic>> {
@@ -228,7 +228,7 @@ pub fn expand_record(item: TokenStream) -> TokenStream {
 /// assert!(!out.contains("compile_error"));
 /// ```
 pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::library_module(&driver::run(driver::Input::Library { attr, item }, None))
+    driver::on_large_stack(|| expand::library_module(&driver::run(driver::Input::Library { attr, item }, None)))
 }
 
 /// Expansion of `redlua::script!([options;] |params| -> T { body })`: an expression whose
@@ -242,10 +242,10 @@ pub fn expand_library(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn expand_script_closure(input: TokenStream) -> TokenStream {
     // The expansion is an expression: several `compile_error!`s side by side would not be
     // one, and rustc would keep only the first. A block holds any number of them.
-    let out = match expand::closure_function(input) {
+    let out = driver::on_large_stack(|| match expand::closure_function(input) {
         Ok((options, item)) => expand::script_closure(&item, &driver::run(driver::Input::Script { options, item: Box::new(item.clone()) }, None)),
         Err(errors) => errors,
-    };
+    });
     quote! {{ #out }}
 }
 
@@ -260,6 +260,10 @@ pub fn expand_script_closure(input: TokenStream) -> TokenStream {
 /// assert!(out.contains("SCRIPT") && out.contains("mod hit"));
 /// ```
 pub fn expand_script(attr: TokenStream, item: TokenStream) -> TokenStream {
+    driver::on_large_stack(|| expand_script_item(attr, item))
+}
+
+fn expand_script_item(attr: TokenStream, item: TokenStream) -> TokenStream {
     let parsed: syn::ItemFn = match syn::parse2(item) {
         Ok(f) => f,
         Err(e) => {

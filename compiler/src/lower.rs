@@ -171,11 +171,15 @@ pub struct Lowerer<'e> {
     /// The variable of `for i in 0..n` (with such bounds) and the bounds' variables, which
     /// take the type that `i` takes.
     pub(crate) flex_links: std::collections::HashMap<DeclPos, Vec<VarId>>,
+    /// How many expressions enclose the one being lowered (see [`MAX_NESTING`]), and
+    /// whether the limit was reported already (once per body).
+    pub(crate) depth: usize,
+    pub(crate) too_deep: bool,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default() }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false }
     }
 }
 
@@ -222,6 +226,12 @@ pub(crate) fn decl_pos(span: Span) -> DeclPos {
     let s = span.start();
     (s.line, s.column)
 }
+
+/// How deeply expressions may nest in a body (a sum of 500 terms nests 500 deep). The
+/// compiler runs on a stack large enough for this many levels of every construct (see
+/// [`crate::driver::on_large_stack`]); the Lua nests less, its long chains being split
+/// into locals by the code generation.
+pub const MAX_NESTING: usize = 512;
 
 pub(crate) fn poison(span: Span) -> Expr {
     Expr { kind: ExprKind::Unit, ty: Ty::Never, span, line: line_of(span) }
@@ -570,7 +580,24 @@ impl Lowerer<'_> {
         Expr { kind, ty, span, line: line_of(span) }
     }
 
+    /// Lowers `e`, refusing expressions nested more than [`MAX_NESTING`] deep: the compiler
+    /// recurses over the nesting, and so would Lua's parser over the code.
     pub(crate) fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
+        if self.depth >= MAX_NESTING {
+            let span = e.span();
+            if !self.too_deep {
+                self.too_deep = true;
+                self.err(Rule::LuaLimit, span, format!("this expression is nested more than {MAX_NESTING} levels deep"), "split the expression with `let`: give a part of it a name, then use the name");
+            }
+            return poison(span);
+        }
+        self.depth += 1;
+        let lowered = self.expr_at(e, expect);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn expr_at(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Expr {
         let span = e.span();
         match e {
             syn::Expr::Lit(l) => {

@@ -901,6 +901,10 @@ fn corpus_files() -> Vec<PathBuf> {
 
 #[test]
 fn replay() {
+    redlua_compiler::driver::on_large_stack(replay_corpus);
+}
+
+fn replay_corpus() {
     let started = Instant::now();
     let files = corpus_files();
     assert!(filter().is_some() || files.len() >= 40, "expected the replay corpus in {}, found {} files", corpus_dir().display(), files.len());
@@ -1534,6 +1538,12 @@ const RECORD_TIMEOUT: Duration = Duration::from_secs(2);
 #[test]
 #[ignore = "regenerates the replay corpus: `cargo xtask record-replay`"]
 fn record() {
+    // Parsing the workspace's sources recurses over their nesting (some nest hundreds of
+    // expressions deep): on the compiler's stack.
+    redlua_compiler::driver::on_large_stack(record_corpus);
+}
+
+fn record_corpus() {
     let root = workspace_root();
     let dir = corpus_dir();
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));

@@ -330,7 +330,7 @@ impl Harness {
         let cb = self.twin.commands_until(&end)?;
         // The Lua may stop at a value beyond 2^53 where Rust's i64 goes on: what it sent up
         // to there must be what the twin sent first.
-        let lua_beyond = matches!(&a, Outcome::Error(t) if t.contains("2^53"));
+        let lua_beyond = matches!(&a, Outcome::Error(t) if beyond_2_53(t));
         let explained = |ca: &[String], cb: &[String]| {
             if cb.starts_with(ca) {
                 Verdict::Explained(format!("the Lua refused a value beyond 2^53; the twin went on\nlua:  {a:?}\ntwin: {b:?}"))
@@ -358,11 +358,26 @@ impl Harness {
     }
 }
 
+/// The Lua error is the documented deviation: a value beyond ±(2^53 − 1) that Rust's
+/// 64-bit integers hold. A negative number cast `as u64` / `as usize` counts only as its
+/// error says it (`redlua: -3 as u64/usize wraps to 2^64 - 3, beyond 2^53 - 1`) and only
+/// when the number Rust wraps it to, 2^64 + n, is at least 2^53.
+pub fn beyond_2_53(text: &str) -> bool {
+    const CAST: &str = " as u64/usize wraps to 2^64 - ";
+    let Some(at) = text.find(CAST) else { return text.contains("2^53") };
+    let number = text[..at].rsplit(' ').next().unwrap_or("");
+    let magnitude = text[at + CAST.len()..].split(',').next().unwrap_or("");
+    match (number.parse::<i128>(), magnitude.parse::<i128>()) {
+        (Ok(n), Ok(m)) => n < 0 && m == -n && (1i128 << 64) + n >= 1i128 << 53 && text[at + CAST.len() + magnitude.len()..].starts_with(", beyond 2^53 - 1"),
+        _ => false,
+    }
+}
+
 /// Compares the outcomes: `None` when they agree (the keyspace and commands are compared
 /// next), a verdict otherwise.
 pub fn judge(lua: &Outcome, twin: &Outcome) -> Option<Verdict> {
     use Outcome::*;
-    let beyond = |t: &str| t.contains("2^53");
+    let beyond = |t: &str| beyond_2_53(t);
     let rejected = |t: &str| t.split_whitespace().nth(1).is_some_and(|w| w.starts_with("rj") && w[2..].chars().all(|c| c.is_ascii_digit()) && w.len() > 2);
     match (lua, twin) {
         (Reply(a), Reply(b)) if a == b => None,
@@ -400,6 +415,11 @@ mod tests {
         assert!(matches!(judge(&Error("LIMIT rj3".into()), &Error("panic".into())), Some(Verdict::Differ(_))));
         assert!(matches!(judge(&Error("redlua: integer overflow (beyond +/-(2^53 - 1))".into()), &Reply("1".into())), Some(Verdict::Explained(_))));
         assert!(matches!(judge(&Reply("1".into()), &Error("boom".into())), Some(Verdict::Differ(_))));
+        // A negative number `as u64`: explained only as its error says so, for a negative number.
+        assert!(matches!(judge(&Error("user_script:3: redlua: -3 as u64/usize wraps to 2^64 - 3, beyond 2^53 - 1".into()), &Reply("7".into())), Some(Verdict::Explained(_))));
+        assert!(matches!(judge(&Error("redlua: 3 as u64/usize wraps to 2^64 - 3, beyond 2^53 - 1".into()), &Reply("7".into())), Some(Verdict::Differ(_))));
+        assert!(matches!(judge(&Error("redlua: -3 as u64/usize wraps to 2^64 - 4, beyond 2^53 - 1".into()), &Reply("7".into())), Some(Verdict::Differ(_))));
+        assert!(matches!(judge(&Error("redlua: -3 does not fit the target integer type".into()), &Reply("7".into())), Some(Verdict::Differ(_))));
         assert_eq!(normalise("\"INCRBY\" \"k\" \"1\""), "\"incrby\" \"k\" \"1\"");
     }
 }

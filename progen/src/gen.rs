@@ -90,12 +90,12 @@ pub struct Config {
 
 impl Default for Config {
     /// The switches of the problems that are fixed are off, so the generator writes those
-    /// programs on purpose. Two stay on: `RefusalCodes` (such rejections are now compile
-    /// errors, so the programs would only be refused) and `NarrowInts` (a negative value
-    /// cast to `u64` / `usize` is an error in the Lua where Rust wraps it to a number beyond
-    /// 2^53: a documented deviation that the comparison does not classify yet).
+    /// programs on purpose. One stays on: `RefusalCodes` (such rejections are now compile
+    /// errors, so the programs would only be refused). A negative value cast to `u64` /
+    /// `usize` (`NarrowInts` off) is an error in the Lua where Rust wraps it beyond 2^53,
+    /// the documented deviation that the comparison counts as explained.
     fn default() -> Config {
-        Config { avoid: [Avoid::RefusalCodes, Avoid::NarrowInts].into_iter().collect(), max_stmts: 14, max_depth: 4, max_helpers: 3 }
+        Config { avoid: [Avoid::RefusalCodes].into_iter().collect(), max_stmts: 14, max_depth: 4, max_helpers: 3 }
     }
 }
 
@@ -215,9 +215,11 @@ pub const CONSTRUCTS: &[&str] = &[
     "floor / ceil / round / trunc",
     "abs",
     "sqrt",
-    "powi / powf",
+    "powi",
+    "powf",
     "pow",
     "min / max",
+    "clamp",
     "is_nan",
     "rem_euclid / div_euclid",
     "signum",
@@ -313,6 +315,7 @@ pub const CONSTRUCTS: &[&str] = &[
     "chars().count()",
     "starts_with / ends_with",
     "contains on strings",
+    "eq_ignore_ascii_case",
     // Parameters and keys
     "trailing Option parameter",
     "Vec<Key> parameter",
@@ -1624,7 +1627,7 @@ impl<'c> Gen<'c> {
         let (text, kids): (String, Vec<Expr>) = match &v.ty {
             Ty::Vec(et) => {
                 let et = (**et).clone();
-                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 1, 1]) {
+                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 1, 2]) {
                     0 => {
                         self.hit("push");
                         (format!("{n}.push(\u{2})"), vec![self.expr(&et, d.saturating_sub(1))])
@@ -1753,7 +1756,10 @@ impl<'c> Gen<'c> {
     /// `e as usize` (and the like): refused or guarded with `Avoid::NarrowInts`.
     fn narrow(&mut self, e: Expr, to: &str) -> Expr {
         self.hit("as u8 / u32 / usize");
-        if self.avoid(Avoid::NarrowInts) {
+        // A negative literal cast is folded by the compiler, and refused beyond 2^53: a value
+        // is cast at run time only.
+        let literal = matches!(&e.kind, Kind::Lit(t) if t.starts_with('-'));
+        if self.avoid(Avoid::NarrowInts) || literal {
             // A value that fits: its absolute value.
             Expr::tpl(Ty::Int, "as", format!("\u{3}.abs() as {to}"), vec![e])
         } else {
@@ -2181,7 +2187,7 @@ impl<'c> Gen<'c> {
             }
             6 => {
                 let a = self.operand(|g| g.int(d - 1, m));
-                match self.rng.below(4) {
+                match self.rng.below(5) {
                     0 => {
                         self.hit("abs");
                         Expr::call(Ty::Int, "abs", "\u{3}.abs()", vec![a])
@@ -2190,11 +2196,25 @@ impl<'c> Gen<'c> {
                         self.hit("signum");
                         Expr::call(Ty::Int, "signum", "\u{3}.signum()", vec![a])
                     }
-                    _ => {
+                    2 | 3 => {
                         let b = self.operand(|g| g.int(d - 1, m));
                         self.hit("min / max");
                         let f = if self.chance(1, 2) { "min" } else { "max" };
                         Expr::call(Ty::Int, "minmax", format!("\u{3}.{f}(\u{2})"), vec![a, b])
+                    }
+                    _ => {
+                        self.hit("clamp");
+                        if self.chance(1, 4) {
+                            // Any bounds: Rust panics unless lo <= hi, the Lua raises an error.
+                            let lo = self.operand(|g| g.int(d - 1, m));
+                            let hi = self.operand(|g| g.int(d - 1, m));
+                            Expr::call(Ty::Int, "clamp", "\u{3}.clamp(\u{2}, \u{2})", vec![a, lo, hi])
+                        } else {
+                            let lim = m.min(1000) as i64;
+                            let lo = self.rng.range(-lim, lim);
+                            let hi = self.rng.range(lo, lim);
+                            Expr::call(Ty::Int, "clamp", format!("\u{3}.clamp({lo}, {hi})"), vec![a])
+                        }
                     }
                 }
             }
@@ -2400,7 +2420,7 @@ impl<'c> Gen<'c> {
             }
             3 => {
                 let a = self.operand(|g| g.float(d - 1));
-                match self.rng.below(9) {
+                match self.rng.below(11) {
                     0..=3 => {
                         let f = *self.rng.pick(&["floor", "ceil", "round", "trunc"]);
                         self.hit("floor / ceil / round / trunc");
@@ -2415,14 +2435,29 @@ impl<'c> Gen<'c> {
                         Expr::call(Ty::Float, "fmath", "\u{3}.sqrt()", vec![a])
                     }
                     6 => {
-                        let k = self.rng.range(-3, 4);
-                        self.hit("powi / powf");
+                        // Small exponents mostly; large ones reach Rust's repeated squaring.
+                        let k = if self.chance(3, 4) { self.rng.range(-3, 4) } else { self.rng.range(-40, 41) };
+                        self.hit("powi");
                         Expr::call(Ty::Float, "fmath", format!("\u{3}.powi({k})"), vec![a])
                     }
                     7 => {
                         let b = self.operand(|g| g.float(d - 1));
-                        self.hit("powi / powf");
+                        self.hit("powf");
                         Expr::call(Ty::Float, "fmath", "\u{3}.powf(\u{2})", vec![a, b])
+                    }
+                    8 => {
+                        self.hit("clamp");
+                        if self.chance(1, 4) {
+                            // Any bounds: Rust panics unless lo <= hi (a NaN bound too).
+                            let lo = self.operand(|g| g.float(d - 1));
+                            let hi = self.operand(|g| g.float(d - 1));
+                            Expr::call(Ty::Float, "fclamp", "\u{3}.clamp(\u{2}, \u{2})", vec![a, lo, hi])
+                        } else {
+                            let bounds = ["-1e300", "-2.5", "-0.0", "0.0", "0.5", "3.0", "1e300"];
+                            let i = self.rng.below(bounds.len());
+                            let j = i + self.rng.below(bounds.len() - i);
+                            Expr::call(Ty::Float, "fclamp", format!("\u{3}.clamp({}, {})", bounds[i], bounds[j]), vec![a])
+                        }
                     }
                     _ => {
                         let b = self.operand(|g| g.float(d - 1));
@@ -2561,7 +2596,7 @@ impl<'c> Gen<'c> {
 
     fn str_predicate(&mut self, d: usize) -> Expr {
         let s = self.operand(|g| g.str_place(d - 1));
-        match self.rng.below(7) {
+        match self.rng.below(8) {
             0 => {
                 self.hit("is_empty");
                 Expr::call(Ty::Bool, "strpred", "\u{3}.is_empty()", vec![s])
@@ -2597,6 +2632,11 @@ impl<'c> Gen<'c> {
                 self.hit("char class tests");
                 self.hit("any / all");
                 Expr::call(Ty::Bool, "strpred", format!("\u{3}.chars().{q}(|c| c.{f}())"), vec![s])
+            }
+            6 => {
+                self.hit("eq_ignore_ascii_case");
+                let p = self.operand(|g| g.str_place(d - 1));
+                Expr::call(Ty::Bool, "strpred", "\u{3}.eq_ignore_ascii_case(&\u{1})", vec![s, p])
             }
             _ => {
                 self.hit("is_empty");

@@ -84,3 +84,42 @@ fn flags_are_registered_with_the_server() {
         assert!(text.contains(f), "{f} missing in {text}");
     }
 }
+
+/// Keys derived in helpers: the same rule as in a body (the base key needs a hash tag in a
+/// cluster), through helpers calling helpers.
+#[redlua::library(name = "helper_queues")]
+pub mod helper_queues {
+    use redlua::prelude::*;
+
+    fn waiting(queue: &Key) -> Key {
+        queue.derive(":wait")
+    }
+
+    fn enqueue(queue: &Key, job: &str) -> i64 {
+        lpush(&waiting(queue), job)
+    }
+
+    /// Counts in `stats` (a plain key) and enqueues in `<queue>:wait`, two helpers deep.
+    #[redis_function]
+    pub fn submit(stats: Key, queue: Key, job: String) -> i64 {
+        incr(&stats);
+        enqueue(&queue, &job)
+    }
+}
+
+#[test]
+fn keys_derived_in_helpers_need_a_hash_tag_on_their_base() {
+    let f = helper_queues::LIBRARY.function("submit").expect("submit is in the library");
+    assert_eq!(f.derived_from(), [2], "KEYS[2] has keys derived from it, in a helper's helper");
+    // What `call_cluster` checks before sending anything: the base key needs a tag.
+    assert!(redlua::cluster::check_derived(&["stats", "jobs:{mail}"], f.derived_from()).is_ok());
+    assert!(matches!(redlua::cluster::check_derived(&["stats", "jobs:mail"], f.derived_from()), Err(redlua::Error::CrossSlot { .. })));
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    assert_eq!(helper_queues::submit("lua:stats", "lua:{q}", "a").call(&mut con).unwrap(), 1);
+    assert_eq!(redlua::twin::run(&mut con, || helper_queues::twin::submit(Key::from("rust:stats"), Key::from("rust:{q}"), "a".into())), 1);
+    for ns in ["lua", "rust"] {
+        let wait: Vec<String> = redis::cmd("LRANGE").arg(format!("{ns}:{{q}}:wait")).arg(0).arg(-1).query(&mut con).unwrap();
+        assert_eq!(wait, ["a"], "{ns}");
+    }
+}

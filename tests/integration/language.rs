@@ -1626,3 +1626,122 @@ fn clamp_agrees_with_its_twin() {
     assert!(float_errors > 0);
     assert!(lang_clamp::LUA.contains("redlua_clamp("), "{}", lang_clamp::LUA);
 }
+
+/// Deeply nested expressions: the compiler recurses over the nesting, on a stack of its
+/// own; Lua's parser refuses code nested about 200 levels deep, so long chains are kept
+/// in locals on the way.
+#[redlua::library(name = "lang_deep")]
+pub mod lang_deep {
+    use redlua::prelude::*;
+
+    /// A sum of 400 terms (nested 400 deep), two of which send a command.
+    #[redis_function]
+    pub fn sum(k: Key, a: i64, b: i64) -> i64 {
+        a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b
+            + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a
+            + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3
+            + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b
+            + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a
+            + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0
+            + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b
+            + 0 + a + b + 3 + a + b + 6 + a + b + 2 + incr(&k) + b + 5 + a + b + 1 + a + b + 4 + a
+            + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b + 4
+            + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a + b
+            + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1 + a
+            + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b + 1
+            + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a + b
+            + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5 + a
+            + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b + 5
+            + incr(&k) + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a + b
+            + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2 + a
+            + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b + 2
+            + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a + b
+            + 2 + a + b + 5 + a + b + 1 + a + b + 4 + a + b + 0 + a + b + 3 + a + b + 6 + a
+    }
+
+    /// 200 parentheses around a difference of 30 terms.
+    #[redis_function]
+    pub fn parens(a: i64, b: i64) -> i64 {
+        ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((
+        a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b - a - b
+        ))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))
+    }
+
+    /// A difference nested to the right, 100 deep (each level waits for the next).
+    #[redis_function]
+    pub fn right(a: i64, b: i64) -> i64 {
+        a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (a - (b - (1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))
+    }
+}
+
+#[test]
+fn deeply_nested_expressions_compile_and_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let inputs = [(0, 0), (1, 2), (-7, 3), (1_000_000_007, -99), (10_000_000_000_000, 10_000_000_000_000), (-33_000_000_000_000, 1)];
+    for (a, b) in inputs {
+        let lua = lang_deep::sum("lua:deep", a, b).call(&mut con);
+        let rust = try_twin(&mut con, || lang_deep::twin::sum(Key::from("rust:deep"), a, b));
+        match (lua, rust) {
+            (Ok(l), Ok(r)) => assert_eq!(l, r, "sum({a}, {b})"),
+            (l, r) => panic!("sum({a}, {b}): lua {l:?} vs rust {r:?}"),
+        }
+        let lua: Option<i64> = redis::cmd("GET").arg("lua:deep").query(&mut con).unwrap();
+        let rust: Option<i64> = redis::cmd("GET").arg("rust:deep").query(&mut con).unwrap();
+        assert_eq!(lua, rust, "the two INCRs ran on both sides, sum({a}, {b})");
+        for (name, lua, rust) in [
+            ("parens", lang_deep::parens(a, b).call(&mut con), try_twin(&mut con, || lang_deep::twin::parens(a, b))),
+            ("right", lang_deep::right(a, b).call(&mut con), try_twin(&mut con, || lang_deep::twin::right(a, b))),
+        ] {
+            match (lua, rust) {
+                (Ok(l), Ok(r)) => assert_eq!(l, r, "{name}({a}, {b})"),
+                (l, r) => panic!("{name}({a}, {b}): lua {l:?} vs rust {r:?}"),
+            }
+        }
+    }
+    // The long chains are kept in locals, at most about 40 levels of Lua each.
+    let lua = lang_deep::LUA;
+    assert!(lua.contains("local tmp_5 = redlua_int("), "{lua}");
+    assert!(!lua.contains(&"redlua_int(".repeat(25)), "{lua}");
+}
+
+/// `str::parse::<i64>()` on texts at and beyond i64's range, with signs, leading zeros,
+/// spaces and nothing at all.
+#[redlua::library(name = "lang_parse_int")]
+pub mod lang_parse_int {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn parse_int(s: String) -> (Option<i64>, i64, bool, bool) {
+        (s.parse::<i64>().ok(), s.parse::<i64>().unwrap_or(-1) % 1000, s.parse::<i64>().is_ok(), s.parse::<i64>().is_err())
+    }
+}
+
+#[test]
+fn parsing_integers_agrees_with_rust_beyond_i64() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let texts = [
+        "0", "-0", "+5", "+0", "007", "-007", "", "-", "+", " 5", "5 ", " ", "+-5", "--5", "5-", "0x10", "1e3", "1.0", "٣",
+        "9007199254740991", "-9007199254740991", "9007199254740992", "-9007199254740992",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809", "+9223372036854775808",
+        "00009223372036854775807", "-00009223372036854775809", "9223372036854775899", "9223372037854775807",
+        "10000000000000000000", "99999999999999999999", "18446744073709551616", "340282366920938463463374607431768211456",
+        "000000000000000000000000000000000000042",
+    ];
+    let mut overflows = 0;
+    for s in texts {
+        let lua = lang_parse_int::parse_int(s).call(&mut con);
+        let rust = try_twin(&mut con, || lang_parse_int::twin::parse_int(s.to_string()));
+        match (lua, rust) {
+            (Ok(l), Ok(r)) => assert_eq!(l, r, "parse({s:?})"),
+            // Within i64 but beyond 2^53 - 1: Lua cannot hold the number (the documented error).
+            (Err(e), Ok((Some(n), ..))) if n.unsigned_abs() > (1 << 53) - 1 => {
+                assert!(e.to_string().contains("integer overflow"), "parse({s:?}): {e}");
+                overflows += 1;
+            }
+            (l, r) => panic!("parse({s:?}): lua {l:?} vs rust {r:?}"),
+        }
+    }
+    assert_eq!(overflows, 5, "the texts within i64 beyond 2^53 - 1");
+}

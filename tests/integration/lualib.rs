@@ -391,6 +391,11 @@ fn every_helper_file_loads_as_a_script_and_in_a_library() {
 const INT_TEXTS: &[&str] = &[
     "0", "-0", "+0", "7", "+7", "-7", "007", "9007199254740991", "-9007199254740991", "9007199254740992",
     "-9007199254740992", " 7", "7 ", "0x10", "1e3", "1.0", "", "-", "+", "12a", "--1", "+-1", "٣",
+    // At and beyond i64's range, with signs and leading zeros: Rust refuses past its bounds.
+    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+    "+9223372036854775807", "+9223372036854775808", "0009223372036854775807", "-0009223372036854775809",
+    "9223372036854775899", "9223372036854776807", "9223372037854775807", "10000000000000000000",
+    "99999999999999999999", "18446744073709551616", "1000000000000000000000000000000000000000", "-00000000000000000000000001",
 ];
 
 fn parse_int(lua: &mut Lua) {
@@ -595,6 +600,13 @@ fn int_cast(lua: &mut Lua) {
             assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({n}, {lo}, {hi})"), &[]), want, "{n} as {ty}");
         }
     }
+    // `as u64` / `as usize` (0 to 2^53 - 1 in Lua): a negative number wraps beyond 2^53 - 1
+    // in Rust, and the error says so.
+    for n in [-1i64, -7, -MAX] {
+        let want = format!("error: redlua: {n} as u64/usize wraps to 2^64 - {}, beyond 2^53 - 1", -n);
+        assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({n}, 0, {MAX})"), &[]), want, "{n} as u64");
+    }
+    assert_eq!(lua.eval(&[Helper::IntCast], &format!("redlua_int_cast({MAX}, 0, {MAX})"), &[]), MAX.show());
 }
 
 fn int_in(lua: &mut Lua) {

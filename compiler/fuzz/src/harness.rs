@@ -196,6 +196,12 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// crash, proptest shrinks it). With [`Policy::tolerate_known_bugs`], a violation that a
 /// [`KnownBug`] explains is reported in [`Outcome::known_bug`] instead.
 pub fn check(case: &Case, policy: Policy) -> Result<Outcome, Violation> {
+    // Parsing and comparing recurse over the source's nesting, as the compiler does: on
+    // the compiler's stack (some seeds nest hundreds of expressions deep).
+    redlua_compiler::driver::on_large_stack(|| check_case(case, policy))
+}
+
+fn check_case(case: &Case, policy: Policy) -> Result<Outcome, Violation> {
     let (Ok(attr), Ok(item)) = (case.attr.parse::<TokenStream>(), case.item.parse::<TokenStream>()) else {
         return Ok(Outcome::default());
     };
@@ -407,6 +413,10 @@ pub fn workspace_root(manifest_dir: &str) -> PathBuf {
 /// Rust files under `examples/` and `tests/` (the UI cases included: near-valid sources
 /// are good seeds), in a stable order.
 pub fn seeds(root: &Path) -> Vec<Case> {
+    redlua_compiler::driver::on_large_stack(|| seeds_under(root))
+}
+
+fn seeds_under(root: &Path) -> Vec<Case> {
     let mut files = Vec::new();
     for dir in ["examples", "tests"] {
         rust_files(&root.join(dir), &mut files);

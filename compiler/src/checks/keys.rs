@@ -65,25 +65,97 @@ pub fn builds_keys(f: &Function) -> bool {
 /// The KEYS positions (1-based, ascending) whose keys `f` derives other keys from: in a
 /// cluster they must carry a hash tag. A base that is not read straight from a `Key`
 /// parameter could be any of them: then every position is a base.
-pub fn derive_bases(f: &Function) -> Vec<usize> {
-    let position = |v: VarId| {
-        f.params.iter().find_map(|p| match p.source {
-            ParamSource::Key(i) if p.var == v => Some(i),
-            _ => None,
-        })
+///
+/// Keys derived in a helper count as if derived at each call: a helper that derives from
+/// its `i`-th parameter makes the `i`-th argument of the call a base (the KEYS position
+/// when that argument is a `Key` parameter read straight, every position otherwise), at
+/// any depth of helper calls; one that derives from anything else makes every position one.
+pub fn derive_bases(f: &Function, helpers: &[HelperFn]) -> Vec<usize> {
+    let summaries = helper_bases(helpers);
+    let mut bases = Bases::default();
+    let params: Vec<VarId> = f.params.iter().map(|p| p.var).collect();
+    let body_bases = |origins: &[KeyOrigin], body: Option<&Block>, bases: &mut Bases| bases_of(origins, body, &params, &summaries, bases);
+    body_bases(&f.key_origins, Some(&f.body), &mut bases);
+    if bases.any {
+        return (1..=f.num_keys).collect();
+    }
+    let position = |i: usize| match f.params[i].source {
+        ParamSource::Key(k) => Some(k),
+        _ => None,
     };
-    let mut bases = std::collections::BTreeSet::new();
-    for o in &f.key_origins {
+    let mut out = std::collections::BTreeSet::new();
+    for i in bases.params {
+        match position(i) {
+            Some(k) => {
+                out.insert(k);
+            }
+            // A `Vec<Key>` (or any other parameter a key may come from): any position.
+            None => return (1..=f.num_keys).collect(),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Which keys a body derives other keys from: some of its parameters (by index), or
+/// `any` key.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Bases {
+    params: std::collections::BTreeSet<usize>,
+    any: bool,
+}
+
+/// The [`Bases`] of each helper's parameters, through helpers calling helpers (to a
+/// fixpoint: summaries only grow, and are bounded by the parameters).
+fn helper_bases(helpers: &[HelperFn]) -> Vec<Bases> {
+    let mut summaries = vec![Bases::default(); helpers.len()];
+    loop {
+        let mut changed = false;
+        for (i, h) in helpers.iter().enumerate() {
+            let mut b = summaries[i].clone();
+            bases_of(&h.key_origins, h.body.as_ref(), &h.params, &summaries, &mut b);
+            if b != summaries[i] {
+                summaries[i] = b;
+                changed = true;
+            }
+        }
+        if !changed {
+            return summaries;
+        }
+    }
+}
+
+/// Adds to `bases` what a body with parameters `params` derives keys from: its own
+/// `derive` calls (`origins`) and its calls of helpers (summarised in `summaries`).
+fn bases_of(origins: &[KeyOrigin], body: Option<&Block>, params: &[VarId], summaries: &[Bases], bases: &mut Bases) {
+    let param_of = |e: Option<VarId>| e.and_then(|v| params.iter().position(|p| *p == v));
+    for o in origins {
         if let KeyOrigin::Derived { base, .. } = *o {
-            match base.and_then(position) {
+            match param_of(base) {
                 Some(i) => {
-                    bases.insert(i);
+                    bases.params.insert(i);
                 }
-                None => return (1..=f.num_keys).collect(),
+                None => bases.any = true,
             }
         }
     }
-    bases.into_iter().collect()
+    let Some(body) = body else { return };
+    visit_block(body, &mut |e| {
+        let ExprKind::CallHelper(j, args) = &e.kind else { return };
+        let Some(callee) = summaries.get(*j) else { return };
+        bases.any |= callee.any;
+        for &i in &callee.params {
+            let arg = args.get(i).and_then(|a| match &a.kind {
+                ExprKind::Var(v) => Some(*v),
+                _ => None,
+            });
+            match param_of(arg) {
+                Some(k) => {
+                    bases.params.insert(k);
+                }
+                None => bases.any = true,
+            }
+        }
+    });
 }
 
 /// `redlua::not-a-key`: a value of type `found` where `command` takes a key;
@@ -150,10 +222,47 @@ mod tests {
              #[redis_function] pub fn none(a: Key, b: Key) -> i64 { incr(&a) + incr(&b) }
              #[redis_function] pub fn moved(a: Key, b: Key) -> i64 { let k = b.clone(); incr(&k.derive(\":x\")) + incr(&a) }",
         );
-        assert_eq!(derive_bases(&fs[0]), [1, 3]);
-        assert_eq!(derive_bases(&fs[1]), Vec::<usize>::new());
+        assert_eq!(derive_bases(&fs[0], &[]), [1, 3]);
+        assert_eq!(derive_bases(&fs[1], &[]), Vec::<usize>::new());
         // A base not read straight from a parameter could be any key.
-        assert_eq!(derive_bases(&fs[2]), [1, 2]);
+        assert_eq!(derive_bases(&fs[2], &[]), [1, 2]);
+    }
+
+    /// The derive bases of each function of a library that compiles, with its helpers.
+    fn bases(items: &str) -> Vec<Vec<usize>> {
+        let r = run(library(items), None);
+        assert!(r.diagnostics.is_empty() && r.printed.is_some(), "{:?}", r.all_diagnostics());
+        r.functions.iter().map(|f| derive_bases(f, &r.helpers)).collect()
+    }
+
+    #[test]
+    fn keys_derived_in_helpers_count_at_each_call() {
+        let helpers = "fn waiting(q: &Key) -> Key { q.derive(\":waiting\") }
+             fn push(q: &Key, v: &str) -> i64 { lpush(&waiting(q), v) }
+             fn twice(a: &Key, b: &Key, v: &str) -> i64 { push(b, v) + incr(a) }
+             fn local(q: &Key) -> i64 { let k = q.clone(); incr(&k.derive(\":n\")) }";
+        let got = bases(&format!(
+            "{helpers}
+             #[redis_function] pub fn direct(a: Key, b: Key) -> i64 {{ incr(&a) + lpush(&waiting(&b), \"x\") }}
+             #[redis_function] pub fn deep(a: Key, b: Key, c: Key) -> i64 {{ twice(&a, &c, \"x\") + incr(&b) }}
+             #[redis_function] pub fn through_a_local(a: Key, b: Key) -> i64 {{ local(&b) + incr(&a) }}
+             #[redis_function] pub fn moved(a: Key, b: Key) -> i64 {{ let q = a.clone(); push(&q, \"x\") + incr(&b) }}
+             #[redis_function] pub fn none(a: Key) -> i64 {{ incr(&a) }}"
+        ));
+        // `waiting(&b)`: KEYS[2]; `twice` pushes to its second key: KEYS[3], two helpers deep.
+        assert_eq!(got[0], [2]);
+        assert_eq!(got[1], [3]);
+        // A base that is not a parameter read straight, in the helper or at the call: any key.
+        assert_eq!(got[2], [1, 2]);
+        assert_eq!(got[3], [1, 2]);
+        assert_eq!(got[4], Vec::<usize>::new());
+        // Recursive helpers reach their fixpoint.
+        let got = bases(
+            "fn even(k: &Key, n: i64) -> i64 { if n == 0 { incr(&k.derive(\":e\")) } else { odd(k, n - 1) } }
+             fn odd(k: &Key, n: i64) -> i64 { if n == 0 { 0 } else { even(k, n - 1) } }
+             #[redis_function] pub fn f(a: Key, b: Key) -> i64 { odd(&b, 3) + incr(&a) }",
+        );
+        assert_eq!(got[0], [2]);
     }
 
     #[test]
