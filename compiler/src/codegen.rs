@@ -53,8 +53,14 @@ pub(crate) struct Gen<'a> {
 /// A library's memory of its numeric arguments: for each `i64`/`f64` parameter, the text
 /// it last arrived as and the number it gave, so that an argument that repeats (a limit,
 /// a window, an amount) is checked once per library load rather than on every call. It
-/// only saves work: the same text always gives the same number.
+/// only saves work: the same text always gives the same number. Only texts of at most
+/// [`ARGS_MEMO_MAX_LEN`] bytes are kept, so it holds a few short strings per parameter.
+/// Measured on the cookbook's transfer (in-server loop): about 0.2 µs of a 3 µs call.
 pub(crate) const ARGS_MEMO: &str = "redlua_args";
+
+/// The longest argument text `redlua_args` keeps: every i64 within +/-(2^53 - 1) and the
+/// usual forms of an f64 fit.
+pub(crate) const ARGS_MEMO_MAX_LEN: usize = 24;
 
 /// The Lua text of one library.
 pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir::HelperFn]) -> Result<Printed, Vec<Diagnostic>> {
@@ -83,7 +89,11 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
     push_helpers(&helpers, &mut top);
     if memo != Some(1) {
         top.push(LS::new(K::Blank));
-        top.push(LS::new(K::Comment("The last text of each numeric argument and its value: an argument that repeats is checked once.".into())));
+        top.push(LS::new(K::Comment(format!(
+            "The last text (of at most {ARGS_MEMO_MAX_LEN} bytes) of each numeric argument and the number it gave, kept\n\
+             until the library is reloaded: an argument that repeats is checked once. The same text\n\
+             always gives the same number, so replies never depend on what is kept here."
+        ))));
         top.push(LS::new(K::Local(vec![ARGS_MEMO.into()], vec![L::Table(vec![], vec![])])));
     }
     top.extend(fn_defs);

@@ -11,7 +11,8 @@
 //! `requires` names (by file name) the helpers the file calls, or says `none`; a test
 //! checks it against the names the code uses. `rust` says in one line which Rust meaning
 //! the helper gives. The rest of the file is emitted verbatim as one `local function
-//! redlua_<file>` (plus the constants it needs).
+//! redlua_<file>` (plus the constants it needs), or as one constant table
+//! `local redlua_<file> = { .. }`.
 //!
 //! Codegen names a helper in the Lua AST (`redlua_<file>`); [`used`] collects the helpers
 //! a chunk names from its AST, and [`in_order`] adds what they require, each after what
@@ -166,6 +167,8 @@ lualib! {
     RecordHash = "record_hash",
     HsetRecord = "hset_record",
     RecordReply = "record_reply",
+
+    MinByLen = "min_by_len",
 }
 
 const REQUIRES: &str = "-- requires: ";
@@ -347,9 +350,10 @@ mod tests {
             let second = lines.next().unwrap_or_default();
             assert!(second.starts_with(RUST) && second.len() > RUST.len() + 3, "{}.lua: the second line must be `-- rust: <its Rust meaning>`", h.file());
             assert_eq!(h.rust(), &second[RUST.len()..]);
-            assert!(text.ends_with("end\n"), "{}.lua: ends with the `end` of its function and a newline", h.file());
+            assert!(text.ends_with("end\n") || text.ends_with("}\n"), "{}.lua: ends with the `end` of its function (or the `}}` of its table) and a newline", h.file());
             let def = format!("local function {}(", h.name());
-            assert!(h.source().contains(&def), "{}.lua defines `{def}..)`", h.file());
+            let table = format!("local {} = {{", h.name());
+            assert!(h.source().contains(&def) || h.source().contains(&table), "{}.lua defines `{def}..)` (or the table `{table}..}}`)", h.file());
             assert!(!h.source().starts_with("-- requires") && !h.source().starts_with(RUST));
         }
     }

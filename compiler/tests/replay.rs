@@ -867,7 +867,9 @@ impl Session {
 /// its meaning.
 fn without_lua_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    // An EVAL script's error names its SHA1, which any change of the Lua's text changes.
+    let text = &without_script_shas(text);
+    let mut rest = text.as_str();
     while let Some(at) = ["user_function:", "user_script:"].iter().filter_map(|p| rest.find(p).map(|i| i + p.len())).min() {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
@@ -876,6 +878,22 @@ fn without_lua_lines(text: &str) -> String {
             out.push('N');
         }
         rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `script: <40 hex digits>` (the SHA1 of an EVAL script in its errors) as `script: SHA`.
+fn without_script_shas(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("script: ").map(|i| i + "script: ".len()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.len() >= 40 && rest.as_bytes()[..40].iter().all(u8::is_ascii_hexdigit) && !rest.as_bytes().get(40).is_some_and(u8::is_ascii_hexdigit) {
+            out.push_str("SHA");
+            rest = &rest[40..];
+        }
     }
     out.push_str(rest);
     out
@@ -971,7 +989,8 @@ fn replay_corpus() {
                         session.call(function, &name, &case.keys, &case.args, &befores[case.state.as_str()])
                     });
                     match result {
-                        Ok((outcome, _)) if outcome == case.outcome => {
+                        // Recorded replies may name a script's SHA1, which changes with its text.
+                        Ok((outcome, _)) if outcome == case.outcome || outcome.reply == without_lua_lines(&case.outcome.reply) && outcome.sent == case.outcome.sent && outcome.changes == case.outcome.changes => {
                             attempts.clear();
                             break;
                         }
@@ -1032,6 +1051,10 @@ fn the_text_forms_round_trip() {
     assert_eq!(
         without_lua_lines("ERR x script: f, on @user_function:41. user_script:3: y user_function:z"),
         "ERR x script: f, on @user_function:N. user_script:N: y user_function:z"
+    );
+    assert_eq!(
+        without_lua_lines("ERR x script: 3b81f2b17e2819ff7cb7c3a393b0ba08f1e68db1, on @user_script:7. script: f"),
+        "ERR x script: SHA, on @user_script:N. script: f"
     );
 }
 

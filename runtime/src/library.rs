@@ -1,10 +1,11 @@
 //! Libraries and scripts: their code, version stamps, loading and export.
 //!
-//! Loading always sends `FUNCTION LOAD REPLACE`, after `FUNCTION LIST .. WITHCODE` has
+//! An explicit load sends `FUNCTION LOAD REPLACE`, after `FUNCTION LIST .. WITHCODE` has
 //! shown that the server's copy is missing or differs. `REPLACE` makes a load
 //! idempotent: two clients loading the same library at once both succeed, and on a
 //! cluster connection (where redis-rs sends `FUNCTION LOAD` to every primary) primaries
-//! that already have the library do not fail the load.
+//! that already have the library do not fail the load. Recovery after "Function not
+//! found" first sends `FUNCTION LOAD` without `REPLACE` (see `Library::reload_on`).
 
 use crate::error::{Error, SourceLocation};
 use crate::events::{self, Event, Trigger};
@@ -427,15 +428,56 @@ impl Library {
         Ok(self.loaded(status, None, Trigger::Load))
     }
 
-    /// Loads the library after a call did not find its function: always sends the
-    /// code (the checked server may not be the one that lacked it).
+    /// Loads the library after a call did not find its function.
+    ///
+    /// The common case (the server lost its functions: a flush, a restart, a new node) costs
+    /// one round trip: `FUNCTION LOAD` without `REPLACE`. Only when the server says the
+    /// library exists, in a version without the called function, does it read that version
+    /// (`FUNCTION LIST .. WITHCODE`) and decide:
+    ///
+    /// - the same code (another client loaded it meanwhile): nothing to load;
+    /// - code that redlua did not generate, or another redlua version whose functions this
+    ///   version all has: replaced (`FUNCTION LOAD REPLACE`);
+    /// - another redlua version with a function this version lacks: kept, and the call
+    ///   fails with [`Error::NotLoaded`]. Two versions that each lack a function of the
+    ///   other would otherwise replace each other on every call; the one on the server stays
+    ///   until an explicit [`Library::load`].
     pub(crate) async fn reload_on<W: Wire>(&self, w: &mut W) -> Result<(), Error> {
-        let status = match self.status_on(w).await {
-            // A user without FUNCTION LIST may still load: what the server held is not
-            // known, and the call said it lacks this library's functions.
-            Err(Error::Redis(e)) if e.code() == Some("NOPERM") => LibraryStatus::Missing,
-            status => status?,
+        let exists = match w.req(&self.load_new_command()).await {
+            Ok(_) => {
+                self.loaded(LibraryStatus::Missing, None, Trigger::Recovery);
+                return Ok(());
+            }
+            Err(e) if is_library_exists(&e) => e,
+            Err(e) => return Err(self.load_error(e)),
         };
+        let v = match w.req(&self.list_command()).await {
+            Ok(v) => v,
+            // A user without FUNCTION LIST cannot tell which version is there: it stays.
+            Err(e) => return Err(Error::NotLoaded { name: self.name.to_string(), detail: format!("{exists}; and reading its version failed: {e}") }),
+        };
+        let (code, functions) = self.code_and_functions_in_list(v);
+        let status = self.status_of(code.as_deref());
+        match status {
+            LibraryStatus::Current => return Ok(()),
+            // Deleted meanwhile: load it as if it had been missing.
+            LibraryStatus::Missing => {}
+            LibraryStatus::Other { ref stamp } => {
+                let generated = code.as_deref().is_some_and(|c| c.starts_with(format!("#!lua name={}\n-- redlua library `{}`", self.name, self.name).as_bytes()));
+                let ours: Vec<String> = self.functions.iter().flat_map(|f| [f.name.to_string(), self.call_name(f.name)]).collect();
+                let lacking: Vec<&String> = functions.iter().filter(|f| !ours.contains(f)).collect();
+                if generated && !lacking.is_empty() {
+                    return Err(Error::NotLoaded {
+                        name: self.name.to_string(),
+                        detail: format!(
+                            "the server holds another version of library `{}` (stamp {stamp}) without this function, and with functions this version lacks ({}); it stays until this version is loaded explicitly (Library::load)",
+                            self.name,
+                            lacking.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    });
+                }
+            }
+        }
         w.req(&self.load_command()).await.map_err(|e| self.load_error(e))?;
         self.loaded(status, None, Trigger::Recovery);
         Ok(())
@@ -670,6 +712,39 @@ impl Library {
         let mut cmd = redis::cmd("FUNCTION");
         cmd.arg("LOAD").arg("REPLACE").arg(self.code);
         cmd
+    }
+
+    /// `FUNCTION LOAD <code>`, without `REPLACE`: fails when the library exists.
+    pub(crate) fn load_new_command(&self) -> redis::Cmd {
+        let mut cmd = redis::cmd("FUNCTION");
+        cmd.arg("LOAD").arg(self.code);
+        cmd
+    }
+
+    /// The code of this library and the names of the functions it registers, in a
+    /// `FUNCTION LIST .. WITHCODE` reply.
+    pub(crate) fn code_and_functions_in_list(&self, v: Value) -> (Option<Vec<u8>>, Vec<String>) {
+        let libs = match v {
+            Value::Array(libs) | Value::Set(libs) => libs,
+            _ => return (None, vec![]),
+        };
+        for lib in libs {
+            let fields = map_fields(lib);
+            let name = fields.iter().find(|(k, _)| k == b"library_name").and_then(|(_, v)| bytes(v));
+            if name.as_deref() == Some(self.name.as_bytes()) {
+                let code = fields.iter().find(|(k, _)| k == b"library_code").and_then(|(_, v)| bytes(v));
+                let functions = match fields.into_iter().find(|(k, _)| k == b"functions").map(|(_, v)| v) {
+                    Some(Value::Array(fs) | Value::Set(fs)) => fs
+                        .into_iter()
+                        .filter_map(|f| map_fields(f).into_iter().find(|(k, _)| k == b"name").and_then(|(_, v)| bytes(&v)))
+                        .map(|n| String::from_utf8_lossy(&n).into_owned())
+                        .collect(),
+                    _ => vec![],
+                };
+                return (code, functions);
+            }
+        }
+        (None, vec![])
     }
 
     /// The code of this library in a `FUNCTION LIST .. WITHCODE` reply.
@@ -1118,6 +1193,11 @@ impl Script {
     pub(crate) fn locate(&self, message: &str) -> Option<SourceLocation> {
         crate::wire::locate(message, "user_script:", self.file, self.lines)
     }
+}
+
+/// `ERR Library '<name>' already exists`: a `FUNCTION LOAD` without `REPLACE` found it.
+fn is_library_exists(e: &redis::RedisError) -> bool {
+    e.code() == Some("ERR") && e.detail().is_some_and(|d| d.starts_with("Library ") && d.ends_with("already exists"))
 }
 
 /// `FUNCTION DELETE <library>`: true when it was there, false when it was not.

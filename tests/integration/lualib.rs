@@ -337,7 +337,18 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::RecordHash => record_hash(lua),
         Helper::HsetRecord => hset_record(lua),
         Helper::RecordReply => record_reply(lua),
+
+        Helper::MinByLen => min_by_len(lua),
     }
+}
+
+fn min_by_len(lua: &mut Lua) {
+    // The least value of n plain digits: 0 for one digit, then 10^(n-1), up to 16 digits.
+    assert_eq!(lua.eval(&[Helper::MinByLen], "redlua_min_by_len[1]", &[]), "0");
+    for n in 2..=16u32 {
+        assert_eq!(lua.eval(&[Helper::MinByLen], &format!("redlua_min_by_len[{n}] == {}", 10i64.pow(n - 1)), &[]), "true", "{n} digits");
+    }
+    assert_eq!(lua.eval(&[Helper::MinByLen], "redlua_min_by_len[17] == nil and #redlua_min_by_len == 16", &[]), "true");
 }
 
 fn connect(server: &TestServer) -> Lua {
@@ -369,7 +380,9 @@ fn every_helper_file_loads_as_a_script_and_in_a_library() {
         // With what it requires, at the top of a script that runs: no global is set.
         let chunk = format!("{}\nreturn type({})", lualib::chunk(&[h]), h.name());
         let ty: redis::RedisResult<String> = redis::cmd("EVAL").arg(&chunk).arg(0).query(&mut con);
-        assert_eq!(ty.as_deref().ok(), Some("function"), "{}.lua as a script: {ty:?}", h.file());
+        // A helper is a function, or a constant table (min_by_len).
+        let want = if h == Helper::MinByLen { "table" } else { "function" };
+        assert_eq!(ty.as_deref().ok(), Some(want), "{}.lua as a script: {ty:?}", h.file());
         // And while a library loads, where only part of the Lua library is there.
         let lib = format!(
             "#!lua name=lualib_{}\n{}\nredis.register_function('lualib_{}', function() return type({}) end)\n",
@@ -381,7 +394,7 @@ fn every_helper_file_loads_as_a_script_and_in_a_library() {
         let loaded: redis::RedisResult<String> = redis::cmd("FUNCTION").arg("LOAD").arg(&lib).query(&mut con);
         assert!(loaded.is_ok(), "{}.lua in a library: {loaded:?}", h.file());
         let ty: redis::RedisResult<String> = redis::cmd("FCALL").arg(format!("lualib_{}", h.file())).arg(0).query(&mut con);
-        assert_eq!(ty.as_deref().ok(), Some("function"));
+        assert_eq!(ty.as_deref().ok(), Some(want));
     }
 }
 
@@ -396,6 +409,11 @@ const INT_TEXTS: &[&str] = &[
     "+9223372036854775807", "+9223372036854775808", "0009223372036854775807", "-0009223372036854775809",
     "9223372036854775899", "9223372036854776807", "9223372037854775807", "10000000000000000000",
     "99999999999999999999", "18446744073709551616", "1000000000000000000000000000000000000000", "-00000000000000000000000001",
+
+    // Forms that Lua's tonumber reads as an integer with as many characters as its digits
+    // (the plain-digits check must not take them), NUL bytes, and the edges of its table.
+    "10e2", "1.e3", "1.5e4", " 1e3", "0xFFFF9", "1048569", "7\0", "7\05", "1000\0", "10\0", "12d", "1d", "\t7",
+    "9", "10", "999999999999999", "1000000000000000", "9999999999999999", "0000000000000000001",
 ];
 
 fn parse_int(lua: &mut Lua) {

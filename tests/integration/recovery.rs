@@ -207,7 +207,8 @@ fn library_load_reports_loaded_unchanged_replaced() {
 #[test]
 fn a_foreign_bank_without_transfer_is_replaced_by_the_next_call() {
     // The other code has no `transfer`: FCALL says "Function not found", so the call
-    // loads its own library (replacing the other one) and runs once.
+    // loads its own library (replacing the other one, which redlua did not generate) and
+    // runs once.
     let (_server, mut con) = server();
     set(&mut con, "acct:{f}:a", 100);
     assert!(bank::transfer("acct:{f}:a", "acct:{f}:b", 10).call(&mut con).unwrap());
@@ -218,7 +219,7 @@ fn a_foreign_bank_without_transfer_is_replaced_by_the_next_call() {
     assert!(bank::transfer("acct:{f}:a", "acct:{f}:b", 10).call(&mut con).unwrap());
     assert_eq!(get_int(&mut con, "acct:{f}:a"), Some(80), "each transfer ran once");
     assert_eq!(get_int(&mut con, "acct:{f}:b"), Some(20));
-    assert_eq!(command_calls(&mut con, "function|load"), loads + 1, "one FUNCTION LOAD REPLACE");
+    assert_eq!(command_calls(&mut con, "function|load"), loads + 2, "a FUNCTION LOAD that finds the other bank, then one FUNCTION LOAD REPLACE");
     assert_eq!(function_list(&mut con).get("bank"), Some(&registered("bank", &["transfer", "balance"])));
     assert_eq!(bank::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(bank::LUA.as_bytes()));
     assert_eq!(bank::LIBRARY.load(&mut con).unwrap(), LoadOutcome::Unchanged);
@@ -473,4 +474,135 @@ fn concurrent_callers_and_flushes_never_run_a_call_twice() {
     assert_eq!(get_int(&mut con, "acct:{c}:src"), Some(1_000_000 - total));
     let ok: i64 = results.iter().map(|r| r.1 + r.2).sum();
     assert!(ok > 600, "most calls must succeed: {results:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Two versions of one library sharing a server
+
+/// Version 1 of `duo`: `shared` and `only_v1`.
+#[redlua::library(name = "duo", separate_server)] // likewise
+mod duo_v1 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn shared(k: Key) -> i64 {
+        incr(&k)
+    }
+
+    #[redis_function]
+    pub fn only_v1(k: Key) -> i64 {
+        incr_by(&k, 10)
+    }
+}
+
+/// Version 2 of `duo`: `shared` and `only_v2` (it dropped `only_v1`).
+#[redlua::library(name = "duo", separate_server)] // another version of `duo`, never on a server with version 1
+mod duo_v2 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn shared(k: Key) -> i64 {
+        incr(&k)
+    }
+
+    #[redis_function]
+    pub fn only_v2(k: Key) -> i64 {
+        incr_by(&k, 100)
+    }
+}
+
+/// Version 3 of `duo`: every function of versions 1 and 2.
+#[redlua::library(name = "duo", separate_server)] // likewise
+mod duo_v3 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn shared(k: Key) -> i64 {
+        incr(&k)
+    }
+
+    #[redis_function]
+    pub fn only_v1(k: Key) -> i64 {
+        incr_by(&k, 10)
+    }
+
+    #[redis_function]
+    pub fn only_v2(k: Key) -> i64 {
+        incr_by(&k, 100)
+    }
+}
+
+#[test]
+fn after_a_flush_a_call_recovers_in_three_round_trips() {
+    let (_server, mut con) = server();
+    duo_v1::LIBRARY.load(&mut con).unwrap();
+    flush(&mut con, "FUNCTION", None);
+    let (loads, lists) = (command_calls(&mut con, "function|load"), command_calls(&mut con, "function|list"));
+    let mut counting = CountingCon { inner: &mut con, requests: 0 };
+    assert_eq!(duo_v1::only_v1("duo:{a}").call(&mut counting).unwrap(), 10);
+    assert_eq!(counting.requests, 3, "the call, FUNCTION LOAD, the call again");
+    assert_eq!(command_calls(&mut con, "function|load"), loads + 1);
+    assert_eq!(command_calls(&mut con, "function|list"), lists, "no FUNCTION LIST");
+    assert_eq!(get_int(&mut con, "duo:{a}"), Some(10), "ran once");
+}
+
+#[test]
+fn two_versions_calling_alternately_never_replace_each_other() {
+    // Version 1 and version 2 each lack a function of the other. The version on the
+    // server stays: the other one's calls of its missing function fail (NotLoaded,
+    // nothing ran) rather than replacing it on every call.
+    let (_server, mut con) = server();
+    assert_eq!(duo_v1::only_v1("duo:{b}:1").call(&mut con).unwrap(), 10, "loaded where missing");
+    for round in 1..=5i64 {
+        assert_eq!(duo_v1::only_v1("duo:{b}:1").call(&mut con).unwrap(), 10 * (round + 1));
+        let r = duo_v2::only_v2("duo:{b}:2").call(&mut con);
+        assert!(matches!(&r, Err(Error::NotLoaded { detail, .. }) if detail.contains("only_v1")), "round {round}: {r:?}");
+        // A function both versions have runs the server's version.
+        assert_eq!(duo_v2::shared("duo:{b}:s").call(&mut con).unwrap(), round);
+    }
+    assert_eq!(get_int(&mut con, "duo:{b}:2"), None, "only_v2 never ran");
+    assert_eq!(duo_v1::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(duo_v1::LUA.as_bytes()), "version 1 stayed");
+
+    // A version with every function of the server's replaces it, and both older
+    // versions' calls then find their functions: no war either.
+    assert_eq!(duo_v3::only_v2("duo:{b}:2").call(&mut con).unwrap(), 100);
+    assert_eq!(duo_v3::LIBRARY.server_code(&mut con).unwrap().as_deref(), Some(duo_v3::LUA.as_bytes()));
+    let loads = command_calls(&mut con, "function|load");
+    for round in 1..=3i64 {
+        assert_eq!(duo_v1::only_v1("duo:{b}:1").call(&mut con).unwrap(), 60 + 10 * round);
+        assert_eq!(duo_v2::only_v2("duo:{b}:2").call(&mut con).unwrap(), 100 + 100 * round);
+    }
+    assert_eq!(command_calls(&mut con, "function|load"), loads, "nothing loaded again");
+
+    // An explicit load decides: version 2 now, and version 1's own function fails.
+    assert_eq!(duo_v2::LIBRARY.load(&mut con).unwrap(), LoadOutcome::Replaced);
+    let r = duo_v1::only_v1("duo:{b}:1").call(&mut con);
+    assert!(matches!(&r, Err(Error::NotLoaded { detail, .. }) if detail.contains("only_v2")), "{r:?}");
+    assert_eq!(get_int(&mut con, "duo:{b}:1"), Some(90), "the refused call did not run");
+}
+
+/// Counts the requests a connection sends.
+struct CountingCon<'a> {
+    inner: &'a mut Connection,
+    requests: u64,
+}
+
+impl ConnectionLike for CountingCon<'_> {
+    fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
+        self.requests += 1;
+        self.inner.req_packed_command(cmd)
+    }
+    fn req_packed_commands(&mut self, cmd: &[u8], offset: usize, count: usize) -> RedisResult<Vec<Value>> {
+        self.requests += 1;
+        self.inner.req_packed_commands(cmd, offset, count)
+    }
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+    fn check_connection(&mut self) -> bool {
+        self.inner.check_connection()
+    }
+    fn is_open(&self) -> bool {
+        self.inner.is_open()
+    }
 }

@@ -373,11 +373,17 @@ impl Gen<'_> {
                     .fold(L::name(&n), |a, b| L::bin(LB::And, a, b));
                 let msg = L::bin(LB::Concat, L::str("redlua: value is not an integer within +/-(2^53 - 1): "), L::call("string.sub", vec![t.clone(), L::int(1), L::int(64)]));
                 let err = self.stmt(K::Call(L::call("error", vec![msg])));
-                let parse = vec![
-                    self.stmt(K::Local(vec![n.clone()], vec![L::call("tonumber", vec![t.clone()])])),
+                // Plain digits first (see `plain_digits`), the other forms Rust reads after.
+                let full = vec![
                     self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(ok))), vec![err])], None)),
                     // `+ 0`: a stored "-0" reads as 0, as Rust parses it.
-                    self.stmt(K::Assign(vec![t.clone()], vec![L::bin(LB::Add, L::name(&n), L::int(0))])),
+                    self.stmt(K::Assign(vec![L::name(&n)], vec![L::bin(LB::Add, L::name(&n), L::int(0))])),
+                ];
+                let fast = self.plain_digits(&n, t.clone());
+                let parse = vec![
+                    self.stmt(K::Local(vec![n.clone()], vec![L::call("tonumber", vec![t.clone()])])),
+                    self.stmt(K::If(vec![(L::un(LU::Not, L::Paren(Box::new(fast))), full)], None)),
+                    self.stmt(K::Assign(vec![t.clone()], vec![L::name(&n)])),
                 ];
                 let missing = vec![self.stmt(K::Assign(vec![t.clone()], vec![L::Nil]))];
                 out.push(self.stmt(K::If(vec![(L::bin(LB::Eq, t.clone(), L::Bool(false)), missing)], Some(parse))));

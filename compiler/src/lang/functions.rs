@@ -489,13 +489,15 @@ impl Gen<'_> {
                 if p.ty == Ty::Int {
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     check.push(self.int_arg_check(&lua, raw.clone(), &p.name));
-                    check.push(self.no_neg_zero(&lua));
                 } else {
                     let v = self.helper(Helper::ArgFloat, vec![raw.clone(), L::str(&p.name)]);
                     check.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
                 }
-                check.push(self.stmt(K::Assign(vec![text.clone()], vec![raw.clone()])));
-                check.push(self.stmt(K::Assign(vec![num], vec![L::name(lua.clone())])));
+                // Only short texts are kept (a long one would stay in memory until the
+                // library is reloaded); every accepted number fits.
+                let keep = vec![self.stmt(K::Assign(vec![text.clone()], vec![raw.clone()])), self.stmt(K::Assign(vec![num], vec![L::name(lua.clone())]))];
+                let short = L::bin(LB::Le, L::un(LU::Len, raw.clone()), L::int(ARGS_MEMO_MAX_LEN as i64));
+                check.push(self.stmt(K::If(vec![(short, keep)], None)));
                 out.push(self.stmt(K::If(vec![(L::bin(LB::Ne, raw, text), check)], None)));
                 continue;
             }
@@ -505,7 +507,6 @@ impl Gen<'_> {
                 out.push(self.stmt(K::Local(vec![lua.clone()], vec![L::call("tonumber", vec![raw.clone()])])));
                 let check = self.int_arg_check(&lua, raw, &p.name);
                 out.push(check);
-                out.push(self.no_neg_zero(&lua));
                 continue;
             }
             if let (ParamSource::Arg(i), Some(k)) = (p.source, narrow(&p.ty)) {
@@ -530,7 +531,6 @@ impl Gen<'_> {
                 if inner == Ty::Int {
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![L::call("tonumber", vec![raw.clone()])])));
                     present.push(self.int_arg_check(&lua, raw.clone(), &p.name));
-                    present.push(self.no_neg_zero(&lua));
                 } else if let Some(h) = conv(self, &inner) {
                     let v = self.helper(h, vec![raw.clone(), L::str(&p.name)]);
                     present.push(self.stmt(K::Assign(vec![L::name(lua.clone())], vec![v])));
