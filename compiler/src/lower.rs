@@ -802,47 +802,8 @@ impl Lowerer<'_> {
             return self.empty_collection(&segs[0], expect, span);
         }
         match (segs.len(), last.as_str()) {
-            (1, "Some") => {
-                if args.len() != 1 {
-                    return self.arity(span, "Some", 1);
-                }
-                let inner_expect = match expect {
-                    Some(Ty::Option(t)) => Some((**t).clone()),
-                    _ => None,
-                };
-                let a = self.expr(args[0], inner_expect.as_ref());
-                if matches!(a.ty, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
-                    let t = a.ty.clone();
-                    self.err(Rule::UnsupportedType, a.span, format!("`Option<{t}>` is not supported"), "Lua represents `None` as nil, so options cannot nest");
-                    return poison(span);
-                }
-                let t = a.ty.clone().option();
-                self.mk(ExprKind::Some(Box::new(a)), t, span)
-            }
-            (1, "Ok") | (1, "Err") => {
-                if args.len() != 1 {
-                    return self.arity(span, &last, 1);
-                }
-                let Some(Ty::Result(inner)) = expect.cloned() else {
-                    self.err(Rule::Unsupported, span, format!("`{last}(..)` outside the return value of a function returning `Result`"), "return `Ok(..)`/`Err(..)` from a function declared `-> Result<T, Reject>`");
-                    return poison(span);
-                };
-                if last == "Ok" {
-                    let a = self.expr(args[0], Some(&inner));
-                    if !a.ty.fits(&inner) {
-                        let t = a.ty.clone();
-                        self.err(Rule::Type, a.span, format!("expected `{inner}`, found `{t}`"), "");
-                    }
-                    self.mk(ExprKind::Ok(Box::new(a)), Ty::Result(inner), span)
-                } else {
-                    let a = self.expr(args[0], Some(&Ty::Reject));
-                    if !a.ty.fits(&Ty::Reject) {
-                        let t = a.ty.clone();
-                        self.err(Rule::Type, a.span, format!("expected `Reject`, found `{t}`"), "write `Err(reject!(\"message\"))`");
-                    }
-                    self.mk(ExprKind::Err(Box::new(a)), Ty::Result(inner), span)
-                }
-            }
+            (1, "Some") => self.some_ctor(&args, expect, span),
+            (1, "Ok") | (1, "Err") => self.result_ctor(&last, &args, expect, span),
             (1, name) => match commands::lookup(name) {
                 Some(cmd) => self.command(cmd, p, &args, span),
                 // `use std::cmp::max;`

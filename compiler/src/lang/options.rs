@@ -1,5 +1,5 @@
-//! `Option` and `Result` with their methods (`map`, `and_then`, `unwrap_or`, `ok_or`,
-//! `is_some`, `take`, ...), and the `?` operator.
+//! `Option` and `Result`: `Some(x)`, `Ok(x)` / `Err(..)`, their methods (`map`,
+//! `and_then`, `unwrap_or`, `ok_or`, `is_some`, `take`, ...), and the `?` operator.
 //!
 //! `None` is Lua's `nil`, `Some(x)` is `x`; a `Result` is `{ ok = v }` or `{ err = e }`
 //! as Redis replies are. `?` on an `Option` or a `Result` returns early from the
@@ -285,5 +285,54 @@ impl Gen<'_> {
         let cond = if op == O::UnwrapOrElse { L::bin(LB::Eq, t, L::Nil) } else { L::bin(LB::Ne, t, L::Nil) };
         out.push(self.stmt(K::If(vec![(cond, inner)], None)));
         result
+    }
+}
+
+impl Lowerer<'_> {
+    /// `Some(x)`: options do not nest (Lua has one `nil`).
+    pub(crate) fn some_ctor(&mut self, args: &[&syn::Expr], expect: Option<&Ty>, span: Span) -> Expr {
+        if args.len() != 1 {
+            return self.arity(span, "Some", 1);
+        }
+        let inner_expect = match expect {
+            Some(Ty::Option(t)) => Some((**t).clone()),
+            _ => None,
+        };
+        let a = self.expr(args[0], inner_expect.as_ref());
+        if matches!(a.ty, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
+            let t = a.ty.clone();
+            self.err(Rule::UnsupportedType, a.span, format!("`Option<{t}>` is not supported"), "Lua represents `None` as nil, so options cannot nest");
+            return poison(span);
+        }
+        let t = a.ty.clone().option();
+        self.mk(ExprKind::Some(Box::new(a)), t, span)
+    }
+}
+
+impl Lowerer<'_> {
+    /// `Ok(x)` / `Err(reject!(..))`: only where a `Result<T, Reject>` is expected.
+    pub(crate) fn result_ctor(&mut self, last: &str, args: &[&syn::Expr], expect: Option<&Ty>, span: Span) -> Expr {
+        if args.len() != 1 {
+            return self.arity(span, last, 1);
+        }
+        let Some(Ty::Result(inner)) = expect.cloned() else {
+            self.err(Rule::Unsupported, span, format!("`{last}(..)` outside the return value of a function returning `Result`"), "return `Ok(..)`/`Err(..)` from a function declared `-> Result<T, Reject>`");
+            return poison(span);
+        };
+        if last == "Ok" {
+            let a = self.expr(args[0], Some(&inner));
+            if !a.ty.fits(&inner) {
+                let t = a.ty.clone();
+                self.err(Rule::Type, a.span, format!("expected `{inner}`, found `{t}`"), "");
+            }
+            self.mk(ExprKind::Ok(Box::new(a)), Ty::Result(inner), span)
+        } else {
+            let a = self.expr(args[0], Some(&Ty::Reject));
+            if !a.ty.fits(&Ty::Reject) {
+                let t = a.ty.clone();
+                self.err(Rule::Type, a.span, format!("expected `Reject`, found `{t}`"), "write `Err(reject!(\"message\"))`");
+            }
+            self.mk(ExprKind::Err(Box::new(a)), Ty::Result(inner), span)
+        }
     }
 }
