@@ -269,3 +269,36 @@ fn pr_p2a_162_36() {
     let v = harness().case("pr_p2a_162_36", 0, &[], |con| lua_outcome(pr_p2a_162_36::f_pr_p2a_162_36().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p2a_162_36::twin::f_pr_p2a_162_36())));
     assert_eq!(v, Verdict::Same);
 }
+
+/// Found by redlua-progen (seed 100, program p64_179_33, in the long run). An integer
+/// iterator sum cast `as f64` took the type of the cast: the sum started at Rust's float
+/// start, -0.0, so an empty `sum::<i64>() as f64` sent "-0" to INCRBYFLOAT where Rust
+/// sends "0" (and a narrow sum lost its overflow check). Fixed: the sum keeps its own
+/// type under the cast.
+#[redlua::library(name = "pr_p64_179_33")]
+pub mod pr_p64_179_33 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_p64_179_33(k1: Key) -> Option<String> {
+        incr_by_float(&k1, vec![String::new(), String::new(), "-12".to_string()].into_iter().skip(3).zip(vec!["inf".to_string(), "日本".to_string(), String::new()]).map(|(x1, x2)| 0i64).sum::<i64>() as f64);
+        None
+    }
+
+    /// The same cast of a `u8` sum: Rust panics when a partial sum passes 255.
+    #[redis_function]
+    pub fn narrow_sum(v: Vec<i64>) -> f64 {
+        v.iter().map(|x| *x as u8).sum::<u8>() as f64
+    }
+}
+
+#[test]
+fn pr_p64_179_33() {
+    let v = harness().case("pr_p64_179_33", 0, &[], |con| lua_outcome(pr_p64_179_33::f_pr_p64_179_33("c").call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p64_179_33::twin::f_pr_p64_179_33(Key::from("c")))));
+    assert_eq!(v, Verdict::Same);
+    for (i, input) in [vec![200, 55], vec![200, 56], vec![], vec![1, 2, 3]].into_iter().enumerate() {
+        let lua_in = input.clone();
+        let v = harness().case("pr_p64_179_33", i + 1, &[], move |con| lua_outcome(pr_p64_179_33::narrow_sum(lua_in.clone()).call(con)), move |con| twin_outcome(redlua::twin::try_run(con, || pr_p64_179_33::twin::narrow_sum(input.clone()))));
+        assert_eq!(v, Verdict::Same, "{i}");
+    }
+}

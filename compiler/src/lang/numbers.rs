@@ -218,6 +218,16 @@ impl Lowerer<'_> {
                 self.float_cast(e, to, c.span())
             }
             (Some("f64"), Ty::Float) => e,
+            // An iterator's sum decides its start and its checks by its own type (an `i64`
+            // sum starts at 0, an `f64` sum at -0.0, a `u8` sum fails past 255): keep its
+            // type under a check that always passes.
+            (Some("f64"), t) if t.is_int() && matches!(e.kind, ExprKind::Iter(_)) => {
+                let (lo, hi) = int_bounds(t);
+                let (lo, hi) = (lo.max(-(MAX_SAFE_INT as i128)) as i64, hi.min(MAX_SAFE_INT as i128) as i64);
+                let span = c.span();
+                let (lo, hi) = (self.mk(ExprKind::Int(lo), Ty::Int, span), self.mk(ExprKind::Int(hi), Ty::Int, span));
+                self.mk(ExprKind::Method(Method::IntCast, vec![e, lo, hi]), Ty::Float, span)
+            }
             (Some("f64"), t) if t.is_int() => {
                 let sp = e.span;
                 Expr { ty: Ty::Float, ..self.mk(e.kind, Ty::Float, sp) }
