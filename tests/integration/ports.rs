@@ -284,7 +284,12 @@ fn claim_job_port_matches_the_original_on_random_inputs() {
                 claimed += 1;
             }
             Err((_, text)) if text.starts_with("Missing key for job ") => missing += 1,
-            Err(_) => refused += 1,
+            Err((code, text)) => {
+                // A lock duration the server refuses, or no field for HMGET.
+                assert_eq!(code, "ERR", "step {step}");
+                assert!(["invalid expire time in 'set' command", "Wrong number of args calling Redis command from script"].contains(&text.as_str()), "step {step}: {text}");
+                refused += 1;
+            }
             other => panic!("step {step}: {other:?}"),
         }
     }
@@ -390,5 +395,21 @@ fn extend_lock_port_differs_where_the_chapter_says() {
         cmd.arg("extend_held").arg(1).arg(s[1].key("l")).arg("h").arg(ms).arg("0");
         let port = without_location(reply(cmd.query(&mut con)));
         assert_eq!(port, Err(("ERR".to_string(), "redlua: argument ms must be an integer within +/-(2^53 - 1)".to_string())), "{ms:?}");
+    }
+    // In the replace mode, texts that Rust reads as an i64 and the server does not.
+    for ms in ["+5000", "005000"] {
+        for ns in &s[..2] {
+            redis::cmd("SET").arg(ns.key("r")).arg("h").arg("PX").arg(60_000).exec(&mut con).unwrap();
+        }
+        let base = reply(eval(&mut con, EXTEND_LOCK_LUA, &[s[0].key("r")], &["h", ms, "1"]));
+        let mut cmd = redis::cmd("FCALL");
+        cmd.arg("extend_held").arg(1).arg(s[1].key("r")).arg("h").arg(ms).arg("1");
+        let port = reply(cmd.query(&mut con));
+        // The original sends the text to PEXPIRE, which takes plain digits only; the port
+        // reads it as Rust reads an i64 and sends 5000.
+        assert_eq!(without_location(base), Err(("ERR".to_string(), "value is not an integer or out of range".to_string())), "{ms:?}");
+        assert_eq!(port, Ok(Raw::Int(1)), "{ms:?}");
+        assert_eq!(pttl(&mut con, &s[0].key("r")).map(|t| t > 50_000), Some(true), "{ms:?}: the original left the lock");
+        assert_eq!(pttl(&mut con, &s[1].key("r")).map(|t| t <= 5_000), Some(true), "{ms:?}: the port set 5000 ms");
     }
 }
