@@ -58,27 +58,53 @@ const MAP: Inst = Inst { lib: "mm_map", tag: "m", recv: "HashMap<String, i64>", 
 const OPT_I64: Inst = Inst { lib: "mm_opt", tag: "oi", recv: "Option<i64>", elem: "i64" };
 const OPT_STR: Inst = Inst { lib: "mm_opt", tag: "os", recv: "Option<String>", elem: "String" };
 const OPT_BOOL: Inst = Inst { lib: "mm_opt", tag: "ob", recv: "Option<bool>", elem: "bool" };
+/// The integer types other than `i64`: the integer rows again, on each type's edge values.
+const U8: Inst = Inst { lib: "mm_uint", tag: "u8", recv: "u8", elem: "u8" };
+const U16: Inst = Inst { lib: "mm_uint", tag: "u16", recv: "u16", elem: "u16" };
+const U32: Inst = Inst { lib: "mm_uint", tag: "u32", recv: "u32", elem: "u32" };
+const U64: Inst = Inst { lib: "mm_uint", tag: "u64", recv: "u64", elem: "u64" };
+const USIZE: Inst = Inst { lib: "mm_uint", tag: "usize", recv: "usize", elem: "usize" };
+const I8: Inst = Inst { lib: "mm_sint", tag: "i8", recv: "i8", elem: "i8" };
+const I16: Inst = Inst { lib: "mm_sint", tag: "i16", recv: "i16", elem: "i16" };
+const I32: Inst = Inst { lib: "mm_sint", tag: "i32", recv: "i32", elem: "i32" };
+const ISIZE: Inst = Inst { lib: "mm_sint", tag: "isize", recv: "isize", elem: "isize" };
+const NARROW: &[Inst] = &[U8, U16, U32, U64, USIZE, I8, I16, I32, ISIZE];
+
+impl Inst {
+    /// An integer type other than `i64`.
+    fn narrow(self) -> bool {
+        self.lib == "mm_uint" || self.lib == "mm_sint"
+    }
+}
+
+/// Whether Rust has the row's method on the receiver type: unsigned integers have no
+/// `abs` or `signum`.
+fn in_rust(row: &BuiltinRow, inst: Inst) -> bool {
+    !(inst.lib == "mm_uint" && matches!(row.id.as_str(), "IntAbs" | "IntSignum"))
+}
 
 /// The libraries, in the order of the file.
-const LIBS: &[&str] = &["mm_str", "mm_char", "mm_int", "mm_float", "mm_vec", "mm_map", "mm_opt"];
+const LIBS: &[&str] = &["mm_str", "mm_char", "mm_int", "mm_float", "mm_vec", "mm_map", "mm_opt", "mm_uint", "mm_sint"];
 
 /// The receiver types of a row.
 fn insts(row: &BuiltinRow) -> Result<Vec<Inst>, String> {
     let Some(recv) = row.recv.as_deref() else { return Ok(vec![]) };
-    Ok(match recv {
+    let mut out = match recv {
         // The `is_ascii_*` rows are methods of `char` (a one-char string in Lua).
         "Str" if row.names.iter().all(|n| n.starts_with("is_ascii_")) => vec![CHAR],
         "Str" => vec![STR],
-        "Int" => vec![I64],
+        "Int" => [&[I64][..], NARROW].concat(),
         "Float" => vec![F64],
-        "Number" => vec![I64, F64],
+        "Number" => [&[I64, F64][..], NARROW].concat(),
         "Vec" => vec![VEC_I64, VEC_STR],
         "VecInt" => vec![VEC_I64],
         "VecStr" => vec![VEC_STR],
         "Map" => vec![MAP],
         "OptionScalar" => vec![OPT_I64, OPT_STR, OPT_BOOL],
         other => return Err(format!("the method matrix has no receiver types for the pattern `{other}` (row {}): add them to `insts`", row.id)),
-    })
+    };
+    out.retain(|&inst| in_rust(row, inst));
+    Ok(out)
 }
 
 /// A type of the table, for a receiver: `Recv` and `Elem` replaced.
@@ -134,8 +160,12 @@ fn kind(ty: &str) -> Kind {
     }
 }
 
-/// The constant of edge values of an operand type, in the generated file.
-fn values(ty: &str) -> Result<&'static str, String> {
+/// The constant of edge values of an operand type, in the generated file: an operand of
+/// a narrow integer receiver's own type takes that type's edge values (`U8_EDGES`).
+fn values(ty: &str, inst: Inst, of_recv_type: bool) -> Result<String, String> {
+    if inst.narrow() && of_recv_type {
+        return Ok(format!("{}_EDGES", ty.to_uppercase()));
+    }
     Ok(match ty {
         "i64" => "I64S",
         "f64" => "F64S",
@@ -152,7 +182,8 @@ fn values(ty: &str) -> Result<&'static str, String> {
         "Option<String>" => "OPT_STRS",
         "Option<bool>" => "OPT_BOOLS",
         other => return Err(format!("the method matrix has no edge values of `{other}`: add them to `values` and the preamble")),
-    })
+    }
+    .to_string())
 }
 
 /// How Rust spells the call of a row whose method returns a borrow or an iterator, or is
@@ -331,7 +362,8 @@ fn case(row: &BuiltinRow, inst: Inst, method: &str) -> Result<Case, String> {
     writeln!(check, "fn check_{name}(con: &mut redis::Connection, out: &mut Outcome) {{").unwrap();
     let mut depth = 1;
     for (i, t) in tys.iter().enumerate() {
-        writeln!(check, "{}for a{i} in {} {{", "    ".repeat(depth), values(t)?).unwrap();
+        let of_recv_type = i == 0 || row.args[i - 1] == "Recv";
+        writeln!(check, "{}for a{i} in {} {{", "    ".repeat(depth), values(t, inst, of_recv_type)?).unwrap();
         depth += 1;
     }
     let ind = "    ".repeat(depth);
@@ -493,6 +525,17 @@ const MAP_KEYS: &[&[&str]] = &[&[], &["a"], &["", "héllo"], &["a", "-0", "a"]];
 const OPT_I64S: &[Option<i64>] = &[None, Some(0), Some(-7), Some(9_007_199_254_740_991)];
 const OPT_STRS: &[Option<&str>] = &[None, Some(""), Some("héllo")];
 const OPT_BOOLS: &[Option<bool>] = &[None, Some(false), Some(true)];
+// The edge values of the other integer types: 0, 1, small numbers, MIN, MAX and their
+// neighbours, within ±(2^53 − 1) (a parameter takes no more).
+const U8_EDGES: &[u8] = &[0, 1, 2, 7, u8::MAX - 1, u8::MAX];
+const U16_EDGES: &[u16] = &[0, 1, 2, 7, u16::MAX - 1, u16::MAX];
+const U32_EDGES: &[u32] = &[0, 1, 2, 7, u32::MAX - 1, u32::MAX];
+const U64_EDGES: &[u64] = &[0, 1, 2, 7, 9_007_199_254_740_990, 9_007_199_254_740_991];
+const USIZE_EDGES: &[usize] = &[0, 1, 2, 7, 9_007_199_254_740_990, 9_007_199_254_740_991];
+const I8_EDGES: &[i8] = &[0, 1, -1, 7, i8::MIN, i8::MIN + 1, i8::MAX - 1, i8::MAX];
+const I16_EDGES: &[i16] = &[0, 1, -1, 7, i16::MIN, i16::MIN + 1, i16::MAX - 1, i16::MAX];
+const I32_EDGES: &[i32] = &[0, 1, -1, 7, i32::MIN, i32::MIN + 1, i32::MAX - 1, i32::MAX];
+const ISIZE_EDGES: &[isize] = &[0, 1, -1, 7, -9_007_199_254_740_991, -9_007_199_254_740_990, 9_007_199_254_740_990, 9_007_199_254_740_991];
 
 use redlua_tests::try_twin;
 

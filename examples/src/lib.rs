@@ -13,6 +13,7 @@ pub mod job_queue;
 pub mod locks;
 pub mod migrating;
 pub mod operations;
+pub mod ports;
 pub mod rate_limit;
 pub mod recovery;
 pub mod sliding_window;

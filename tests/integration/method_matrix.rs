@@ -33,6 +33,17 @@ const MAP_KEYS: &[&[&str]] = &[&[], &["a"], &["", "héllo"], &["a", "-0", "a"]];
 const OPT_I64S: &[Option<i64>] = &[None, Some(0), Some(-7), Some(9_007_199_254_740_991)];
 const OPT_STRS: &[Option<&str>] = &[None, Some(""), Some("héllo")];
 const OPT_BOOLS: &[Option<bool>] = &[None, Some(false), Some(true)];
+// The edge values of the other integer types: 0, 1, small numbers, MIN, MAX and their
+// neighbours, within ±(2^53 − 1) (a parameter takes no more).
+const U8_EDGES: &[u8] = &[0, 1, 2, 7, u8::MAX - 1, u8::MAX];
+const U16_EDGES: &[u16] = &[0, 1, 2, 7, u16::MAX - 1, u16::MAX];
+const U32_EDGES: &[u32] = &[0, 1, 2, 7, u32::MAX - 1, u32::MAX];
+const U64_EDGES: &[u64] = &[0, 1, 2, 7, 9_007_199_254_740_990, 9_007_199_254_740_991];
+const USIZE_EDGES: &[usize] = &[0, 1, 2, 7, 9_007_199_254_740_990, 9_007_199_254_740_991];
+const I8_EDGES: &[i8] = &[0, 1, -1, 7, i8::MIN, i8::MIN + 1, i8::MAX - 1, i8::MAX];
+const I16_EDGES: &[i16] = &[0, 1, -1, 7, i16::MIN, i16::MIN + 1, i16::MAX - 1, i16::MAX];
+const I32_EDGES: &[i32] = &[0, 1, -1, 7, i32::MIN, i32::MIN + 1, i32::MAX - 1, i32::MAX];
+const ISIZE_EDGES: &[isize] = &[0, 1, -1, 7, -9_007_199_254_740_991, -9_007_199_254_740_990, 9_007_199_254_740_990, 9_007_199_254_740_991];
 
 use redlua_tests::try_twin;
 
@@ -2260,4 +2271,2069 @@ fn mm_opt_agrees_with_its_twin() {
     check_mm_os_option_unwrap_or_default(&mut con, &mut out);
     check_mm_ob_option_unwrap_or_default(&mut con, &mut out);
     out.finish("mm_opt");
+}
+
+#[redlua::library(name = "mm_uint")]
+pub mod mm_uint {
+    use redlua::prelude::*;
+    #[allow(unused_imports)]
+    use std::collections::HashMap;
+
+    /// `rem_euclid` on `u8` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_u8_int_rem_euclid(a0: u8, a1: u8) -> u8 {
+        let r: u8 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `u16` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_u16_int_rem_euclid(a0: u16, a1: u16) -> u16 {
+        let r: u16 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `u32` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_u32_int_rem_euclid(a0: u32, a1: u32) -> u32 {
+        let r: u32 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `u64` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_u64_int_rem_euclid(a0: u64, a1: u64) -> u64 {
+        let r: u64 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `usize` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_usize_int_rem_euclid(a0: usize, a1: usize) -> usize {
+        let r: usize = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `u8` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_u8_int_div_euclid(a0: u8, a1: u8) -> u8 {
+        let r: u8 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `u16` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_u16_int_div_euclid(a0: u16, a1: u16) -> u16 {
+        let r: u16 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `u32` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_u32_int_div_euclid(a0: u32, a1: u32) -> u32 {
+        let r: u32 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `u64` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_u64_int_div_euclid(a0: u64, a1: u64) -> u64 {
+        let r: u64 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `usize` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_usize_int_div_euclid(a0: usize, a1: usize) -> usize {
+        let r: usize = a0.div_euclid(a1);
+        r
+    }
+
+    /// `checked_div` on `u8` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_u8_int_checked_div(a0: u8, a1: u8) -> Option<u8> {
+        let r: Option<u8> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `u16` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_u16_int_checked_div(a0: u16, a1: u16) -> Option<u16> {
+        let r: Option<u16> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `u32` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_u32_int_checked_div(a0: u32, a1: u32) -> Option<u32> {
+        let r: Option<u32> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `u64` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_u64_int_checked_div(a0: u64, a1: u64) -> Option<u64> {
+        let r: Option<u64> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `usize` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_usize_int_checked_div(a0: usize, a1: usize) -> Option<usize> {
+        let r: Option<usize> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_rem` on `u8` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_u8_int_checked_rem(a0: u8, a1: u8) -> Option<u8> {
+        let r: Option<u8> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `u16` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_u16_int_checked_rem(a0: u16, a1: u16) -> Option<u16> {
+        let r: Option<u16> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `u32` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_u32_int_checked_rem(a0: u32, a1: u32) -> Option<u32> {
+        let r: Option<u32> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `u64` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_u64_int_checked_rem(a0: u64, a1: u64) -> Option<u64> {
+        let r: Option<u64> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `usize` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_usize_int_checked_rem(a0: usize, a1: usize) -> Option<usize> {
+        let r: Option<usize> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_add` on `u8` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_u8_int_checked_add(a0: u8, a1: u8) -> Option<u8> {
+        let r: Option<u8> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `u16` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_u16_int_checked_add(a0: u16, a1: u16) -> Option<u16> {
+        let r: Option<u16> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `u32` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_u32_int_checked_add(a0: u32, a1: u32) -> Option<u32> {
+        let r: Option<u32> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `u64` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_u64_int_checked_add(a0: u64, a1: u64) -> Option<u64> {
+        let r: Option<u64> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `usize` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_usize_int_checked_add(a0: usize, a1: usize) -> Option<usize> {
+        let r: Option<usize> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_sub` on `u8` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_u8_int_checked_sub(a0: u8, a1: u8) -> Option<u8> {
+        let r: Option<u8> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `u16` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_u16_int_checked_sub(a0: u16, a1: u16) -> Option<u16> {
+        let r: Option<u16> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `u32` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_u32_int_checked_sub(a0: u32, a1: u32) -> Option<u32> {
+        let r: Option<u32> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `u64` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_u64_int_checked_sub(a0: u64, a1: u64) -> Option<u64> {
+        let r: Option<u64> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `usize` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_usize_int_checked_sub(a0: usize, a1: usize) -> Option<usize> {
+        let r: Option<usize> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_mul` on `u8` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_u8_int_checked_mul(a0: u8, a1: u8) -> Option<u8> {
+        let r: Option<u8> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `u16` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_u16_int_checked_mul(a0: u16, a1: u16) -> Option<u16> {
+        let r: Option<u16> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `u32` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_u32_int_checked_mul(a0: u32, a1: u32) -> Option<u32> {
+        let r: Option<u32> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `u64` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_u64_int_checked_mul(a0: u64, a1: u64) -> Option<u64> {
+        let r: Option<u64> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `usize` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_usize_int_checked_mul(a0: usize, a1: usize) -> Option<usize> {
+        let r: Option<usize> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `min` on `u8` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_u8_int_min(a0: u8, a1: u8) -> u8 {
+        let r: u8 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `u16` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_u16_int_min(a0: u16, a1: u16) -> u16 {
+        let r: u16 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `u32` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_u32_int_min(a0: u32, a1: u32) -> u32 {
+        let r: u32 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `u64` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_u64_int_min(a0: u64, a1: u64) -> u64 {
+        let r: u64 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `usize` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_usize_int_min(a0: usize, a1: usize) -> usize {
+        let r: usize = a0.min(a1);
+        r
+    }
+
+    /// `max` on `u8` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_u8_int_max(a0: u8, a1: u8) -> u8 {
+        let r: u8 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `u16` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_u16_int_max(a0: u16, a1: u16) -> u16 {
+        let r: u16 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `u32` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_u32_int_max(a0: u32, a1: u32) -> u32 {
+        let r: u32 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `u64` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_u64_int_max(a0: u64, a1: u64) -> u64 {
+        let r: u64 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `usize` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_usize_int_max(a0: usize, a1: usize) -> usize {
+        let r: usize = a0.max(a1);
+        r
+    }
+
+    /// `pow` on `u8` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_u8_int_pow(a0: u8, a1: u32) -> u8 {
+        let r: u8 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `u16` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_u16_int_pow(a0: u16, a1: u32) -> u16 {
+        let r: u16 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `u32` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_u32_int_pow(a0: u32, a1: u32) -> u32 {
+        let r: u32 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `u64` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_u64_int_pow(a0: u64, a1: u32) -> u64 {
+        let r: u64 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `usize` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_usize_int_pow(a0: usize, a1: u32) -> usize {
+        let r: usize = a0.pow(a1);
+        r
+    }
+
+    /// `clamp` on `u8` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_u8_num_clamp(a0: u8, a1: u8, a2: u8) -> u8 {
+        let r: u8 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `u16` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_u16_num_clamp(a0: u16, a1: u16, a2: u16) -> u16 {
+        let r: u16 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `u32` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_u32_num_clamp(a0: u32, a1: u32, a2: u32) -> u32 {
+        let r: u32 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `u64` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_u64_num_clamp(a0: u64, a1: u64, a2: u64) -> u64 {
+        let r: u64 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `usize` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_usize_num_clamp(a0: usize, a1: usize, a2: usize) -> usize {
+        let r: usize = a0.clamp(a1, a2);
+        r
+    }
+}
+
+fn check_mm_u8_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_min({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_min({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_min({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_min({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_min({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            let what = format!("mm_u8_int_max({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            let what = format!("mm_u16_int_max({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            let what = format!("mm_u32_int_max({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            let what = format!("mm_u64_int_max({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            let what = format!("mm_usize_int_max({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_u8_int_pow({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u8_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u8_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u16_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_u16_int_pow({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u16_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u16_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u32_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_u32_int_pow({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u32_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u32_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u64_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_u64_int_pow({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_u64_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_u64_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_usize_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_usize_int_pow({a0:?}, {a1:?})");
+            let lua = mm_uint::mm_usize_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_uint::twin::mm_usize_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_u8_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U8_EDGES {
+        for a1 in U8_EDGES {
+            for a2 in U8_EDGES {
+                let what = format!("mm_u8_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_uint::mm_u8_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_uint::twin::mm_u8_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_u16_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U16_EDGES {
+        for a1 in U16_EDGES {
+            for a2 in U16_EDGES {
+                let what = format!("mm_u16_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_uint::mm_u16_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_uint::twin::mm_u16_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_u32_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U32_EDGES {
+        for a1 in U32_EDGES {
+            for a2 in U32_EDGES {
+                let what = format!("mm_u32_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_uint::mm_u32_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_uint::twin::mm_u32_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_u64_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in U64_EDGES {
+        for a1 in U64_EDGES {
+            for a2 in U64_EDGES {
+                let what = format!("mm_u64_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_uint::mm_u64_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_uint::twin::mm_u64_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_usize_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in USIZE_EDGES {
+        for a1 in USIZE_EDGES {
+            for a2 in USIZE_EDGES {
+                let what = format!("mm_usize_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_uint::mm_usize_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_uint::twin::mm_usize_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+#[test]
+fn mm_uint_agrees_with_its_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut out = Outcome::default();
+    check_mm_u8_int_rem_euclid(&mut con, &mut out);
+    check_mm_u16_int_rem_euclid(&mut con, &mut out);
+    check_mm_u32_int_rem_euclid(&mut con, &mut out);
+    check_mm_u64_int_rem_euclid(&mut con, &mut out);
+    check_mm_usize_int_rem_euclid(&mut con, &mut out);
+    check_mm_u8_int_div_euclid(&mut con, &mut out);
+    check_mm_u16_int_div_euclid(&mut con, &mut out);
+    check_mm_u32_int_div_euclid(&mut con, &mut out);
+    check_mm_u64_int_div_euclid(&mut con, &mut out);
+    check_mm_usize_int_div_euclid(&mut con, &mut out);
+    check_mm_u8_int_checked_div(&mut con, &mut out);
+    check_mm_u16_int_checked_div(&mut con, &mut out);
+    check_mm_u32_int_checked_div(&mut con, &mut out);
+    check_mm_u64_int_checked_div(&mut con, &mut out);
+    check_mm_usize_int_checked_div(&mut con, &mut out);
+    check_mm_u8_int_checked_rem(&mut con, &mut out);
+    check_mm_u16_int_checked_rem(&mut con, &mut out);
+    check_mm_u32_int_checked_rem(&mut con, &mut out);
+    check_mm_u64_int_checked_rem(&mut con, &mut out);
+    check_mm_usize_int_checked_rem(&mut con, &mut out);
+    check_mm_u8_int_checked_add(&mut con, &mut out);
+    check_mm_u16_int_checked_add(&mut con, &mut out);
+    check_mm_u32_int_checked_add(&mut con, &mut out);
+    check_mm_u64_int_checked_add(&mut con, &mut out);
+    check_mm_usize_int_checked_add(&mut con, &mut out);
+    check_mm_u8_int_checked_sub(&mut con, &mut out);
+    check_mm_u16_int_checked_sub(&mut con, &mut out);
+    check_mm_u32_int_checked_sub(&mut con, &mut out);
+    check_mm_u64_int_checked_sub(&mut con, &mut out);
+    check_mm_usize_int_checked_sub(&mut con, &mut out);
+    check_mm_u8_int_checked_mul(&mut con, &mut out);
+    check_mm_u16_int_checked_mul(&mut con, &mut out);
+    check_mm_u32_int_checked_mul(&mut con, &mut out);
+    check_mm_u64_int_checked_mul(&mut con, &mut out);
+    check_mm_usize_int_checked_mul(&mut con, &mut out);
+    check_mm_u8_int_min(&mut con, &mut out);
+    check_mm_u16_int_min(&mut con, &mut out);
+    check_mm_u32_int_min(&mut con, &mut out);
+    check_mm_u64_int_min(&mut con, &mut out);
+    check_mm_usize_int_min(&mut con, &mut out);
+    check_mm_u8_int_max(&mut con, &mut out);
+    check_mm_u16_int_max(&mut con, &mut out);
+    check_mm_u32_int_max(&mut con, &mut out);
+    check_mm_u64_int_max(&mut con, &mut out);
+    check_mm_usize_int_max(&mut con, &mut out);
+    check_mm_u8_int_pow(&mut con, &mut out);
+    check_mm_u16_int_pow(&mut con, &mut out);
+    check_mm_u32_int_pow(&mut con, &mut out);
+    check_mm_u64_int_pow(&mut con, &mut out);
+    check_mm_usize_int_pow(&mut con, &mut out);
+    check_mm_u8_num_clamp(&mut con, &mut out);
+    check_mm_u16_num_clamp(&mut con, &mut out);
+    check_mm_u32_num_clamp(&mut con, &mut out);
+    check_mm_u64_num_clamp(&mut con, &mut out);
+    check_mm_usize_num_clamp(&mut con, &mut out);
+    out.finish("mm_uint");
+}
+
+#[redlua::library(name = "mm_sint")]
+pub mod mm_sint {
+    use redlua::prelude::*;
+    #[allow(unused_imports)]
+    use std::collections::HashMap;
+
+    /// `rem_euclid` on `i8` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_i8_int_rem_euclid(a0: i8, a1: i8) -> i8 {
+        let r: i8 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `i16` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_i16_int_rem_euclid(a0: i16, a1: i16) -> i16 {
+        let r: i16 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `i32` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_i32_int_rem_euclid(a0: i32, a1: i32) -> i32 {
+        let r: i32 = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `rem_euclid` on `isize` (row `IntRemEuclid`).
+    #[redis_function]
+    pub fn mm_isize_int_rem_euclid(a0: isize, a1: isize) -> isize {
+        let r: isize = a0.rem_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `i8` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_i8_int_div_euclid(a0: i8, a1: i8) -> i8 {
+        let r: i8 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `i16` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_i16_int_div_euclid(a0: i16, a1: i16) -> i16 {
+        let r: i16 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `i32` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_i32_int_div_euclid(a0: i32, a1: i32) -> i32 {
+        let r: i32 = a0.div_euclid(a1);
+        r
+    }
+
+    /// `div_euclid` on `isize` (row `IntDivEuclid`).
+    #[redis_function]
+    pub fn mm_isize_int_div_euclid(a0: isize, a1: isize) -> isize {
+        let r: isize = a0.div_euclid(a1);
+        r
+    }
+
+    /// `signum` on `i8` (row `IntSignum`).
+    #[redis_function]
+    pub fn mm_i8_int_signum(a0: i8) -> i8 {
+        let r: i8 = a0.signum();
+        r
+    }
+
+    /// `signum` on `i16` (row `IntSignum`).
+    #[redis_function]
+    pub fn mm_i16_int_signum(a0: i16) -> i16 {
+        let r: i16 = a0.signum();
+        r
+    }
+
+    /// `signum` on `i32` (row `IntSignum`).
+    #[redis_function]
+    pub fn mm_i32_int_signum(a0: i32) -> i32 {
+        let r: i32 = a0.signum();
+        r
+    }
+
+    /// `signum` on `isize` (row `IntSignum`).
+    #[redis_function]
+    pub fn mm_isize_int_signum(a0: isize) -> isize {
+        let r: isize = a0.signum();
+        r
+    }
+
+    /// `checked_div` on `i8` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_i8_int_checked_div(a0: i8, a1: i8) -> Option<i8> {
+        let r: Option<i8> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `i16` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_i16_int_checked_div(a0: i16, a1: i16) -> Option<i16> {
+        let r: Option<i16> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `i32` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_i32_int_checked_div(a0: i32, a1: i32) -> Option<i32> {
+        let r: Option<i32> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_div` on `isize` (row `IntCheckedDiv`).
+    #[redis_function]
+    pub fn mm_isize_int_checked_div(a0: isize, a1: isize) -> Option<isize> {
+        let r: Option<isize> = a0.checked_div(a1);
+        r
+    }
+
+    /// `checked_rem` on `i8` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_i8_int_checked_rem(a0: i8, a1: i8) -> Option<i8> {
+        let r: Option<i8> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `i16` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_i16_int_checked_rem(a0: i16, a1: i16) -> Option<i16> {
+        let r: Option<i16> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `i32` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_i32_int_checked_rem(a0: i32, a1: i32) -> Option<i32> {
+        let r: Option<i32> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_rem` on `isize` (row `IntCheckedRem`).
+    #[redis_function]
+    pub fn mm_isize_int_checked_rem(a0: isize, a1: isize) -> Option<isize> {
+        let r: Option<isize> = a0.checked_rem(a1);
+        r
+    }
+
+    /// `checked_add` on `i8` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_i8_int_checked_add(a0: i8, a1: i8) -> Option<i8> {
+        let r: Option<i8> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `i16` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_i16_int_checked_add(a0: i16, a1: i16) -> Option<i16> {
+        let r: Option<i16> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `i32` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_i32_int_checked_add(a0: i32, a1: i32) -> Option<i32> {
+        let r: Option<i32> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_add` on `isize` (row `IntCheckedAdd`).
+    #[redis_function]
+    pub fn mm_isize_int_checked_add(a0: isize, a1: isize) -> Option<isize> {
+        let r: Option<isize> = a0.checked_add(a1);
+        r
+    }
+
+    /// `checked_sub` on `i8` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_i8_int_checked_sub(a0: i8, a1: i8) -> Option<i8> {
+        let r: Option<i8> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `i16` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_i16_int_checked_sub(a0: i16, a1: i16) -> Option<i16> {
+        let r: Option<i16> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `i32` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_i32_int_checked_sub(a0: i32, a1: i32) -> Option<i32> {
+        let r: Option<i32> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_sub` on `isize` (row `IntCheckedSub`).
+    #[redis_function]
+    pub fn mm_isize_int_checked_sub(a0: isize, a1: isize) -> Option<isize> {
+        let r: Option<isize> = a0.checked_sub(a1);
+        r
+    }
+
+    /// `checked_mul` on `i8` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_i8_int_checked_mul(a0: i8, a1: i8) -> Option<i8> {
+        let r: Option<i8> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `i16` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_i16_int_checked_mul(a0: i16, a1: i16) -> Option<i16> {
+        let r: Option<i16> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `i32` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_i32_int_checked_mul(a0: i32, a1: i32) -> Option<i32> {
+        let r: Option<i32> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `checked_mul` on `isize` (row `IntCheckedMul`).
+    #[redis_function]
+    pub fn mm_isize_int_checked_mul(a0: isize, a1: isize) -> Option<isize> {
+        let r: Option<isize> = a0.checked_mul(a1);
+        r
+    }
+
+    /// `min` on `i8` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_i8_int_min(a0: i8, a1: i8) -> i8 {
+        let r: i8 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `i16` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_i16_int_min(a0: i16, a1: i16) -> i16 {
+        let r: i16 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `i32` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_i32_int_min(a0: i32, a1: i32) -> i32 {
+        let r: i32 = a0.min(a1);
+        r
+    }
+
+    /// `min` on `isize` (row `IntMin`).
+    #[redis_function]
+    pub fn mm_isize_int_min(a0: isize, a1: isize) -> isize {
+        let r: isize = a0.min(a1);
+        r
+    }
+
+    /// `max` on `i8` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_i8_int_max(a0: i8, a1: i8) -> i8 {
+        let r: i8 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `i16` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_i16_int_max(a0: i16, a1: i16) -> i16 {
+        let r: i16 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `i32` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_i32_int_max(a0: i32, a1: i32) -> i32 {
+        let r: i32 = a0.max(a1);
+        r
+    }
+
+    /// `max` on `isize` (row `IntMax`).
+    #[redis_function]
+    pub fn mm_isize_int_max(a0: isize, a1: isize) -> isize {
+        let r: isize = a0.max(a1);
+        r
+    }
+
+    /// `abs` on `i8` (row `IntAbs`).
+    #[redis_function]
+    pub fn mm_i8_int_abs(a0: i8) -> i8 {
+        let r: i8 = a0.abs();
+        r
+    }
+
+    /// `abs` on `i16` (row `IntAbs`).
+    #[redis_function]
+    pub fn mm_i16_int_abs(a0: i16) -> i16 {
+        let r: i16 = a0.abs();
+        r
+    }
+
+    /// `abs` on `i32` (row `IntAbs`).
+    #[redis_function]
+    pub fn mm_i32_int_abs(a0: i32) -> i32 {
+        let r: i32 = a0.abs();
+        r
+    }
+
+    /// `abs` on `isize` (row `IntAbs`).
+    #[redis_function]
+    pub fn mm_isize_int_abs(a0: isize) -> isize {
+        let r: isize = a0.abs();
+        r
+    }
+
+    /// `pow` on `i8` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_i8_int_pow(a0: i8, a1: u32) -> i8 {
+        let r: i8 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `i16` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_i16_int_pow(a0: i16, a1: u32) -> i16 {
+        let r: i16 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `i32` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_i32_int_pow(a0: i32, a1: u32) -> i32 {
+        let r: i32 = a0.pow(a1);
+        r
+    }
+
+    /// `pow` on `isize` (row `IntPow`).
+    #[redis_function]
+    pub fn mm_isize_int_pow(a0: isize, a1: u32) -> isize {
+        let r: isize = a0.pow(a1);
+        r
+    }
+
+    /// `clamp` on `i8` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_i8_num_clamp(a0: i8, a1: i8, a2: i8) -> i8 {
+        let r: i8 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `i16` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_i16_num_clamp(a0: i16, a1: i16, a2: i16) -> i16 {
+        let r: i16 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `i32` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_i32_num_clamp(a0: i32, a1: i32, a2: i32) -> i32 {
+        let r: i32 = a0.clamp(a1, a2);
+        r
+    }
+
+    /// `clamp` on `isize` (row `NumClamp`).
+    #[redis_function]
+    pub fn mm_isize_num_clamp(a0: isize, a1: isize, a2: isize) -> isize {
+        let r: isize = a0.clamp(a1, a2);
+        r
+    }
+}
+
+fn check_mm_i8_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_rem_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_rem_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_rem_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_rem_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_div_euclid(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_div_euclid({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_div_euclid(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_div_euclid(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_signum(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        let what = format!("mm_i8_int_signum({a0:?})");
+        let lua = mm_sint::mm_i8_int_signum(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i8_int_signum(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i16_int_signum(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        let what = format!("mm_i16_int_signum({a0:?})");
+        let lua = mm_sint::mm_i16_int_signum(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i16_int_signum(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i32_int_signum(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        let what = format!("mm_i32_int_signum({a0:?})");
+        let lua = mm_sint::mm_i32_int_signum(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i32_int_signum(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_isize_int_signum(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        let what = format!("mm_isize_int_signum({a0:?})");
+        let lua = mm_sint::mm_isize_int_signum(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_isize_int_signum(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i8_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_checked_div(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_checked_div({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_checked_div(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_checked_div(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_checked_rem(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_checked_rem({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_checked_rem(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_checked_rem(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_checked_add(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_checked_add({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_checked_add(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_checked_add(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_checked_sub(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_checked_sub({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_checked_sub(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_checked_sub(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_checked_mul(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_checked_mul({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_checked_mul(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_checked_mul(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_min({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_min({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_min({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_min(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_min({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_min(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_min(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            let what = format!("mm_i8_int_max({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            let what = format!("mm_i16_int_max({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            let what = format!("mm_i32_int_max({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_max(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            let what = format!("mm_isize_int_max({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_max(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_max(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_int_abs(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        let what = format!("mm_i8_int_abs({a0:?})");
+        let lua = mm_sint::mm_i8_int_abs(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i8_int_abs(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i16_int_abs(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        let what = format!("mm_i16_int_abs({a0:?})");
+        let lua = mm_sint::mm_i16_int_abs(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i16_int_abs(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i32_int_abs(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        let what = format!("mm_i32_int_abs({a0:?})");
+        let lua = mm_sint::mm_i32_int_abs(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_i32_int_abs(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_isize_int_abs(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        let what = format!("mm_isize_int_abs({a0:?})");
+        let lua = mm_sint::mm_isize_int_abs(*a0).call(con);
+        let rust = try_twin(con, || mm_sint::twin::mm_isize_int_abs(*a0));
+        out.check(what, lua, rust);
+    }
+}
+
+fn check_mm_i8_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_i8_int_pow({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i8_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i8_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i16_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_i16_int_pow({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i16_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i16_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i32_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_i32_int_pow({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_i32_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_i32_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_isize_int_pow(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in U32S {
+            let what = format!("mm_isize_int_pow({a0:?}, {a1:?})");
+            let lua = mm_sint::mm_isize_int_pow(*a0, *a1).call(con);
+            let rust = try_twin(con, || mm_sint::twin::mm_isize_int_pow(*a0, *a1));
+            out.check(what, lua, rust);
+        }
+    }
+}
+
+fn check_mm_i8_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I8_EDGES {
+        for a1 in I8_EDGES {
+            for a2 in I8_EDGES {
+                let what = format!("mm_i8_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_sint::mm_i8_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_sint::twin::mm_i8_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_i16_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I16_EDGES {
+        for a1 in I16_EDGES {
+            for a2 in I16_EDGES {
+                let what = format!("mm_i16_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_sint::mm_i16_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_sint::twin::mm_i16_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_i32_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in I32_EDGES {
+        for a1 in I32_EDGES {
+            for a2 in I32_EDGES {
+                let what = format!("mm_i32_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_sint::mm_i32_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_sint::twin::mm_i32_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+fn check_mm_isize_num_clamp(con: &mut redis::Connection, out: &mut Outcome) {
+    for a0 in ISIZE_EDGES {
+        for a1 in ISIZE_EDGES {
+            for a2 in ISIZE_EDGES {
+                let what = format!("mm_isize_num_clamp({a0:?}, {a1:?}, {a2:?})");
+                let lua = mm_sint::mm_isize_num_clamp(*a0, *a1, *a2).call(con);
+                let rust = try_twin(con, || mm_sint::twin::mm_isize_num_clamp(*a0, *a1, *a2));
+                out.check(what, lua, rust);
+            }
+        }
+    }
+}
+
+#[test]
+fn mm_sint_agrees_with_its_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let mut out = Outcome::default();
+    check_mm_i8_int_rem_euclid(&mut con, &mut out);
+    check_mm_i16_int_rem_euclid(&mut con, &mut out);
+    check_mm_i32_int_rem_euclid(&mut con, &mut out);
+    check_mm_isize_int_rem_euclid(&mut con, &mut out);
+    check_mm_i8_int_div_euclid(&mut con, &mut out);
+    check_mm_i16_int_div_euclid(&mut con, &mut out);
+    check_mm_i32_int_div_euclid(&mut con, &mut out);
+    check_mm_isize_int_div_euclid(&mut con, &mut out);
+    check_mm_i8_int_signum(&mut con, &mut out);
+    check_mm_i16_int_signum(&mut con, &mut out);
+    check_mm_i32_int_signum(&mut con, &mut out);
+    check_mm_isize_int_signum(&mut con, &mut out);
+    check_mm_i8_int_checked_div(&mut con, &mut out);
+    check_mm_i16_int_checked_div(&mut con, &mut out);
+    check_mm_i32_int_checked_div(&mut con, &mut out);
+    check_mm_isize_int_checked_div(&mut con, &mut out);
+    check_mm_i8_int_checked_rem(&mut con, &mut out);
+    check_mm_i16_int_checked_rem(&mut con, &mut out);
+    check_mm_i32_int_checked_rem(&mut con, &mut out);
+    check_mm_isize_int_checked_rem(&mut con, &mut out);
+    check_mm_i8_int_checked_add(&mut con, &mut out);
+    check_mm_i16_int_checked_add(&mut con, &mut out);
+    check_mm_i32_int_checked_add(&mut con, &mut out);
+    check_mm_isize_int_checked_add(&mut con, &mut out);
+    check_mm_i8_int_checked_sub(&mut con, &mut out);
+    check_mm_i16_int_checked_sub(&mut con, &mut out);
+    check_mm_i32_int_checked_sub(&mut con, &mut out);
+    check_mm_isize_int_checked_sub(&mut con, &mut out);
+    check_mm_i8_int_checked_mul(&mut con, &mut out);
+    check_mm_i16_int_checked_mul(&mut con, &mut out);
+    check_mm_i32_int_checked_mul(&mut con, &mut out);
+    check_mm_isize_int_checked_mul(&mut con, &mut out);
+    check_mm_i8_int_min(&mut con, &mut out);
+    check_mm_i16_int_min(&mut con, &mut out);
+    check_mm_i32_int_min(&mut con, &mut out);
+    check_mm_isize_int_min(&mut con, &mut out);
+    check_mm_i8_int_max(&mut con, &mut out);
+    check_mm_i16_int_max(&mut con, &mut out);
+    check_mm_i32_int_max(&mut con, &mut out);
+    check_mm_isize_int_max(&mut con, &mut out);
+    check_mm_i8_int_abs(&mut con, &mut out);
+    check_mm_i16_int_abs(&mut con, &mut out);
+    check_mm_i32_int_abs(&mut con, &mut out);
+    check_mm_isize_int_abs(&mut con, &mut out);
+    check_mm_i8_int_pow(&mut con, &mut out);
+    check_mm_i16_int_pow(&mut con, &mut out);
+    check_mm_i32_int_pow(&mut con, &mut out);
+    check_mm_isize_int_pow(&mut con, &mut out);
+    check_mm_i8_num_clamp(&mut con, &mut out);
+    check_mm_i16_num_clamp(&mut con, &mut out);
+    check_mm_i32_num_clamp(&mut con, &mut out);
+    check_mm_isize_num_clamp(&mut con, &mut out);
+    out.finish("mm_sint");
 }
