@@ -234,3 +234,30 @@ fn library_records() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("records", lib.lua);
 }
+
+/// The Lua of Lua's numbers for ports (`lua_tonumber`, `lua_tostring`, `lua_arg`, a
+/// `LuaNumber` parameter): Lua's own `tonumber` and `tostring`, and the number passed to
+/// `redis.call` as it is, so that the server converts it as in the original script.
+#[test]
+fn library_luanumbers() {
+    let attr = r#"name = "luanum""#.parse().unwrap();
+    let item = r#"
+        mod luanum {
+            use redlua::prelude::*;
+
+            #[redis_function]
+            pub fn send(k: Key, l: Key, s: String, n: LuaNumber) -> Option<String> {
+                let x = lua_tonumber(&s)?;
+                set(&k, lua_arg(x + n.0));
+                call!("RPUSH", &l, lua_arg(x), lua_arg(-x));
+                let args = vec![lua_arg(x / 7.0)];
+                call!("RPUSH", &l, ..args);
+                Some(lua_tostring(x) + ":" + &lua_tostring(n.0))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("luanumbers", lib.lua);
+}

@@ -57,6 +57,8 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let single = quote!(impl ::redlua::__private::redis::ToSingleRedisArg);
         let (ty, push) = match (&p.ty, p.source) {
             (Ty::Key, _) => (single.clone(), quote!(__redlua_args.key(&#name);)),
+            // A `LuaNumber`: the caller's text, which the Lua reads with `tonumber`.
+            (Ty::Float, _) if p.lua_number => (single.clone(), quote!(__redlua_args.arg(&#name);)),
             (Ty::Int, _) => (quote!(i64), quote!(__redlua_args.int(#name);)),
             // Sent as an i64 (a u64 beyond i64::MAX fails like any value beyond 2^53 - 1).
             (Ty::IntN(k), _) => {

@@ -32,6 +32,9 @@ pub struct Param {
     pub ty: Ty,
     /// KEYS or ARGV position.
     pub source: ParamSource,
+    /// A `redlua::LuaNumber` (`ty` is `f64`): read with Lua's `tonumber`, and the stub
+    /// sends the caller's text as it is.
+    pub lua_number: bool,
     /// The parameter's span.
     pub span: Span,
 }
@@ -460,6 +463,12 @@ pub enum ValueCtor {
     Array,
     /// `Value::lua_number(x)`: the float itself, which the server truncates to an integer.
     LuaNumber,
+    /// `lua_tonumber(s)` (an `Option<f64>`, `lang/luanumbers.rs`): Lua's `tonumber(s)`.
+    LuaToNumber,
+    /// `lua_tostring(x)` (a `String`): Lua's `tostring(x)`, `%.14g`.
+    LuaToString,
+    /// `lua_arg(x)`: the Lua number itself, passed to `redis.call`, which converts it.
+    LuaArg,
 }
 
 /// Option methods that take a closure.

@@ -770,6 +770,9 @@ impl Lowerer<'_> {
         if let Some(e) = self.value_call(&segs, &args, span) {
             return e;
         }
+        if let Some(e) = self.luanum_call(&segs, &args, span) {
+            return e;
+        }
         if segs.len() == 1 {
             if let Some(var) = self.lookup(&last) {
                 return self.call_closure(var, &args, span);

@@ -169,6 +169,8 @@ lualib! {
     RecordReply = "record_reply",
 
     MinByLen = "min_by_len",
+
+    ArgLuaNumber = "arg_lua_number",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -89,7 +89,8 @@
 // runtime/tests/layers.rs reads this list and checks every file of src/ against it; a
 // new module gets a line here.
 //
-//   1. error, key, twin           errors; Key and Reject; the native twins of functions
+//   1. error, key, twin, luanum   errors; Key and Reject; the native twins of functions;
+//                                 Lua's numbers (tonumber, tostring, what redis.call sends)
 //   2. value, wire, record        values inside functions; requests, replies, the Wire trait;
 //                                 records (structs as hashes and JSON)
 //   3. events, prelude            what redlua loaded; what a redis function may use
@@ -106,6 +107,7 @@ pub mod events;
 pub mod functions;
 mod key;
 mod library;
+pub mod luanum;
 pub mod pipeline;
 pub mod prelude;
 pub mod record;

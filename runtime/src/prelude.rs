@@ -39,6 +39,7 @@ pub use crate::value::Value;
 pub use redlua_macros::redis_function;
 pub use redlua_macros::Record;
 pub use crate::record::{hgetall_as, hset_record, HashField, Record};
+pub use crate::luanum::{lua_arg, lua_tonumber, lua_tostring, LuaArg, LuaNumber};
 
 use crate::twin::query;
 use redis::Value as RedisValue;
@@ -96,6 +97,13 @@ impl ToArg for i64 {
 impl ToArg for f64 {
     fn to_arg(&self) -> Vec<u8> {
         self.to_string().into_bytes()
+    }
+}
+
+/// Sent as `redis.call` sends a Lua number (see [`lua_arg`]).
+impl ToArg for LuaArg {
+    fn to_arg(&self) -> Vec<u8> {
+        self.bytes()
     }
 }
 

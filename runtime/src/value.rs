@@ -317,6 +317,12 @@ impl CallArg for f64 {
     }
 }
 
+impl CallArg for crate::luanum::LuaArg {
+    fn call_arg(&self) -> Vec<u8> {
+        self.bytes()
+    }
+}
+
 impl CallArg for str {
     fn call_arg(&self) -> Vec<u8> {
         self.as_bytes().to_vec()

@@ -339,6 +339,19 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::RecordReply => record_reply(lua),
 
         Helper::MinByLen => min_by_len(lua),
+
+        Helper::ArgLuaNumber => arg_lua_number(lua),
+    }
+}
+
+fn arg_lua_number(lua: &mut Lua) {
+    for s in ["1.5", " 7 ", "0x1F", "1e3", "-inf", "abc", "7abc", "", "0x", "1e400"] {
+        let want = match redlua::prelude::lua_tonumber(s) {
+            Some(x) => format!("\"{}\"", redlua::prelude::lua_tostring(x)),
+            None => "error: ERR redlua: argument rate must be a number as Lua's tonumber reads it".into(),
+        };
+        let got = lua.eval(&[Helper::ArgLuaNumber], "tostring(redlua_arg_lua_number(ARGV[1], 'rate'))", &[s]);
+        assert_eq!(got, want, "{s:?}");
     }
 }
 

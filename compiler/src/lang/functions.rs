@@ -61,6 +61,9 @@ impl Lowerer<'_> {
         if let Some(t) = Self::scalar_param(ty) {
             return Some(t);
         }
+        if Self::is_lua_number_type(ty) {
+            return Some(Ty::Float);
+        }
         // The other integer types, as plain parameters: checked against their range.
         if let Some((seg, n)) = Self::path_name(ty) {
             if let (true, Some(k)) = (seg.arguments.is_none(), IntTy::from_name(&n)) {
@@ -287,7 +290,8 @@ impl Lowerer<'_> {
                 }
             };
             let var = self.declare(&pname.to_string(), ty.clone(), mutable);
-            params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span() });
+            let lua_number = Self::is_lua_number_type(&pt.ty);
+            params.push(Param { var, name: pname.to_string(), ty, source, span: pname.span(), lua_number });
         }
         let ret = match &sig.output {
             syn::ReturnType::Default => Ty::Unit,
@@ -469,6 +473,12 @@ impl Gen<'_> {
         out.push(self.stmt(K::If(vec![(cond, vec![ret])], None)));
         for p in &f.params {
             let lua = f.vars[p.var.0].lua.clone();
+            if let (true, ParamSource::Arg(i)) = (p.lua_number, p.source) {
+                let v = self.lua_number_param(L::index(L::name("args"), L::int(i as i64)), &p.name);
+                self.locals += 1;
+                out.push(self.stmt(K::Local(vec![lua], vec![v])));
+                continue;
+            }
             let conv = |_: &mut Self, t: &Ty| match t {
                 Ty::Int | Ty::IntN(IntTy::Isize) => Some(Helper::ArgInt),
                 Ty::Bool => Some(Helper::ArgBool),

@@ -175,6 +175,12 @@ impl Lowerer<'_> {
     pub(crate) fn tuple_field(&mut self, f: &syn::ExprField) -> Expr {
         let span = f.span();
         let base = self.expr(&f.base, None);
+        // `n.0` of a `LuaNumber` parameter (held as its `f64`; rustc refuses `.0` of an `f64`).
+        if let (syn::Member::Unnamed(i), Ty::Float) = (&f.member, &base.ty) {
+            if i.index == 0 {
+                return Expr { span, ..base };
+            }
+        }
         let idx = match &f.member {
             syn::Member::Unnamed(idx) => idx,
             syn::Member::Named(name) => {

@@ -84,6 +84,7 @@ impl Gen<'_> {
         let v = self.expr(x, out);
         match ctor {
             ValueCtor::Status => L::Table(vec![], vec![("ok".to_string(), v)]),
+            ValueCtor::LuaToNumber | ValueCtor::LuaToString | ValueCtor::LuaArg => self.luanum_value(ctor, v),
             _ => v,
         }
     }
