@@ -169,6 +169,8 @@ lualib! {
     RecordReply = "record_reply",
 
     MinByLen = "min_by_len",
+
+    ArgEnum = "arg_enum",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -203,7 +203,8 @@ impl Lowerer<'_> {
                 }
                 return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
             }
-            (Ty::Struct(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
+            (Ty::Enum(e), "clone", 0) if e.unit_only() => return recv,
+            (Ty::Struct(_) | Ty::Enum(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             // Elements that are tables which can change (structs, Vecs, maps) are copied
             // too, as Rust clones them: a shallow copy would share them.
             (Ty::Vec(t), "to_vec", 0) if holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
@@ -487,6 +488,7 @@ pub(crate) fn holds_tables(t: &Ty) -> bool {
     match t {
         Ty::Struct(_) | Ty::Vec(_) | Ty::Map(_) => true,
         Ty::Tuple(ts) => ts.iter().any(holds_tables),
+        Ty::Enum(e) => !e.unit_only(),
         Ty::Option(t) => holds_tables(t),
         _ => false,
     }
