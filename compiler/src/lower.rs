@@ -669,8 +669,10 @@ impl Lowerer<'_> {
                 let ret = self.ret.clone();
                 let v = match &r.expr {
                     Some(v) => {
-                        let v = self.expr(v, Some(&ret));
-                        if !v.ty.fits(&ret) {
+                        let v = self.expr(v, (ret != Ty::Never).then_some(&ret));
+                        if ret == Ty::Never {
+                            self.ret = v.ty.clone(); // a closure's first `return` gives its type
+                        } else if !v.ty.fits(&ret) {
                             self.err(Rule::Type, v.span, format!("the function returns `{ret}`, found `{}`", v.ty), "");
                         }
                         Some(Box::new(v))

@@ -85,6 +85,19 @@ pub mod enums {
         (v, first_done, running)
     }
 
+    /// `return` inside a closure without a declared return type: the first `return`
+    /// gives the closure its type.
+    #[redis_function(read_only)]
+    pub fn early(xs: Vec<i64>) -> Vec<i64> {
+        let f = |x: i64| {
+            if x < 0 {
+                return 0;
+            }
+            x * 2
+        };
+        xs.iter().map(|x| f(*x)).collect()
+    }
+
     /// Enums with data: built by a helper, kept in a Vec, matched with every pattern
     /// form (tuple, struct with `..`, guards, unit, wildcard), compared by value.
     #[redis_function]
@@ -174,4 +187,17 @@ fn enums_with_data_agree_with_the_twin() {
         let logs: Vec<Vec<String>> = ["lua:log", "rust:log"].iter().map(|k| redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(&mut con).unwrap()).collect();
         assert_eq!(logs[0], logs[1], "{words:?}");
     }
+}
+
+#[test]
+fn return_inside_a_closure_agrees_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for xs in [vec![], vec![1, -2, 3], vec![-5]] {
+        let lua = enums::early(xs.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || enums::twin::early(xs.clone()));
+        assert_eq!(lua, rust);
+        assert_eq!(lua.len(), xs.len());
+    }
+    assert_eq!(enums::early(vec![1, -2, 3]).call(&mut con).unwrap(), vec![2, 0, 6]);
 }
