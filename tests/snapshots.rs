@@ -147,6 +147,54 @@ fn library_everyday() {
     insta::assert_snapshot!("everyday", lib.lua);
 }
 
+/// The Lua of user enums: a unit enum is its variant's name (a parameter checked against
+/// the variants), an enum with data a table `{ 'Variant', fields.. }`; `match` tests the
+/// name, bindings read the fields.
+#[test]
+fn library_enums() {
+    let attr = r#"name = "enums""#.parse().unwrap();
+    let item = r#"
+        mod enums {
+            use redlua::prelude::*;
+
+            #[derive(Clone, Copy, PartialEq, Debug)]
+            pub enum State { Idle, Running, Done }
+
+            #[derive(Clone, PartialEq)]
+            pub enum Cmd { Add(i64), Set { key: String, v: i64 }, Clear }
+
+            fn apply(total: i64, c: &Cmd) -> i64 {
+                match c {
+                    Cmd::Add(n) if *n < 0 => total - 1,
+                    Cmd::Add(n) => total + n,
+                    Cmd::Set { v, .. } => *v,
+                    Cmd::Clear => 0,
+                }
+            }
+
+            #[redis_function]
+            pub fn step(s: State, n: i64) -> (State, i64, String) {
+                let next = match s {
+                    State::Idle | State::Running if n > 0 => State::Running,
+                    State::Idle => State::Idle,
+                    _ => State::Done,
+                };
+                let cmds = vec![Cmd::Add(n), Cmd::Set { key: "k".to_string(), v: 2 }, Cmd::Clear];
+                let mut total = 0;
+                for c in &cmds {
+                    total = apply(total, c);
+                }
+                let same = cmds[2] == Cmd::Clear;
+                (next, if same { total } else { -1 }, format!("{next:?}"))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("enums", lib.lua);
+}
+
 /// The Lua of what ports of real scripts need (rejections with run-time data, ...),
 /// compiled from source.
 #[test]

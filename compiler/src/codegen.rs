@@ -880,6 +880,7 @@ pub(crate) fn holds_table(t: &Ty) -> bool {
     match t {
         Ty::Vec(_) | Ty::Tuple(_) | Ty::Struct(_) | Ty::Map(_) | Ty::Dyn => true,
         Ty::Option(i) => holds_table(i),
+        Ty::Enum(e) => !e.unit_only(),
         _ => false,
     }
 }

@@ -42,6 +42,10 @@ fn reply_type(t: &Ty) -> TokenStream {
             let n = format_ident!("{}", st.name);
             quote!(#n)
         }
+        Ty::Enum(e) => {
+            let n = format_ident!("{}", e.name);
+            quote!(#n)
+        }
         Ty::Unit | Ty::Never | Ty::Reject | Ty::Fn(..) | Ty::CallResult => quote!(()),
     }
 }
@@ -66,6 +70,13 @@ fn stub_params(f: &Function) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 (quote!(#n), quote!(__redlua_args.int(::std::convert::TryFrom::try_from(#name).unwrap_or(i64::MAX));))
             }
             (Ty::Bool, _) => (quote!(bool), quote!(__redlua_args.bool(#name);)),
+            // A unit enum: the variant's name, which the Lua checks against the variants.
+            (Ty::Enum(e), _) => {
+                let n = format_ident!("{}", e.name);
+                let vs: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+                let texts: Vec<_> = e.variants.iter().map(|v| v.name.clone()).collect();
+                (quote!(#n), quote!(__redlua_args.arg(&match #name { #(#n::#vs => #texts,)* });))
+            }
             // Rust's Display, which the Lua side parses back exactly.
             (Ty::Float, _) => (quote!(f64), quote!(__redlua_args.arg(&#name.to_string());)),
             (Ty::Vec(t), ParamSource::KeysFrom(_)) if **t == Ty::Key => (
@@ -304,6 +315,25 @@ pub fn struct_from_reply(item: &syn::ItemStruct) -> TokenStream {
     }
 }
 
+/// `FromRedisValue` for a unit enum returned by a redis function: its reply is the
+/// variant's name.
+pub fn enum_from_reply(item: &syn::ItemEnum) -> TokenStream {
+    let name = &item.ident;
+    let vs: Vec<_> = item.variants.iter().map(|v| v.ident.clone()).collect();
+    let texts: Vec<_> = vs.iter().map(|v| v.to_string()).collect();
+    quote! {
+        impl ::redlua::__private::redis::FromRedisValue for #name {
+            fn from_redis_value(v: ::redlua::__private::redis::Value) -> ::std::result::Result<Self, ::redlua::__private::redis::ParsingError> {
+                let s: ::std::string::String = ::redlua::__private::redis::FromRedisValue::from_redis_value(v)?;
+                match s.as_str() {
+                    #(#texts => ::std::result::Result::Ok(#name::#vs),)*
+                    _ => ::std::result::Result::Err(::redlua::__private::redis::ParsingError::from(::std::format!("redlua: `{}` is not a variant of `{}`", s, ::std::stringify!(#name)))),
+                }
+            }
+        }
+    }
+}
+
 /// The expansion of `#[redlua::library]`, from the driver's run: the module with its
 /// `LIBRARY`, typed stubs and twins, or `compile_error!`s pointing at the user's code.
 pub fn library_module(run: &driver::Run) -> TokenStream {
@@ -333,7 +363,8 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
     for f in functions {
         collect_structs(&f.ret, &mut returned);
     }
-    let struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string()) && !crate::record_derive::is_record(&s.attrs)).map(struct_from_reply).collect();
+    let mut struct_impls: Vec<TokenStream> = driver::items(input, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None }).iter().filter(|s| returned.contains(&s.ident.to_string()) && !crate::record_derive::is_record(&s.attrs)).map(struct_from_reply).collect();
+    struct_impls.extend(driver::items(input, |it| if let syn::Item::Enum(e) = it { Some(e.clone()) } else { None }).iter().filter(|e| returned.contains(&e.ident.to_string())).map(enum_from_reply));
     let (code, lines) = compiled.map_or((String::new(), Vec::new()), |c| (c.code.clone(), c.lines.clone()));
     let lib_items = library_items(&input.options.name, &code, &lines, &run.file, functions, &run.helpers);
     // On error the twins keep their signatures (so the module's imports stay used and
@@ -387,6 +418,9 @@ fn collect_structs(t: &ir::Ty, out: &mut std::collections::BTreeSet<String>) {
             for (_, f) in &st.fields {
                 collect_structs(f, out);
             }
+        }
+        ir::Ty::Enum(e) => {
+            out.insert(e.name.clone());
         }
         ir::Ty::Option(i) | ir::Ty::Vec(i) | ir::Ty::Result(i) => collect_structs(i, out),
         ir::Ty::Tuple(ts) => ts.iter().for_each(|t| collect_structs(t, out)),

@@ -64,6 +64,9 @@ pub struct HelperCtx {
     pub(crate) struct_items: std::collections::HashMap<String, syn::ItemStruct>,
     /// Structs already lowered.
     pub(crate) structs: std::collections::HashMap<String, StructTy>,
+    /// User enums that bodies may use, by name, and those already lowered (`lang/enums.rs`).
+    pub(crate) enum_items: std::collections::HashMap<String, syn::ItemEnum>,
+    pub(crate) enums: std::collections::HashMap<String, crate::types::EnumTy>,
     /// The source file's name as the Lua names it: run-time panics name their place in it.
     pub(crate) file: Option<String>,
     /// The `const` items of a library module, by name: each use is its value.
@@ -175,11 +178,13 @@ pub struct Lowerer<'e> {
     /// whether the limit was reported already (once per body).
     pub(crate) depth: usize,
     pub(crate) too_deep: bool,
+    /// The type `Self` names in the `impl` block of the helper being lowered.
+    pub(crate) self_type: Option<String>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false, self_type: None }
     }
 }
 
@@ -436,9 +441,12 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let want = match annot {
-            Some(t) => Some(self.local_type(t)?),
-            None => None,
+        let want = match annot.map(|t| self.local_type(t)) {
+            Some(None) => {
+                self.declare(&name, Ty::Never, true); // the type was refused: the name stays known
+                return None;
+            }
+            w => w.flatten(),
         };
         let Some(init) = &l.init else {
             self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "give the variable its value where you declare it");
@@ -661,8 +669,10 @@ impl Lowerer<'_> {
                 let ret = self.ret.clone();
                 let v = match &r.expr {
                     Some(v) => {
-                        let v = self.expr(v, Some(&ret));
-                        if !v.ty.fits(&ret) {
+                        let v = self.expr(v, (ret != Ty::Never).then_some(&ret));
+                        if ret == Ty::Never {
+                            self.ret = v.ty.clone(); // a closure's first `return` gives its type
+                        } else if !v.ty.fits(&ret) {
                             self.err(Rule::Type, v.span, format!("the function returns `{ret}`, found `{}`", v.ty), "");
                         }
                         Some(Box::new(v))
@@ -729,7 +739,7 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if let Some(e) = self.value_path(&segs, span) {
+        if let Some(e) = self.value_path(&segs, span).or_else(|| self.enum_path(&segs, span)) {
             return e;
         }
         if let [ty, c] = segs.as_slice() {
@@ -767,7 +777,7 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
-        if let Some(e) = self.value_call(&segs, &args, span) {
+        if let Some(e) = self.value_call(&segs, &args, span).or_else(|| self.enum_call(&segs, &args, span)) {
             return e;
         }
         if let Some(e) = self.luanum_call(&segs, &args, span) {
@@ -792,17 +802,8 @@ impl Lowerer<'_> {
                 return poison(span);
             }
         }
-        if segs.len() == 2 && args.is_empty() && segs[1] == "new" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
-            return self.empty_collection(&segs[0], expect, span);
-        }
-        // A capacity is a hint to Rust's allocator: the collection starts empty.
-        if segs.len() == 2 && args.len() == 1 && segs[1] == "with_capacity" && (segs[0] == "Vec" || segs[0] == "String" || segs[0] == "HashMap") {
-            let n = self.expr(args[0], Some(&usize_ty()));
-            if !n.ty.is_int() && n.ty != Ty::Never {
-                let t = n.ty.clone();
-                self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
-            }
-            return self.empty_collection(&segs[0], expect, span);
+        if let Some(e) = self.collection_ctor(&segs, &args, expect, span) {
+            return e;
         }
         match (segs.len(), last.as_str()) {
             (1, "Some") => self.some_ctor(&args, expect, span),

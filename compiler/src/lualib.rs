@@ -171,6 +171,8 @@ lualib! {
     MinByLen = "min_by_len",
 
     ArgLuaNumber = "arg_lua_number",
+
+    ArgEnum = "arg_enum",
 }
 
 const REQUIRES: &str = "-- requires: ";

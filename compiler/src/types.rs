@@ -56,6 +56,9 @@ pub enum Ty {
     Struct(Box<StructTy>),
     /// `HashMap<String, T>`: a Lua table keyed by string; replies are flat arrays.
     Map(Box<Ty>),
+    /// A user enum of the library: a unit-only enum is its variant's name (a string); an
+    /// enum with data is a table `{ 'Variant', field1, .. }` (see `lang/enums.rs`).
+    Enum(Box<EnumTy>),
 }
 
 /// An integer type other than `i64`.
@@ -155,6 +158,34 @@ pub struct StructTy {
     pub record: bool,
 }
 
+/// A user enum's name and variants, in declaration order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumTy {
+    /// The Rust name.
+    pub name: String,
+    /// The variants: name, fields (named for `V { a: T }`, unnamed for `V(T)`), and
+    /// whether the fields are written in braces.
+    pub variants: Vec<VariantTy>,
+}
+
+/// One variant of a user enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantTy {
+    /// The variant's name.
+    pub name: String,
+    /// Its fields in declaration order (`None` names for a tuple variant).
+    pub fields: Vec<(Option<String>, Ty)>,
+    /// `V { .. }` rather than `V(..)` or `V`.
+    pub braces: bool,
+}
+
+impl EnumTy {
+    /// True when no variant holds data: values are the variant's name as a string.
+    pub fn unit_only(&self) -> bool {
+        self.variants.iter().all(|v| v.fields.is_empty() && !v.braces)
+    }
+}
+
 impl Ty {
     /// `Option<self>`.
     pub fn option(self) -> Ty {
@@ -221,6 +252,7 @@ impl fmt::Display for Ty {
                 f.write_str(")")
             }
             Ty::Struct(st) => f.write_str(&st.name),
+            Ty::Enum(e) => f.write_str(&e.name),
             Ty::Map(t) => write!(f, "HashMap<String, {t}>"),
             Ty::Fn(ps, r) => {
                 f.write_str("fn(")?;

@@ -341,6 +341,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::MinByLen => min_by_len(lua),
 
         Helper::ArgLuaNumber => arg_lua_number(lua),
+        Helper::ArgEnum => arg_enum(lua),
     }
 }
 
@@ -1700,4 +1701,15 @@ fn record_reply(lua: &mut Lua) {
     let desc = "{ 'R', { 'a', 'i64', false, -9007199254740991, 9007199254740991 }, { 'b', 'String', true }, { 'c', 'f64', false } }";
     let got = lua.eval(&[Helper::RecordReply], &format!("table.concat(redlua_record_reply({{ -3, nil, 0.1 }}, {desc}), ',')"), &[]);
     assert_eq!(got, "\"a,-3,c,0.1\"");
+}
+
+/// A unit enum's argument: exactly one of the variants' names, as the stub sends it.
+fn arg_enum(lua: &mut Lua) {
+    let call = "redlua_arg_enum(ARGV[1], 's', { 'Idle', 'Running' })";
+    for s in ["Idle", "Running"] {
+        assert_eq!(lua.eval(&[Helper::ArgEnum], call, &[s]), format!("{s:?}"));
+    }
+    for s in ["idle", "Idle ", "", "Done", "1"] {
+        assert_eq!(lua.eval(&[Helper::ArgEnum], call, &[s]), "error: ERR redlua: argument s must be one of Idle, Running", "{s:?}");
+    }
 }

@@ -203,7 +203,8 @@ impl Lowerer<'_> {
                 }
                 return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
             }
-            (Ty::Struct(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
+            (Ty::Enum(e), "clone", 0) if e.unit_only() => return recv,
+            (Ty::Struct(_) | Ty::Enum(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             // Elements that are tables which can change (structs, Vecs, maps) are copied
             // too, as Rust clones them: a shallow copy would share them.
             (Ty::Vec(t), "to_vec", 0) if holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
@@ -487,6 +488,7 @@ pub(crate) fn holds_tables(t: &Ty) -> bool {
     match t {
         Ty::Struct(_) | Ty::Vec(_) | Ty::Map(_) => true,
         Ty::Tuple(ts) => ts.iter().any(holds_tables),
+        Ty::Enum(e) => !e.unit_only(),
         Ty::Option(t) => holds_tables(t),
         _ => false,
     }
@@ -563,3 +565,25 @@ fn is_assignment(e: &syn::Expr) -> bool {
     }
 }
 
+
+impl Lowerer<'_> {
+    /// `Vec::new()`, `String::new()`, `HashMap::new()` and their `with_capacity(n)` (a
+    /// capacity is a hint to Rust's allocator: the collection starts empty).
+    pub(crate) fn collection_ctor(&mut self, segs: &[String], args: &[&syn::Expr], expect: Option<&Ty>, span: Span) -> Option<Expr> {
+        if segs.len() != 2 || !matches!(segs[0].as_str(), "Vec" | "String" | "HashMap") {
+            return None;
+        }
+        if args.is_empty() && segs[1] == "new" {
+            return Some(self.empty_collection(&segs[0], expect, span));
+        }
+        if args.len() == 1 && segs[1] == "with_capacity" {
+            let n = self.expr(args[0], Some(&usize_ty()));
+            if !n.ty.is_int() && n.ty != Ty::Never {
+                let t = n.ty.clone();
+                self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
+            }
+            return Some(self.empty_collection(&segs[0], expect, span));
+        }
+        None
+    }
+}

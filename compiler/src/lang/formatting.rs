@@ -128,7 +128,10 @@ impl Lowerer<'_> {
                         }
                     }
                     let fixed = spec.as_ref().and_then(|s| s.precision);
-                    if debug && !matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Bool | Ty::Never) {
+                    // A unit enum's Debug is its variant's name: the string it is in Lua.
+                    let unit_enum = debug && matches!(&value.ty, Ty::Enum(e) if e.unit_only());
+                    let value = if unit_enum { Expr { ty: Ty::Str, ..value } } else { value };
+                    if debug && !unit_enum && !matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Bool | Ty::Never) {
                         let t = value.ty.clone();
                         let sp = value.span;
                         self.err(Rule::Unsupported, fmt.span(), format!("`{{:?}}` of `{t}` is not supported inside a redis function"), "`{:?}` is translated for integers and bools; write strings with `{}` (add the quotes in the format string) and floats with `{}` or `{:.N}`");

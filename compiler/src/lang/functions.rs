@@ -64,6 +64,9 @@ impl Lowerer<'_> {
         if Self::is_lua_number_type(ty) {
             return Some(Ty::Float);
         }
+        if let Some(t) = self.enum_param(ty) {
+            return t;
+        }
         // The other integer types, as plain parameters: checked against their range.
         if let Some((seg, n)) = Self::path_name(ty) {
             if let (true, Some(k)) = (seg.arguments.is_none(), IntTy::from_name(&n)) {
@@ -154,6 +157,15 @@ impl Lowerer<'_> {
             name if seg.arguments.is_none() && IntTy::from_name(name).is_some() => IntTy::from_name(name).map(Ty::IntN),
             "Value" if seg.arguments.is_none() => Some(Ty::Dyn),
             name if seg.arguments.is_none() && self.ctx.struct_items.contains_key(name) => self.struct_type(name, ty.span()),
+            name if self.is_enum_name(name) => self.enum_type(name),
+            "Self" if seg.arguments.is_none() && self.self_type.is_some() => {
+                let name = self.self_type.clone().unwrap_or_default();
+                if self.is_enum_name(&name) {
+                    self.enum_type(&name)
+                } else {
+                    self.struct_type(&name, ty.span())
+                }
+            }
             "Option" => {
                 let args = generic_args(seg);
                 if args.len() != 1 {
@@ -296,6 +308,10 @@ impl Lowerer<'_> {
         let ret = match &sig.output {
             syn::ReturnType::Default => Ty::Unit,
             syn::ReturnType::Type(_, t) => match self.return_type(t) {
+                Some(r) if self.enum_reply_refused(&r, t.span()) => {
+                    ok = false;
+                    r
+                }
                 Some(t) => t,
                 None => {
                     ok = false;
@@ -555,6 +571,13 @@ impl Gen<'_> {
                 ParamSource::Key(i) => L::index(L::name("keys"), L::int(i as i64)),
                 ParamSource::Arg(i) => {
                     let raw = L::index(L::name("args"), L::int(i as i64));
+                    if let Ty::Enum(e) = &p.ty {
+                        let names = e.variants.iter().map(|v| L::str(&v.name)).collect();
+                        self.locals += 1;
+                        let val = self.helper(Helper::ArgEnum, vec![raw, L::str(&p.name), L::Table(names, vec![])]);
+                        out.push(self.stmt(K::Local(vec![lua], vec![val])));
+                        continue;
+                    }
                     match conv(self, &p.ty) {
                         Some(h) => self.helper(h, vec![raw, L::str(&p.name)]),
                         None => raw,

@@ -259,7 +259,7 @@ impl Lowerer<'_> {
                     stages.push(IterStage::Zip(v, exact && busy_closure));
                 }
                 // Numbers, strings and bools are values in Lua: nothing to copy.
-                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Bool | Ty::Str) => {}
+                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Bool | Ty::Str) || matches!(&elem, Ty::Enum(e) if e.unit_only()) => {}
                 ("enumerate", 0) => {
                     stages.push(IterStage::Enumerate);
                     elem = Ty::Tuple(vec![usize_ty(), elem]);

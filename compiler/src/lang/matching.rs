@@ -216,6 +216,7 @@ impl Lowerer<'_> {
                 }
                 _ => bad(self, "a tuple of another size"),
             },
+            syn::Pat::Path(_) | syn::Pat::TupleStruct(_) | syn::Pat::Struct(_) if matches!(ty, Ty::Enum(_)) || *ty == Ty::Never && self.names_variant(p) => self.variant_pattern(p, ty),
             _ => {
                 self.err(Rule::Unsupported, span, "this pattern is not supported", "use literals, ranges, `_`, names, `Some(..)`, `None`, tuples and `|`");
                 Pat::Wild
@@ -333,6 +334,7 @@ pub(crate) fn pat_binds(p: &syn::Pat) -> bool {
         syn::Pat::Ident(pi) => pi.ident != "None",
         syn::Pat::TupleStruct(t) => t.elems.iter().any(pat_binds),
         syn::Pat::Tuple(t) => t.elems.iter().any(pat_binds),
+        syn::Pat::Struct(s) => s.fields.iter().any(|f| pat_binds(&f.pat)),
         syn::Pat::Or(o) => o.cases.iter().any(pat_binds),
         syn::Pat::Paren(p) => pat_binds(&p.pat),
         _ => false,

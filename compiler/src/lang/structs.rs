@@ -52,6 +52,9 @@ impl Lowerer<'_> {
     /// `S { a: x, b }`.
     pub(crate) fn struct_literal(&mut self, e: &syn::ExprStruct) -> Expr {
         let span = e.span();
+        if let Some(v) = self.variant_literal(e) {
+            return v;
+        }
         if let Some(r) = &e.rest {
             return self.unsupported(r.span(), "struct update syntax (`..base`)", "write every field");
         }
