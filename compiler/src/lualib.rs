@@ -169,6 +169,14 @@ lualib! {
     RecordReply = "record_reply",
 
     MinByLen = "min_by_len",
+
+    Utf8Valid = "utf8_valid",
+    JsonParse = "json_parse",
+    JsonValue = "json_value",
+    JsonDecode = "json_decode",
+    JsonFloat = "json_float",
+    JsonStr = "json_str",
+    JsonEncode = "json_encode",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -153,6 +153,8 @@ pub struct StructTy {
     pub fields: Vec<(String, Ty)>,
     /// `#[derive(Record)]`: replies are hash-shaped (`field, value, ..`).
     pub record: bool,
+    /// `#[derive(Json)]`: `json_decode::<T>` and `json_encode` read and write it.
+    pub json: bool,
 }
 
 impl Ty {

@@ -15,6 +15,7 @@ pub(crate) mod commands;
 pub(crate) mod formatting;
 pub(crate) mod functions;
 pub(crate) mod iterators;
+pub(crate) mod json;
 pub(crate) mod loops;
 pub(crate) mod matching;
 pub(crate) mod numbers;
