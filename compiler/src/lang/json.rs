@@ -98,7 +98,7 @@ impl Lowerer<'_> {
         let Some(problem) = json_problem(t, true) else { return true };
         let t = t.clone();
         let hint = if problem.contains("does not derive") { "add `#[derive(Json)]` to the struct (every struct inside JSON derives it)" } else { JSON_TYPES };
-        self.err(Rule::Record, span, format!("a `{t}` cannot be JSON: {problem}"), hint);
+        self.err(Rule::Record, span, format!("`{t}` cannot be JSON: {problem}"), hint);
         false
     }
 }
@@ -109,7 +109,7 @@ fn json_problem(t: &Ty, field: bool) -> Option<String> {
     match t {
         Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Bool | Ty::Str => None,
         Ty::Option(i) if field && !matches!(**i, Ty::Option(_)) => json_problem(i, false),
-        Ty::Option(_) => Some(format!("a `{t}` inside a `Vec`, a `HashMap` or an `Option` (a Lua table cannot hold `None`)")),
+        Ty::Option(_) => Some(format!("`{t}` inside a `Vec`, a `HashMap` or an `Option` (a Lua table cannot hold `None`)")),
         Ty::Vec(i) | Ty::Map(i) => json_problem(i, false),
         Ty::Struct(st) if !st.json => Some(format!("`{}` does not derive `Json`", st.name)),
         Ty::Struct(st) => st.fields.iter().find_map(|(name, ft)| json_problem(ft, true).map(|p| format!("field `{name}` of `{}`: {p}", st.name))),
