@@ -25,7 +25,7 @@ use syn::spanned::Spanned;
 const MAX_SAFE: i64 = (1 << 53) - 1;
 
 /// What the types JSON may hold are, for hints.
-const JSON_TYPES: &str = "give JSON structs fields of integer types, f64, bool, String, Option of one of those types, Vec<T>, HashMap<String, T>, or another struct that derives `Json`";
+const JSON_TYPES: &str = "give JSON structs fields of integer types, `f64`, `bool`, `String`, `Vec<T>`, `HashMap<String, T>`, another struct that derives `Json`, or an `Option` of one of those";
 
 impl Lowerer<'_> {
     /// `json_decode::<T>(&text)?`: the text read as a `T`; invalid JSON or a field of the
