@@ -309,3 +309,45 @@ fn library_luanumbers() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("luanumbers", lib.lua);
 }
+
+/// The Lua of JSON (`#[derive(Json)]`): a typed read with its rejection, the type's
+/// descriptor (a nested struct, an Option, a Vec and a map), and a typed write.
+#[test]
+fn library_json() {
+    let attr = r#"name = "json""#.parse().unwrap();
+    let item = r#"
+        mod json {
+            use redlua::prelude::*;
+            use std::collections::HashMap;
+
+            #[derive(Json, Clone)]
+            pub struct Step {
+                pub name: String,
+                pub done: bool,
+            }
+
+            #[derive(Json, Clone)]
+            pub struct Job {
+                pub id: String,
+                pub attempts: u32,
+                pub score: f64,
+                pub owner: Option<String>,
+                pub steps: Vec<Step>,
+                pub counts: HashMap<String, i64>,
+            }
+
+            #[redis_function]
+            pub fn retry(job: Key, text: String) -> Result<String, Reject> {
+                let mut j = json_decode::<Job>(&text)?;
+                j.attempts += 1;
+                let out = json_encode(&j);
+                set(&job, &out);
+                Ok(out)
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("json", lib.lua);
+}

@@ -332,14 +332,21 @@ pub enum RecordOp {
     /// `hset_record(&key, &record)`: the key, the record. `HSET` of the `Some` fields,
     /// `HDEL` of the `None` ones.
     HashWrite(Ty),
+    /// `json_decode::<T>(&text)?`: the text. `T`; invalid JSON or a bad field raises the
+    /// rejection.
+    JsonDecode(Ty),
+    /// `json_encode(&value)`: the value (of the type held). A `String`.
+    JsonEncode(Ty),
 }
 
 impl RecordOp {
-    /// The Redis command the operation sends first, and whether it writes.
-    pub fn command(&self) -> (&'static str, bool) {
+    /// The Redis command the operation sends first, and whether it writes; `None` for
+    /// JSON, which sends none.
+    pub fn command(&self) -> Option<(&'static str, bool)> {
         match self {
-            RecordOp::HashRead(_) => ("HGETALL", false),
-            RecordOp::HashWrite(_) => ("HSET", true),
+            RecordOp::HashRead(_) => Some(("HGETALL", false)),
+            RecordOp::HashWrite(_) => Some(("HSET", true)),
+            RecordOp::JsonDecode(_) | RecordOp::JsonEncode(_) => None,
         }
     }
 }

@@ -216,6 +216,11 @@ pub fn expand_record(item: TokenStream) -> TokenStream {
     record_derive::expand(item)
 }
 
+/// The expansion of `#[derive(Json)]`.
+pub fn expand_json(item: TokenStream) -> TokenStream {
+    record_derive::expand_json(item)
+}
+
 /// Expansion of `#[redlua::library(name = "..")] mod m { .. }`: the module with its
 /// `LIBRARY`, typed stubs and twins, or `compile_error!`s pointing at the user's code.
 ///

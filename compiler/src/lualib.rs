@@ -173,6 +173,14 @@ lualib! {
     ArgLuaNumber = "arg_lua_number",
 
     ArgEnum = "arg_enum",
+
+    Utf8Valid = "utf8_valid",
+    JsonParse = "json_parse",
+    JsonValue = "json_value",
+    JsonDecode = "json_decode",
+    JsonFloat = "json_float",
+    JsonStr = "json_str",
+    JsonEncode = "json_encode",
 }
 
 const REQUIRES: &str = "-- requires: ";

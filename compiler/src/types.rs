@@ -156,6 +156,8 @@ pub struct StructTy {
     pub fields: Vec<(String, Ty)>,
     /// `#[derive(Record)]`: replies are hash-shaped (`field, value, ..`).
     pub record: bool,
+    /// `#[derive(Json)]`: `json_decode::<T>` and `json_encode` read and write it.
+    pub json: bool,
 }
 
 /// A user enum's name and variants, in declaration order.

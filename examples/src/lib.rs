@@ -10,6 +10,7 @@ pub mod banking;
 pub mod capped_increment;
 pub mod get_with_default;
 pub mod job_queue;
+pub mod record_queue;
 pub mod locks;
 pub mod migrating;
 pub mod operations;

@@ -128,3 +128,12 @@ pub fn script(input: TokenStream) -> TokenStream {
 pub fn derive_record(item: TokenStream) -> TokenStream {
     redlua_compiler::expand_record(item.into()).into()
 }
+
+/// A plain struct as a JSON object: `#[derive(Json)]` implements `redlua::Json` (its
+/// fields as the object's members, in declaration order). Inside a `#[redlua::library]`,
+/// `json_decode::<T>(&text)?` and `json_encode(&value)` read and write it (see
+/// `redlua::json`).
+#[proc_macro_derive(Json)]
+pub fn derive_json(item: TokenStream) -> TokenStream {
+    redlua_compiler::expand_json(item.into()).into()
+}

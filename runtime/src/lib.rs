@@ -105,6 +105,7 @@ pub mod cluster;
 mod error;
 pub mod events;
 pub mod functions;
+pub mod json;
 mod key;
 mod library;
 pub mod luanum;
@@ -125,13 +126,15 @@ pub use pipeline::{Handle, Pipeline, Replies};
 pub use key::{Key, Reject};
 pub use value::Value;
 pub use wire::LibraryStatus;
-pub use redlua_macros::{library, redis_function, script, Record};
+pub use redlua_macros::{library, redis_function, script, Json, Record};
 pub use record::Record;
+pub use json::Json;
 
 /// Used by generated code only; not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::Args;
+    pub use crate::json::{field as json_field, object as json_object, JsonValue};
     pub use crate::record::{field, reply_fields};
     pub use redis;
 }

@@ -37,7 +37,8 @@ pub use crate::reject;
 /// reply through unchanged (a status reply stays one).
 pub use crate::value::Value;
 pub use redlua_macros::redis_function;
-pub use redlua_macros::Record;
+pub use redlua_macros::{Json, Record};
+pub use crate::json::{json_decode, json_encode, Json};
 pub use crate::record::{hgetall_as, hset_record, HashField, Record};
 pub use crate::luanum::{lua_arg, lua_tonumber, lua_tostring, LuaArg, LuaNumber};
 

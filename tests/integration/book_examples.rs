@@ -439,3 +439,130 @@ fn no_rollback_and_how_to_avoid_needing_one() {
     assert!(careful_bank::careful_transfer("acct:{r}:a", "acct:{r}:b", 4).call(&mut con).unwrap());
     assert_eq!((get(&mut con, "acct:{r}:a"), get(&mut con, "acct:{r}:b")), (Some(2), Some(4)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cookbook: a job queue of typed records (record_queue)
+
+mod record_queue_tests {
+    use super::fresh;
+    use redlua::prelude::{json_decode, json_encode};
+    use redlua::testing::TestCluster;
+    use redlua::{Error, Key};
+    use redlua_examples::record_queue::record_jobs::{self, Job, Payload};
+
+    fn payload(to: &[&str]) -> Payload {
+        Payload { kind: "email".into(), to: to.iter().map(|s| s.to_string()).collect(), retries: None }
+    }
+
+    // ANCHOR: queue_test
+    #[test]
+    fn a_job_is_enqueued_claimed_and_completed() {
+        let (_server, mut con) = fresh();
+        let (q, prefix) = ("queue:{mail}", "queue:{mail}:job:");
+        let p = payload(&["ann@example.com"]);
+        // The client writes the payload as JSON with the same struct the function reads.
+        let text = json_encode(&p);
+        assert_eq!(text, r#"{"kind":"email","to":["ann@example.com"],"retries":null}"#);
+        assert_eq!(record_jobs::enqueue(q, "queue:{mail}:job:1", "1", text.as_str()).call(&mut con).unwrap(), 1);
+
+        // What redis-cli sees: a hash of text fields, the payload as JSON.
+        let stored: Vec<(String, String)> = redis::cmd("HGETALL").arg("queue:{mail}:job:1").query(&mut con).unwrap();
+        assert_eq!(stored, [("id", "1"), ("state", "waiting"), ("attempts", "0"), ("payload", text.as_str())].map(|(a, b)| (a.to_string(), b.to_string())));
+
+        // A worker claims it: a typed Job, its payload typed again on the client.
+        let job: Job = record_jobs::claim(q, prefix, "w1").call(&mut con).unwrap().expect("a job waits");
+        assert_eq!((job.state.as_str(), job.attempts, job.worker.as_deref()), ("active", 1, Some("w1")));
+        assert_eq!(json_decode::<Payload>(&job.payload).unwrap(), p);
+        assert_eq!(record_jobs::claim(q, prefix, "w2").call(&mut con).unwrap(), None);
+
+        // Only the worker that holds it completes it.
+        let err = record_jobs::complete(q, "queue:{mail}:job:1", "w2", "sent").call(&mut con).unwrap_err();
+        assert_eq!(err.redis_error().and_then(|e| e.code()), Some("NOTYOURS"), "{err}");
+        let done = record_jobs::complete(q, "queue:{mail}:job:1", "w1", "sent").call(&mut con).unwrap();
+        assert_eq!((done.state.as_str(), done.result.as_deref()), ("done", Some("sent")));
+        let active: i64 = redis::cmd("LLEN").arg("queue:{mail}:active").query(&mut con).unwrap();
+        assert_eq!(active, 0);
+
+        // A payload that is not a Payload is refused before anything is written.
+        let err = record_jobs::enqueue(q, "queue:{mail}:job:2", "2", r#"{"kind":"email","to":"ann"}"#).call(&mut con).unwrap_err();
+        assert!(matches!(&err, Error::Rejected { message } if message == "Payload.to is not a valid Vec<String>"), "{err:?}");
+        let err = record_jobs::enqueue(q, "queue:{mail}:job:1", "1", text.as_str()).call(&mut con).unwrap_err();
+        assert_eq!(err.redis_error().and_then(|e| e.code()), Some("DUPLICATE"), "{err}");
+        let exists: i64 = redis::cmd("EXISTS").arg("queue:{mail}:job:2").query(&mut con).unwrap();
+        assert_eq!(exists, 0);
+    }
+    // ANCHOR_END: queue_test
+
+    /// The Lua and the native twin leave the same hashes and lists and reply the same.
+    #[test]
+    fn the_queue_runs_as_its_twin() {
+        let (_server, mut con) = fresh();
+        let texts = [json_encode(&payload(&["a"])), json_encode(&payload(&[])), r#"{"kind":"sms","to":["b","c"],"retries":2}"#.to_string(), "not json".to_string()];
+        let mut replies: Vec<Vec<String>> = Vec::new();
+        for (side, q) in [("lua", "lua:{q}"), ("twin", "twin:{q}")] {
+            let prefix = format!("{q}:job:");
+            let mut seen = Vec::new();
+            for (i, t) in texts.iter().enumerate() {
+                let job = format!("{prefix}{i}");
+                let r = if side == "lua" {
+                    record_jobs::enqueue(q, job.as_str(), i.to_string(), t.as_str()).call(&mut con).map_err(|e| match e {
+                        Error::Rejected { message } => format!("REJECT {message}"),
+                        other => other.redis_error().and_then(|e| e.code()).unwrap_or("?").to_string(),
+                    })
+                } else {
+                    redlua::twin::run(&mut con, || record_jobs::twin::enqueue(Key::from(q), Key::from(job.as_str()), i.to_string(), t.clone())).map_err(|e| {
+                        if e.code() == "REJECT" { format!("REJECT {}", e.message()) } else { e.code().to_string() }
+                    })
+                };
+                seen.push(format!("{r:?}"));
+            }
+            for w in ["w1", "w2", "w3"] {
+                let job = if side == "lua" {
+                    record_jobs::claim(q, prefix.as_str(), w).call(&mut con).unwrap()
+                } else {
+                    redlua::twin::run(&mut con, || record_jobs::twin::claim(Key::from(q), Key::from(prefix.as_str()), w.to_string())).unwrap()
+                };
+                seen.push(format!("{job:?}"));
+            }
+            replies.push(seen);
+        }
+        assert_eq!(replies[0], replies[1]);
+        assert_eq!(replies[0][1], r#"Err("BADJOB")"#);
+        assert_eq!(replies[0][3], r#"Err("REJECT Payload is not valid JSON")"#);
+        for suffix in [":job:0", ":job:1", ":job:2", ":job:3"] {
+            let l: Vec<(String, String)> = redis::cmd("HGETALL").arg(format!("lua:{{q}}{suffix}")).query(&mut con).unwrap();
+            let t: Vec<(String, String)> = redis::cmd("HGETALL").arg(format!("twin:{{q}}{suffix}")).query(&mut con).unwrap();
+            assert_eq!(l, t, "{suffix}");
+        }
+        for list in [":waiting", ":active"] {
+            let l: Vec<String> = redis::cmd("LRANGE").arg(format!("lua:{{q}}{list}")).arg(0).arg(-1).query(&mut con).unwrap();
+            let t: Vec<String> = redis::cmd("LRANGE").arg(format!("twin:{{q}}{list}")).arg(0).arg(-1).query(&mut con).unwrap();
+            assert_eq!(l, t, "{list}");
+        }
+        // Jobs 0 and 2 were queued (1 had no recipient, 3 was not JSON); both are active.
+        let active: Vec<String> = redis::cmd("LRANGE").arg("lua:{q}:active").arg(0).arg(-1).query(&mut con).unwrap();
+        assert_eq!(active, ["0", "2"]);
+    }
+
+    // ANCHOR: queue_cluster_test
+    #[test]
+    fn the_queue_on_a_cluster() {
+        let cluster = TestCluster::start(3).expect("a local 3-primary cluster");
+        let mut con = cluster.client().unwrap().get_connection().unwrap();
+        // One hash tag per queue: its lists and its jobs' hashes share a slot.
+        for (i, tag) in ["mail", "sms", "push"].iter().enumerate() {
+            let q = format!("queue:{{{tag}}}");
+            let (job, prefix) = (format!("{q}:job:{i}"), format!("{q}:job:"));
+            let text = json_encode(&payload(&["x"]));
+            assert_eq!(record_jobs::enqueue(q.as_str(), job.as_str(), i.to_string(), text.as_str()).call_cluster(&mut con).unwrap(), 1);
+            let claimed = record_jobs::claim(q.as_str(), prefix.as_str(), "w").call_cluster(&mut con).unwrap().expect("a job");
+            assert_eq!(claimed.id, i.to_string());
+            let done = record_jobs::complete(q.as_str(), job.as_str(), "w", "ok").call_cluster(&mut con).unwrap();
+            assert_eq!(done.state, "done");
+        }
+        // A job's key outside the queue's slot: refused before anything is sent.
+        let err = record_jobs::enqueue("queue:{mail}", "job:9", "9", "{}").call_cluster(&mut con).unwrap_err();
+        assert!(matches!(err, Error::CrossSlot { .. }), "{err}");
+    }
+    // ANCHOR_END: queue_cluster_test
+}

@@ -342,6 +342,116 @@ fn check(lua: &mut Lua, h: Helper) {
 
         Helper::ArgLuaNumber => arg_lua_number(lua),
         Helper::ArgEnum => arg_enum(lua),
+
+        Helper::Utf8Valid => utf8_valid(lua),
+        Helper::JsonParse => json_parse(lua),
+        Helper::JsonValue | Helper::JsonDecode => json_decode(lua),
+        Helper::JsonFloat => json_float(lua),
+        Helper::JsonStr => json_str(lua),
+        Helper::JsonEncode => json_encode(lua),
+    }
+}
+
+/// Byte strings for the UTF-8 check, written as Lua escapes.
+const UTF8_CASES: &[&[u8]] = &[
+    b"", b"a", "h\u{e9}llo".as_bytes(), "\u{e9}".as_bytes(), &[0xc3, 0xa9], &[0xe2, 0x82, 0xac], &[0xf0, 0x9d, 0x84, 0x9e],
+    &[0xc3], &[0xa9], &[0xc0, 0xaf], &[0xe0, 0x80, 0xaf], &[0xed, 0xa0, 0x80], &[0xed, 0x9f, 0xbf], &[0xf4, 0x8f, 0xbf, 0xbf],
+    &[0xf4, 0x90, 0x80, 0x80], &[0xf8, 0x88, 0x80, 0x80, 0x80], &[0xff], &[0x61, 0x00, 0x62], &[0xe2, 0x82], &[0xf0, 0x9d, 0x84],
+];
+
+fn lua_bytes(b: &[u8]) -> String {
+    let mut out = String::from("'");
+    for x in b {
+        out.push_str(&format!("\\{x}"));
+    }
+    out.push('\'');
+    out
+}
+
+fn utf8_valid(lua: &mut Lua) {
+    for b in UTF8_CASES {
+        let want = std::str::from_utf8(b).is_ok();
+        assert_eq!(lua.eval(&[Helper::Utf8Valid], &format!("redlua_utf8_valid({})", lua_bytes(b)), &[]), want.to_string(), "{b:?}");
+    }
+}
+
+fn json_parse(lua: &mut Lua) {
+    let texts = [
+        "1", "-0", "1.5e3", "01", "0x10", "NaN", "Infinity", "[1,2,]", "[1,2]", "{}", "[]", "{\"a\":1,\"a\":2}", "\"\\ud800\"",
+        "\"\\u00e9\"", " [ true , false , null ] ", "{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}", "1e400", "\"a\\x\"", "tru", "", "[1] x",
+        "-", "1.", ".5", "1e", "\"\t\"",
+    ];
+    for t in texts {
+        let want = serde_json::from_str::<serde_json::Value>(t).is_ok();
+        assert_eq!(lua.eval(&[Helper::JsonParse], "redlua_json_parse(ARGV[1]) ~= nil", &[t]), want.to_string(), "{t:?}");
+    }
+    // Nesting: serde_json reads 127 levels and refuses 128.
+    for depth in [127, 128] {
+        let t = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let want = serde_json::from_str::<serde_json::Value>(&t).is_ok();
+        assert_eq!(lua.eval(&[Helper::JsonParse], "redlua_json_parse(ARGV[1]) ~= nil", &[&t]), want.to_string(), "depth {depth}");
+    }
+}
+
+fn json_decode(lua: &mut Lua) {
+    // struct Job { id: i64, tags: Vec<String>, note: Option<String> }, as the Lua holds it: an
+    // array in field order.
+    let d = "{ 'struct', 'Job', { 'id', { 'int', 'i64', -9007199254740991, 9007199254740991 } }, { 'tags', { 'Vec', 'String', 'Vec<String>' } }, { 'note', { 'Option', 'String' } } }";
+    let cases: &[(&str, &str)] = &[
+        ("{\"id\":7,\"tags\":[\"a\",\"b\"],\"note\":null}", "7|a,b|nil"),
+        ("{\"id\":7,\"tags\":[],\"note\":\"x\"}", "7||x"),
+        ("{\"id\":7,\"tags\":[]}", "7||nil"),
+        ("{\"id\":7.5,\"tags\":[]}", "REJECT Job.id is not a valid i64"),
+        ("{\"tags\":[]}", "REJECT Job.id is missing"),
+        ("{\"id\":1,\"id\":2,\"tags\":[]}", "REJECT Job.id is given twice"),
+        ("{\"id\":1,\"tags\":[1]}", "REJECT Job.tags[0] is not a valid String"),
+        ("{\"id\":1,", "REJECT Job is not valid JSON"),
+    ];
+    let body = format!(
+        "local v, e = redlua_json_decode(ARGV[1], {d})\nif v == nil then return e end\nreturn string.format('%d', v[1]) .. '|' .. table.concat(v[2], ',') .. '|' .. (v[3] or 'nil')"
+    );
+    for (text, want) in cases {
+        assert_eq!(lua.run(&[Helper::JsonDecode], &body, &[text]), format!("{want:?}"), "{text}");
+    }
+}
+
+fn json_float(lua: &mut Lua) {
+    for x in [0.0, -0.0, 1.0, 0.1 + 0.2, 1e16, 1e15, 123456789012345680.0, 1.5e-7, 0.00001, 5e-324, f64::MAX, -2.5, 1e300, f64::NAN, f64::INFINITY] {
+        let want = serde_json::to_string(&x).unwrap_or_default();
+        let want = if x.is_finite() { want } else { "null".to_string() };
+        let got = lua.eval(&[Helper::JsonFloat], "redlua_json_float(tonumber(ARGV[1])) == ARGV[2] or redlua_json_float(tonumber(ARGV[1]))", &[&format!("{x:e}").replace("NaN", "nan"), &want]);
+        assert_eq!(got, "true", "{x:?}: serde_json writes {want}");
+    }
+}
+
+fn json_str(lua: &mut Lua) {
+    for s in ["", "a", "a\"b", "back\\slash", "a/b", "\u{1}\u{1f}\u{7f}", "tab\tnl\ncr\rff\u{c}bs\u{8}", "h\u{e9}llo \u{1d11e}"] {
+        let want = serde_json::to_string(s).unwrap_or_default();
+        assert_eq!(lua.eval(&[Helper::JsonStr], "redlua_json_str(ARGV[1]) == ARGV[2]", &[s, &want]), "true", "{s:?}: serde_json writes {want}");
+    }
+}
+
+fn json_encode(lua: &mut Lua) {
+    // struct Job { id: i64, score: f64, tags: Vec<String>, counts: HashMap<String, i64>, note: Option<String> }
+    let d = "{ 'struct', 'Job', { 'id', { 'int', 'i64', -9007199254740991, 9007199254740991 } }, { 'score', 'f64' }, { 'tags', { 'Vec', 'String', 'Vec<String>' } }, { 'counts', { 'HashMap', { 'int', 'i64', -9007199254740991, 9007199254740991 }, 'HashMap<String, i64>' } }, { 'note', { 'Option', 'String' } } }";
+    #[derive(serde::Serialize)]
+    struct Job {
+        id: i64,
+        score: f64,
+        tags: Vec<String>,
+        counts: std::collections::BTreeMap<String, i64>,
+        note: Option<String>,
+    }
+    let cases = [
+        ("{ 7, 0.5, {}, {}, nil }", Job { id: 7, score: 0.5, tags: vec![], counts: Default::default(), note: None }),
+        (
+            "{ -3, 1e16, { 'a', 'b\"' }, { b = 2, a = 1, ['\\195\\169'] = 3 }, 'x/y' }",
+            Job { id: -3, score: 1e16, tags: vec!["a".into(), "b\"".into()], counts: [("b".to_string(), 2), ("a".to_string(), 1), ("\u{e9}".to_string(), 3)].into_iter().collect(), note: Some("x/y".into()) },
+        ),
+    ];
+    for (lua_value, job) in cases {
+        let want = serde_json::to_string(&job).unwrap_or_default();
+        assert_eq!(lua.eval(&[Helper::JsonEncode], &format!("redlua_json_encode({lua_value}, {d}) == ARGV[1] or redlua_json_encode({lua_value}, {d})"), &[&want]), "true", "serde_json writes {want}");
     }
 }
 

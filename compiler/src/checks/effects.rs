@@ -36,7 +36,7 @@ fn command_of(e: &Expr) -> Option<(&'static str, bool, bool)> {
         ExprKind::Command(c) => Some((c.command.redis, c.command.is_write(), c.command.is_nondeterministic())),
         ExprKind::DynCall(c) => Some((c.spec.name, c.spec.is_write(), c.spec.is_nondeterministic())),
         ExprKind::Record(op, _) => {
-            let (name, write) = op.command();
+            let (name, write) = op.command()?;
             Some((name, write, false))
         }
         _ => None,

@@ -16,6 +16,7 @@ pub(crate) mod enums;
 pub(crate) mod formatting;
 pub(crate) mod functions;
 pub(crate) mod iterators;
+pub(crate) mod json;
 pub(crate) mod loops;
 pub(crate) mod luanumbers;
 pub(crate) mod matching;

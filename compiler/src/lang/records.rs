@@ -23,7 +23,7 @@ use syn::spanned::Spanned;
 const MAX_SAFE: i64 = (1 << 53) - 1;
 
 /// The names of the record functions of the prelude.
-const RECORD_FUNCTIONS: &[&str] = &["hgetall_as", "hset_record"];
+const RECORD_FUNCTIONS: &[&str] = &["hgetall_as", "hset_record", "json_decode", "json_encode"];
 
 impl Lowerer<'_> {
     /// `hgetall_as::<T>(&key)?`: the record read from a hash, `None` without one; a field
@@ -32,8 +32,12 @@ impl Lowerer<'_> {
         let syn::Expr::Call(c) = &*t.expr else { return None };
         let syn::Expr::Path(p) = &*c.func else { return None };
         let last = p.path.segments.last()?;
-        if p.path.segments.len() != 1 || last.ident != "hgetall_as" || self.ctx.items.contains_key("hgetall_as") || self.lookup("hgetall_as").is_some() {
+        let name = last.ident.to_string();
+        if p.path.segments.len() != 1 || !matches!(name.as_str(), "hgetall_as" | "json_decode") || self.ctx.items.contains_key(&name) || self.lookup(&name).is_some() {
             return None;
+        }
+        if name == "json_decode" {
+            return Some(self.json_decode_try(t, c, p));
         }
         let span = t.span();
         let Some(st) = self.record_type_arg(last, p.span()) else {
@@ -57,6 +61,7 @@ impl Lowerer<'_> {
             return None;
         }
         match name {
+            "json_decode" | "json_encode" => Some(self.json_call(name, p, args, span)),
             "hgetall_as" => {
                 self.err(
                     Rule::Record,
@@ -167,25 +172,32 @@ impl Gen<'_> {
                 let flat = L::call("redis.call", vec![L::str("HGETALL"), vals[0].clone()]);
                 let desc = record_desc(st);
                 let call = self.helper(Helper::RecordHash, vec![flat, desc]);
-                let (rec, rej) = (self.temp(), self.temp());
-                out.push(self.stmt(K::Local(vec![rec.clone(), rej.clone()], vec![call])));
-                // Lowering admits `?` only in a function returning `Result<_, Reject>`; in
-                // a helper function the rejection is raised as an error.
-                let reply = if self.reply {
-                    self.stmt(K::Return(vec![L::call("redis.error_reply", vec![L::name(rej.clone())])]))
-                } else {
-                    self.stmt(K::Call(L::call("error", vec![L::Table(vec![], vec![("err".into(), L::name(rej.clone()))])])))
-                };
-                out.push(self.stmt(K::If(vec![(L::name(rej), vec![reply])], None)));
-                L::name(rec)
+                self.rejecting(call, out)
             }
             RecordOp::HashWrite(Ty::Struct(st)) => {
                 let desc = record_desc(st);
                 self.helper(Helper::HsetRecord, vec![vals[0].clone(), vals[1].clone(), desc])
             }
+            RecordOp::JsonDecode(_) | RecordOp::JsonEncode(_) => self.json_expr(op, vals[0].clone(), out),
             // Lowering builds these with a struct type only.
             _ => L::Nil,
         }
+    }
+
+    /// `local v, rejection = call`, then the rejection replied (or raised, in a helper
+    /// function) when there is one; the value `v`.
+    pub(crate) fn rejecting(&mut self, call: L, out: &mut Vec<LS>) -> L {
+        let (rec, rej) = (self.temp(), self.temp());
+        out.push(self.stmt(K::Local(vec![rec.clone(), rej.clone()], vec![call])));
+        // Lowering admits `?` only in a function returning `Result<_, Reject>`; in
+        // a helper function the rejection is raised as an error.
+        let reply = if self.reply {
+            self.stmt(K::Return(vec![L::call("redis.error_reply", vec![L::name(rej.clone())])]))
+        } else {
+            self.stmt(K::Call(L::call("error", vec![L::Table(vec![], vec![("err".into(), L::name(rej.clone()))])])))
+        };
+        out.push(self.stmt(K::If(vec![(L::name(rej), vec![reply])], None)));
+        L::name(rec)
     }
 
     /// A record returned by a redis function: its `Some` fields and their text, as a flat

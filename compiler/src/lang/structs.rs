@@ -27,7 +27,7 @@ impl Lowerer<'_> {
             return None;
         };
         // Guard against a struct that contains itself.
-        self.ctx.structs.insert(name.to_string(), StructTy { name: name.to_string(), fields: Vec::new(), record: false });
+        self.ctx.structs.insert(name.to_string(), StructTy { name: name.to_string(), fields: Vec::new(), record: false, json: false });
         let mut fields = Vec::new();
         for f in &named.named {
             let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
@@ -44,7 +44,7 @@ impl Lowerer<'_> {
             fields.push((fname, t));
         }
         let _ = span;
-        let st = StructTy { name: name.to_string(), fields, record: crate::record_derive::is_record(&item.attrs) };
+        let st = StructTy { name: name.to_string(), fields, record: crate::record_derive::is_record(&item.attrs), json: crate::record_derive::is_json(&item.attrs) };
         self.ctx.structs.insert(name.to_string(), st.clone());
         Some(Ty::Struct(Box::new(st)))
     }

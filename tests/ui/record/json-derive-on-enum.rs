@@ -1,0 +1,8 @@
+use redlua::prelude::*;
+
+#[derive(Json)]
+enum State {
+    Ready,
+}
+
+fn main() {}
