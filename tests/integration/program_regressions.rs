@@ -302,3 +302,21 @@ fn pr_p64_179_33() {
         assert_eq!(v, Verdict::Same, "{i}");
     }
 }
+
+/// Found by redlua-progen (seed 100, program p64_260_1, in the long run): the same cause
+/// as `pr_p64_179_33` (an empty `sum::<i64>() as f64` was -0.0), seen in a reply.
+#[redlua::library(name = "pr_p64_260_1")]
+pub mod pr_p64_260_1 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_p64_260_1() -> Result<Vec<f64>, Reject> {
+        Ok(vec![(-1i64..(-3i64)).into_iter().rev().map(|x6| ",,".to_string()).map(|x7| 2i64).sum::<i64>() as f64, 0.0f64, 0.5f64, 9007199254740992.0f64])
+    }
+}
+
+#[test]
+fn pr_p64_260_1() {
+    let v = harness().case("pr_p64_260_1", 0, &[], |con| lua_outcome(pr_p64_260_1::f_pr_p64_260_1().call(con)), |con| twin_result_outcome(redlua::twin::try_run(con, || pr_p64_260_1::twin::f_pr_p64_260_1())));
+    assert_eq!(v, Verdict::Same);
+}
