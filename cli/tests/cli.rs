@@ -4,8 +4,8 @@
 
 use redlua::testing::TestServer;
 use redlua_examples::{
-    banking, capped_increment, get_with_default, job_queue, locks, migrating, rate_limit, recovery, sliding_window, token_bucket,
-    transfer,
+    banking, capped_increment, get_with_default, job_queue, locks, migrating, ports, rate_limit, record_queue, recovery, sliding_window,
+    token_bucket, transfer,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,10 @@ fn expected() -> BTreeMap<&'static str, (&'static str, &'static str)> {
         ("jobs", (job_queue::jobs::LUA, job_queue::jobs::LIBRARY.stamp())),
         ("transfer_script", (migrating::transfer_script::LUA, migrating::transfer_script::SCRIPT.sha1())),
         ("careful_bank", (recovery::careful_bank::LUA, recovery::careful_bank::LIBRARY.stamp())),
+        ("ports_gcra", (ports::gcra::gcra::LUA, ports::gcra::gcra::LIBRARY.stamp())),
+        ("ports_locks", (ports::extend_lock::lock::LUA, ports::extend_lock::lock::LIBRARY.stamp())),
+        ("ports_queue", (ports::claim_job::queue::LUA, ports::claim_job::queue::LIBRARY.stamp())),
+        ("record_jobs", (record_queue::record_jobs::LUA, record_queue::record_jobs::LIBRARY.stamp())),
     ])
 }
 

@@ -92,6 +92,13 @@ fn expand_items(items: &[syn::Item], out: &mut Vec<Refusal>) {
             syn::Item::Struct(s) if redlua_compiler::record_derive::is_record(&s.attrs) => {
                 compile_errors(redlua_compiler::expand_record(s.to_token_stream()), out);
             }
+            // `#[derive(Json)]` outside a library, on a struct or (refused) an enum.
+            syn::Item::Struct(s) if redlua_compiler::record_derive::is_json(&s.attrs) => {
+                compile_errors(redlua_compiler::expand_json(s.to_token_stream()), out);
+            }
+            syn::Item::Enum(e) if redlua_compiler::record_derive::is_json(&e.attrs) => {
+                compile_errors(redlua_compiler::expand_json(e.to_token_stream()), out);
+            }
             syn::Item::Mod(m) => {
                 if let Some(at) = m.attrs.iter().position(is_library_attr) {
                     let mut m = m.clone();

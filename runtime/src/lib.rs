@@ -91,8 +91,8 @@
 //
 //   1. error, key, twin, luanum   errors; Key and Reject; the native twins of functions;
 //                                 Lua's numbers (tonumber, tostring, what redis.call sends)
-//   2. value, wire, record        values inside functions; requests, replies, the Wire trait;
-//                                 records (structs as hashes and JSON)
+//   2. value, wire, record, json  values inside functions; requests, replies, the Wire trait;
+//                                 records (structs as hashes); JSON (serde_json's meaning)
 //   3. events, prelude            what redlua loaded; what a redis function may use
 //   4. library                    libraries and scripts: code, versions, loading
 //   5. call                       typed calls and the recovery rule
