@@ -93,7 +93,7 @@ pub fn file_of_span(span: Span) -> String {
 /// deepest-recursing construct in every phase of a debug build, several times over.
 const STACK_SIZE: usize = 256 << 20;
 
-/// Runs `f` (a whole entry point of the compiler) on a stack of [`STACK_SIZE`] bytes.
+/// Runs `f` (a whole entry point of the compiler) on a stack of `STACK_SIZE` bytes.
 ///
 /// The phases recurse over the nesting of the user's code, and a debug build of the
 /// macros takes tens of kilobytes of stack per level, more than the thread rustc runs the

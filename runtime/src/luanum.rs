@@ -50,8 +50,9 @@ impl LuaArg {
 /// The number `x` as an argument of a command, sent as `redis.call` sends a Lua number:
 /// the server converts it (Redis 7.0: `%.17g`, so 0.1 is `0.10000000000000001` and `-0`
 /// is `-0`). Inside a redis function this passes the Lua number itself to `redis.call`;
-/// the native twin sends what Redis 7.0 sends (Valkey and Redis 7.2 or later write the
-/// shortest text that reads back as the number instead, and no `-0`).
+/// the native twin sends what its own server sends for the number (it asks the server
+/// once per number, so it matches Redis 7.0 and Valkey, which writes the shortest text
+/// that reads back as the number, and no `-0`). [`LuaArg::bytes`] is Redis 7.0's text.
 ///
 /// ```
 /// use redlua::prelude::lua_arg;

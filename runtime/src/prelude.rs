@@ -101,10 +101,11 @@ impl ToArg for f64 {
     }
 }
 
-/// Sent as `redis.call` sends a Lua number (see [`lua_arg`]).
+/// Sent as `redis.call` sends a Lua number (see [`lua_arg`]): in a twin, what its server
+/// sends (asked once per number: Redis 7.0 writes `%.17g`, Valkey the shortest text).
 impl ToArg for LuaArg {
     fn to_arg(&self) -> Vec<u8> {
-        self.bytes()
+        crate::value::CallArg::call_arg(self)
     }
 }
 

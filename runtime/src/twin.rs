@@ -98,6 +98,35 @@ pub(crate) fn query(cmd: &redis::Cmd) -> redis::Value {
     }
 }
 
+/// The bytes the server of the current twin connection sends for the Lua number `x`
+/// passed to `redis.call` (Redis 7.0 writes `%.17g` and keeps `-0`; Valkey and later
+/// Redis versions write the shortest text that reads back): the server is asked, once
+/// per number and thread, with a script that converts it. `None` outside [`run`].
+pub(crate) fn server_number_text(x: f64) -> Option<Vec<u8>> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<(usize, u64), Vec<u8>>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let ptr = CURRENT.with(|c| c.get())?;
+    let key = (ptr as *mut u8 as usize, x.to_bits());
+    if let Some(b) = SEEN.with(|s| s.borrow().get(&key).cloned()) {
+        return Some(b);
+    }
+    // The exact number: Rust's `{:e}` reads back as the same double through strtod.
+    let text = if x.is_nan() {
+        if x.is_sign_negative() { "-nan".to_string() } else { "nan".to_string() }
+    } else {
+        format!("{x:e}")
+    };
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg("return redis.call('ECHO', tonumber(ARGV[1]))").arg(0).arg(text);
+    let bytes = match try_query(&cmd) {
+        Ok(redis::Value::BulkString(b)) => b,
+        _ => return None,
+    };
+    SEEN.with(|s| s.borrow_mut().insert(key, bytes.clone()));
+    Some(bytes)
+}
+
 /// Sends `cmd` on the current twin connection; an error reply comes back as its text
 /// (`CODE message`, as Lua's `redis.pcall` gives it).
 ///

@@ -318,8 +318,10 @@ impl CallArg for f64 {
 }
 
 impl CallArg for crate::luanum::LuaArg {
+    /// What the twin's server sends for the number (asked once per number), so the twin
+    /// matches Redis 7.0 (`%.17g`) and Valkey (the shortest text) alike.
     fn call_arg(&self) -> Vec<u8> {
-        self.bytes()
+        crate::twin::server_number_text(self.0).unwrap_or_else(|| self.bytes())
     }
 }
 
