@@ -103,6 +103,9 @@ impl Lowerer<'_> {
             }
             return self.mk(ExprKind::Method(Method::StrSlice, vec![base, start, end]), Ty::Str, span);
         }
+        if let Ty::Map(_) = &base.ty {
+            return self.map_index(base, &i.index, span);
+        }
         let idx = self.expr(&i.index, Some(&usize_ty()));
         if !idx.ty.is_int() && idx.ty != Ty::Never {
             let t = idx.ty.clone();
