@@ -144,9 +144,17 @@ impl Lowerer<'_> {
         };
         let v = self.vars[var.0].clone();
         let Ty::Vec(elem) = v.ty.clone() else {
+            if let Ty::Map(_) = v.ty {
+                self.err(Rule::Type, ix.span(), "a `HashMap` cannot be assigned through an index (Rust has no `IndexMut` for it)", "write `map.insert(k, v)`, or `*map.get_mut(&k).unwrap() = v`");
+                return None;
+            }
             self.err(Rule::Type, p.span(), format!("cannot index `{}`", v.ty), "");
             return None;
         };
+        if let Ty::Option(_) = &*elem {
+            self.err(Rule::UnsupportedType, ix.span(), format!("assigning into a `Vec<{elem}>`"), "such a Vec holds `None` as `false` and is not changed in the body: build a new Vec");
+            return None;
+        }
         if !v.mutable {
             self.err(Rule::Type, p.span(), format!("cannot assign into immutable `{name}`"), format!("declare it with `let mut {name}`"));
         }
