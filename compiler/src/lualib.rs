@@ -173,6 +173,8 @@ lualib! {
     ArgLuaNumber = "arg_lua_number",
 
     ArgEnum = "arg_enum",
+
+    VecSlice = "vec_slice",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -278,3 +278,73 @@ fn map_index_and_get_mut_panic_on_a_missing_key() {
         assert_eq!(failed, k == "c", "counts({k})");
     }
 }
+
+#[redlua::library(name = "assign_more")]
+pub mod assign_more {
+    use redlua::prelude::*;
+
+    /// `unwrap_or_default()` of `Option<f64>`, `Option<String>` and `Option<Vec<i64>>`.
+    #[redis_function]
+    pub fn defaults(x: Option<f64>, s: Option<String>) -> (f64, String, Vec<i64>, Vec<i64>) {
+        let none: Option<Vec<i64>> = None;
+        let some = Some(vec![1, 2]);
+        let mut d = none.unwrap_or_default();
+        d.push(7);
+        (x.unwrap_or_default(), s.unwrap_or_default(), d, some.unwrap_or_default())
+    }
+
+    /// `.clone()` of a `Vec<Vec<i64>>` copies the inner Vecs: changing the copy leaves
+    /// the original as it was.
+    #[redis_function]
+    pub fn clones(n: i64) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
+        let g = vec![vec![n, 2], vec![3]];
+        let mut h = g.clone();
+        h[0][0] += 1;
+        h[1][0] = 0;
+        (g, h)
+    }
+
+    /// `&v[a..b]`, `&v[a..]`, `&v[..b]`, `&v[a..=b]` read by `len`, `iter`, `for` and
+    /// `to_vec`; out of range, Rust panics.
+    #[redis_function]
+    pub fn slices(log: Key, a: usize, b: usize, v: Vec<i64>) -> (usize, i64, Vec<i64>, Vec<i64>, Vec<i64>) {
+        let s = &v[{
+            rpush(&log, "a");
+            a
+        }..{
+            rpush(&log, "b");
+            b
+        }];
+        let mut t = 0;
+        for x in s {
+            t += x;
+        }
+        let from: Vec<i64> = v[a..].to_vec();
+        let upto = v[..b].to_vec();
+        let closed = v[a..=b].iter().map(|x| x * 2).collect::<Vec<i64>>();
+        (s.len(), s.iter().sum::<i64>() + t, from, upto, closed)
+    }
+}
+
+#[test]
+fn unwrap_or_default_clone_of_nested_vecs_and_vec_slices_agree_with_their_twins() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for (x, s) in [(None, None), (Some(-2.5), Some("q")), (Some(0.0), None), (Some(1e300), Some(""))] {
+        agree(&mut con, &format!("defaults({x:?}, {s:?})"), |c, _| assign_more::defaults(x, s).call(c), |_| assign_more::twin::defaults(x, s.map(str::to_string)));
+    }
+    for n in [0, 5] {
+        agree(&mut con, &format!("clones({n})"), |c, _| assign_more::clones(n).call(c), |_| assign_more::twin::clones(n));
+    }
+    let (g, h) = assign_more::clones(5).call(&mut con).unwrap();
+    assert_eq!((g, h), (vec![vec![5, 2], vec![3]], vec![vec![6, 2], vec![0]]));
+    let mut failed = 0;
+    for v in vecs() {
+        for a in 0..=5usize {
+            for b in 0..=5usize {
+                failed += usize::from(agree(&mut con, &format!("slices({a}, {b}, {v:?})"), |c, log| assign_more::slices(log, a, b, v.clone()).call(c), |log| assign_more::twin::slices(log, a, b, v.clone())));
+            }
+        }
+    }
+    assert!(failed > 0 && failed < 4 * 36, "some slices are out of range, some are not");
+}

@@ -110,6 +110,8 @@ impl Lowerer<'_> {
                         return Some(None);
                     }
                 },
+                // An earlier error gave the variable no type: nothing more to say.
+                (_, Ty::Never) => return Some(None),
                 (Step::Index(e), t) => {
                     self.err(Rule::Type, e.span(), format!("cannot index `{t}` here"), "index a `Vec`");
                     return Some(None);
