@@ -351,3 +351,41 @@ fn library_json() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("json", lib.lua);
 }
+
+/// The Lua of assignment through places: the value first, then each index in a local;
+/// a Vec changed in place by `redlua_set_index`, the struct or tuple under it rebuilt
+/// with one field replaced (a copy that shares the old table keeps its value);
+/// `map[&k]` and `get_mut(..).unwrap()` with Rust's panic on a missing key.
+#[test]
+fn library_places() {
+    let attr = r#"name = "places""#.parse().unwrap();
+    let item = r#"
+        mod places {
+            use redlua::prelude::*;
+            use std::collections::HashMap;
+
+            #[derive(Clone, Copy, PartialEq, Debug)]
+            pub struct P { pub x: i64, pub y: i64 }
+
+            #[redis_function]
+            pub fn places(log: Key, i: usize, n: u8) -> (Vec<P>, (i64, String), Vec<Vec<u8>>, i64) {
+                let mut ps = vec![P { x: 1, y: 2 }];
+                ps[i].x = 5;
+                ps[{ rpush(&log, "i"); i }].y += { rpush(&log, "n"); 1 };
+                let mut t = (1, "a".to_string());
+                t.0 += 1;
+                t.1 += "b";
+                let mut g = vec![vec![1u8, 2u8]];
+                g[0][i] += n;
+                let mut m: HashMap<String, i64> = HashMap::new();
+                m.insert("k".to_string(), 1);
+                *m.get_mut("k").unwrap() += 2;
+                (ps, t, g, m["k"])
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("places", lib.lua);
+}

@@ -401,6 +401,11 @@ builtins! {
     /// `opt.unwrap()` / `opt.expect(msg)`: the option and the panic's message with the
     /// Rust location; an error when it is `None`.
     OptionUnwrap: built(), NONE, Emit::Helper(Helper::Unwrap, AsIs);
+
+    // Vec
+    /// `&v[a..b]` (also `a..`, `..b`, `a..=b`): a new array of the elements, an error
+    /// where Rust panics.
+    VecSlice: built(), NONE, Emit::Helper(Helper::VecSlice, AsIs);
 }
 
 impl Method {

@@ -7,7 +7,8 @@
 //!
 //! A table changes in place only through a `mut` variable that holds it (`s.f = ..`; the
 //! Vec and map methods that change their receiver want a `let mut` variable too), never
-//! through a field or an element (`a.b.c = ..` and `v[0].x = ..` are refused). So the Rust
+//! through a field or an element: `a.b.c = ..` and `v[0].x = ..` rebuild the struct or
+//! tuple tables under the variable or the Vec (`lang/places.rs`). So the Rust
 //! meaning holds when the table of a `mut` variable of a `Copy` struct type is held by that
 //! variable alone. This pass keeps it so, on the typed IR, before code generation:
 //!

@@ -513,6 +513,9 @@ impl Lowerer<'_> {
         if let Some(st) = self.assign_entry(lhs, rhs, op, e.span(), line) {
             return Some(st);
         }
+        if let Some(st) = self.assign_place(lhs, rhs, op, e.span(), line) {
+            return st;
+        }
         if let (syn::Expr::Index(ix), None) = (lhs, op) {
             return self.assign_index(ix, rhs, line);
         }

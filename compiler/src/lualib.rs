@@ -181,6 +181,8 @@ lualib! {
     JsonFloat = "json_float",
     JsonStr = "json_str",
     JsonEncode = "json_encode",
+
+    VecSlice = "vec_slice",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -349,6 +349,7 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::JsonFloat => json_float(lua),
         Helper::JsonStr => json_str(lua),
         Helper::JsonEncode => json_encode(lua),
+        Helper::VecSlice => vec_slice(lua),
     }
 }
 
@@ -1821,5 +1822,22 @@ fn arg_enum(lua: &mut Lua) {
     }
     for s in ["idle", "Idle ", "", "Done", "1"] {
         assert_eq!(lua.eval(&[Helper::ArgEnum], call, &[s]), "error: ERR redlua: argument s must be one of Idle, Running", "{s:?}");
+    }
+}
+
+fn vec_slice(lua: &mut Lua) {
+    let v = [10i64, 20, 30];
+    let n = v.len();
+    for a in 0..=n + 1 {
+        for b in (0..=n + 1).map(Some).chain([None]) {
+            let want = match b {
+                None if a > n => format!("error: redlua: range start index {a} out of range for slice of length {n}"),
+                Some(b) if a > b => format!("error: redlua: slice index starts at {a} but ends at {b}"),
+                Some(b) if b > n => format!("error: redlua: range end index {b} out of range for slice of length {n}"),
+                _ => v[a..b.unwrap_or(n)].to_vec().show(),
+            };
+            let e = format!("redlua_vec_slice({{ 10, 20, 30 }}, {a}, {})", b.map_or("nil".into(), |b| b.to_string()));
+            assert_eq!(lua.eval(&[Helper::VecSlice], &e, &[]), want, "&v[{a}..{b:?}]");
+        }
     }
 }

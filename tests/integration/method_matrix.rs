@@ -119,6 +119,7 @@ pub const SKIPPED: &[(&str, &str)] = &[
     ("FloatToString", "built: no Rust name, lowering builds it for another construct"),
     ("FloatFixed", "built: no Rust name, lowering builds it for another construct"),
     ("OptionUnwrap", "built: no Rust name, lowering builds it for another construct"),
+    ("VecSlice", "built: no Rust name, lowering builds it for another construct"),
 ];
 
 #[redlua::library(name = "mm_str")]

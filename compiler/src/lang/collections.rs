@@ -77,7 +77,7 @@ impl Lowerer<'_> {
     pub(crate) fn index(&mut self, i: &syn::ExprIndex) -> Expr {
         let span = i.span();
         let base = self.expr(&i.expr, None);
-        if let (Ty::Str, syn::Expr::Range(r)) = (&base.ty, &*i.index) {
+        if let (Ty::Str | Ty::Vec(_), syn::Expr::Range(r)) = (&base.ty, &*i.index) {
             // `&s[a..b]`, `&s[a..]`, `&s[..b]`, `&s[a..=b]`: byte offsets, as in Rust.
             let start = match &r.start {
                 Some(a) => self.expr(a, Some(&usize_ty())),
@@ -101,7 +101,13 @@ impl Lowerer<'_> {
                     self.err(Rule::Type, x.span, format!("expected a byte offset, found `{t}`"), "");
                 }
             }
-            return self.mk(ExprKind::Method(Method::StrSlice, vec![base, start, end]), Ty::Str, span);
+            // A Vec's slice is a new array: the Vec cannot change while the slice is
+            // borrowed, so a copy reads the same.
+            let (m, ty) = if base.ty == Ty::Str { (Method::StrSlice, Ty::Str) } else { (Method::VecSlice, base.ty.clone()) };
+            return self.mk(ExprKind::Method(m, vec![base, start, end]), ty, span);
+        }
+        if let Ty::Map(_) = &base.ty {
+            return self.map_index(base, &i.index, span);
         }
         let idx = self.expr(&i.index, Some(&usize_ty()));
         if !idx.ty.is_int() && idx.ty != Ty::Never {
@@ -141,9 +147,17 @@ impl Lowerer<'_> {
         };
         let v = self.vars[var.0].clone();
         let Ty::Vec(elem) = v.ty.clone() else {
+            if let Ty::Map(_) = v.ty {
+                self.err(Rule::Type, ix.span(), "a `HashMap` cannot be assigned through an index (Rust has no `IndexMut` for it)", "write `map.insert(k, v)`, or `*map.get_mut(&k).unwrap() = v`");
+                return None;
+            }
             self.err(Rule::Type, p.span(), format!("cannot index `{}`", v.ty), "");
             return None;
         };
+        if let Ty::Option(_) = &*elem {
+            self.err(Rule::UnsupportedType, ix.span(), format!("assigning into a `Vec<{elem}>`"), "such a Vec holds `None` as `false` and is not changed in the body: build a new Vec");
+            return None;
+        }
         if !v.mutable {
             self.err(Rule::Type, p.span(), format!("cannot assign into immutable `{name}`"), format!("declare it with `let mut {name}`"));
         }
@@ -216,8 +230,18 @@ impl Lowerer<'_> {
                 return self.mk(ExprKind::Method(Method::OptionDeepCopy, vec![recv]), rty, span);
             }
             (Ty::Option(_), "copied" | "cloned" | "clone", 0) => return recv,
+            // The default of `f64` is `0.0`, of a Vec or a map a new empty one (the scalar
+            // types are rows of the builtins table).
+            (Ty::Option(t), "unwrap_or_default", 0) if matches!(**t, Ty::Float | Ty::Vec(_) | Ty::Map(_)) => {
+                let d = match &**t {
+                    Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, span),
+                    t => self.mk(ExprKind::VecLit(Vec::new()), t.clone(), span),
+                };
+                return self.mk(ExprKind::UnwrapOr(Box::new(recv), Box::new(d)), (**t).clone(), span);
+            }
             (Ty::Tuple(_), "clone", 0) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
-            (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) && holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
+            // A Vec of Vecs, structs or maps: every inner table copied, as Rust clones them.
+            (Ty::Vec(t), "clone", 0) if holds_tables(t) => return self.mk(ExprKind::Method(Method::DeepCopy, vec![recv]), rty, span),
             (Ty::Vec(t), "clone", 0) if !matches!(**t, Ty::Vec(_)) => {
                 // A copy, so that changing one does not change the other.
                 return self.mk(ExprKind::Method(Method::VecExtend, vec![self.mk(ExprKind::VecLit(Vec::new()), rty.clone(), span), recv]), rty, span);

@@ -22,6 +22,7 @@ pub(crate) mod luanumbers;
 pub(crate) mod matching;
 pub(crate) mod numbers;
 pub(crate) mod options;
+pub(crate) mod places;
 pub(crate) mod records;
 pub(crate) mod rejections;
 pub(crate) mod structs;
