@@ -77,7 +77,7 @@ fn evalsha(con: &mut redis::Connection, sha: &str, keys: &[&str], args: &[&str])
 
 /// Runs every pattern `s.runs` times against its baseline; `only` filters by number.
 pub(crate) fn server_patterns(s: &Settings, client: &redis::Client, con: &mut redis::Connection) -> Vec<Pattern> {
-    let only: Option<Vec<u32>> = std::env::args().skip_while(|a| a != "--patterns").nth(1).map(|l| l.split(',').filter_map(|n| n.parse().ok()).collect());
+    let only: Option<Vec<u32>> = std::env::args().skip_while(|a| a != "--patterns").nth(1).map(|l| l.split(',').filter_map(|n| n.parse().ok()).collect::<Vec<u32>>()).filter(|l| !l.is_empty());
     let want = |n: u32| only.as_ref().map_or(true, |o| o.contains(&n));
     let ss = Settings { slice: s.server_slice, rounds: s.rounds, clients: s.clients, server_slice: s.server_slice, runs: s.runs };
     for lib in [&bank::LIBRARY, &locks::LIBRARY, &kv::LIBRARY, &buckets::LIBRARY, &windows::LIBRARY] {
