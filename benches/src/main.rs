@@ -6,16 +6,22 @@
 
 use redis::{Commands, ConnectionLike};
 use redlua::testing::TestServer;
+use redlua_examples::banking::banking;
+use redlua_examples::capped_increment::capped_increment;
+use redlua_examples::get_with_default::kv;
+use redlua_examples::locks::locks;
 use redlua_examples::rate_limit::fixed_window;
 use redlua_examples::sliding_window::windows;
 use redlua_examples::token_bucket::buckets;
 use redlua_examples::transfer::bank;
-use redlua_tests::{FIXED_WINDOW, SLIDING_WINDOW, TOKEN_BUCKET, TRANSFER};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod cpu;
+mod patterns;
+
+use patterns::{server_patterns, sizes};
 
 #[redlua::library(name = "bench_trivial")]
 mod trivial {
@@ -28,16 +34,27 @@ mod trivial {
     }
 }
 
-struct Settings {
+impl Row {
+    /// Whether the target is an upper bound (sizes) rather than a lower one.
+    fn at_most(&self) -> bool {
+        self.group == "size"
+    }
+}
+
+pub(crate) struct Settings {
     /// Length of one measured slice.
     slice: Duration,
     /// Interleaved rounds per comparison.
     rounds: u32,
     /// Concurrent clients for server-side figures.
     clients: usize,
+    /// Length of one measured slice of the server-cost rows.
+    server_slice: Duration,
+    /// Full comparisons per server-cost row (the spread between them is reported).
+    runs: usize,
 }
 
-struct Row {
+pub(crate) struct Row {
     group: &'static str,
     name: String,
     ratio: f64,
@@ -49,9 +66,9 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let report = std::env::args().skip_while(|a| a != "--report").nth(1);
     let s = if quick {
-        Settings { slice: Duration::from_millis(200), rounds: 2, clients: 4 }
+        Settings { slice: Duration::from_millis(200), rounds: 2, clients: 4, server_slice: Duration::from_millis(150), runs: 1 }
     } else {
-        Settings { slice: Duration::from_millis(1500), rounds: 4, clients: 8 }
+        Settings { slice: Duration::from_millis(1500), rounds: 4, clients: 8, server_slice: Duration::from_millis(600), runs: 3 }
     };
     let server = TestServer::builder().arg("--maxclients").arg("1000").start().unwrap_or_else(|e| {
         eprintln!("cannot start redis-server: {e}");
@@ -63,17 +80,7 @@ fn main() {
     println!("redlua benchmarks ({}), server {version}, {} clients, {} rounds of {:?}\n", if quick { "quick" } else { "full" }, s.clients, s.rounds, s.slice);
 
     bank::LIBRARY.load(&mut con).expect("load bank");
-    fixed_window::SCRIPT.load(&mut con).expect("load fixed_window");
     trivial::LIBRARY.load(&mut con).expect("load trivial");
-    buckets::LIBRARY.load(&mut con).expect("load buckets");
-    windows::LIBRARY.load(&mut con).expect("load windows");
-    let window_sha: String = redis::cmd("SCRIPT").arg("LOAD").arg(FIXED_WINDOW).query(&mut con).expect("script load");
-    // The hand-written baselines as a hand-written library, so that functions are
-    // compared with functions (FCALL) and scripts with scripts (EVALSHA).
-    let base_lib = format!(
-        "#!lua name=bench_base\nredis.register_function('base_transfer', function(KEYS, ARGV)\n{TRANSFER}\nend)\nredis.register_function('base_bucket', function(KEYS, ARGV)\n{TOKEN_BUCKET}\nend)\nredis.register_function('base_window', function(KEYS, ARGV)\n{SLIDING_WINDOW}\nend)\n"
-    );
-    redis::cmd("FUNCTION").arg("LOAD").arg("REPLACE").arg(&base_lib).query::<String>(&mut con).expect("load the baseline library");
 
     let mut rows = Vec::new();
 
@@ -85,43 +92,26 @@ fn main() {
     }
 
     // --- server cost: generated Lua vs hand-written Lua --------------------------------
-    for c in 0..s.clients {
-        for (ns, side) in [("r", "a"), ("r", "b"), ("l", "a"), ("l", "b")] {
-            let _: () = con.set(format!("{ns}:{{{c}}}:{side}"), 1_000_000_000i64).expect("set");
-        }
+    // Each cookbook pattern against its hand-written baseline (benches/lua/), loaded the
+    // same way: FCALL against a hand-written library for functions, EVALSHA against a
+    // hand-written script for scripts. `runs` full comparisons per pattern; the row gives
+    // the median `usec_per_call` ratio and every run's figures.
+    let patterns = server_patterns(&s, &client, &mut con);
+    rows.extend(patterns.iter().map(|p| p.row()));
+    for (lib, ours, hand) in sizes() {
+        rows.push(Row {
+            group: "size",
+            name: format!("{lib}: generated / hand-written Lua"),
+            ratio: ours as f64 / hand as f64,
+            detail: format!("{ours} vs {hand} bytes"),
+            target: Some(2.0),
+        });
     }
-    let (ours, base) = compare(&s, &client, |c, i| {
-        let (from, to) = if i % 2 == 0 { ("a", "b") } else { ("b", "a") };
-        bank::transfer(format!("r:{{{c}}}:{from}"), format!("r:{{{c}}}:{to}"), 1).call(c_con(c)).map(|_| ())
-    }, |c, i| {
-        let (from, to) = if i % 2 == 0 { ("a", "b") } else { ("b", "a") };
-        redis::cmd("FCALL").arg("base_transfer").arg(2).arg(format!("l:{{{c}}}:{from}")).arg(format!("l:{{{c}}}:{to}")).arg(1).query::<i64>(c_con(c)).map(|_| ()).map_err(redlua::Error::from)
-    });
-    rows.push(server_row("pattern 2, transfer (FCALL)", ours, base, &mut con));
-
-    let (ours, base) = compare(&s, &client, |c, _| fixed_window(format!("r:{{{c}}}:w"), i64::from(i32::MAX), 60).call(c_con(c)).map(|_| ()), |c, _| {
-        redis::cmd("EVALSHA").arg(&window_sha).arg(1).arg(format!("l:{{{c}}}:w")).arg(i32::MAX).arg(60).query::<i64>(c_con(c)).map(|_| ()).map_err(redlua::Error::from)
-    });
-    rows.push(server_row("pattern 5, fixed window (EVALSHA)", ours, base, &mut con));
-
-    let clock = AtomicU64::new(1_700_000_000_000);
-    let (ours, base) = compare(&s, &client, |c, _| {
-        let now = clock.fetch_add(7, Ordering::Relaxed) as i64;
-        buckets::take(format!("r:{{{c}}}:tb"), 100, 50.0, now, 1).call(c_con(c)).map(|_| ())
-    }, |c, _| {
-        let now = clock.fetch_add(7, Ordering::Relaxed) as i64;
-        redis::cmd("FCALL").arg("base_bucket").arg(1).arg(format!("l:{{{c}}}:tb")).arg(100).arg(50.0).arg(now).arg(1).query::<redis::Value>(c_con(c)).map(|_| ()).map_err(redlua::Error::from)
-    });
-    rows.push(server_row("pattern 6, token bucket (FCALL)", ours, base, &mut con));
-
-    let (ours, base) = compare(&s, &client, |c, i| {
-        let now = clock.fetch_add(3, Ordering::Relaxed) as i64;
-        windows::hit(format!("r:{{{c}}}:sw"), 50, 1_000, now, format!("q{i}")).call(c_con(c)).map(|_| ())
-    }, |c, i| {
-        let now = clock.fetch_add(3, Ordering::Relaxed) as i64;
-        redis::cmd("FCALL").arg("base_window").arg(1).arg(format!("l:{{{c}}}:sw")).arg(50).arg(1_000).arg(now).arg(format!("q{i}")).query::<i64>(c_con(c)).map(|_| ()).map_err(redlua::Error::from)
-    });
-    rows.push(server_row("pattern 10, sliding window (FCALL)", ours, base, &mut con));
+    if std::env::args().any(|a| a == "--patterns") {
+        print_rows(&rows);
+        write_report(report.as_deref(), &rows);
+        return;
+    }
 
     // --- the server's limit ------------------------------------------------------------
     let (transfer_rate, trivial_rate) = compare(&s, &client, |c, i| {
@@ -300,12 +290,16 @@ fn main() {
     }
 
     print_rows(&rows);
-    if let Some(path) = report {
+    write_report(report.as_deref(), &rows);
+}
+
+fn write_report(path: Option<&str>, rows: &[Row]) {
+    if let Some(path) = path {
         let mut md = String::from("| group | figure | ratio | raw figures | target |\n|---|---|---|---|---|\n");
-        for r in &rows {
-            md.push_str(&format!("| {} | {} | {:.3} | {} | {} |\n", r.group, r.name, r.ratio, r.detail, r.target.map_or("".into(), |t| format!("≥ {t}"))));
+        for r in rows {
+            md.push_str(&format!("| {} | {} | {:.3} | {} | {} |\n", r.group, r.name, r.ratio, r.detail, r.target.map_or("".into(), |t| format!("{} {t}", if r.at_most() { "≤" } else { "≥" }))));
         }
-        std::fs::write(&path, md).expect("write report");
+        std::fs::write(path, md).expect("write report");
         println!("\nreport written to {path}");
     }
 }
@@ -315,7 +309,7 @@ thread_local! {
 }
 
 /// The calling worker's own connection (see `compare`).
-fn c_con(_c: usize) -> &'static mut redis::Connection {
+pub(crate) fn c_con(_c: usize) -> &'static mut redis::Connection {
     CON.with(|c| {
         let p = c.borrow_mut().as_mut().map(|c| c as *mut redis::Connection).expect("worker connection");
         // SAFETY: each worker thread owns its connection for its whole life and only one
@@ -326,7 +320,7 @@ fn c_con(_c: usize) -> &'static mut redis::Connection {
 
 /// Throughput (calls/s) of `ours` and `base` with `s.clients` concurrent clients,
 /// interleaved over `s.rounds` rounds.
-fn compare(
+pub(crate) fn compare(
     s: &Settings,
     client: &redis::Client,
     ours: impl Fn(usize, u64) -> Result<(), redlua::Error> + Sync,
@@ -351,6 +345,11 @@ fn compare(
 thread_local! {
     /// `usec_per_call` of the two sides of the last `compare`.
     static LAST_USEC: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((0.0, 0.0)) };
+}
+
+/// `usec_per_call` (ours, base) of the last `compare` on this thread.
+pub(crate) fn last_usec() -> (f64, f64) {
+    LAST_USEC.with(|u| u.get())
 }
 
 /// The server's `usec_per_call` of the FCALL / EVALSHA calls since the last reset.
@@ -448,18 +447,6 @@ fn hammer(client: &redis::Client, clients: usize, dur: Duration, f: impl Fn(&mut
         stop.store(true, Ordering::Relaxed);
     });
     (done.load(Ordering::Relaxed) as f64 / dur.as_secs_f64(), extra.load(Ordering::Relaxed))
-}
-
-/// A server-side row: throughput ratio plus the server's own `usec_per_call` per side.
-fn server_row(name: &str, ours: f64, base: f64, _con: &mut redis::Connection) -> Row {
-    let (u_ours, u_base) = LAST_USEC.with(|u| u.get());
-    Row {
-        group: "server cost",
-        name: name.to_string(),
-        ratio: ours / base,
-        detail: format!("{ours:.0} vs {base:.0} calls/s; usec_per_call {u_ours:.2} vs {u_base:.2} (ratio {:.3})", u_base / u_ours),
-        target: Some(0.95),
-    }
 }
 
 /// Compiles a library of `n` functions `reps` times: (ms per function, ms per library).
@@ -581,6 +568,8 @@ fn print_rows(rows: &[Row]) {
     println!("{:<16} {:<38} {:>9} {:>8}  raw figures", "group", "figure", "ratio", "target");
     for r in rows {
         let verdict = match r.target {
+            Some(t) if r.at_most() && r.ratio <= t => format!("≤{t} ok"),
+            Some(t) if r.at_most() => format!("≤{t} MISS"),
             Some(t) if r.ratio >= t => format!("≥{t} ok"),
             Some(t) => format!("≥{t} MISS"),
             None => String::new(),

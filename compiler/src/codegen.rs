@@ -103,34 +103,31 @@ pub fn library(name: &str, file: &str, functions: &[Function], helper_fns: &[ir:
         top.push(LS::at(K::LocalFunction(format!("fn_{}", f.name), vec!["keys".into(), "args".into()], body), Some(f.line)));
     }
     top.push(LS::new(K::Blank));
-    for f in functions {
-        let flags: Vec<L> = flags(f).into_iter().map(L::str).collect();
-        let reg = L::Table(
-            vec![],
-            vec![
-                ("function_name".into(), L::str(&f.name)),
-                ("callback".into(), L::name(format!("fn_{}", f.name))),
-                ("flags".into(), L::Table(flags, vec![])),
-            ],
-        );
-        top.push(LS::new(K::Call(L::call("redis.register_function", vec![reg]))));
-    }
-    top.push(LS::new(K::Blank));
-    top.push(LS::new(K::Comment(
-        "The names redlua's typed calls use: only this library registers them.".into(),
-    )));
-    for f in functions {
-        let flags: Vec<L> = flags(f).into_iter().map(L::str).collect();
-        let reg = L::Table(
-            vec![],
-            vec![
-                ("function_name".into(), L::str(call_name(name, &f.name))),
-                ("callback".into(), L::name(format!("fn_{}", f.name))),
-                ("flags".into(), L::Table(flags, vec![])),
-                ("description".into(), L::str(format!("typed calls of {}", f.name))),
-            ],
-        );
-        top.push(LS::new(K::Call(L::call("redis.register_function", vec![reg]))));
+    top.push(LS::new(K::Comment(format!(
+        "Each function under its own name and under `{}`, the name redlua's\n\
+         typed calls use (only this library registers it).",
+        call_name(name, "<name>")
+    ))));
+    // Two registrations per function; with more than one function, in a local helper.
+    let reg = |n: L, typed: L, desc: L, cb: L, fl: L| -> Vec<LS> {
+        let plain = vec![("function_name".into(), n), ("callback".into(), cb.clone()), ("flags".into(), fl.clone())];
+        let typed = vec![("function_name".into(), typed), ("callback".into(), cb), ("flags".into(), fl), ("description".into(), desc)];
+        [plain, typed].into_iter().map(|t| LS::new(K::Call(L::call("redis.register_function", vec![L::Table(vec![], t)])))).collect()
+    };
+    let fn_flags = |f: &Function| L::Table(flags(f).into_iter().map(L::str).collect(), vec![]);
+    if let [f] = functions {
+        let (typed, desc) = (L::str(call_name(name, &f.name)), L::str(format!("typed calls of {}", f.name)));
+        top.extend(reg(L::str(&f.name), typed, desc, L::name(format!("fn_{}", f.name)), fn_flags(f)));
+    } else {
+        let n = L::name("name");
+        let typed = L::bin(LB::Concat, L::str(call_name(name, "")), n.clone());
+        let desc = L::bin(LB::Concat, L::str("typed calls of "), n.clone());
+        let body = reg(n, typed, desc, L::name("callback"), L::name("flags"));
+        top.push(LS::new(K::LocalFunction("redlua_register".into(), vec!["name".into(), "callback".into(), "flags".into()], body)));
+        for f in functions {
+            let args = vec![L::str(&f.name), L::name(format!("fn_{}", f.name)), fn_flags(f)];
+            top.push(LS::new(K::Call(L::call("redlua_register", args))));
+        }
     }
     p.block(&top);
     Ok(p.finish())

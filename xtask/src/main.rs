@@ -43,7 +43,7 @@ commands:
   test    everything CI checks: redis-server and redis-cli present, mdbook present,
           cargo test --workspace, the quickstart, cargo doc, the book's links and code fences, mdbook build
   book    check the book's links and code fences, then build it into book/book
-  bench [--quick] [--report FILE]
+  bench [--quick] [--patterns [N,M..]] [--report FILE]
           the benchmarks (release build, a throwaway redis-server): generated Lua vs
           hand-written Lua, typed stubs vs raw FCALL, a function vs WATCH/MULTI, recovery
           and compile costs, each as a ratio of runs made together
