@@ -320,3 +320,22 @@ fn pr_p64_260_1() {
     let v = harness().case("pr_p64_260_1", 0, &[], |con| lua_outcome(pr_p64_260_1::f_pr_p64_260_1().call(con)), |con| twin_result_outcome(redlua::twin::try_run(con, || pr_p64_260_1::twin::f_pr_p64_260_1())));
     assert_eq!(v, Verdict::Same);
 }
+
+/// Found by redlua-progen (seed 100, program p64_321_55, in the long run): the same cause
+/// as `pr_p64_179_33` (an empty filtered sum cast as f64 was -0.0); the generated program
+/// divided by it, so the reply's infinity had the wrong sign.
+#[redlua::library(name = "pr_p64_321_55")]
+pub mod pr_p64_321_55 {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_p64_321_55() -> f64 {
+        vec![0i64].iter().filter(|x8| false).sum::<i64>() as f64
+    }
+}
+
+#[test]
+fn pr_p64_321_55() {
+    let v = harness().case("pr_p64_321_55", 0, &[], |con| lua_outcome(pr_p64_321_55::f_pr_p64_321_55().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p64_321_55::twin::f_pr_p64_321_55())));
+    assert_eq!(v, Verdict::Same);
+}
