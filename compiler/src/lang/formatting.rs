@@ -159,7 +159,12 @@ impl Lowerer<'_> {
                         }
                         other => {
                             let t = other.clone();
-                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers, floats, bools and strings");
+                            let hint = if matches!(t, Ty::Struct(_) | Ty::Enum(_)) {
+                                "an `impl Display` is not translated: give the type a method returning a `String` (`fn show(&self) -> String { format!(..) }`) and format what it returns"
+                            } else {
+                                "format integers, floats, bools and strings"
+                            };
+                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), hint);
                             poison(value.span)
                         }
                     };
