@@ -455,10 +455,11 @@ fn twin_imports(items: &[syn::Item]) -> TokenStream {
         }
         _ => None,
     });
+    let group = quote!({ #(#names),* });
     quote! {
         #(#uses)*
         #[allow(unused_imports)]
-        use super::{#(#names),*};
+        use super::#group;
     }
 }
 

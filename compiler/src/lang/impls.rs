@@ -83,7 +83,9 @@ fn receiver_of(item: &syn::ItemFn) -> Receiver {
 
 impl HelperCtx {
     /// Makes the functions of the module's `impl` blocks usable, as helpers named
-    /// `Type::name`. Generic impls and impls of other types are left to rustc (the twin).
+    /// `Type::name` (also of trait impls: `T::default()`, a trait of the module). Generic
+    /// impls, impls of other types and of the traits behind operators, `Clone` and
+    /// formatting are left to rustc (the twin).
     pub fn with_impls(mut self, items: impl IntoIterator<Item = syn::ItemImpl>) -> Self {
         for it in items {
             if !it.generics.params.is_empty() {
@@ -92,6 +94,12 @@ impl HelperCtx {
             let syn::Type::Path(tp) = &*it.self_ty else { continue };
             let (Some(seg), None) = (tp.path.segments.last(), &tp.qself) else { continue };
             if tp.path.segments.len() != 1 || !seg.arguments.is_none() {
+                continue;
+            }
+            // Traits whose methods Rust calls for operators, formatting or copies: `.clone()`
+            // and `==` keep their own translation.
+            let derived = ["Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Debug", "Display", "Drop"];
+            if it.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| derived.iter().any(|d| s.ident == d))) {
                 continue;
             }
             let name = seg.ident.to_string();
