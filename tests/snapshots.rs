@@ -195,6 +195,56 @@ fn library_enums() {
     insta::assert_snapshot!("enums", lib.lua);
 }
 
+/// The Lua of `impl` blocks: each function is a helper `h_Type_name` taking the receiver
+/// first; a `&mut self` method returns the changed receiver (with its value, in a pair),
+/// which the caller stores back into its `let mut` variable.
+#[test]
+fn library_impls() {
+    let attr = r#"name = "impls""#.parse().unwrap();
+    let item = r#"
+        mod impls {
+            use redlua::prelude::*;
+
+            #[derive(Clone, Copy, PartialEq)]
+            pub struct Counter { pub n: i64, pub max: i64 }
+
+            impl Counter {
+                pub fn new(max: i64) -> Self { Self { n: 0, max } }
+                pub fn left(&self) -> i64 { self.max - self.n }
+                pub fn bump(&mut self) { self.n += 1; }
+                pub fn take(&mut self, k: i64) -> bool {
+                    if k > self.left() { return false; }
+                    self.n += k;
+                    true
+                }
+            }
+
+            #[derive(Clone, Copy, PartialEq)]
+            pub enum Light { Red, Green }
+
+            impl Light {
+                pub fn flip(&mut self) {
+                    *self = match self { Self::Red => Self::Green, Self::Green => Self::Red };
+                }
+            }
+
+            #[redis_function(read_only)]
+            pub fn run(k: i64) -> (i64, bool, bool) {
+                let mut c = Counter::new(10);
+                c.bump();
+                let ok = c.take(k);
+                let mut l = Light::Red;
+                l.flip();
+                (c.left(), ok, l == Light::Green)
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("impls", lib.lua);
+}
+
 /// The Lua of what ports of real scripts need (rejections with run-time data, ...),
 /// compiled from source.
 #[test]

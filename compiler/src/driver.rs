@@ -123,7 +123,8 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
             };
             let structs = items(&lib, |it| if let syn::Item::Struct(s) = it { Some(s.clone()) } else { None });
             let ctx = lower::HelperCtx::new(items(&lib, |it| if let syn::Item::Fn(f) = it { Some(f.clone()) } else { None })).with_structs(structs.clone()).with_consts(items(&lib, |it| if let syn::Item::Const(c) = it { Some(c.clone()) } else { None }))
-                .with_enums(items(&lib, |it| if let syn::Item::Enum(e) = it { Some(e.clone()) } else { None }));
+                .with_enums(items(&lib, |it| if let syn::Item::Enum(e) = it { Some(e.clone()) } else { None }))
+                .with_impls(items(&lib, |it| if let syn::Item::Impl(i) = it { Some(i.clone()) } else { None }));
             let (units, name) = (lib.functions.clone(), lib.options.name.clone());
             out.library = Some(lib);
             (units, ctx, Some(LibraryParts { structs, name }))

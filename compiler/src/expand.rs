@@ -370,13 +370,14 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
     // On error the twins keep their signatures (so the module's imports stay used and
     // no warning adds to the error) but not their bodies.
     let twins = {
+        let imports = twin_imports(&input.other_items);
         let ts = input.functions.iter().map(|(item, _)| if compiled.is_some() { twin(item, None) } else { twin_signature(item, None) });
         quote! {
             /// Native Rust twins of this library's functions: the same bodies, run
             /// client-side against a connection (see `redlua::twin`). For tests.
             #[allow(dead_code, unused_imports)]
             pub mod twin {
-                use super::*;
+                #imports
                 #(#ts)*
             }
         }
@@ -387,12 +388,19 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
     let vis = &m.vis;
     let ident = &m.ident;
     let mut others = input.other_items.clone();
+    let (mut in_module, mut in_twins) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+    for it in others.iter().filter(|it| !matches!(it, syn::Item::Use(_))) {
+        idents_of(quote::ToTokens::to_token_stream(it), &mut in_module);
+    }
+    for (f, _) in &input.functions {
+        idents_of(quote::ToTokens::to_token_stream(f), &mut in_twins);
+    }
     for it in &mut others {
         if let syn::Item::Use(u) = it {
             // When the bodies are not emitted (errors), or use nothing of the prelude, the
             // module's imports would be reported as unused: they are there for the bodies.
             let prelude = quote::ToTokens::to_token_stream(&u.tree).to_string().replace(' ', "").contains("prelude");
-            if compiled.is_none() || prelude {
+            if compiled.is_none() || prelude || used_by_twins_only(u, &in_module, &in_twins) {
                 u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
             }
         }
@@ -408,6 +416,115 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
             #(#markers)*
             #twins
         }
+    }
+}
+
+/// What the twins see of their library module: its own `use` items, written again for
+/// the `twin` module inside it, and its items by name. Not `use super::*`, which would
+/// also re-export the module's imports from `twin` (rustc then names `crate::m::twin::HashMap`
+/// in its notes when another module forgets an import).
+fn twin_imports(items: &[syn::Item]) -> TokenStream {
+    // Items made by a macro invocation have names only the expansion knows.
+    if items.iter().any(|it| matches!(it, syn::Item::Macro(m) if m.ident.is_none()) || matches!(it, syn::Item::Verbatim(_))) {
+        return quote!(use super::*;);
+    }
+    let mut names = Vec::new();
+    for it in items {
+        let ident = match it {
+            syn::Item::Const(i) => &i.ident,
+            syn::Item::Enum(i) => &i.ident,
+            syn::Item::Fn(i) => &i.sig.ident,
+            syn::Item::Mod(i) => &i.ident,
+            syn::Item::Static(i) => &i.ident,
+            syn::Item::Struct(i) => &i.ident,
+            syn::Item::Trait(i) => &i.ident,
+            syn::Item::Type(i) => &i.ident,
+            syn::Item::Union(i) => &i.ident,
+            _ => continue,
+        };
+        names.push(ident.clone());
+    }
+    let local: std::collections::HashSet<String> = names.iter().map(|i| i.to_string()).collect();
+    // Its imports written again: a `use super::HashMap` would bring the note back.
+    let uses = items.iter().filter_map(|it| match it {
+        syn::Item::Use(u) => {
+            let mut u = u.clone();
+            u.vis = syn::Visibility::Inherited;
+            u.tree = twin_use_tree(u.tree, &local);
+            Some(u)
+        }
+        _ => None,
+    });
+    let group = quote!({ #(#names),* });
+    quote! {
+        #(#uses)*
+        #[allow(unused_imports)]
+        use super::#group;
+    }
+}
+
+/// The names a `use` tree binds (`HashMap`, `Map` of `HashMap as Map`, `a` of
+/// `a::{self}`), and whether it has a glob.
+fn use_leaves(tree: &syn::UseTree, names: &mut Vec<String>, glob: &mut bool) {
+    match tree {
+        syn::UseTree::Name(n) => names.push(n.ident.to_string()),
+        syn::UseTree::Rename(r) => names.push(r.rename.to_string()),
+        syn::UseTree::Glob(_) => *glob = true,
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_leaves(t, names, glob)),
+        syn::UseTree::Path(p) => {
+            let mut inner = Vec::new();
+            use_leaves(&p.tree, &mut inner, glob);
+            names.extend(inner.into_iter().map(|n| if n == "self" { p.ident.to_string() } else { n }));
+        }
+    }
+}
+
+/// The identifiers of `tokens`, at any depth.
+fn idents_of(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => idents_of(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// A `use` of the library module that only the twins may use: rustc would call it unused
+/// in the module (the twins have their own copy, see [`twin_imports`]). A glob may be.
+fn used_by_twins_only(u: &syn::ItemUse, in_module: &std::collections::HashSet<String>, in_twins: &std::collections::HashSet<String>) -> bool {
+    let (mut names, mut glob) = (Vec::new(), false);
+    use_leaves(&u.tree, &mut names, &mut glob);
+    glob || names.iter().any(|n| in_twins.contains(n) && !in_module.contains(n))
+}
+
+/// A `use` tree of the library module, as the `twin` module inside it must write it:
+/// `self::` and the module's own items are reached through `super::`, `super::` through
+/// `super::super::`.
+fn twin_use_tree(tree: syn::UseTree, local: &std::collections::HashSet<String>) -> syn::UseTree {
+    let first = match &tree {
+        syn::UseTree::Path(p) => p.ident.to_string(),
+        syn::UseTree::Name(n) => n.ident.to_string(),
+        syn::UseTree::Rename(r) => r.ident.to_string(),
+        _ => return tree,
+    };
+    let span = match &tree {
+        syn::UseTree::Path(p) => p.ident.span(),
+        syn::UseTree::Name(n) => n.ident.span(),
+        syn::UseTree::Rename(r) => r.ident.span(),
+        _ => Span::call_site(),
+    };
+    let wrap = |tree: syn::UseTree| syn::UseTree::Path(syn::UsePath { ident: syn::Ident::new("super", span), colon2_token: Default::default(), tree: Box::new(tree) });
+    match first.as_str() {
+        "super" => wrap(tree),
+        "self" => match tree {
+            syn::UseTree::Path(p) => wrap(*p.tree),
+            other => other,
+        },
+        name if local.contains(name) => wrap(tree),
+        _ => tree,
     }
 }
 
@@ -517,5 +634,27 @@ pub fn script_item(item: &syn::ItemFn, run: &driver::Run) -> TokenStream {
     quote! {
         #errs
         #body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn twin_uses(module: &str) -> String {
+        let m: syn::ItemMod = syn::parse_str(module).unwrap();
+        let items = m.content.map(|(_, i)| i).unwrap_or_default();
+        twin_imports(&items).to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn the_twin_writes_the_modules_imports_again_and_names_its_items() {
+        let out = twin_uses("mod m { use redlua::prelude::*; pub use std::collections::{HashMap, HashSet as Set}; use super::Outer; use self::util::f; mod util { pub fn f() {} } struct S; fn h() {} }");
+        assert!(out.contains("useredlua::prelude::*;"), "{out}");
+        assert!(out.contains("usestd::collections::{HashMap,HashSetasSet};") && !out.contains("pubuse"), "{out}");
+        assert!(out.contains("usesuper::super::Outer;") && out.contains("usesuper::util::f;"), "{out}");
+        assert!(out.contains("usesuper::{util,S,h};") && !out.contains("super::*"), "{out}");
+        // Items a macro makes: only a glob reaches them.
+        assert_eq!(twin_uses("mod m { some_items!(); fn h() {} }"), "usesuper::*;");
     }
 }

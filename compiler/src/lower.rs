@@ -118,7 +118,7 @@ impl HelperCtx {
                         }
                     }
                 }
-                lw.block(&item.block, Some(&ret));
+                lw.helper_body(&item, &ret);
                 std::mem::take(&mut lw.int_found)
             };
             let mut lw = Lowerer::new(errors, self);
@@ -132,7 +132,7 @@ impl HelperCtx {
                     }
                 }
             }
-            let body = lw.block(&item.block, Some(&ret));
+            let body = lw.helper_body(&item, &ret);
             if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
                 let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
                 lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
@@ -180,16 +180,14 @@ pub struct Lowerer<'e> {
     pub(crate) too_deep: bool,
     /// The type `Self` names in the `impl` block of the helper being lowered.
     pub(crate) self_type: Option<String>,
+    /// In a `&mut self` method (`lang/impls.rs`): `self`, and the method's own return type.
+    pub(crate) method_self: Option<(VarId, Ty)>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false, self_type: None }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false, self_type: None, method_self: None }
     }
-}
-
-fn args_len_is_one(c: &syn::ExprCall) -> bool {
-    c.args.len() == 1
 }
 
 /// Where to point at a macro's arguments: the arguments, or the delimiters when there
@@ -522,7 +520,7 @@ impl Lowerer<'_> {
         if let syn::Expr::Field(fe) = lhs {
             return self.assign_field(fe, rhs, op, e.span(), line);
         }
-        let syn::Expr::Path(p) = lhs else {
+        let syn::Expr::Path(p) = Self::deref_self(lhs) else {
             self.unsupported(lhs.span(), "assigning to this place", "assign to a local variable");
             return None;
         };
@@ -669,6 +667,9 @@ impl Lowerer<'_> {
                 self.mk(ExprKind::Block(blk), ty, span)
             }
             syn::Expr::Return(r) => {
+                if let Some(e) = self.method_return(r, span) {
+                    return e;
+                }
                 let ret = self.ret.clone();
                 let v = match &r.expr {
                     Some(v) => {
@@ -764,7 +765,7 @@ impl Lowerer<'_> {
         };
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         let last = segs.last().cloned().unwrap_or_default();
-        if segs.len() == 2 && segs[0] == "Key" && (segs[1] == "new" || segs[1] == "from") && args_len_is_one(c) {
+        if segs.len() == 2 && segs[0] == "Key" && (segs[1] == "new" || segs[1] == "from") && c.args.len() == 1 {
             // A key from a string: allowed by `#[redis_function(dynamic_keys)]` (see
             // `checks::keys`), and the function is then registered `no-cluster`.
             self.key_origins.push(KeyOrigin::Built(span));
@@ -780,7 +781,7 @@ impl Lowerer<'_> {
             return poison(span);
         }
         let args: Vec<&syn::Expr> = c.args.iter().collect();
-        if let Some(e) = self.value_call(&segs, &args, span).or_else(|| self.enum_call(&segs, &args, span)) {
+        if let Some(e) = self.value_call(&segs, &args, span).or_else(|| self.assoc_call(&segs, &args, span)).or_else(|| self.enum_call(&segs, &args, span)) {
             return e;
         }
         if let Some(e) = self.luanum_call(&segs, &args, span) {
@@ -883,6 +884,7 @@ impl Lowerer<'_> {
         };
         match (&recv.ty, name.as_str()) {
             (Ty::Never, _) => recv,
+            (t, _) if self.has_method(t, &name) => self.method_of_type(recv, m, span),
             (Ty::Option(inner), "unwrap_or") => {
                 let inner = (**inner).clone();
                 if inner == Ty::Never {

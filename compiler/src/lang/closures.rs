@@ -119,7 +119,9 @@ impl Lowerer<'_> {
         // A closure has its own `return` and no enclosing loops.
         let saved_ret = std::mem::replace(&mut self.ret, declared.clone().unwrap_or(Ty::Never));
         let saved_loops = std::mem::take(&mut self.loops);
+        let saved_method = self.method_self.take();
         let mut body = self.expr(&c.body, declared.as_ref());
+        self.method_self = saved_method;
         if !destructure.is_empty() {
             let line = body.line;
             let stmts = destructure

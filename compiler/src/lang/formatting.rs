@@ -159,7 +159,12 @@ impl Lowerer<'_> {
                         }
                         other => {
                             let t = other.clone();
-                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), "format integers, floats, bools and strings");
+                            let hint = if matches!(t, Ty::Struct(_) | Ty::Enum(_)) {
+                                "an `impl Display` is not translated: give the type a method returning a `String` (`fn show(&self) -> String { format!(..) }`) and format what it returns"
+                            } else {
+                                "format integers, floats, bools and strings"
+                            };
+                            self.err(Rule::Unsupported, value.span, format!("formatting `{t}` is not supported"), hint);
                             poison(value.span)
                         }
                     };
@@ -201,26 +206,23 @@ impl Lowerer<'_> {
 
     /// `s.parse::<i64>().ok()` / `.unwrap_or(d)` / `.is_ok()` / `.is_err()`.
     pub(crate) fn parse_method(&mut self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        if m.method == "parse" && m.turbofish.is_some() {
+            // A parse result kept as a value: only matched where it is made (see
+            // `lang/matching.rs`), or turned into an Option.
+            self.err(
+                Rule::Unsupported,
+                m.method.span(),
+                "a parse result kept as a `Result`",
+                "match it where it is made (`match s.parse::<i64>() { Ok(n) => .., Err(_) => .. }`, `if let Ok(n) = s.parse::<i64>()`), or write `s.parse::<i64>().ok()` and match `Some(n)` / `None`",
+            );
+            return Some(crate::lower::poison(m.span()));
+        }
         let syn::Expr::MethodCall(inner) = &*m.receiver else { return None };
         if inner.method != "parse" {
             return None;
         }
         let span = m.span();
-        let target = inner.turbofish.as_ref().and_then(|t| t.args.first()).and_then(|a| match a {
-            syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
-            _ => None,
-        });
-        let (method, ty) = match target.as_deref() {
-            Some("i64") => (Method::ParseInt, Ty::Int),
-            Some("f64") => (Method::ParseFloat, Ty::Float),
-            _ => return Some(self.unsupported(inner.method.span(), "this `parse`", "write `s.parse::<i64>()` or `s.parse::<f64>()`")),
-        };
-        let s = self.expr(&inner.receiver, Some(&Ty::Str));
-        if !s.ty.fits(&Ty::Str) {
-            let t = s.ty.clone();
-            self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), "");
-        }
-        let parsed = self.mk(ExprKind::Method(method, vec![s]), ty.clone().option(), span);
+        let (parsed, ty) = self.parse_call(inner)?;
         let name = m.method.to_string();
         Some(match (name.as_str(), m.args.len()) {
             ("ok", 0) => parsed,
@@ -234,8 +236,32 @@ impl Lowerer<'_> {
                 }
                 self.mk(ExprKind::UnwrapOr(Box::new(parsed), Box::new(d)), ty, span)
             }
-            _ => self.unsupported(m.method.span(), &format!("`.{name}()` on a parse result"), "use `.ok()`, `.unwrap_or(n)`, `.is_ok()` or `.is_err()`"),
+            _ => self.unsupported(m.method.span(), &format!("`.{name}()` on a parse result"), "use `.ok()`, `.unwrap_or(n)`, `.is_ok()` or `.is_err()`, or `match` it: `Ok(n) => .., Err(_) => ..`"),
         })
+    }
+
+    /// `s.parse::<T>()` (`inner`) as an `Option<T>`, `None` where Rust gives `Err`, with
+    /// `T`; `None` for a call that is not a parse, a poisoned value after an error.
+    pub(crate) fn parse_call(&mut self, inner: &syn::ExprMethodCall) -> Option<(Expr, Ty)> {
+        if inner.method != "parse" {
+            return None;
+        }
+        let span = inner.span();
+        let target = inner.turbofish.as_ref().and_then(|t| t.args.first()).and_then(|a| match a {
+            syn::GenericArgument::Type(t) => Self::path_name(t).map(|(_, n)| n),
+            _ => None,
+        });
+        let (method, ty) = match target.as_deref() {
+            Some("i64") => (Method::ParseInt, Ty::Int),
+            Some("f64") => (Method::ParseFloat, Ty::Float),
+            _ => return Some((self.unsupported(inner.method.span(), "this `parse`", "write `s.parse::<i64>()` or `s.parse::<f64>()`"), Ty::Never)),
+        };
+        let s = self.expr(&inner.receiver, Some(&Ty::Str));
+        if !s.ty.fits(&Ty::Str) {
+            let t = s.ty.clone();
+            self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), "");
+        }
+        Some((self.mk(ExprKind::Method(method, vec![s]), ty.clone().option(), span), ty))
     }
 }
 

@@ -367,6 +367,8 @@ impl Lowerer<'_> {
                 return None;
             }
             let ty = match &*pt.ty {
+                // `&mut self` of a method (lang/impls.rs): the receiver's value, returned changed.
+                syn::Type::Reference(r) if r.mutability.is_some() && matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == "self") => self.local_type(&r.elem),
                 syn::Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
                     syn::Type::Slice(sl) => self.local_type(&sl.elem).map(|t| Ty::Vec(Box::new(t))),
                     syn::Type::Path(_) if Self::path_name(&r.elem).is_some_and(|(_, n)| n == "str") => Some(Ty::Str),
@@ -384,8 +386,9 @@ impl Lowerer<'_> {
             self.err(Rule::Unsupported, sig.output.span(), "a helper returning `Reject`", "return `Result<T, Reject>` and call the helper with `?`");
             return None;
         }
+        let ret = self.method_ret(&item, ret, tys.first())?;
         let _ = span;
-        let base = format!("h_{}", name.strip_prefix("r#").unwrap_or(name));
+        let base = format!("h_{}", name.strip_prefix("r#").unwrap_or(name).replace("::", "_"));
         let mut lua = base.clone();
         let mut n = 2;
         while !self.ctx.lua_names.insert(lua.clone()) {

@@ -63,13 +63,13 @@ impl Lowerer<'_> {
 
     pub(crate) fn match_expr(&mut self, m: &syn::ExprMatch, expect: Option<&Ty>) -> Expr {
         let span = m.span();
-        let scrut = self.expr(&m.expr, None);
+        let (scrut, parse) = self.scrutinee(&m.expr);
         let sty = scrut.ty.clone();
         let mut arms = Vec::new();
         let mut ty: Option<Ty> = None;
         for a in &m.arms {
             self.scopes.push(Vec::new());
-            let pat = self.pattern(&a.pat, &sty);
+            let pat = self.arm_pattern(&a.pat, &sty, parse);
             let guard = a.guard.as_ref().map(|(_, g)| {
                 let g = self.expr(g, Some(&Ty::Bool));
                 self.expect_bool(&g, "in a match guard");
@@ -100,10 +100,10 @@ impl Lowerer<'_> {
 
     pub(crate) fn if_let(&mut self, i: &syn::ExprIf, l: &syn::ExprLet, expect: Option<&Ty>) -> Expr {
         let span = i.span();
-        let scrut = self.expr(&l.expr, None);
+        let (scrut, parse) = self.scrutinee(&l.expr);
         let sty = scrut.ty.clone();
         self.scopes.push(Vec::new());
-        let pat = self.pattern(&l.pat, &sty);
+        let pat = self.arm_pattern(&l.pat, &sty, parse);
         let then = self.block(&i.then_branch, expect);
         self.scopes.pop();
         let then_ty = then.ty.clone();
@@ -204,6 +204,11 @@ impl Lowerer<'_> {
                     Pat::CallErr(Box::new(self.pattern(&ts.elems[0], &Ty::Str)))
                 }
             }
+            // `Ok(n)` on a value already refused (a parse result kept in a variable).
+            syn::Pat::TupleStruct(ts) if (ts.path.is_ident("Ok") || ts.path.is_ident("Err")) && *ty == Ty::Never => {
+                self.declare_poisoned(p);
+                Pat::Wild
+            }
             syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some") && ts.elems.len() == 1 => match ty {
                 Ty::Option(inner) => Pat::Some(Box::new(self.pattern(&ts.elems[0], inner))),
                 Ty::Never => Pat::Some(Box::new(self.pattern(&ts.elems[0], &Ty::Never))),
@@ -226,7 +231,7 @@ impl Lowerer<'_> {
 
     /// `let PAT = e else { .. };`: the bindings stay in scope after the statement.
     pub(crate) fn let_else(&mut self, pat: &syn::Pat, init: &syn::Expr, els: &syn::Expr, line: u32) -> Option<Stmt> {
-        let e = self.expr(init, None);
+        let (e, parse) = self.scrutinee(init);
         let ety = e.ty.clone();
         // The else block is lowered before the bindings exist, as in Rust.
         let syn::Expr::Block(b) = els else {
@@ -237,8 +242,52 @@ impl Lowerer<'_> {
         if blk.ty != Ty::Never {
             self.err(Rule::Type, els.span(), "the `else` of `let ... else` must not fall through", "end it with `return`, `break` or `continue`");
         }
-        let p = self.pattern(pat, &ety);
+        let p = self.arm_pattern(pat, &ety, parse);
         Some(Stmt { kind: StmtKind::LetElse(p, e, blk), line })
+    }
+
+    /// The value a `match`, `if let` or `let .. else` tests, and whether it is a parse
+    /// result (`s.parse::<i64>()`), an `Option` whose `None` stands for `Err`.
+    fn scrutinee(&mut self, e: &syn::Expr) -> (Expr, bool) {
+        if let syn::Expr::MethodCall(m) = e {
+            if m.turbofish.is_some() {
+                if let Some((parsed, _)) = self.parse_call(m) {
+                    return (parsed, true);
+                }
+            }
+        }
+        (self.expr(e, None), false)
+    }
+
+    /// A pattern of a `match` arm (or `if let`, `let .. else`); on a parse result,
+    /// `Ok(p)` is `Some(p)` and `Err(_)` is `None`.
+    fn arm_pattern(&mut self, p: &syn::Pat, ty: &Ty, parse: bool) -> Pat {
+        if !parse {
+            return self.pattern(p, ty);
+        }
+        match p {
+            syn::Pat::TupleStruct(ts) if ts.path.is_ident("Ok") && ts.elems.len() == 1 => {
+                let inner = match ty {
+                    Ty::Option(t) => (**t).clone(),
+                    _ => Ty::Never,
+                };
+                Pat::Some(Box::new(self.pattern(&ts.elems[0], &inner)))
+            }
+            syn::Pat::TupleStruct(ts) if ts.path.is_ident("Err") && ts.elems.len() == 1 => {
+                if !matches!(ts.elems[0], syn::Pat::Wild(_)) {
+                    self.err(Rule::Unsupported, ts.elems[0].span(), "binding the error of a parse", "write `Err(_)`: the error's text is not translated");
+                    self.declare_poisoned(&ts.elems[0]);
+                }
+                Pat::None
+            }
+            syn::Pat::Wild(_) => Pat::Wild,
+            syn::Pat::Or(o) if !o.cases.iter().any(pat_binds) => Pat::Or(o.cases.iter().map(|c| self.arm_pattern(c, ty, true)).collect()),
+            other => {
+                self.err(Rule::Unsupported, other.span(), "this pattern on a parse result", "match `Ok(n)` and `Err(_)` (or `_`)");
+                self.declare_poisoned(other);
+                Pat::Wild
+            }
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod commands;
 pub(crate) mod enums;
 pub(crate) mod formatting;
 pub(crate) mod functions;
+pub(crate) mod impls;
 pub(crate) mod iterators;
 pub(crate) mod json;
 pub(crate) mod loops;

@@ -16,6 +16,11 @@ use syn::spanned::Spanned;
 impl Lowerer<'_> {
     /// `opt?` and `opt.ok_or(reject!(..))?` / `.ok_or_else(|| reject!(..))?`.
     pub(crate) fn try_expr(&mut self, t: &syn::ExprTry) -> Expr {
+        if self.method_self.is_some() {
+            // The early return would lose the receiver's changes (see lang/impls.rs).
+            self.err(Rule::Unsupported, t.question_token.span, "`?` inside a `&mut self` method", "`match` the value and `return` from the method, or move the fallible part into a method taking `&self`");
+            return crate::lower::poison(t.span());
+        }
         let span = t.span();
         if let syn::Expr::MethodCall(m) = &*t.expr {
             let name = m.method.to_string();

@@ -287,6 +287,10 @@ impl Lowerer<'_> {
     /// `*map.get_mut(&k).unwrap() op= e` (or `.expect("..")`): the key's value, which
     /// must be there (else Rust's panic), replaced by the new one.
     fn assign_get_mut(&mut self, inner: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Option<Stmt>> {
+        // `*self = ..` in a `&mut self` method: the receiver itself (lang/impls.rs).
+        if matches!(inner, syn::Expr::Path(p) if p.path.is_ident("self")) {
+            return None;
+        }
         if let syn::Expr::Path(_) = inner {
             self.unsupported(inner.span(), "assigning through a reference", "a `&mut` binding (`if let Some(x) = map.get_mut(&k)`, `for x in v.iter_mut()`) is not translated: assign the place itself, `*map.get_mut(&k).unwrap() += 1` or `v[i] += 1`");
             return Some(None);
