@@ -432,27 +432,8 @@ impl Gen<'_> {
             .map(|(v, e)| match &e.ty {
                 // An integer cast to f64 (exact within +/-(2^53 - 1)): Rust prints its digits.
                 Ty::Float if int_valued(e, self.vars) => L::call("string.format", vec![L::str("%d"), v]),
-                Ty::Float => self.helper(Helper::FmtFloat, vec![v]),
-                Ty::Vec(t) if **t == Ty::Float => self.helper(Helper::Map, vec![v, L::name("redlua_fmt_float")]),
-                // Pairs with a float side: each float as Rust prints it.
-                Ty::Vec(t) if matches!(&**t, Ty::Tuple(ts) if ts.contains(&Ty::Float)) => {
-                    let Ty::Tuple(ts) = &**t else { return v };
-                    let items = ts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            let x = L::index(L::name("p"), L::int(i as i64 + 1));
-                            if *t == Ty::Float {
-                                L::call("redlua_fmt_float", vec![x])
-                            } else {
-                                x
-                            }
-                        })
-                        .collect();
-                    let f = L::Function(vec!["p".into()], vec![LS::new(K::Return(vec![L::Table(items, vec![])]))]);
-                    self.helper(Helper::Map, vec![v, f])
-                }
-                _ => v,
+                // Floats, Vecs of floats and pairs with a float side: as Rust prints them.
+                t => self.float_args(v, t),
             })
             .collect::<Vec<_>>()
             .into_iter();
