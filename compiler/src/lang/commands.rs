@@ -160,9 +160,7 @@ impl Lowerer<'_> {
                 found = Some(mapped);
             }
             let Some(keys) = found else {
-                let n = spec.arity.unsigned_abs() as usize - words.len();
-                let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
-                self.err(Rule::Arity, span, format!("wrong number of arguments for {}, whatever the length of the spread Vec", spec.name), format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec)));
+                self.err(Rule::Arity, span, format!("wrong number of arguments for {}, whatever the length of the spread Vec", spec.name), arity_hint(spec, words.len()));
                 return poison(span);
             };
             let mut out: Vec<CommandArg> = words[1..].iter().map(|w| CommandArg::Word(w)).collect();
@@ -172,16 +170,7 @@ impl Lowerer<'_> {
                     out.push(if step == 2 { CommandArg::SpreadPairs(v) } else { CommandArg::Spread(v) });
                     continue;
                 }
-                match (&v.ty, keys.contains(&pos)) {
-                    (Ty::Key | Ty::Never, true) => {}
-                    (_, true) => crate::checks::keys::not_a_key(self.errors, v.span, spec.name, &v.ty, Some(i + 1)),
-                    (Ty::Key, false) => crate::checks::keys::key_as_data(self.errors, v.span, spec.name, Some(i + 1)),
-                    (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
-                    (t, false) => {
-                        let t = t.clone();
-                        self.err(Rule::Type, v.span, format!("`{t}` cannot be a command argument"), "pass integers, floats or strings");
-                    }
-                }
+                self.check_call_arg(&v, spec.name, i, keys.contains(&pos));
                 out.push(CommandArg::Value(v));
             }
             let ty = if protected { Ty::CallResult } else { Ty::Dyn };
@@ -192,9 +181,7 @@ impl Lowerer<'_> {
             argv.push(shape_of(i));
         }
         if !spec.accepts_argc(argv.len()) {
-            let n = spec.arity.unsigned_abs() as usize - words.len();
-            let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
-            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec)));
+            self.err(Rule::Arity, span, format!("wrong number of arguments for {}: {} given", spec.name, argv.len() - words.len()), arity_hint(spec, words.len()));
             return poison(span);
         }
         if spec.blocks_with(&argv) {
@@ -212,17 +199,7 @@ impl Lowerer<'_> {
         let mut out: Vec<CommandArg> = words[1..].iter().map(|w| CommandArg::Word(w)).collect();
         for (i, v) in values.into_iter().enumerate() {
             let pos = i + words.len();
-            let is_key = keys.contains(&pos);
-            match (&v.ty, is_key) {
-                (Ty::Key | Ty::Never, true) => {}
-                (_, true) => crate::checks::keys::not_a_key(self.errors, v.span, spec.name, &v.ty, Some(i + 1)),
-                (Ty::Key, false) => crate::checks::keys::key_as_data(self.errors, v.span, spec.name, Some(i + 1)),
-                (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
-                (t, false) => {
-                    let t = t.clone();
-                    self.err(Rule::Type, v.span, format!("`{t}` cannot be a command argument"), "pass integers, floats or strings");
-                }
-            }
+            self.check_call_arg(&v, spec.name, i, keys.contains(&pos));
             out.push(CommandArg::Value(v));
         }
         let ty = if protected { Ty::CallResult } else { Ty::Dyn };
@@ -819,4 +796,30 @@ fn command_syntax(spec: &crate::command_spec::CommandSpec) -> String {
         }
     }
     std::iter::once(spec.name.to_string()).chain(spec.args.iter().map(arg)).collect::<Vec<_>>().join(" ")
+}
+
+/// The hint of a wrong argument count, in words: `HSET takes at least 3 arguments after
+/// its name: `HSET key field value [field value ...]``. `words`: the command's own words
+/// (its name and subcommand).
+fn arity_hint(spec: &crate::command_spec::CommandSpec, words: usize) -> String {
+    let n = spec.arity.unsigned_abs() as usize - words;
+    let takes = format!("{} {n} argument{}", if spec.arity > 0 { "exactly" } else { "at least" }, if n == 1 { "" } else { "s" });
+    format!("{} takes {takes} after its name: `{}`", spec.name, command_syntax(spec))
+}
+
+impl Lowerer<'_> {
+    /// One value of a `call!`: a declared key exactly where the command takes a key, and
+    /// otherwise an integer, a float or a string (`i` counts from 0).
+    fn check_call_arg(&mut self, v: &Expr, command: &str, i: usize, is_key: bool) {
+        match (&v.ty, is_key) {
+            (Ty::Key | Ty::Never, true) => {}
+            (_, true) => crate::checks::keys::not_a_key(self.errors, v.span, command, &v.ty, Some(i + 1)),
+            (Ty::Key, false) => crate::checks::keys::key_as_data(self.errors, v.span, command, Some(i + 1)),
+            (Ty::Int | Ty::Float | Ty::Str | Ty::Never, false) => {}
+            (t, false) => {
+                let t = t.clone();
+                self.err(Rule::Type, v.span, format!("`{t}` cannot be a command argument"), "pass integers, floats or strings");
+            }
+        }
+    }
 }
