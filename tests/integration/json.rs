@@ -5,7 +5,7 @@
 
 use redis::Connection;
 use redlua::prelude::*;
-use redlua_tests::{try_twin, XorShift};
+use redlua_tests::{lua_outcome, try_twin, twin_outcome, XorShift};
 use std::collections::{BTreeMap, HashMap};
 
 #[redlua::library(name = "jsonlib")]
@@ -165,25 +165,10 @@ fn job(rng: &mut XorShift) -> Job {
     }
 }
 
-fn outcome<T>(r: Result<Result<T, Reject>, String>) -> Result<T, String> {
-    match r {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(rej)) => Err(format!("{} {}", rej.code(), rej.message())),
-        Err(panic) => Err(format!("panic {panic}")),
-    }
-}
-
-fn lua_outcome<T>(r: Result<T, redlua::Error>) -> Result<T, String> {
-    r.map_err(|e| match e {
-        redlua::Error::Rejected { message } => format!("REJECT {message}"),
-        other => format!("error {other}"),
-    })
-}
-
 /// `roundtrip(text)` on the server and in the twin: the same reply.
 fn same_roundtrip(con: &mut Connection, text: &str) -> Result<String, String> {
     let lua = lua_outcome(jsonlib::roundtrip(text).call(con));
-    let twin = outcome(try_twin(con, || jsonlib::twin::roundtrip(text.to_string())));
+    let twin = twin_outcome(try_twin(con, || jsonlib::twin::roundtrip(text.to_string())));
     assert_eq!(lua, twin, "roundtrip of {text:?}");
     lua
 }
@@ -247,7 +232,7 @@ fn random_records_and_damaged_text_read_and_write_as_the_twin_does() {
         if rng.chance(20) {
             let (lk, tk) = (format!("lua:{case}"), format!("twin:{case}"));
             let lua = lua_outcome(jsonlib::bump(lk.as_str(), text.as_str()).call(&mut con));
-            let twin = outcome(try_twin(&mut con, || jsonlib::twin::bump(Key::from(tk.as_str()), text.clone())));
+            let twin = twin_outcome(try_twin(&mut con, || jsonlib::twin::bump(Key::from(tk.as_str()), text.clone())));
             assert_eq!(lua, twin, "bump, case {case}: {text}");
             let (l, t): (Option<String>, Option<String>) = (redis::cmd("GET").arg(&lk).query(&mut con).unwrap(), redis::cmd("GET").arg(&tk).query(&mut con).unwrap());
             assert_eq!(l, t, "case {case}");

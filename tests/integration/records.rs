@@ -5,7 +5,7 @@
 
 use redis::Connection;
 use redlua::prelude::*;
-use redlua_tests::{try_twin, XorShift};
+use redlua_tests::{lua_outcome, try_twin, twin_outcome, XorShift};
 
 #[redlua::library(name = "recs")]
 pub mod recs {
@@ -99,22 +99,6 @@ fn field_text(rng: &mut XorShift, ty: &str) -> Option<String> {
 
 const FIELDS: [(&str, &str); 8] = [("id", "String"), ("attempts", "i64"), ("priority", "u8"), ("delta", "i32"), ("score", "f64"), ("done", "bool"), ("owner", "String"), ("deadline", "i64")];
 
-fn outcome<T>(r: Result<Result<T, Reject>, String>) -> Result<T, String> {
-    match r {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(rej)) => Err(format!("{} {}", rej.code(), rej.message())),
-        Err(panic) => Err(format!("panic {panic}")),
-    }
-}
-
-fn lua_outcome<T>(r: Result<T, redlua::Error>) -> Result<T, String> {
-    r.map_err(|e| match e {
-        redlua::Error::Rejected { message } => format!("REJECT {message}"),
-        redlua::Error::Redis(e) if e.code().is_some_and(|c| c != "ERR") => format!("{} {}", e.code().unwrap_or_default(), e.detail().unwrap_or_default()),
-        other => format!("error {other}"),
-    })
-}
-
 #[test]
 fn random_hashes_read_and_write_as_the_twin_does() {
     let server = redlua::testing::TestServer::start().unwrap();
@@ -144,7 +128,7 @@ fn random_hashes_read_and_write_as_the_twin_does() {
             }
         }
         let lua = lua_outcome(recs::read(lk.as_str()).call(&mut con));
-        let twin = outcome(try_twin(&mut con, || recs::twin::read(Key::from(tk.as_str()))));
+        let twin = twin_outcome(try_twin(&mut con, || recs::twin::read(Key::from(tk.as_str()))));
         // Compared as text: a NaN score is the same NaN on both sides.
         assert_eq!(format!("{lua:?}"), format!("{twin:?}"), "read, case {case}: {fields:?}");
         match &lua {
@@ -152,7 +136,7 @@ fn random_hashes_read_and_write_as_the_twin_does() {
             Err(_) => rejected += 1,
         }
         let lua = lua_outcome(recs::bump(lk.as_str(), owner.as_deref()).call(&mut con));
-        let twin = outcome(try_twin(&mut con, || recs::twin::bump(Key::from(tk.as_str()), owner.clone())));
+        let twin = twin_outcome(try_twin(&mut con, || recs::twin::bump(Key::from(tk.as_str()), owner.clone())));
         assert_eq!(format!("{lua:?}"), format!("{twin:?}"), "bump, case {case}: {fields:?}");
         assert_eq!(hash(&mut con, &lk), hash(&mut con, &tk), "hash after bump, case {case}: {fields:?}");
         if let Ok(j) = &lua {

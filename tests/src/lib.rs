@@ -650,3 +650,24 @@ pub fn try_twin<T>(con: &mut Connection, twin: impl FnOnce() -> T) -> Result<T, 
     EXPECTED_PANIC.with(|q| q.set(false));
     r
 }
+
+/// A twin's outcome as the text a test compares: its value, its rejection as
+/// "CODE message", or "panic .." (the twin's meaning of a Lua error reply).
+pub fn twin_outcome<T>(r: Result<Result<T, redlua::Reject>, String>) -> Result<T, String> {
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(rej)) => Err(format!("{} {}", rej.code(), rej.message())),
+        Err(panic) => Err(format!("panic {panic}")),
+    }
+}
+
+/// A typed call's outcome as the text [`twin_outcome`] gives for the same result: a
+/// rejection as "REJECT message", a server error with a code other than ERR as "CODE
+/// detail", anything else as "error ..".
+pub fn lua_outcome<T>(r: Result<T, redlua::Error>) -> Result<T, String> {
+    r.map_err(|e| match e {
+        redlua::Error::Rejected { message } => format!("REJECT {message}"),
+        redlua::Error::Redis(e) if e.code().is_some_and(|c| c != "ERR") => format!("{} {}", e.code().unwrap_or_default(), e.detail().unwrap_or_default()),
+        other => format!("error {other}"),
+    })
+}

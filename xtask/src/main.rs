@@ -166,21 +166,15 @@ fn test(root: &Path) -> ExitCode {
                 .current_dir(root);
             run_counting(&mut cmd, &mut counts).map(|()| counts.to_string())
         });
-        steps.run("quickstart example", || {
+        // The examples run against a throwaway server, whatever the caller's environment
+        // points at.
+        let example = |name: &str, what: &str| {
             let mut cmd = cargo();
-            cmd.args(["run", "-p", "redlua-examples", "--example", "quickstart"])
-                // A throwaway server, whatever the caller's environment points at.
-                .env_remove("REDIS_URL")
-                .current_dir(root);
-            run(&mut cmd).map(|()| "ran against a throwaway redis-server".to_owned())
-        });
-        steps.run("async example", || {
-            let mut cmd = cargo();
-            cmd.args(["run", "-p", "redlua-examples", "--example", "async_transfers"])
-                .env_remove("REDIS_URL")
-                .current_dir(root);
-            run(&mut cmd).map(|()| "ConnectionManager and a 3-primary cluster, outcomes asserted".to_owned())
-        });
+            cmd.args(["run", "-p", "redlua-examples", "--example", name]).env_remove("REDIS_URL").current_dir(root);
+            run(&mut cmd).map(|()| what.to_owned())
+        };
+        steps.run("quickstart example", || example("quickstart", "ran against a throwaway redis-server"));
+        steps.run("async example", || example("async_transfers", "ConnectionManager and a 3-primary cluster, outcomes asserted"));
         steps.run("random programs (fixed seed)", || {
             let mut cmd = cargo();
             cmd.args(["run", "--quiet", "-p", "redlua-progen", "--", "fuzz", "--seed", CI_PROGRAM_SEED, "--batches", CI_PROGRAM_BATCHES])

@@ -242,14 +242,7 @@ impl Gen<'_> {
     /// `redis.call(unpack(t))` (through `call_spread`, which refuses more than 7000
     /// arguments with a clear error; `try_call!` unpacks directly).
     pub(crate) fn dyn_call_spread(&mut self, c: &ir::DynCall, out: &mut Vec<LS>) -> L {
-        let values: Vec<&ir::Expr> = c
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => Some(v),
-                CommandArg::Word(_) => None,
-            })
-            .collect();
+        let values = value_args(&c.args);
         let vals = self.operands(&values, out);
         let mut vals = vals.into_iter().zip(&values).map(|(v, e)| self.float_args(v, &e.ty)).collect::<Vec<_>>().into_iter();
         let first = c.spec.name.split(' ').next().unwrap_or(c.spec.name);
@@ -393,14 +386,7 @@ impl Gen<'_> {
     }
 
     pub(crate) fn command_call(&mut self, c: &ir::CommandCall, out: &mut Vec<LS>) -> L {
-        let values: Vec<&ir::Expr> = c
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => Some(v),
-                CommandArg::Word(_) => None,
-            })
-            .collect();
+        let values = value_args(&c.args);
         let vals = self.operands(&values, out);
         // Floats go out formatted like Rust (redis.call would send %.17g).
         let mut vals = vals
@@ -822,4 +808,15 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// The arguments of a command that are values (spreads included), in order: the words
+/// are written as they are.
+fn value_args(args: &[CommandArg]) -> Vec<&ir::Expr> {
+    args.iter()
+        .filter_map(|a| match a {
+            CommandArg::Value(v) | CommandArg::Spread(v) | CommandArg::SpreadPairs(v) => Some(v),
+            CommandArg::Word(_) => None,
+        })
+        .collect()
 }
