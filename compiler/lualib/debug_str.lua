@@ -13,6 +13,15 @@ local function redlua_debug_str(s)
   end
   local named = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t', ['\0'] = '\\0' }
   local t = redlua_debug_escapes
+  -- The k-th number of the table: 4 characters of base 64 (see its comment).
+  local function num(k)
+    local n = 0
+    for i = 4 * k - 3, 4 * k do
+      local b = string.byte(t, i)
+      n = n * 64 + (b == 126 and 44 or b - 48)
+    end
+    return n
+  end
   local out = {}
   local i = 1
   while true do
@@ -38,16 +47,16 @@ local function redlua_debug_str(s)
         cp = cp * 64 + string.byte(s, j + k) - 128
       end
       -- The last range whose first code point is <= cp: escaped when cp is within it.
-      local lo, hi = 1, #t / 2
+      local lo, hi = 1, #t / 8
       while lo < hi do
         local mid = math.floor((lo + hi + 1) / 2)
-        if t[2 * mid - 1] <= cp then
+        if num(2 * mid - 1) <= cp then
           lo = mid
         else
           hi = mid - 1
         end
       end
-      if t[2 * lo - 1] <= cp and cp <= t[2 * lo] then
+      if num(2 * lo - 1) <= cp and cp <= num(2 * lo) then
         out[#out + 1] = string.format('\\u{%x}', cp)
       else
         out[#out + 1] = string.sub(s, j, j + n)

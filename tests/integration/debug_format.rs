@@ -3,6 +3,7 @@
 //! `Vec`s, tuples, structs and enums; each reply is compared with the native twin and
 //! with Rust's own `format!`.
 
+use redlua::prelude::Key;
 use redlua::testing::TestServer;
 use redlua_tests::try_twin;
 
@@ -70,6 +71,15 @@ pub mod debug_fmt {
             format!("{:?} {:#?} {:?}", opt_item, opt_item, flag),
             format!("{:#?} {:?}", State::Running, Some(State::Idle)),
         ]
+    }
+
+    /// A `Vec<Option<String>>` (`None` is `false` inside the Lua array) and an
+    /// `Option<bool>`.
+    #[redis_function(read_only)]
+    pub fn many(h: Key, fields: Vec<String>) -> String {
+        let vals = hmget(&h, &fields);
+        let b: Option<bool> = if vals.len() > 1 { Some(vals[0].is_some()) } else { None };
+        format!("{:?} {:#?} {:?} {:?}", vals, vals, b, (b, fields.len() > 2))
     }
 
     /// `{:?}` in a rejection's message.
@@ -168,6 +178,21 @@ fn nested_values_agree_with_the_twin() {
     assert_eq!(lua[0], r#"[4] ["ab"] Some(2)"#);
     assert_eq!(lua[2], r#"Item { name: "ab", qty: 1, price: Some(0.5), tags: ["ab"] }"#);
     assert_eq!(lua[4], "Item {\n    name: \"ab\",\n    qty: 1,\n    price: Some(\n        0.5,\n    ),\n    tags: [\n        \"ab\",\n    ],\n}");
+}
+
+#[test]
+fn a_vec_of_options_and_an_option_of_bool() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    redis::cmd("HSET").arg("h").arg("a").arg("1").arg("b").arg("x\ty").query::<()>(&mut con).unwrap();
+    for fields in [vec!["a"], vec!["zz", "a"], vec!["a", "nope", "b"], vec!["nope", "a", "b"]] {
+        let fields: Vec<String> = fields.into_iter().map(String::from).collect();
+        let lua = debug_fmt::many("h", fields.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || debug_fmt::twin::many(Key::from("h"), fields.clone()));
+        assert_eq!(lua, rust, "{fields:?}");
+    }
+    let lua = debug_fmt::many("h", vec!["zz".to_string(), "b".to_string()]).call(&mut con).unwrap();
+    assert_eq!(lua, "[None, Some(\"x\\ty\")] [\n    None,\n    Some(\n        \"x\\ty\",\n    ),\n] Some(false) (Some(false), false)");
 }
 
 #[test]
