@@ -47,17 +47,17 @@ pub fn render() -> String {
     out.push_str(&format!("-- Rust's own `format!(\"{{:?}}\", ..)` of every char: the {} ranges of code points from\n", ranges.len()));
     out.push_str("-- U+0080 on that it escapes, in order, each as its first and last code point, each\n");
     out.push_str("-- number in 4 characters of base 64 (`0` .. `o` are 0 .. 63, `~` stands for 44). A\n");
-    out.push_str("-- string costs nothing to build when the chunk runs; `redlua_debug_str` reads it in\n");
-    out.push_str("-- place. Regenerate: REDLUA_REGEN=1 cargo test -p redlua-compiler --test debug_escapes.\n");
-    out.push_str("local redlua_debug_escapes = ''");
+    out.push_str("-- string (the table's one item) costs nothing to build when the chunk runs;\n");
+    out.push_str("-- `redlua_debug_str` reads it in place. Regenerate: REDLUA_REGEN=1 cargo test -p redlua-compiler --test debug_escapes.\n");
+    out.push_str("local redlua_debug_escapes = {\n  ''");
     for line in ranges.chunks(32) {
-        out.push_str("\n  .. '");
+        out.push_str("\n    .. '");
         for (first, last) in line {
             out.push_str(&base64(*first));
             out.push_str(&base64(*last));
         }
         out.push('\'');
     }
-    out.push('\n');
+    out.push_str(",\n}\n");
     out
 }

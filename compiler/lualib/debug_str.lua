@@ -12,7 +12,7 @@ local function redlua_debug_str(s)
     error('redlua: {:?} of a String that is not UTF-8', 0)
   end
   local named = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t', ['\0'] = '\\0' }
-  local t = redlua_debug_escapes
+  local t = redlua_debug_escapes[1]
   -- The k-th number of the table: 4 characters of base 64 (see its comment).
   local function num(k)
     local n = 0
