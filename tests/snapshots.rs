@@ -439,3 +439,58 @@ fn library_places() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("places", lib.lua);
 }
+
+/// The Lua of `{:?}` and `{:#?}`: integers and bools as with `{}`, a float through
+/// `redlua_debug_float`, compound values through `redlua_debug` with a descriptor of the
+/// type; no string is Debug-formatted, so the Unicode table is not in the chunk.
+#[test]
+fn library_debug() {
+    let attr = r#"name = "debug""#.parse().unwrap();
+    let item = r#"
+        mod debug {
+            use redlua::prelude::*;
+
+            #[derive(Clone, Debug)]
+            pub struct Point { pub x: f64, pub tags: Vec<i64> }
+
+            #[derive(Clone, Copy, PartialEq, Debug)]
+            pub enum Shape { Dot, Line(i64), Box { w: i64, h: i64 } }
+
+            #[redis_function]
+            pub fn show(n: i64, x: f64, flag: bool) -> Result<String, Reject> {
+                let p = Point { x, tags: vec![n, n + 1] };
+                let o = if flag { Some((n, x)) } else { None };
+                if n < 0 {
+                    return Err(reject!("negative: {:?}", o));
+                }
+                Ok(format!("{n:?} {x:?} {flag:?} {p:?} {:?} {:#?}", vec![Shape::Dot, Shape::Line(n), Shape::Box { w: 1, h: 2 }], o))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(!lib.lua.contains("redlua_debug_escapes"));
+    insta::assert_snapshot!("debug", lib.lua);
+}
+
+/// The Lua of `{:?}` of a string: `redlua_debug_str`, with the table of the code points
+/// Rust escapes (`compiler/lualib/debug_escapes.lua`, generated from Rust's own `{:?}`).
+#[test]
+fn library_debug_str() {
+    let attr = r#"name = "debug_str""#.parse().unwrap();
+    let item = r#"
+        mod debug_str {
+            use redlua::prelude::*;
+
+            #[redis_function]
+            pub fn quoted(s: String) -> String {
+                format!("got {:?}", s)
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("debug_str", lib.lua);
+}

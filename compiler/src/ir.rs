@@ -337,6 +337,9 @@ pub enum RecordOp {
     JsonDecode(Ty),
     /// `json_encode(&value)`: the value (of the type held). A `String`.
     JsonEncode(Ty),
+    /// `{:?}` (false) or `{:#?}` (true) in a `format!` or `reject!`: the value (of the type
+    /// held). A `String`: see `lang/debug.rs`.
+    Debug(Ty, bool),
 }
 
 impl RecordOp {
@@ -346,7 +349,7 @@ impl RecordOp {
         match self {
             RecordOp::HashRead(_) => Some(("HGETALL", false)),
             RecordOp::HashWrite(_) => Some(("HSET", true)),
-            RecordOp::JsonDecode(_) | RecordOp::JsonEncode(_) => None,
+            RecordOp::JsonDecode(_) | RecordOp::JsonEncode(_) | RecordOp::Debug(..) => None,
         }
     }
 }

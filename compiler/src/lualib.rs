@@ -183,6 +183,11 @@ lualib! {
     JsonEncode = "json_encode",
 
     VecSlice = "vec_slice",
+
+    DebugEscapes = "debug_escapes",
+    DebugStr = "debug_str",
+    DebugFloat = "debug_float",
+    Debug = "debug",
 }
 
 const REQUIRES: &str = "-- requires: ";

@@ -19,7 +19,7 @@ pub fn is_json(attrs: &[syn::Attribute]) -> bool {
 }
 
 /// True when `attrs` derive the trait `name`.
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+pub(crate) fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
         let mut found = false;
         let _ = a.parse_nested_meta(|m| {

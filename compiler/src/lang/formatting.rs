@@ -82,8 +82,18 @@ impl Lowerer<'_> {
                         Some((n, s)) => (n.to_string(), Some(s.to_string())),
                         None => (name, None),
                     };
-                    // `{:?}`: Debug, which is Display for integers and bools.
-                    let debug = spec.as_deref() == Some("?");
+                    // `{:?}` / `{:#?}`: Debug (`lang/debug.rs`), which is Display for integers
+                    // and bools. Debug with a width, a precision or other flags is refused.
+                    let pretty = spec.as_deref() == Some("#?");
+                    let debug = pretty || spec.as_deref() == Some("?");
+                    if !debug && spec.as_deref().is_some_and(|s| s.ends_with('?')) {
+                        let shown = spec.unwrap_or_default();
+                        return self.unsupported(
+                            fmt.span(),
+                            &format!("the format spec `{{{name}:{shown}}}` (Debug with a width, precision or flag)"),
+                            "write `{:?}` (or `{:#?}`) alone, and pad its text with a second `format!`: `format!(\"{:>8}\", format!(\"{:?}\", x))`",
+                        );
+                    }
                     let spec = if debug { None } else { spec };
                     let spec = match spec.as_deref().map(FormatSpec::parse) {
                         None => None,
@@ -128,14 +138,9 @@ impl Lowerer<'_> {
                         }
                     }
                     let fixed = spec.as_ref().and_then(|s| s.precision);
-                    // A unit enum's Debug is its variant's name: the string it is in Lua.
-                    let unit_enum = debug && matches!(&value.ty, Ty::Enum(e) if e.unit_only());
-                    let value = if unit_enum { Expr { ty: Ty::Str, ..value } } else { value };
-                    if debug && !unit_enum && !matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Bool | Ty::Never) {
-                        let t = value.ty.clone();
-                        let sp = value.span;
-                        self.err(Rule::Unsupported, fmt.span(), format!("`{{:?}}` of `{t}` is not supported inside a redis function"), "`{:?}` is translated for integers and bools; write strings with `{}` (add the quotes in the format string) and floats with `{}` or `{:.N}`");
-                        parts.push(poison(sp));
+                    if debug && !matches!(value.ty, Ty::Int | Ty::IntN(_) | Ty::Bool | Ty::Never) {
+                        let text = self.debug_text(value, pretty, fmt.span());
+                        parts.push(text);
                         continue;
                     }
                     let piece = match &value.ty {

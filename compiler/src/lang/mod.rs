@@ -12,6 +12,7 @@
 pub(crate) mod closures;
 pub(crate) mod collections;
 pub(crate) mod commands;
+pub(crate) mod debug;
 pub(crate) mod enums;
 pub(crate) mod formatting;
 pub(crate) mod functions;

@@ -179,6 +179,7 @@ impl Gen<'_> {
                 self.helper(Helper::HsetRecord, vec![vals[0].clone(), vals[1].clone(), desc])
             }
             RecordOp::JsonDecode(_) | RecordOp::JsonEncode(_) => self.json_expr(op, vals[0].clone(), out),
+            RecordOp::Debug(t, pretty) => self.debug_expr(t, *pretty, vals[0].clone()),
             // Lowering builds these with a struct type only.
             _ => L::Nil,
         }

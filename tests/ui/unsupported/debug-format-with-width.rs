@@ -2,7 +2,7 @@ use redlua::prelude::*;
 
 #[redis_function]
 fn show(name: String) -> String {
-    format!("name={:?}", name)
+    format!("[{:>12?}]", name)
 }
 
 fn main() {}
