@@ -1,8 +1,8 @@
 //! Inputs of a generated program: argument values at the edges, and the initial keyspace
 //! both servers start from.
 
-use crate::ast::{float_lit, str_lit, Param, Ty};
-use crate::gen::{FIELD_NAMES, LIMIT};
+use crate::ast::{float_lit, str_lit, Param, StructDef, Ty};
+use crate::gen::{json_param_struct, json_text, FIELD_NAMES, LIMIT};
 use crate::rng::Rng;
 
 /// One argument value.
@@ -79,11 +79,15 @@ fn value(rng: &mut Rng, ty: &Ty) -> Value {
 
 /// The arguments of one call: trailing options left out after a first one left out (ARGV
 /// has no holes).
-pub fn args(rng: &mut Rng, params: &[Param]) -> Vec<Value> {
+pub fn args(rng: &mut Rng, params: &[Param], structs: &[StructDef]) -> Vec<Value> {
     let mut out = Vec::new();
     let mut absent = false;
     for p in params {
-        let mut v = value(rng, &p.ty);
+        // A JSON text parameter: a text for its struct, valid or damaged.
+        let mut v = match json_param_struct(&p.name) {
+            Some(i) if p.ty == Ty::Str && rng.chance(7, 8) => Value::Str(json_text(rng, structs, i)),
+            _ => value(rng, &p.ty),
+        };
         if let Value::Opt(o) = &mut v {
             if absent {
                 *o = None;
@@ -149,9 +153,9 @@ pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
 }
 
 /// The inputs of a program.
-pub fn inputs(seed: u64, params: &[Param], n: usize) -> Vec<Input> {
+pub fn inputs(seed: u64, params: &[Param], structs: &[StructDef], n: usize) -> Vec<Input> {
     let mut rng = Rng::new(seed ^ 0x1234_5678);
-    (0..n).map(|_| Input { args: args(&mut rng, params), seed: keyspace(&mut rng) }).collect()
+    (0..n).map(|_| Input { args: args(&mut rng, params, structs), seed: keyspace(&mut rng) }).collect()
 }
 
 /// The argument as the typed stub takes it (for a parameter of type `ty`).
