@@ -226,7 +226,8 @@ impl<'c> Gen<'c> {
                 let i = *self.rng.pick(&js);
                 Ty::Struct(i, self.structs[i].copy)
             }
-            5 => Ty::vec(self.json_ty(depth - 1)),
+            // No `Option` in a `Vec` or a map (refused: a Lua table cannot hold `None`).
+            5 => Ty::vec(self.json_ty(0)),
             6 => Ty::map(self.json_ty(0)),
             _ => {
                 let t = self.json_ty(0);
