@@ -29,7 +29,7 @@ mod text;
 
 use chains::*;
 pub use exprs::simplest;
-pub use records::{json_param_struct, json_text};
+pub use records::{json_param_struct, json_text, STRUCT_FIELDS};
 pub use text::FIELD_NAMES;
 
 /// The largest integer magnitude Lua holds exactly.

@@ -27,6 +27,10 @@ pub fn json_param_struct(name: &str) -> Option<usize> {
     s.parse().ok()
 }
 
+/// The field names of the generated structs (records' hash fields), for the initial
+/// keyspace.
+pub const STRUCT_FIELDS: &[&str] = FIELDS;
+
 /// Texts for a record's fields written by plain `HSET`: some read as the field's type,
 /// some do not.
 const FIELD_TEXTS: &[&str] = &["0", "1", "-1", "7", "+7", "007", "-0", "1.5", "-2.5", "1e3", "true", "false", "", "x", " 1", "9007199254740991", "9007199254740992", "-9007199254740992", "NaN", "inf", "-inf", "0x10", "é"];
@@ -551,5 +555,32 @@ impl Writer<'_> {
             Ty::Struct(j, _) => self.strukt(*j, depth),
             _ => self.out.push_str("null"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Undamaged texts are JSON as `serde_json` writes it (read back and written again, the
+    /// same text); damaged ones differ from them.
+    #[test]
+    fn json_texts_are_valid_unless_damaged() {
+        let inner = StructDef { fields: vec![("x".into(), Ty::Float), ("tag".into(), Ty::opt(Ty::Str))], copy: false, record: false, json: true };
+        let outer = StructDef { fields: vec![("a".into(), Ty::Int), ("b".into(), Ty::vec(Ty::Struct(0, false))), ("n".into(), Ty::map(Ty::Bool))], copy: false, record: false, json: true };
+        let structs = vec![inner, outer];
+        let (mut valid, mut invalid) = (0, 0);
+        for seed in 0..400 {
+            let mut rng = Rng::new(seed);
+            let text = json_text(&mut rng, &structs, 1);
+            if redlua::json::parse(text.as_bytes()).is_ok() {
+                valid += 1;
+            } else {
+                invalid += 1;
+            }
+        }
+        assert!(valid > 150 && invalid > 40, "valid {valid}, invalid {invalid}");
+        assert_eq!(json_param_struct("j0_s2"), Some(2));
+        assert_eq!(json_param_struct("a0"), None);
     }
 }
