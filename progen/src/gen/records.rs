@@ -148,6 +148,7 @@ impl<'c> Gen<'c> {
         match ty {
             Ty::Opt(t) => match **t {
                 Ty::Struct(i, _) if self.structs[i].record && self.chance(1, 2) => self.hgetall_as(i),
+                _ if self.chance(1, 4) => self.derived_field(ty),
                 _ => None,
             },
             Ty::Struct(i, _) => {
@@ -167,8 +168,40 @@ impl<'c> Gen<'c> {
                 }
             }
             Ty::Str if self.chance(1, 10) => self.json_encode_expr(d),
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Str | Ty::Vec(_) if self.chance(1, 4) => self.derived_field(ty),
             _ => None,
         }
+    }
+
+    /// A field of a record or JSON struct in a variable, nested ones included (`r.meta.x`).
+    fn derived_field(&mut self, ty: &Ty) -> Option<Expr> {
+        let mut cands: Vec<(usize, String)> = Vec::new();
+        for v in self.visible() {
+            let Ty::Struct(i, _) = self.vars[v].ty else { continue };
+            if !(self.structs[i].record || self.structs[i].json) {
+                continue;
+            }
+            for (f, t) in &self.structs[i].fields {
+                if t == ty {
+                    cands.push((v, format!(".{f}")));
+                }
+                if let Ty::Struct(j, _) = t {
+                    for (g, u) in &self.structs[*j].fields {
+                        if u == ty {
+                            cands.push((v, format!(".{f}.{g}")));
+                        }
+                    }
+                }
+            }
+        }
+        if cands.is_empty() {
+            return None;
+        }
+        let (v, path) = self.rng.pick(&cands).clone();
+        let place = self.place_var(v);
+        let clone = if ty.is_copy() { "" } else { ".clone()" };
+        self.hit("struct field read");
+        Some(Expr::tpl(ty.clone(), "field", format!("\u{3}{path}{clone}"), vec![place]))
     }
 
     /// `hgetall_as::<S>(&k)?`: an `Option<S>`.

@@ -13,7 +13,7 @@ impl<'c> Gen<'c> {
             4,                                       // if
             3,                                       // loops
             2,                                       // match statement
-            3,                                       // collection mutation
+            4,                                       // collection mutation
             if in_loop { 2 } else { 0 },             // break / continue
             1,                                       // early return
             1,                                       // const / fn item
@@ -772,7 +772,7 @@ impl<'c> Gen<'c> {
             Ty::Map(et) => {
                 let et = (**et).clone();
                 let k = self.str_place(d.saturating_sub(1));
-                match self.rng.weighted(&[5, 2, 2, if et == Ty::Int || et == Ty::Str { 1 } else { 0 }]) {
+                match self.rng.weighted(&[4, 2, 3, if et == Ty::Int || et == Ty::Str { 2 } else { 0 }]) {
                     3 => {
                         self.hit("entry().or_default");
                         if et == Ty::Int {
