@@ -230,6 +230,10 @@ impl Block {
 pub struct StructDef {
     pub fields: Vec<(String, Ty)>,
     pub copy: bool,
+    /// Derives `Record` (a Redis hash).
+    pub record: bool,
+    /// Derives `Json`.
+    pub json: bool,
 }
 
 /// A parameter and where its value comes from.
@@ -280,7 +284,13 @@ impl Program {
         out.push_str("    use redlua::prelude::*;\n    use std::collections::HashMap;\n");
         for (i, s) in self.structs.iter().enumerate() {
             out.push('\n');
-            let derive = if s.copy { "Debug, Clone, Copy, PartialEq" } else { "Debug, Clone, PartialEq" };
+            let mut derive = if s.copy { "Debug, Clone, Copy, PartialEq" } else { "Debug, Clone, PartialEq" }.to_string();
+            if s.record {
+                derive.push_str(", Record");
+            }
+            if s.json {
+                derive.push_str(", Json");
+            }
             let _ = writeln!(out, "    #[derive({derive})]");
             let _ = writeln!(out, "    pub struct {} {{", struct_name(i));
             for (f, t) in &s.fields {

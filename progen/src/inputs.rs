@@ -1,8 +1,8 @@
 //! Inputs of a generated program: argument values at the edges, and the initial keyspace
 //! both servers start from.
 
-use crate::ast::{float_lit, str_lit, Param, Ty};
-use crate::gen::{FIELD_NAMES, LIMIT};
+use crate::ast::{float_lit, str_lit, Param, StructDef, Ty};
+use crate::gen::{json_param_struct, json_text, FIELD_NAMES, LIMIT, STRUCT_FIELDS};
 use crate::rng::Rng;
 
 /// One argument value.
@@ -79,11 +79,15 @@ fn value(rng: &mut Rng, ty: &Ty) -> Value {
 
 /// The arguments of one call: trailing options left out after a first one left out (ARGV
 /// has no holes).
-pub fn args(rng: &mut Rng, params: &[Param]) -> Vec<Value> {
+pub fn args(rng: &mut Rng, params: &[Param], structs: &[StructDef]) -> Vec<Value> {
     let mut out = Vec::new();
     let mut absent = false;
     for p in params {
-        let mut v = value(rng, &p.ty);
+        // A JSON text parameter: a text for its struct, valid or damaged.
+        let mut v = match json_param_struct(&p.name) {
+            Some(i) if p.ty == Ty::Str && rng.chance(7, 8) => Value::Str(json_text(rng, structs, i)),
+            _ => value(rng, &p.ty),
+        };
         if let Value::Opt(o) = &mut v {
             if absent {
                 *o = None;
@@ -97,7 +101,7 @@ pub fn args(rng: &mut Rng, params: &[Param]) -> Vec<Value> {
 
 /// An initial keyspace: each key absent or holding a string, list, hash, set or sorted set,
 /// sometimes with a TTL.
-pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
+pub fn keyspace(rng: &mut Rng, structs: &[StructDef]) -> Vec<Vec<String>> {
     let mut names: Vec<String> = KEY_NAMES.iter().map(|k| k.to_string()).collect();
     for k in KEY_NAMES {
         for d in DERIVED {
@@ -109,7 +113,17 @@ pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
     for k in &names {
         match rng.weighted(&[5, 4, 2, 2, 1, 2]) {
             0 => {}
-            1 => out.push(w(&["SET", k, *rng.pick(STORED)])),
+            1 => {
+                // Sometimes a JSON text for one of the program's JSON structs.
+                let js: Vec<usize> = (0..structs.len()).filter(|&i| structs[i].json).collect();
+                if !js.is_empty() && rng.chance(1, 2) {
+                    let i = *rng.pick(&js);
+                    let text = json_text(rng, structs, i);
+                    out.push(vec!["SET".to_string(), k.clone(), text]);
+                } else {
+                    out.push(w(&["SET", k, *rng.pick(STORED)]));
+                }
+            }
             2 => {
                 let mut c = w(&["RPUSH", k]);
                 for _ in 0..1 + rng.below(3) {
@@ -118,9 +132,11 @@ pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
                 out.push(c);
             }
             3 => {
+                // Sometimes the fields of the program's structs (a record's hash).
+                let names = if !structs.is_empty() && rng.chance(1, 2) { STRUCT_FIELDS } else { FIELD_NAMES };
                 let mut c = w(&["HSET", k]);
-                for _ in 0..1 + rng.below(3) {
-                    c.push(rng.pick(FIELD_NAMES).to_string());
+                for _ in 0..1 + rng.below(4) {
+                    c.push(rng.pick(names).to_string());
                     c.push(rng.pick(STORED).to_string());
                 }
                 out.push(c);
@@ -149,9 +165,9 @@ pub fn keyspace(rng: &mut Rng) -> Vec<Vec<String>> {
 }
 
 /// The inputs of a program.
-pub fn inputs(seed: u64, params: &[Param], n: usize) -> Vec<Input> {
+pub fn inputs(seed: u64, params: &[Param], structs: &[StructDef], n: usize) -> Vec<Input> {
     let mut rng = Rng::new(seed ^ 0x1234_5678);
-    (0..n).map(|_| Input { args: args(&mut rng, params), seed: keyspace(&mut rng) }).collect()
+    (0..n).map(|_| Input { args: args(&mut rng, params, structs), seed: keyspace(&mut rng, structs) }).collect()
 }
 
 /// The argument as the typed stub takes it (for a parameter of type `ty`).

@@ -158,7 +158,7 @@ pub fn generate_batch(cfg: &RunConfig, batch: u64, stats: &mut Stats) -> Vec<Pre
                 for (k, v) in hits {
                     *stats.coverage.entry(k).or_default() += v;
                 }
-                let ins = inputs(seed, &program.main.params, cfg.inputs_per_program);
+                let ins = inputs(seed, &program.main.params, &program.structs, cfg.inputs_per_program);
                 out.push(Prepared { program, inputs: ins });
             }
             Err(errs) => {

@@ -8,6 +8,9 @@ impl<'c> Gen<'c> {
     pub fn expr(&mut self, ty: &Ty, d: usize) -> Expr {
         let top = std::mem::take(&mut self.untyped_ok);
         self.untyped_ok = top && matches!(ty, Ty::Opt(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Res(_));
+        if let Some(e) = self.records_expr(ty, d) {
+            return e;
+        }
         match ty {
             Ty::Int => self.int(d, LIMIT),
             Ty::Float => self.float(d),

@@ -23,11 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod records;
 mod stmts;
 mod text;
 
 use chains::*;
 pub use exprs::simplest;
+pub use records::{json_param_struct, json_text, STRUCT_FIELDS};
 pub use text::FIELD_NAMES;
 
 /// The largest integer magnitude Lua holds exactly.
@@ -342,6 +344,18 @@ pub const CONSTRUCTS: &[&str] = &[
     "command: keys",
     "call!",
     "try_call!",
+    // Records and JSON
+    "derive(Record)",
+    "derive(Json)",
+    "nested Json struct",
+    "hgetall_as",
+    "hset_record",
+    "HSET of a record's field",
+    "json_encode",
+    "json_decode",
+    "json_decode of a parameter",
+    "json_decode of GET",
+    "json round trip",
 ];
 
 /// Counts of constructs produced.
@@ -461,7 +475,10 @@ impl<'c> Gen<'c> {
     fn program(&mut self, name: &str) -> Program {
         let nstructs = self.rng.weighted(&[4, 3, 2]);
         for _ in 0..nstructs {
-            let s = self.struct_def();
+            let s = match self.derived_struct_def() {
+                Some(s) => s,
+                None => self.struct_def(),
+            };
             self.structs.push(s);
         }
         let read_only = self.chance(1, 6);
@@ -489,7 +506,7 @@ impl<'c> Gen<'c> {
             let ty = if copy { self.pick_scalar_copy() } else { self.field_ty() };
             fields.push((f.to_string(), ty));
         }
-        StructDef { fields, copy }
+        StructDef { fields, copy, record: false, json: false }
     }
 
     fn pick_scalar_copy(&mut self) -> Ty {
@@ -623,6 +640,7 @@ impl<'c> Gen<'c> {
             let mutable = self.chance(1, 6);
             params.push(Param { name: format!("a{i}"), ty, mutable, by_ref: false });
         }
+        self.json_params(&mut params);
         // Trailing optional parameters, or a last Vec.
         match self.rng.weighted(&[8, 2, 1, 1]) {
             1 => {
@@ -659,6 +677,7 @@ impl<'c> Gen<'c> {
             1 => Ty::opt(self.value_ty(0)),
             _ => Ty::Res(Box::new(self.value_ty(1))),
         };
+        let ret = self.records_ret(ret, &params);
         if params.iter().any(|p| p.ty == Ty::Key) {
             self.hit("type Key");
         }

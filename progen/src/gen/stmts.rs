@@ -13,7 +13,7 @@ impl<'c> Gen<'c> {
             4,                                       // if
             3,                                       // loops
             2,                                       // match statement
-            3,                                       // collection mutation
+            4,                                       // collection mutation
             if in_loop { 2 } else { 0 },             // break / continue
             1,                                       // early return
             1,                                       // const / fn item
@@ -21,11 +21,13 @@ impl<'c> Gen<'c> {
             if self.avoid(Avoid::CopyAliasing) { 0 } else { 2 },
             if self.avoid(Avoid::EagerChains) || !self.effects_ok() || self.keys().is_empty() || !self.f.can_write { 0 } else { 2 },
             if self.avoid(Avoid::EvalOrder) || !self.effects_ok() { 0 } else { 2 },
+            if self.structs.iter().any(|s| s.record || s.json) { 3 } else { 0 }, // records and JSON
         ];
         match self.rng.weighted(&w) {
             10 => self.copy_alias_stmt(d),
             11 => self.eager_chain_stmt(d),
             12 => self.eval_order_stmt(d),
+            13 => self.records_stmt(d),
             0 => Some(self.let_stmt(d)),
             1 => self.assign_stmt(d),
             2 => self.command_stmt(d),
@@ -699,7 +701,7 @@ impl<'c> Gen<'c> {
         let (text, kids): (String, Vec<Expr>) = match &v.ty {
             Ty::Vec(et) => {
                 let et = (**et).clone();
-                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 1, 2]) {
+                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2]) {
                     0 => {
                         self.hit("push");
                         (format!("{n}.push(\u{2})"), vec![self.expr(&et, d.saturating_sub(1))])
@@ -770,7 +772,7 @@ impl<'c> Gen<'c> {
             Ty::Map(et) => {
                 let et = (**et).clone();
                 let k = self.str_place(d.saturating_sub(1));
-                match self.rng.weighted(&[5, 2, 2, if et == Ty::Int || et == Ty::Str { 1 } else { 0 }]) {
+                match self.rng.weighted(&[4, 2, 3, if et == Ty::Int || et == Ty::Str { 2 } else { 0 }]) {
                     3 => {
                         self.hit("entry().or_default");
                         if et == Ty::Int {
