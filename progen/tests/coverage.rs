@@ -1,4 +1,4 @@
-//! The generator can produce every construct of the language reference: over 2,000
+//! The generator can produce every construct of the language reference: over 6,000
 //! programs from a fixed seed, each construct of `CONSTRUCTS` (one per row or feature of
 //! book/src/language.md) comes out at least once, with every switch on (the CI setting)
 //! and with every switch off.
@@ -22,7 +22,7 @@ fn missing(all: &Coverage) -> Vec<&'static str> {
 
 #[test]
 fn every_construct_comes_out_with_the_ci_switches() {
-    let all = coverage(&Config::default(), 2_000);
+    let all = coverage(&Config::default(), 6_000);
     if std::env::var_os("PROGEN_COVERAGE").is_some() {
         let mut v: Vec<_> = all.iter().collect();
         v.sort_by_key(|(_, n)| **n);
@@ -36,7 +36,7 @@ fn every_construct_comes_out_with_the_ci_switches() {
 #[test]
 fn every_construct_comes_out_with_every_switch_off() {
     let cfg = Config { avoid: Default::default(), ..Config::default() };
-    let all = coverage(&cfg, 2_000);
+    let all = coverage(&cfg, 6_000);
     assert_eq!(missing(&all), Vec::<&str>::new(), "constructs never generated");
 }
 
