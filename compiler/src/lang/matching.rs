@@ -99,6 +99,9 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn if_let(&mut self, i: &syn::ExprIf, l: &syn::ExprLet, expect: Option<&Ty>) -> Expr {
+        if let Some(e) = self.if_let_mut(i, l, expect) {
+            return e;
+        }
         let span = i.span();
         let (scrut, parse) = self.scrutinee(&l.expr);
         let sty = scrut.ty.clone();
