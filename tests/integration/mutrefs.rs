@@ -86,13 +86,14 @@ pub mod mutrefs {
             if *x > 1000 {
                 break;
             }
-            rpush(&log, &format!("r{}", *x));
+            rpush(&log, &format!("r{} {x}", *x));
         }
         // `*=` on an `i32` keeps Rust's overflow check.
         let mut small: Vec<i32> = vec![1i32, -2i32, 3i32];
         for x in &mut small {
             *x *= w;
             *x += w;
+            rpush(&log, &format!("s{x}"));
         }
         (v, small)
     }

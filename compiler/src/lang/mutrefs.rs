@@ -179,11 +179,10 @@ impl Lowerer<'_> {
     }
 
     fn not_a_place(&mut self, e: &syn::Expr) -> Option<Expr> {
-        self.err(
-            Rule::Unsupported,
+        self.unsupported(
             e.span(),
             "a `&mut` borrow of this expression",
-            "borrow a place: a `let mut` variable, its fields and its Vec elements (`&mut v[i]`, `&mut s.items[j].count`), or `map.get_mut(&k).unwrap()`",
+            "borrow a place: a `let mut` variable, its fields and its Vec elements (`&mut v[i]`, `&mut s.items[j].count`), or `map.get_mut(&k).unwrap()`; keep a computed value in a `let mut` variable first",
         );
         None
     }
@@ -216,10 +215,9 @@ impl Lowerer<'_> {
         let name = get.method.to_string();
         let form = matches!((name.as_str(), get.args.len()), ("get_mut", 1) | ("first_mut" | "last_mut", 0));
         if !form {
-            self.err(
-                Rule::Unsupported,
-                get.span(),
-                format!("a `&mut` from `.{name}()`"),
+            self.unsupported(
+                get.method.span(),
+                &format!("a `&mut` from `.{name}()`"),
                 "the `&mut` bindings are `map.get_mut(&k)`, `v.get_mut(i)`, `v.first_mut()`, `v.last_mut()` (with `if let Some(x) = ..` or `.unwrap()`), `for x in v.iter_mut()` and `&mut place`",
             );
             return None;
@@ -291,7 +289,7 @@ impl Lowerer<'_> {
             syn::Expr::MethodCall(m) if unwrap_message(m).is_some() && matches!(bare(&m.receiver), syn::Expr::MethodCall(g) if g.method.to_string().ends_with("_mut")) => Some(&*init.expr),
             e => {
                 if self.binding_of(e).is_some() {
-                    self.err(Rule::Unsupported, e.span(), "moving a `&mut` binding into another name", NOT_A_VALUE);
+                    self.unsupported(e.span(), "moving a `&mut` binding into another name", NOT_A_VALUE);
                     self.declare(&name, Ty::Never, true);
                     return Vec::new();
                 }
@@ -314,7 +312,7 @@ impl Lowerer<'_> {
     /// `x = ..` where `x` is a `&mut` binding: refused (`None` for anything else).
     pub(crate) fn rebind_refused(&mut self, lhs: &syn::Expr) -> Option<Option<Stmt>> {
         self.binding_of(lhs)?;
-        self.err(Rule::Unsupported, lhs.span(), "assigning another reference to a `&mut` binding", "assign the place it borrows: `*x = ..`; or bind a new name with `let`");
+        self.unsupported(lhs.span(), "assigning another reference to a `&mut` binding", "assign the place it borrows (`*x = ..`), or bind a new name: `let y = &mut b;`");
         Some(None)
     }
 
@@ -583,7 +581,7 @@ impl Lowerer<'_> {
         // `v.iter_mut()` and friends anywhere but the forms above.
         if matches!(name.as_str(), "iter_mut" | "get_mut" | "first_mut" | "last_mut" | "values_mut") {
             let hint = "the `&mut` bindings are `for x in v.iter_mut()` (or `&mut v`, `.enumerate()`), `if let Some(x) = map.get_mut(&k)` (or a Vec's `get_mut(i)`, `first_mut()`, `last_mut()`), `let x = &mut v[i];` and `map.get_mut(&k).unwrap()`";
-            return Some(self.unsupported(m.span(), &format!("`.{name}()` here"), hint));
+            return Some(self.unsupported(m.method.span(), &format!("`.{name}()` outside the `&mut` binding forms (a `&mut` held in a variable)"), hint));
         }
         let through_binding = place_steps(recv).is_some_and(|(root, _)| self.binding_of(&syn::Expr::Path(root.clone())).is_some());
         let through_place = through_binding || matches!(recv, syn::Expr::Index(_) | syn::Expr::Field(_)) && place_steps(recv).is_some();

@@ -320,8 +320,16 @@ impl Lowerer<'_> {
         if matches!(inner, syn::Expr::Path(p) if p.path.is_ident("self")) {
             return None;
         }
-        if let syn::Expr::Path(_) = inner {
-            self.unsupported(inner.span(), "assigning through a reference", "a `&mut` binding (`if let Some(x) = map.get_mut(&k)`, `for x in v.iter_mut()`) is not translated: assign the place itself, `*map.get_mut(&k).unwrap() += 1` or `v[i] += 1`");
+        if let syn::Expr::Path(p) = inner {
+            // A name whose type an earlier error left unknown: nothing more to say.
+            let poisoned = p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).is_some_and(|v| self.vars[v.0].ty == Ty::Never);
+            if !poisoned {
+                self.unsupported(
+                    inner.span(),
+                    "assigning through a reference that is not a `&mut` binding of a place",
+                    "bind the place with `for x in v.iter_mut()`, `if let Some(x) = map.get_mut(&k)`, `let x = &mut v[i];` or `let x = map.get_mut(&k).unwrap();`, or assign the place itself (`v[i] += 1`)",
+                );
+            }
             return Some(None);
         }
         let syn::Expr::MethodCall(unwrap) = inner else { return None };
