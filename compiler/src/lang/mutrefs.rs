@@ -30,6 +30,12 @@ use crate::lower::{line_of, poison, usize_ty, Lowerer};
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
+/// The branch taken when the place is there: an `if let`'s block or a `match` arm's body.
+enum Branch<'a> {
+    Block(&'a syn::Block),
+    Expr(&'a syn::Expr),
+}
+
 const NOT_A_VALUE: &str = "a `&mut` binding stands for the place it borrows: use it as `*x`, `x.field`, `x[i]` or a method's receiver (reborrow with `&mut *x`)";
 
 /// `e` without parentheses.
@@ -533,43 +539,70 @@ impl Lowerer<'_> {
         if !matches!(get.method.to_string().as_str(), "get_mut" | "first_mut" | "last_mut") {
             return None;
         }
-        let span = i.span();
-        let x = match &*l.pat {
+        let els = i.else_branch.as_ref().map(|(_, e)| &**e);
+        Some(self.opt_branches(get, &l.pat, Branch::Block(&i.then_branch), els, expect, i.span()))
+    }
+
+    /// `match v.get_mut(i) { Some(x) => .., None => .. }` (either order, `_` for `None`;
+    /// `map.get_mut(&k)`, `first_mut()`, `last_mut()` too): `None` for any other `match`.
+    pub(crate) fn match_mut(&mut self, m: &syn::ExprMatch, expect: Option<&Ty>) -> Option<Expr> {
+        let syn::Expr::MethodCall(get) = bare(&m.expr) else { return None };
+        if !matches!(get.method.to_string().as_str(), "get_mut" | "first_mut" | "last_mut") || m.arms.len() != 2 || m.arms.iter().any(|a| a.guard.is_some()) {
+            return None;
+        }
+        let is_some = |p: &syn::Pat| matches!(p, syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some"));
+        let is_none = |p: &syn::Pat| matches!(p, syn::Pat::Wild(_)) || matches!(p, syn::Pat::Ident(pi) if pi.ident == "None");
+        let (some, none) = match (&m.arms[0], &m.arms[1]) {
+            (a, b) if is_some(&a.pat) && is_none(&b.pat) => (a, b),
+            (a, b) if is_none(&a.pat) && is_some(&b.pat) => (b, a),
+            _ => return None,
+        };
+        Some(self.opt_branches(get, &some.pat, Branch::Expr(&some.body), Some(&none.body), expect, m.span()))
+    }
+
+    /// The two branches over an optional place: `then` with `pat` (`Some(x)`) bound to the
+    /// place when it is there, `els` otherwise.
+    fn opt_branches(&mut self, get: &syn::ExprMethodCall, pat: &syn::Pat, then: Branch<'_>, els: Option<&syn::Expr>, expect: Option<&Ty>, span: Span) -> Expr {
+        let x = match pat {
             syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some") && ts.elems.len() == 1 => match &ts.elems[0] {
                 syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.to_string(),
                 syn::Pat::Wild(_) => "_".to_string(),
-                p => return Some(self.unsupported(p.span(), "this pattern for a `&mut` binding", "bind a plain name: `Some(x)`, then use `*x`, `x.field`")),
+                p => return self.unsupported(p.span(), "this pattern for a `&mut` binding", "bind a plain name: `Some(x)`, then use `*x`, `x.field`"),
             },
-            p => return Some(self.unsupported(p.span(), "this pattern over a `get_mut`", "write `if let Some(x) = ..`")),
+            p => return self.unsupported(p.span(), "this pattern over a `get_mut`", "write `if let Some(x) = ..`"),
         };
         let mut stmts = Vec::new();
-        let Some((cond, place)) = self.opt_place(get, &mut stmts) else { return Some(poison(span)) };
+        let Some((cond, place)) = self.opt_place(get, &mut stmts) else { return poison(span) };
         self.scopes.push(Vec::new());
         let mut pre = Vec::new();
         let place = self.at_place(place, &mut pre);
         self.bind_place(&x, place);
-        let mut then = self.block(&i.then_branch, expect);
+        let (mut then, then_span) = match then {
+            Branch::Block(b) => (self.block(b, expect), b.span()),
+            Branch::Expr(e) => {
+                let e = self.expr(e, expect);
+                let ty = e.ty.clone();
+                (Block { stmts: Vec::new(), tail: Some(Box::new(e)), ty }, span)
+            }
+        };
         self.scopes.pop();
         pre.append(&mut then.stmts);
         then.stmts = pre;
-        let els = match &i.else_branch {
-            Some((_, e)) => {
-                let want = if then.ty != Ty::Never { Some(then.ty.clone()) } else { expect.cloned() };
-                Some(Box::new(self.expr(e, want.as_ref())))
-            }
-            None => None,
-        };
+        let els = els.map(|e| {
+            let want = if then.ty != Ty::Never { Some(then.ty.clone()) } else { expect.cloned() };
+            Box::new(self.expr(e, want.as_ref()))
+        });
         let ty = match &els {
             None => {
                 if !matches!(then.ty, Ty::Unit | Ty::Never) {
-                    self.err(Rule::Type, i.then_branch.span(), "`if let` without `else` must not produce a value", "add an `else` branch");
+                    self.err(Rule::Type, then_span, "`if let` without `else` must not produce a value", "add an `else` branch");
                 }
                 Ty::Unit
             }
             Some(e) => self.join(Some(then.ty.clone()), e),
         };
         let e = self.mk(ExprKind::If(Box::new(cond), then, els), ty, span);
-        Some(self.with_stmts(stmts, e))
+        self.with_stmts(stmts, e)
     }
 
     /// A method that changes its receiver, called on a place reached through a `&mut`
@@ -580,8 +613,8 @@ impl Lowerer<'_> {
         let recv = bare(&m.receiver);
         // `v.iter_mut()` and friends anywhere but the forms above.
         if matches!(name.as_str(), "iter_mut" | "get_mut" | "first_mut" | "last_mut" | "values_mut") {
-            let hint = "the `&mut` bindings are `for x in v.iter_mut()` (or `&mut v`, `.enumerate()`), `if let Some(x) = map.get_mut(&k)` (or a Vec's `get_mut(i)`, `first_mut()`, `last_mut()`), `let x = &mut v[i];` and `map.get_mut(&k).unwrap()`";
-            return Some(self.unsupported(m.method.span(), &format!("`.{name}()` outside the `&mut` binding forms (a `&mut` held in a variable)"), hint));
+            let hint = "a `&mut` binding is made by `for x in v.iter_mut()` (or `&mut v`, `.enumerate()`, a map's `values_mut()`), `if let Some(x) = map.get_mut(&k)` or `match map.get_mut(&k) { Some(x) => .., None => .. }` (also a Vec's `get_mut(i)`, `first_mut()`, `last_mut()`), `let x = &mut v[i];` or `let x = map.get_mut(&k).unwrap();`";
+            return Some(self.unsupported(m.method.span(), &format!("`.{name}()` outside the forms of a `&mut` binding"), hint));
         }
         let through_binding = place_steps(recv).is_some_and(|(root, _)| self.binding_of(&syn::Expr::Path(root.clone())).is_some());
         let through_place = through_binding || matches!(recv, syn::Expr::Index(_) | syn::Expr::Field(_)) && place_steps(recv).is_some();
