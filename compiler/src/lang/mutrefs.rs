@@ -635,7 +635,7 @@ impl Lowerer<'_> {
                 }
                 Err(e) => e,
             },
-            Ty::Str => {
+            Ty::Str if matches!(name.as_str(), "push_str" | "push") => {
                 // `x.push_str(s)`: the place takes the longer string.
                 let t = match m.args.first() {
                     Some(a) if m.args.len() == 1 => self.expr(a, Some(&Ty::Str)),
