@@ -339,6 +339,37 @@ impl Lowerer<'_> {
         Some(self.assign_steps(start, &steps, lhs, rhs, op, span, line).flatten())
     }
 
+    /// `*v.get_mut(i).unwrap() op= e`, `*v.last_mut().unwrap() = e` (or `.expect("..")`,
+    /// `first_mut()`): in Rust's order, the value first (but after the place for a
+    /// String's `+=`, a method), then the index, the panic of a missing element, the place.
+    pub(crate) fn assign_unwrapped(&mut self, unwrap: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Stmt> {
+        let mut reach = Vec::new();
+        let place = self.mut_place(unwrap, &mut reach)?;
+        let want = place.ty.clone();
+        let value = self.expr(rhs, Some(&want));
+        let mut stmts = Vec::new();
+        let new = if op.is_some() && want == Ty::Str {
+            stmts.append(&mut reach);
+            let (s, cur) = self.hidden_let("place", place.clone());
+            stmts.push(s);
+            self.compound(BinOp::Add, cur, value, span)
+        } else {
+            // Kept in a local: the index that follows may change what the value reads.
+            let value = self.once(value, &mut stmts);
+            stmts.append(&mut reach);
+            match op {
+                Some(op) => self.compound(op, place.clone(), value, span),
+                None => value,
+            }
+        };
+        if want != Ty::Never && !new.ty.fits(&want) {
+            self.err(Rule::Type, new.span, format!("expected `{want}`, found `{}`", new.ty), "");
+        }
+        self.store_place(&place, new, &mut stmts);
+        let block = Block { stmts, tail: None, ty: Ty::Unit };
+        Some(Stmt { kind: StmtKind::Expr(self.mk(ExprKind::Block(block), Ty::Unit, span)), line })
+    }
+
     /// The anchor, root and frames of the place `p` reads (see [`Lowerer::mut_place`]).
     fn start_of(&mut self, p: Expr) -> Start {
         let mut fields = Vec::new();

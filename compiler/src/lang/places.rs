@@ -297,7 +297,7 @@ impl Lowerer<'_> {
     }
 
     /// `cur op value`, with the checks of the type (overflow of the narrow integers).
-    fn compound(&mut self, op: BinOp, cur: Expr, value: Expr, span: Span) -> Expr {
+    pub(crate) fn compound(&mut self, op: BinOp, cur: Expr, value: Expr, span: Span) -> Expr {
         match &cur.ty {
             Ty::Float => {
                 if !value.ty.fits(&Ty::Float) {
@@ -332,8 +332,19 @@ impl Lowerer<'_> {
             }
             return Some(None);
         }
-        let syn::Expr::MethodCall(unwrap) = inner else { return None };
+        let syn::Expr::MethodCall(unwrap) = inner else {
+            // `*refs[0] = e`, `*pair.0 += e`: a `&mut` kept in a Vec, a tuple or a struct.
+            self.unsupported(
+                inner.span(),
+                "assigning through a `&mut` kept in a value (a Vec, a tuple, a struct)",
+                "bind the place where you change it: `let x = &mut v[i]; *x += 1;`, `for x in v.iter_mut()`, or assign the place itself (`v[i] += 1`)",
+            );
+            return Some(None);
+        };
         let syn::Expr::MethodCall(get) = &*unwrap.receiver else { return None };
+        if (get.method == "first_mut" || get.method == "last_mut") && get.args.is_empty() {
+            return Some(self.assign_unwrapped(inner, rhs, op, span, line));
+        }
         if get.method != "get_mut" || get.args.len() != 1 {
             return None;
         }
@@ -347,6 +358,10 @@ impl Lowerer<'_> {
         };
         let map = self.expr(&get.receiver, None);
         let Ty::Map(vt) = map.ty.clone() else {
+            if let Ty::Vec(_) = map.ty {
+                // A Vec's element (`lang/mutrefs.rs`).
+                return Some(self.assign_unwrapped(inner, rhs, op, span, line));
+            }
             let t = map.ty.clone();
             self.err(Rule::Unsupported, get.receiver.span(), format!("`.get_mut()` on `{t}`"), "assign through `get_mut` on a `HashMap<String, _>`");
             return Some(None);
