@@ -56,6 +56,20 @@ fn unwrap_message(m: &syn::ExprMethodCall) -> Option<String> {
     }
 }
 
+/// Whether `a` and `b` read the same element `v[i]` (a variable indexed by a variable
+/// or a literal).
+fn same_read(a: &Expr, b: &Expr) -> bool {
+    let key = |e: &Expr| match &e.kind {
+        ExprKind::Index(v, i) => match (&v.kind, &i.kind) {
+            (ExprKind::Var(v), ExprKind::Var(i)) => Some((v.0, Some(i.0), 0)),
+            (ExprKind::Var(v), ExprKind::Int(n)) => Some((v.0, None, *n)),
+            _ => None,
+        },
+        _ => None,
+    };
+    key(a).is_some() && key(a) == key(b)
+}
+
 impl Lowerer<'_> {
     /// A variable as a value: a `&mut` binding reads its place.
     pub(crate) fn var_expr(&mut self, var: VarId, span: Span) -> Expr {
@@ -87,6 +101,10 @@ impl Lowerer<'_> {
     fn container(&mut self, e: Expr, stmts: &mut Vec<Stmt>) -> Expr {
         if matches!(e.kind, ExprKind::Var(_)) {
             return e;
+        }
+        // The bounds check of `&mut g[i]` just made: the local's read checks the same.
+        if matches!(stmts.last().map(|s| &s.kind), Some(StmtKind::Expr(c)) if same_read(c, &e)) {
+            stmts.pop();
         }
         let (s, x) = self.hidden_let("vec", e);
         stmts.push(s);
