@@ -259,6 +259,32 @@ pub mod mutrefs {
         (out, total)
     }
 
+    /// `Copy` structs as the values of a map: changed through `get_mut`, a `&mut self`
+    /// method and `values_mut()`; the copy taken before keeps its value.
+    #[redis_function]
+    pub fn named_points(log: Key, k: String, n: i64) -> (P, P, Option<P>) {
+        let mut pts: HashMap<String, P> = HashMap::new();
+        pts.insert("a".to_string(), P { x: n, y: 0 });
+        pts.insert("b".to_string(), P { x: 1, y: 1 });
+        let copy = pts["a"];
+        match pts.get_mut(&k) {
+            Some(p) => {
+                let got = p.bump(2);
+                p.y += got;
+                rpush(&log, &format!("{} {}", p.x, p.y));
+            }
+            None => {
+                rpush(&log, "none");
+            }
+        }
+        for p in pts.values_mut() {
+            p.flip();
+        }
+        let p = pts.get_mut("a").unwrap();
+        p.x *= 3;
+        (pts["a"], copy, pts.get(&k).copied())
+    }
+
     /// Structs that are not `Copy`, with a String, a Vec and a struct inside: fields
     /// changed through a binding, the inner Vec in place, the inner struct by its method.
     #[redis_function]
@@ -377,4 +403,18 @@ fn structs_with_strings_vecs_and_structs_inside_agree_with_their_twin() {
             assert_eq!(failed, i == 2, "jobs({i})");
         }
     }
+}
+
+#[test]
+fn copy_structs_in_a_map_changed_through_bindings_keep_earlier_copies() {
+    let (_server, mut con) = server();
+    for k in ["a", "b", "c"] {
+        for n in [0i64, 5, -3] {
+            agree(&mut con, &format!("named_points({k}, {n})"), |c, log| mutrefs::named_points(log, k, n).call(c), |log| mutrefs::twin::named_points(log, k.to_string(), n));
+        }
+    }
+    use mutrefs::P;
+    let (a, copy, got) = mutrefs::named_points("k", "a", 5).call(&mut con).unwrap();
+    // a: bump(2) -> x 7, y -1, then y += 7 -> 6; flip -> (6, 7); x *= 3 -> (18, 7).
+    assert_eq!((a, copy, got), (P { x: 18, y: 7 }, P { x: 5, y: 0 }, Some(P { x: 18, y: 7 })));
 }
