@@ -677,12 +677,12 @@ impl Lowerer<'_> {
         let e = match place.ty.clone() {
             t if self.has_method(&t, &name) => match self.method_args(place.clone(), m, span) {
                 // `x.bump()`: the helper's changed receiver is stored back into the place.
-                Ok((i, es, _, true)) => self.store_back(&place, i, es, &mut stmts),
-                Ok((i, es, _, false)) => {
+                Some((i, es, _, true)) => self.store_back(&place, i, es, &mut stmts),
+                Some((i, es, _, false)) => {
                     let ret = self.ctx.fns[i].ret.clone();
                     self.mk(ExprKind::CallHelper(i, es), ret, span)
                 }
-                Err(e) => e,
+                None => poison(span),
             },
             Ty::Str if matches!(name.as_str(), "push_str" | "push") => {
                 // `x.push_str(s)`: the place takes the longer string.
