@@ -494,3 +494,55 @@ fn library_debug_str() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("debug_str", lib.lua);
 }
+
+/// `&mut` bindings to places: `iter_mut()` loops (a struct in a Vec rebuilt with one field
+/// replaced, a row's own Vec changed in place), `if let Some(x) = map.get_mut(&k)` with a
+/// Vec pushed in place, `let x = &mut v[i];` (the index computed and checked once, at the
+/// borrow) and a `&mut self` method called on an element, its receiver stored back.
+#[test]
+fn library_mutrefs() {
+    let attr = r#"name = "mutrefs""#.parse().unwrap();
+    let item = r#"
+        mod mutrefs {
+            use redlua::prelude::*;
+            use std::collections::HashMap;
+
+            #[derive(Clone, Copy, PartialEq, Debug)]
+            pub struct P { pub x: i64, pub y: i64 }
+
+            impl P {
+                pub fn bump(&mut self, d: i64) { self.x += d; }
+            }
+
+            #[redis_function]
+            pub fn mutrefs(log: Key, i: usize, k: String, n: i64) -> (Vec<P>, Vec<Vec<i64>>, Vec<i64>) {
+                let mut ps = vec![P { x: 1, y: 2 }, P { x: 3, y: 4 }];
+                for p in ps.iter_mut() {
+                    p.x += n;
+                }
+                ps[i].bump(n);
+                let mut g = vec![vec![1, 2], vec![3]];
+                for (j, row) in g.iter_mut().enumerate() {
+                    for c in row.iter_mut() {
+                        *c *= 2;
+                    }
+                    row.push(j as i64);
+                }
+                let mut m: HashMap<String, Vec<i64>> = HashMap::new();
+                m.insert(k.clone(), Vec::new());
+                if let Some(xs) = m.get_mut(&k) {
+                    xs.push(n);
+                } else {
+                    rpush(&log, "none");
+                }
+                let x = &mut g[0][{ rpush(&log, "i"); i }];
+                *x += 1;
+                (ps, g, m[&k].clone())
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("mutrefs", lib.lua);
+}

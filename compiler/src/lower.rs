@@ -182,11 +182,13 @@ pub struct Lowerer<'e> {
     pub(crate) self_type: Option<String>,
     /// In a `&mut self` method (`lang/impls.rs`): `self`, and the method's own return type.
     pub(crate) method_self: Option<(VarId, Ty)>,
+    /// The `&mut` bindings to places (`lang/mutrefs.rs`): each binding's place, as it is read.
+    pub(crate) mut_refs: std::collections::HashMap<VarId, Expr>,
 }
 
 impl<'e> Lowerer<'e> {
     pub(crate) fn new(errors: &'e mut Errors, ctx: &'e mut HelperCtx) -> Self {
-        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false, self_type: None, method_self: None }
+        Lowerer { errors, vars: Vec::new(), scopes: vec![Vec::new()], used: HashSet::new(), ret: Ty::Unit, loops: Vec::new(), next_loop: 0, ctx, key_origins: Vec::new(), exit_flags: Vec::new(), flex: Default::default(), int_hints: Default::default(), int_found: Default::default(), flex_links: Default::default(), depth: 0, too_deep: false, self_type: None, method_self: None, mut_refs: Default::default() }
     }
 }
 
@@ -357,11 +359,7 @@ impl Lowerer<'_> {
             let last = i + 1 == n;
             match s {
                 syn::Stmt::Item(syn::Item::Const(_)) => {}
-                syn::Stmt::Local(l) => {
-                    if let Some(st) = self.local(l) {
-                        stmts.push(st);
-                    }
-                }
+                syn::Stmt::Local(l) => stmts.extend(self.local_stmts(l)),
                 // An empty statement (`;;`): nothing to do.
                 syn::Stmt::Expr(syn::Expr::Verbatim(t), Some(_)) if t.is_empty() => {}
                 syn::Stmt::Expr(e, None) if last => {
@@ -724,8 +722,7 @@ impl Lowerer<'_> {
         if let Some(id) = p.path.get_ident() {
             let name = id.to_string();
             if let Some(var) = self.lookup(&name) {
-                let ty = self.vars[var.0].ty.clone();
-                return self.mk(ExprKind::Var(var), ty, span);
+                return self.var_expr(var, span);
             }
             if name == "None" {
                 return match expect {
@@ -843,7 +840,7 @@ impl Lowerer<'_> {
     pub(crate) fn method_call(&mut self, m: &syn::ExprMethodCall, expect: Option<&Ty>) -> Expr {
         let span = m.span();
         let name = m.method.to_string();
-        if let Some(e) = self.parse_method(m) {
+        if let Some(e) = self.parse_method(m).or_else(|| self.mut_ref_method(m)) {
             return e;
         }
         if let Some(e) = self.iter_chain(m, expect, false) {

@@ -111,10 +111,7 @@ impl Lowerer<'_> {
                         a
                     } else if name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                         match self.lookup(&name) {
-                            Some(v) => {
-                                let t = self.vars[v.0].ty.clone();
-                                self.mk(ExprKind::Var(v), t, fmt.span())
-                            }
+                            Some(v) => self.var_expr(v, fmt.span()),
                             None => match self.module_const(&name, fmt.span()) {
                                 Some(e) => e,
                                 None => {

@@ -130,10 +130,29 @@ impl Lowerer<'_> {
         Self::type_name(t).is_some_and(|n| self.ctx.items.contains_key(&format!("{n}::{name}")))
     }
 
+    /// Whether some type of the module has a `&mut self` method `name`.
+    pub(crate) fn any_mut_method(&self, name: &str) -> bool {
+        let suffix = format!("::{name}");
+        self.ctx.items.iter().any(|(k, item)| k.ends_with(&suffix) && receiver_of(item) == Receiver::Mut)
+    }
+
     /// `recv.name(args)`: a call of the method's helper with the receiver first.
     pub(crate) fn method_of_type(&mut self, recv: Expr, m: &syn::ExprMethodCall, span: Span) -> Expr {
+        match self.method_args(recv, m, span) {
+            Some((i, es, item, true)) => self.mut_method_call(i, es, &item, &m.receiver, span),
+            Some((i, es, _, false)) => {
+                let ret = self.ctx.fns[i].ret.clone();
+                self.mk(ExprKind::CallHelper(i, es), ret, span)
+            }
+            None => poison(span),
+        }
+    }
+
+    /// The helper of the method `recv.name(args)` and its arguments, the receiver first,
+    /// and whether it takes `&mut self`; `None` (reported) when it cannot be called so.
+    pub(crate) fn method_args(&mut self, recv: Expr, m: &syn::ExprMethodCall, span: Span) -> Option<(usize, Vec<Expr>, syn::ItemFn, bool)> {
         let key = format!("{}::{}", Self::type_name(&recv.ty).unwrap_or_default(), m.method);
-        let Some(item) = self.ctx.items.get(&key).cloned() else { return poison(span) };
+        let item = self.ctx.items.get(&key).cloned()?;
         let how = receiver_of(&item);
         if how == Receiver::None {
             self.err(
@@ -142,13 +161,14 @@ impl Lowerer<'_> {
                 format!("`{key}` is an associated function, not a method"),
                 format!("call it as `{key}(..)`, or give it a `self` parameter"),
             );
-            return poison(span);
+            return None;
         }
-        let Some(i) = self.helper_index(&key, m.method.span()) else { return poison(span) };
+        let i = self.helper_index(&key, m.method.span())?;
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         let tys = self.ctx.fns[i].param_tys.clone();
         if tys.len() != args.len() + 1 {
-            return self.arity(span, &format!(".{}", m.method), tys.len() - 1);
+            self.arity(span, &format!(".{}", m.method), tys.len() - 1);
+            return None;
         }
         let mut es = vec![recv];
         for (a, t) in args.iter().zip(&tys[1..]) {
@@ -158,11 +178,7 @@ impl Lowerer<'_> {
             }
             es.push(e);
         }
-        if how == Receiver::Mut {
-            return self.mut_method_call(i, es, &item, &m.receiver, span);
-        }
-        let ret = self.ctx.fns[i].ret.clone();
-        self.mk(ExprKind::CallHelper(i, es), ret, span)
+        Some((i, es, item, how == Receiver::Mut))
     }
 
     /// `Type::name(args)`: an associated function, or a method called by its path.

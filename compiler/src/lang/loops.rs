@@ -77,6 +77,9 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn for_loop(&mut self, f: &syn::ExprForLoop) -> Expr {
+        if let Some(e) = self.for_mut(f) {
+            return e;
+        }
         let span = f.span();
         let mut tuple_pat: Option<&syn::PatTuple> = None;
         let (name, mutable) = match &*f.pat {

@@ -62,6 +62,9 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn match_expr(&mut self, m: &syn::ExprMatch, expect: Option<&Ty>) -> Expr {
+        if let Some(e) = self.match_mut(m, expect) {
+            return e;
+        }
         let span = m.span();
         let (scrut, parse) = self.scrutinee(&m.expr);
         let sty = scrut.ty.clone();
@@ -99,6 +102,9 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn if_let(&mut self, i: &syn::ExprIf, l: &syn::ExprLet, expect: Option<&Ty>) -> Expr {
+        if let Some(e) = self.if_let_mut(i, l, expect) {
+            return e;
+        }
         let span = i.span();
         let (scrut, parse) = self.scrutinee(&l.expr);
         let sty = scrut.ty.clone();

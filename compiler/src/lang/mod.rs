@@ -22,6 +22,7 @@ pub(crate) mod json;
 pub(crate) mod loops;
 pub(crate) mod luanumbers;
 pub(crate) mod matching;
+pub(crate) mod mutrefs;
 pub(crate) mod numbers;
 pub(crate) mod options;
 pub(crate) mod places;

@@ -24,24 +24,41 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 /// One step of a place, as written.
-enum Step<'a> {
+pub(crate) enum Step<'a> {
     Index(&'a syn::Expr),
     Field(&'a syn::Member),
 }
 
 /// Where the new value of the place's top is stored.
-enum Anchor {
+pub(crate) enum Anchor {
     /// The variable itself (a tuple is rebuilt, a struct's field assigned in place).
     Root,
     /// An element of a Vec held in a variable: `redlua_set_index(vec, i, ..)`.
     Slot(VarId, Expr),
+    /// The value of a key of a map (through a `&mut` binding, `lang/mutrefs.rs`): the map
+    /// and the key, whose value is replaced.
+    Key(Expr, Expr),
+}
+
+/// Where a place assignment starts: the root variable, and what the steps written after
+/// it apply to (the variable itself, or the place a `&mut` binding borrows).
+pub(crate) struct Start {
+    /// The variable under everything (assigned when the anchor is [`Anchor::Root`]).
+    pub(crate) var: VarId,
+    /// The value at the start.
+    pub(crate) cur: Expr,
+    pub(crate) anchor: Anchor,
+    /// The structs and tuples between the anchor and `cur`: (the aggregate, field).
+    pub(crate) frames: Vec<(Expr, usize)>,
 }
 
 /// `e` as a root variable and the steps after it, or `None` when `e` is no such place.
-fn place_steps(e: &syn::Expr) -> Option<(&syn::ExprPath, Vec<Step<'_>>)> {
+pub(crate) fn place_steps(e: &syn::Expr) -> Option<(&syn::ExprPath, Vec<Step<'_>>)> {
     match e {
         syn::Expr::Path(p) => Some((p, Vec::new())),
         syn::Expr::Paren(p) => place_steps(&p.expr),
+        // `(*x).f`: the place a `&mut` binding borrows (`lang/mutrefs.rs`).
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) && matches!(&*u.expr, syn::Expr::Path(_)) => place_steps(&u.expr),
         syn::Expr::Index(ix) => {
             let (root, mut steps) = place_steps(&ix.expr)?;
             steps.push(Step::Index(&ix.index));
@@ -60,6 +77,9 @@ impl Lowerer<'_> {
     /// A place assignment that the simple forms (`v[i] = e` and `s.f op= e` on a variable)
     /// do not take: `None` when `lhs` is one of those (or no place of this family).
     pub(crate) fn assign_place(&mut self, lhs: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Option<Stmt>> {
+        if let Some(st) = self.assign_through(lhs, rhs, op, span, line) {
+            return Some(st);
+        }
         if let syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = lhs {
             return self.assign_get_mut(expr, rhs, op, span, line);
         }
@@ -82,9 +102,17 @@ impl Lowerer<'_> {
         if !self.vars[var.0].mutable {
             self.err(Rule::Type, root.span(), format!("cannot assign into immutable `{name}`"), format!("declare it with `let mut {name}`"));
         }
+        let cur = self.mk(ExprKind::Var(var), rty, root.span());
+        self.assign_steps(Start { var, cur, anchor: Anchor::Root, frames: Vec::new() }, &steps, lhs, rhs, op, span, line)
+    }
+
+    /// The place `start` followed by `steps`, assigned `rhs` (with `op`), in Rust's order.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assign_steps(&mut self, start: Start, steps: &[Step<'_>], lhs: &syn::Expr, rhs: &syn::Expr, op: Option<BinOp>, span: Span, line: u32) -> Option<Option<Stmt>> {
+        let Start { var, cur, anchor, frames } = start;
         // The type of each step, before anything is lowered: the value's type is the last.
-        let mut tys = vec![rty];
-        for s in &steps {
+        let mut tys = vec![cur.ty.clone()];
+        for s in steps {
             let Some(cur) = tys.last().cloned() else { return Some(None) };
             let next = match (s, &cur) {
                 (Step::Index(_), Ty::Vec(t)) if matches!(**t, Ty::Option(_)) => {
@@ -128,7 +156,7 @@ impl Lowerer<'_> {
         // Rust evaluates the value first, except for the `+=` of a `String` (a method call).
         let value_first = !(op.is_some() && want == Ty::Str);
         let mut idxs = Vec::new();
-        for s in &steps {
+        for s in steps {
             if let Step::Index(e) = s {
                 let i = self.expr(e, Some(&usize_ty()));
                 if !i.ty.is_int() && i.ty != Ty::Never {
@@ -150,10 +178,7 @@ impl Lowerer<'_> {
         } else {
             (None, Some(rhs_e))
         };
-        let mut cur = self.mk(ExprKind::Var(var), tys[0].clone(), root.span());
-        let mut anchor = Anchor::Root;
-        // The structs and tuples between the anchor and the place: (the aggregate, field).
-        let mut frames: Vec<(Expr, usize)> = Vec::new();
+        let (mut cur, mut anchor, mut frames) = (cur, anchor, frames);
         let mut idxs = idxs.into_iter();
         let mut k = 0;
         for (n, s) in steps.iter().enumerate() {
@@ -211,7 +236,7 @@ impl Lowerer<'_> {
             self.err(Rule::Type, new.span, format!("expected `{want}`, found `{}`", new.ty), "");
         }
         // A struct variable's own field is assigned in place; every table below is rebuilt.
-        let in_place = matches!(anchor, Anchor::Root) && matches!(tys[0], Ty::Struct(_));
+        let in_place = matches!(anchor, Anchor::Root) && matches!(self.vars[var.0].ty, Ty::Struct(_));
         let keep_first = usize::from(in_place);
         while frames.len() > keep_first {
             let Some((agg, i)) = frames.pop() else { break };
@@ -219,6 +244,10 @@ impl Lowerer<'_> {
         }
         let last = match anchor {
             Anchor::Slot(vec, i) => StmtKind::AssignIndex(vec, i, new),
+            Anchor::Key(map, key) => {
+                let vt = new.ty.clone().option();
+                StmtKind::Expr(self.mk(ExprKind::Method(Method::MapInsert, vec![map, key, new]), vt, span))
+            }
             Anchor::Root => match frames.pop() {
                 Some((_, i)) => StmtKind::AssignField(var, i, new),
                 None => StmtKind::Assign(var, new),
@@ -230,7 +259,7 @@ impl Lowerer<'_> {
     }
 
     /// `e` kept in a hidden local (`keep`), or as it is.
-    fn bind(&mut self, e: Expr, keep: bool, stmts: &mut Vec<Stmt>) -> Expr {
+    pub(crate) fn bind(&mut self, e: Expr, keep: bool, stmts: &mut Vec<Stmt>) -> Expr {
         if !keep {
             return e;
         }
@@ -240,7 +269,7 @@ impl Lowerer<'_> {
     }
 
     /// The struct or tuple `agg` with its field `i` replaced by `x`: a new table.
-    fn rebuild(&mut self, agg: Expr, i: usize, x: Expr, span: Span) -> Expr {
+    pub(crate) fn rebuild(&mut self, agg: Expr, i: usize, x: Expr, span: Span) -> Expr {
         let ty = agg.ty.clone();
         let n = match &ty {
             Ty::Struct(st) => st.fields.len(),
@@ -268,7 +297,7 @@ impl Lowerer<'_> {
     }
 
     /// `cur op value`, with the checks of the type (overflow of the narrow integers).
-    fn compound(&mut self, op: BinOp, cur: Expr, value: Expr, span: Span) -> Expr {
+    pub(crate) fn compound(&mut self, op: BinOp, cur: Expr, value: Expr, span: Span) -> Expr {
         match &cur.ty {
             Ty::Float => {
                 if !value.ty.fits(&Ty::Float) {
@@ -291,12 +320,31 @@ impl Lowerer<'_> {
         if matches!(inner, syn::Expr::Path(p) if p.path.is_ident("self")) {
             return None;
         }
-        if let syn::Expr::Path(_) = inner {
-            self.unsupported(inner.span(), "assigning through a reference", "a `&mut` binding (`if let Some(x) = map.get_mut(&k)`, `for x in v.iter_mut()`) is not translated: assign the place itself, `*map.get_mut(&k).unwrap() += 1` or `v[i] += 1`");
+        if let syn::Expr::Path(p) = inner {
+            // A name whose type an earlier error left unknown: nothing more to say.
+            let poisoned = p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).is_some_and(|v| self.vars[v.0].ty == Ty::Never);
+            if !poisoned {
+                self.unsupported(
+                    inner.span(),
+                    "assigning through a reference that is not a `&mut` binding of a place",
+                    "bind the place with `for x in v.iter_mut()`, `if let Some(x) = map.get_mut(&k)`, `let x = &mut v[i];` or `let x = map.get_mut(&k).unwrap();`, or assign the place itself (`v[i] += 1`)",
+                );
+            }
             return Some(None);
         }
-        let syn::Expr::MethodCall(unwrap) = inner else { return None };
+        let syn::Expr::MethodCall(unwrap) = inner else {
+            // `*refs[0] = e`, `*pair.0 += e`: a `&mut` kept in a Vec, a tuple or a struct.
+            self.unsupported(
+                inner.span(),
+                "assigning through a `&mut` kept in a value (a Vec, a tuple, a struct)",
+                "bind the place where you change it: `let x = &mut v[i]; *x += 1;`, `for x in v.iter_mut()`, or assign the place itself (`v[i] += 1`)",
+            );
+            return Some(None);
+        };
         let syn::Expr::MethodCall(get) = &*unwrap.receiver else { return None };
+        if (get.method == "first_mut" || get.method == "last_mut") && get.args.is_empty() {
+            return Some(self.assign_unwrapped(inner, rhs, op, span, line));
+        }
         if get.method != "get_mut" || get.args.len() != 1 {
             return None;
         }
@@ -310,6 +358,10 @@ impl Lowerer<'_> {
         };
         let map = self.expr(&get.receiver, None);
         let Ty::Map(vt) = map.ty.clone() else {
+            if let Ty::Vec(_) = map.ty {
+                // A Vec's element (`lang/mutrefs.rs`).
+                return Some(self.assign_unwrapped(inner, rhs, op, span, line));
+            }
             let t = map.ty.clone();
             self.err(Rule::Unsupported, get.receiver.span(), format!("`.get_mut()` on `{t}`"), "assign through `get_mut` on a `HashMap<String, _>`");
             return Some(None);
