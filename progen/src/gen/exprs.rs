@@ -298,6 +298,7 @@ impl<'c> Gen<'c> {
             if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, // commands
             2, // checked_*, euclid, pow
             2, // iterators
+            1, // slices (places.rs)
         ];
         let e = match self.rng.weighted(&w) {
             0 => return self.int_leaf(m),
@@ -471,6 +472,10 @@ impl<'c> Gen<'c> {
                     }
                 }
             }
+            14 => match self.slice_int(d) {
+                Some(e) => self.wrap(e, m),
+                None => self.int_leaf(m),
+            },
             _ => {
                 let e = self.int_iter(d);
                 self.wrap(e, m)

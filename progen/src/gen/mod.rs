@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod places;
 mod stmts;
 mod text;
 
@@ -342,6 +343,22 @@ pub const CONSTRUCTS: &[&str] = &[
     "command: keys",
     "call!",
     "try_call!",
+    // Assignment through places (places.rs)
+    "v[i] op= e",
+    "v[i].x = e",
+    "t.0 = e",
+    "s.a.x = e",
+    "g[i][j] = e",
+    "s.items[i] = e",
+    "*map.get_mut(&k).unwrap() op= e",
+    "*map.entry(k).or_insert(d) op= e",
+    "place with effects in index / value",
+    "place index out of bounds",
+    // Slices (places.rs)
+    "&v[a..b]",
+    "slice .to_vec()",
+    "iterate a slice",
+    "slice out of range",
 ];
 
 /// Counts of constructs produced.
@@ -488,6 +505,13 @@ impl<'c> Gen<'c> {
             let f = names.remove(i);
             let ty = if copy { self.pick_scalar_copy() } else { self.field_ty() };
             fields.push((f.to_string(), ty));
+        }
+        // A field holding an earlier struct (`s.a.x`): a `Copy` one in a `Copy` struct.
+        let inner: Vec<usize> = (0..self.structs.len()).filter(|&j| !copy || self.structs[j].copy).collect();
+        if !inner.is_empty() && !names.is_empty() && self.chance(1, 4) {
+            let j = *self.rng.pick(&inner);
+            let f = names.remove(self.rng.below(names.len()));
+            fields.push((f.to_string(), Ty::Struct(j, self.structs[j].copy)));
         }
         StructDef { fields, copy }
     }

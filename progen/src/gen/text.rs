@@ -380,8 +380,9 @@ impl<'c> Gen<'c> {
             return self.vec_leaf(t, d);
         }
         let is_cmd = self.effects_ok() && !self.keys().is_empty() && *t == Ty::Str;
-        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2]) {
+        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2, 1]) {
             0 => self.vec_leaf(t, d),
+            7 => self.slice_vec(t, d).unwrap_or_else(|| self.vec_leaf(t, d)),
             1 => self.common(&ty, d).unwrap_or_else(|| self.vec_leaf(t, d)),
             2 => {
                 let n = self.rng.range(0, 4);
