@@ -299,6 +299,7 @@ impl<'c> Gen<'c> {
             2, // checked_*, euclid, pow
             2, // iterators
             1, // slices (places.rs)
+            2, // extras.rs
         ];
         let e = match self.rng.weighted(&w) {
             0 => return self.int_leaf(m),
@@ -472,6 +473,7 @@ impl<'c> Gen<'c> {
                     }
                 }
             }
+            15 => self.int_extra(d, m),
             14 => match self.slice_int(d) {
                 Some(e) => self.wrap(e, m),
                 None => self.int_leaf(m),
@@ -674,7 +676,8 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 6) {
             return self.bool_leaf();
         }
-        match self.rng.weighted(&[2, 4, 6, 3, 2, 1, 3, 3, if self.effects_ok() && !self.keys().is_empty() { 2 } else { 0 }, 2]) {
+        match self.rng.weighted(&[2, 4, 6, 3, 2, 1, 3, 3, if self.effects_ok() && !self.keys().is_empty() { 2 } else { 0 }, 2, 1]) {
+            10 => self.bool_extra(d),
             0 => self.bool_leaf(),
             1 => self.common(&Ty::Bool, d).unwrap_or_else(|| self.bool_leaf()),
             2 => self.comparison(d),

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod extras;
 mod places;
 mod stmts;
 mod text;
@@ -359,6 +360,23 @@ pub const CONSTRUCTS: &[&str] = &[
     "slice .to_vec()",
     "iterate a slice",
     "slice out of range",
+    // Everyday Rust (extras.rs)
+    "match s.parse::<i64>() { Ok / Err }",
+    "Option::map_or",
+    "Option::map_or_else",
+    "std::cmp::max / min",
+    "max_by_key / min_by_key",
+    "(0..n).map(..)",
+    "filter_map",
+    "take_while",
+    "skip_while",
+    "for_each",
+    "dedup",
+    "String::from",
+    "{:?} of integers / bools",
+    "format a bool",
+    "clone of Option / tuple / nested Vec",
+    "unwrap_or_default of i64 / f64 / bool / Vec",
 ];
 
 /// Counts of constructs produced.
@@ -799,6 +817,10 @@ impl<'c> Gen<'c> {
     /// The value of variable `i` (`*x`, `x.clone()` where Rust needs them; a value redlua
     /// cannot clone is moved, and the variable is no longer used).
     fn use_var(&mut self, i: usize) -> Expr {
+        let t = &self.vars[i].ty;
+        if !t.is_copy() && (matches!(t, Ty::Opt(_) | Ty::Tuple(_)) || matches!(t, Ty::Vec(e) if matches!(**e, Ty::Vec(_)))) {
+            self.hit("clone of Option / tuple / nested Vec");
+        }
         let v = &self.vars[i];
         let stars = "*".repeat(v.refs as usize);
         let text = if v.ty.is_copy() {
@@ -989,14 +1011,10 @@ fn collect_vars(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
-/// redlua can `.clone()` a value of this type (`Copy` values need no clone). It cannot clone
-/// tuples, options or nested Vecs (a gap: Rust can), so such values are moved instead.
+/// redlua can `.clone()` a value of this type (`Copy` values need no clone): tuples, options
+/// and nested Vecs included.
 fn clonable(t: &Ty) -> bool {
-    match t {
-        Ty::Str | Ty::Map(_) | Ty::Struct(..) => true,
-        Ty::Vec(e) => !matches!(**e, Ty::Vec(_)),
-        t => t.is_copy(),
-    }
+    !matches!(t, Ty::Key | Ty::Res(_))
 }
 
 /// The initialiser leaves its type open (`Vec::new()`, `None` ..): `let` needs the type.

@@ -99,17 +99,25 @@ impl<'c> Gen<'c> {
     }
 
     /// An index into the Vec `n` (a place expression's text): usually in bounds, sometimes
-    /// at the length (an error reply on both sides), sometimes with an effect.
-    fn place_index(&mut self, n: &str, d: usize) -> Expr {
+    /// at the length (an error reply on both sides), sometimes with an effect. rustc refuses
+    /// `v[v.len() / 2] = e` (`v` is borrowed mutably first), so the length is read into a
+    /// local by a statement added to `pre`.
+    fn place_index(&mut self, n: &str, d: usize, pre: &mut String) -> Expr {
         let i = match self.rng.weighted(&[6, 3, 1]) {
-            0 => Expr::lit(Ty::Int, format!("{n}.len() / 2")),
+            0 => {
+                let ln = self.fresh("ln");
+                pre.push_str(&format!("let {ln} = {n}.len();\n"));
+                Expr::lit(Ty::Int, format!("{ln} / 2"))
+            }
             1 => {
                 let i = self.operand(|g| g.int(d.saturating_sub(1), 3));
                 self.narrow(i, "usize")
             }
             _ => {
                 self.hit("place index out of bounds");
-                Expr::lit(Ty::Int, format!("{n}.len()"))
+                let ln = self.fresh("ln");
+                pre.push_str(&format!("let {ln} = {n}.len();\n"));
+                Expr::lit(Ty::Int, ln)
             }
         };
         self.with_effect(i, "i")
@@ -161,29 +169,31 @@ impl<'c> Gen<'c> {
         Some((op, e))
     }
 
-    fn assign(&mut self, place: String, op: &str, mut kids: Vec<Expr>, value: Expr, construct: &'static str) -> Stmt {
+    fn assign(&mut self, pre: &str, place: String, op: &str, mut kids: Vec<Expr>, value: Expr, construct: &'static str) -> Stmt {
         self.hit(construct);
         let value = self.with_effect(value, "v");
         kids.push(value);
-        Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{place} {op} \u{2}"), kids), semi: true }
+        Stmt { expr: Expr::tpl(Ty::Unit, "assign", format!("{pre}{place} {op} \u{2}"), kids), semi: true }
     }
 
     /// `v[i] op= e` on a Vec of scalars (every operator of the element type).
     fn vec_elem_assign(&mut self, d: usize) -> Option<Stmt> {
+        let mut pre = String::new();
         let ok = |t: &Ty| matches!(t, Ty::Vec(e) if matches!(**e, Ty::Int | Ty::Float | Ty::Bool | Ty::Str));
         let (n, ty, init) = self.target(ok, |g| Some(Ty::vec(g.scalar_elem())), d)?;
         let Ty::Vec(et) = ty.clone() else { return None };
         self.hidden = Some(n.clone());
-        let idx = self.place_index(&n, d);
+        let idx = self.place_index(&n, d, &mut pre);
         let rhs = self.op_rhs(&et, d);
         self.hidden = None;
         let (op, e) = rhs?;
-        let st = self.assign(format!("{n}[\u{2}]"), &op, vec![idx], e, "v[i] op= e");
+        let st = self.assign(&pre, format!("{n}[\u{2}]"), &op, vec![idx], e, "v[i] op= e");
         Some(self.finish(&n, ty, init, st))
     }
 
     /// `v[i].x = e` (or `op=`) on a Vec of structs, `Copy` or not.
     fn vec_struct_field_assign(&mut self, d: usize) -> Option<Stmt> {
+        let mut pre = String::new();
         let avoid_copy = self.avoid(Avoid::CopyAliasing);
         let ok = move |t: &Ty| matches!(t, Ty::Vec(e) if matches!(**e, Ty::Struct(_, c) if !(c && avoid_copy)));
         let (n, ty, init) = self.target(ok, |g| g.some_struct(|_| true).map(Ty::vec), d)?;
@@ -191,17 +201,18 @@ impl<'c> Gen<'c> {
         let Ty::Struct(si, _) = *et else { return None };
         let (f, ft) = self.rng.pick(&self.structs[si].fields.clone()).clone();
         self.hidden = Some(n.clone());
-        let idx = self.place_index(&n, d);
+        let idx = self.place_index(&n, d, &mut pre);
         let rhs = self.op_rhs(&ft, d);
         self.hidden = None;
         let (op, e) = rhs?;
         self.hit("struct field write");
-        let st = self.assign(format!("{n}[\u{2}].{f}"), &op, vec![idx], e, "v[i].x = e");
+        let st = self.assign(&pre, format!("{n}[\u{2}].{f}"), &op, vec![idx], e, "v[i].x = e");
         Some(self.finish(&n, ty, init, st))
     }
 
     /// `t.0 = e` / `t.1 op= e` on a `let mut` tuple.
     fn tuple_field_assign(&mut self, d: usize) -> Option<Stmt> {
+        let pre = String::new();
         let make = |g: &mut Self| {
             let n = 2 + g.rng.below(2);
             Some(Ty::Tuple((0..n).map(|_| g.value_ty(0)).collect()))
@@ -213,12 +224,13 @@ impl<'c> Gen<'c> {
         let rhs = self.op_rhs(&ts[j], d);
         self.hidden = None;
         let (op, e) = rhs?;
-        let st = self.assign(format!("{n}.{j}"), &op, vec![], e, "t.0 = e");
+        let st = self.assign(&pre, format!("{n}.{j}"), &op, vec![], e, "t.0 = e");
         Some(self.finish(&n, ty, init, st))
     }
 
     /// `s.items[i] = e` on a struct variable with a Vec field.
     fn struct_vec_field_assign(&mut self, d: usize) -> Option<Stmt> {
+        let mut pre = String::new();
         let avoid_copy = self.avoid(Avoid::CopyAliasing);
         let structs = self.structs.clone();
         let has_vec = move |t: &Ty| matches!(t, Ty::Struct(si, c) if !(*c && avoid_copy) && structs[*si].fields.iter().any(|(_, ft)| matches!(ft, Ty::Vec(_))));
@@ -228,16 +240,17 @@ impl<'c> Gen<'c> {
         let (f, Ty::Vec(et)) = self.rng.pick(&vecs).clone() else { return None };
         let place = format!("{n}.{f}");
         self.hidden = Some(n.clone());
-        let idx = self.place_index(&place, d);
+        let idx = self.place_index(&place, d, &mut pre);
         let rhs = self.op_rhs(&et, d);
         self.hidden = None;
         let (op, e) = rhs?;
-        let st = self.assign(format!("{place}[\u{2}]"), &op, vec![idx], e, "s.items[i] = e");
+        let st = self.assign(&pre, format!("{place}[\u{2}]"), &op, vec![idx], e, "s.items[i] = e");
         Some(self.finish(&n, ty, init, st))
     }
 
     /// `g[i][j] op= e` on a Vec of Vecs.
     fn grid_assign(&mut self, d: usize) -> Option<Stmt> {
+        let mut pre = String::new();
         let i = self.pick_mut_var(|v| matches!(&v.ty, Ty::Vec(t) if matches!(&**t, Ty::Vec(e) if matches!(**e, Ty::Int | Ty::Str | Ty::Bool | Ty::Float))));
         let Some(i) = i else {
             // Build one: `let mut g: Vec<Vec<i64>> = vec![vec![..], ..];` then assign.
@@ -246,14 +259,14 @@ impl<'c> Gen<'c> {
         let (n, Ty::Vec(row)) = (self.vars[i].name.clone(), self.vars[i].ty.clone()) else { return None };
         let Ty::Vec(et) = *row else { return None };
         self.hidden = Some(n.clone());
-        let a = self.place_index(&n, d);
+        let a = self.place_index(&n, d, &mut pre);
         let b = self.operand(|g| g.int(d.saturating_sub(1), 2));
         let b = self.narrow(b, "usize");
         let b = self.with_effect(b, "j");
         let rhs = self.op_rhs(&et, d);
         self.hidden = None;
         let (op, e) = rhs?;
-        Some(self.assign(format!("{n}[\u{2}][\u{2}]"), &op, vec![a, b], e, "g[i][j] = e"))
+        Some(self.assign(&pre, format!("{n}[\u{2}][\u{2}]"), &op, vec![a, b], e, "g[i][j] = e"))
     }
 
     /// A new grid variable assigned through two indices.
@@ -282,6 +295,7 @@ impl<'c> Gen<'c> {
     /// `*map.get_mut(&k).unwrap() op= e` (also `.expect(..)`) and
     /// `*map.entry(k).or_insert(d) op= e`.
     fn map_place_assign(&mut self, d: usize) -> Option<Stmt> {
+        let pre = String::new();
         let make = |g: &mut Self| Some(Ty::map(if g.chance(2, 3) { Ty::Int } else { g.scalar_elem() }));
         let (n, ty, init) = self.target(|t| matches!(t, Ty::Map(_)), make, d)?;
         let Ty::Map(et) = ty.clone() else { return None };
@@ -301,11 +315,11 @@ impl<'c> Gen<'c> {
             let k = self.with_effect(k, "k");
             let dflt = self.with_effect(dflt, "d");
             self.hit("entry().or_insert");
-            self.assign(format!("*{n}.entry(\u{2}).or_insert(\u{4})"), &op, vec![k, dflt], e, "*map.entry(k).or_insert(d) op= e")
+            self.assign(&pre, format!("*{n}.entry(\u{2}).or_insert(\u{4})"), &op, vec![k, dflt], e, "*map.entry(k).or_insert(d) op= e")
         } else {
             let k = self.with_effect(k, "k");
             let get = if self.chance(1, 2) { ".unwrap()".to_string() } else { format!(".expect({})", str_lit("no such key")) };
-            self.assign(format!("*{n}.get_mut(&\u{1}){get}"), &op, vec![k], e, "*map.get_mut(&k).unwrap() op= e")
+            self.assign(&pre, format!("*{n}.get_mut(&\u{1}){get}"), &op, vec![k], e, "*map.get_mut(&k).unwrap() op= e")
         };
         Some(self.finish(&n, ty, init, st))
     }
@@ -313,6 +327,7 @@ impl<'c> Gen<'c> {
     /// `s.a.x = e` on a struct variable whose field is a struct; without one, `s.0.x = e` of
     /// a tuple holding a struct built here.
     fn nested_struct_assign(&mut self, d: usize) -> Option<Stmt> {
+        let pre = String::new();
         let avoid_copy = self.avoid(Avoid::CopyAliasing);
         let structs = self.structs.clone();
         let nested = |t: &Ty| matches!(t, Ty::Struct(si, c) if !(*c && avoid_copy) && structs[*si].fields.iter().any(|(_, ft)| matches!(ft, Ty::Struct(..))));
@@ -326,7 +341,7 @@ impl<'c> Gen<'c> {
             self.hidden = None;
             let (op, e) = rhs?;
             self.hit("struct field write");
-            return Some(self.assign(format!("{n}.{a}.{x}"), &op, vec![], e, "s.a.x = e"));
+            return Some(self.assign(&pre, format!("{n}.{a}.{x}"), &op, vec![], e, "s.a.x = e"));
         }
         // A tuple of a struct and an integer: `t.0.x = e`.
         let cands: Vec<usize> = (0..self.structs.len()).filter(|&s| !(self.structs[s].copy && avoid_copy)).collect();
@@ -383,7 +398,9 @@ impl<'c> Gen<'c> {
         let name = self.vars[i].name.trim_start_matches('*').to_string();
         let r = self.slice_range(&name);
         self.hit("&v[a..b]");
-        let text = match self.rng.below(3) {
+        // `.cloned()` in chains takes numbers, strings and bools.
+        let scalar = matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Str);
+        let text = match self.rng.below(if scalar { 3 } else { 2 }) {
             0 => {
                 self.hit("slice .to_vec()");
                 format!("\u{3}[{r}].to_vec()")

@@ -22,7 +22,8 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 6) {
             return self.str_leaf();
         }
-        match self.rng.weighted(&[2, 5, 4, 3, 2, 5, 2, 2, 2, if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, 1]) {
+        match self.rng.weighted(&[2, 5, 4, 3, 2, 5, 2, 2, 2, if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, 1, 2]) {
+            11 => self.str_extra(d),
             0 => self.str_leaf(),
             1 => self.common(&Ty::Str, d).unwrap_or_else(|| self.str_leaf()),
             2 => self.format(d),
@@ -380,7 +381,8 @@ impl<'c> Gen<'c> {
             return self.vec_leaf(t, d);
         }
         let is_cmd = self.effects_ok() && !self.keys().is_empty() && *t == Ty::Str;
-        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2, 1]) {
+        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2, 1, 1]) {
+            8 => self.vec_extra(t, d),
             0 => self.vec_leaf(t, d),
             7 => self.slice_vec(t, d).unwrap_or_else(|| self.vec_leaf(t, d)),
             1 => self.common(&ty, d).unwrap_or_else(|| self.vec_leaf(t, d)),
