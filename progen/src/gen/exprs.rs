@@ -18,6 +18,7 @@ impl<'c> Gen<'c> {
             Ty::Map(t) => self.map(t, d),
             Ty::Tuple(ts) => self.tuple(ts, d),
             Ty::Struct(i, _) => self.structv(*i, d),
+            Ty::Enum(i, _) => self.enumv(*i, d),
             Ty::Key => match self.keys().first() {
                 Some(&i) => self.place_var(i),
                 None => Expr::lit(Ty::Key, "Key::new(\"\")"),
@@ -150,6 +151,11 @@ impl<'c> Gen<'c> {
 
     /// A call of a helper returning `ty`.
     pub(super) fn helper_call(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        if !self.methods.is_empty() && self.chance(1, 2) {
+            if let Some(e) = self.method_call(ty, d) {
+                return Some(e);
+            }
+        }
         let can_write = self.f.can_write && self.effects_ok();
         let mut cands: Vec<Sig> = self.helpers.iter().filter(|h| h.ret == *ty && (!h.writes || can_write)).cloned().collect();
         if let Some(r) = &self.f.recursive {
@@ -926,6 +932,7 @@ pub fn simplest(ty: &Ty, structs: &[StructDef]) -> Expr {
             format!("{} {{ {} }}", struct_name(*i), fields.join(", "))
         }
         Ty::Res(t) => format!("Ok({})", expr_text(&simplest(t, structs))),
+        Ty::Enum(i, _) => format!("{}::{}", enum_name(*i), VARIANTS[0]),
     };
     Expr::lit(ty.clone(), text)
 }

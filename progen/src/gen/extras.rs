@@ -117,6 +117,11 @@ impl<'c> Gen<'c> {
     /// A string from one of the productions of this file.
     pub(super) fn str_extra(&mut self, d: usize) -> Expr {
         let d1 = d.saturating_sub(1);
+        if self.chance(1, 3) {
+            if let Some(e) = self.enum_debug(d) {
+                return e;
+            }
+        }
         match self.rng.weighted(&[2, 3, 2, 2]) {
             0 => {
                 let s = self.operand(|g| g.string(d1));
@@ -156,6 +161,11 @@ impl<'c> Gen<'c> {
     /// A bool from `unwrap_or_default` or `matches!` on an integer.
     pub(super) fn bool_extra(&mut self, d: usize) -> Expr {
         let d1 = d.saturating_sub(1);
+        if !self.enums.is_empty() && self.chance(2, 3) {
+            if let Some(e) = self.enum_bool(d) {
+                return e;
+            }
+        }
         if self.chance(1, 2) {
             let o = self.operand(|g| g.opt_recv(&Ty::Bool, d1));
             self.hit("unwrap_or_default of i64 / f64 / bool / Vec");
@@ -171,6 +181,11 @@ impl<'c> Gen<'c> {
     /// `v.dedup()`, `chain.for_each(|x| ..)` (statements).
     pub(super) fn extra_stmt(&mut self, d: usize) -> Option<Stmt> {
         let d1 = d.saturating_sub(1);
+        if !self.methods.is_empty() && self.chance(1, 2) {
+            if let Some(s) = self.mut_method_stmt(d) {
+                return Some(s);
+            }
+        }
         if self.chance(1, 2) {
             let i = self.pick_mut_var(|v| matches!(&v.ty, Ty::Vec(t) if t.has_eq() && !t.has_float()))?;
             let n = self.vars[i].name.clone();

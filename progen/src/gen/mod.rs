@@ -23,12 +23,14 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod enums;
 mod extras;
 mod places;
 mod stmts;
 mod text;
 
 use chains::*;
+use enums::MethodSig;
 pub use exprs::simplest;
 pub use text::FIELD_NAMES;
 
@@ -377,6 +379,27 @@ pub const CONSTRUCTS: &[&str] = &[
     "format a bool",
     "clone of Option / tuple / nested Vec",
     "unwrap_or_default of i64 / f64 / bool / Vec",
+    // Enums and impl blocks (enums.rs)
+    "enum with unit variants",
+    "enum with data",
+    "enum constructor",
+    "enum in Vec / Option / tuple / struct",
+    "match on enums",
+    "enum match guard",
+    "enum match |",
+    "enum match _",
+    "matches!",
+    "enum ==",
+    "{:?} of a unit enum",
+    "enum parameter",
+    "enum reply",
+    "impl: associated fn",
+    "impl: &self method",
+    "impl: &mut self method",
+    "impl: self method",
+    "impl: method calls method",
+    "impl: method called by path",
+    "impl: &mut self call stored back",
 ];
 
 /// Counts of constructs produced.
@@ -448,6 +471,9 @@ pub struct Gen<'c> {
     rng: Rng,
     cfg: &'c Config,
     structs: Vec<StructDef>,
+    enums: Vec<EnumDef>,
+    /// The functions of the `impl` blocks generated so far.
+    methods: Vec<MethodSig>,
     helpers: Vec<Sig>,
     vars: Vec<Var>,
     /// Scope starts: variables and helpers.
@@ -466,7 +492,7 @@ pub struct Gen<'c> {
 
 /// Generates the program named `name` from `seed`; also returns the constructs it used.
 pub fn generate(name: &str, seed: u64, cfg: &Config) -> (Program, Coverage) {
-    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, hits: Coverage::new() };
+    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), enums: Vec::new(), methods: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, hits: Coverage::new() };
     let p = g.program(name);
     (p, g.hits)
 }
@@ -494,12 +520,14 @@ impl<'c> Gen<'c> {
     // Program, structs, helpers
 
     fn program(&mut self, name: &str) -> Program {
+        self.enum_defs();
         let nstructs = self.rng.weighted(&[4, 3, 2]);
         for _ in 0..nstructs {
             let s = self.struct_def();
             self.structs.push(s);
         }
         let read_only = self.chance(1, 6);
+        let impls = self.impl_defs(read_only);
         let nhelpers = self.rng.below(self.cfg.max_helpers + 1);
         let mut helpers = Vec::new();
         for i in 0..nhelpers {
@@ -510,7 +538,7 @@ impl<'c> Gen<'c> {
         if read_only {
             self.hit("read_only function");
         }
-        Program { name: name.to_string(), structs: self.structs.clone(), helpers, main, read_only }
+        Program { name: name.to_string(), enums: self.enums.clone(), impls, structs: self.structs.clone(), helpers, main, read_only }
     }
 
     fn struct_def(&mut self) -> StructDef {
@@ -530,6 +558,14 @@ impl<'c> Gen<'c> {
             let j = *self.rng.pick(&inner);
             let f = names.remove(self.rng.below(names.len()));
             fields.push((f.to_string(), Ty::Struct(j, self.structs[j].copy)));
+        }
+        // A field holding an enum (a unit-only one in a `Copy` struct).
+        if !names.is_empty() && self.chance(1, 4) {
+            if let Some(t) = self.enum_ty(copy) {
+                let f = names.remove(self.rng.below(names.len()));
+                self.hit("enum in Vec / Option / tuple / struct");
+                fields.push((f.to_string(), t));
+            }
         }
         StructDef { fields, copy }
     }
@@ -565,8 +601,10 @@ impl<'c> Gen<'c> {
 
     /// A value type for variables, parameters and results.
     fn value_ty(&mut self, depth: usize) -> Ty {
-        let w = if depth == 0 { [8, 2, 4, 6, 0, 0, 0, 0, 0] } else { [8, 2, 4, 6, 3, 3, 1, 2, 2] };
+        let e = if self.enums.is_empty() { 0 } else { 2 };
+        let w = if depth == 0 { [8, 2, 4, 6, 0, 0, 0, 0, 0, e] } else { [8, 2, 4, 6, 3, 3, 1, 2, 2, e] };
         match self.rng.weighted(&w) {
+            9 => self.enum_ty(false).unwrap_or(Ty::Int),
             0 => Ty::Int,
             1 => Ty::Float,
             2 => Ty::Bool,
@@ -656,10 +694,15 @@ impl<'c> Gen<'c> {
         }
         let nargs = self.rng.below(4);
         for i in 0..nargs {
-            let ty = match self.rng.weighted(&[6, 2, 2, 5]) {
+            let unit_enum = self.enums.iter().any(EnumDef::unit_only);
+            let ty = match self.rng.weighted(&[6, 2, 2, 5, if unit_enum { 2 } else { 0 }]) {
                 0 => Ty::Int,
                 1 => Ty::Float,
                 2 => Ty::Bool,
+                4 => {
+                    self.hit("enum parameter");
+                    self.enum_ty(true).unwrap_or(Ty::Int)
+                }
                 _ => Ty::Str,
             };
             let mutable = self.chance(1, 6);
@@ -696,11 +739,20 @@ impl<'c> Gen<'c> {
             _ => {}
         }
         // Keys first: a Vec<Key> parameter must come after the other keys but it is last.
-        let ret = match self.rng.weighted(&[10, 3, 3]) {
-            0 => self.value_ty(2),
-            1 => Ty::opt(self.value_ty(0)),
-            _ => Ty::Res(Box::new(self.value_ty(1))),
+        // An enum with data is not a reply of a redis function.
+        let ret = loop {
+            let ret = match self.rng.weighted(&[10, 3, 3]) {
+                0 => self.value_ty(2),
+                1 => Ty::opt(self.value_ty(0)),
+                _ => Ty::Res(Box::new(self.value_ty(1))),
+            };
+            if !self.has_data_enum(&ret) {
+                break ret;
+            }
         };
+        if format!("{ret:?}").contains("Enum") {
+            self.hit("enum reply");
+        }
         if params.iter().any(|p| p.ty == Ty::Key) {
             self.hit("type Key");
         }

@@ -408,7 +408,7 @@ impl<'c> Gen<'c> {
             1 => {
                 let s = self.fresh("s");
                 self.hit("slice .to_vec()");
-                format!("{{\n    let {s}: &[{}] = &\u{3}[{r}];\n    {s}.to_vec()\n}}", t.rust())
+                format!("{{\n    let {s} = &\u{3}[{r}];\n    {s}.to_vec()\n}}")
             }
             _ => {
                 let c = if t.is_copy() { "copied" } else { "cloned" };

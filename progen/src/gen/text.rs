@@ -505,6 +505,11 @@ impl<'c> Gen<'c> {
 
     /// A `match` (or `if let`) whose arms have type `ty` (`()` for a statement).
     pub(super) fn match_expr(&mut self, ty: &Ty, d: usize) -> Expr {
+        if !self.enums.is_empty() && self.chance(1, 3) {
+            if let Some(e) = self.enum_match(ty, d) {
+                return e;
+            }
+        }
         let d1 = d.saturating_sub(1);
         let kind = self.rng.weighted(&[5, 3, 1, 3, 2, 2]);
         let mut arms: Vec<(String, Option<Expr>)> = Vec::new(); // pattern (with guard hole) and guard
