@@ -376,3 +376,45 @@ fn pr_entry_bool_bits() {
         assert_eq!(v, Verdict::Same, "b = {b}");
     }
 }
+
+/// Found by redlua-progen (seed 3, program p240, a compiler panic): `matches!` whose value
+/// is a struct literal or a struct variant (`matches!(E::Running { f0: .. }, ..)`) made the
+/// compiler panic: the macro's value became a bare `match` scrutinee, where Rust's parser
+/// does not take a struct literal. The fields run in the order written, the command once.
+#[redlua::library(name = "pr_matches_struct_literal")]
+pub mod pr_matches_struct_literal {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum E1 {
+        Idle,
+        Running { f0: bool, f1: i64 },
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct S0 {
+        pub a: i64,
+    }
+
+    #[redis_function]
+    pub fn f_pr_matches_struct_literal(k0: Key, a0: i64) -> (bool, bool, bool) {
+        let x = matches!(E1::Running { f1: incr_by(&k0, a0 % 788), f0: a0 > 0 }, E1::Running { f0: b, .. } if matches!(E1::Running { f0: b, f1: a0 }, E1::Running { f0: c, .. } if c));
+        let y = matches!(S0 { a: a0 }.a, 1..=9);
+        let z = matches!(E1::Idle, E1::Running { .. });
+        (x, y, z)
+    }
+}
+
+#[test]
+fn pr_matches_struct_literal() {
+    for a in [-3i64, 0, 5] {
+        let v = harness().case(
+            "pr_matches_struct_literal",
+            0,
+            &[],
+            |con| lua_outcome(pr_matches_struct_literal::f_pr_matches_struct_literal("a", a).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_matches_struct_literal::twin::f_pr_matches_struct_literal(Key::from("a"), a))),
+        );
+        assert_eq!(v, Verdict::Same, "a = {a}");
+    }
+}

@@ -375,15 +375,32 @@ impl<'c> Gen<'c> {
             return None;
         }
         let m = self.rng.pick(&c).clone();
-        let i = self.pick_mut_var(|v| v.ty == m.target && !v.name.contains('.'))?;
-        let n = self.vars[i].name.clone();
+        let target = m.target.clone();
+        // A `let mut` variable of the type, or a new one declared by the statement.
+        let (n, init) = match self.pick_mut_var(|v| v.ty == target && !v.name.contains('.')) {
+            Some(i) => (self.vars[i].name.clone(), None),
+            None => {
+                let e = self.operand(|g| g.expr(&target, d.saturating_sub(1)));
+                (self.fresh("m"), Some(e))
+            }
+        };
         self.hidden = Some(n.clone());
-        let (parts, kids) = self.method_args(&m, d.saturating_sub(1));
+        let (parts, mut kids) = self.method_args(&m, d.saturating_sub(1));
         self.hidden = None;
         if m.writes {
             self.f.wrote = true;
         }
         self.hit("impl: &mut self call stored back");
-        Some(Stmt { expr: Expr::tpl(Ty::Unit, "call", format!("{n}.{}({})", m.name, parts.join(", ")), kids), semi: true })
+        let call = format!("{n}.{}({})", m.name, parts.join(", "));
+        match init {
+            Some(e) => {
+                kids.insert(0, e);
+                self.hit("let mut");
+                let text = format!("let mut {n}: {} = \u{2};\n{call}", target.rust());
+                self.declare(&n, target, true, 0, true);
+                Some(Stmt { expr: Expr::tpl(Ty::Unit, "let", text, kids), semi: true })
+            }
+            None => Some(Stmt { expr: Expr::tpl(Ty::Unit, "call", call, kids), semi: true }),
+        }
     }
 }

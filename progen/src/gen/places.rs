@@ -103,7 +103,7 @@ impl<'c> Gen<'c> {
     /// `v[v.len() / 2] = e` (`v` is borrowed mutably first), so the length is read into a
     /// local by a statement added to `pre`.
     fn place_index(&mut self, n: &str, d: usize, pre: &mut String) -> Expr {
-        let i = match self.rng.weighted(&[6, 3, 1]) {
+        let i = match self.rng.weighted(&[10, 3, 1]) {
             0 => {
                 let ln = self.fresh("ln");
                 pre.push_str(&format!("let {ln} = {n}.len();\n"));
@@ -306,7 +306,8 @@ impl<'c> Gen<'c> {
             Ty::Str => Some(("=".to_string(), self.operand(|g| g.string(d)))),
             t => self.op_rhs(t, d),
         };
-        let entry = self.chance(1, 2);
+        // `get_mut` of a key the map may not hold panics: less often.
+        let entry = self.chance(2, 3);
         let dflt = if entry { Some(self.operand(|g| g.expr(&et, d))) } else { None };
         self.hidden = None;
         let (op, e) = rhs?;
