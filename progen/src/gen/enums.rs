@@ -218,7 +218,9 @@ impl<'c> Gen<'c> {
             let alt = if other.fields.is_empty() && other.name != v.name && self.chance(1, 2) { format!(" | {}::{}", enum_name(i), other.name) } else { String::new() };
             return Some(Expr::call(Ty::Bool, "matches", format!("matches!(\u{2}, {path}{alt})"), vec![a]));
         }
-        // A binding and a guard on it.
+        // A binding and a guard on it: of a value, not a place (a `String` field would move
+        // out of a borrowed place).
+        let a = if v.fields[0].is_copy() { a } else { self.operand(|g| g.expr(&ety, d1)) };
         self.push_scope();
         let b = self.fresh("b");
         let t = v.fields[0].clone();
