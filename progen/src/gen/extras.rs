@@ -22,7 +22,7 @@ impl<'c> Gen<'c> {
                 let err = self.operand(|g| g.int(d1, m));
                 self.hit("match s.parse::<i64>() { Ok / Err }");
                 let guard = if self.chance(1, 3) { format!("Ok({n}) if {n} > 0 => {n} % {},\n    ", m.clamp(1, 1_000_000)) } else { String::new() };
-                let e = Expr::tpl(Ty::Int, "match", format!("match \u{3}.parse::<i64>() {{\n    {guard}Ok({n}) => \u{2},\n    Err(_) => \u{2},\n}}"), vec![s, ok, err]);
+                let e = Expr::tpl(Ty::Int, "match", format!("match \u{3}.parse::<i64>() {{\n    {guard}Ok({n}) => \u{4},\n    Err(_) => \u{4},\n}}"), vec![s, ok, err]);
                 self.wrap(e, m)
             }
             1 => {
@@ -51,7 +51,7 @@ impl<'c> Gen<'c> {
                 let b = self.operand(|g| g.int(d1, m));
                 let f = if self.chance(1, 2) { "max" } else { "min" };
                 self.hit("std::cmp::max / min");
-                Expr::call(Ty::Int, "cmp", format!("std::cmp::{f}(\u{2}, \u{2})"), vec![a, b])
+                Expr::call(Ty::Int, "cmp", format!("std::cmp::{f}(\u{4}, \u{4})"), vec![a, b])
             }
             3 if d >= 2 => {
                 // max_by_key / min_by_key over a chain, the key an integer.
@@ -140,7 +140,7 @@ impl<'c> Gen<'c> {
                 self.hit("{:?} of integers / bools");
                 self.hit("format a bool");
                 self.hit("format!");
-                Expr::call(Ty::Str, "format", format!("format!(\"{f}\", \u{2}, \u{2})"), vec![a, b])
+                Expr::call(Ty::Str, "format", format!("format!(\"{f}\", \u{4}, \u{2})"), vec![a, b])
             }
             2 => {
                 let b = self.operand(|g| g.bool(d1));
