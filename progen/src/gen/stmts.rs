@@ -843,7 +843,8 @@ impl<'c> Gen<'c> {
             // A value that fits: its absolute value.
             Expr::tpl(Ty::Int, "as", format!("\u{3}.abs() as {to}"), vec![e])
         } else {
-            Expr::tpl(Ty::Int, "as", format!("\u{1} as {to}"), vec![e])
+            // Literals typed: rustc takes `(0 >> 54) as usize` as an `i32` shift (a panic).
+            Expr::tpl(Ty::Int, "as", format!("\u{5} as {to}"), vec![e])
         }
     }
 }
