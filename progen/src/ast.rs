@@ -46,6 +46,9 @@ pub enum Ty {
     Struct(usize, bool),
     /// `Result<T, Reject>`: only as a return type.
     Res(Box<Ty>),
+    /// An enum of the program: its index and whether its variants are all unit variants
+    /// (then it derives `Copy`, and may be a parameter or a reply).
+    Enum(usize, bool),
 }
 
 impl Ty {
@@ -80,6 +83,7 @@ impl Ty {
                 }
             }
             Ty::Struct(i, _) => struct_name(*i),
+            Ty::Enum(i, _) => enum_name(*i),
             Ty::Res(t) => format!("Result<{}, Reject>", t.rust()),
         }
     }
@@ -90,6 +94,7 @@ impl Ty {
             Ty::Int | Ty::Float | Ty::Bool | Ty::Unit => true,
             Ty::Tuple(ts) => ts.iter().all(Ty::is_copy),
             Ty::Struct(_, copy) => *copy,
+            Ty::Enum(_, unit) => *unit,
             Ty::Opt(t) => t.is_copy(),
             _ => false,
         }
@@ -124,6 +129,54 @@ impl Ty {
 /// The name of struct `i`.
 pub fn struct_name(i: usize) -> String {
     format!("S{i}")
+}
+
+/// The name of enum `i`.
+pub fn enum_name(i: usize) -> String {
+    format!("E{i}")
+}
+
+/// The variant names of enums, in order; the first variant of every enum is a unit one.
+pub const VARIANTS: &[&str] = &["Idle", "Running", "Done", "Failed"];
+
+/// An enum of the library: its variants (name, fields; a named field is `f0`, `f1` ..
+/// when `named`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDef {
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub fields: Vec<Ty>,
+    pub named: bool,
+}
+
+impl EnumDef {
+    pub fn unit_only(&self) -> bool {
+        self.variants.iter().all(|v| v.fields.is_empty())
+    }
+}
+
+/// How a function of an `impl` block takes its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recv {
+    /// An associated function (`S::new(..)`).
+    Assoc,
+    /// `&self`.
+    Ref,
+    /// `&mut self`.
+    Mut,
+    /// `self`.
+    Value,
+}
+
+/// An `impl` block on a struct or an enum of the library.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImplDef {
+    pub target: String,
+    pub fns: Vec<(Recv, FnDef)>,
 }
 
 /// A typed expression (statements are expressions of type `()`).
@@ -261,6 +314,8 @@ pub struct FnDef {
 pub struct Program {
     /// The library name (also the module name); the redis function is `f_<name>`.
     pub name: String,
+    pub enums: Vec<EnumDef>,
+    pub impls: Vec<ImplDef>,
     pub structs: Vec<StructDef>,
     pub helpers: Vec<FnDef>,
     pub main: FnDef,
@@ -282,6 +337,21 @@ impl Program {
         let _ = writeln!(out, "#[redlua::library(name = \"{}\")]", self.name);
         let _ = writeln!(out, "pub mod {} {{", self.name);
         out.push_str("    use redlua::prelude::*;\n    use std::collections::HashMap;\n");
+        for (i, e) in self.enums.iter().enumerate() {
+            out.push('\n');
+            let derive = if e.unit_only() { "Debug, Clone, Copy, PartialEq" } else { "Debug, Clone, PartialEq" };
+            let _ = writeln!(out, "    #[derive({derive})]");
+            let _ = writeln!(out, "    pub enum {} {{", enum_name(i));
+            for v in &e.variants {
+                let fields: Vec<String> = v.fields.iter().enumerate().map(|(j, t)| if v.named { format!("f{j}: {}", t.rust()) } else { t.rust() }).collect();
+                match (v.fields.is_empty(), v.named) {
+                    (true, _) => { let _ = writeln!(out, "        {},", v.name); }
+                    (false, true) => { let _ = writeln!(out, "        {} {{ {} }},", v.name, fields.join(", ")); }
+                    (false, false) => { let _ = writeln!(out, "        {}({}),", v.name, fields.join(", ")); }
+                }
+            }
+            out.push_str("    }\n");
+        }
         for (i, s) in self.structs.iter().enumerate() {
             out.push('\n');
             let mut derive = if s.copy { "Debug, Clone, Copy, PartialEq" } else { "Debug, Clone, PartialEq" }.to_string();
@@ -295,6 +365,23 @@ impl Program {
             let _ = writeln!(out, "    pub struct {} {{", struct_name(i));
             for (f, t) in &s.fields {
                 let _ = writeln!(out, "        pub {f}: {},", t.rust());
+            }
+            out.push_str("    }\n");
+        }
+        for im in &self.impls {
+            out.push('\n');
+            let _ = writeln!(out, "    impl {} {{", im.target);
+            for (k, (r, f)) in im.fns.iter().enumerate() {
+                if k > 0 {
+                    out.push('\n');
+                }
+                let recv = match r {
+                    Recv::Assoc => None,
+                    Recv::Ref => Some("&self"),
+                    Recv::Mut => Some("&mut self"),
+                    Recv::Value => Some("self"),
+                };
+                print_fn_recv(&mut out, f, "        ", "pub ", recv);
             }
             out.push_str("    }\n");
         }
@@ -312,15 +399,16 @@ impl Program {
 }
 
 fn print_fn(out: &mut String, f: &FnDef, indent: &str, vis: &str) {
-    let params: Vec<String> = f
-        .params
-        .iter()
-        .map(|p| {
-            let m = if p.mutable { "mut " } else { "" };
-            let r = if p.by_ref { "&" } else { "" };
-            format!("{m}{}: {r}{}", p.name, p.ty.rust())
-        })
-        .collect();
+    print_fn_recv(out, f, indent, vis, None)
+}
+
+fn print_fn_recv(out: &mut String, f: &FnDef, indent: &str, vis: &str, recv: Option<&str>) {
+    let mut params: Vec<String> = recv.map(str::to_string).into_iter().collect();
+    params.extend(f.params.iter().map(|p| {
+        let m = if p.mutable { "mut " } else { "" };
+        let r = if p.by_ref { "&" } else { "" };
+        format!("{m}{}: {r}{}", p.name, p.ty.rust())
+    }));
     let ret = if f.ret == Ty::Unit { String::new() } else { format!(" -> {}", f.ret.rust()) };
     let _ = write!(out, "{indent}{vis}fn {}({}){ret} ", f.name, params.join(", "));
     print_block(out, &f.body, indent);

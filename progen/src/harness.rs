@@ -263,6 +263,10 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
 /// The `impl Canon` of the program's structs (outside the library module).
 pub fn canon_impls(p: &Program) -> String {
     let mut out = String::new();
+    for i in 0..p.enums.len() {
+        let name = crate::ast::enum_name(i);
+        let _ = writeln!(out, "impl redlua_progen::check::Canon for {}::{name} {{\n    fn canon(&self) -> String {{\n        format!(\"{{self:?}}\")\n    }}\n}}", p.name);
+    }
     for (i, s) in p.structs.iter().enumerate() {
         let name = crate::ast::struct_name(i);
         let fields: Vec<String> = s.fields.iter().map(|(f, _)| format!("self.{f}.canon()")).collect();
@@ -280,8 +284,10 @@ pub fn canon_impls(p: &Program) -> String {
 pub fn case_call(p: &Program, i: usize, input: &Input) -> String {
     let f = p.fn_name();
     let n = &p.name;
-    let stub: Vec<String> = input.args.iter().zip(&p.main.params).map(|(a, q)| stub_arg(a, &q.ty)).collect();
-    let twin: Vec<String> = input.args.iter().zip(&p.main.params).map(|(a, q)| twin_arg(a, &q.ty)).collect();
+    // An enum argument by its path in the library module.
+    let path = |a: &crate::inputs::Value, s: String| if matches!(a, crate::inputs::Value::Variant(..)) { format!("{n}::{s}") } else { s };
+    let stub: Vec<String> = input.args.iter().zip(&p.main.params).map(|(a, q)| path(a, stub_arg(a, &q.ty))).collect();
+    let twin: Vec<String> = input.args.iter().zip(&p.main.params).map(|(a, q)| path(a, twin_arg(a, &q.ty))).collect();
     let twin_fn = if matches!(p.main.ret, Ty::Res(_)) { "twin_result_outcome" } else { "twin_outcome" };
     format!(
         "h.case(\"{n}\", {i}, {}, |con| lua_outcome({n}::{f}({}).call(con)), |con| {twin_fn}(redlua::twin::try_run(con, || {n}::twin::{f}({}))));",

@@ -1,7 +1,7 @@
 //! Inputs of a generated program: argument values at the edges, and the initial keyspace
 //! both servers start from.
 
-use crate::ast::{float_lit, str_lit, Param, StructDef, Ty};
+use crate::ast::{enum_name, float_lit, str_lit, Param, StructDef, Ty, VARIANTS};
 use crate::gen::{json_param_struct, json_text, FIELD_NAMES, LIMIT, STRUCT_FIELDS};
 use crate::rng::Rng;
 
@@ -15,6 +15,8 @@ pub enum Value {
     Str(String),
     Opt(Option<Box<Value>>),
     Vec(Vec<Value>),
+    /// A unit variant of enum `.0` (the typed stub takes the enum: always a valid name).
+    Variant(usize, &'static str),
 }
 
 /// One input: the arguments and the initial keyspace (commands, each a list of words).
@@ -73,6 +75,8 @@ fn value(rng: &mut Rng, ty: &Ty) -> Value {
         Ty::Str => Value::Str(str_value(rng)),
         Ty::Opt(t) => Value::Opt(if rng.chance(1, 3) { None } else { Some(Box::new(value(rng, t))) }),
         Ty::Vec(t) => Value::Vec((0..rng.below(4)).map(|_| value(rng, t)).collect()),
+        // Every enum has at least two variants, in the order of `VARIANTS`.
+        Ty::Enum(i, _) => Value::Variant(*i, VARIANTS[rng.below(2)]),
         _ => Value::Int(0),
     }
 }
@@ -177,6 +181,7 @@ pub fn stub_arg(v: &Value, ty: &Ty) -> String {
         (Value::Int(n), _) => format!("{n}i64"),
         (Value::Float(x), _) => float_rust(*x),
         (Value::Bool(b), _) => b.to_string(),
+        (Value::Variant(i, v), _) => format!("{}::{v}", enum_name(*i)),
         (Value::Opt(None), _) => "None".into(),
         (Value::Opt(Some(x)), Ty::Opt(t)) => format!("Some({})", stub_arg(x, t)),
         (Value::Vec(xs), Ty::Vec(t)) => {

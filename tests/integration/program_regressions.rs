@@ -339,3 +339,82 @@ fn pr_p64_321_55() {
     let v = harness().case("pr_p64_321_55", 0, &[], |con| lua_outcome(pr_p64_321_55::f_pr_p64_321_55().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p64_321_55::twin::f_pr_p64_321_55())));
     assert_eq!(v, Verdict::Same);
 }
+
+/// Found by redlua-progen (seed 3, program p235, a refusal): `*map.entry(k).or_insert(d) ^= b`
+/// on a map of bools was refused as a bit operation on integers (`&=`, `|=`, `^=` take two
+/// bools as well); `get_mut` and plain variables accepted it. A stored `false` must stay a
+/// value of the map (not be taken for a missing key), and `&=` / `|=` run both sides.
+#[redlua::library(name = "pr_entry_bool_bits")]
+pub mod pr_entry_bool_bits {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    #[redis_function]
+    pub fn f_pr_entry_bool_bits(k0: Key, b: bool) -> (bool, bool, bool, i64) {
+        let mut m: HashMap<String, bool> = HashMap::new();
+        *m.entry("a".to_string()).or_insert(true) ^= b;
+        *m.entry("a".to_string()).or_insert(true) &= {
+            rpush(&k0, "v");
+            true
+        };
+        *m.entry("c".to_string()).or_insert(false) |= b;
+        *m.entry("d".to_string()).or_default() ^= true;
+        (m["a"], m["c"], m["d"], m.len() as i64)
+    }
+}
+
+#[test]
+fn pr_entry_bool_bits() {
+    for b in [true, false] {
+        let v = harness().case(
+            "pr_entry_bool_bits",
+            0,
+            &[],
+            |con| lua_outcome(pr_entry_bool_bits::f_pr_entry_bool_bits("a", b).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_entry_bool_bits::twin::f_pr_entry_bool_bits(Key::from("a"), b))),
+        );
+        assert_eq!(v, Verdict::Same, "b = {b}");
+    }
+}
+
+/// Found by redlua-progen (seed 3, program p240, a compiler panic): `matches!` whose value
+/// is a struct literal or a struct variant (`matches!(E::Running { f0: .. }, ..)`) made the
+/// compiler panic: the macro's value became a bare `match` scrutinee, where Rust's parser
+/// does not take a struct literal. The fields run in the order written, the command once.
+#[redlua::library(name = "pr_matches_struct_literal")]
+pub mod pr_matches_struct_literal {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum E1 {
+        Idle,
+        Running { f0: bool, f1: i64 },
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct S0 {
+        pub a: i64,
+    }
+
+    #[redis_function]
+    pub fn f_pr_matches_struct_literal(k0: Key, a0: i64) -> (bool, bool, bool) {
+        let x = matches!(E1::Running { f1: incr_by(&k0, a0 % 788), f0: a0 > 0 }, E1::Running { f0: b, .. } if matches!(E1::Running { f0: b, f1: a0 }, E1::Running { f0: c, .. } if c));
+        let y = matches!(S0 { a: a0 }.a, 1..=9);
+        let z = matches!(E1::Idle, E1::Running { .. });
+        (x, y, z)
+    }
+}
+
+#[test]
+fn pr_matches_struct_literal() {
+    for a in [-3i64, 0, 5] {
+        let v = harness().case(
+            "pr_matches_struct_literal",
+            0,
+            &[],
+            |con| lua_outcome(pr_matches_struct_literal::f_pr_matches_struct_literal("a", a).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_matches_struct_literal::twin::f_pr_matches_struct_literal(Key::from("a"), a))),
+        );
+        assert_eq!(v, Verdict::Same, "a = {a}");
+    }
+}

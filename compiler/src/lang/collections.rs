@@ -389,6 +389,7 @@ impl Lowerer<'_> {
             None => rhs_e,
             Some(BinOp::Add) if vt == Ty::Str => self.mk(ExprKind::Method(Method::StrConcat, vec![current, rhs_e]), Ty::Str, span),
             Some(op) if vt == Ty::Float => self.mk(ExprKind::Binary(op, Box::new(current), Box::new(rhs_e)), Ty::Float, span),
+            Some(op) if vt == Ty::Bool && matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => self.bool_bits(op, current, rhs_e, span),
             Some(op) if op.is_bitwise() => self.bits(op, current, rhs_e, span),
             Some(op) => self.arith(op, current, rhs_e, span),
         };

@@ -414,7 +414,9 @@ impl Lowerer<'_> {
                 input.parse::<syn::Token![,]>()?;
             }
             let guard = guard.map(|g| quote::quote!(if #g));
-            Ok(syn::parse_quote_spanned!(span=> match #e { #pat #guard => true, _ => false }))
+            // In parentheses: a struct literal (`matches!(S { a: 1 }, ..)`, which the macro
+            // takes as one expression) cannot be a bare `match` scrutinee.
+            Ok(syn::parse_quote_spanned!(span=> match (#e) { #pat #guard => true, _ => false }))
         };
         match syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
             Ok(m) => self.match_expr(&m, Some(&Ty::Bool)),

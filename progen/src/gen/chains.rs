@@ -157,7 +157,8 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn adapter(&mut self, c: &mut Chain, d: usize) {
-        match self.rng.weighted(&[4, 3, 2, 2, 2, 1]) {
+        match self.rng.weighted(&[4, 3, 2, 2, 2, 1, 2]) {
+            6 => self.extra_adapter(c, d),
             0 => {
                 let u = self.value_ty(0);
                 let (p, body) = self.closure(c, 0, &u, d);

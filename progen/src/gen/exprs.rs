@@ -21,6 +21,7 @@ impl<'c> Gen<'c> {
             Ty::Map(t) => self.map(t, d),
             Ty::Tuple(ts) => self.tuple(ts, d),
             Ty::Struct(i, _) => self.structv(*i, d),
+            Ty::Enum(i, _) => self.enumv(*i, d),
             Ty::Key => match self.keys().first() {
                 Some(&i) => self.place_var(i),
                 None => Expr::lit(Ty::Key, "Key::new(\"\")"),
@@ -153,6 +154,11 @@ impl<'c> Gen<'c> {
 
     /// A call of a helper returning `ty`.
     pub(super) fn helper_call(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        if !self.methods.is_empty() && self.chance(1, 2) {
+            if let Some(e) = self.method_call(ty, d) {
+                return Some(e);
+            }
+        }
         let can_write = self.f.can_write && self.effects_ok();
         let mut cands: Vec<Sig> = self.helpers.iter().filter(|h| h.ret == *ty && (!h.writes || can_write)).cloned().collect();
         if let Some(r) = &self.f.recursive {
@@ -301,6 +307,8 @@ impl<'c> Gen<'c> {
             if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, // commands
             2, // checked_*, euclid, pow
             2, // iterators
+            1, // slices (places.rs)
+            2, // extras.rs
         ];
         let e = match self.rng.weighted(&w) {
             0 => return self.int_leaf(m),
@@ -474,6 +482,11 @@ impl<'c> Gen<'c> {
                     }
                 }
             }
+            15 => self.int_extra(d, m),
+            14 => match self.slice_int(d) {
+                Some(e) => self.wrap(e, m),
+                None => self.int_leaf(m),
+            },
             _ => {
                 let e = self.int_iter(d);
                 self.wrap(e, m)
@@ -672,7 +685,8 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 6) {
             return self.bool_leaf();
         }
-        match self.rng.weighted(&[2, 4, 6, 3, 2, 1, 3, 3, if self.effects_ok() && !self.keys().is_empty() { 2 } else { 0 }, 2]) {
+        match self.rng.weighted(&[2, 4, 6, 3, 2, 1, 3, 3, if self.effects_ok() && !self.keys().is_empty() { 2 } else { 0 }, 2, 1]) {
+            10 => self.bool_extra(d),
             0 => self.bool_leaf(),
             1 => self.common(&Ty::Bool, d).unwrap_or_else(|| self.bool_leaf()),
             2 => self.comparison(d),
@@ -921,6 +935,7 @@ pub fn simplest(ty: &Ty, structs: &[StructDef]) -> Expr {
             format!("{} {{ {} }}", struct_name(*i), fields.join(", "))
         }
         Ty::Res(t) => format!("Ok({})", expr_text(&simplest(t, structs))),
+        Ty::Enum(i, _) => format!("{}::{}", enum_name(*i), VARIANTS[0]),
     };
     Expr::lit(ty.clone(), text)
 }

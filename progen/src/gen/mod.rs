@@ -24,10 +24,15 @@ mod chains;
 mod commands;
 mod exprs;
 mod records;
+
+mod enums;
+mod extras;
+mod places;
 mod stmts;
 mod text;
 
 use chains::*;
+use enums::MethodSig;
 pub use exprs::simplest;
 pub use records::{json_param_struct, json_text, STRUCT_FIELDS};
 pub use text::FIELD_NAMES;
@@ -356,6 +361,61 @@ pub const CONSTRUCTS: &[&str] = &[
     "json_decode of a parameter",
     "json_decode of GET",
     "json round trip",
+
+    // Assignment through places (places.rs)
+    "v[i] op= e",
+    "v[i].x = e",
+    "t.0 = e",
+    "s.a.x = e",
+    "g[i][j] = e",
+    "s.items[i] = e",
+    "*map.get_mut(&k).unwrap() op= e",
+    "*map.entry(k).or_insert(d) op= e",
+    "place with effects in index / value",
+    "place index out of bounds",
+    // Slices (places.rs)
+    "&v[a..b]",
+    "slice .to_vec()",
+    "iterate a slice",
+    "slice out of range",
+    // Everyday Rust (extras.rs)
+    "match s.parse::<i64>() { Ok / Err }",
+    "Option::map_or",
+    "Option::map_or_else",
+    "std::cmp::max / min",
+    "max_by_key / min_by_key",
+    "(0..n).map(..)",
+    "filter_map",
+    "take_while",
+    "skip_while",
+    "for_each",
+    "dedup",
+    "String::from",
+    "{:?} of integers / bools",
+    "format a bool",
+    "clone of Option / tuple / nested Vec",
+    "unwrap_or_default of i64 / f64 / bool / Vec",
+    // Enums and impl blocks (enums.rs)
+    "enum with unit variants",
+    "enum with data",
+    "enum constructor",
+    "enum in Vec / Option / tuple / struct",
+    "match on enums",
+    "enum match guard",
+    "enum match |",
+    "enum match _",
+    "matches!",
+    "enum ==",
+    "{:?} of a unit enum",
+    "enum parameter",
+    "enum reply",
+    "impl: associated fn",
+    "impl: &self method",
+    "impl: &mut self method",
+    "impl: self method",
+    "impl: method calls method",
+    "impl: method called by path",
+    "impl: &mut self call stored back",
 ];
 
 /// Counts of constructs produced.
@@ -427,6 +487,9 @@ pub struct Gen<'c> {
     rng: Rng,
     cfg: &'c Config,
     structs: Vec<StructDef>,
+    enums: Vec<EnumDef>,
+    /// The functions of the `impl` blocks generated so far.
+    methods: Vec<MethodSig>,
     helpers: Vec<Sig>,
     vars: Vec<Var>,
     /// Scope starts: variables and helpers.
@@ -445,7 +508,7 @@ pub struct Gen<'c> {
 
 /// Generates the program named `name` from `seed`; also returns the constructs it used.
 pub fn generate(name: &str, seed: u64, cfg: &Config) -> (Program, Coverage) {
-    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, hits: Coverage::new() };
+    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), enums: Vec::new(), methods: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, hits: Coverage::new() };
     let p = g.program(name);
     (p, g.hits)
 }
@@ -473,6 +536,7 @@ impl<'c> Gen<'c> {
     // Program, structs, helpers
 
     fn program(&mut self, name: &str) -> Program {
+        self.enum_defs();
         let nstructs = self.rng.weighted(&[4, 3, 2]);
         for _ in 0..nstructs {
             let s = match self.derived_struct_def() {
@@ -482,6 +546,7 @@ impl<'c> Gen<'c> {
             self.structs.push(s);
         }
         let read_only = self.chance(1, 6);
+        let impls = self.impl_defs(read_only);
         let nhelpers = self.rng.below(self.cfg.max_helpers + 1);
         let mut helpers = Vec::new();
         for i in 0..nhelpers {
@@ -492,7 +557,7 @@ impl<'c> Gen<'c> {
         if read_only {
             self.hit("read_only function");
         }
-        Program { name: name.to_string(), structs: self.structs.clone(), helpers, main, read_only }
+        Program { name: name.to_string(), enums: self.enums.clone(), impls, structs: self.structs.clone(), helpers, main, read_only }
     }
 
     fn struct_def(&mut self) -> StructDef {
@@ -505,6 +570,21 @@ impl<'c> Gen<'c> {
             let f = names.remove(i);
             let ty = if copy { self.pick_scalar_copy() } else { self.field_ty() };
             fields.push((f.to_string(), ty));
+        }
+        // A field holding an earlier struct (`s.a.x`): a `Copy` one in a `Copy` struct.
+        let inner: Vec<usize> = (0..self.structs.len()).filter(|&j| !copy || self.structs[j].copy).collect();
+        if !inner.is_empty() && !names.is_empty() && self.chance(1, 4) {
+            let j = *self.rng.pick(&inner);
+            let f = names.remove(self.rng.below(names.len()));
+            fields.push((f.to_string(), Ty::Struct(j, self.structs[j].copy)));
+        }
+        // A field holding an enum (a unit-only one in a `Copy` struct).
+        if !names.is_empty() && self.chance(1, 4) {
+            if let Some(t) = self.enum_ty(copy) {
+                let f = names.remove(self.rng.below(names.len()));
+                self.hit("enum in Vec / Option / tuple / struct");
+                fields.push((f.to_string(), t));
+            }
         }
         StructDef { fields, copy, record: false, json: false }
     }
@@ -540,8 +620,10 @@ impl<'c> Gen<'c> {
 
     /// A value type for variables, parameters and results.
     fn value_ty(&mut self, depth: usize) -> Ty {
-        let w = if depth == 0 { [8, 2, 4, 6, 0, 0, 0, 0, 0] } else { [8, 2, 4, 6, 3, 3, 1, 2, 2] };
+        let e = if self.enums.is_empty() { 0 } else { 2 };
+        let w = if depth == 0 { [8, 2, 4, 6, 0, 0, 0, 0, 0, e] } else { [8, 2, 4, 6, 3, 3, 1, 2, 2, e] };
         match self.rng.weighted(&w) {
+            9 => self.enum_ty(false).unwrap_or(Ty::Int),
             0 => Ty::Int,
             1 => Ty::Float,
             2 => Ty::Bool,
@@ -631,10 +713,15 @@ impl<'c> Gen<'c> {
         }
         let nargs = self.rng.below(4);
         for i in 0..nargs {
-            let ty = match self.rng.weighted(&[6, 2, 2, 5]) {
+            let unit_enum = self.enums.iter().any(EnumDef::unit_only);
+            let ty = match self.rng.weighted(&[6, 2, 2, 5, if unit_enum { 2 } else { 0 }]) {
                 0 => Ty::Int,
                 1 => Ty::Float,
                 2 => Ty::Bool,
+                4 => {
+                    self.hit("enum parameter");
+                    self.enum_ty(true).unwrap_or(Ty::Int)
+                }
                 _ => Ty::Str,
             };
             let mutable = self.chance(1, 6);
@@ -672,12 +759,22 @@ impl<'c> Gen<'c> {
             _ => {}
         }
         // Keys first: a Vec<Key> parameter must come after the other keys but it is last.
-        let ret = match self.rng.weighted(&[10, 3, 3]) {
-            0 => self.value_ty(2),
-            1 => Ty::opt(self.value_ty(0)),
-            _ => Ty::Res(Box::new(self.value_ty(1))),
+        // An enum with data is not a reply of a redis function.
+        let ret = loop {
+            let ret = match self.rng.weighted(&[10, 3, 3]) {
+                0 => self.value_ty(2),
+                1 => Ty::opt(self.value_ty(0)),
+                _ => Ty::Res(Box::new(self.value_ty(1))),
+            };
+            if !self.has_data_enum(&ret) {
+                break ret;
+            }
         };
         let ret = self.records_ret(ret, &params);
+
+        if format!("{ret:?}").contains("Enum") {
+            self.hit("enum reply");
+        }
         if params.iter().any(|p| p.ty == Ty::Key) {
             self.hit("type Key");
         }
@@ -794,6 +891,10 @@ impl<'c> Gen<'c> {
     /// The value of variable `i` (`*x`, `x.clone()` where Rust needs them; a value redlua
     /// cannot clone is moved, and the variable is no longer used).
     fn use_var(&mut self, i: usize) -> Expr {
+        let t = &self.vars[i].ty;
+        if !t.is_copy() && (matches!(t, Ty::Opt(_) | Ty::Tuple(_)) || matches!(t, Ty::Vec(e) if matches!(**e, Ty::Vec(_)))) {
+            self.hit("clone of Option / tuple / nested Vec");
+        }
         let v = &self.vars[i];
         let stars = "*".repeat(v.refs as usize);
         let text = if v.ty.is_copy() {
@@ -984,14 +1085,10 @@ fn collect_vars(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
-/// redlua can `.clone()` a value of this type (`Copy` values need no clone). It cannot clone
-/// tuples, options or nested Vecs (a gap: Rust can), so such values are moved instead.
+/// redlua can `.clone()` a value of this type (`Copy` values need no clone): tuples, options
+/// and nested Vecs included.
 fn clonable(t: &Ty) -> bool {
-    match t {
-        Ty::Str | Ty::Map(_) | Ty::Struct(..) => true,
-        Ty::Vec(e) => !matches!(**e, Ty::Vec(_)),
-        t => t.is_copy(),
-    }
+    !matches!(t, Ty::Key | Ty::Res(_))
 }
 
 /// The initialiser leaves its type open (`Vec::new()`, `None` ..): `let` needs the type.

@@ -22,12 +22,16 @@ impl<'c> Gen<'c> {
             if self.avoid(Avoid::EagerChains) || !self.effects_ok() || self.keys().is_empty() || !self.f.can_write { 0 } else { 2 },
             if self.avoid(Avoid::EvalOrder) || !self.effects_ok() { 0 } else { 2 },
             if self.structs.iter().any(|s| s.record || s.json) { 3 } else { 0 }, // records and JSON
+            3, // assignment through places (places.rs)
+            1, // dedup, for_each (extras.rs)
         ];
         match self.rng.weighted(&w) {
             10 => self.copy_alias_stmt(d),
             11 => self.eager_chain_stmt(d),
             12 => self.eval_order_stmt(d),
             13 => self.records_stmt(d),
+            14 => self.place_stmt(d),
+            15 => self.extra_stmt(d),
             0 => Some(self.let_stmt(d)),
             1 => self.assign_stmt(d),
             2 => self.command_stmt(d),
@@ -759,7 +763,11 @@ impl<'c> Gen<'c> {
                     }
                     8 => {
                         self.hit("v[i] = x");
-                        let i = self.operand(|g| g.index_for(&n, d));
+                        // Not `n[n.len() / 2]`: rustc borrows `n` mutably first (E0502).
+                        let i = self.operand(|g| {
+                            let i = g.int(d.saturating_sub(2), 4);
+                            g.narrow(i, "usize")
+                        });
                         let x = self.operand(|g| g.expr(&et, d.saturating_sub(1)));
                         (format!("{n}[\u{2}] = \u{2}"), vec![i, x])
                     }
@@ -832,12 +840,13 @@ impl<'c> Gen<'c> {
         self.hit("as u8 / u32 / usize");
         // A negative literal cast is folded by the compiler, and refused beyond 2^53: a value
         // is cast at run time only.
-        let literal = matches!(&e.kind, Kind::Lit(t) if t.starts_with('-'));
+        let literal = matches!(&e.kind, Kind::Lit(t) if t.starts_with('-')) || matches!(&e.kind, Kind::Tpl { tag: "neg", kids, .. } if matches!(kids[0].kind, Kind::Lit(_)));
         if self.avoid(Avoid::NarrowInts) || literal {
             // A value that fits: its absolute value.
             Expr::tpl(Ty::Int, "as", format!("\u{3}.abs() as {to}"), vec![e])
         } else {
-            Expr::tpl(Ty::Int, "as", format!("\u{1} as {to}"), vec![e])
+            // Literals typed: rustc takes `(0 >> 54) as usize` as an `i32` shift (a panic).
+            Expr::tpl(Ty::Int, "as", format!("\u{5} as {to}"), vec![e])
         }
     }
 }

@@ -22,7 +22,8 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 6) {
             return self.str_leaf();
         }
-        match self.rng.weighted(&[2, 5, 4, 3, 2, 5, 2, 2, 2, if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, 1]) {
+        match self.rng.weighted(&[2, 5, 4, 3, 2, 5, 2, 2, 2, if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, 1, 2]) {
+            11 => self.str_extra(d),
             0 => self.str_leaf(),
             1 => self.common(&Ty::Str, d).unwrap_or_else(|| self.str_leaf()),
             2 => self.format(d),
@@ -380,8 +381,10 @@ impl<'c> Gen<'c> {
             return self.vec_leaf(t, d);
         }
         let is_cmd = self.effects_ok() && !self.keys().is_empty() && *t == Ty::Str;
-        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2]) {
+        match self.rng.weighted(&[3, 5, 2, 4, if is_cmd { 3 } else { 0 }, 1, 2, 1, 1]) {
+            8 => self.vec_extra(t, d),
             0 => self.vec_leaf(t, d),
+            7 => self.slice_vec(t, d).unwrap_or_else(|| self.vec_leaf(t, d)),
             1 => self.common(&ty, d).unwrap_or_else(|| self.vec_leaf(t, d)),
             2 => {
                 let n = self.rng.range(0, 4);
@@ -502,6 +505,11 @@ impl<'c> Gen<'c> {
 
     /// A `match` (or `if let`) whose arms have type `ty` (`()` for a statement).
     pub(super) fn match_expr(&mut self, ty: &Ty, d: usize) -> Expr {
+        if !self.enums.is_empty() && self.chance(1, 3) {
+            if let Some(e) = self.enum_match(ty, d) {
+                return e;
+            }
+        }
         let d1 = d.saturating_sub(1);
         let kind = self.rng.weighted(&[5, 3, 1, 3, 2, 2]);
         let mut arms: Vec<(String, Option<Expr>)> = Vec::new(); // pattern (with guard hole) and guard
