@@ -46,6 +46,10 @@ pub enum Ty {
     Struct(usize, bool),
     /// `Result<T, Reject>`: only as a return type.
     Res(Box<Ty>),
+    /// `redlua::Value`, built in the body: only as a return type.
+    Value,
+    /// A `LuaNumber` parameter (its value is used as `n.0`).
+    LuaNum,
 }
 
 impl Ty {
@@ -81,13 +85,15 @@ impl Ty {
             }
             Ty::Struct(i, _) => struct_name(*i),
             Ty::Res(t) => format!("Result<{}, Reject>", t.rust()),
+            Ty::Value => "Value".into(),
+            Ty::LuaNum => "LuaNumber".into(),
         }
     }
 
     /// Values of the type are `Copy` in Rust.
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Int | Ty::Float | Ty::Bool | Ty::Unit => true,
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Unit | Ty::LuaNum => true,
             Ty::Tuple(ts) => ts.iter().all(Ty::is_copy),
             Ty::Struct(_, copy) => *copy,
             Ty::Opt(t) => t.is_copy(),
@@ -97,7 +103,7 @@ impl Ty {
 
     /// `==` is defined (floats included: `PartialEq`).
     pub fn has_eq(&self) -> bool {
-        !matches!(self, Ty::Key | Ty::Res(_))
+        !matches!(self, Ty::Key | Ty::Res(_) | Ty::Value | Ty::LuaNum)
     }
 
     /// Contains a float somewhere (no `Eq`, no `Ord`, NaN != NaN).
@@ -261,6 +267,8 @@ pub struct Program {
     pub helpers: Vec<FnDef>,
     pub main: FnDef,
     pub read_only: bool,
+    /// Module-level `const` items, as Rust source lines.
+    pub consts: Vec<String>,
 }
 
 impl Program {
@@ -278,6 +286,9 @@ impl Program {
         let _ = writeln!(out, "#[redlua::library(name = \"{}\")]", self.name);
         let _ = writeln!(out, "pub mod {} {{", self.name);
         out.push_str("    use redlua::prelude::*;\n    use std::collections::HashMap;\n");
+        for c in &self.consts {
+            let _ = writeln!(out, "    {c}");
+        }
         for (i, s) in self.structs.iter().enumerate() {
             out.push('\n');
             let derive = if s.copy { "Debug, Clone, Copy, PartialEq" } else { "Debug, Clone, PartialEq" };
