@@ -31,7 +31,7 @@ impl<'c> Gen<'c> {
 
     /// A value argument (`ToArg`): an integer, a float or a string.
     pub(super) fn value_arg(&mut self, d: usize) -> (String, Vec<Expr>) {
-        if self.chance(1, 8) {
+        if self.chance(1, 5) {
             if let Some(a) = self.value_arg_extra(d) {
                 return a;
             }

@@ -218,7 +218,8 @@ impl<'c> Gen<'c> {
             fmt.push(' ');
             fmt.push_str(*self.rng.pick(REJECT_WORDS));
         }
-        let holes: String = kids.iter().map(|_| ", \u{2}").collect();
+        // Pinned: an untyped integer literal argument would be an `i32`.
+        let holes: String = kids.iter().map(|_| ", \u{4}").collect();
         self.hit("reject! with format arguments");
         let code = if self.chance(1, 2) { Some(*self.rng.pick(CODES)) } else { None };
         let text = match code {
@@ -379,7 +380,8 @@ impl<'c> Gen<'c> {
             match self.rng.below(4) {
                 0 | 1 => {
                     // An integer, sometimes computed from an earlier one.
-                    if let (Some((prev, v)), true) = (ints.last().cloned(), self.chance(1, 2)) {
+                    let small = ints.last().filter(|(_, v)| v.unsigned_abs() <= 1_000_000).cloned();
+                    if let (Some((prev, v)), true) = (small, self.chance(1, 2)) {
                         let k = self.rng.range(-3, 4);
                         let c = self.rng.range(-100, 100);
                         let value = v * k + c;
