@@ -249,6 +249,11 @@ impl<'c> Gen<'c> {
         }
         let i = *self.rng.pick(&ks);
         self.hit("key.name() as data");
+        if self.chance(1, 5) {
+            self.hit("key.derive");
+            let suffix = *self.rng.pick(&[":a", ":b"]);
+            return Some(format!("{}.derive(\"{suffix}\").name()", self.vars[i].name));
+        }
         Some(format!("{}.name()", self.vars[i].name))
     }
 
@@ -314,7 +319,11 @@ impl<'c> Gen<'c> {
         self.hit("call! with ..spread");
         match self.rng.below(6) {
             0 | 1 => {
-                let et = if self.chance(1, 2) { Ty::Str } else { Ty::Int };
+                let et = match self.rng.weighted(&[3, 3, 1]) {
+                    0 => Ty::Str,
+                    1 => Ty::Int,
+                    _ => Ty::Float,
+                };
                 let v = self.operand(|g| g.expr(&Ty::vec(et), d));
                 let cmd = *self.rng.pick(&["RPUSH", "LPUSH", "SADD"]);
                 let lead = if self.chance(1, 2) { "\"x\", " } else { "" };
