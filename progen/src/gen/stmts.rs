@@ -43,6 +43,9 @@ impl<'c> Gen<'c> {
         if self.chance(1, 10) {
             return self.let_else(d);
         }
+        if let Some(s) = self.res_let(d) {
+            return s;
+        }
         let ty = self.value_ty(1);
         if self.chance(1, 8) {
             // let (a, b) = (..);

@@ -173,6 +173,26 @@ impl<'c> Gen<'c> {
         Some(Expr::tpl(ty.clone(), "?", "\u{3}?", vec![call]))
     }
 
+    /// `let v: T = helper(..)?;` in a function returning `Result<_, Reject>`, for a helper
+    /// returning `Result<T, Reject>` (sometimes).
+    pub(super) fn res_let(&mut self, d: usize) -> Option<Stmt> {
+        if d == 0 || !matches!(self.f.ret, Ty::Res(_)) || self.f.closure_floor.is_some() || !self.chance(1, 3) {
+            return None;
+        }
+        let inners: Vec<Ty> = self.helpers.iter().filter_map(|h| if let Ty::Res(t) = &h.ret { Some((**t).clone()) } else { None }).collect();
+        if inners.is_empty() {
+            return None;
+        }
+        let ty = self.rng.pick(&inners).clone();
+        let call = self.helper_call(&Ty::Res(Box::new(ty.clone())), d)?;
+        self.hit("helper(..)? at the call site");
+        self.hit("let");
+        let name = self.fresh("v");
+        let text = format!("let {name}: {} = {RECV}?", ty.rust());
+        self.declare(&name, ty.clone(), false, if ty == Ty::Int { LIMIT } else { 0 }, true);
+        Some(Stmt { expr: Expr::tpl(Ty::Unit, "let", text, vec![call]), semi: true })
+    }
+
     /// The tail of a function returning `Result<_, Reject>`: a call of a helper returning
     /// the same type, whose rejection is the caller's.
     pub(super) fn res_tail(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
