@@ -61,6 +61,15 @@ impl<'c> Gen<'c> {
             return Stmt { expr: Expr::tpl(Ty::Unit, "let", format!("let ({mk}{n1}, {n2}): {annot} = \u{2}"), vec![e]), semi: true };
         }
         let mutable = self.chance(2, 5);
+        // A mutable collection, to be mutated by the statements that follow, more often.
+        let ty = if mutable && self.chance(1, 3) {
+            match self.rng.below(3) {
+                0 => Ty::map(if self.chance(1, 2) { Ty::Int } else { Ty::Str }),
+                _ => Ty::vec(self.scalar_ty()),
+            }
+        } else {
+            ty
+        };
         let annotate = !self.chance(1, 4) || matches!(ty, Ty::Int | Ty::Float);
         // Only the initialiser itself may be a bare `Vec::new()` (not something nested).
         self.untyped_ok = annotate && matches!(ty, Ty::Opt(_) | Ty::Vec(_) | Ty::Map(_));
@@ -689,7 +698,12 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn mutate_stmt(&mut self, d: usize) -> Option<Stmt> {
-        let i = self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_) | Ty::Str))?;
+        // Collections first: their methods are rarer than strings' (`push_str`).
+        let coll = if self.chance(2, 3) { self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_))) } else { None };
+        let i = match coll {
+            Some(i) => i,
+            None => self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_) | Ty::Str))?,
+        };
         let v = self.vars[i].clone();
         self.hidden = Some(v.name.clone());
         let r = self.mutate_var(&v, d);
@@ -702,7 +716,7 @@ impl<'c> Gen<'c> {
         let (text, kids): (String, Vec<Expr>) = match &v.ty {
             Ty::Vec(et) => {
                 let et = (**et).clone();
-                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 1, 2]) {
+                match self.rng.weighted(&[4, 2, 2, 2, 2, 2, 4, 2, 2, 3, 2]) {
                     0 => {
                         self.hit("push");
                         (format!("{n}.push(\u{2})"), vec![self.expr(&et, d.saturating_sub(1))])
@@ -773,7 +787,7 @@ impl<'c> Gen<'c> {
             Ty::Map(et) => {
                 let et = (**et).clone();
                 let k = self.str_place(d.saturating_sub(1));
-                match self.rng.weighted(&[5, 2, 2, if et == Ty::Int || et == Ty::Str { 1 } else { 0 }]) {
+                match self.rng.weighted(&[4, 2, 2, if et == Ty::Int || et == Ty::Str { 2 } else { 0 }]) {
                     3 => {
                         self.hit("entry().or_default");
                         if et == Ty::Int {

@@ -176,7 +176,7 @@ impl<'c> Gen<'c> {
     /// `let v: T = helper(..)?;` in a function returning `Result<_, Reject>`, for a helper
     /// returning `Result<T, Reject>` (sometimes).
     pub(super) fn res_let(&mut self, d: usize) -> Option<Stmt> {
-        if d == 0 || !matches!(self.f.ret, Ty::Res(_)) || self.f.closure_floor.is_some() || !self.chance(1, 3) {
+        if d == 0 || !matches!(self.f.ret, Ty::Res(_)) || self.f.closure_floor.is_some() || !self.chance(1, 5) {
             return None;
         }
         let inners: Vec<Ty> = self.helpers.iter().filter_map(|h| if let Ty::Res(t) = &h.ret { Some((**t).clone()) } else { None }).collect();
