@@ -15,7 +15,8 @@ local function redlua_parse_float(s)
   if word == 'inf' or word == 'infinity' then
     return sign == '-' and -math.huge or math.huge
   elseif word == 'nan' then
-    return 0 / 0
+    -- Rust's NaN keeps the sign written (strtod reads 'nan' as the positive one).
+    return sign == '-' and -tonumber('nan') or tonumber('nan')
   end
   if string.find(s, '^[+-]?%.%d+$') or string.find(s, '^[+-]?%d+%.?%d*[eE][+-]?%d+$')
     or string.find(s, '^[+-]?%.%d+[eE][+-]?%d+$') then

@@ -559,9 +559,10 @@ impl Gen<'_> {
         }
         match &e.kind {
             ExprKind::Int(n) => L::int(*n),
-            // `f64::INFINITY`, `f64::NAN`: Lua has no literal for them (`0 / 0` is not
-            // folded by Lua 5.1's compiler).
-            ExprKind::Float(x) if x.is_nan() => L::Paren(Box::new(L::bin(LB::Div, L::int(0), L::int(0)))),
+            // `f64::INFINITY`, `f64::NAN`: Lua has no literal for them. A NaN keeps its sign
+            // (`lua_tostring` writes it): `strtod` reads `nan` as the positive one, x86's `0 / 0` is negative.
+            ExprKind::Float(x) if x.is_nan() && x.is_sign_negative() => L::un(LU::Neg, L::call("tonumber", vec![L::str("nan")])),
+            ExprKind::Float(x) if x.is_nan() => L::call("tonumber", vec![L::str("nan")]),
             ExprKind::Float(x) if x.is_infinite() => {
                 let huge = L::Field(Box::new(L::name("math")), "huge".into());
                 if *x > 0.0 {

@@ -49,6 +49,10 @@ pub enum Ty {
     /// An enum of the program: its index and whether its variants are all unit variants
     /// (then it derives `Copy`, and may be a parameter or a reply).
     Enum(usize, bool),
+    /// `redlua::Value`, built in the body: only as a return type.
+    Value,
+    /// A `LuaNumber` parameter (its value is used as `n.0`).
+    LuaNum,
 }
 
 impl Ty {
@@ -85,13 +89,15 @@ impl Ty {
             Ty::Struct(i, _) => struct_name(*i),
             Ty::Enum(i, _) => enum_name(*i),
             Ty::Res(t) => format!("Result<{}, Reject>", t.rust()),
+            Ty::Value => "Value".into(),
+            Ty::LuaNum => "LuaNumber".into(),
         }
     }
 
     /// Values of the type are `Copy` in Rust.
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Int | Ty::Float | Ty::Bool | Ty::Unit => true,
+            Ty::Int | Ty::Float | Ty::Bool | Ty::Unit | Ty::LuaNum => true,
             Ty::Tuple(ts) => ts.iter().all(Ty::is_copy),
             Ty::Struct(_, copy) => *copy,
             Ty::Enum(_, unit) => *unit,
@@ -102,7 +108,7 @@ impl Ty {
 
     /// `==` is defined (floats included: `PartialEq`).
     pub fn has_eq(&self) -> bool {
-        !matches!(self, Ty::Key | Ty::Res(_))
+        !matches!(self, Ty::Key | Ty::Res(_) | Ty::Value | Ty::LuaNum)
     }
 
     /// Contains a float somewhere (no `Eq`, no `Ord`, NaN != NaN).
@@ -320,6 +326,8 @@ pub struct Program {
     pub helpers: Vec<FnDef>,
     pub main: FnDef,
     pub read_only: bool,
+    /// Module-level `const` items, as Rust source lines.
+    pub consts: Vec<String>,
 }
 
 impl Program {
@@ -351,6 +359,9 @@ impl Program {
                 }
             }
             out.push_str("    }\n");
+        }
+        for c in &self.consts {
+            let _ = writeln!(out, "    {c}");
         }
         for (i, s) in self.structs.iter().enumerate() {
             out.push('\n');

@@ -80,6 +80,12 @@ impl<T: Canon> Canon for HashMap<String, T> {
     }
 }
 
+impl Canon for redlua::Value {
+    fn canon(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
 macro_rules! tuple_canon {
     ($($t:ident $i:tt),*) => {
         impl<$($t: Canon),*> Canon for ($($t,)*) {
@@ -204,6 +210,11 @@ impl Side {
             }
             if let Some(i) = line.find(&tag) {
                 let rest = line[i + tag.len()..].trim_end();
+                // The twin asks its server how a Lua number passed to a command converts
+                // (`lua_arg`): not a command of the program.
+                if rest.to_ascii_lowercase().starts_with(TWIN_NUMBER_EVAL) {
+                    continue;
+                }
                 out.push(normalise(rest));
             }
         }
@@ -240,6 +251,10 @@ impl Side {
         Ok(out)
     }
 }
+
+/// The script the twin sends to learn the server's text of a Lua number, as `MONITOR`
+/// shows it (in lower case).
+const TWIN_NUMBER_EVAL: &str = "\"eval\" \"return redis.call('echo', tonumber(argv[1]))\"";
 
 /// A `MONITOR` line's command: the name in lower case, the arguments as quoted.
 fn normalise(rest: &str) -> String {
@@ -373,6 +388,21 @@ pub fn beyond_2_53(text: &str) -> bool {
     }
 }
 
+/// The messages of the generator's `opt.expect(..)`.
+pub const EXPECT_MESSAGES: &[&str] = &["progen: no value", "progen: expected a value"];
+
+/// The panic message of `Option::unwrap()` on `None`.
+pub const UNWRAP_NONE: &str = "called `Option::unwrap()` on a `None` value";
+
+/// The twin panicked in `unwrap()` / `expect(..)` on `None` (its message is `b`): the Lua's
+/// error must say the same (`redlua: <message> at lib.rs:L:C`).
+fn unwrap_panic_agrees(lua: &str, twin: &str) -> Option<bool> {
+    if twin != UNWRAP_NONE && !EXPECT_MESSAGES.contains(&twin) {
+        return None;
+    }
+    Some(lua.contains(&format!("redlua: {twin} at ")))
+}
+
 /// Compares the outcomes: `None` when they agree (the keyspace and commands are compared
 /// next), a verdict otherwise.
 pub fn judge(lua: &Outcome, twin: &Outcome) -> Option<Verdict> {
@@ -384,6 +414,7 @@ pub fn judge(lua: &Outcome, twin: &Outcome) -> Option<Verdict> {
         (Reject(a), Reject(b)) if a == b => None,
         // A rejection with a code (`ERR`, `LIMIT`) arrives as an error reply of that code.
         (Error(a), Reject(b)) if a == b => None,
+        (Error(a), Error(b)) if unwrap_panic_agrees(a, b) == Some(false) => Some(Verdict::Differ(format!("the twin panicked in unwrap / expect, the Lua failed otherwise\nlua:  {a:?}\ntwin: {b:?}"))),
         (Error(a), Error(_)) if !rejected(a) => None,
         (Error(a), Reply(_) | Reject(_)) if beyond(a) => Some(Verdict::Explained(format!("the Lua refused a value beyond 2^53: {a}"))),
         _ => Some(Verdict::Differ(format!("outcomes differ\nlua:  {lua:?}\ntwin: {twin:?}"))),
@@ -411,6 +442,11 @@ mod tests {
         assert_eq!(judge(&Reply("1".into()), &Reply("1".into())), None);
         assert!(matches!(judge(&Reply("1".into()), &Reply("2".into())), Some(Verdict::Differ(_))));
         assert_eq!(judge(&Error("ERR x".into()), &Error("panic".into())), None);
+        // unwrap / expect on None: the same message on both sides, the Lua's with its place.
+        let lua = "user_function:12: redlua: called `Option::unwrap()` on a `None` value at lib.rs:12:7";
+        assert_eq!(judge(&Error(lua.into()), &Error(UNWRAP_NONE.into())), None);
+        assert_eq!(judge(&Error("ERR redlua: progen: no value at lib.rs:3:9".into()), &Error("progen: no value".into())), None);
+        assert!(matches!(judge(&Error("ERR redlua: integer overflow".into()), &Error(UNWRAP_NONE.into())), Some(Verdict::Differ(_))));
         assert_eq!(judge(&Error("LIMIT rj3".into()), &Reject("LIMIT rj3".into())), None);
         assert!(matches!(judge(&Error("LIMIT rj3".into()), &Error("panic".into())), Some(Verdict::Differ(_))));
         assert!(matches!(judge(&Error("redlua: integer overflow (beyond +/-(2^53 - 1))".into()), &Reply("1".into())), Some(Verdict::Explained(_))));

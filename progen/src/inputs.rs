@@ -34,6 +34,15 @@ const DERIVED: &[&str] = &[":a", ":b"];
 
 const STRINGS: &[&str] = &["", " 7", "-0", "1e3", "7", "-12", "0", "abc", "a,b", "a b", "é", "日本語", "x:y", "  pad ", "9007199254740991", "-9007199254740991", "9007199254740992", "0.5", "NaN", "inf", "-inf", "0x10", "+5", "a\nb", "\t", "Ab:c", ",,", "ab"];
 
+/// Texts of `LuaNumber` parameters: Lua's `tonumber` edges (white space, hex and hex
+/// floats, exponents, infinities and NaNs, `-0`, overflow and underflow, beyond 2^53), and a
+/// few texts it refuses (the call fails on both sides).
+const LUA_TEXTS: &[&str] = &[
+    " 7 ", "\t-7\n", "7", "+7", "-0", "0", "0x1F", "-0x10", " 0x1p4 ", "0x1.8p1", "1e3", "1E+3", "1e-5", ".5", "5.", "-.5e1", "inf", "-inf", "Infinity", "nan", "-nan",
+    "NaN", "nan(12)", "1e400", "-1e400", "1e-400", "2.5e-310", "9007199254740993", "9007199254740992", "0.1", "123456789012345678", "1e16", "1e308", "100", "-1.5e-7",
+    "0x1FFFFFFFFFFFFF1", "7abc", "", "1e", "0x",
+];
+
 /// Text values stored in the keyspace: integers at the edges and text that is not one.
 const STORED: &[&str] = &["0", "1", "-1", "5", "42", "-0", " 7", "1e3", "0.5", "-2.5", "abc", "", "é", "9007199254740991", "-9007199254740991", "9007199254740992", "inf", "a,b"];
 
@@ -73,6 +82,7 @@ fn value(rng: &mut Rng, ty: &Ty) -> Value {
         Ty::Float => Value::Float(float_value(rng)),
         Ty::Bool => Value::Bool(rng.chance(1, 2)),
         Ty::Str => Value::Str(str_value(rng)),
+        Ty::LuaNum => Value::Str(if rng.chance(4, 5) { rng.pick(LUA_TEXTS).to_string() } else { format!("{}", float_value(rng)) }),
         Ty::Opt(t) => Value::Opt(if rng.chance(1, 3) { None } else { Some(Box::new(value(rng, t))) }),
         Ty::Vec(t) => Value::Vec((0..rng.below(4)).map(|_| value(rng, t)).collect()),
         // Every enum has at least two variants, in the order of `VARIANTS`.
@@ -201,6 +211,8 @@ pub fn stub_arg(v: &Value, ty: &Ty) -> String {
 pub fn twin_arg(v: &Value, ty: &Ty) -> String {
     match (v, ty) {
         (Value::Key(k), _) => format!("Key::from({})", str_lit(k)),
+        // The twin takes the number; a text Lua refuses panics (the Lua fails the call).
+        (Value::Str(s), Ty::LuaNum) => format!("LuaNumber::parse({}).expect(\"a number as Lua's tonumber reads it\")", str_lit(s)),
         (Value::Str(s), _) => format!("{}.to_string()", str_lit(s)),
         (Value::Opt(None), _) => "None".into(),
         (Value::Opt(Some(x)), Ty::Opt(t)) => format!("Some({})", twin_arg(x, t)),

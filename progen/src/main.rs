@@ -6,6 +6,8 @@
 //! redlua-progen show --seed S [--index I]      print a generated program
 //! redlua-progen refusals --seed S --count N     generate N programs, count the redlua
 //!                                                compiler's refusals by message
+//!                                                (`PROGEN_REFUSALS_SHOW=1`: each refused
+//!                                                program's seed and first error too)
 //! redlua-progen compile FILE                    compile a library module, print its Lua
 //! ```
 //! `--allow` turns off one `Avoid` switch (see `gen::Avoid`): `copy-aliasing`,

@@ -240,7 +240,7 @@ macro_rules! scalar_args {
     )*};
 }
 
-scalar_args!(i64, f64, str, String);
+scalar_args!(i64, f64, str, String, LuaArg);
 
 impl<T: ToArgs + ?Sized> ToArgs for &T {
     fn push_args(&self, out: &mut Vec<Vec<u8>>) {

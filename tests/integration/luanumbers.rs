@@ -30,6 +30,16 @@ pub mod luanum {
         Some((get::<String>(&k), lrange(&l, 0, -1), hget::<String>(&h, "f")))
     }
 
+    /// `lua_arg` as the value of the typed commands that take several values (LPUSH,
+    /// RPUSH, SADD): one argument, sent as `redis.call` sends the number.
+    #[redis_function]
+    pub fn push_typed(l: Key, s: Key, x: LuaNumber) -> (i64, Vec<String>, Vec<String>) {
+        lpush(&l, lua_arg(x.0));
+        let n = rpush(&l, lua_arg(x.0 / 3.0));
+        sadd(&s, lua_arg(-x.0));
+        (n, lrange(&l, 0, -1), smembers(&s))
+    }
+
     /// Two `LuaNumber` arguments: their sum written as Lua writes it, and stored as
     /// `redis.call` sends it.
     #[redis_function]
@@ -109,5 +119,24 @@ fn lua_number_parameters_agree_with_the_twin() {
         let err = luanum::sum("s", "1", bad).call(&mut con).unwrap_err().to_string();
         assert!(err.contains("argument b must be a number as Lua's tonumber reads it"), "{bad:?}: {err}");
         assert_eq!(LuaNumber::parse(bad), None);
+    }
+}
+
+#[test]
+fn lua_arg_reaches_the_typed_commands_of_several_values() {
+    let server = TestServer::start().unwrap();
+    let mut con = server.connection().unwrap();
+    for (i, text) in ["0.1", "-0", "1e300", " 0x1F ", "inf", "9007199254740993"].iter().enumerate() {
+        let lua = luanum::push_typed(format!("lua:l{i}").as_str(), format!("lua:s{i}").as_str(), *text).call(&mut con).unwrap();
+        let x = LuaNumber::parse(text).unwrap();
+        let rust = redlua::twin::run(&mut con, || luanum::twin::push_typed(Key::from(format!("rust:l{i}").as_str()), Key::from(format!("rust:s{i}").as_str()), x));
+        assert_eq!(lua, rust, "push_typed({text:?})");
+        assert_eq!(lua.0, 2);
+    }
+    let valkey = redis::cmd("INFO").arg("server").query::<String>(&mut con).unwrap().contains("valkey_version");
+    let (_, list, set) = luanum::push_typed("l", "s", "0.1").call(&mut con).unwrap();
+    if !valkey {
+        assert_eq!(list, ["0.10000000000000001", "0.033333333333333333"]);
+        assert_eq!(set, ["-0.10000000000000001"]);
     }
 }

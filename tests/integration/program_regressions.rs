@@ -363,6 +363,23 @@ pub mod pr_entry_bool_bits {
     }
 }
 
+/// A NaN's sign, which `lua_tostring` and `lua_arg` write (`nan` / `-nan`): `f64::NAN` (and
+/// the NaN `parse::<f64>` reads from `"NaN"`) is positive in Rust, but the Lua computed it as
+/// `0 / 0`, which x86 makes negative: `lua_tostring(f64::NAN)` was `-nan` where the twin
+/// wrote `nan`, and SET stored `-nan`.
+#[redlua::library(name = "pr_nan_sign")]
+pub mod pr_nan_sign {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_nan_sign(k0: Key, a0: String) -> (String, String, String, String) {
+        set(&k0, lua_arg(f64::NAN));
+        let parsed = a0.parse::<f64>().unwrap_or(0.5);
+        rpush(&k0.derive(":l"), lua_arg(parsed));
+        (lua_tostring(f64::NAN), lua_tostring(-f64::NAN), lua_tostring(parsed), format!("{}", f64::NAN))
+    }
+}
+
 #[test]
 fn pr_entry_bool_bits() {
     for b in [true, false] {
@@ -417,4 +434,24 @@ fn pr_matches_struct_literal() {
         );
         assert_eq!(v, Verdict::Same, "a = {a}");
     }
+}
+
+#[test]
+fn pr_nan_sign() {
+    let mut h = harness();
+    for text in ["NaN", "-nan", "+NAN", "inf", "0.5"] {
+        let v = h.case(
+            "pr_nan_sign",
+            0,
+            &[],
+            |con| lua_outcome(pr_nan_sign::f_pr_nan_sign("a", text).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_nan_sign::twin::f_pr_nan_sign(Key::from("a"), text.to_string()))),
+        );
+        assert_eq!(v, Verdict::Same, "{text:?}");
+    }
+    // The texts themselves, on this machine's server.
+    let server = redlua::testing::TestServer::start().unwrap();
+    let mut con = server.connection().unwrap();
+    let (pos, neg, parsed, shown) = pr_nan_sign::f_pr_nan_sign("a", "-NaN").call(&mut con).unwrap();
+    assert_eq!((pos.as_str(), neg.as_str(), parsed.as_str(), shown.as_str()), ("nan", "-nan", "-nan", "NaN"));
 }

@@ -31,6 +31,11 @@ impl<'c> Gen<'c> {
 
     /// A value argument (`ToArg`): an integer, a float or a string.
     pub(super) fn value_arg(&mut self, d: usize) -> (String, Vec<Expr>) {
+        if self.chance(1, 5) {
+            if let Some(a) = self.value_arg_extra(d) {
+                return a;
+            }
+        }
         match self.rng.weighted(&[3, 1, 4]) {
             0 => ("\u{2}".into(), vec![self.int_arg(d, LIMIT)]),
             1 => {
@@ -42,6 +47,11 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn field_arg(&mut self, d: usize) -> (String, Vec<Expr>) {
+        if self.chance(1, 12) {
+            if let Some(k) = self.key_name() {
+                return (format!("&{k}"), vec![]);
+            }
+        }
         if self.chance(3, 4) {
             (str_lit(*self.rng.pick(FIELD_NAMES)), vec![])
         } else {
@@ -63,7 +73,8 @@ impl<'c> Gen<'c> {
         let k = self.key_arg()?;
         let d = d.saturating_sub(1);
         self.write();
-        let e = match self.rng.weighted(&[4, 3, 3, 3, 3, 2, 2]) {
+        let e = match self.rng.weighted(&[4, 3, 3, 3, 3, 2, 2, 2]) {
+            7 => self.spread_stmt(d),
             0 => {
                 let (h, kids) = self.value_arg(d);
                 match self.rng.below(3) {

@@ -31,6 +31,8 @@ impl<'c> Gen<'c> {
                 let v = self.expr(t, d);
                 Expr::call(ty.clone(), "Ok", "Ok(\u{2})", vec![v])
             }
+            Ty::Value => self.value(d),
+            Ty::LuaNum => Expr::lit(Ty::LuaNum, "LuaNumber(0.5)"),
         }
     }
 
@@ -71,6 +73,9 @@ impl<'c> Gen<'c> {
             }
             4 => self.helper_call(ty, d),
             5 => {
+                if self.chance(1, 4) {
+                    return Some(self.unwrap_expect(ty, d));
+                }
                 let o = self.operand(|g| g.opt_recv(ty, d - 1));
                 let dflt = self.operand(|g| g.expr(ty, d - 1));
                 self.hit(".unwrap_or");
@@ -135,6 +140,9 @@ impl<'c> Gen<'c> {
     pub(super) fn question(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
         if self.f.closure_floor.is_some() || self.f.effect_floor.is_some() && self.avoid(Avoid::EvalOrder) {
             return None;
+        }
+        if let Some(e) = self.res_call(ty, d) {
+            return Some(e);
         }
         match self.f.ret.clone() {
             Ty::Opt(_) => {
@@ -496,6 +504,11 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn int_leaf(&mut self, m: u64) -> Expr {
+        if self.chance(1, 12) {
+            if let Some(e) = self.int_const(m) {
+                return e;
+            }
+        }
         if self.chance(2, 3) {
             if let Some(i) = self.pick_var(&Ty::Int, |v| v.bound <= m) {
                 return self.use_var(i);
@@ -585,6 +598,9 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 4) {
             return self.float_leaf();
         }
+        if self.chance(1, 12) {
+            return self.lua_float(d);
+        }
         match self.rng.weighted(&[3, 5, 4, 3, 2, 2, 1, if self.effects_ok() && !self.keys().is_empty() { 2 } else { 0 }]) {
             0 => self.float_leaf(),
             1 => self.common(&Ty::Float, d).unwrap_or_else(|| self.float_leaf()),
@@ -669,6 +685,9 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn float_leaf(&mut self) -> Expr {
+        if self.chance(1, 10) {
+            return self.float_const();
+        }
         if self.chance(1, 2) {
             if let Some(i) = self.pick_var(&Ty::Float, |_| true) {
                 return self.use_var(i);
@@ -936,6 +955,8 @@ pub fn simplest(ty: &Ty, structs: &[StructDef]) -> Expr {
         }
         Ty::Res(t) => format!("Ok({})", expr_text(&simplest(t, structs))),
         Ty::Enum(i, _) => format!("{}::{}", enum_name(*i), VARIANTS[0]),
+        Ty::Value => "Value::Nil".to_string(),
+        Ty::LuaNum => "LuaNumber(0.0)".to_string(),
     };
     Expr::lit(ty.clone(), text)
 }

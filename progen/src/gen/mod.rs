@@ -30,6 +30,7 @@ mod extras;
 mod places;
 mod stmts;
 mod text;
+mod values;
 
 use chains::*;
 use enums::MethodSig;
@@ -416,6 +417,34 @@ pub const CONSTRUCTS: &[&str] = &[
     "impl: method calls method",
     "impl: method called by path",
     "impl: &mut self call stored back",
+    // Replies built in the body, run-time rejections, Lua numbers, composition (values.rs)
+    "type Value",
+    "Value::Nil",
+    "Value::Int",
+    "Value::bulk",
+    "Value::status",
+    "Value::Array",
+    "Value::Array nested",
+    "Value::lua_number",
+    "Value by branch",
+    "call! returning Value",
+    "reject! with format arguments",
+    "reject! with a lower-case code",
+    "key.name() as data",
+    "lua_tonumber",
+    "lua_tostring",
+    "lua_arg",
+    "LuaNumber parameter",
+    "helper returning Result",
+    "helper(..)? at the call site",
+    "helper returning Result as the tail",
+    "call! with ..spread",
+    "call! spread of pairs",
+    "unwrap()",
+    "expect(..)",
+    "module const",
+    "f64 constants",
+    "integer MIN / MAX",
 ];
 
 /// Counts of constructs produced.
@@ -502,13 +531,15 @@ pub struct Gen<'c> {
     /// A variable being mutated by the statement under construction: not visible to its
     /// operands (`s.push_str(&s)` does not borrow-check).
     hidden: Option<String>,
+    /// Module-level constants: name (as used), type, magnitude bound.
+    consts: Vec<(String, Ty, u64)>,
     /// Constructs produced.
     pub hits: Coverage,
 }
 
 /// Generates the program named `name` from `seed`; also returns the constructs it used.
 pub fn generate(name: &str, seed: u64, cfg: &Config) -> (Program, Coverage) {
-    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), enums: Vec::new(), methods: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, hits: Coverage::new() };
+    let mut g = Gen { rng: Rng::new(seed), cfg, structs: Vec::new(), enums: Vec::new(), methods: Vec::new(), helpers: Vec::new(), vars: Vec::new(), marks: Vec::new(), f: FnCtx::default(), fresh: 0, untyped_ok: false, hidden: None, consts: Vec::new(), hits: Coverage::new() };
     let p = g.program(name);
     (p, g.hits)
 }
@@ -547,6 +578,7 @@ impl<'c> Gen<'c> {
         }
         let read_only = self.chance(1, 6);
         let impls = self.impl_defs(read_only);
+        let consts = self.module_consts();
         let nhelpers = self.rng.below(self.cfg.max_helpers + 1);
         let mut helpers = Vec::new();
         for i in 0..nhelpers {
@@ -557,7 +589,7 @@ impl<'c> Gen<'c> {
         if read_only {
             self.hit("read_only function");
         }
-        Program { name: name.to_string(), enums: self.enums.clone(), impls, structs: self.structs.clone(), helpers, main, read_only }
+        Program { name: name.to_string(), enums: self.enums.clone(), impls, structs: self.structs.clone(), helpers, main, read_only, consts }
     }
 
     fn struct_def(&mut self) -> StructDef {
@@ -680,6 +712,7 @@ impl<'c> Gen<'c> {
             1 => Ty::opt(self.value_ty(0)),
             _ => Ty::Unit,
         };
+        let ret = self.helper_ret(ret);
         let can_write = !read_only && self.chance(1, 2);
         let sig = Sig { name: name.clone(), params: params.clone(), ret: ret.clone(), writes: can_write, fuel };
         self.begin_fn(&params, ret.clone(), can_write, 6);
@@ -728,6 +761,7 @@ impl<'c> Gen<'c> {
             params.push(Param { name: format!("a{i}"), ty, mutable, by_ref: false });
         }
         self.json_params(&mut params);
+        self.lua_number_params(&mut params);
         // Trailing optional parameters, or a last Vec.
         match self.rng.weighted(&[8, 2, 1, 1]) {
             1 => {
@@ -770,6 +804,7 @@ impl<'c> Gen<'c> {
                 break ret;
             }
         };
+        let ret = self.main_ret(ret);
         let ret = self.records_ret(ret, &params);
 
         if format!("{ret:?}").contains("Enum") {
@@ -791,7 +826,15 @@ impl<'c> Gen<'c> {
         self.vars.clear();
         self.marks.clear();
         self.f = FnCtx { ret, can_write, stmts_left: stmts, ..FnCtx::default() };
+        for (name, ty, bound) in self.consts.clone() {
+            self.vars.push(Var { name, ty, mutable: false, refs: 0, bound, negz: false, frozen: 0, moved: false });
+        }
         for p in params {
+            if p.ty == Ty::LuaNum {
+                // Its number, `n.0`, is used like a float variable.
+                self.vars.push(Var { name: format!("{}.0", p.name), ty: Ty::Float, mutable: false, refs: 0, bound: LIMIT, negz: false, frozen: 0, moved: false });
+                continue;
+            }
             let bound = if p.name == "depth" { 8 } else { LIMIT };
             self.vars.push(Var { name: p.name.clone(), ty: p.ty.clone(), mutable: p.mutable, refs: p.by_ref as u8, bound, negz: false, frozen: 0, moved: false });
         }
@@ -1016,6 +1059,9 @@ impl<'c> Gen<'c> {
             Ty::Unit => None,
             Ty::Res(inner) => {
                 let inner = (**inner).clone();
+                if let Some(e) = self.res_tail(ty, d) {
+                    return Some(Box::new(e));
+                }
                 if self.chance(1, 5) {
                     Some(Box::new(self.err_reject()))
                 } else {
@@ -1034,6 +1080,9 @@ impl<'c> Gen<'c> {
 
     /// A `reject!(..)` value.
     fn reject(&mut self) -> Expr {
+        if self.chance(1, 3) {
+            return self.reject_fmt();
+        }
         let msg = format!("rj{}", self.rng.below(100));
         let (code, msg) = if self.avoid(Avoid::RefusalCodes) {
             match self.rng.below(4) {

@@ -49,6 +49,9 @@ impl<'c> Gen<'c> {
         if self.chance(1, 10) {
             return self.let_else(d);
         }
+        if let Some(s) = self.res_let(d) {
+            return s;
+        }
         let ty = self.value_ty(1);
         if self.chance(1, 8) {
             // let (a, b) = (..);
@@ -64,6 +67,15 @@ impl<'c> Gen<'c> {
             return Stmt { expr: Expr::tpl(Ty::Unit, "let", format!("let ({mk}{n1}, {n2}): {annot} = \u{2}"), vec![e]), semi: true };
         }
         let mutable = self.chance(2, 5);
+        // A mutable collection, to be mutated by the statements that follow, more often.
+        let ty = if mutable && self.chance(1, 3) {
+            match self.rng.below(3) {
+                0 => Ty::map(if self.chance(1, 2) { Ty::Int } else { Ty::Str }),
+                _ => Ty::vec(self.scalar_ty()),
+            }
+        } else {
+            ty
+        };
         let annotate = !self.chance(1, 4) || matches!(ty, Ty::Int | Ty::Float);
         // Only the initialiser itself may be a bare `Vec::new()` (not something nested).
         self.untyped_ok = annotate && matches!(ty, Ty::Opt(_) | Ty::Vec(_) | Ty::Map(_));
@@ -692,7 +704,12 @@ impl<'c> Gen<'c> {
     }
 
     pub(super) fn mutate_stmt(&mut self, d: usize) -> Option<Stmt> {
-        let i = self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_) | Ty::Str))?;
+        // Collections first: their methods are rarer than strings' (`push_str`).
+        let coll = if self.chance(2, 3) { self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_))) } else { None };
+        let i = match coll {
+            Some(i) => i,
+            None => self.pick_mut_var(|v| matches!(v.ty, Ty::Vec(_) | Ty::Map(_) | Ty::Str))?,
+        };
         let v = self.vars[i].clone();
         self.hidden = Some(v.name.clone());
         let r = self.mutate_var(&v, d);
@@ -705,7 +722,7 @@ impl<'c> Gen<'c> {
         let (text, kids): (String, Vec<Expr>) = match &v.ty {
             Ty::Vec(et) => {
                 let et = (**et).clone();
-                match self.rng.weighted(&[6, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2]) {
+                match self.rng.weighted(&[4, 2, 2, 2, 2, 2, 4, 2, 2, 3, 2]) {
                     0 => {
                         self.hit("push");
                         (format!("{n}.push(\u{2})"), vec![self.expr(&et, d.saturating_sub(1))])

@@ -22,6 +22,11 @@ impl<'c> Gen<'c> {
         if d == 0 || self.chance(1, 6) {
             return self.str_leaf();
         }
+        if self.chance(1, 12) {
+            if let Some(e) = self.lua_string(d) {
+                return e;
+            }
+        }
         match self.rng.weighted(&[2, 5, 4, 3, 2, 5, 2, 2, 2, if self.effects_ok() && !self.keys().is_empty() { 3 } else { 0 }, 1, 2]) {
             11 => self.str_extra(d),
             0 => self.str_leaf(),
