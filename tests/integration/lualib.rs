@@ -350,6 +350,11 @@ fn check(lua: &mut Lua, h: Helper) {
         Helper::JsonStr => json_str(lua),
         Helper::JsonEncode => json_encode(lua),
         Helper::VecSlice => vec_slice(lua),
+
+        Helper::DebugEscapes => debug_escapes(lua),
+        Helper::DebugStr => debug_str(lua),
+        Helper::DebugFloat => debug_float(lua),
+        Helper::Debug => debug(lua),
     }
 }
 
@@ -505,8 +510,8 @@ fn every_helper_file_loads_as_a_script_and_in_a_library() {
         // With what it requires, at the top of a script that runs: no global is set.
         let chunk = format!("{}\nreturn type({})", lualib::chunk(&[h]), h.name());
         let ty: redis::RedisResult<String> = redis::cmd("EVAL").arg(&chunk).arg(0).query(&mut con);
-        // A helper is a function, or a constant table (min_by_len).
-        let want = if h == Helper::MinByLen { "table" } else { "function" };
+        // A helper is a function, or a constant table (min_by_len, debug_escapes).
+        let want = if matches!(h, Helper::MinByLen | Helper::DebugEscapes) { "table" } else { "function" };
         assert_eq!(ty.as_deref().ok(), Some(want), "{}.lua as a script: {ty:?}", h.file());
         // And while a library loads, where only part of the Lua library is there.
         let lib = format!(
@@ -1840,4 +1845,66 @@ fn vec_slice(lua: &mut Lua) {
             assert_eq!(lua.eval(&[Helper::VecSlice], &e, &[]), want, "&v[{a}..{b:?}]");
         }
     }
+}
+
+
+/// The escape table on its own: its first range's first code point is the first one past
+/// U+007F that Rust's `{:?}` escapes (U+0080), and `redlua_debug_str` of single characters
+/// on both sides of a few ranges' edges agrees with Rust.
+fn debug_escapes(lua: &mut Lua) {
+    assert_eq!(lua.eval(&[Helper::DebugEscapes], "type(redlua_debug_escapes[1])", &[]), "\"string\"");
+    let first = (0x80u32..).find_map(char::from_u32).filter(|c| format!("{c:?}").contains("\\u")).map(|c| c as u32);
+    assert_eq!(first, Some(0x80), "Rust escapes U+0080 first");
+    for cp in [0x80u32, 0x9f, 0xa0, 0xad, 0xae, 0x300, 0x36f, 0x370, 0x200b, 0x200d, 0x2028, 0xfeff, 0xfffd, 0xe0001, 0xe01ef, 0x10ffff] {
+        let Some(c) = char::from_u32(cp) else { continue };
+        let text = c.to_string();
+        let want = format!("{text:?}");
+        let got = lua.eval(&[Helper::DebugStr], "redlua_debug_str(ARGV[1]) == ARGV[2] or redlua_debug_str(ARGV[1])", &[&text, &want]);
+        assert_eq!(got, "true", "U+{cp:04X}: Rust writes {want}");
+    }
+}
+
+/// `{:?}` of strings: quotes, the named escapes, controls, a quote that is not escaped, and
+/// text that is not UTF-8 refused.
+fn debug_str(lua: &mut Lua) {
+    for s in ["", "a", "a\"b", "it's", "back\\slash", "tab\tnl\ncr\r\0", "\u{1}\u{1f}\u{7f}", "h\u{e9}llo \u{1d11e}", "e\u{301}", "\u{301}e", "\u{200b}x", "\u{feff}"] {
+        let want = format!("{s:?}");
+        assert_eq!(lua.eval(&[Helper::DebugStr], "redlua_debug_str(ARGV[1]) == ARGV[2] or redlua_debug_str(ARGV[1])", &[s, &want]), "true", "{s:?}");
+    }
+    assert_eq!(lua.eval(&[Helper::DebugStr], "redlua_debug_str('\\255')", &[]), "error: redlua: {:?} of a String that is not UTF-8");
+}
+
+/// `{:?}` of floats: a `.0` when integral, the exponent form outside 1e-4 <= |x| < 1e16.
+fn debug_float(lua: &mut Lua) {
+    for x in [0.0f64, -0.0, 1.0, -1.5, 0.1, 0.3, 1e-4, 9.999e-5, 1e15, 1e16, 1.5e16, 1e-7, 5e-324, f64::MAX, f64::MIN_POSITIVE, 123456789.125, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let want = format!("{x:?}");
+        let arg = if x.is_nan() { "0/0".to_string() } else if x.is_infinite() { format!("{}math.huge", if x < 0.0 { "-" } else { "" }) } else { format!("{x:e}") };
+        let arg = if x == 0.0 && x.is_sign_negative() { "-0.0".to_string() } else { arg };
+        assert_eq!(lua.eval(&[Helper::DebugFloat], &format!("redlua_debug_float({arg}) == ARGV[1] or redlua_debug_float({arg})"), &[&want]), "true", "{x:e}: Rust writes {want}");
+    }
+}
+
+/// `{:?}` and `{:#?}` of compound values through their type descriptors.
+fn debug(lua: &mut Lua) {
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    struct S {
+        a: i64,
+        tags: Vec<Option<i64>>,
+    }
+    // None inside a Vec is `false`, as redis.call gives it (HMGET, MGET).
+    let value = S { a: -3, tags: vec![Some(4), None] };
+    let d = "{ 'struct', 'S', 'a', 'int', 'tags', { 'Vec', { 'Option', 'int' } } }";
+    let lua_value = "{ -3, { 4, false } }";
+    for pretty in [false, true] {
+        let want = if pretty { format!("{value:#?}") } else { format!("{value:?}") };
+        let pad = if pretty { "''" } else { "nil" };
+        let e = format!("redlua_debug({lua_value}, {d}, {pad}) == ARGV[1] or redlua_debug({lua_value}, {d}, {pad})");
+        let got = lua.eval(&[Helper::Debug], &e, &[&want]);
+        assert_eq!(got, "true", "Rust writes {want}");
+    }
+    let t: (i64,) = (7,);
+    assert_eq!(lua.eval(&[Helper::Debug], "redlua_debug({ 7 }, { 'tuple', 'int' }) == ARGV[1]", &[&format!("{t:?}")]), "true");
+    let v: Vec<i64> = vec![];
+    assert_eq!(lua.eval(&[Helper::Debug], "redlua_debug({}, { 'Vec', 'int' }, '') == ARGV[1]", &[&format!("{v:#?}")]), "true");
 }
