@@ -83,3 +83,29 @@ impl Gen<'_> {
         self.helper(Helper::ArgLuaNumber, vec![raw, L::str(name)])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::Lowerer;
+
+    /// `LuaNumber` is a parameter type in its plain spellings only: not with generic
+    /// arguments, nor as an associated type.
+    #[test]
+    fn lua_number_parameter_types() {
+        for (ty, is) in [
+            (syn::parse_quote!(LuaNumber), true),
+            (syn::parse_quote!(redlua::LuaNumber), true),
+            (syn::parse_quote!(redlua::prelude::LuaNumber), true),
+            (syn::parse_quote!(redlua::luanum::LuaNumber), true),
+            (syn::parse_quote!(LuaNumber<f64>), false),
+            (syn::parse_quote!(redlua::LuaNumber<i64>), false),
+            (syn::parse_quote!(<T>::LuaNumber), false),
+            (syn::parse_quote!(<T as redlua>::LuaNumber), false),
+            (syn::parse_quote!(other::LuaNumber), false),
+            (syn::parse_quote!(f64), false),
+        ] {
+            let ty: syn::Type = ty;
+            assert_eq!(Lowerer::is_lua_number_type(&ty), is, "{}", quote::quote!(#ty));
+        }
+    }
+}
