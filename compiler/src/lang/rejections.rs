@@ -29,6 +29,10 @@ impl Lowerer<'_> {
                 input.parse::<syn::Token![,]>()?;
             }
             let message: syn::LitStr = input.parse()?;
+            // The format arguments follow a comma (`reject!("a" = 1)` is no form of it).
+            if !input.is_empty() && !input.peek(syn::Token![,]) {
+                return Err(input.error("expected `,`"));
+            }
             let rest: proc_macro2::TokenStream = input.parse()?;
             Ok((code, message, rest))
         });
@@ -198,6 +202,16 @@ mod tests {
         }
     }
 
+    /// A call that is no form of `reject!` is refused as such, whatever its first tokens.
+    #[test]
+    fn other_forms_of_reject_are_refused_as_such() {
+        for call in [r#"reject!("a" = 1)"#, r#"reject!("a {}" = 1)"#, r#"reject!("a" 1)"#, r#"reject!(msg)"#, r#"reject!(code, "x")"#, r#"reject!(self = "x", "y")"#, r#"reject!(kind = "X", "y")"#, r#"reject!(code = "X")"#] {
+            let source = format!("mod m {{ use redlua::prelude::*; #[redis_function] pub fn f() -> Result<i64, Reject> {{ Err({call}) }} }}");
+            let errors = compile(&source).err().unwrap_or_default();
+            assert!(errors.len() == 1 && errors[0].rule == Rule::Unsupported && errors[0].message == "this form of `reject!`", "{call}: {errors:?}");
+        }
+    }
+
     #[test]
     fn an_error_code_is_one_word_that_starts_with_a_letter_at_most_32_long() {
         let long = "A".repeat(33);
@@ -245,4 +259,5 @@ mod tests {
                 #[redis_function] pub fn f(k: Key, s: String) -> Result<i64, Reject> {{ incr(&k); Err(reject!(code = {code:?}, {message:?}{args})) }} }}"#
         )
     }
+
 }
