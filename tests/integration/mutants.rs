@@ -116,6 +116,67 @@ pub mod mutant_kills {
     }
 }
 
+/// Kills of the mutants of `compiler/src/lang/values.rs`, `luanumbers.rs` and
+/// `rejections.rs`: the paths of `Value` and of Lua's number functions written in full, a
+/// helper of the library that takes the name of one of those functions, and rejections
+/// whose message is a format string without arguments.
+#[redlua::library(name = "mutant_kills_lang")]
+pub mod mutant_kills_lang {
+    use redlua::prelude::*;
+
+    /// `redlua::Value::..`, `redlua::prelude::..` and `redlua::luanum::..`: written in full,
+    /// each means what its short name means.
+    #[redis_function]
+    pub fn full_paths(k: Key, s: String) -> Value {
+        match redlua::luanum::lua_tonumber(&s) {
+            None => redlua::Value::Nil,
+            Some(x) => {
+                set(&k, redlua::luanum::lua_arg(x));
+                call!("APPEND", &k, redlua::prelude::lua_arg(x * 2.0));
+                if x > 0.0 {
+                    redlua::Value::status(redlua::luanum::lua_tostring(x))
+                } else if x < 0.0 {
+                    redlua::Value::bulk(redlua::prelude::lua_tostring(x))
+                } else {
+                    match redlua::prelude::lua_tonumber("0x10") {
+                        Some(y) => redlua::Value::Int(y as i64),
+                        None => redlua::Value::Array(vec![redlua::Value::Nil]),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A helper of the library named like one of Lua's number functions: a call by the
+    /// short name is the helper's, the full path is redlua's.
+    fn lua_tostring(x: f64) -> String {
+        if x > 0.0 {
+            "positive".to_string()
+        } else {
+            "not positive".to_string()
+        }
+    }
+
+    #[redis_function(read_only)]
+    pub fn own_tostring(x: f64) -> (String, String) {
+        (lua_tostring(x), redlua::prelude::lua_tostring(x))
+    }
+
+    /// A message with `{name}` (a variable named in the text) and no argument after it,
+    /// and one with `{{` and `}}` only: formatted as `format!` does.
+    #[redis_function]
+    pub fn format_without_arguments(k: Key, n: i64) -> Result<i64, Reject> {
+        let v = incr_by(&k, n);
+        if v > 10 {
+            return Err(reject!("{v} is over {{10}}"));
+        }
+        if v < 0 {
+            return Err(reject!(code = "NEGATIVE", "{{below}} zero"));
+        }
+        Ok(v)
+    }
+}
+
 /// Runs the Lua (with the key `lua:log`) and the twin (with `rust:log`) from empty logs:
 /// the same trace of commands and the same reply, or an error on both sides.
 fn agree<T: PartialEq + std::fmt::Debug>(con: &mut redis::Connection, what: &str, lua: impl FnOnce(&mut redis::Connection, &str) -> Result<T, redlua::Error>, twin: impl FnOnce(Key) -> T) {
@@ -242,4 +303,52 @@ fn a_subcommand_of_call_goes_after_its_command() {
     assert_eq!(lua, rust);
     assert!(lua > 10, "XINFO STREAM gives its fields: {lua}");
     assert!(mutant_kills::stream_length("absent").call(&mut con).is_err(), "XINFO STREAM of no stream is an error");
+}
+
+/// The error of a call as `CODE message` (`REJECT message` for `reject!("..")`).
+fn error_text(e: redlua::Error) -> String {
+    match e {
+        redlua::Error::Rejected { message } => format!("REJECT {message}"),
+        other => match other.redis_error() {
+            Some(r) => format!("{} {}", r.code().unwrap_or("?"), r.detail().unwrap_or("")),
+            None => other.to_string(),
+        },
+    }
+}
+
+#[test]
+fn full_paths_of_value_and_the_lua_number_functions_mean_the_short_names() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for s in ["7", "-2.5", "0", "-0", "x", "1e300", "0x1p-2"] {
+        let lua = mutant_kills_lang::full_paths("lua", s).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills_lang::twin::full_paths(Key::from("rust"), s.to_string()));
+        assert_eq!(lua, rust, "full_paths({s:?})");
+        let (l, r): (Option<String>, Option<String>) = (redis::cmd("GET").arg("lua").query(&mut con).unwrap(), redis::cmd("GET").arg("rust").query(&mut con).unwrap());
+        assert_eq!(l, r, "full_paths({s:?}): the key");
+    }
+    assert_eq!(mutant_kills_lang::full_paths("lua", "0").call(&mut con).unwrap(), redlua::Value::Int(16));
+    assert_eq!(mutant_kills_lang::full_paths("lua", "x").call(&mut con).unwrap(), redlua::Value::Nil);
+    // Not NaN: an `f64` argument NaN arrives in Lua with its sign bit set (`-nan`), in
+    // the twin without (`nan`).
+    for x in [1.5, 0.0, -0.0, -3.0, f64::INFINITY] {
+        let lua = mutant_kills_lang::own_tostring(x).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || mutant_kills_lang::twin::own_tostring(x));
+        assert_eq!(lua, rust, "own_tostring({x})");
+    }
+    assert_eq!(mutant_kills_lang::own_tostring(1.5).call(&mut con).unwrap(), ("positive".to_string(), "1.5".to_string()));
+}
+
+#[test]
+fn a_rejection_formats_a_message_without_arguments_as_format_does() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for n in [3, 9, -30, 100] {
+        let lua = mutant_kills_lang::format_without_arguments("lua", n).call(&mut con).map_err(error_text);
+        let rust = redlua::twin::run(&mut con, || mutant_kills_lang::twin::format_without_arguments(Key::from("rust"), n)).map_err(|e| format!("{} {}", e.code(), e.message()));
+        assert_eq!(lua, rust, "format_without_arguments({n})");
+    }
+    let _: () = redis::cmd("DEL").arg("lua").query(&mut con).unwrap();
+    assert_eq!(mutant_kills_lang::format_without_arguments("lua", 12).call(&mut con).map_err(error_text), Err("REJECT 12 is over {10}".to_string()));
+    assert_eq!(mutant_kills_lang::format_without_arguments("lua", -20).call(&mut con).map_err(error_text), Err("NEGATIVE {below} zero".to_string()));
 }

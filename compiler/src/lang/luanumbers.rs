@@ -83,3 +83,45 @@ impl Gen<'_> {
         self.helper(Helper::ArgLuaNumber, vec![raw, L::str(name)])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::Lowerer;
+
+    /// The Lua number functions are `lua_tonumber`, .. and their paths in `redlua::prelude`
+    /// and `redlua::luanum`: the same names in another module are not redlua's.
+    #[test]
+    fn only_redlua_paths_name_the_lua_number_functions() {
+        let compiles = |call: &str| {
+            let source = format!("mod m {{ use redlua::prelude::*; #[redis_function] pub fn f(x: f64) -> String {{ {call} }} }}");
+            crate::compile_library(r#"name = "m""#.parse().unwrap(), source.parse().unwrap()).is_ok()
+        };
+        for call in ["lua_tostring(x)", "redlua::prelude::lua_tostring(x)", "redlua::luanum::lua_tostring(x)"] {
+            assert!(compiles(call), "{call}");
+        }
+        for call in ["other::prelude::lua_tostring(x)", "other::luanum::lua_tostring(x)", "redlua::other::lua_tostring(x)", "redlua::Value::lua_tostring(x)", "luanum::lua_tostring(x)", "a::redlua::luanum::lua_tostring(x)"] {
+            assert!(!compiles(call), "{call}");
+        }
+    }
+
+    /// `LuaNumber` is a parameter type in its plain spellings only: not with generic
+    /// arguments, nor as an associated type.
+    #[test]
+    fn lua_number_parameter_types() {
+        for (ty, is) in [
+            (syn::parse_quote!(LuaNumber), true),
+            (syn::parse_quote!(redlua::LuaNumber), true),
+            (syn::parse_quote!(redlua::prelude::LuaNumber), true),
+            (syn::parse_quote!(redlua::luanum::LuaNumber), true),
+            (syn::parse_quote!(LuaNumber<f64>), false),
+            (syn::parse_quote!(redlua::LuaNumber<i64>), false),
+            (syn::parse_quote!(<T>::LuaNumber), false),
+            (syn::parse_quote!(<T as redlua>::LuaNumber), false),
+            (syn::parse_quote!(other::LuaNumber), false),
+            (syn::parse_quote!(f64), false),
+        ] {
+            let ty: syn::Type = ty;
+            assert_eq!(Lowerer::is_lua_number_type(&ty), is, "{}", quote::quote!(#ty));
+        }
+    }
+}

@@ -29,6 +29,10 @@ impl Lowerer<'_> {
                 input.parse::<syn::Token![,]>()?;
             }
             let message: syn::LitStr = input.parse()?;
+            // The format arguments follow a comma (`reject!("a" = 1)` is no form of it).
+            if !input.is_empty() && !input.peek(syn::Token![,]) {
+                return Err(input.error("expected `,`"));
+            }
             let rest: proc_macro2::TokenStream = input.parse()?;
             Ok((code, message, rest))
         });
@@ -151,11 +155,18 @@ mod tests {
     use crate::diag::Rule;
     
     fn rejecting(code: &str, message: &str) -> Result<crate::CompiledLibrary, Vec<crate::diag::Diagnostic>> {
-        let body = format!(
+        compile(&source(code, message))
+    }
+
+    fn source(code: &str, message: &str) -> String {
+        format!(
             r#"mod m {{ use redlua::prelude::*;
                 #[redis_function] pub fn f(k: Key) -> Result<i64, Reject> {{ incr(&k); Err(reject!(code = {code:?}, {message:?})) }} }}"#
-        );
-        crate::compile_library(r#"name = "m""#.parse().unwrap(), body.parse().unwrap())
+        )
+    }
+
+    fn compile(source: &str) -> Result<crate::CompiledLibrary, Vec<crate::diag::Diagnostic>> {
+        crate::compile_library(r#"name = "m""#.parse().unwrap(), source.parse().unwrap())
     }
 
     #[test]
@@ -191,12 +202,62 @@ mod tests {
         }
     }
 
+    /// A call that is no form of `reject!` is refused as such, whatever its first tokens.
+    #[test]
+    fn other_forms_of_reject_are_refused_as_such() {
+        for call in [r#"reject!("a" = 1)"#, r#"reject!("a {}" = 1)"#, r#"reject!("a" 1)"#, r#"reject!(msg)"#, r#"reject!(code, "x")"#, r#"reject!(self = "x", "y")"#, r#"reject!(kind = "X", "y")"#, r#"reject!(code = "X")"#] {
+            let source = format!("mod m {{ use redlua::prelude::*; #[redis_function] pub fn f() -> Result<i64, Reject> {{ Err({call}) }} }}");
+            let errors = compile(&source).err().unwrap_or_default();
+            assert!(errors.len() == 1 && errors[0].rule == Rule::Unsupported && errors[0].message == "this form of `reject!`", "{call}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn an_error_code_is_one_word_that_starts_with_a_letter_at_most_32_long() {
+        let long = "A".repeat(33);
+        for code in ["1ERR", "_X", "-X", long.as_str(), "NO FUNDS", "NO.FUNDS", ""] {
+            let errors = rejecting(code, "x").err().unwrap_or_default();
+            assert!(errors.len() == 1 && errors[0].rule == Rule::Unsupported && errors[0].message.contains("as an error code"), "{code:?}: {errors:?}");
+        }
+        for code in ["A".repeat(32).as_str(), "E1", "no_funds", "no-funds", "x"] {
+            assert!(rejecting(code, "x").is_ok(), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_whole_refusal_text_is_refused_when_the_message_is_all_literal() {
+        // The start of a refusal's text is refused only when run-time data follows it.
+        for text in ["Function", "function not", "Script killed", "script"] {
+            assert!(rejecting("ERR", text).is_ok(), "{text:?}");
+        }
+    }
+
+    /// A refused code points at the code, a refused text at the message, with run-time
+    /// data in the message or without.
+    #[test]
+    fn a_refused_rejection_points_at_what_makes_it_one() {
+        for (code, message) in [("BUSY", "after {}"), ("BUSY", "after a write"), ("ERR", "{}"), ("ERR", "Function not found")] {
+            let src = if message.contains("{}") { source_with(code, message) } else { source(code, message) };
+            let errors = compile(&src).err().unwrap_or_default();
+            assert!(errors.len() == 1 && errors[0].rule == Rule::ReservedCode, "{code} {message:?}: {errors:?}");
+            let want = if code == "BUSY" { format!("{code:?}") } else { format!("{message:?}") };
+            let text = src.lines().nth(1).unwrap_or_default();
+            let column = text.find(&want).map(|b| text[..b].chars().count());
+            let at = errors[0].span.start();
+            assert_eq!((at.line, Some(at.column)), (2, column), "{code} {message:?}: the error points at {want}");
+        }
+    }
+
     fn rejecting_with(code: &str, message: &str) -> Result<crate::CompiledLibrary, Vec<crate::diag::Diagnostic>> {
+        compile(&source_with(code, message))
+    }
+
+    fn source_with(code: &str, message: &str) -> String {
         let args = if message.replace("{{", "").contains("{}") { ", s" } else { "" };
-        let body = format!(
+        format!(
             r#"mod m {{ use redlua::prelude::*;
                 #[redis_function] pub fn f(k: Key, s: String) -> Result<i64, Reject> {{ incr(&k); Err(reject!(code = {code:?}, {message:?}{args})) }} }}"#
-        );
-        crate::compile_library(r#"name = "m""#.parse().unwrap(), body.parse().unwrap())
+        )
     }
+
 }

@@ -89,3 +89,35 @@ impl Gen<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Diagnostic, Rule};
+
+    fn errors_of(params: &str, body: &str) -> Vec<Diagnostic> {
+        let source = format!("mod m {{ use redlua::prelude::*; #[redis_function] pub fn f({params}) -> Value {{ {body} }} }}");
+        crate::compile_library(r#"name = "m""#.parse().unwrap(), source.parse().unwrap()).err().unwrap_or_default()
+    }
+
+    /// Each constructor's type error names what it takes, and a variant of the client's
+    /// `Value` that a body cannot build names the constructor to use.
+    #[test]
+    fn a_wrong_constructor_or_argument_says_what_to_write() {
+        for (params, body, message, hint) in [
+            ("n: i64", "Value::bulk(n)", "`Value::bulk` takes `String`, found `i64`", "pass a `String` or `&str` (`n.to_string()` for a number)"),
+            ("n: i64", "Value::status(n)", "`Value::status` takes `String`, found `i64`", "pass a `String` or `&str` (`n.to_string()` for a number)"),
+            ("n: i64", "Value::lua_number(n)", "`Value::lua_number` takes `f64`, found `i64`", "`Value::lua_number` takes an `f64`: convert with `as f64`, or reply an integer with `Value::Int(n)`"),
+            ("x: f64", "Value::Int(x)", "`Value::Int` takes `i64`, found `f64`", "`Value::Int` takes an `i64`: convert with `as i64`, or reply a float with `Value::lua_number(x)`"),
+            ("s: String", "Value::Bytes(s)", "`Value::Bytes(..)`", "write `Value::bulk(s)` with a `String` or `&str`"),
+            ("s: String", "Value::Status(s)", "`Value::Status(..)`", "write `Value::status(s)`"),
+            ("s: String", "Value::Okay(s)", "`Value::Okay(..)`", super::CONSTRUCTORS),
+            ("s: String", "Value::Okay", "`Value::Okay` here", super::CONSTRUCTORS),
+        ] {
+            let errors = errors_of(params, body);
+            assert_eq!(errors.len(), 1, "{body}: {errors:?}");
+            let e = &errors[0];
+            assert!(e.message.contains(message) && e.hint.starts_with(hint), "{body}: {e:?}");
+            assert!(matches!(e.rule, Rule::Type | Rule::Unsupported), "{body}: {e:?}");
+        }
+    }
+}
