@@ -226,7 +226,7 @@ impl FileCtx<'_> {
         }
         let mut item = module.clone();
         let attr = item.attrs.remove(attr_index);
-        match redlua_compiler::compile_library_in_file(&file_name(self.file), attr_args(&attr), item.to_token_stream()) {
+        match redlua_compiler::compile_library_in_crate(&crate_dir(self.file), &file_name(self.file), attr_args(&attr), item.to_token_stream()) {
             Ok(lib) => {
                 let functions = lib.functions.iter().map(summary).collect();
                 self.found.items.push(Compiled {
@@ -432,4 +432,11 @@ mod tests {
         assert!(found.problems[0].rule.is_none());
         assert_eq!(found.problems[0].at.map(|(l, _)| l), Some(1));
     }
+}
+
+/// The directory of the crate `file` belongs to (the nearest one up with a `Cargo.toml`):
+/// what a library's `helpers = ".."` path is relative to.
+fn crate_dir(file: &Path) -> PathBuf {
+    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map_or(dir.clone(), Path::to_path_buf)
 }
