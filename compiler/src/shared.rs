@@ -48,6 +48,11 @@ pub fn with_base_dir<R>(dir: &Path, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// True when the file `arg` names can be read (the expansion then tracks it).
+pub fn readable(arg: &HelpersArg) -> bool {
+    base_dir().is_some_and(|b| b.join(&arg.path).is_file())
+}
+
 fn base_dir() -> Option<PathBuf> {
     BASE_DIR.with(|b| b.borrow().clone()).or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
 }
@@ -61,10 +66,11 @@ pub fn load(arg: &HelpersArg, errors: &mut Errors) -> Option<SharedFile> {
     let text = match std::fs::read_to_string(base.join(&arg.path)) {
         Ok(t) => t,
         Err(e) => {
+            let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file in the crate's directory".to_string() } else { e.to_string() };
             errors.push(
                 Rule::Attribute,
                 arg.span,
-                format!("cannot read the helper file `{}`: {e}", arg.path),
+                format!("cannot read the helper file `{}`: {why}", arg.path),
                 "`helpers = \"..\"` names a Rust file of this crate, relative to its Cargo.toml (e.g. `helpers = \"src/shared.rs\"`)",
             );
             return None;
