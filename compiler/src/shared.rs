@@ -50,7 +50,23 @@ pub fn with_base_dir<R>(dir: &Path, f: impl FnOnce() -> R) -> R {
 
 /// True when the file `arg` names can be read (the expansion then tracks it).
 pub fn readable(arg: &HelpersArg) -> bool {
-    base_dir().is_some_and(|b| b.join(&arg.path).is_file())
+    base_dir().is_some_and(|b| normalized(&b.join(&arg.path)).is_file())
+}
+
+/// `path` with its `..` components taken away with the directory before them, without
+/// asking the file system (the directories on the way need not exist).
+fn normalized(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir if matches!(out.components().next_back(), Some(std::path::Component::Normal(_))) => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn base_dir() -> Option<PathBuf> {
@@ -63,7 +79,7 @@ pub fn load(arg: &HelpersArg, errors: &mut Errors) -> Option<SharedFile> {
         errors.push(Rule::Attribute, arg.span, format!("cannot find the helper file `{}`: the crate's directory is unknown (CARGO_MANIFEST_DIR is not set)", arg.path), "build the crate with cargo");
         return None;
     };
-    let text = match std::fs::read_to_string(base.join(&arg.path)) {
+    let text = match std::fs::read_to_string(normalized(&base.join(&arg.path))) {
         Ok(t) => t,
         Err(e) => {
             let why = if e.kind() == std::io::ErrorKind::NotFound { "no such file in the crate's directory".to_string() } else { e.to_string() };
@@ -208,5 +224,70 @@ pub fn name_file(diags: &mut [Diagnostic], files: &[SharedFile]) {
                 d.message = format!("{}, in a shared helper: {}", file.arg.path, d.message);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Rule;
+    use crate::driver::{run, Input};
+    use std::path::PathBuf;
+
+    /// A crate directory of its own with `src/shared.rs` holding `text`.
+    fn crate_with(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("redlua-shared-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/shared.rs"), text).unwrap();
+        dir
+    }
+
+    fn compile(dir: &std::path::Path, helpers: &str, items: &str) -> crate::driver::Run {
+        let input = Input::Library {
+            attr: format!(r#"name = "m", helpers = "{helpers}""#).parse().unwrap(),
+            item: format!("mod m {{ use redlua::prelude::*; {items} }}").parse().unwrap(),
+        };
+        super::with_base_dir(dir, || run(input, Some("m.rs")))
+    }
+
+    const SHARED: &str = "use redlua::prelude::*;\n\npub fn twice(n: i64) -> i64 {\n    n * 2\n}\n\npub fn touch(k: &Key) -> i64 {\n    incr(k)\n}\n\npub fn bad(s: String) -> String {\n    s.to_uppercase()\n}\n";
+
+    #[test]
+    fn the_shared_fns_a_library_calls_are_its_helpers() {
+        let dir = crate_with("used", SHARED);
+        let r = compile(&dir, "src/shared.rs", "#[redis_function] pub fn f(k: Key, n: i64) -> i64 { touch(&k) + twice(n) }");
+        let lua = r.printed.map(|p| p.code).unwrap_or_else(|| panic!("{:?}", r.diagnostics));
+        assert!(lua.contains("h_twice = function(n)") && lua.contains("redis.call('INCR', k)"), "{lua}");
+        // `bad` is never called: neither lowered (its error would stop the build) nor emitted.
+        assert!(!lua.contains("h_bad"), "{lua}");
+    }
+
+    #[test]
+    fn a_function_of_the_module_keeps_its_name() {
+        let dir = crate_with("own", SHARED);
+        let r = compile(&dir, "src/shared.rs", "fn twice(n: i64) -> i64 { n * 3 } #[redis_function] pub fn f(n: i64) -> i64 { twice(n) }");
+        let lua = r.printed.map(|p| p.code).unwrap_or_default();
+        assert!(lua.contains("n * 3") && !lua.contains("n * 2"), "{lua}");
+    }
+
+    #[test]
+    fn an_error_in_the_file_names_it_and_the_helpers_line() {
+        let dir = crate_with("bad", SHARED);
+        let r = compile(&dir, "src/shared.rs", "#[redis_function] pub fn f(s: String) -> String { bad(s) }");
+        let ds = r.all_diagnostics();
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        assert_eq!(ds[0].rule, Rule::Unsupported);
+        assert!(ds[0].message.starts_with("src/shared.rs:11, in the shared helper `bad`: `.to_uppercase()`"), "{}", ds[0].message);
+    }
+
+    #[test]
+    fn a_missing_file_or_an_item_other_than_fn_is_an_error_on_the_argument() {
+        let dir = crate_with("missing", SHARED);
+        let r = compile(&dir, "src/nope.rs", "#[redis_function] pub fn f(n: i64) -> i64 { n }");
+        let ds = r.all_diagnostics();
+        assert!(ds.len() == 1 && ds[0].rule == Rule::Attribute && ds[0].message.contains("cannot read the helper file `src/nope.rs`"), "{ds:?}");
+        let dir = crate_with("struct", "pub fn one() -> i64 { 1 }\n\npub struct P {\n    x: i64,\n}\n");
+        let r = compile(&dir, "src/shared.rs", "#[redis_function] pub fn f() -> i64 { one() }");
+        let ds = r.all_diagnostics();
+        assert!(ds.len() == 1 && ds[0].rule == Rule::Unsupported && ds[0].message.starts_with("src/shared.rs:3: a shared helper file may hold only `fn`s"), "{ds:?}");
     }
 }
