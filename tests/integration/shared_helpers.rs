@@ -5,6 +5,7 @@
 use redlua::prelude::*;
 use redlua::testing::TestServer;
 
+// ANCHOR: shared
 #[path = "shared/ttl.rs"]
 pub mod ttl;
 
@@ -20,6 +21,7 @@ pub mod limits {
         (n <= limit, clamp_ttl(window, 3600))
     }
 }
+// ANCHOR_END: shared
 
 #[redlua::library(name = "shared_cache", helpers = "integration/shared/ttl.rs")]
 pub mod cache {
