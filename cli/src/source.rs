@@ -348,6 +348,13 @@ pub fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| UNNAMED.to_string())
 }
 
+/// The directory of the crate `file` belongs to (the nearest one up with a `Cargo.toml`):
+/// what a library's `helpers = ".."` path is relative to.
+fn crate_dir(file: &Path) -> PathBuf {
+    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map_or(dir.clone(), Path::to_path_buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,11 +439,4 @@ mod tests {
         assert!(found.problems[0].rule.is_none());
         assert_eq!(found.problems[0].at.map(|(l, _)| l), Some(1));
     }
-}
-
-/// The directory of the crate `file` belongs to (the nearest one up with a `Cargo.toml`):
-/// what a library's `helpers = ".."` path is relative to.
-fn crate_dir(file: &Path) -> PathBuf {
-    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map_or(dir.clone(), Path::to_path_buf)
 }
