@@ -546,3 +546,28 @@ fn library_mutrefs() {
     let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
     insta::assert_snapshot!("mutrefs", lib.lua);
 }
+
+/// A library whose helpers are in a file shared with other libraries
+/// (`helpers = ".."`): the shared `fn`s it calls are emitted like its own helpers, the
+/// others are not.
+#[test]
+fn library_shared_helpers() {
+    let attr = r#"name = "shared_limits", helpers = "integration/shared/ttl.rs""#.parse().unwrap();
+    let item = r#"
+        mod limits {
+            use crate::ttl::{bump, clamp_ttl};
+            use redlua::prelude::*;
+
+            #[redis_function]
+            pub fn hit(counter: Key, limit: i64, window: i64) -> (bool, i64) {
+                let n = bump(&counter, 1, window);
+                (n <= limit, clamp_ttl(window, 3600))
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = redlua_compiler::compile_library_in_crate(dir, "limits.rs", attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("shared_helpers", lib.lua);
+}

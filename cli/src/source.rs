@@ -226,7 +226,7 @@ impl FileCtx<'_> {
         }
         let mut item = module.clone();
         let attr = item.attrs.remove(attr_index);
-        match redlua_compiler::compile_library_in_file(&file_name(self.file), attr_args(&attr), item.to_token_stream()) {
+        match redlua_compiler::compile_library_in_crate(&crate_dir(self.file), &file_name(self.file), attr_args(&attr), item.to_token_stream()) {
             Ok(lib) => {
                 let functions = lib.functions.iter().map(summary).collect();
                 self.found.items.push(Compiled {
@@ -346,6 +346,13 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
 /// The file name without directories, as the compiler writes it in the Lua.
 pub fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| UNNAMED.to_string())
+}
+
+/// The directory of the crate `file` belongs to (the nearest one up with a `Cargo.toml`):
+/// what a library's `helpers = ".."` path is relative to.
+fn crate_dir(file: &Path) -> PathBuf {
+    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map_or(dir.clone(), Path::to_path_buf)
 }
 
 #[cfg(test)]

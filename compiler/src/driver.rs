@@ -10,7 +10,7 @@
 //! macros report both at once.
 
 use crate::diag::{Diagnostic, Errors};
-use crate::{checks, codegen, copies, ir, lower, lua, parse};
+use crate::{checks, codegen, copies, ir, lower, lua, parse, shared};
 use proc_macro2::{Span, TokenStream};
 
 /// What to compile.
@@ -126,8 +126,9 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
                 .with_enums(items(&lib, |it| if let syn::Item::Enum(e) = it { Some(e.clone()) } else { None }))
                 .with_impls(items(&lib, |it| if let syn::Item::Impl(i) = it { Some(i.clone()) } else { None }));
             let (units, name) = (lib.functions.clone(), lib.options.name.clone());
+            let shared_files: Vec<shared::SharedFile> = lib.options.helpers.iter().filter_map(|arg| shared::load(arg, &mut errors)).collect();
             out.library = Some(lib);
-            (units, ctx, Some(LibraryParts { structs, name }))
+            (units, ctx, Some(LibraryParts { structs, name, shared_files }))
         }
         Input::Script { options, item } => {
             let options = parse::function_options(options, &mut errors);
@@ -142,19 +143,30 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
     });
     // Lower, with the key rules.
     let mut errors = Errors::new();
+    let shared_at = match &library {
+        Some(lib) => shared::add(&mut ctx, &lib.shared_files),
+        None => Default::default(),
+    };
     for (i, (item, opts)) in units.iter().enumerate() {
         if let Some(f) = lower::lower_function(item, opts.clone(), &mut errors, &mut ctx) {
             out.functions.push(f);
             out.index.push(i);
         }
     }
-    ctx.finish(&mut errors);
+    shared::finish(&mut ctx, &shared_at, &mut errors);
     if let Some(lib) = &library {
         copies::apply(&mut out.functions, &mut ctx.fns, &copies::copy_structs(&lib.structs));
     }
     out.helpers = ctx.fns;
     checks::keys::check(&out.functions, &out.helpers, &mut errors);
     record(&mut out, Phase::Lower, errors);
+    if let Some(lib) = &library {
+        let mut ds: Vec<Diagnostic> = out.diagnostics.iter().map(|(_, d)| d.clone()).collect();
+        shared::name_file(&mut ds, &lib.shared_files);
+        for ((_, d), named) in out.diagnostics.iter_mut().zip(ds) {
+            *d = named;
+        }
+    }
     out.file = match (file, out.functions.first()) {
         (Some(f), _) => f.to_string(),
         (None, Some(f)) => file_of_span(f.span),
@@ -166,7 +178,11 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
     // Checks.
     let mut errors = Errors::new();
     checks::check_chunk(&out.functions, &out.helpers, &mut errors);
-    record(&mut out, Phase::Check, errors);
+    let mut ds = errors.into_vec();
+    if let Some(lib) = &library {
+        shared::name_file(&mut ds, &lib.shared_files);
+    }
+    out.diagnostics.extend(ds.into_iter().map(|d| (Phase::Check, d)));
     if !out.diagnostics.is_empty() {
         return out;
     }
@@ -187,6 +203,8 @@ pub fn run(input: Input, file: Option<&str>) -> Run {
 struct LibraryParts {
     structs: Vec<syn::ItemStruct>,
     name: String,
+    /// The helper files it names (`helpers = ".."`).
+    shared_files: Vec<shared::SharedFile>,
 }
 
 fn record(out: &mut Run, phase: Phase, errors: Errors) {

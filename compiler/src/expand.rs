@@ -405,10 +405,16 @@ pub fn library_module(run: &driver::Run) -> TokenStream {
             }
         }
     }
+    // Cargo rebuilds the crate when a shared helper file changes: the expansion reads it.
+    let tracked = input.options.helpers.iter().filter(|h| crate::shared::readable(h)).map(|h| {
+        let path = format!("/{}", h.path);
+        quote::quote_spanned!(h.span=> const _: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), #path));)
+    });
     quote! {
         #errs
         #(#attrs)*
         #vis mod #ident {
+            #(#tracked)*
             #(#others)*
             #lib_items
             #(#struct_impls)*

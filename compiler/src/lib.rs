@@ -54,6 +54,7 @@ pub mod lua;
 pub mod lualib;
 pub mod parse;
 pub mod record_derive;
+pub mod shared;
 pub mod types;
 
 use diag::{Diagnostic, Errors};
@@ -160,6 +161,13 @@ pub fn compile_library(attr: TokenStream, item: TokenStream) -> Result<CompiledL
 /// ```
 pub fn compile_library_in_file(file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
     driver::on_large_stack(|| library_result(driver::run(driver::Input::Library { attr, item }, Some(file))))
+}
+
+/// [`compile_library_in_file`] for a module of the crate in `manifest_dir`: the
+/// directory its `helpers = ".."` file is relative to (cargo's `CARGO_MANIFEST_DIR` when
+/// the macro runs).
+pub fn compile_library_in_crate(manifest_dir: &std::path::Path, file: &str, attr: TokenStream, item: TokenStream) -> Result<CompiledLibrary, Vec<Diagnostic>> {
+    shared::with_base_dir(manifest_dir, || compile_library_in_file(file, attr, item))
 }
 
 fn library_result(mut run: driver::Run) -> Result<CompiledLibrary, Vec<Diagnostic>> {

@@ -104,47 +104,52 @@ impl HelperCtx {
     /// Lowers the bodies of every helper called so far (and of those they call).
     pub fn finish(&mut self, errors: &mut Errors) {
         while let Some((i, item)) = self.pending.pop() {
-            let (ret, tys) = (self.fns[i].ret.clone(), self.fns[i].param_tys.clone());
-            // Two passes, as for redis functions (see `lower_function`): the first finds
-            // the integer types of variables declared from literals.
-            let hints = {
-                let (mut scratch_errors, mut scratch) = (Errors::new(), self.clone());
-                let mut lw = Lowerer::new(&mut scratch_errors, &mut scratch);
-                lw.ret = ret.clone();
-                for (input, t) in item.sig.inputs.iter().zip(tys.clone()) {
-                    if let syn::FnArg::Typed(pt) = input {
-                        if let syn::Pat::Ident(pi) = &*pt.pat {
-                            lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some());
-                        }
-                    }
-                }
-                lw.helper_body(&item, &ret);
-                std::mem::take(&mut lw.int_found)
-            };
-            let mut lw = Lowerer::new(errors, self);
-            lw.int_hints = hints;
+            self.lower_pending(i, item, errors);
+        }
+    }
+
+    /// Lowers the body of the helper `i` (`item`), called with [`Self::finish`].
+    pub(crate) fn lower_pending(&mut self, i: usize, item: syn::ItemFn, errors: &mut Errors) {
+        let (ret, tys) = (self.fns[i].ret.clone(), self.fns[i].param_tys.clone());
+        // Two passes, as for redis functions (see `lower_function`): the first finds
+        // the integer types of variables declared from literals.
+        let hints = {
+            let (mut scratch_errors, mut scratch) = (Errors::new(), self.clone());
+            let mut lw = Lowerer::new(&mut scratch_errors, &mut scratch);
             lw.ret = ret.clone();
-            let mut params = Vec::new();
-            for (input, t) in item.sig.inputs.iter().zip(tys) {
+            for (input, t) in item.sig.inputs.iter().zip(tys.clone()) {
                 if let syn::FnArg::Typed(pt) = input {
                     if let syn::Pat::Ident(pi) = &*pt.pat {
-                        params.push(lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some()));
+                        lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some());
                     }
                 }
             }
-            let body = lw.helper_body(&item, &ret);
-            if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
-                let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
-                lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
+            lw.helper_body(&item, &ret);
+            std::mem::take(&mut lw.int_found)
+        };
+        let mut lw = Lowerer::new(errors, self);
+        lw.int_hints = hints;
+        lw.ret = ret.clone();
+        let mut params = Vec::new();
+        for (input, t) in item.sig.inputs.iter().zip(tys) {
+            if let syn::FnArg::Typed(pt) = input {
+                if let syn::Pat::Ident(pi) = &*pt.pat {
+                    params.push(lw.declare(&pi.ident.to_string(), t, pi.mutability.is_some()));
+                }
             }
-            let vars = std::mem::take(&mut lw.vars);
-            let key_origins = std::mem::take(&mut lw.key_origins);
-            let h = &mut self.fns[i];
-            h.key_origins = key_origins;
-            h.params = params;
-            h.body = Some(body);
-            h.vars = vars;
         }
+        let body = lw.helper_body(&item, &ret);
+        if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
+            let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
+            lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
+        }
+        let vars = std::mem::take(&mut lw.vars);
+        let key_origins = std::mem::take(&mut lw.key_origins);
+        let h = &mut self.fns[i];
+        h.key_origins = key_origins;
+        h.params = params;
+        h.body = Some(body);
+        h.vars = vars;
     }
 }
 

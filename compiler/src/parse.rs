@@ -23,6 +23,8 @@ pub struct LibraryOptions {
     /// `separate_server`: never loaded on a server with the crate's other libraries, so
     /// its function names may repeat theirs (no crate-wide check).
     pub separate_server: bool,
+    /// `helpers = "src/shared.rs"`: a file of helper `fn`s shared with other libraries.
+    pub helpers: Option<crate::shared::HelpersArg>,
 }
 
 /// A module annotated with `#[redlua::library]`, split into functions and other items.
@@ -52,9 +54,14 @@ pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<Library
     let call_site = Span::call_site();
     let mut name = None;
     let mut separate_server = false;
+    let mut helpers = None;
     for meta in parse_metas(attr, errors) {
         match &meta {
             Meta::Path(p) if p.is_ident("separate_server") => separate_server = true,
+            Meta::NameValue(nv) if nv.path.is_ident("helpers") => match &nv.value {
+                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => helpers = Some(crate::shared::HelpersArg { path: s.value(), span: s.span() }),
+                other => errors.push(Rule::Attribute, syn::spanned::Spanned::span(other), "the helper file must be a string literal", "write #[redlua::library(name = \"bank\", helpers = \"src/shared.rs\")]"),
+            },
             Meta::NameValue(nv) if nv.path.is_ident("name") => match &nv.value {
                 Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
                     let v = s.value();
@@ -66,7 +73,7 @@ pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<Library
                             "library names may contain only letters, digits and underscores",
                         );
                     }
-                    name = Some(LibraryOptions { name: v, span: s.span(), separate_server: false });
+                    name = Some(LibraryOptions { name: v, span: s.span(), separate_server: false, helpers: None });
                 }
                 other => errors.push(Rule::Attribute, syn::spanned::Spanned::span(other), "the library name must be a string literal", "write #[redlua::library(name = \"bank\")]"),
             },
@@ -74,14 +81,14 @@ pub fn library_options(attr: TokenStream, errors: &mut Errors) -> Option<Library
                 Rule::Attribute,
                 syn::spanned::Spanned::span(other),
                 "unknown library option",
-                "the supported options are `name = \"...\"` and `separate_server`",
+                "the supported options are `name = \"...\"`, `helpers = \"...\"` and `separate_server`",
             ),
         }
     }
     if name.is_none() && errors.is_empty() {
         errors.push(Rule::Attribute, call_site, "a library needs a name", "write #[redlua::library(name = \"bank\")]");
     }
-    name.map(|n| LibraryOptions { separate_server, ..n })
+    name.map(|n| LibraryOptions { separate_server, helpers, ..n })
 }
 
 /// Parses the arguments of `#[redis_function(...)]`.

@@ -161,7 +161,9 @@ fn every_ui_case_is_refused_with_its_errors() {
         let want = expected(&stderr);
         let file = syn::parse_file(&source).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
         let mut got = Vec::new();
-        expand_items(&file.items, &mut got);
+        // `helpers = ".."` paths of the cases are relative to the crate trybuild builds.
+        let trybuild = ui_dir().join("../../target/tests/trybuild/redlua-tests");
+        redlua_compiler::shared::with_base_dir(&trybuild, || expand_items(&file.items, &mut got));
         if let Ok(ts) = source.parse::<TokenStream>() {
             expand_closures(ts, &mut got);
         }
