@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod mutrefs;
 mod records;
 mod stmts;
 mod text;
@@ -356,6 +357,30 @@ pub const CONSTRUCTS: &[&str] = &[
     "json_decode of a parameter",
     "json_decode of GET",
     "json round trip",
+    // &mut bindings to places
+    "for x in v.iter_mut()",
+    "for x in &mut v",
+    "iter_mut().enumerate()",
+    "iter_mut().rev()",
+    "map iter_mut()",
+    "map values_mut()",
+    "map.get_mut in if let",
+    "v.get_mut(i)",
+    "first_mut / last_mut",
+    "match on get_mut",
+    "let x = &mut v[i]",
+    "field op= through &mut",
+    "Copy element copied before a change",
+    "push on a Vec element",
+    "command in a &mut loop body",
+    // Debug formatting
+    "{:?}",
+    "{:#?}",
+    "{:?} of a String",
+    "{:?} of f64",
+    "{:?} of Option / Vec / tuple",
+    "{:?} of a struct",
+    "reject! with {:?}",
 ];
 
 /// Counts of constructs produced.
@@ -933,6 +958,9 @@ impl<'c> Gen<'c> {
 
     /// A `reject!(..)` value.
     fn reject(&mut self) -> Expr {
+        if let Some(r) = self.debug_reject() {
+            return r;
+        }
         let msg = format!("rj{}", self.rng.below(100));
         let (code, msg) = if self.avoid(Avoid::RefusalCodes) {
             match self.rng.below(4) {

@@ -22,12 +22,14 @@ impl<'c> Gen<'c> {
             if self.avoid(Avoid::EagerChains) || !self.effects_ok() || self.keys().is_empty() || !self.f.can_write { 0 } else { 2 },
             if self.avoid(Avoid::EvalOrder) || !self.effects_ok() { 0 } else { 2 },
             if self.structs.iter().any(|s| s.record || s.json) { 3 } else { 0 }, // records and JSON
+            3,                                       // &mut bindings to places
         ];
         match self.rng.weighted(&w) {
             10 => self.copy_alias_stmt(d),
             11 => self.eager_chain_stmt(d),
             12 => self.eval_order_stmt(d),
             13 => self.records_stmt(d),
+            14 => self.mutref_stmt(d),
             0 => Some(self.let_stmt(d)),
             1 => self.assign_stmt(d),
             2 => self.command_stmt(d),
