@@ -339,3 +339,65 @@ fn pr_p64_321_55() {
     let v = harness().case("pr_p64_321_55", 0, &[], |con| lua_outcome(pr_p64_321_55::f_pr_p64_321_55().call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_p64_321_55::twin::f_pr_p64_321_55())));
     assert_eq!(v, Verdict::Same);
 }
+
+/// Found by redlua-progen (seed 13, program pd_20_3, input 0).
+///
+/// keyspace differs
+/// lua:  ["{t}x string Ok(\"68\")"]
+/// twin: []
+/// outcome: Error("WRONGTYPE Operation against a key holding the wrong kind of value script: s14_8__f_s14_8, on @user_function:284.")
+#[redlua::library(name = "pr_pd_20_3")]
+pub mod pr_pd_20_3 {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    #[redis_function]
+    pub fn f_pr_pd_20_3(k0: Key) -> i64 {
+        let then: (i64, String, String) = (453080i64, String::new(), json_encode(&((-851005) >> 60)));
+        let mut v5: Vec<i64> = {
+            let mut m1: Vec<i64> = vec![0i64, decr_by(&k0, -68i64)];
+            for (i3, x2) in m1.iter_mut().enumerate() {
+        let i3 = i3 as i64;
+        *x2 %= 1000;
+        *x2 -= 0;
+        *x2 += i3;
+        rpush(&k0, &x2.to_string());
+        {}
+        }
+            m1
+        };
+        0
+    }
+}
+
+#[test]
+#[ignore = "an open difference found by redlua-progen: remove this line once it is fixed"]
+fn pr_pd_20_3() {
+    let v = harness().case("pr_pd_20_3", 0, &[], |con| lua_outcome(pr_pd_20_3::f_pr_pd_20_3("{t}x").call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_pd_20_3::twin::f_pr_pd_20_3(Key::from("{t}x")))));
+    assert_eq!(v, Verdict::Same);
+}
+
+/// Found by redlua-progen (seed 13, program pd_20_3, input 1).
+///
+/// commands differ
+/// lua:  ["\"hincrby\" \"a:b\" \"\" \"0\""]
+/// twin: []
+/// outcome: Error("WRONGTYPE Operation against a key holding the wrong kind of value script: s14_6__f_s14_6, on @user_function:250.")
+#[redlua::library(name = "pr_pd_20_3")]
+pub mod pr_pd_20_3 {
+    use redlua::prelude::*;
+    use std::collections::HashMap;
+
+    #[redis_function]
+    pub fn f_pr_pd_20_3(k0: Key) -> i64 {
+        let then: (i64, String, String) = (453080i64, String::new(), json_encode(&((-851005) >> 60)));
+        hincr_by(&k0.derive(":b"), &String::new(), 0)
+    }
+}
+
+#[test]
+#[ignore = "an open difference found by redlua-progen: remove this line once it is fixed"]
+fn pr_pd_20_3() {
+    let v = harness().case("pr_pd_20_3", 0, &[&["RPUSH", "a:b", "", "-0"]], |con| lua_outcome(pr_pd_20_3::f_pr_pd_20_3("a").call(con)), |con| twin_outcome(redlua::twin::try_run(con, || pr_pd_20_3::twin::f_pr_pd_20_3(Key::from("a")))));
+    assert_eq!(v, Verdict::Same);
+}
