@@ -293,7 +293,7 @@ impl<'c> Gen<'c> {
         Some(Body { text, kids: vec![e] })
     }
 
-    /// A Vec of structs changed through `&mut` bindings: a field by `op=`, a Vec field by
+    /// A Vec (or a map) of structs changed through `&mut` bindings: a field by `op=`, a Vec field by
     /// `push`; the copy taken before (`clone()`, or `*p` of a `Copy` struct) keeps its value.
     fn struct_elems(&mut self, d: usize) -> Option<Stmt> {
         let si = self.rng.below(self.structs.len());
@@ -302,12 +302,36 @@ impl<'c> Gen<'c> {
             return None;
         }
         let ty = Ty::Struct(si, copy);
-        let vty = Ty::vec(ty.clone());
-        let init = self.operand(|g| g.vec(&ty, d.saturating_sub(1)));
+        // A Vec of structs, or a map of them changed through `get_mut` (one element: the
+        // map's order does not matter).
+        let in_map = self.chance(1, 3);
+        let vty = if in_map { Ty::map(ty.clone()) } else { Ty::vec(ty.clone()) };
+        let init = self.operand(|g| g.expr(&vty, d.saturating_sub(1)));
         let (n, before, p, seen) = (self.fresh("m"), self.fresh("v"), self.fresh("p"), self.fresh("s"));
         let fields = self.structs[si].fields.clone();
         let mut change = String::new();
         let mut kids = vec![init];
+        let head = if in_map {
+            self.hit("map.get_mut in if let");
+            self.hit("if let");
+            kids.push(self.operand(|g| g.str_place(d.saturating_sub(2))));
+            format!("if let Some({p}) = {n}.get_mut(&\u{1})")
+        } else {
+            match self.rng.below(3) {
+                0 => {
+                    self.hit("for x in v.iter_mut()");
+                    format!("for {p} in {n}.iter_mut()")
+                }
+                1 => {
+                    self.hit("for x in &mut v");
+                    format!("for {p} in &mut {n}")
+                }
+                _ => {
+                    self.hit("first_mut / last_mut");
+                    format!("if let Some({p}) = {n}.last_mut()")
+                }
+            }
+        };
         let nf = 1 + self.rng.below(2);
         self.push_scope();
         for _ in 0..nf {
@@ -357,20 +381,6 @@ impl<'c> Gen<'c> {
                 format!("rpush({k}, if {seen} == *{p} {{ \"same\" }} else {{ \"differ\" }});\n")
             }
             _ => format!("let _ = {seen} == *{p};\n"),
-        };
-        let head = match self.rng.below(3) {
-            0 => {
-                self.hit("for x in v.iter_mut()");
-                format!("for {p} in {n}.iter_mut()")
-            }
-            1 => {
-                self.hit("for x in &mut v");
-                format!("for {p} in &mut {n}")
-            }
-            _ => {
-                self.hit("first_mut / last_mut");
-                format!("if let Some({p}) = {n}.last_mut()")
-            }
         };
         let t = vty.rust();
         let (a, b) = (self.fresh("v"), self.fresh("v"));
