@@ -433,6 +433,8 @@ impl<'c> Gen<'c> {
     /// The format string and arguments of `format!` / `reject!` with 1 to 3 Debug-formatted
     /// arguments (an edge literal string or float, or a generated value of a Debug type).
     fn debug_args(&mut self, d: usize) -> (String, Vec<Expr>) {
+        // An argument's type is not written anywhere: no bare `Vec::new()` / `None`.
+        self.untyped_ok = false;
         let n = 1 + self.rng.below(3);
         let mut fmt = String::from("\"");
         let mut holes = String::new();
