@@ -11,6 +11,9 @@ impl<'c> Gen<'c> {
         if let Some(e) = self.records_expr(ty, d) {
             return e;
         }
+        if let Some(e) = self.mutrefs_expr(ty, d) {
+            return e;
+        }
         match ty {
             Ty::Int => self.int(d, LIMIT),
             Ty::Float => self.float(d),

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod chains;
 mod commands;
 mod exprs;
+mod mutrefs;
 mod records;
 
 mod enums;
@@ -445,6 +446,30 @@ pub const CONSTRUCTS: &[&str] = &[
     "module const",
     "f64 constants",
     "integer MIN / MAX",
+    // &mut bindings to places
+    "for x in v.iter_mut()",
+    "for x in &mut v",
+    "iter_mut().enumerate()",
+    "iter_mut().rev()",
+    "map iter_mut()",
+    "map values_mut()",
+    "map.get_mut in if let",
+    "v.get_mut(i)",
+    "first_mut / last_mut",
+    "match on get_mut",
+    "let x = &mut v[i]",
+    "field op= through &mut",
+    "Copy element copied before a change",
+    "push on a Vec element",
+    "command in a &mut loop body",
+    // Debug formatting
+    "{:?}",
+    "{:#?}",
+    "{:?} of a String",
+    "{:?} of f64",
+    "{:?} of Option / Vec / tuple",
+    "{:?} of a struct",
+    "reject! with {:?}",
 ];
 
 /// Counts of constructs produced.
@@ -1080,6 +1105,9 @@ impl<'c> Gen<'c> {
 
     /// A `reject!(..)` value.
     fn reject(&mut self) -> Expr {
+        if let Some(r) = self.debug_reject() {
+            return r;
+        }
         if self.chance(1, 3) {
             return self.reject_fmt();
         }

@@ -242,7 +242,7 @@ impl<'c> Gen<'c> {
                 let v = self.operand(|g| g.place(&t, d - 1));
                 self.hit("json round trip");
                 self.hit("json_encode");
-                Expr::call(Ty::Str, "json_encode", "json_encode(&\u{1})", vec![v])
+                Expr::call(Ty::Str, "json_encode", "json_encode(&\u{3})", vec![v])
             }
             _ => self.operand(|g| g.string(d - 1)),
         };
@@ -278,7 +278,9 @@ impl<'c> Gen<'c> {
         let t = self.json_ty(1);
         let v = self.operand(|g| g.place(&t, d - 1));
         self.hit("json_encode");
-        Some(Expr::call(Ty::Str, "json_encode", "json_encode(&\u{1})", vec![v]))
+        // The receiver hole pins integer literals to `i64` (rustc would make `json_encode(&(1 >> 60))` an
+        // `i32` and panic on the shift where the Lua does not).
+        Some(Expr::call(Ty::Str, "json_encode", "json_encode(&\u{3})", vec![v]))
     }
 
     /// A record or JSON statement: `hset_record`, a plain `HSET` / `HDEL` of a record's
@@ -328,7 +330,7 @@ impl<'c> Gen<'c> {
                 let k = self.key_arg()?;
                 self.write();
                 self.hit("json_encode");
-                self.cmd(Ty::Unit, "command: strings", format!("set({k}, &json_encode(&\u{1}))"), vec![v])
+                self.cmd(Ty::Unit, "command: strings", format!("set({k}, &json_encode(&\u{3}))"), vec![v])
             }
             n => {
                 // `let r: Option<S> = hgetall_as::<S>(&k)?;` or `let r = json_decode::<S>(..)?;`

@@ -24,6 +24,7 @@ impl<'c> Gen<'c> {
             if self.structs.iter().any(|s| s.record || s.json) { 3 } else { 0 }, // records and JSON
             3, // assignment through places (places.rs)
             1, // dedup, for_each (extras.rs)
+            3,                                       // &mut bindings to places
         ];
         match self.rng.weighted(&w) {
             10 => self.copy_alias_stmt(d),
@@ -32,6 +33,7 @@ impl<'c> Gen<'c> {
             13 => self.records_stmt(d),
             14 => self.place_stmt(d),
             15 => self.extra_stmt(d),
+            16 => self.mutref_stmt(d),
             0 => Some(self.let_stmt(d)),
             1 => self.assign_stmt(d),
             2 => self.command_stmt(d),
