@@ -455,3 +455,64 @@ fn pr_nan_sign() {
     let (pos, neg, parsed, shown) = pr_nan_sign::f_pr_nan_sign("a", "-NaN").call(&mut con).unwrap();
     assert_eq!((pos.as_str(), neg.as_str(), parsed.as_str(), shown.as_str()), ("nan", "-nan", "-nan", "NaN"));
 }
+
+/// Found by redlua-progen (seed 1, program p1_1_24, the CI run): `json_decode::<T>(..)?` (and
+/// `hgetall_as::<T>(..)?`) inside a helper returning `Result<_, Reject>` raised the rejection
+/// with `error()` instead of returning it, so the server appended its location
+/// (`REJECT S0 is not valid JSON script: .., on @user_function:480.`) and the caller's
+/// rejection text was not the twin's. The helper now returns `nil` and the rejection.
+#[redlua::library(name = "pr_helper_record_reject")]
+pub mod pr_helper_record_reject {
+    use redlua::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq, Json)]
+    pub struct S0 {
+        pub x: i64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Record)]
+    pub struct R0 {
+        pub n: i64,
+    }
+
+    fn decode(text: String) -> Result<i64, Reject> {
+        let s: S0 = json_decode::<S0>(&text)?;
+        Ok(s.x)
+    }
+
+    fn read(k: &Key) -> Result<i64, Reject> {
+        let r: Option<R0> = hgetall_as::<R0>(k)?;
+        Ok(r.map_or(-1, |r| r.n))
+    }
+
+    #[redis_function]
+    pub fn f_pr_helper_record_reject(k0: Key, text: String) -> Result<(i64, i64), Reject> {
+        rpush(&k0.derive(":log"), "before");
+        let a = decode(text)?;
+        let b = read(&k0)?;
+        Ok((a, b))
+    }
+}
+
+#[test]
+fn pr_helper_record_reject() {
+    let mut h = harness();
+    for (text, n) in [("{\"x\":3}", "4"), ("ab", "4"), ("{\"x\":3}", "1.5"), ("{\"x\":1e400}", "4")] {
+        let seed: &[&[&str]] = &[&["HSET", "a", "n", n]];
+        let v = h.case(
+            "pr_helper_record_reject",
+            0,
+            seed,
+            |con| lua_outcome(pr_helper_record_reject::f_pr_helper_record_reject("a", text).call(con)),
+            |con| twin_result_outcome(redlua::twin::try_run(con, || pr_helper_record_reject::twin::f_pr_helper_record_reject(Key::from("a"), text.to_string()))),
+        );
+        assert_eq!(v, Verdict::Same, "{text:?} / n = {n:?}");
+    }
+    // The rejection's text is the function's own, without the server's location.
+    let server = redlua::testing::TestServer::start().unwrap();
+    let mut con = server.connection().unwrap();
+    match pr_helper_record_reject::f_pr_helper_record_reject("a", "ab").call(&mut con) {
+        Err(redlua::Error::Rejected { message }) => assert_eq!(message, "S0 is not valid JSON"),
+        other => panic!("{other:?}"),
+    }
+}

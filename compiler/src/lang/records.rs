@@ -6,8 +6,9 @@
 //! field with its type (`{ 'Job', { 'id', 'String', false }, { 'attempts', 'u32', false,
 //! 0, 4294967295 }, { 'owner', 'String', true } }`: name, type, optional, bounds), to
 //! the helpers `redlua_record_hash`, `redlua_hset_record` and `redlua_record_reply`. A field
-//! that does not read as its type raises the rejection `REJECT Job.attempts is not a valid
-//! u32` (an `error({ err = .. })`, which replies as the `?` of the native twin does).
+//! that does not read as its type gives the rejection `REJECT Job.attempts is not a valid
+//! u32` (replied by a redis function, returned with `nil` by a helper: as the `?` of the
+//! native twin does).
 
 use crate::codegen::*;
 use crate::diag::Rule;
@@ -185,18 +186,15 @@ impl Gen<'_> {
         }
     }
 
-    /// `local v, rejection = call`, then the rejection replied (or raised, in a helper
-    /// function) when there is one; the value `v`.
+    /// `local v, rejection = call`, then the rejection replied (returned with `nil`, in a
+    /// helper function) when there is one; the value `v`.
     pub(crate) fn rejecting(&mut self, call: L, out: &mut Vec<LS>) -> L {
         let (rec, rej) = (self.temp(), self.temp());
         out.push(self.stmt(K::Local(vec![rec.clone(), rej.clone()], vec![call])));
-        // Lowering admits `?` only in a function returning `Result<_, Reject>`; in
-        // a helper function the rejection is raised as an error.
-        let reply = if self.reply {
-            self.stmt(K::Return(vec![L::call("redis.error_reply", vec![L::name(rej.clone())])]))
-        } else {
-            self.stmt(K::Call(L::call("error", vec![L::Table(vec![], vec![("err".into(), L::name(rej.clone()))])])))
-        };
+        // Lowering admits `?` only in a function returning `Result<_, Reject>`: a redis
+        // function replies the rejection, a helper returns `nil` and it (its caller's `?`
+        // replies it). Never raised: a raised error reply gets the server's location suffix.
+        let reply = self.reject_return(L::call("redis.error_reply", vec![L::name(rej.clone())]));
         out.push(self.stmt(K::If(vec![(L::name(rej), vec![reply])], None)));
         L::name(rec)
     }
