@@ -5,28 +5,8 @@
 //! them in; the Lua on a real server and the native twin must leave the same trace and
 //! give the same reply, or both fail (an index out of bounds, a missing key, an overflow).
 
-use redlua::prelude::*;
 use redlua::testing::TestServer;
-
-/// Runs `lua` (with the key `lua:log`) and `twin` (with `rust:log`) from empty logs, and
-/// asserts the same trace and the same reply (or an error on both sides). Gives whether
-/// both failed.
-fn agree<T: PartialEq + std::fmt::Debug>(con: &mut redis::Connection, what: &str, lua: impl FnOnce(&mut redis::Connection, &str) -> Result<T, redlua::Error>, twin: impl FnOnce(Key) -> T) -> bool {
-    let _: () = redis::cmd("DEL").arg("lua:log").arg("rust:log").query(con).unwrap();
-    let l = lua(con, "lua:log").map_err(|e| e.to_string());
-    let r = redlua::twin::try_run(con, || twin(Key::from("rust:log")));
-    let trace = |con: &mut redis::Connection, k: &str| -> Vec<String> { redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(con).unwrap() };
-    let (lt, rt) = (trace(con, "lua:log"), trace(con, "rust:log"));
-    assert_eq!(lt, rt, "{what}: the Lua's trace (left) differs from Rust's (right)");
-    match (&l, &r) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "{what}: replies");
-            false
-        }
-        (Err(_), Err(_)) => true,
-        _ => panic!("{what}: Lua gave {l:?}, Rust {r:?}"),
-    }
-}
+use redlua_tests::agree;
 
 #[redlua::library(name = "assign_places")]
 pub mod assign_places {
