@@ -265,6 +265,13 @@ impl Lowerer<'_> {
                     Err(refused) => return refused,
                 };
                 let Ty::Fn(_, key) = f.ty.clone() else { return f };
+                if let Some(what) = key_effect(&f) {
+                    return self.unsupported(
+                        f.span,
+                        &format!("a `sort_by_key` key function that {what}"),
+                        "Rust calls the key function an unspecified number of times (once or twice per comparison), the Lua once per element: compute the keys first (`let mut keyed: Vec<(i64, T)> = v.iter().map(|x| (key(x), x.clone())).collect();`, then `keyed.sort_by_key(|p| p.0)`)",
+                    );
+                }
                 let strings = match *key {
                     Ty::Int | Ty::IntN(_) => false,
                     Ty::Str => true,
@@ -506,6 +513,21 @@ impl Gen<'_> {
         let mut cx = builtins::Cx { tys: &tys, v, gen: &mut gen };
         builtins::emit(m.row(), &mut cx)
     }
+}
+
+/// What a `sort_by_key` key function does that the number of its calls would show: a
+/// command it sends, or a helper it calls (which may send one). `None` when neither.
+fn key_effect(f: &Expr) -> Option<&'static str> {
+    let mut found = None;
+    crate::ir::visit_expr(f, &mut |e| {
+        found = found.or(match &e.kind {
+            ExprKind::Command(_) | ExprKind::DynCall(_) => Some("sends a command"),
+            ExprKind::Record(op, _) if op.command().is_some() => Some("sends a command"),
+            ExprKind::CallHelper(..) => Some("calls a helper function"),
+            _ => None,
+        });
+    });
+    found
 }
 
 /// Values of `t` hold Lua tables that can change in place (structs, Vecs, maps).
