@@ -516,3 +516,36 @@ fn pr_helper_record_reject() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Found by redlua-progen (seed 102, program p66_161_16): in `for x in chain`, a chain whose
+/// stages include `filter_map` bound `x` to the source element instead of the value the
+/// `filter_map` closure gave (the loop variable stood for the element when no stage
+/// reshaped it, and `filter_map` was not counted as one): INCRBY got `a0` for `a0 % -7`.
+#[redlua::library(name = "pr_for_filter_map")]
+pub mod pr_for_filter_map {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f_pr_for_filter_map(k0: Key, a0: i64) -> i64 {
+        let mut total = 0;
+        for x in vec![a0, a0 + 1, 3].into_iter().filter_map(|y| if y != 3 { Some(y % -7) } else { None }) {
+            total += incr_by(&k0, x.abs());
+        }
+        total
+    }
+}
+
+#[test]
+fn pr_for_filter_map() {
+    let mut h = harness();
+    for a in [-96i64, 0, 13] {
+        let v = h.case(
+            "pr_for_filter_map",
+            0,
+            &[],
+            |con| lua_outcome(pr_for_filter_map::f_pr_for_filter_map("a", a).call(con)),
+            |con| twin_outcome(redlua::twin::try_run(con, || pr_for_filter_map::twin::f_pr_for_filter_map(Key::from("a"), a))),
+        );
+        assert_eq!(v, Verdict::Same, "a = {a}");
+    }
+}

@@ -550,7 +550,7 @@ impl Gen<'_> {
         // The element: in a `for` whose stages pass elements on unchanged, the loop
         // variable itself (unless it is a `mut` range variable: Lua's numeric `for`
         // variable must not be assigned).
-        let reshapes = ch.stages.iter().any(|st| matches!(st, St::Map(_) | St::Enumerate | St::Zip(..)));
+        let reshapes = ch.stages.iter().any(|st| matches!(st, St::Map(_) | St::FilterMap(_) | St::Enumerate | St::Zip(..)));
         let item = match each {
             Some((var, _, _)) if !(reshapes || matches!(ch.source, Src::Range(..)) && self.vars[var.0].mutable) => {
                 self.locals += 1;
