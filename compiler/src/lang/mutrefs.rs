@@ -511,7 +511,19 @@ impl Lowerer<'_> {
             }
         }
         let read = self.mk(ExprKind::Index(Box::new(vec.clone()), Box::new(at)), elem, x.ident.span());
-        self.bind_place(&x.ident.to_string(), read);
+        let (body, id) = self.mut_loop_body(f, &x.ident, read, pre);
+        let start = self.mk(ExprKind::Int(0), usize_ty(), span);
+        let end = self.mk(ExprKind::Method(Method::VecLen, vec![vec]), usize_ty(), span);
+        let fr = ForRange { var: idx, start, end, inclusive: false, rev, step: None, body, id };
+        let e = self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
+        let e = self.end_loop(id, e);
+        Some(self.with_stmts(stmts, e))
+    }
+
+    /// The body of a loop over `&mut` places: `name` bound to the place `read`, the body
+    /// lowered as a loop's, its scope closed, and the statements `pre` put before it.
+    fn mut_loop_body(&mut self, f: &syn::ExprForLoop, name: &syn::Ident, read: Expr, mut pre: Vec<Stmt>) -> (Block, LoopId) {
+        self.bind_place(&name.to_string(), read);
         let id = self.new_loop(f.label.as_ref());
         let mut body = self.block(&f.body, Some(&Ty::Unit));
         self.loops.pop();
@@ -519,12 +531,7 @@ impl Lowerer<'_> {
         self.unit_body(&body);
         pre.append(&mut body.stmts);
         body.stmts = pre;
-        let start = self.mk(ExprKind::Int(0), usize_ty(), span);
-        let end = self.mk(ExprKind::Method(Method::VecLen, vec![vec]), usize_ty(), span);
-        let fr = ForRange { var: idx, start, end, inclusive: false, rev, step: None, body, id };
-        let e = self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
-        let e = self.end_loop(id, e);
-        Some(self.with_stmts(stmts, e))
+        (body, id)
     }
 
     /// `for (k, v) in map.iter_mut()` / `&mut map`, `for v in map.values_mut()`.
@@ -558,15 +565,7 @@ impl Lowerer<'_> {
         let value = self.hidden_var("value", vt.clone());
         let kx = self.mk(ExprKind::Var(k), Ty::Str, span);
         let read = self.mk(ExprKind::Method(Method::MapGet, vec![map.clone(), kx]), vt, x.ident.span());
-        self.bind_place(&x.ident.to_string(), read);
-        let id = self.new_loop(f.label.as_ref());
-        let mut body = self.block(&f.body, Some(&Ty::Unit));
-        self.loops.pop();
-        self.scopes.pop();
-        self.unit_body(&body);
-        let mut all = pre;
-        all.append(&mut body.stmts);
-        body.stmts = all;
+        let (body, id) = self.mut_loop_body(f, &x.ident, read, pre);
         let e = self.mk(ExprKind::ForMap(key, value, Box::new(map), body, id), Ty::Unit, span);
         let e = self.end_loop(id, e);
         self.with_stmts(stmts, e)
