@@ -195,6 +195,47 @@ fn library_enums() {
     insta::assert_snapshot!("enums", lib.lua);
 }
 
+/// The Lua of struct patterns: a struct is a table of its fields in order, so a struct
+/// pattern tests and binds `t[i]` as a tuple pattern does; a pattern that binds a part of
+/// a struct held by a variable matches a table of its own with the fields (`{ job[1],
+/// job[2], job[3] }`), so that `job.tries = ..` in the arm leaves the bindings as they were.
+#[test]
+fn library_struct_patterns() {
+    let attr = r#"name = "struct_patterns""#.parse().unwrap();
+    let item = r#"
+        mod struct_patterns {
+            use redlua::prelude::*;
+
+            #[derive(Clone, Copy, PartialEq)]
+            pub struct Pt { pub x: i64, pub y: i64 }
+
+            #[derive(Clone, PartialEq)]
+            pub struct Job { pub at: Pt, pub name: String, pub tries: Option<i64> }
+
+            #[redis_function]
+            pub fn f(x: i64, name: String) -> (i64, bool, i64) {
+                let mut job = Job { at: Pt { x, y: 2 }, name, tries: Some(x) };
+                let busy = matches!(job, Job { tries: Some(1..=3), .. });
+                let r = match job {
+                    Job { at: Pt { x: 0, y }, .. } => y,
+                    Job { tries: Some(t), .. } if t > 2 => t,
+                    Job { at, tries, .. } => {
+                        job.tries = None;
+                        at.x + tries.unwrap_or(0)
+                    }
+                };
+                let Job { at: Pt { x: px, .. }, .. } = job.clone() else { return (0, busy, r) };
+                let Pt { x: ax, y: ay } = job.at;
+                (r + px, busy, ax + ay)
+            }
+        }
+    "#
+    .parse()
+    .unwrap();
+    let lib = redlua_compiler::compile_library(attr, item).unwrap_or_else(|e| panic!("{e:?}"));
+    insta::assert_snapshot!("struct_patterns", lib.lua);
+}
+
 /// The Lua of `impl` blocks: each function is a helper `h_Type_name` taking the receiver
 /// first; a `&mut self` method returns the changed receiver (with its value, in a pair),
 /// which the caller stores back into its `let mut` variable.

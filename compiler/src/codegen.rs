@@ -383,7 +383,7 @@ impl Gen<'_> {
                 ir::StmtKind::LetElse(pat, e, els) => {
                     let v = self.expr(e, out);
                     // The bindings name parts of this local for the rest of the block.
-                    let subject = self.spill(v, out);
+                    let subject = self.pattern_subject(e, v, std::iter::once(pat), out);
                     bind_aliases(pat, &subject, &mut self.aliases);
                     if let Some(test) = pat_test(pat, &subject) {
                         let mut body = Vec::new();

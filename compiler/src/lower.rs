@@ -314,11 +314,8 @@ impl Lowerer<'_> {
             syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| self.declare_poisoned(e)),
             syn::Pat::Slice(sl) => sl.elems.iter().for_each(|e| self.declare_poisoned(e)),
             syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|e| self.declare_poisoned(e)),
-            syn::Pat::Or(o) => {
-                if let Some(first) = o.cases.first() {
-                    self.declare_poisoned(first);
-                }
-            }
+            syn::Pat::Or(o) => o.cases.iter().take(1).for_each(|c| self.declare_poisoned(c)),
+            syn::Pat::Struct(s) => s.fields.iter().for_each(|f| self.declare_poisoned(&f.pat)),
             syn::Pat::Paren(pp) => self.declare_poisoned(&pp.pat),
             _ => {}
         }
@@ -429,7 +426,7 @@ impl Lowerer<'_> {
         }
         let (name, mutable, name_span) = match pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some(), pi.ident.span()),
-            syn::Pat::Tuple(pt) => return self.let_tuple(l, pt, annot, line),
+            syn::Pat::Tuple(_) | syn::Pat::Struct(_) => return self.let_parts(l, pat, annot, line),
             syn::Pat::Wild(_) if annot.is_none() => {
                 // `let _ = e;` evaluates `e` and drops the value.
                 let init = l.init.as_ref()?;

@@ -4,7 +4,7 @@
 
 use redlua::prelude::*;
 use redlua::testing::TestServer;
-use redlua_tests::try_twin;
+use redlua_tests::{lua_outcome, try_twin, twin_outcome};
 
 #[redlua::library(name = "enums")]
 pub mod enums {
@@ -200,4 +200,153 @@ fn return_inside_a_closure_agrees_with_the_twin() {
         assert_eq!(lua.len(), xs.len());
     }
     assert_eq!(enums::early(vec![1, -2, 3]).call(&mut con).unwrap(), vec![2, 0, 6]);
+}
+
+#[redlua::library(name = "struct_patterns")]
+pub mod struct_patterns {
+    use redlua::prelude::*;
+
+    /// A `Copy` struct, as users derive it.
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    pub struct Pt {
+        pub x: i64,
+        pub y: i64,
+    }
+
+    /// A struct holding a `Copy` struct, a string and an option.
+    #[derive(Clone, PartialEq, Debug)]
+    pub struct Job {
+        pub at: Pt,
+        pub name: String,
+        pub tries: Option<i64>,
+    }
+
+    impl Pt {
+        fn on_axis(&self) -> bool {
+            matches!(*self, Self { x: 0, .. } | Self { y: 0, .. })
+        }
+    }
+
+    fn quadrant(p: Pt) -> i64 {
+        match p {
+            Pt { x: 0, y: 0 } => 0,
+            Pt { x: 1.., y: 1.. } => 1,
+            Pt { x: ..=-1, y: 1.. } => 2,
+            Pt { y: ..=-1, x } if x < 0 => 3,
+            Pt { .. } => 4,
+        }
+    }
+
+    /// Struct patterns in `match` (literals, ranges, nested structs, `Some(..)`, guards,
+    /// bindings, `..`), `matches!`, `if let`, `let` and `let .. else`; the scrutinee changed
+    /// in an arm after a binding took a part of it; commands in the arms.
+    #[redis_function]
+    pub fn classify(log: Key, x: i64, y: i64, name: String, tries: Option<i64>) -> Result<(i64, bool, bool, i64, String, i64), Reject> {
+        let mut job = Job { at: Pt { x, y }, name, tries };
+        let q = quadrant(job.at);
+        let axis = job.at.on_axis();
+        let busy = matches!(job, Job { tries: Some(1..=3), .. });
+        let score = match job.clone() {
+            Job { at: Pt { x: 0, y }, tries: None, .. } => y,
+            Job { at, name, tries: Some(t) } if name.len() > 2 => {
+                job.at.x = 100;
+                rpush(&log, &name);
+                at.x + t
+            }
+            Job { at: Pt { y, .. }, name: _, tries } => {
+                rpush(&log, &format!("{y}"));
+                y - tries.unwrap_or(-1)
+            }
+        };
+        if let Job { at: Pt { x: 100, .. }, name, .. } = &job {
+            rpush(&log, name);
+        }
+        let Job { at: mut p, name: label, .. } = job.clone();
+        p.y += 1;
+        let Pt { x: px, y: py } = p;
+        let Pt { x: 0..=9, y: small } = job.at else {
+            return Ok((q, axis, busy, score, label, px + py));
+        };
+        if small > 1000 {
+            return Err(reject!("y {small} too large"));
+        }
+        Ok((q, axis, busy, score + job.at.y, label, small))
+    }
+
+    /// The parts a pattern binds are copies: changing the scrutinee after (in the arm, or
+    /// after a `let` destructuring) leaves them as they were.
+    #[redis_function(read_only)]
+    pub fn parts_are_copies(x: i64, y: i64) -> (i64, i64, i64, i64) {
+        let mut job = Job { at: Pt { x, y }, name: String::new(), tries: Some(x) };
+        let r = match job {
+            Job { at, tries: Some(t), .. } if t > 0 => {
+                job.at.x += 10;
+                job.at = Pt { x: 0, y: 0 };
+                at.x + at.y
+            }
+            Job { at: Pt { x, .. }, .. } => {
+                job.at.y = 7;
+                x
+            }
+        };
+        let Job { at: mut a, .. } = job;
+        a.x += 1;
+        let Pt { x: ax, y: ay } = a;
+        a.y -= 1;
+        (r, a.x, job.at.x, ax + ay)
+    }
+
+    /// The same in `while let` and `let .. else`, whose bindings outlive a change of the
+    /// struct they were taken from.
+    #[redis_function(read_only)]
+    pub fn while_and_else(n: i64) -> (i64, i64) {
+        let mut job = Job { at: Pt { x: n, y: n % 4 }, name: String::new(), tries: Some(n % 5) };
+        let mut seen = 0;
+        while let Job { tries: Some(t), at: Pt { x, .. }, .. } = job {
+            job.tries = if t > 0 { Some(t - 1) } else { None };
+            job.at.x = 0;
+            seen += t * 10 + x;
+        }
+        let Job { at: Pt { y, .. }, tries: None, .. } = job else { return (seen, -1) };
+        job.at.y = 99;
+        (seen, y * 100 + job.at.y)
+    }
+}
+
+#[test]
+fn struct_patterns_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    let names = ["", "ab", "abc", "é:x"];
+    let mut n = 0;
+    for x in [-2, 0, 1, 5, 10] {
+        for y in [-3, 0, 2, 2000] {
+            for tries in [None, Some(0), Some(2), Some(7)] {
+                let name = names[n % names.len()].to_string();
+                n += 1;
+                redis::cmd("FLUSHALL").query::<()>(&mut con).unwrap();
+                let lua = struct_patterns::classify("lua:log", x, y, name.clone(), tries).call(&mut con);
+                let rust = try_twin(&mut con, || struct_patterns::twin::classify(Key::from("rust:log"), x, y, name.clone(), tries));
+                let what = format!("{x} {y} {name:?} {tries:?}");
+                assert_eq!(lua_outcome(lua), twin_outcome(rust), "{what}");
+                let logs: Vec<Vec<String>> = ["lua:log", "rust:log"].iter().map(|k| redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(&mut con).unwrap()).collect();
+                assert_eq!(logs[0], logs[1], "{what}");
+            }
+        }
+    }
+    for (x, y) in [(-1, 5), (0, 0), (3, 4), (9007199254740980, 1)] {
+        let lua = lua_outcome(struct_patterns::parts_are_copies(x, y).call(&mut con));
+        let rust = twin_outcome(try_twin(&mut con, || Ok::<_, Reject>(struct_patterns::twin::parts_are_copies(x, y))));
+        assert_eq!(lua, rust, "{x} {y}");
+    }
+    assert_eq!(struct_patterns::parts_are_copies(3, 4).call(&mut con).unwrap(), (7, 1, 0, 1));
+    for n in [-7, 0, 3, 6] {
+        let lua = lua_outcome(struct_patterns::while_and_else(n).call(&mut con));
+        let rust = twin_outcome(try_twin(&mut con, || Ok::<_, Reject>(struct_patterns::twin::while_and_else(n))));
+        assert_eq!(lua, rust, "{n}");
+    }
+    assert_eq!(struct_patterns::while_and_else(3).call(&mut con).unwrap(), (30 + 3 + 20 + 10, 399));
+    // The arms that take the scrutinee's parts before it changes were reached.
+    let r = struct_patterns::classify("k", 3, 4, "abc", Some(2)).call(&mut con).unwrap();
+    assert_eq!(r, (1, false, true, 5, "abc".to_string(), 100 + 4 + 1));
 }

@@ -391,7 +391,7 @@ impl Gen<'_> {
                 // while true do local t = v; if not <matches> then break end; <body> end
                 let mut inner = Vec::new();
                 let val = self.expr(v, &mut inner);
-                let subject = self.spill(val, &mut inner);
+                let subject = self.pattern_subject(v, val, std::iter::once(pat), &mut inner);
                 bind_aliases(pat, &subject, &mut self.aliases);
                 if let Some(test) = pat_test(pat, &subject) {
                     inner.push(self.stmt(K::If(vec![(negate(test), vec![LS::new(K::Break)])], None)));

@@ -227,9 +227,11 @@ impl Lowerer<'_> {
                 }
                 _ => bad(self, "a tuple of another size"),
             },
+            syn::Pat::Struct(ps) if matches!(ty, Ty::Struct(_)) => self.struct_pattern(ps, ty),
             syn::Pat::Path(_) | syn::Pat::TupleStruct(_) | syn::Pat::Struct(_) if matches!(ty, Ty::Enum(_)) || *ty == Ty::Never && self.names_variant(p) => self.variant_pattern(p, ty),
             _ => {
-                self.err(Rule::Unsupported, span, "this pattern is not supported", "use literals, ranges, `_`, names, `Some(..)`, `None`, tuples and `|`");
+                self.err(Rule::Unsupported, span, "this pattern is not supported", "use literals, ranges, `_`, names, `Some(..)`, `None`, tuples, structs (`S { f: p, .. }`), enum variants and `|`");
+                self.declare_poisoned(p);
                 Pat::Wild
             }
         }
@@ -338,11 +340,7 @@ impl Gen<'_> {
         let ExprKind::Match(scrut, arms) = &e.kind else { return };
         let line = self.line;
         let v = self.expr(scrut, out);
-        // Bindings refer to the matched value: keep it in a local nobody assigns.
-        let subject = match (&v, &scrut.kind) {
-            (L::Name(_), ExprKind::Var(var)) if !self.vars[var.0].mutable => v,
-            _ => self.spill(v, out),
-        };
+        let subject = self.pattern_subject(scrut, v, arms.iter().map(|a| &a.pat), out);
         let mut chain: Vec<(Vec<LS>, Option<L>, Vec<LS>)> = Vec::new();
         for arm in arms {
             bind_aliases(&arm.pat, &subject, &mut self.aliases);
@@ -381,6 +379,43 @@ impl Gen<'_> {
         self.line = line;
         let stmts = self.chain(chain);
         out.extend(stmts);
+    }
+}
+
+impl Gen<'_> {
+    /// The local that the bindings of `pats` (matched against `scrut`, whose value is `v`)
+    /// name: bindings refer to the matched value, so it is kept in a local nobody assigns.
+    /// A struct can also change in place (`s.f = ..`) while the bindings live, where
+    /// Rust's bindings keep the values they took: when a pattern binds a part of a struct
+    /// held by a variable, the local is a table of its own with the struct's fields (the
+    /// fields' own tables never change in place: `s.f.g = ..` replaces `s.f`).
+    pub(crate) fn pattern_subject<'p>(&mut self, scrut: &ir::Expr, v: L, mut pats: impl Iterator<Item = &'p Pat>, out: &mut Vec<LS>) -> L {
+        let ExprKind::Var(var) = &scrut.kind else { return self.spill(v, out) };
+        match &scrut.ty {
+            Ty::Struct(st) if pats.any(binds_part) => {
+                let fields = (1..=st.fields.len()).map(|i| L::index(v.clone(), L::int(i as i64))).collect();
+                self.spill(L::Table(fields, Vec::new()), out)
+            }
+            _ if matches!(v, L::Name(_)) && !self.vars[var.0].mutable => v,
+            _ => self.spill(v, out),
+        }
+    }
+}
+
+/// The pattern binds a part of the matched value (not only the whole of it).
+fn binds_part(p: &Pat) -> bool {
+    fn binds(p: &Pat) -> bool {
+        match p {
+            Pat::Bind(_) => true,
+            Pat::Tuple(ps) | Pat::Or(ps) => ps.iter().any(binds),
+            Pat::Some(p) | Pat::CallOk(p) | Pat::CallErr(p) => binds(p),
+            Pat::Wild | Pat::Int(_) | Pat::Str(_) | Pat::Bool(_) | Pat::Range(..) | Pat::None => false,
+        }
+    }
+    match p {
+        Pat::Tuple(ps) => ps.iter().any(binds),
+        Pat::Or(ps) => ps.iter().any(binds_part),
+        _ => false,
     }
 }
 

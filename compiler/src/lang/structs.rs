@@ -222,35 +222,99 @@ impl Lowerer<'_> {
         }
     }
 
-    pub(crate) fn let_tuple(&mut self, l: &syn::Local, pt: &syn::PatTuple, annot: Option<&syn::Type>, line: u32) -> Option<Stmt> {
+    /// `let (a, b) = e;` and `let S { f, g: x, .. } = e;`: one local per part bound, in
+    /// the order of the tuple's elements or the struct's fields.
+    pub(crate) fn let_parts(&mut self, l: &syn::Local, pat: &syn::Pat, annot: Option<&syn::Type>, line: u32) -> Option<Stmt> {
         let want = match annot {
             Some(t) => Some(self.local_type(t)?),
             None => None,
         };
         let Some(init) = &l.init else {
             self.err(Rule::Unsupported, l.span(), "`let` without a value is not supported", "");
+            self.declare_poisoned(pat);
             return None;
         };
         let e = self.expr(&init.expr, want.as_ref());
-        let tys = match &e.ty {
-            Ty::Tuple(ts) if ts.len() == pt.elems.len() => ts.clone(),
-            other => {
+        // Each part's pattern (`None`: not named) and type.
+        let parts: Vec<(Option<&syn::Pat>, Ty)> = match (pat, &e.ty) {
+            (syn::Pat::Tuple(pt), Ty::Tuple(ts)) if ts.len() == pt.elems.len() => pt.elems.iter().map(Some).zip(ts.iter().cloned()).collect(),
+            (syn::Pat::Tuple(pt), other) => {
                 let t = other.clone();
                 self.err(Rule::Type, e.span, format!("expected a tuple of {} elements, found `{t}`", pt.elems.len()), "");
+                self.declare_poisoned(pat);
+                return None;
+            }
+            (syn::Pat::Struct(ps), Ty::Struct(st)) => {
+                let st = (**st).clone();
+                let named = self.struct_pattern_fields(ps, &st)?;
+                named.into_iter().zip(st.fields.iter().map(|f| f.1.clone())).collect()
+            }
+            (_, other) => {
+                let t = other.clone();
+                self.err(Rule::Type, pat.span(), format!("this pattern does not match a `{t}`"), "");
+                self.declare_poisoned(pat);
                 return None;
             }
         };
         let mut vars = Vec::new();
-        for (p, t) in pt.elems.iter().zip(tys) {
+        for (p, t) in parts {
             match p {
-                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), t, pi.mutability.is_some()))),
-                syn::Pat::Wild(_) => vars.push(None),
-                other => {
-                    self.err(Rule::Unsupported, other.span(), "nested patterns in `let` are not supported", "bind plain names");
+                Some(syn::Pat::Ident(pi)) if pi.by_ref.is_none() && pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), t, pi.mutability.is_some()))),
+                Some(syn::Pat::Wild(_)) | None => vars.push(None),
+                Some(other) => {
+                    self.err(Rule::Unsupported, other.span(), "nested patterns in `let` are not supported", "bind plain names, then match on them");
+                    self.declare_poisoned(pat);
                     return None;
                 }
             }
         }
         Some(Stmt { kind: StmtKind::LetTuple(vars, e), line })
+    }
+
+    /// `S { f: p, g, .. }` in a `match`, `if let` or `matches!` on a struct: the fields'
+    /// patterns in the order of the struct's fields (a struct is a table of its fields in
+    /// that order, as a tuple), `_` for the fields left to `..`.
+    pub(crate) fn struct_pattern(&mut self, ps: &syn::PatStruct, ty: &Ty) -> Pat {
+        let Ty::Struct(st) = ty else { return Pat::Wild };
+        let st = (**st).clone();
+        let Some(named) = self.struct_pattern_fields(ps, &st) else { return Pat::Wild };
+        Pat::Tuple(named.into_iter().zip(&st.fields).map(|(p, (_, t))| p.map_or(Pat::Wild, |p| self.pattern(p, t))).collect())
+    }
+
+    /// The sub-pattern of each field of `st` named by the struct pattern `ps`, in field
+    /// order; `None` (after an error, with the pattern's names declared) when `ps` names
+    /// another type, a field `st` lacks or a field twice, or leaves a field out without `..`.
+    fn struct_pattern_fields<'p>(&mut self, ps: &'p syn::PatStruct, st: &StructTy) -> Option<Vec<Option<&'p syn::Pat>>> {
+        let last = ps.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let fail = |lw: &mut Self| {
+            ps.fields.iter().for_each(|f| lw.declare_poisoned(&f.pat));
+            None
+        };
+        if ps.qself.is_some() || ps.path.segments.len() != 1 || last != st.name && last != "Self" {
+            self.err(Rule::Type, ps.path.span(), format!("this pattern does not match a `{}`", st.name), format!("name the struct: `{} {{ .. }}`", st.name));
+            return fail(self);
+        }
+        let mut named: Vec<Option<&syn::Pat>> = vec![None; st.fields.len()];
+        for f in &ps.fields {
+            let syn::Member::Named(fname) = &f.member else {
+                self.err(Rule::Type, f.member.span(), format!("`{}` has no numbered fields", st.name), "name the fields: `S { f: p, .. }`");
+                return fail(self);
+            };
+            let Some(k) = st.fields.iter().position(|(n, _)| fname == n) else {
+                self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), "");
+                return fail(self);
+            };
+            if named[k].replace(&f.pat).is_some() {
+                self.err(Rule::Type, fname.span(), format!("the field `{fname}` is named twice in this pattern"), "");
+                return fail(self);
+            }
+        }
+        if ps.rest.is_none() {
+            if let Some(k) = named.iter().position(Option::is_none) {
+                self.err(Rule::Type, ps.span(), format!("this pattern does not name the field `{}` of `{}`", st.fields[k].0, st.name), "name every field, or end the pattern with `..`");
+                return fail(self);
+            }
+        }
+        Some(named)
     }
 }
