@@ -375,6 +375,10 @@ pub const CONSTRUCTS: &[&str] = &[
     "*map.entry(k).or_insert(d) op= e",
     "place with effects in index / value",
     "place index out of bounds",
+    "struct pattern",
+    "struct pattern: struct changed in the arm",
+    "struct pattern: if let",
+    "struct pattern: let destructuring",
     // Slices (places.rs)
     "&v[a..b]",
     "slice .to_vec()",

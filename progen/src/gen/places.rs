@@ -13,15 +13,100 @@ impl<'c> Gen<'c> {
     /// place first, for the shapes no variable of the program has).
     pub(super) fn place_stmt(&mut self, d: usize) -> Option<Stmt> {
         let d1 = d.saturating_sub(1);
-        match self.rng.weighted(&[5, 3, 2, 2, 2, 3, 2]) {
+        match self.rng.weighted(&[5, 3, 2, 2, 2, 3, 2, 4]) {
             0 => self.vec_elem_assign(d1),
             1 => self.vec_struct_field_assign(d1),
             2 => self.tuple_field_assign(d1),
             3 => self.struct_vec_field_assign(d1),
             4 => self.grid_assign(d1),
             5 => self.map_place_assign(d1),
-            _ => self.nested_struct_assign(d1),
+            6 => self.nested_struct_assign(d1),
+            _ => self.struct_pattern_stmt(d1),
         }
+    }
+
+    /// Struct patterns on a `let mut` struct variable `n`, into a new integer variable `x`:
+    /// `let x = match n { S { fb: b, fa: LIT, .. } if g => { n.fc = e; b } S { fb: b, .. } => b };`
+    /// (the arm changes the struct after the pattern took a part of it: the binding keeps
+    /// the value it took), `let x = if let S { .. } = n { .. } else { .. };`, or
+    /// `let S { fb: b, .. } = n;` then a change of `n` and `let x = b;`.
+    fn struct_pattern_stmt(&mut self, d: usize) -> Option<Stmt> {
+        let avoid_copy = self.avoid(Avoid::CopyAliasing);
+        let structs = self.structs.clone();
+        let has_int = move |si: usize| structs[si].fields.iter().any(|(_, t)| *t == Ty::Int) && structs[si].fields.len() >= 2;
+        let ok = {
+            let has_int = has_int.clone();
+            move |t: &Ty| matches!(t, Ty::Struct(si, c) if !(*c && avoid_copy) && has_int(*si))
+        };
+        let ints = (0..self.structs.len()).filter(|&i| has_int(i)).collect::<Vec<_>>();
+        let (n, ty, init) = self.target(ok, |g| g.some_struct(|s| s.fields.len() >= 2 && s.fields.iter().any(|(_, t)| *t == Ty::Int)).filter(|t| matches!(t, Ty::Struct(si, _) if ints.contains(si))), d)?;
+        let Ty::Struct(si, _) = ty.clone() else { return None };
+        let name = struct_name(si);
+        let fields = self.structs[si].fields.clone();
+        // Into a variable the rest of the program likely reads, or a new one.
+        let old = self.pick_mut_var(|v| v.ty == Ty::Int && v.name != n && !v.name.contains('.'));
+        let (xn, decl) = match old {
+            Some(x) => (self.vars[x].name.clone(), String::new()),
+            None => (self.fresh("v"), "let ".to_string()),
+        };
+        let xt = if decl.is_empty() { String::new() } else { ": i64".to_string() };
+        let int_fields: Vec<usize> = (0..fields.len()).filter(|&j| fields[j].1 == Ty::Int).collect();
+        let fb = *self.rng.pick(&int_fields);
+        // Often the field just bound: the binding must keep the value it took.
+        let fc = if self.chance(1, 2) { fb } else { self.rng.below(fields.len()) };
+        // A literal (or range) sub-pattern on another integer or bool field.
+        let fa = (0..fields.len()).find(|&j| j != fb && matches!(fields[j].1, Ty::Int | Ty::Bool) && self.chance(1, 2));
+        let lit = match fa.map(|j| &fields[j].1) {
+            Some(Ty::Int) => match self.rng.below(3) {
+                0 => format!(", {}: {}", fields[fa?].0, self.rng.range(-2, 3)),
+                1 => format!(", {}: {}..", fields[fa?].0, self.rng.range(-2, 3)),
+                _ => format!(", {}: ..={}", fields[fa?].0, self.rng.range(-2, 3)),
+            },
+            Some(_) => format!(", {}: {}", fields[fa?].0, self.chance(1, 2)),
+            None => String::new(),
+        };
+        self.hidden = Some(n.clone());
+        let value = self.operand(|g| if fields[fc].1 == Ty::Int { g.int(d, LIMIT) } else { g.expr(&fields[fc].1, d) });
+        self.hidden = None;
+        let (bf, cf) = (fields[fb].0.clone(), fields[fc].0.clone());
+        let b1 = self.fresh("b");
+        let b2 = self.fresh("b");
+        // The bound field sometimes gets a value that surely differs from the one bound.
+        let (rhs, kids) = if fc == fb && self.chance(1, 2) { (format!("{b1} % 1000 + 1"), vec![]) } else { ("\u{2}".to_string(), vec![value]) };
+        self.hit("struct pattern");
+        let text = match self.rng.below(4) {
+            0 | 1 => {
+                self.hit("struct pattern: struct changed in the arm");
+                let guard = if self.chance(1, 3) { format!(" if {b1} {} {}", self.rng.pick(&["!=", ">=", "<"]), self.rng.range(-1, 3)) } else { String::new() };
+                format!("{decl}{xn}{xt} = match {n} {{\n    {name} {{ {bf}: {b1}{lit}, .. }}{guard} => {{\n        {n}.{cf} = {rhs};\n        {b1}\n    }}\n    {name} {{ {bf}: {b2}, .. }} => {b2},\n}}")
+            }
+            2 => {
+                self.hit("struct pattern: if let");
+                format!("{decl}{xn}{xt} = if let {name} {{ {bf}: {b1}{lit}, .. }} = {n} {{\n    {n}.{cf} = {rhs};\n    {b1}\n}} else {{\n    -1\n}}")
+            }
+            _ => {
+                self.hit("struct pattern: let destructuring");
+                format!("let {name} {{ {bf}: {b1}, .. }} = {n};\n{n}.{cf} = {rhs};\n{decl}{xn}{xt} = {b1}")
+            }
+        };
+        // Seen by the command log when a key can be written.
+        let text = match self.key_arg() {
+            Some(k) if self.f.can_write && self.effects_ok() => {
+                self.write();
+                self.hit("command: lists");
+                format!("{text};\nrpush({k}, &{xn}.to_string())")
+            }
+            _ => text,
+        };
+        match old {
+            Some(x) => {
+                self.vars[x].bound = LIMIT;
+                self.vars[x].negz = true;
+            }
+            None => self.declare(&xn, Ty::Int, false, LIMIT, true),
+        }
+        let st = Stmt { expr: Expr::tpl(Ty::Unit, "struct pattern", text, kids), semi: true };
+        Some(self.finish(&n, ty, init, st))
     }
 
     /// `e` (an index or a value) wrapped so that it has a side effect Rust orders: a command
