@@ -253,7 +253,7 @@ builtins! {
     VecPop: rust(Recv::Vec, &["pop"], &[], T::Option(&T::Elem)), CHANGES | NO_OPTION_ELEMS, Call("table.remove", Locals);
     VecLen: rust(Recv::Vec, &["len"], &[], USIZE), QUIET, Len;
     VecIsEmpty: rust(Recv::Vec, &["is_empty"], &[], T::Bool), QUIET, Custom(vec_is_empty);
-    VecContains: rust(Recv::Vec, &["contains"], &[T::Elem], T::Bool), NO_OPTION_ELEMS | ARGS_READ, Emit::Helper(Helper::Contains, Locals);
+    VecContains: rust(Recv::Vec, &["contains"], &[T::Elem], T::Bool), QUIET | NO_OPTION_ELEMS | ARGS_READ, Emit::Helper(Helper::Contains, Locals);
     VecSum: rust(Recv::VecInt, &["sum"], &[], T::Elem), NO_OPTION_ELEMS, Custom(vec_sum);
     /// Also `v.clone()` / `v.to_vec()` of plain elements: `extend` of a new table.
     VecExtend: rust(Recv::Vec, &["extend"], &[T::Recv], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::Extend, Locals);
@@ -263,9 +263,9 @@ builtins! {
     /// `sort()` / `sort_unstable()` of strings, byte-wise.
     VecSortStr: rust(Recv::VecStr, &["sort", "sort_unstable"], &[], T::Unit), CHANGES | LET_MUT, Emit::Helper(Helper::SortStr, Locals);
     VecReverse: rust(Recv::Vec, &["reverse"], &[], T::Unit), CHANGES | LET_MUT, Emit::Helper(Helper::Reverse, Locals);
-    VecJoin: rust(Recv::VecStr, &["join"], &[T::Str], T::Str), NONE, Call("table.concat", Locals);
-    VecFirst: rust(Recv::Vec, &["first"], &[], T::Option(&T::Elem)), NO_OPTION_ELEMS, Custom(vec_first);
-    VecLast: rust(Recv::Vec, &["last"], &[], T::Option(&T::Elem)), NO_OPTION_ELEMS, Custom(vec_last);
+    VecJoin: rust(Recv::VecStr, &["join"], &[T::Str], T::Str), QUIET, Call("table.concat", Locals);
+    VecFirst: rust(Recv::Vec, &["first"], &[], T::Option(&T::Elem)), QUIET | NO_OPTION_ELEMS, Custom(vec_first);
+    VecLast: rust(Recv::Vec, &["last"], &[], T::Option(&T::Elem)), QUIET | NO_OPTION_ELEMS, Custom(vec_last);
     VecInsert: rust(Recv::Vec, &["insert"], &[USIZE, T::Elem], T::Unit), CHANGES | LET_MUT | NO_OPTION_ELEMS | KEY_READ, Emit::Helper(Helper::VecInsert, Locals);
     VecRemove: rust(Recv::Vec, &["remove"], &[USIZE], T::Elem), CHANGES | LET_MUT | NO_OPTION_ELEMS, Emit::Helper(Helper::VecRemove, Locals);
     VecTruncate: rust(Recv::Vec, &["truncate"], &[USIZE], T::Unit), CHANGES | LET_MUT, Emit::Helper(Helper::Truncate, Locals);
@@ -284,17 +284,17 @@ builtins! {
     MapGet: rust(Recv::Map, &["get"], &[T::Str], T::Option(&T::Elem)), QUIET, Custom(map_get);
     MapContains: rust(Recv::Map, &["contains_key"], &[T::Str], T::Bool), QUIET, Custom(map_contains);
     MapRemove: rust(Recv::Map, &["remove"], &[T::Str], T::Option(&T::Elem)), CHANGES | LET_MUT, Emit::Helper(Helper::MapRemove, AsIs);
-    MapLen: rust(Recv::Map, &["len"], &[], USIZE), NONE, Emit::Helper(Helper::MapLen, AsIs);
-    MapIsEmpty: rust(Recv::Map, &["is_empty"], &[], T::Bool), NONE, Custom(map_is_empty);
+    MapLen: rust(Recv::Map, &["len"], &[], USIZE), QUIET, Emit::Helper(Helper::MapLen, AsIs);
+    MapIsEmpty: rust(Recv::Map, &["is_empty"], &[], T::Bool), QUIET, Custom(map_is_empty);
     /// `map.keys()` / `map.values()`, as a Vec (in the table's order).
-    MapKeys: rust(Recv::Map, &["keys"], &[], T::Vec(&T::Str)), NONE, Emit::Helper(Helper::MapKeys, AsIs);
-    MapValues: rust(Recv::Map, &["values"], &[], T::Vec(&T::Elem)), NONE, Emit::Helper(Helper::MapValues, AsIs);
+    MapKeys: rust(Recv::Map, &["keys"], &[], T::Vec(&T::Str)), QUIET, Emit::Helper(Helper::MapKeys, AsIs);
+    MapValues: rust(Recv::Map, &["values"], &[], T::Vec(&T::Elem)), QUIET, Emit::Helper(Helper::MapValues, AsIs);
 
     // Copies
     /// A copy sharing no table with the original (`clone` of a struct, a map, a Vec of tables).
     DeepCopy: built(), QUIET | ARGS_READ, Emit::Helper(Helper::DeepCopy, AsIs);
     /// `opt.cloned()` of an option holding a table (Vec, map, struct, tuple): a copy.
-    OptionDeepCopy: built(), ARGS_READ, Custom(option_deep_copy);
+    OptionDeepCopy: built(), QUIET | ARGS_READ, Custom(option_deep_copy);
 
     // str
     StrLen: rust(Recv::Str, &["len"], &[], USIZE), QUIET, Len;
@@ -310,54 +310,54 @@ builtins! {
     StrAsciiUpper: rust(Recv::Str, &["to_ascii_uppercase"], &[], T::Str), QUIET, Custom(str_ascii_upper);
     StrAsciiLower: rust(Recv::Str, &["to_ascii_lowercase"], &[], T::Str), QUIET, Custom(str_ascii_lower);
     StrEqIgnoreAsciiCase: rust(Recv::Str, &["eq_ignore_ascii_case"], &[T::Str], T::Bool), QUIET, Emit::Helper(Helper::EqIgnoreAsciiCase, AsIs);
-    StrReplace: rust(Recv::Str, &["replace"], &[T::Str, T::Str], T::Str), NONE, Emit::Helper(Helper::Replace, AsIs);
+    StrReplace: rust(Recv::Str, &["replace"], &[T::Str, T::Str], T::Str), QUIET, Emit::Helper(Helper::Replace, AsIs);
     StrRepeat: rust(Recv::Str, &["repeat"], &[USIZE], T::Str), NONE, Emit::Helper(Helper::Repeat, AsIs);
-    StrFind: rust(Recv::Str, &["find"], &[T::Str], T::Option(&USIZE)), NONE, Emit::Helper(Helper::Find, AsIs);
-    StrRfind: rust(Recv::Str, &["rfind"], &[T::Str], T::Option(&USIZE)), NONE, Emit::Helper(Helper::Rfind, AsIs);
-    StrSplitOnce: rust(Recv::Str, &["split_once"], &[T::Str], T::Option(&T::Pair(&T::Str, &T::Str))), NONE, Emit::Helper(Helper::SplitOnce, AsIs);
-    StrRsplitOnce: rust(Recv::Str, &["rsplit_once"], &[T::Str], T::Option(&T::Pair(&T::Str, &T::Str))), NONE, Emit::Helper(Helper::RsplitOnce, AsIs);
-    StrStripPrefix: rust(Recv::Str, &["strip_prefix"], &[T::Str], T::Option(&T::Str)), NONE, Emit::Helper(Helper::StripPrefix, AsIs);
-    StrStripSuffix: rust(Recv::Str, &["strip_suffix"], &[T::Str], T::Option(&T::Str)), NONE, Emit::Helper(Helper::StripSuffix, AsIs);
-    StrTrimStartMatches: rust(Recv::Str, &["trim_start_matches"], &[T::Str], T::Str), NONE, Emit::Helper(Helper::TrimStartMatches, AsIs);
-    StrTrimEndMatches: rust(Recv::Str, &["trim_end_matches"], &[T::Str], T::Str), NONE, Emit::Helper(Helper::TrimEndMatches, AsIs);
-    StrIsCharBoundary: rust(Recv::Str, &["is_char_boundary"], &[USIZE], T::Bool), NONE, Emit::Helper(Helper::CharBoundary, AsIs);
+    StrFind: rust(Recv::Str, &["find"], &[T::Str], T::Option(&USIZE)), QUIET, Emit::Helper(Helper::Find, AsIs);
+    StrRfind: rust(Recv::Str, &["rfind"], &[T::Str], T::Option(&USIZE)), QUIET, Emit::Helper(Helper::Rfind, AsIs);
+    StrSplitOnce: rust(Recv::Str, &["split_once"], &[T::Str], T::Option(&T::Pair(&T::Str, &T::Str))), QUIET, Emit::Helper(Helper::SplitOnce, AsIs);
+    StrRsplitOnce: rust(Recv::Str, &["rsplit_once"], &[T::Str], T::Option(&T::Pair(&T::Str, &T::Str))), QUIET, Emit::Helper(Helper::RsplitOnce, AsIs);
+    StrStripPrefix: rust(Recv::Str, &["strip_prefix"], &[T::Str], T::Option(&T::Str)), QUIET, Emit::Helper(Helper::StripPrefix, AsIs);
+    StrStripSuffix: rust(Recv::Str, &["strip_suffix"], &[T::Str], T::Option(&T::Str)), QUIET, Emit::Helper(Helper::StripSuffix, AsIs);
+    StrTrimStartMatches: rust(Recv::Str, &["trim_start_matches"], &[T::Str], T::Str), QUIET, Emit::Helper(Helper::TrimStartMatches, AsIs);
+    StrTrimEndMatches: rust(Recv::Str, &["trim_end_matches"], &[T::Str], T::Str), QUIET, Emit::Helper(Helper::TrimEndMatches, AsIs);
+    StrIsCharBoundary: rust(Recv::Str, &["is_char_boundary"], &[USIZE], T::Bool), QUIET, Emit::Helper(Helper::CharBoundary, AsIs);
     /// `a + &b`, `format!`, `push_str`, `key.derive(..)`.
     StrConcat: built(), QUIET, Op(LB::Concat);
     /// `&s[a..b]` (the end may be nil: `&s[a..]`).
     StrSlice: built(), NONE, Emit::Helper(Helper::StrSlice, AsIs);
     /// `s.lines()`, as a Vec.
-    StrLines: built(), NONE, Emit::Helper(Helper::Lines, AsIs);
+    StrLines: built(), QUIET, Emit::Helper(Helper::Lines, AsIs);
     /// `s.chars()`, as a Vec of one-char strings.
-    StrChars: built(), NONE, Emit::Helper(Helper::Chars, AsIs);
+    StrChars: built(), QUIET, Emit::Helper(Helper::Chars, AsIs);
     /// `s.splitn(n, sep)`, as a Vec.
-    StrSplitN: built(), NONE, Emit::Helper(Helper::SplitN, AsIs);
+    StrSplitN: built(), QUIET, Emit::Helper(Helper::SplitN, AsIs);
     /// `s.chars().count()`: the bytes that do not continue a UTF-8 sequence.
-    StrCharCount: built(), NONE, Custom(str_char_count);
+    StrCharCount: built(), QUIET, Custom(str_char_count);
     /// A `format!` width: the text, width, align (`<`, `>`, `^`), fill, zero padding.
-    StrPad: built(), NONE, Emit::Helper(Helper::Pad, AsIs);
+    StrPad: built(), QUIET, Emit::Helper(Helper::Pad, AsIs);
     /// `s.parse::<i64>()`.
-    ParseInt: built(), NONE, Emit::Helper(Helper::ParseIntChecked, AsIs);
+    ParseInt: built(), QUIET, Emit::Helper(Helper::ParseIntChecked, AsIs);
     /// `s.parse::<f64>()`.
-    ParseFloat: built(), NONE, Emit::Helper(Helper::ParseFloat, AsIs);
+    ParseFloat: built(), QUIET, Emit::Helper(Helper::ParseFloat, AsIs);
 
     // char (a one-char string)
-    CharIsAsciiDigit: rust(Recv::Str, &["is_ascii_digit"], &[], T::Bool), NONE, Class("%d");
-    CharIsAsciiAlphabetic: rust(Recv::Str, &["is_ascii_alphabetic"], &[], T::Bool), NONE, Class("%a");
-    CharIsAsciiAlphanumeric: rust(Recv::Str, &["is_ascii_alphanumeric"], &[], T::Bool), NONE, Class("%w");
-    CharIsAsciiUppercase: rust(Recv::Str, &["is_ascii_uppercase"], &[], T::Bool), NONE, Class("%u");
-    CharIsAsciiLowercase: rust(Recv::Str, &["is_ascii_lowercase"], &[], T::Bool), NONE, Class("%l");
-    CharIsAsciiPunctuation: rust(Recv::Str, &["is_ascii_punctuation"], &[], T::Bool), NONE, Class("%p");
-    CharIsAsciiHexdigit: rust(Recv::Str, &["is_ascii_hexdigit"], &[], T::Bool), NONE, Class("%x");
+    CharIsAsciiDigit: rust(Recv::Str, &["is_ascii_digit"], &[], T::Bool), QUIET, Class("%d");
+    CharIsAsciiAlphabetic: rust(Recv::Str, &["is_ascii_alphabetic"], &[], T::Bool), QUIET, Class("%a");
+    CharIsAsciiAlphanumeric: rust(Recv::Str, &["is_ascii_alphanumeric"], &[], T::Bool), QUIET, Class("%w");
+    CharIsAsciiUppercase: rust(Recv::Str, &["is_ascii_uppercase"], &[], T::Bool), QUIET, Class("%u");
+    CharIsAsciiLowercase: rust(Recv::Str, &["is_ascii_lowercase"], &[], T::Bool), QUIET, Class("%l");
+    CharIsAsciiPunctuation: rust(Recv::Str, &["is_ascii_punctuation"], &[], T::Bool), QUIET, Class("%p");
+    CharIsAsciiHexdigit: rust(Recv::Str, &["is_ascii_hexdigit"], &[], T::Bool), QUIET, Class("%x");
 
     // Integers (every integer type: the receiver's type for the operand and the result)
     IntRemEuclid: rust(Recv::Int, &["rem_euclid"], &[T::Recv], T::Recv), NONE, Custom(int_rem_euclid);
     IntDivEuclid: rust(Recv::Int, &["div_euclid"], &[T::Recv], T::Recv), NONE, Custom(int_div_euclid);
     IntSignum: rust(Recv::Int, &["signum"], &[], T::Recv), QUIET, Custom(int_signum);
-    IntCheckedDiv: rust(Recv::Int, &["checked_div"], &[T::Recv], T::Option(&T::Recv)), NONE, Custom(int_checked_div);
-    IntCheckedRem: rust(Recv::Int, &["checked_rem"], &[T::Recv], T::Option(&T::Recv)), NONE, Custom(int_checked_rem);
-    IntCheckedAdd: rust(Recv::Int, &["checked_add"], &[T::Recv], T::Option(&T::Recv)), NONE, Custom(int_checked_add);
-    IntCheckedSub: rust(Recv::Int, &["checked_sub"], &[T::Recv], T::Option(&T::Recv)), NONE, Custom(int_checked_sub);
-    IntCheckedMul: rust(Recv::Int, &["checked_mul"], &[T::Recv], T::Option(&T::Recv)), NONE, Custom(int_checked_mul);
+    IntCheckedDiv: rust(Recv::Int, &["checked_div"], &[T::Recv], T::Option(&T::Recv)), QUIET, Custom(int_checked_div);
+    IntCheckedRem: rust(Recv::Int, &["checked_rem"], &[T::Recv], T::Option(&T::Recv)), QUIET, Custom(int_checked_rem);
+    IntCheckedAdd: rust(Recv::Int, &["checked_add"], &[T::Recv], T::Option(&T::Recv)), QUIET, Custom(int_checked_add);
+    IntCheckedSub: rust(Recv::Int, &["checked_sub"], &[T::Recv], T::Option(&T::Recv)), QUIET, Custom(int_checked_sub);
+    IntCheckedMul: rust(Recv::Int, &["checked_mul"], &[T::Recv], T::Option(&T::Recv)), QUIET, Custom(int_checked_mul);
     IntMin: rust(Recv::Int, &["min"], &[T::Recv], T::Recv), QUIET, Call("math.min", AsIs);
     IntMax: rust(Recv::Int, &["max"], &[T::Recv], T::Recv), QUIET, Call("math.max", AsIs);
     IntAbs: rust(Recv::Int, &["abs"], &[], T::Recv), QUIET, Custom(int_abs);
@@ -366,21 +366,21 @@ builtins! {
     /// within (a negative one would wrap beyond 2^53 - 1).
     IntCast: built(), NONE, Emit::Helper(Helper::IntCast, AsIs);
     /// `n as u8` (and the other types of 8 to 32 bits): the number, the width, signed.
-    IntWrap: built(), NONE, Emit::Helper(Helper::Wrap, AsIs);
+    IntWrap: built(), QUIET, Emit::Helper(Helper::Wrap, AsIs);
 
     // f64
     FloatFloor: rust(Recv::Float, &["floor"], &[], T::Float), QUIET, Call("math.floor", AsIs);
     FloatCeil: rust(Recv::Float, &["ceil"], &[], T::Float), QUIET, Call("math.ceil", AsIs);
     /// Half away from zero.
-    FloatRound: rust(Recv::Float, &["round"], &[], T::Float), NONE, Emit::Helper(Helper::Round, AsIs);
-    FloatTrunc: rust(Recv::Float, &["trunc"], &[], T::Float), NONE, Custom(float_trunc);
+    FloatRound: rust(Recv::Float, &["round"], &[], T::Float), QUIET, Emit::Helper(Helper::Round, AsIs);
+    FloatTrunc: rust(Recv::Float, &["trunc"], &[], T::Float), QUIET, Custom(float_trunc);
     FloatAbs: rust(Recv::Float, &["abs"], &[], T::Float), QUIET, Call("math.abs", AsIs);
-    FloatSqrt: rust(Recv::Float, &["sqrt"], &[], T::Float), NONE, Call("math.sqrt", AsIs);
-    FloatMin: rust(Recv::Float, &["min"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMin, AsIs);
-    FloatMax: rust(Recv::Float, &["max"], &[T::Float], T::Float), NONE, Emit::Helper(Helper::FloatMax, AsIs);
-    FloatPow: rust(Recv::Float, &["powf"], &[T::Float], T::Float), NONE, Op(LB::Pow);
-    FloatPowi: rust(Recv::Float, &["powi"], &[T::IntN(IntTy::I32)], T::Float), NONE, Emit::Helper(Helper::FloatPowi, AsIs);
-    FloatIsNan: rust(Recv::Float, &["is_nan"], &[], T::Bool), NONE, Custom(float_is_nan);
+    FloatSqrt: rust(Recv::Float, &["sqrt"], &[], T::Float), QUIET, Call("math.sqrt", AsIs);
+    FloatMin: rust(Recv::Float, &["min"], &[T::Float], T::Float), QUIET, Emit::Helper(Helper::FloatMin, AsIs);
+    FloatMax: rust(Recv::Float, &["max"], &[T::Float], T::Float), QUIET, Emit::Helper(Helper::FloatMax, AsIs);
+    FloatPow: rust(Recv::Float, &["powf"], &[T::Float], T::Float), QUIET, Op(LB::Pow);
+    FloatPowi: rust(Recv::Float, &["powi"], &[T::IntN(IntTy::I32)], T::Float), QUIET, Emit::Helper(Helper::FloatPowi, AsIs);
+    FloatIsNan: rust(Recv::Float, &["is_nan"], &[], T::Bool), QUIET, Custom(float_is_nan);
     /// `x as i64` (one operand), or `x as u8` and the other types (the float and the
     /// type's bounds within ±(2^53 - 1)).
     FloatToInt: built(), NONE, Custom(float_to_int);
@@ -389,7 +389,7 @@ builtins! {
     /// `x.to_string()` and `{}` of a float: Rust's text.
     FloatToString: built(), QUIET, Emit::Helper(Helper::FmtFloat, AsIs);
     /// `format!("{:.N}", x)`: the float with N decimals.
-    FloatFixed: built(), NONE, Emit::Helper(Helper::FmtFixed, AsIs);
+    FloatFixed: built(), QUIET, Emit::Helper(Helper::FmtFixed, AsIs);
 
     // Numbers (every integer type and f64)
     /// `x.clamp(lo, hi)`: Rust panics unless `lo <= hi` (a NaN bound fails too); a NaN
@@ -397,7 +397,7 @@ builtins! {
     NumClamp: rust(Recv::Number, &["clamp"], &[T::Recv, T::Recv], T::Recv), NONE, Emit::Helper(Helper::Clamp, AsIs);
 
     // Option
-    OptionUnwrapOrDefault: rust(Recv::OptionScalar, &["unwrap_or_default"], &[], T::Elem), NONE, Custom(option_unwrap_or_default);
+    OptionUnwrapOrDefault: rust(Recv::OptionScalar, &["unwrap_or_default"], &[], T::Elem), QUIET, Custom(option_unwrap_or_default);
     /// `opt.unwrap()` / `opt.expect(msg)`: the option and the panic's message with the
     /// Rust location; an error when it is `None`.
     OptionUnwrap: built(), NONE, Emit::Helper(Helper::Unwrap, AsIs);

@@ -127,7 +127,7 @@ fn main() -> ExitCode {
                     Ok(_) => ok += 1,
                     Err(e) => {
                         let first = e.first().cloned().unwrap_or_default();
-                        if std::env::var_os("PROGEN_SHOW_REFUSED").is_some() {
+                        if std::env::var_os("PROGEN_REFUSALS_SHOW").is_some() {
                             println!("--- seed {} (show --index {i}):\n{first}", cfg.seed + i);
                         }
                         let key: String = first.lines().next().unwrap_or("").split_once(": ").map_or("", |x| x.1).chars().take(110).collect();

@@ -277,6 +277,42 @@ pub mod copies {
         copied.push(e);
         (saved, listed, qs)
     }
+
+    /// `.cloned()` / `.copied()` of tables in an iterator chain: each element is a copy,
+    /// so changing what was collected leaves the source as it was.
+    #[redis_function(read_only)]
+    pub fn cloned_elements(n: i64) -> (Vec<Vec<i64>>, Vec<Vec<i64>>, Vec<Q>, Vec<Q>, i64) {
+        let src = vec![vec![n, 1], vec![2]];
+        let mut out: Vec<Vec<i64>> = src.iter().cloned().collect();
+        out[0].push(9);
+        out[1][0] = n * 3;
+        let qs = vec![Q { x: n, y: 1 }, Q { x: 2, y: n }];
+        let mut cs: Vec<Q> = qs.iter().copied().filter(|q| q.x != 0).collect();
+        for q in cs.iter_mut() {
+            q.y += 10;
+        }
+        let mut total = 0;
+        for mut q in qs.iter().cloned() {
+            q.x += 1;
+            total = total * 100 + q.x;
+        }
+        (src, out, qs, cs, total)
+    }
+
+    /// Closures whose only calls cannot fail or change anything (`to_vec`, `contains`,
+    /// `first`, a map's `len`) before `skip` and `zip`: Rust may run them for an element
+    /// it then drops, which nothing can tell, so the chains compile.
+    #[redis_function(read_only)]
+    pub fn quiet_closures(word: String, v: Vec<i64>) -> (Vec<Vec<i64>>, Vec<(bool, i64)>, Vec<String>, Vec<i64>) {
+        let words: Vec<String> = if word.is_empty() { Vec::new() } else { vec![word, "x".to_string()] };
+        let a: Vec<Vec<i64>> = v.chunks(2).map(|c| c.to_vec()).skip(1).collect();
+        let b: Vec<(bool, i64)> = v.iter().map(|x| words.contains(&x.to_string())).zip(v.clone()).collect();
+        let c: Vec<String> = v.iter().map(|_| words.first().cloned().unwrap_or_default()).skip(1).collect();
+        let mut m: HashMap<String, i64> = HashMap::new();
+        m.insert("a".to_string(), 1);
+        let d: Vec<i64> = v.iter().map(|x| x + m.len() as i64).zip(vec![5, 6]).map(|(x, y)| x * y).collect();
+        (a, b, c, d)
+    }
 }
 
 #[test]
@@ -307,6 +343,7 @@ fn copy_structs_are_copied_where_rust_copies_them() {
         same!(assign);
         same!(clones);
         same!(later);
+        same!(cloned_elements);
     }
     assert!(differ.is_empty(), "the Lua differs from Rust:\n{}", differ.join("\n"));
     // The originals are untouched, as Rust has them.
@@ -314,4 +351,19 @@ fn copy_structs_are_copied_where_rust_copies_them() {
     assert_eq!((a.x, b.x), (4, 3));
     let (v, _) = copies::push_twice(1).call(&mut con).unwrap();
     assert_eq!(v.iter().map(|q| (q.x, q.y)).collect::<Vec<_>>(), vec![(2, 7), (2, 8), (2, 0)]);
+}
+
+#[test]
+fn quiet_closures_before_skip_and_zip_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for v in [vec![], vec![3], vec![1, 2, 3], vec![3, -4, 5, 6, 7]] {
+        for w in ["", "3"] {
+            let lua = copies::quiet_closures(w, v.clone()).call(&mut con).map_err(|e| e.to_string());
+            let rust = redlua::twin::try_run(&mut con, || copies::twin::quiet_closures(w.to_string(), v.clone()));
+            assert_eq!(lua, rust, "{v:?} {w:?}");
+        }
+    }
+    let (a, b, _, d) = copies::quiet_closures("3", vec![1, 2, 3]).call(&mut con).unwrap();
+    assert_eq!((a, b[2], d), (vec![vec![3]], (true, 3), vec![10, 18]));
 }

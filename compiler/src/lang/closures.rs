@@ -214,6 +214,8 @@ pub(crate) fn closure_is_quiet(f: &Expr) -> bool {
             ExprKind::Binary(BinOp::Div | BinOp::Rem, _, b) => e.ty == Ty::Float || matches!(b.kind, ExprKind::Int(n) if n != 0),
             ExprKind::Binary(..) => true,
             ExprKind::If(_, b, _) | ExprKind::Block(b) => b.stmts.is_empty(),
+            // `v.to_vec()` of plain elements: the extension of a new empty table.
+            ExprKind::Method(Method::VecExtend, args) if matches!(&args[0].kind, ExprKind::VecLit(v) if v.is_empty()) => true,
             ExprKind::Method(m, _) => m.row().has(builtins::QUIET),
             _ => false,
         };

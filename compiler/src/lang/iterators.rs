@@ -258,8 +258,23 @@ impl Lowerer<'_> {
                     by_index = exact;
                     stages.push(IterStage::Zip(v, exact && busy_closure));
                 }
-                // Numbers, strings and bools are values in Lua: nothing to copy.
-                ("copied" | "cloned", 0) if matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float | Ty::Bool | Ty::Str) || matches!(&elem, Ty::Enum(e) if e.unit_only()) => {}
+                // Numbers, strings, bools, unit enums and tuples or options of them are
+                // values in Lua, or tables never changed in place: nothing to copy.
+                ("copied" | "cloned", 0) if !crate::lang::collections::holds_tables(&elem) => {}
+                // Structs, enums with data, Vecs and maps (also inside a tuple or an
+                // option): each element is copied, as Rust copies or clones it (a table
+                // shared with the source would change with it).
+                ("copied" | "cloned", 0) => {
+                    let span = a.method.span();
+                    self.scopes.push(Vec::new());
+                    let p = self.declare("item", elem.clone(), false);
+                    self.scopes.pop();
+                    let item = self.mk(ExprKind::Var(p), elem.clone(), span);
+                    let copy = if matches!(elem, Ty::Option(_)) { Method::OptionDeepCopy } else { Method::DeepCopy };
+                    let body = self.mk(ExprKind::Method(copy, vec![item]), elem.clone(), span);
+                    let f = self.mk(ExprKind::Closure(vec![p], Box::new(body)), Ty::Fn(vec![elem.clone()], Box::new(elem.clone())), span);
+                    stages.push(IterStage::Map(f));
+                }
                 ("enumerate", 0) => {
                     stages.push(IterStage::Enumerate);
                     elem = Ty::Tuple(vec![usize_ty(), elem]);

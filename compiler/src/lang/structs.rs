@@ -123,7 +123,10 @@ impl Lowerer<'_> {
         let var = self.lookup(&name)?;
         let v = self.vars[var.0].clone();
         let Ty::Struct(st) = &v.ty else {
-            self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "");
+            // A variable whose type was refused (and reported) reports nothing more.
+            if v.ty != Ty::Never {
+                self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "");
+            }
             return None;
         };
         let syn::Member::Named(fname) = &fe.member else {
