@@ -472,19 +472,6 @@ impl Lowerer<'_> {
         Some(Stmt { kind: StmtKind::Let(var, e), line })
     }
 
-    pub(crate) fn local_type(&mut self, t: &syn::Type) -> Option<Ty> {
-        // A local may hold what a parameter or a return value may hold.
-        if let syn::Type::Reference(_) = t {
-            return self.param_type(t);
-        }
-        if let Some((_, n)) = Self::path_name(t) {
-            if n == "Key" {
-                return Some(Ty::Key);
-            }
-        }
-        self.return_type(t)
-    }
-
     /// `x = e;` and `x op= e;`.
     pub(crate) fn assignment(&mut self, e: &syn::Expr) -> Option<Stmt> {
         let (lhs, rhs, op) = match e {

@@ -201,6 +201,18 @@ pub mod everyday {
         plain * 1000 + traced
     }
 
+    /// `let` annotations with shared references (`&Vec<T>`, `&String`, `&str`, `&(T, U)`,
+    /// `&Option<T>`): the value they borrow.
+    #[redis_function(read_only)]
+    pub fn annotated_refs(words: Vec<String>) -> (i64, String, usize, bool) {
+        let all: &Vec<String> = &words;
+        let first: &String = &all[0];
+        let tail: &str = &first[1..];
+        let pair: &(i64, String) = &(all.len() as i64, tail.to_string());
+        let maybe: &Option<String> = &all.last().cloned();
+        (pair.0, format!("{first}/{tail}/{}", pair.1), all.iter().map(|w| w.len()).sum::<usize>(), maybe.is_some())
+    }
+
     /// `map_or_else`: exactly one of the two closures runs.
     #[redis_function]
     pub fn map_or_else_order(k: Key, log: Key) -> String {
@@ -384,6 +396,19 @@ fn matches_bools_debug_and_clones_agree_with_the_twin() {
     assert_eq!((small, band, known), (true, false, true));
     assert_eq!((text.as_str(), dbg.as_str(), bools.as_str()), ("true true true", "4/2/  true", "falsetrue"));
     assert_eq!((copy.as_deref(), pair), (Some("abc"), (2, "2".to_string())));
+}
+
+#[test]
+fn annotated_references_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for words in [vec!["abc"], vec!["é:x", "", "yz"], vec![""]] {
+        let words: Vec<String> = words.into_iter().map(String::from).collect();
+        let lua = everyday::annotated_refs(words.clone()).call(&mut con).map_err(|_| true);
+        let rust = redlua::twin::try_run(&mut con, || everyday::twin::annotated_refs(words.clone())).map_err(|_| true);
+        assert_eq!(lua, rust, "{words:?}");
+    }
+    assert_eq!(everyday::annotated_refs(vec!["abc", "d"]).call(&mut con).unwrap(), (2, "abc/bc/bc".to_string(), 4, true));
 }
 
 #[test]

@@ -82,6 +82,32 @@ impl Lowerer<'_> {
         None
     }
 
+    /// The type of a `let` annotation, a struct field or a closure parameter: what a
+    /// parameter or a return value may hold; `&T` is `T` (a shared reference reads the
+    /// value, which nothing changes while it lives).
+    pub(crate) fn local_type(&mut self, t: &syn::Type) -> Option<Ty> {
+        if let syn::Type::Reference(r) = t {
+            if r.mutability.is_some() {
+                self.err(Rule::Unsupported, t.span(), format!("the type annotation `{}` is not supported", type_text(t)), "drop the annotation: `let x = &mut place;` (see `&mut` bindings in the language reference)");
+                return None;
+            }
+            return match &*r.elem {
+                syn::Type::Slice(_) => {
+                    self.err(Rule::UnsupportedType, t.span(), format!("the slice type `{}` is not supported", type_text(t)), "keep a Vec: `let s = v[a..b].to_vec();`, or borrow the whole Vec: `let s = &v;`");
+                    None
+                }
+                syn::Type::Path(p) if p.path.is_ident("str") => Some(Ty::Str),
+                inner => self.local_type(inner),
+            };
+        }
+        if let Some((_, n)) = Self::path_name(t) {
+            if n == "Key" {
+                return Some(Ty::Key);
+            }
+        }
+        self.return_type(t)
+    }
+
     pub(crate) fn return_type(&mut self, ty: &syn::Type) -> Option<Ty> {
         if let syn::Type::Tuple(t) = ty {
             if t.elems.is_empty() {

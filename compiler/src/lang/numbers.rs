@@ -232,6 +232,8 @@ impl Lowerer<'_> {
                 let sp = e.span;
                 Expr { ty: Ty::Float, ..self.mk(e.kind, Ty::Float, sp) }
             }
+            // A value whose type was refused (and reported) reports nothing more.
+            (Some(_), Ty::Never) => poison(c.span()),
             (Some(t), ty) => {
                 let ty = ty.clone();
                 self.err(Rule::Unsupported, c.span(), format!("casting `{ty}` to `{t}` is not supported"), "casts between integer types are supported (values stay within ±(2^53 - 1))");
