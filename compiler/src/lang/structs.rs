@@ -321,3 +321,53 @@ impl Lowerer<'_> {
         Some(named)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The messages of the errors compiling `body` in a function with a `Copy` struct
+    /// `P { a: i64, b: i64 }` and `p: P` in scope.
+    fn errors(body: &str) -> Vec<String> {
+        let src = format!(
+            r#"mod m {{ use redlua::prelude::*;
+                #[derive(Clone, Copy)] pub struct P {{ pub a: i64, pub b: i64 }}
+                #[derive(Clone, Copy)] pub struct Q {{ pub a: i64 }}
+                #[redis_function] pub fn f(n: i64) -> i64 {{ let p = P {{ a: n, b: 2 }}; {body} }} }}"#
+        );
+        match crate::compile_library(r#"name = "m""#.parse().unwrap(), src.parse().unwrap()) {
+            Ok(_) => Vec::new(),
+            Err(es) => es.into_iter().map(|e| format!("{} | {}", e.message, e.hint)).collect(),
+        }
+    }
+
+    #[test]
+    fn struct_patterns_are_checked_against_the_struct() {
+        let cases = [
+            ("match p { P { a: 1, b } => b, P { .. } => 0 }", ""),
+            ("match p { Self { a, .. } => a }", ""),
+            ("match p { Q { a } => a, _ => 0 }", "this pattern does not match a `P` | name the struct: `P { .. }`"),
+            ("match p { m::P { a, .. } => a }", "this pattern does not match a `P`"),
+            ("match p { P { 0: a, .. } => a }", "`P` has no numbered fields | name the fields"),
+            ("match p { P { c, .. } => c }", "no field `c` on `P`"),
+            ("match p { P { a, a: x, .. } => a + x }", "the field `a` is named twice in this pattern"),
+            ("match p { P { b } => b }", "this pattern does not name the field `a` of `P` | name every field, or end the pattern with `..`"),
+            ("match p { P { a: 1 } => 1, _ => 0 }", "this pattern does not name the field `b` of `P`"),
+            ("let P { a, b: x } = p; a + x", ""),
+            ("let P { b, .. } = p; b", ""),
+            ("let P { a: 1, .. } = p; 0", "nested patterns in `let` are not supported | bind plain names, then match on them"),
+            ("let Q { a } = p; a", "this pattern does not match a `P`"),
+            ("let (a, b) = p; a + b", "expected a tuple of 2 elements, found `P`"),
+            ("let P { a, .. } = (1, 2); a", "this pattern does not match a `(i64, i64)`"),
+            ("if let P { a: 1..=3, b } = p { b } else { 0 }", ""),
+            ("if matches!(p, P { a: ..=0, .. } | P { b: 5, .. }) { 1 } else { 0 }", ""),
+        ];
+        for (body, want) in cases {
+            let got = errors(body);
+            if want.is_empty() {
+                assert!(got.is_empty(), "{body}: {got:?}");
+            } else {
+                assert_eq!(got.len(), 1, "{body}: {got:?}");
+                assert!(got[0].contains(want), "{body}: {got:?}");
+            }
+        }
+    }
+}
