@@ -535,6 +535,8 @@ pub struct ForRange {
     pub inclusive: bool,
     /// `.rev()`.
     pub rev: bool,
+    /// With a step, `.rev().step_by(n)` (rather than `.step_by(n).rev()`).
+    pub rev_first: bool,
     /// `.step_by(n)`.
     pub step: Option<Expr>,
     /// The body.

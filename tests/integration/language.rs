@@ -68,6 +68,34 @@ pub mod lang {
         (q, r, m, down, stepped)
     }
 
+    /// `.rev()` and `.step_by(s)` together on a range, in both orders (`step_by` then
+    /// `rev` needs an exact length: a `usize` range), inclusive and exclusive.
+    #[redis_function(read_only)]
+    pub fn stepped_ranges(a: i64, b: i64, s: i64) -> (Vec<i64>, Vec<i64>, Vec<usize>, Vec<usize>) {
+        let step = s as usize;
+        let mut down = Vec::new();
+        for i in (a..b).rev().step_by(step) {
+            down.push(i);
+        }
+        let mut down_incl = Vec::new();
+        for i in (a..=b).rev().step_by(step) {
+            down_incl.push(i);
+        }
+        let (lo, hi) = ((a.abs() % 20) as usize, (b.abs() % 20) as usize);
+        let mut ends = Vec::new();
+        for i in (lo..hi).step_by(step).rev() {
+            ends.push(i);
+        }
+        let mut odd = Vec::new();
+        for i in (lo..hi + 3).step_by(step + 1).rev() {
+            if i % 2 == 1 {
+                continue;
+            }
+            odd.push(i);
+        }
+        (down, down_incl, ends, odd)
+    }
+
     /// Strings: concatenation, `format!`, `parse`, `starts_with`, `contains`, lengths.
     #[redis_function]
     pub fn text(counter: Key, s: String, n: i64) -> (String, i64, bool, bool, i64) {
@@ -233,6 +261,23 @@ fn digest_and_arith_agree_with_their_twins() {
             (l, r) => panic!("arith({a}, {b}): lua {l:?} vs rust {r:?}"),
         }
     }
+}
+
+#[test]
+fn rev_and_step_by_together_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for a in [-5, 0, 3, 7] {
+        for b in [-4, 0, 1, 9, 16] {
+            for s in [0, 1, 2, 3, 7] {
+                let lua = lang::stepped_ranges(a, b, s).call(&mut con).map_err(|e| e.to_string().contains("step_by needs a positive step"));
+                let rust = redlua::twin::try_run(&mut con, || lang::twin::stepped_ranges(a, b, s)).map_err(|_| true);
+                assert_eq!(lua, rust, "stepped_ranges({a}, {b}, {s})");
+            }
+        }
+    }
+    let (down, down_incl, ends, _) = lang::stepped_ranges(0, 9, 4).call(&mut con).unwrap();
+    assert_eq!((down, down_incl, ends), (vec![8, 4, 0], vec![9, 5, 1], vec![8, 4, 0]));
 }
 
 #[test]

@@ -54,8 +54,9 @@ impl Lowerer<'_> {
                     while let syn::Expr::Paren(p) = bare {
                         bare = &p.expr;
                     }
-                    // `for i in (0..n).rev()` stays a numeric `for` (lang/loops.rs).
-                    let only_rev = implicit_collect && calls.iter().all(|c| c.method == "rev");
+                    // `for i in (0..n).rev()` (also with `.step_by(s)` before or after the
+                    // `rev`) stays a numeric `for` (lang/loops.rs).
+                    let only_rev = implicit_collect && calls.iter().all(|c| c.method == "rev" || c.method == "step_by");
                     if !matches!(bare, syn::Expr::Range(_)) || only_rev {
                         return None;
                     }

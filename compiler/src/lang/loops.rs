@@ -105,13 +105,16 @@ impl Lowerer<'_> {
         let mut it = &*f.expr;
         let mut rev = false;
         let mut step = None;
+        // `.rev().step_by(n)` (peeled last to first: the step is found first).
+        let mut rev_first = false;
         loop {
             match it {
-                syn::Expr::MethodCall(m) if m.method == "rev" && m.args.is_empty() && !rev && step.is_none() => {
+                syn::Expr::MethodCall(m) if m.method == "rev" && m.args.is_empty() && !rev => {
                     rev = true;
+                    rev_first = step.is_some();
                     it = &m.receiver;
                 }
-                syn::Expr::MethodCall(m) if m.method == "step_by" && m.args.len() == 1 && step.is_none() && !rev => {
+                syn::Expr::MethodCall(m) if m.method == "step_by" && m.args.len() == 1 && step.is_none() => {
                     let st = self.expr(&m.args[0], Some(&Ty::IntN(IntTy::Usize)));
                     if let ExprKind::Int(n) = st.kind {
                         if n <= 0 {
@@ -159,7 +162,7 @@ impl Lowerer<'_> {
             self.loops.pop();
             self.scopes.pop();
             self.unit_body(&body);
-            let fr = ForRange { var, start, end, inclusive, rev, step, body, id };
+            let fr = ForRange { var, start, end, inclusive, rev, rev_first, step, body, id };
             let e = self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
             return self.end_loop(id, e);
         }
@@ -430,7 +433,21 @@ impl Gen<'_> {
                     (Some(_), Some(v)) => Some(self.helper(Helper::Step, vec![v.clone()])),
                     _ => None,
                 };
-                let (a, b, step) = if r.rev { (last, start, Some(L::int(-1))) } else { (start, last, step) };
+                let (a, b, step) = match step {
+                    _ if !r.rev => (start, last, step),
+                    None => (last, start, Some(L::int(-1))),
+                    // `(a..b).rev().step_by(s)`: from the last element down by `s`.
+                    Some(s) if r.rev_first => (last, start, Some(negate_step(s))),
+                    // `(a..b).step_by(s).rev()`: the elements of the step from the last
+                    // one it reaches, `a + floor((last - a) / s) * s`, down to `a`.
+                    Some(s) => {
+                        let start = if start.is_trivial() { start } else { self.spill(start, out) };
+                        let s = if s.is_trivial() { s } else { self.spill(s, out) };
+                        let span = L::bin(LB::Sub, last, start.clone());
+                        let steps = L::call("math.floor", vec![L::bin(LB::Div, span, s.clone())]);
+                        (L::bin(LB::Add, start.clone(), L::bin(LB::Mul, steps, s.clone())), start, Some(negate_step(s)))
+                    }
+                };
                 let name = self.vars[r.var.0].lua.clone();
                 self.locals += 1;
                 let mut flag_decl = Vec::new();
@@ -518,4 +535,12 @@ pub(crate) fn block_breaks(b: &Block, id: LoopId) -> bool {
         }
     });
     found
+}
+
+/// The step of a loop that counts down by `s` (a positive step).
+fn negate_step(s: L) -> L {
+    match &s {
+        L::Num(n) if n.parse::<i64>().is_ok() => L::int(-n.parse::<i64>().unwrap_or(1)),
+        _ => L::Un(lua::UnOp::Neg, Box::new(s)),
+    }
 }

@@ -514,7 +514,7 @@ impl Lowerer<'_> {
         let (body, id) = self.mut_loop_body(f, &x.ident, read, pre);
         let start = self.mk(ExprKind::Int(0), usize_ty(), span);
         let end = self.mk(ExprKind::Method(Method::VecLen, vec![vec]), usize_ty(), span);
-        let fr = ForRange { var: idx, start, end, inclusive: false, rev, step: None, body, id };
+        let fr = ForRange { var: idx, start, end, inclusive: false, rev, rev_first: false, step: None, body, id };
         let e = self.mk(ExprKind::ForRange(Box::new(fr)), Ty::Unit, span);
         let e = self.end_loop(id, e);
         Some(self.with_stmts(stmts, e))

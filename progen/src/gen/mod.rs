@@ -181,6 +181,8 @@ pub const CONSTRUCTS: &[&str] = &[
     "for over a..=b",
     "for over .rev()",
     "for over .step_by(n)",
+    "for over .rev().step_by(n)",
+    "for over .step_by(n).rev()",
     "for over a Vec",
     "break",
     "continue",

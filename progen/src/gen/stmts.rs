@@ -310,7 +310,10 @@ impl<'c> Gen<'c> {
                 let v = self.fresh("i");
                 let lo = self.operand(|g| g.int(d.saturating_sub(2), 20));
                 let len = self.rng.range(0, 6);
-                let (range, hi) = match self.rng.weighted(&[4, 2, 2, 2]) {
+                // `(a..b).step_by(n).rev()` needs a `usize` range: the loop variable is
+                // `<v>u`, and `v` its value as an `i64`.
+                let mut as_usize = false;
+                let (range, hi) = match self.rng.weighted(&[4, 2, 2, 2, 1, 1]) {
                     0 => {
                         self.hit("for over a..b");
                         ("\u{5}..\u{5}".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
@@ -323,10 +326,22 @@ impl<'c> Gen<'c> {
                         self.hit("for over .rev()");
                         ("(\u{5}..\u{5}).rev()".to_string(), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
                     }
-                    _ => {
+                    3 => {
                         self.hit("for over .step_by(n)");
                         let step = self.rng.range(1, 3);
                         (format!("(\u{5}..\u{5}).step_by({step})"), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                    }
+                    4 => {
+                        self.hit("for over .rev().step_by(n)");
+                        let step = self.rng.range(1, 4);
+                        let incl = if self.chance(1, 2) { "=" } else { "" };
+                        (format!("(\u{5}..{incl}\u{5}).rev().step_by({step})"), Expr::tpl(Ty::Int, "+", format!("\u{1} + {len}"), vec![lo.clone()]))
+                    }
+                    _ => {
+                        self.hit("for over .step_by(n).rev()");
+                        as_usize = true;
+                        let step = self.rng.range(1, 4);
+                        (format!("((\u{5}).abs() as usize..(\u{5}).abs() as usize).step_by({step}).rev()"), Expr::tpl(Ty::Int, "+", format!("\u{1}.abs() + {len}"), vec![lo.clone()]))
                     }
                 };
                 // The upper end repeats the lower one: a pure expression only.
@@ -335,7 +350,8 @@ impl<'c> Gen<'c> {
                 self.declare(&v, Ty::Int, false, 64, false);
                 let body = self.loop_body(d, label, vec![]);
                 self.pop_scope();
-                let e = Expr::tpl(Ty::Unit, "for", format!("{lab}for {v} in {range} \u{2}"), vec![lo, hi, Expr::block(Ty::Unit, body)]);
+                let text = if as_usize { format!("{lab}for {v}u in {range} {{\n    let {v}: i64 = {v}u as i64;\n    \u{2}\n}}") } else { format!("{lab}for {v} in {range} \u{2}") };
+                let e = Expr::tpl(Ty::Unit, "for", text, vec![lo, hi, Expr::block(Ty::Unit, body)]);
                 Stmt { expr: e, semi: false }
             }
             3 => {
