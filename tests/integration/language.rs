@@ -96,6 +96,29 @@ pub mod lang {
         (down, down_incl, ends, odd)
     }
 
+    /// `for` over a copy of a Vec the body changes (`v.clone()`, `v.to_vec()`), over a
+    /// helper's Vec and over an `Option<Vec>` unwrapped: the loop runs over the value the
+    /// expression had when the loop started.
+    #[redis_function(read_only)]
+    pub fn loop_over_copies(mut words: Vec<String>) -> (Vec<String>, usize, i64) {
+        for w in words.clone() {
+            if w.len() > 1 {
+                words.push(format!("{w}!"));
+            }
+        }
+        let mut n = 0;
+        for w in words.to_vec() {
+            words.retain(|x| *x != w);
+            n += 1;
+        }
+        let maybe = if n > 2 { Some(vec![n as i64, 1]) } else { None };
+        let mut total = 0;
+        for x in maybe.clone().unwrap_or_default() {
+            total += x;
+        }
+        (words, n, total)
+    }
+
     /// Strings: concatenation, `format!`, `parse`, `starts_with`, `contains`, lengths.
     #[redis_function]
     pub fn text(counter: Key, s: String, n: i64) -> (String, i64, bool, bool, i64) {
@@ -278,6 +301,19 @@ fn rev_and_step_by_together_agree_with_the_twin() {
     }
     let (down, down_incl, ends, _) = lang::stepped_ranges(0, 9, 4).call(&mut con).unwrap();
     assert_eq!((down, down_incl, ends), (vec![8, 4, 0], vec![9, 5, 1], vec![8, 4, 0]));
+}
+
+#[test]
+fn loops_over_copies_agree_with_the_twin() {
+    let server = TestServer::start().expect("redis-server must be installed");
+    let mut con = server.connection().unwrap();
+    for words in [vec![], vec!["a"], vec!["ab", "c", "ab"], vec!["xyz", "é", "", "no"]] {
+        let words: Vec<String> = words.into_iter().map(String::from).collect();
+        let lua = lang::loop_over_copies(words.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang::twin::loop_over_copies(words.clone()));
+        assert_eq!(lua, rust, "{words:?}");
+    }
+    assert_eq!(lang::loop_over_copies(vec!["ab", "c"]).call(&mut con).unwrap(), (vec![], 3, 4));
 }
 
 #[test]
