@@ -188,7 +188,7 @@ impl Lowerer<'_> {
                     syn::Pat::Wild(_) => ("_".to_string(), false),
                     other => {
                         self.scopes.pop();
-                        return self.unsupported(other.span(), "nested patterns in `for`", "bind plain names");
+                        return self.unsupported(other.span(), "a nested pattern in `for`", "bind plain names, then take the parts apart in the body: `for (a, bc) in v { let (b, c) = bc; .. }`");
                     }
                 };
                 names.push(self.declare(&n, ty, m));
@@ -220,7 +220,7 @@ impl Lowerer<'_> {
             };
             if ts.len() != t.elems.len() {
                 self.scopes.pop();
-                return self.unsupported(t.span(), "a tuple pattern of another size", "");
+                return self.unsupported(t.span(), "a tuple pattern of another size", "bind as many names as the tuples have elements");
             }
             let mut vars = Vec::new();
             for (el, et) in t.elems.iter().zip(ts.clone()) {
@@ -229,7 +229,7 @@ impl Lowerer<'_> {
                     syn::Pat::Wild(_) => vars.push(None),
                     other => {
                         self.scopes.pop();
-                        return self.unsupported(other.span(), "nested patterns in `for`", "bind plain names");
+                        return self.unsupported(other.span(), "a nested pattern in `for`", "bind plain names, then take the parts apart in the body: `for (a, bc) in v { let (b, c) = bc; .. }`");
                     }
                 }
             }

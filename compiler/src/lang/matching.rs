@@ -44,8 +44,11 @@ impl Lowerer<'_> {
                 if !matches!(then.ty, Ty::Unit | Ty::Never) {
                     let sp = then.tail.as_ref().map_or(span, |t| t.span);
                     self.err(Rule::Type, sp, format!("`if` without `else` must not produce a value, found `{}`", then.ty), "add an `else` branch or end the statement with `;`");
+                    // Reported: its uses report nothing more.
+                    Ty::Never
+                } else {
+                    Ty::Unit
                 }
-                Ty::Unit
             }
             Some(e) => {
                 if then.ty == Ty::Never {
@@ -121,10 +124,12 @@ impl Lowerer<'_> {
             }
             None => self.mk(ExprKind::Unit, Ty::Unit, span),
         };
-        let ty = self.join(Some(then_ty), &els);
-        if i.else_branch.is_none() && !matches!(ty, Ty::Unit | Ty::Never) {
+        let ty = if i.else_branch.is_none() && !matches!(then_ty, Ty::Unit | Ty::Never) {
             self.err(Rule::Type, then_e.span, "`if let` without `else` must not produce a value", "add an `else` branch");
-        }
+            Ty::Never
+        } else {
+            self.join(Some(then_ty), &els)
+        };
         let arms = vec![Arm { pat, guard: None, body: then_e }, Arm { pat: Pat::Wild, guard: None, body: els }];
         self.mk(ExprKind::Match(Box::new(scrut), arms), ty, span)
     }

@@ -54,7 +54,7 @@ impl Lowerer<'_> {
                 let r = self.expr(&b.right, Some(&Ty::Str));
                 if !r.ty.fits(&Ty::Str) {
                     let t = r.ty.clone();
-                    self.err(Rule::Type, r.span, format!("expected `&str`, found `{t}`"), "");
+                    self.err(Rule::Type, r.span, format!("expected `&str`, found `{t}`"), "add a string: `s + &n.to_string()`, or write `format!(\"{s}{n}\")`");
                 }
                 self.mk(ExprKind::Method(Method::StrConcat, vec![l, r]), Ty::Str, span)
             }
@@ -112,7 +112,7 @@ impl Lowerer<'_> {
                         "integers, floats and strings can be ordered",
                     );
                 } else if matches!(ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
-                    self.err(Rule::Unsupported, b.op.span(), format!("comparing `{ty}` values is not supported"), "");
+                    self.err(Rule::Unsupported, b.op.span(), format!("comparing `{ty}` values is not supported"), "compare the values they hold: integers, floats, strings, bools, and Vecs, Options, tuples and structs of them");
                 }
                 self.mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), Ty::Bool, span)
             }
@@ -239,7 +239,7 @@ impl Lowerer<'_> {
                 self.err(Rule::Unsupported, c.span(), format!("casting `{ty}` to `{t}` is not supported"), "casts between integer types are supported (values stay within ±(2^53 - 1))");
                 poison(c.span())
             }
-            (None, _) => self.unsupported(c.span(), "this cast", ""),
+            (None, _) => self.unsupported(c.span(), "this cast", "name the type: `x as u32`, `x as f64`"),
         }
     }
 
@@ -278,7 +278,7 @@ impl Lowerer<'_> {
                 match f.base10_parse::<f64>() {
                     Ok(x) if x.is_finite() => self.mk(ExprKind::Float(x), Ty::Float, span),
                     _ => {
-                        self.err(Rule::IntegerRange, span, "this float literal is not a finite f64", "");
+                        self.err(Rule::IntegerRange, span, "this float literal is not a finite f64", "write `f64::INFINITY` (or `f64::NEG_INFINITY`) for an infinite value");
                         poison(span)
                     }
                 }

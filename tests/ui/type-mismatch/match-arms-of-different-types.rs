@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        let x = match n {
+            0 => 1,
+            _ => "many".to_string(),
+        };
+        n
+    }
+}
+
+fn main() {}
