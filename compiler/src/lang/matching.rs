@@ -461,7 +461,10 @@ impl Lowerer<'_> {
         match syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
             Ok(m) => self.match_expr(&m, Some(&Ty::Bool)),
             Err(e) => {
-                self.err(Rule::Unsupported, e.span(), format!("this `matches!`: {e}"), "write `matches!(value, PATTERN)` or `matches!(value, PATTERN if condition)`");
+                // An error at the end of the tokens has no token to point at: the macro's.
+                let at_end = format!("{:?}", e.span()) == format!("{:?}", proc_macro2::Span::call_site());
+                let at = if at_end { mac.path.span() } else { e.span() };
+                self.err(Rule::Unsupported, at, format!("this `matches!`: {e}"), "write `matches!(value, PATTERN)` or `matches!(value, PATTERN if condition)`");
                 crate::lower::poison(span)
             }
         }
