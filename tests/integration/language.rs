@@ -903,6 +903,62 @@ pub mod lang_labels {
         }
         (pair, kept, visits, popped, inner, stack.len() as i64)
     }
+
+    /// Several jumps to one label from different depths, `break` and `continue` to the
+    /// same label, two labelled loops side by side and a label re-entered by an outer
+    /// loop: each jump leaves exactly the loops between it and its target.
+    #[redis_function]
+    pub fn tangled(log: Key, n: i64, target: i64, skip: i64) -> (i64, Vec<i64>) {
+        let mut out = Vec::new();
+        let mut total = 0;
+        'outer: for i in 0..n {
+            'middle: for j in 0..4 {
+                // A jump to 'outer from this depth first, then from a deeper one.
+                if j == 3 && i == skip {
+                    continue 'outer;
+                }
+                let mut k = 0;
+                while k < 5 {
+                    k += 1;
+                    if (i + j + k) % 7 == skip % 7 {
+                        continue 'outer;
+                    }
+                    if (i * j + k) % 5 == 4 {
+                        continue 'middle;
+                    }
+                    if i == target % 4 && j == 1 && k == 2 {
+                        break 'outer;
+                    }
+                    if k == 4 && j == 2 {
+                        break 'middle;
+                    }
+                    total += i * 100 + j * 10 + k;
+                }
+                out.push(i * 10 + j);
+                if j == 3 && i % 2 == 1 {
+                    continue 'outer;
+                }
+                if j + i == target {
+                    break 'outer;
+                }
+            }
+            out.push(-i);
+            'inner: loop {
+                if total % 2 == 0 {
+                    break 'inner;
+                }
+                total += 1;
+                for q in 0..3 {
+                    if q == skip % 3 {
+                        break 'inner;
+                    }
+                    total += q;
+                }
+            }
+            rpush(&log, &total.to_string());
+        }
+        (total, out)
+    }
 }
 
 #[test]
@@ -921,6 +977,18 @@ fn labelled_break_and_continue_out_of_nested_loops_agree_with_their_twins() {
         }
     }
     assert_eq!(checked, 125);
+    for n in [0, 1, 3, 6] {
+        for target in [-1, 2, 5, 9, 30] {
+            for skip in [0, 1, 3, 6] {
+                redis::cmd("DEL").arg("lua:log").arg("rust:log").query::<()>(&mut con).unwrap();
+                let lua = lang_labels::tangled("lua:log", n, target, skip).call(&mut con).unwrap();
+                let rust = redlua::twin::run(&mut con, || lang_labels::twin::tangled(Key::from("rust:log"), n, target, skip));
+                assert_eq!(lua, rust, "tangled({n}, {target}, {skip})");
+                let logs: Vec<Vec<String>> = ["lua:log", "rust:log"].iter().map(|k| redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(&mut con).unwrap()).collect();
+                assert_eq!(logs[0], logs[1], "tangled({n}, {target}, {skip})");
+            }
+        }
+    }
     // Spot checks of the Rust meaning, independent of the twin.
     let (pair, _, _, popped, inner, left) = lang_labels::jumps(5, 7, 4).call(&mut con).unwrap();
     assert_eq!(pair, vec![3, 4]);
