@@ -141,7 +141,7 @@ impl HelperCtx {
         let body = lw.helper_body(&item, &ret);
         if !(body.ty.fits(&ret) || ret == Ty::Unit && body.tail.is_none()) {
             let span = body.tail.as_ref().map_or(item.block.span(), |t| t.span);
-            lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "");
+            lw.err(Rule::Type, span, format!("`{}` returns `{ret}` but its body evaluates to `{}`", item.sig.ident, body.ty), "make the last expression of the body the value to return");
         }
         let vars = std::mem::take(&mut lw.vars);
         let key_origins = std::mem::take(&mut lw.key_origins);
@@ -419,6 +419,7 @@ impl Lowerer<'_> {
             if let Some((_, d)) = &init.diverge {
                 if annot.is_some() {
                     self.err(Rule::Unsupported, l.pat.span(), "a type annotation in `let ... else`", "drop the annotation");
+                    self.declare_poisoned(pat);
                     return None;
                 }
                 return self.let_else(pat, &init.expr, d, line);
@@ -508,12 +509,13 @@ impl Lowerer<'_> {
             return self.assign_field(fe, rhs, op, e.span(), line);
         }
         let syn::Expr::Path(p) = Self::deref_self(lhs) else {
-            self.unsupported(lhs.span(), "assigning to this place", "assign to a local variable");
+            let hint = if matches!(lhs, syn::Expr::Tuple(_)) { "assign each variable on its own, through a `let` of the values first: `let (a2, b2) = (b, a); a = a2; b = b2;`" } else { "assign to a local variable" };
+            self.unsupported(lhs.span(), "assigning to this place", hint);
             return None;
         };
         let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
         let Some(var) = self.lookup(&name) else {
-            self.err(Rule::UnknownName, lhs.span(), format!("cannot find variable `{name}`"), "");
+            self.err(Rule::UnknownName, lhs.span(), format!("cannot find variable `{name}`"), format!("declare it first: `let mut {name} = ..;`"));
             return None;
         };
         let v = self.vars[var.0].clone();
@@ -604,7 +606,7 @@ impl Lowerer<'_> {
             syn::Expr::Group(g) => self.expr(&g.expr, expect),
             syn::Expr::Reference(r) => {
                 if r.mutability.is_some() {
-                    return self.unsupported(span, "a `&mut` reference", "pass the value itself");
+                    return self.unsupported(span, "a `&mut` reference", "bind it to a name (`let x = &mut place;`) and change the place through it, or pass the value itself");
                 }
                 self.expr(&r.expr, expect)
             }
@@ -664,13 +666,13 @@ impl Lowerer<'_> {
                         if ret == Ty::Never {
                             self.ret = v.ty.clone(); // a closure's first `return` gives its type
                         } else if !v.ty.fits(&ret) {
-                            self.err(Rule::Type, v.span, format!("the function returns `{ret}`, found `{}`", v.ty), "");
+                            self.err(Rule::Type, v.span, format!("the function returns `{ret}`, found `{}`", v.ty), format!("return a value of type `{ret}`, as the function declares"));
                         }
                         Some(Box::new(v))
                     }
                     None => {
                         if ret != Ty::Unit {
-                            self.err(Rule::Type, span, format!("`return` without a value in a function returning `{ret}`"), "");
+                            self.err(Rule::Type, span, format!("`return` without a value in a function returning `{ret}`"), format!("return a value: `return x;` with `x` of type `{ret}`"));
                         }
                         None
                     }
@@ -747,7 +749,7 @@ impl Lowerer<'_> {
     pub(crate) fn call(&mut self, c: &syn::ExprCall, expect: Option<&Ty>) -> Expr {
         let span = c.span();
         let syn::Expr::Path(p) = &*c.func else {
-            return self.unsupported(c.func.span(), "calling this expression", "");
+            return self.unsupported(c.func.span(), "calling this expression", "call helpers and closures by their name: `let double = |x: i64| x * 2; double(n)`");
         };
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         let last = segs.last().cloned().unwrap_or_default();
@@ -758,7 +760,7 @@ impl Lowerer<'_> {
             let a = self.expr(&c.args[0], Some(&Ty::Str));
             if !a.ty.fits(&Ty::Str) {
                 let t = a.ty.clone();
-                self.err(Rule::Type, a.span, format!("a key is built from a string, found `{t}`"), "");
+                self.err(Rule::Type, a.span, format!("a key is built from a string, found `{t}`"), "build the key from a `String`: `Key::new(format!(\"user:{id}\"))`");
             }
             return Expr { ty: Ty::Key, ..a };
         }
@@ -852,7 +854,7 @@ impl Lowerer<'_> {
             }
         }
         if m.turbofish.is_some() && name != "sum" {
-            return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "");
+            return self.unsupported(m.method.span(), &format!("`.{name}::<..>()`"), "remove the `::<..>` and annotate the variable instead: `let x: T = ..;`");
         }
         let recv_expect = match name.as_str() {
             "unwrap_or" => expect.map(|t| t.clone().option()),
@@ -929,7 +931,7 @@ impl Lowerer<'_> {
                 let suffix = self.expr(&m.args[0], Some(&Ty::Str));
                 if !suffix.ty.fits(&Ty::Str) {
                     let t = suffix.ty.clone();
-                    self.err(Rule::Type, suffix.span, format!("a key suffix is a string, found `{t}`"), "");
+                    self.err(Rule::Type, suffix.span, format!("a key suffix is a string, found `{t}`"), "pass a string: `key.derive(\"wait\")`, or `key.derive(&n.to_string())` for a number");
                 }
                 let base = match &recv.kind {
                     ExprKind::Var(v) => Some(*v),

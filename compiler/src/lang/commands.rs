@@ -569,7 +569,7 @@ pub(crate) fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &sy
         ParamKind::Keys => match array_literal(a) {
             Some(arr) => {
                 if arr.elems.is_empty() {
-                    lw.err(Rule::Arity, arr.span(), format!("{} needs at least one key", cmd.redis), "");
+                    lw.err(Rule::Arity, arr.span(), format!("{} needs at least one key", cmd.redis), format!("pass at least one key: `{}(&[&key])`", cmd.rust));
                 }
                 for el in &arr.elems {
                     key_arg(lw, cmd, el, out);
@@ -587,7 +587,7 @@ pub(crate) fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &sy
         ParamKind::Values => match array_literal(a) {
             Some(arr) => {
                 if arr.elems.is_empty() {
-                    lw.err(Rule::Arity, arr.span(), format!("{} needs at least one value", cmd.redis), "");
+                    lw.err(Rule::Arity, arr.span(), format!("{} needs at least one value", cmd.redis), "put at least one value in the array, or skip the call when there is nothing to send");
                 }
                 for el in &arr.elems {
                     value_arg(lw, cmd, None, el, out);
@@ -601,7 +601,7 @@ pub(crate) fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &sy
                     Ty::Key => keys::key_as_data(lw.errors, e.span, cmd.redis, None),
                     other => {
                         let t = other.clone();
-                        lw.err(Rule::Type, e.span, format!("{} expects a value, an array of values or a `Vec` here, found `{t}`", cmd.redis), "");
+                        lw.err(Rule::Type, e.span, format!("{} expects a value, an array of values or a `Vec` here, found `{t}`", cmd.redis), "pass one value (a string or a number), an array literal of them (`&[a, b]`) or a `Vec<String>`");
                     }
                 }
             }
@@ -611,15 +611,15 @@ pub(crate) fn param(lw: &mut Lowerer<'_>, cmd: &Command, kind: ParamKind, a: &sy
             match array_literal(a) {
                 Some(arr) => {
                     if arr.elems.is_empty() {
-                        lw.err(Rule::Arity, arr.span(), format!("{} needs at least one pair", cmd.redis), "");
+                        lw.err(Rule::Arity, arr.span(), format!("{} needs at least one pair", cmd.redis), format!("put at least one `{}` pair in the array, or skip the call when there is nothing to send", if keys { "(&key, value)" } else { "(field, value)" }));
                     }
                     for el in &arr.elems {
                         let syn::Expr::Tuple(t) = el else {
-                            lw.err(Rule::Type, el.span(), "expected a `(name, value)` pair", "write `&[(\"field\", value), ..]`");
+                            lw.err(Rule::Type, el.span(), "expected a `(name, value)` pair", if keys { "write `&[(&key, value), ..]`" } else { "write `&[(\"field\", value), ..]`" });
                             continue;
                         };
                         if t.elems.len() != 2 {
-                            lw.err(Rule::Type, t.span(), "expected a pair of two elements", "");
+                            lw.err(Rule::Type, t.span(), "expected a pair of two elements", if keys { "write each pair as `(&key, value)`" } else { "write each pair as `(\"field\", value)`" });
                             continue;
                         }
                         if keys {
@@ -690,7 +690,7 @@ pub(crate) fn options(lw: &mut Lowerer<'_>, spec: &'static OptionSpec, e: &syn::
         };
         let om = &spec.methods[idx];
         if chosen.iter().any(|(i, _)| *i == idx) {
-            lw.err(Rule::Type, m.method.span(), format!("option `{name}` given twice"), "");
+            lw.err(Rule::Type, m.method.span(), format!("option `{name}` given twice"), format!("call `.{name}` once"));
             continue;
         }
         if om.group != 0 {
@@ -724,7 +724,8 @@ pub(crate) fn options(lw: &mut Lowerer<'_>, spec: &'static OptionSpec, e: &syn::
                     };
                     if !ok {
                         let t = v.ty.clone();
-                        lw.err(Rule::Type, v.span, format!("option `{name}` expects {}, found `{t}`", want.map_or("a value".to_string(), |w| format!("`{w}`"))), "");
+                        let hint = want.as_ref().map_or(format!("pass `.{name}(..)` an integer, a float or a string"), |w| format!("pass `.{name}(..)` an `{w}`"));
+                        lw.err(Rule::Type, v.span, format!("option `{name}` expects {}, found `{t}`", want.map_or("a value".to_string(), |w| format!("`{w}`"))), hint);
                     }
                     Some(v)
                 }

@@ -69,7 +69,7 @@ impl Lowerer<'_> {
                     continue;
                 };
                 if matches!(t, Ty::Result(_) | Ty::Unit | Ty::Fn(..) | Ty::CallResult) {
-                    self.err(Rule::UnsupportedType, f.ty.span(), format!("a `{t}` field of an enum variant"), "a variant's fields may be numbers, bools, strings, keys, Vecs, maps, tuples, structs and enums");
+                    self.err(Rule::UnsupportedType, f.ty.span(), format!("a `{t}` field of an enum variant is not supported"), "a variant's fields may be numbers, bools, strings, keys, Vecs, maps, tuples, structs and enums");
                     ok = false;
                     continue;
                 }
@@ -138,7 +138,13 @@ impl Lowerer<'_> {
         }
         let v = e.variants[i].clone();
         if v.braces || v.fields.len() != args.len() {
-            self.err(Rule::Type, span, format!("`{}::{}` takes {} field{} in parentheses, {} given", e.name, v.name, v.fields.len(), if v.fields.len() == 1 { "" } else { "s" }, args.len()), "");
+            let hint = if v.braces {
+                format!("`{}::{}` names its fields: write `{}::{} {{ field: value, .. }}`", e.name, v.name, e.name, v.name)
+            } else {
+                let tys: Vec<String> = v.fields.iter().map(|(_, t)| t.to_string()).collect();
+                format!("`{}::{}` is declared `{}({})`: pass one value per field", e.name, v.name, v.name, tys.join(", "))
+            };
+            self.err(Rule::Type, span, format!("`{}::{}` takes {} field{} in parentheses, {} given", e.name, v.name, v.fields.len(), if v.fields.len() == 1 { "" } else { "s" }, args.len()), hint);
             return Some(poison(span));
         }
         let mut fields = Vec::new();
@@ -166,13 +172,17 @@ impl Lowerer<'_> {
         }
         let mut values: Vec<Option<Expr>> = vec![None; v.fields.len()];
         let mut written = Vec::new();
+        // A field refused here leaves the others unreported as missing (as rustc does).
+        let mut refused = false;
         for fv in &s.fields {
             let syn::Member::Named(fname) = &fv.member else {
-                self.err(Rule::Unsupported, fv.member.span(), "a numbered field", "");
+                self.err(Rule::Unsupported, fv.member.span(), "a numbered field (`{ 0: .. }`) is not supported inside a redis function", numbered_hint(&e, &v));
+                refused = true;
                 continue;
             };
             let Some(k) = v.fields.iter().position(|(n, _)| n.as_deref() == Some(&fname.to_string())) else {
-                self.err(Rule::Type, fname.span(), format!("`{}::{}` has no field `{fname}`", e.name, v.name), "");
+                self.err(Rule::Type, fname.span(), format!("`{}::{}` has no field `{fname}`", e.name, v.name), fields_hint(&e, &v));
+                refused = true;
                 continue;
             };
             let want = v.fields[k].1.clone();
@@ -203,6 +213,7 @@ impl Lowerer<'_> {
         for (k, x) in values.into_iter().enumerate() {
             match x {
                 Some(x) => fields.push(x),
+                None if refused => fields.push(poison(span)),
                 None => {
                     self.err(Rule::Type, span, format!("missing field `{}` in `{}::{}`", v.fields[k].0.clone().unwrap_or_default(), e.name, v.name), "give every field a value");
                     fields.push(poison(span));
@@ -280,11 +291,13 @@ impl Lowerer<'_> {
             syn::Pat::Struct(s) => {
                 for f in &s.fields {
                     let syn::Member::Named(fname) = &f.member else {
-                        self.err(Rule::Unsupported, f.member.span(), "a numbered field", "");
+                        self.err(Rule::Unsupported, f.member.span(), "a numbered field (`{ 0: .. }`) is not supported inside a redis function", numbered_hint(&e, &v));
+                        self.declare_poisoned(&f.pat);
                         continue;
                     };
                     let Some(k) = v.fields.iter().position(|(n, _)| n.as_deref() == Some(&fname.to_string())) else {
-                        self.err(Rule::Type, fname.span(), format!("`{}::{}` has no field `{fname}`", e.name, v.name), "");
+                        self.err(Rule::Type, fname.span(), format!("`{}::{}` has no field `{fname}`", e.name, v.name), fields_hint(&e, &v));
+                        self.declare_poisoned(&f.pat);
                         continue;
                     };
                     parts[k] = self.field_pattern(&f.pat, &v.fields[k].1);
@@ -350,4 +363,26 @@ impl Lowerer<'_> {
             _ => false,
         }
     }
+}
+
+/// The hint of a numbered field (`Cmd::Add { 0: x }`): the variant's own form.
+fn numbered_hint(e: &EnumTy, v: &VariantTy) -> String {
+    if v.braces {
+        format!("name the fields of `{}::{}`: {}", e.name, v.name, field_names(v))
+    } else {
+        format!("write the tuple variant with parentheses: `{}::{}(..)`", e.name, v.name)
+    }
+}
+
+/// The hint of an unknown field of a variant: the fields it has.
+fn fields_hint(e: &EnumTy, v: &VariantTy) -> String {
+    if v.braces {
+        format!("the fields of `{}::{}` are {}", e.name, v.name, field_names(v))
+    } else {
+        format!("`{}::{}` has numbered fields: write `{}::{}(..)`", e.name, v.name, e.name, v.name)
+    }
+}
+
+fn field_names(v: &VariantTy) -> String {
+    v.fields.iter().filter_map(|(n, _)| n.as_ref().map(|n| format!("`{n}`"))).collect::<Vec<_>>().join(", ")
 }

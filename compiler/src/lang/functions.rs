@@ -117,7 +117,7 @@ impl Lowerer<'_> {
             for e in &t.elems {
                 let et = self.return_type(e)?;
                 if matches!(et, Ty::Result(_) | Ty::Unit) {
-                    self.err(Rule::UnsupportedType, e.span(), format!("`{et}` inside a tuple is not supported"), "");
+                    self.err(Rule::UnsupportedType, e.span(), format!("`{et}` inside a tuple is not supported"), if et == Ty::Unit { "leave the `()` out of the tuple" } else { "put the `Result` outside the tuple: `Result<(i64, String), Reject>`" });
                     return None;
                 }
                 ts.push(et);
@@ -242,7 +242,7 @@ impl Lowerer<'_> {
             ok = false;
         }
         if let Some(v) = &sig.variadic {
-            self.err(Rule::Unsupported, v.span(), "a variadic function", "");
+            self.err(Rule::Unsupported, v.span(), "a variadic function", "take the remaining arguments as a last parameter of type `Vec<String>`");
             ok = false;
         }
         let name = sig.ident.to_string();
@@ -379,7 +379,7 @@ impl Lowerer<'_> {
         let item = self.ctx.items.get(name)?.clone();
         let sig = &item.sig;
         if !sig.generics.params.is_empty() || sig.asyncness.is_some() || sig.constness.is_some() || sig.unsafety.is_some() || sig.variadic.is_some() {
-            self.err(Rule::Unsupported, sig.ident.span(), format!("helper `{name}` must be a plain, non-generic `fn`"), "");
+            self.err(Rule::Unsupported, sig.ident.span(), format!("helper `{name}` must be a plain, non-generic `fn`"), "remove `async`, `const`, `unsafe` and type parameters: a helper is a plain `fn` with concrete types");
             return None;
         }
         let mut tys = Vec::new();

@@ -270,7 +270,7 @@ impl Lowerer<'_> {
         }
         if !(b.ty.fits(&user_ret) || user_ret == Ty::Unit && b.tail.is_none()) {
             let span = b.tail.as_ref().map_or(item.block.span(), |t| t.span);
-            self.err(Rule::Type, span, format!("`{}` returns `{user_ret}` but its body evaluates to `{}`", item.sig.ident, b.ty), "");
+            self.err(Rule::Type, span, format!("`{}` returns `{user_ret}` but its body evaluates to `{}`", item.sig.ident, b.ty), "make the last expression of the body the value to return");
         }
         let span = item.block.span();
         let me = self.mk(ExprKind::Var(sv), self.vars[sv.0].ty.clone(), span);
@@ -293,13 +293,13 @@ impl Lowerer<'_> {
             Some(v) => {
                 let v = self.expr(v, Some(&ret));
                 if !v.ty.fits(&ret) {
-                    self.err(Rule::Type, v.span, format!("the method returns `{ret}`, found `{}`", v.ty), "");
+                    self.err(Rule::Type, v.span, format!("the method returns `{ret}`, found `{}`", v.ty), format!("return a value of type `{ret}`, as the method declares"));
                 }
                 Some(v)
             }
             None => {
                 if ret != Ty::Unit {
-                    self.err(Rule::Type, span, format!("`return` without a value in a method returning `{ret}`"), "");
+                    self.err(Rule::Type, span, format!("`return` without a value in a method returning `{ret}`"), format!("return a value: `return x;` with `x` of type `{ret}`"));
                 }
                 None
             }

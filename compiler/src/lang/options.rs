@@ -31,7 +31,7 @@ impl Lowerer<'_> {
                     Ty::Never => Ty::Never,
                     other => {
                         let t = other.clone();
-                        self.err(Rule::Type, opt.span, format!("`.{name}()` on `{t}`, not an Option"), "");
+                        self.err(Rule::Type, opt.span, format!("`.{name}()` on `{t}`, not an Option"), format!("`.{name}(..)` turns a `None` into a rejection; a value of type `{t}` is always there: use it as it is"));
                         return poison(span);
                     }
                 };
@@ -165,7 +165,7 @@ impl Lowerer<'_> {
                 let d = self.expr(&m.args[0], Some(&ret));
                 if !d.ty.fits(&ret) {
                     let t = d.ty.clone();
-                    self.err(Rule::Type, d.span, format!("expected `{ret}` (what the closure gives), found `{t}`"), "");
+                    self.err(Rule::Type, d.span, format!("expected `{ret}` (what the closure gives), found `{t}`"), format!("give a default of type `{ret}`: the default and the closure's value have one type"));
                 }
                 if d.is_pure() {
                     return Some(self.mk(ExprKind::UnwrapOr(Box::new(mapped), Box::new(d)), *ret, span));
@@ -214,13 +214,13 @@ impl Lowerer<'_> {
             OptionOp::AndThen => match *ret {
                 Ty::Option(_) => *ret,
                 other => {
-                    self.err(Rule::Type, f.span, format!("`and_then` needs a closure returning an Option, this one returns `{other}`"), "");
+                    self.err(Rule::Type, f.span, format!("`and_then` needs a closure returning an Option, this one returns `{other}`"), "return `Some(..)` or `None` from the closure, or use `.map(..)`, which wraps the closure's value");
                     Ty::Never
                 }
             },
             OptionOp::Filter | OptionOp::IsSomeAnd => {
                 if !ret.fits(&Ty::Bool) {
-                    self.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{ret}`"), "");
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{ret}`"), "return a condition from the closure, e.g. `|x| *x > 0`");
                 }
                 if op == OptionOp::Filter {
                     recv.ty.clone()
@@ -230,7 +230,7 @@ impl Lowerer<'_> {
             }
             OptionOp::UnwrapOrElse => {
                 if !ret.fits(&inner) {
-                    self.err(Rule::Type, f.span, format!("expected a closure returning `{inner}`, found `{ret}`"), "");
+                    self.err(Rule::Type, f.span, format!("expected a closure returning `{inner}`, found `{ret}`"), format!("return a value of type `{inner}` from the closure: it gives the value when the Option is `None`"));
                 }
                 (*inner).clone()
             }

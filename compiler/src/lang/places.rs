@@ -95,7 +95,7 @@ impl Lowerer<'_> {
         };
         let name = root.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
         let Some(var) = self.lookup(&name) else {
-            self.err(Rule::UnknownName, root.span(), format!("cannot find variable `{name}`"), "");
+            self.err(Rule::UnknownName, root.span(), format!("cannot find variable `{name}`"), format!("declare it first: `let mut {name} = ..;`"));
             return Some(None);
         };
         let rty = self.vars[var.0].ty.clone();
@@ -127,14 +127,14 @@ impl Lowerer<'_> {
                 (Step::Field(syn::Member::Named(f)), Ty::Struct(st)) => match st.fields.iter().find(|(n, _)| f == n) {
                     Some((_, t)) => t.clone(),
                     None => {
-                        self.err(Rule::Type, f.span(), format!("no field `{f}` on `{}`", st.name), "");
+                        self.err(Rule::Type, f.span(), format!("no field `{f}` on `{}`", st.name), format!("the fields of `{}` are {}", st.name, st.fields.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
                         return Some(None);
                     }
                 },
                 (Step::Field(syn::Member::Unnamed(i)), Ty::Tuple(ts)) => match ts.get(i.index as usize) {
                     Some(t) => t.clone(),
                     None => {
-                        self.err(Rule::Type, i.span(), format!("no field `{}` on a tuple of {} elements", i.index, ts.len()), "");
+                        self.err(Rule::Type, i.span(), format!("no field `{}` on a tuple of {} elements", i.index, ts.len()), format!("the fields of this tuple are numbered from 0 to {}", ts.len().saturating_sub(1)));
                         return Some(None);
                     }
                 },
@@ -145,7 +145,7 @@ impl Lowerer<'_> {
                     return Some(None);
                 }
                 (Step::Field(m), t) => {
-                    self.err(Rule::Type, m.span(), format!("no such field on `{t}`"), "");
+                    self.err(Rule::Type, m.span(), format!("no such field on `{t}`"), "fields belong to structs (`s.name`) and tuples (`t.0`)");
                     return Some(None);
                 }
             };
@@ -161,7 +161,7 @@ impl Lowerer<'_> {
                 let i = self.expr(e, Some(&usize_ty()));
                 if !i.ty.is_int() && i.ty != Ty::Never {
                     let t = i.ty.clone();
-                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "");
+                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "index a Vec with an integer: `v[i]` with `i: usize`");
                 }
                 idxs.push(i);
             }
@@ -363,7 +363,7 @@ impl Lowerer<'_> {
                 return Some(self.assign_unwrapped(inner, rhs, op, span, line));
             }
             let t = map.ty.clone();
-            self.err(Rule::Unsupported, get.receiver.span(), format!("`.get_mut()` on `{t}`"), "assign through `get_mut` on a `HashMap<String, _>`");
+            self.err(Rule::Unsupported, get.receiver.span(), format!("`.get_mut()` on `{t}` is not supported inside a redis function"), "assign through `get_mut` on a `HashMap<String, _>`");
             return Some(None);
         };
         let vt = (*vt).clone();
@@ -374,7 +374,7 @@ impl Lowerer<'_> {
         let key = self.expr(&get.args[0], Some(&Ty::Str));
         if !key.ty.fits(&Ty::Str) {
             let kt = key.ty.clone();
-            self.err(Rule::Type, key.span, format!("map keys are strings, found `{kt}`"), "");
+            self.err(Rule::Type, key.span, format!("map keys are strings, found `{kt}`"), "look a map up with a string: `map.get_mut(&k)`, `map.get_mut(\"name\")`");
         }
         let mut stmts = Vec::new();
         // The value first (a String's `+=` is a method: the place first), then the key.

@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f(n: i64) -> Result<i64, Reject> {
+        if n < 0 {
+            return Err("negative");
+        }
+        Ok(n)
+    }
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        if n < 0 {
+            return "negative".to_string();
+        }
+        n
+    }
+}
+
+fn main() {}

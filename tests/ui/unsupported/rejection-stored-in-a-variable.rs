@@ -1,0 +1,15 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f(n: i64) -> Result<i64, Reject> {
+        let refusal = reject!("negative");
+        if n < 0 {
+            return Err(refusal);
+        }
+        Ok(n)
+    }
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+
+    #[redis_function]
+    pub fn f(v: Vec<i64>) -> i64 {
+        v.len::<i64>()
+    }
+}
+
+fn main() {}
