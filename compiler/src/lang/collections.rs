@@ -295,7 +295,7 @@ impl Lowerer<'_> {
             (Ty::Str, "push_str" | "push", 1) => {
                 // `s.push_str(t)`: s = s .. t, on a `let mut` String.
                 let ExprKind::Var(var) = recv.kind else {
-                    return self.unsupported(recv.span, &format!("`.{name}()` on this place"), "push onto a `let mut` String variable");
+                    return self.unsupported(recv.span, &format!("`.{name}()` on a temporary value"), &format!("keep the String in a `let mut` variable first, and push onto that: `let mut text = ..; text.{name}(..);`"));
                 };
                 if !self.vars[var.0].mutable {
                     self.err(Rule::Type, recv.span, format!("`.{name}()` changes the String: it must be a `let mut` variable"), "declare it with `let mut`");
