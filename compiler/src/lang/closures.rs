@@ -26,7 +26,7 @@ impl Lowerer<'_> {
             return self.unsupported(span, "a `move` closure", "drop `move`: closures see their variables by reference, as in Lua");
         }
         if c.asyncness.is_some() || c.constness.is_some() || c.movability.is_some() || c.lifetimes.is_some() {
-            return self.unsupported(span, "this closure form", "");
+            return self.unsupported(span, "this closure form", "drop `async`, `static`, `const` and `for<..>`: write a plain closure, `|x| ...`");
         }
         self.scopes.push(Vec::new());
         let mut params = Vec::new();
@@ -35,7 +35,13 @@ impl Lowerer<'_> {
             if h.len() != c.inputs.len() {
                 // `||` has no parameters to point at: point at the bars.
                 let at = if c.inputs.is_empty() { c.or1_token.span.join(c.or2_token.span).unwrap_or(c.or1_token.span) } else { c.inputs.span() };
-                self.err(Rule::Arity, at, format!("this closure must take {} parameter(s)", h.len()), "");
+                let hint = match h.len() {
+                    0 => "write `|| ...`".to_string(),
+                    1 => "take one parameter, `|x| ...` (a pair unpacks as `|(a, b)| ...`)".to_string(),
+                    2 => "take two parameters, `|acc, x| ...`".to_string(),
+                    n => format!("take {n} parameters"),
+                };
+                self.err(Rule::Arity, at, format!("this closure must take {} parameter(s)", h.len()), hint);
                 self.scopes.pop();
                 return poison(span);
             }
@@ -61,12 +67,18 @@ impl Lowerer<'_> {
                     }
                     syn::Pat::Tuple(t) => {
                         let Ty::Tuple(ts) = h[i].clone() else {
-                            self.err(Rule::Type, p.span(), format!("a tuple pattern for a `{}`", h[i]), "");
+                            self.err(Rule::Type, p.span(), format!("a tuple pattern for a closure parameter of type `{}`", h[i]), format!("bind the `{}` with a plain name: `|x| ...`", h[i]));
                             self.scopes.pop();
                             return poison(span);
                         };
                         if ts.len() != t.elems.len() {
-                            self.err(Rule::Type, p.span(), format!("this pattern has {} elements, the tuple {}", t.elems.len(), ts.len()), "");
+                            let names: Vec<String> = (0..ts.len()).map(|k| char::from(b'a' + (k % 26) as u8).to_string()).collect();
+                            self.err(
+                                Rule::Type,
+                                p.span(),
+                                format!("this pattern has {} elements, the tuple {}", t.elems.len(), ts.len()),
+                                format!("bind one name (or `_`) per element of the tuple: `|({})| ...`", names.join(", ")),
+                            );
                             self.scopes.pop();
                             return poison(span);
                         }
@@ -81,7 +93,12 @@ impl Lowerer<'_> {
                                 syn::Pat::Ident(pi) => vars.push(Some(self.declare(&pi.ident.to_string(), et, false))),
                                 syn::Pat::Wild(_) => vars.push(None),
                                 other => {
-                                    self.err(Rule::Unsupported, other.span(), "nested patterns in closure parameters", "bind plain names");
+                                    self.err(
+                                        Rule::Unsupported,
+                                        other.span(),
+                                        "a nested pattern in a closure parameter is not supported inside a redis function",
+                                        "bind a plain name and unpack it in the body: `|(a, bc)| { let (b, c) = bc; ... }`",
+                                    );
                                     self.scopes.pop();
                                     return poison(span);
                                 }
@@ -101,7 +118,12 @@ impl Lowerer<'_> {
                 return poison(span);
             };
             let syn::Pat::Ident(pi) = &*pt.pat else {
-                self.err(Rule::Unsupported, pt.pat.span(), "this closure parameter pattern", "bind a plain name");
+                self.err(
+                    Rule::Unsupported,
+                    pt.pat.span(),
+                    "this pattern in a closure parameter is not supported inside a redis function",
+                    "bind a plain name and unpack it in the body: `|p: (i64, i64)| { let (a, b) = p; ... }`",
+                );
                 self.scopes.pop();
                 return poison(span);
             };
@@ -139,7 +161,8 @@ impl Lowerer<'_> {
             self.err(Rule::Unsupported, span, "a closure returning `Result`", "return a plain value or an Option");
         }
         if !body.ty.fits(&ret) {
-            self.err(Rule::Type, body.span, format!("the closure returns `{ret}`, found `{}`", body.ty), "");
+            let found = body.ty.clone();
+            self.err(Rule::Type, body.span, format!("the closure returns `{ret}`, found `{found}`"), format!("make the body produce a `{ret}`, or declare the closure `-> {found}`"));
         }
         self.mk(ExprKind::Closure(params, Box::new(body)), Ty::Fn(ptys, Box::new(ret)), span)
     }
@@ -151,7 +174,8 @@ impl Lowerer<'_> {
         }
         let Ty::Fn(ptys, ret) = self.vars[var.0].ty.clone() else {
             let t = self.vars[var.0].ty.clone();
-            self.err(Rule::Type, span, format!("`{}` is a `{t}`, not a closure", self.vars[var.0].name), "");
+            let name = self.vars[var.0].name.clone();
+            self.err(Rule::Type, span, format!("`{name}` is a `{t}`, not a closure"), format!("use `{name}` without `(..)`, or call a closure (`let g = |x: i64| ...;`) or a helper function of the library"));
             return poison(span);
         };
         if ptys.len() != args.len() {

@@ -44,7 +44,7 @@ impl Lowerer<'_> {
             let n = self.expr(&r.len, Some(&usize_ty()));
             if !n.ty.is_int() && n.ty != Ty::Never {
                 let t = n.ty.clone();
-                self.err(Rule::Type, n.span, format!("expected a length, found `{t}`"), "");
+                self.err(Rule::Type, n.span, format!("expected a length, found `{t}`"), "the length of `vec![x; n]` is an integer (a `usize`)");
             }
             if matches!(x.ty, Ty::Option(_) | Ty::Result(_) | Ty::Unit | Ty::Reject) {
                 let t = x.ty.clone();
@@ -58,7 +58,7 @@ impl Lowerer<'_> {
             Err(_) => return self.unsupported(crate::lower::macro_args_span(mac), "this form of `vec!`", "list the elements: `vec![a, b, c]`"),
         };
         if elems.is_empty() {
-            return self.unsupported(span, "an empty `vec![]`", "write `Vec::new()` with a type annotation");
+            return self.unsupported(span, "an empty `vec![]`", "write `Vec::new()`, with the type on the binding: `let v: Vec<i64> = Vec::new();`");
         }
         let mut es = Vec::new();
         let mut ty: Option<Ty> = None;
@@ -98,7 +98,7 @@ impl Lowerer<'_> {
             for x in [&start, &end] {
                 if !x.ty.is_int() && !matches!(&x.ty, Ty::Option(t) if t.is_int()) && x.ty != Ty::Never {
                     let t = x.ty.clone();
-                    self.err(Rule::Type, x.span, format!("expected a byte offset, found `{t}`"), "");
+                    self.err(Rule::Type, x.span, format!("expected a byte offset, found `{t}`"), "slice with integer (`usize`) offsets: `&s[a..b]`");
                 }
             }
             // A Vec's slice is a new array: the Vec cannot change while the slice is
@@ -112,7 +112,7 @@ impl Lowerer<'_> {
         let idx = self.expr(&i.index, Some(&usize_ty()));
         if !idx.ty.is_int() && idx.ty != Ty::Never {
             let t = idx.ty.clone();
-            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "");
+            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "index a Vec with an integer (a `usize`); to look values up by a string, use a `HashMap<String, _>`");
         }
         match &base.ty {
             Ty::Vec(t) => {
@@ -142,7 +142,7 @@ impl Lowerer<'_> {
         };
         let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
         let Some(var) = self.lookup(&name) else {
-            self.err(Rule::UnknownName, p.span(), format!("cannot find variable `{name}`"), "");
+            self.err(Rule::UnknownName, p.span(), format!("cannot find variable `{name}`"), format!("declare it first: `let mut {name} = vec![..];`"));
             return None;
         };
         let v = self.vars[var.0].clone();
@@ -151,7 +151,7 @@ impl Lowerer<'_> {
                 self.err(Rule::Type, ix.span(), "a `HashMap` cannot be assigned through an index (Rust has no `IndexMut` for it)", "write `map.insert(k, v)`, or `*map.get_mut(&k).unwrap() = v`");
                 return None;
             }
-            self.err(Rule::Type, p.span(), format!("cannot index `{}`", v.ty), "");
+            self.err(Rule::Type, p.span(), format!("cannot index `{}`", v.ty), "only a `Vec` is assigned through an index: `v[i] = x` on a `let mut` Vec");
             return None;
         };
         if let Ty::Option(_) = &*elem {
@@ -164,7 +164,7 @@ impl Lowerer<'_> {
         let idx = self.expr(&ix.index, Some(&usize_ty()));
         if !idx.ty.is_int() && idx.ty != Ty::Never {
             let t = idx.ty.clone();
-            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "");
+            self.err(Rule::Type, idx.span, format!("expected an integer index, found `{t}`"), "index a Vec with an integer (a `usize`); to look values up by a string, use a `HashMap<String, _>`");
         }
         let val = self.expr(rhs, Some(&elem));
         if !val.ty.fits(&elem) {
@@ -196,7 +196,7 @@ impl Lowerer<'_> {
                 }
                 if !k.ty.fits(&Ty::Str) {
                     let kt = k.ty.clone();
-                    self.err(Rule::Type, k.span, format!("map keys are strings, found `{kt}`"), "");
+                    self.err(Rule::Type, k.span, format!("map keys are strings, found `{kt}`"), "make the key a `String`, e.g. with `.to_string()`");
                 }
                 if !matches!(&recv.kind, ExprKind::Var(var) if self.vars[var.0].mutable) {
                     self.err(Rule::Type, recv.span, "`.insert()` changes the map: it must be a `let mut` variable", "declare it with `let mut`");
@@ -254,7 +254,7 @@ impl Lowerer<'_> {
                 if let Ty::Fn(_, ret) = &f.ty {
                     if !ret.fits(&Ty::Bool) {
                         let r = (**ret).clone();
-                        self.err(Rule::Type, f.span, format!("a predicate returns `bool`, this one `{r}`"), "");
+                        self.err(Rule::Type, f.span, format!("a predicate returns `bool`, this one `{r}`"), "return whether to keep the element, e.g. `v.retain(|x| *x > 0)`");
                     }
                 }
                 return self.mk(ExprKind::Method(Method::VecRetain, vec![recv, f]), Ty::Unit, span);
@@ -295,7 +295,7 @@ impl Lowerer<'_> {
             (Ty::Str, "push_str" | "push", 1) => {
                 // `s.push_str(t)`: s = s .. t, on a `let mut` String.
                 let ExprKind::Var(var) = recv.kind else {
-                    return self.unsupported(recv.span, &format!("`.{name}()` on this place"), "push onto a `let mut` String variable");
+                    return self.unsupported(recv.span, &format!("`.{name}()` on a temporary value"), &format!("keep the String in a `let mut` variable first, and push onto that: `let mut text = ..; text.{name}(..);`"));
                 };
                 if !self.vars[var.0].mutable {
                     self.err(Rule::Type, recv.span, format!("`.{name}()` changes the String: it must be a `let mut` variable"), "declare it with `let mut`");
@@ -371,6 +371,11 @@ impl Lowerer<'_> {
         let syn::Expr::MethodCall(or) = &**expr else { return None };
         let e = self.entry(or)?;
         let vt = e.vt.clone();
+        if vt == Ty::Never {
+            // The entry was refused (already reported): the right side alone is checked.
+            self.expr(rhs, None);
+            return Some(Stmt { kind: StmtKind::Expr(poison(span)), line });
+        }
         let current = self.mk(ExprKind::Method(Method::MapGet, vec![e.map.clone(), e.key.clone()]), vt.clone().option(), span);
         let current = self.mk(ExprKind::UnwrapOr(Box::new(current), Box::new(e.default.clone())), vt.clone(), span);
         let rhs_e = self.expr(rhs, Some(&vt));
@@ -443,7 +448,7 @@ impl Lowerer<'_> {
         let map = self.expr(&entry.receiver, None);
         let Ty::Map(vt) = map.ty.clone() else {
             let t = map.ty.clone();
-            self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`"), "the entry idiom works on a `HashMap<String, _>`");
+            self.err(Rule::Unsupported, entry.receiver.span(), format!("`.entry()` on `{t}`: only a map has entries"), "the entry idiom works on a `HashMap<String, _>`");
             let (key_let, key) = self.hidden_let("entry_key", poison(span));
             return Some(Entry { map, key, key_let, vt: Ty::Never, default: poison(span) });
         };
@@ -466,13 +471,38 @@ impl Lowerer<'_> {
                 Ty::Float => self.mk(ExprKind::Float(0.0), Ty::Float, span),
                 Ty::Str => self.mk(ExprKind::Str(Vec::new()), Ty::Str, span),
                 Ty::Bool => self.mk(ExprKind::Bool(false), Ty::Bool, span),
+                Ty::Never => {
+                    self.err(
+                        Rule::Type,
+                        or.method.span(),
+                        "cannot infer the type of this map's values",
+                        "declare the map with its type: `let mut m: HashMap<String, i64> = HashMap::new();`",
+                    );
+                    poison(span)
+                }
                 ref t => {
                     let t = t.clone();
-                    self.err(Rule::Unsupported, or.method.span(), format!("`.or_default()` of `{t}`"), "write `.or_insert(value)`");
+                    self.err(
+                        Rule::Unsupported,
+                        or.method.span(),
+                        format!("`.or_default()` of `{t}` is not supported inside a redis function"),
+                        format!(
+                            "`.or_default()` gives integers, floats, strings and bools; insert the `{t}` first (`if !m.contains_key(&k) {{ m.insert(k.clone(), {}); }}`) and change it through `m.get_mut(&k)`",
+                            match t {
+                                Ty::Vec(_) => "Vec::new()",
+                                Ty::Map(_) => "HashMap::new()",
+                                _ => "value",
+                            }
+                        ),
+                    );
                     poison(span)
                 }
             },
         };
+        if default_arg.is_none() && default.ty == Ty::Never {
+            // A refused `.or_default()`: what uses the value reports nothing more.
+            vt = Ty::Never;
+        }
         if infer && vt != Ty::Never {
             if let ExprKind::Var(var) = &map.kind {
                 self.vars[var.0].ty = Ty::Map(Box::new(vt.clone()));
@@ -482,7 +512,7 @@ impl Lowerer<'_> {
         let key = self.expr(&entry.args[0], Some(&Ty::Str));
         if !key.ty.fits(&Ty::Str) {
             let t = key.ty.clone();
-            self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "");
+            self.err(Rule::Type, key.span, format!("map keys are strings, found `{t}`"), "make the key a `String`, e.g. with `.to_string()`");
         }
         let (key_let, key) = self.hidden_let("entry_key", key);
         Some(Entry { map, key, key_let, vt, default })
@@ -627,7 +657,7 @@ impl Lowerer<'_> {
             let n = self.expr(args[0], Some(&usize_ty()));
             if !n.ty.is_int() && n.ty != Ty::Never {
                 let t = n.ty.clone();
-                self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "");
+                self.err(Rule::Type, n.span, format!("expected a capacity, found `{t}`"), "a capacity is an integer (a `usize`)");
             }
             return Some(self.empty_collection(&segs[0], expect, span));
         }

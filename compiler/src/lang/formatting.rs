@@ -21,7 +21,7 @@ impl Lowerer<'_> {
         };
         let mut it = args.iter();
         let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(fmt), .. })) = it.next() else {
-            return self.unsupported(crate::lower::macro_args_span(mac), "`format!` without a literal format string", "");
+            return self.unsupported(crate::lower::macro_args_span(mac), "`format!` without a literal format string", "write the format string in place, as rustc requires: `format!(\"{}\", x)`");
         };
         let rest: Vec<&syn::Expr> = it.collect();
         let text = fmt.value();
@@ -105,7 +105,7 @@ impl Lowerer<'_> {
                     };
                     let value = if name.is_empty() {
                         let Some(a) = args.get_mut(next_arg).and_then(Option::take) else {
-                            return self.unsupported(fmt.span(), "a `{}` without an argument", "");
+                            return self.unsupported(fmt.span(), "a `{}` placeholder without an argument", "give one argument per `{}` (`format!(\"{}-{}\", a, b)`), or name a variable in the braces: `{a}`");
                         };
                         next_arg += 1;
                         a
@@ -261,7 +261,7 @@ impl Lowerer<'_> {
         let s = self.expr(&inner.receiver, Some(&Ty::Str));
         if !s.ty.fits(&Ty::Str) {
             let t = s.ty.clone();
-            self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), "");
+            self.err(Rule::Type, s.span, format!("expected a string to parse, found `{t}`"), format!("parse a `String` or `&str`; a `{t}` is not text"));
         }
         Some((self.mk(ExprKind::Method(method, vec![s]), ty.clone().option(), span), ty))
     }

@@ -11,7 +11,7 @@ use crate::codegen::*;
 use crate::diag::Rule;
 use crate::ir::{self, *};
 use crate::lang::closures::closure_is_quiet;
-use crate::lower::{usize_ty, Lowerer};
+use crate::lower::{poison, usize_ty, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K, UnOp as LU};
 use crate::lualib::Helper;
 use syn::spanned::Spanned;
@@ -125,7 +125,14 @@ impl Lowerer<'_> {
                     match v.ty.clone() {
                         Ty::Vec(t) => (IterSource::Vec(v), *t),
                         Ty::Never => (IterSource::Vec(v), Ty::Never),
-                        other => return Some(self.unsupported(v.span, &format!("iterating over `{other}`"), "iterate over a `Vec` or a range")),
+                        other => {
+                            let hint = match other {
+                                Ty::Option(_) => "iterate over a `Vec` or a range; read an Option with `if let Some(x) = ..` or `.map(|x| ..)`",
+                                Ty::Map(_) => "iterate over a map with `for (k, v) in &m`, or over `m.keys()` / `m.values()`",
+                                _ => "iterate over a `Vec` or a range",
+                            };
+                            return Some(self.unsupported(v.span, &format!("iterating over `{other}`"), hint));
+                        }
                     }
                 }
             }
@@ -153,7 +160,7 @@ impl Lowerer<'_> {
                 let s = self.expr(&source.receiver, Some(&Ty::Str));
                 if !s.ty.fits(&Ty::Str) {
                     let t = s.ty.clone();
-                    self.err(Rule::Type, s.span, format!("`{src_name}` works on strings, found `{t}`"), "");
+                    self.err(Rule::Type, s.span, format!("`{src_name}` works on strings, found `{t}`"), format!("call `.{src_name}()` on a `String` or `&str` (`.to_string()` converts a number)"));
                 }
                 let sp = source.span();
                 let pieces = if src_name == "lines" {
@@ -164,7 +171,7 @@ impl Lowerer<'_> {
                     let n = self.expr(&source.args[0], Some(&usize_ty()));
                     let sep = self.expr(&source.args[1], Some(&Ty::Str));
                     if !n.ty.is_int() || !sep.ty.fits(&Ty::Str) {
-                        self.err(Rule::Type, sp, "`splitn` takes a count and a string separator", "");
+                        self.err(Rule::Type, sp, "`splitn` takes a count and a string separator", "write the number of pieces first, then the separator: `s.splitn(2, \",\")`");
                     }
                     if matches!(&sep.kind, ExprKind::Str(b) if b.is_empty()) {
                         self.err(Rule::Unsupported, sep.span, "splitting on an empty separator", "split on a non-empty string");
@@ -182,7 +189,7 @@ impl Lowerer<'_> {
                 for x in [&s, &sep] {
                     if !x.ty.fits(&Ty::Str) {
                         let t = x.ty.clone();
-                        self.err(Rule::Type, x.span, format!("`split` works on strings with a string separator, found `{t}`"), "");
+                        self.err(Rule::Type, x.span, format!("`split` works on strings with a string separator, found `{t}`"), "split a `String` or `&str` on a string: `s.split(\",\")`");
                     }
                 }
                 if matches!(&sep.kind, ExprKind::Str(b) if b.is_empty()) {
@@ -197,16 +204,17 @@ impl Lowerer<'_> {
                 let v = self.expr(&source.receiver, None);
                 let n = self.expr(&source.args[0], Some(&usize_ty()));
                 let Ty::Vec(t) = v.ty.clone() else {
-                    return Some(self.unsupported(v.span, "`chunks` on something that is not a Vec", ""));
+                    let t = v.ty.clone();
+                    return Some(self.unsupported(v.span, &format!("`.chunks()` on `{t}`"), "`.chunks(n)` splits a `Vec`: `v.chunks(2)`"));
                 };
                 if matches!(n.kind, ExprKind::Int(0)) {
-                    self.err(Rule::Type, n.span, "`chunks(0)`", "Rust panics on a chunk size of zero");
+                    self.err(Rule::Type, n.span, "`chunks(0)`: a chunk size of zero", "give a chunk size of at least 1 (Rust panics on zero)");
                 }
                 (IterSource::Chunks(v, n), Ty::Vec(t))
             }
         };
         if matches!(elem, Ty::Option(_)) {
-            return Some(self.unsupported(span, "iterator adapters over a `Vec<Option<_>>`", "use a `for` loop"));
+            return Some(self.unsupported(span, &format!("an iterator chain over `{elem}` elements"), "a Lua array cannot hold `None`: read the elements in a `for` loop (`for x in &v { if let Some(s) = x { .. } }`)"));
         }
         let mut rev = false;
         let mut stages = Vec::new();
@@ -284,7 +292,7 @@ impl Lowerer<'_> {
                     let n = self.expr(&a.args[0], Some(&usize_ty()));
                     if !n.ty.is_int() {
                         let t = n.ty.clone();
-                        self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), "");
+                        self.err(Rule::Type, n.span, format!("expected an integer count, found `{t}`"), format!("`.{name}(n)` counts elements: give an integer (a `usize`)"));
                     }
                     if name == "take" {
                         by_index = false;
@@ -301,7 +309,7 @@ impl Lowerer<'_> {
                 }
                 ("filter_map" | "take_while" | "skip_while", 1) => {
                     let syn::Expr::Closure(c) = &a.args[0] else {
-                        return Some(self.unsupported(a.args[0].span(), "a function that is not a closure literal here", "write the closure in place"));
+                        return Some(self.not_a_closure(&a.args[0], &name));
                     };
                     let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
                     let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
@@ -319,20 +327,25 @@ impl Lowerer<'_> {
                         stages.push(IterStage::FilterMap(f));
                     } else {
                         if !ret.fits(&Ty::Bool) {
-                            self.err(Rule::Type, f.span, format!("a `{name}` closure returns `bool`, this one `{ret}`"), "");
+                            self.err(Rule::Type, f.span, format!("a `{name}` closure returns `bool`, this one `{ret}`"), "return a condition, e.g. `|x| **x > 0`");
                         }
                         stages.push(if name == "take_while" { IterStage::TakeWhile(f) } else { IterStage::SkipWhile(f) });
                     }
                 }
                 ("map" | "filter", 1) => {
                     let syn::Expr::Closure(c) = &a.args[0] else {
-                        return Some(self.unsupported(a.args[0].span(), "a function that is not a closure literal here", "write the closure in place"));
+                        return Some(self.not_a_closure(&a.args[0], &name));
                     };
                     let f = self.closure_with(c, Some(std::slice::from_ref(&elem)));
                     let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
                     if name == "map" {
                         if matches!(*ret, Ty::Option(_) | Ty::Unit) {
-                            self.err(Rule::UnsupportedType, f.span, format!("mapping to `{ret}` is not supported here"), "");
+                            let hint = if *ret == Ty::Unit {
+                                "`.map(..)` gives values: for effects, use `.for_each(|x| ..)` or a `for` loop"
+                            } else {
+                                "a Lua array cannot hold `None`: keep the `Some` values with `.filter_map(|x| ..)`, or write a `for` loop"
+                            };
+                            self.err(Rule::UnsupportedType, f.span, format!("mapping to `{ret}` is not supported here"), hint);
                         }
                         elem = *ret;
                         busy_closure |= !closure_is_quiet(&f);
@@ -342,7 +355,7 @@ impl Lowerer<'_> {
                         by_index = false;
                         pulls_on = true;
                         if !ret.fits(&Ty::Bool) {
-                            self.err(Rule::Type, f.span, format!("a filter returns `bool`, this one `{ret}`"), "");
+                            self.err(Rule::Type, f.span, format!("a filter returns `bool`, this one `{ret}`"), "return whether to keep the element, e.g. `|x| **x > 0`");
                         }
                         stages.push(IterStage::Filter(f));
                     }
@@ -352,14 +365,17 @@ impl Lowerer<'_> {
         }
         let closure_sink = |lw: &mut Self, c: &syn::ExprMethodCall, elem: &Ty| -> Option<Expr> {
             let Some(syn::Expr::Closure(cl)) = c.args.first() else {
-                lw.unsupported(c.span(), "this consumer without a closure literal", "write the closure in place");
+                match c.args.first() {
+                    Some(a) => lw.not_a_closure(a, &c.method.to_string()),
+                    None => lw.unsupported(c.method.span(), &format!("`.{}()` without a closure", c.method), &format!("pass a closure: `.{}(|x| ..)`", c.method)),
+                };
                 return None;
             };
             let f = lw.closure_with(cl, Some(std::slice::from_ref(elem)));
             if let Ty::Fn(_, r) = &f.ty {
                 if !r.fits(&Ty::Bool) {
                     let r = (**r).clone();
-                    lw.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{r}`"), "");
+                    lw.err(Rule::Type, f.span, format!("expected a closure returning `bool`, found `{r}`"), "return a condition, e.g. `|x| **x > 0`");
                 }
             }
             Some(f)
@@ -384,10 +400,10 @@ impl Lowerer<'_> {
                         (IterSink::CollectString, Ty::Str)
                     } else if matches!(want, Some(Ty::Map(_))) || turbofish_map {
                         let Ty::Tuple(kv) = &elem else {
-                            return Some(self.unsupported(c.span(), "collecting into a map from something other than `(String, T)` pairs", ""));
+                            return Some(self.unsupported(c.span(), &format!("collecting `{elem}` into a map"), "a map is built from `(String, T)` pairs: `.map(|x| (x.to_string(), ..)).collect()`"));
                         };
                         if kv.len() != 2 || kv[0] != Ty::Str {
-                            return Some(self.unsupported(c.span(), "collecting into a map from something other than `(String, T)` pairs", ""));
+                            return Some(self.unsupported(c.span(), &format!("collecting `{elem}` into a map"), "a map is built from `(String, T)` pairs: `.map(|x| (x.to_string(), ..)).collect()`"));
                         }
                         (IterSink::CollectMap, Ty::Map(Box::new(kv[1].clone())))
                     } else {
@@ -401,7 +417,7 @@ impl Lowerer<'_> {
                 }
                 "sum" => {
                     if !matches!(elem, Ty::Int | Ty::IntN(_) | Ty::Float) {
-                        return Some(self.unsupported(c.span(), &format!("summing `{elem}`"), "sum integers or floats"));
+                        return Some(self.unsupported(c.span(), &format!("summing `{elem}`"), "sum integers or floats (strings are joined by `.collect::<String>()`)"));
                     }
                     (IterSink::Sum, elem.clone())
                 }
@@ -413,22 +429,25 @@ impl Lowerer<'_> {
                     (if c.method == "min" { IterSink::Min } else { IterSink::Max }, elem.clone().option())
                 }
                 "any" | "all" => {
-                    let f = closure_sink(self, c, &elem)?;
+                    let Some(f) = closure_sink(self, c, &elem) else { return Some(poison(span)) };
                     (if c.method == "any" { IterSink::Any(f) } else { IterSink::All(f) }, Ty::Bool)
                 }
                 "find" => {
-                    let f = closure_sink(self, c, &elem)?;
+                    let Some(f) = closure_sink(self, c, &elem) else { return Some(poison(span)) };
                     (IterSink::Find(f), elem.clone().option())
                 }
                 "max_by_key" | "min_by_key" | "for_each" => {
                     let Some(syn::Expr::Closure(cl)) = c.args.first().filter(|_| c.args.len() == 1) else {
-                        return Some(self.unsupported(c.span(), &format!("`.{}()` without a closure literal", c.method), "write the closure in place"));
+                        return Some(match c.args.first() {
+                            Some(a) if c.args.len() == 1 => self.not_a_closure(a, &c.method.to_string()),
+                            _ => self.unsupported(c.span(), &format!("`.{}()` without a closure literal", c.method), "write the closure in place"),
+                        });
                     };
                     let f = self.closure_with(cl, Some(std::slice::from_ref(&elem)));
                     let Ty::Fn(_, ret) = f.ty.clone() else { return Some(f) };
                     if c.method == "for_each" {
                         if !matches!(*ret, Ty::Unit | Ty::Never) {
-                            self.err(Rule::Type, f.span, format!("a `for_each` closure returns `()`, this one `{ret}`"), "end its body with `;`");
+                            self.err(Rule::Type, f.span, format!("a `for_each` closure returns `()`, this one `{ret}`"), "end the body's last statement with `;`: `|x| { ..; }`");
                         }
                         (IterSink::ForEach(f), Ty::Unit)
                     } else {
@@ -440,7 +459,7 @@ impl Lowerer<'_> {
                     }
                 }
                 _ => {
-                    let f = closure_sink(self, c, &elem)?;
+                    let Some(f) = closure_sink(self, c, &elem) else { return Some(poison(span)) };
                     (IterSink::Position(f), usize_ty().option())
                 }
             },
@@ -451,6 +470,18 @@ impl Lowerer<'_> {
             }
         }
         Some(self.mk(ExprKind::Iter(Box::new(IterChain { source: src, rev, stages, sink })), ty, span))
+    }
+
+    /// Refuses `arg`, given to `.{method}()` where a closure literal is expected.
+    fn not_a_closure(&mut self, arg: &syn::Expr, method: &str) -> Expr {
+        let hint = match arg {
+            syn::Expr::Path(p) => {
+                let f = quote::ToTokens::to_token_stream(&p.path).to_string().replace(' ', "");
+                format!("write a closure in place: `.{method}(|x| {f}(x))`")
+            }
+            _ => format!("write a closure in place: `.{method}(|x| ..)`"),
+        };
+        self.unsupported(arg.span(), &format!("passing a function that is not a closure literal to `.{method}()`"), &hint)
     }
 }
 

@@ -131,7 +131,7 @@ impl Lowerer<'_> {
             syn::Expr::Path(p) => {
                 let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
                 let Some(var) = self.lookup(&name) else {
-                    self.err(Rule::UnknownName, span, format!("cannot find variable `{name}`"), "");
+                    self.err(Rule::UnknownName, span, format!("cannot find variable `{name}`"), format!("declare it first: `let mut {name} = ..;`"));
                     return None;
                 };
                 if let Some(place) = self.mut_refs.get(&var) {
@@ -149,14 +149,19 @@ impl Lowerer<'_> {
                     (syn::Member::Named(n), Ty::Struct(st)) => match st.fields.iter().position(|(x, _)| n == x) {
                         Some(i) => (i, st.fields[i].1.clone()),
                         None => {
-                            self.err(Rule::Type, n.span(), format!("no field `{n}` on `{}`", st.name), "");
+                            let names: Vec<String> = st.fields.iter().map(|(x, _)| format!("`{x}`")).collect();
+                            self.err(Rule::Type, n.span(), format!("no field `{n}` on `{}`", st.name), format!("the fields of `{}` are {}", st.name, names.join(", ")));
                             return None;
                         }
                     },
                     (syn::Member::Unnamed(ix), Ty::Tuple(ts)) if (ix.index as usize) < ts.len() => (ix.index as usize, ts[ix.index as usize].clone()),
                     (_, Ty::Never) => return None,
                     (m, t) => {
-                        self.err(Rule::Type, m.span(), format!("no such field on `{t}`"), "");
+                        let f = match m {
+                            syn::Member::Named(n) => n.to_string(),
+                            syn::Member::Unnamed(i) => i.index.to_string(),
+                        };
+                        self.err(Rule::Type, m.span(), format!("no field `{f}` on `{t}`"), "borrow a field of a struct (`&mut s.field`) or an element of a tuple that has it (`&mut t.0`)");
                         return None;
                     }
                 };
@@ -169,7 +174,7 @@ impl Lowerer<'_> {
                 let i = self.expr(&ix.index, Some(&usize_ty()));
                 if !i.ty.is_int() && i.ty != Ty::Never {
                     let t = i.ty.clone();
-                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "");
+                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "index a Vec with an integer (a `usize`)");
                 }
                 let i = self.once(i, stmts);
                 let read = self.mk(ExprKind::Index(Box::new(vec), Box::new(i)), elem, span);
@@ -215,7 +220,7 @@ impl Lowerer<'_> {
     fn element_ty(&mut self, t: &Ty, span: Span) -> Option<Ty> {
         match t {
             Ty::Vec(e) if matches!(**e, Ty::Option(_)) => {
-                self.err(Rule::UnsupportedType, span, format!("a `&mut` into a `{t}`"), "such a Vec holds `None` as `false` and is not changed in the body: build a new Vec");
+                self.err(Rule::UnsupportedType, span, format!("a `&mut` into a `{t}` is not supported"), "such a Vec holds `None` as `false` and is not changed in the body: build a new Vec");
                 None
             }
             Ty::Vec(e) if **e != Ty::Never => Some((**e).clone()),
@@ -225,7 +230,7 @@ impl Lowerer<'_> {
             }
             Ty::Never => None,
             t => {
-                self.err(Rule::Type, span, format!("cannot index `{t}` here"), "index a `Vec`");
+                self.err(Rule::Type, span, format!("cannot index `{t}` here"), "only a `Vec` is borrowed through an index: `&mut v[i]`");
                 None
             }
         }
@@ -249,14 +254,14 @@ impl Lowerer<'_> {
         let base = self.mut_place(&get.receiver, stmts)?;
         if let Ty::Map(vt) = base.ty.clone() {
             if name != "get_mut" {
-                self.err(Rule::Type, get.method.span(), format!("no method `.{name}()` on `{}`", base.ty), "");
+                self.err(Rule::Type, get.method.span(), format!("no method `.{name}()` on `{}`", base.ty), "a map's value is borrowed by its key: `map.get_mut(&k)`");
                 return None;
             }
             let map = self.container(base, stmts);
             let key = self.expr(&get.args[0], Some(&Ty::Str));
             if !key.ty.fits(&Ty::Str) {
                 let kt = key.ty.clone();
-                self.err(Rule::Type, key.span, format!("map keys are strings, found `{kt}`"), "");
+                self.err(Rule::Type, key.span, format!("map keys are strings, found `{kt}`"), "make the key a `String`, e.g. with `.to_string()`");
             }
             let key = self.once(key, stmts);
             let got = self.mk(ExprKind::Method(Method::MapGet, vec![map.clone(), key.clone()]), (*vt).clone().option(), span);
@@ -273,7 +278,7 @@ impl Lowerer<'_> {
                 let i = self.expr(&get.args[0], Some(&usize_ty()));
                 if !i.ty.is_int() && i.ty != Ty::Never {
                     let t = i.ty.clone();
-                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "");
+                    self.err(Rule::Type, i.span, format!("expected an integer index, found `{t}`"), "index a Vec with an integer (a `usize`)");
                 }
                 let i = self.once(i, stmts);
                 (self.mk(ExprKind::Binary(BinOp::Lt, Box::new(i.clone()), Box::new(len)), Ty::Bool, span), i)
@@ -474,7 +479,7 @@ impl Lowerer<'_> {
             _ => return None,
         };
         if enumerate && rev {
-            return Some(self.unsupported(f.expr.span(), "`.enumerate().rev()` over `iter_mut()`", "loop over the indices: `for i in (0..v.len()).rev() { let x = &mut v[i]; .. }`"));
+            return Some(self.unsupported(f.expr.span(), "`.rev()` with `.enumerate()` over `iter_mut()`", "loop over the indices: `for i in (0..v.len()).rev() { let x = &mut v[i]; .. }`"));
         }
         let mut stmts = Vec::new();
         let Some(base) = self.mut_place(container, &mut stmts) else { return Some(poison(span)) };
@@ -490,7 +495,7 @@ impl Lowerer<'_> {
         let (index_pat, elem_pat) = match (&*f.pat, enumerate) {
             (syn::Pat::Tuple(t), true) if t.elems.len() == 2 => (Some(&t.elems[0]), &t.elems[1]),
             (p, false) => (None, p),
-            (p, true) => return Some(self.unsupported(p.span(), "this pattern over `.iter_mut().enumerate()`", "bind `(i, x)`")),
+            (p, true) => return Some(self.unsupported(p.span(), "this pattern over `.iter_mut().enumerate()`", "bind the index and the element: `for (i, x) in v.iter_mut().enumerate()`")),
         };
         let syn::Pat::Ident(x) = elem_pat else {
             return Some(self.unsupported(elem_pat.span(), "this pattern over `iter_mut()`", "bind a plain name: `for x in v.iter_mut()`, then use `*x`, `x.field`"));
@@ -507,7 +512,7 @@ impl Lowerer<'_> {
             Some(syn::Pat::Wild(_)) | None => {}
             Some(p) => {
                 self.scopes.pop();
-                return Some(self.unsupported(p.span(), "this pattern for the index", "bind a plain name"));
+                return Some(self.unsupported(p.span(), "this pattern for the index", "bind the index with a plain name: `for (i, x) in v.iter_mut().enumerate()`"));
             }
         }
         let read = self.mk(ExprKind::Index(Box::new(vec.clone()), Box::new(at)), elem, x.ident.span());
@@ -543,7 +548,7 @@ impl Lowerer<'_> {
         let (key_pat, val_pat) = match (&*f.pat, values) {
             (syn::Pat::Tuple(t), false) if t.elems.len() == 2 => (Some(&t.elems[0]), &t.elems[1]),
             (p, true) => (None, p),
-            (p, false) => return self.unsupported(p.span(), "this pattern over a map", "bind `(k, v)`"),
+            (p, false) => return self.unsupported(p.span(), "this pattern over a map", "bind the key and the value: `for (k, v) in map.iter_mut()`"),
         };
         let syn::Pat::Ident(x) = val_pat else {
             return self.unsupported(val_pat.span(), "this pattern for a map's value", "bind a plain name, then use `*v`, `v.field`");
@@ -555,7 +560,7 @@ impl Lowerer<'_> {
             Some(syn::Pat::Wild(_)) | None => self.hidden_var("k", Ty::Str),
             Some(p) => {
                 self.scopes.pop();
-                return self.unsupported(p.span(), "this pattern for the key", "bind a plain name");
+                return self.unsupported(p.span(), "this pattern for the key", "bind the key with a plain name: `for (k, v) in map.iter_mut()`");
             }
         };
         // The key's own variable may be assigned in the body: the place keeps a copy.
@@ -617,7 +622,7 @@ impl Lowerer<'_> {
                 syn::Pat::Wild(_) => "_".to_string(),
                 p => return self.unsupported(p.span(), "this pattern for a `&mut` binding", "bind a plain name: `Some(x)`, then use `*x`, `x.field`"),
             },
-            p => return self.unsupported(p.span(), "this pattern over a `get_mut`", "write `if let Some(x) = ..`"),
+            p => return self.unsupported(p.span(), "this pattern over a `get_mut`", "write `if let Some(x) = ..`; to test that a key is absent, `!map.contains_key(&k)`"),
         };
         let mut stmts = Vec::new();
         let Some((cond, place)) = self.opt_place(get, &mut stmts) else { return poison(span) };
@@ -708,7 +713,7 @@ impl Lowerer<'_> {
                 self.library_method(m, recv, None)
             }
             Ty::Never => poison(span),
-            t => self.unsupported(m.method.span(), &format!("`.{name}()` on a `{t}` place"), "call it on a `let mut` variable"),
+            t => self.unsupported(m.method.span(), &format!("`.{name}()` on a `{t}` place"), &format!("`.{name}()` changes a Vec, a map or a String; this place holds a `{t}`")),
         };
         Some(self.with_stmts(stmts, e))
     }

@@ -19,11 +19,11 @@ impl Lowerer<'_> {
         }
         let item = self.ctx.struct_items.get(name)?.clone();
         if !item.generics.params.is_empty() {
-            self.err(Rule::Unsupported, item.generics.span(), format!("the generic struct `{name}`"), "use a plain struct");
+            self.err(Rule::Unsupported, item.generics.span(), format!("the generic struct `{name}`"), "give its fields concrete types (`pub a: i64`)");
             return None;
         }
         let syn::Fields::Named(named) = &item.fields else {
-            self.err(Rule::Unsupported, item.ident.span(), format!("the tuple or unit struct `{name}`"), "use named fields, or a tuple");
+            self.err(Rule::Unsupported, item.ident.span(), format!("the tuple or unit struct `{name}`"), format!("name its fields (`pub struct {name} {{ pub value: i64 }}`), or use a tuple"));
             return None;
         };
         // Guard against a struct that contains itself.
@@ -37,7 +37,12 @@ impl Lowerer<'_> {
                 return None;
             };
             if matches!(t, Ty::Result(_) | Ty::Unit | Ty::Fn(..) | Ty::CallResult) {
-                self.err(Rule::UnsupportedType, f.ty.span(), format!("a `{t}` field"), "");
+                self.err(
+                    Rule::UnsupportedType,
+                    f.ty.span(),
+                    format!("a `{t}` field is not supported"),
+                    "give the field a value type: i64, f64, bool, String, Option, Vec, a tuple, a `HashMap<String, T>` or a struct",
+                );
                 self.ctx.structs.remove(name);
                 return None;
             }
@@ -60,16 +65,25 @@ impl Lowerer<'_> {
         }
         let name = e.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let Some(Ty::Struct(st)) = self.struct_type(&name, e.path.span()) else {
+            if self.ctx.struct_items.contains_key(&name) {
+                // A struct of the library whose declaration was refused (already reported).
+                return poison(span);
+            }
             return self.unsupported(e.path.span(), &format!("the struct `{name}`"), "define plain structs in the library module");
         };
         let mut values: Vec<Option<Expr>> = vec![None; st.fields.len()];
+        // A field refused: the fields left without a value report nothing more.
+        let mut refused = false;
         for fv in &e.fields {
             let syn::Member::Named(fname) = &fv.member else {
-                self.err(Rule::Unsupported, fv.member.span(), "a numbered field", "");
+                let first = st.fields.first().map(|f| f.0.as_str()).unwrap_or("field");
+                self.err(Rule::Unsupported, fv.member.span(), format!("`{name}` has no numbered fields"), format!("name the fields: `{name} {{ {first}: .. }}`"));
+                refused = true;
                 continue;
             };
             let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
-                self.err(Rule::Type, fname.span(), format!("`{name}` has no field `{fname}`"), "");
+                self.err(Rule::Type, fname.span(), format!("`{name}` has no field `{fname}`"), fields_hint(&st));
+                refused = true;
                 continue;
             };
             let want = st.fields[i].1.clone();
@@ -84,7 +98,9 @@ impl Lowerer<'_> {
             match v {
                 Some(v) => out.push(v),
                 None => {
-                    self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "give every field a value");
+                    if !refused {
+                        self.err(Rule::Type, span, format!("missing field `{}` in `{name}`", st.fields[i].0), "give every field a value");
+                    }
                     out.push(poison(span));
                 }
             }
@@ -125,7 +141,7 @@ impl Lowerer<'_> {
         let Ty::Struct(st) = &v.ty else {
             // A variable whose type was refused (and reported) reports nothing more.
             if v.ty != Ty::Never {
-                self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "");
+                self.unsupported(fe.span(), &format!("assigning a field of `{}`", v.ty), "only a struct has named fields: assign a field of a `let mut` struct variable");
             }
             return None;
         };
@@ -134,7 +150,7 @@ impl Lowerer<'_> {
             return None;
         };
         let Some(i) = st.fields.iter().position(|(n, _)| fname == n) else {
-            self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), "");
+            self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), fields_hint(st));
             return None;
         };
         if !v.mutable {
@@ -171,7 +187,8 @@ impl Lowerer<'_> {
         for e in &es {
             if matches!(e.ty, Ty::Result(_) | Ty::Reject | Ty::Unit) {
                 let t = e.ty.clone();
-                self.err(Rule::UnsupportedType, e.span, format!("`{t}` inside a tuple is not supported"), "");
+                let hint = if t == Ty::Unit { "a tuple holds values: leave the `()` out" } else { "take the value out first, with `?`" };
+                self.err(Rule::UnsupportedType, e.span, format!("`{t}` inside a tuple is not supported"), hint);
             }
         }
         let ty = Ty::Tuple(es.iter().map(|e| e.ty.clone()).collect());
@@ -197,14 +214,14 @@ impl Lowerer<'_> {
                             self.mk(ExprKind::TupleField(Box::new(base), i), t, span)
                         }
                         None => {
-                            self.err(Rule::Type, name.span(), format!("no field `{name}` on `{}`", st.name), "");
+                            self.err(Rule::Type, name.span(), format!("no field `{name}` on `{}`", st.name), fields_hint(st));
                             poison(span)
                         }
                     },
                     Ty::Never => base,
                     other => {
                         let t = other.clone();
-                        self.err(Rule::Type, span, format!("no field `{name}` on `{t}`"), "");
+                        self.err(Rule::Type, span, format!("no field `{name}` on `{t}`"), format!("`.{name}` reads a field of a struct; a `{t}` has none"));
                         poison(span)
                     }
                 };
@@ -219,7 +236,11 @@ impl Lowerer<'_> {
             Ty::Never => base,
             other => {
                 let t = other.clone();
-                self.err(Rule::Type, span, format!("no field `{i}` on `{t}`"), "");
+                let hint = match &t {
+                    Ty::Tuple(ts) => format!("the tuple has {} elements: `.0` to `.{}`", ts.len(), ts.len().saturating_sub(1)),
+                    _ => format!("`.0`, `.1`, .. read the elements of a tuple; a `{t}` has none"),
+                };
+                self.err(Rule::Type, span, format!("no field `{i}` on `{t}`"), hint);
                 poison(span)
             }
         }
@@ -243,7 +264,11 @@ impl Lowerer<'_> {
             (syn::Pat::Tuple(pt), Ty::Tuple(ts)) if ts.len() == pt.elems.len() => pt.elems.iter().map(Some).zip(ts.iter().cloned()).collect(),
             (syn::Pat::Tuple(pt), other) => {
                 let t = other.clone();
-                self.err(Rule::Type, e.span, format!("expected a tuple of {} elements, found `{t}`", pt.elems.len()), "");
+                let hint = match &t {
+                    Ty::Tuple(_) => format!("write one name (or `_`) per element of the `{t}`"),
+                    _ => format!("`let (a, b) = ..` takes a tuple apart; this is a `{t}`"),
+                };
+                self.err(Rule::Type, e.span, format!("expected a tuple of {} elements, found `{t}`", pt.elems.len()), hint);
                 self.declare_poisoned(pat);
                 return None;
             }
@@ -265,7 +290,12 @@ impl Lowerer<'_> {
                 Some(syn::Pat::Ident(pi)) if pi.by_ref.is_none() && pi.subpat.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), t, pi.mutability.is_some()))),
                 Some(syn::Pat::Wild(_)) | None => vars.push(None),
                 Some(other) => {
-                    self.err(Rule::Unsupported, other.span(), "nested patterns in `let` are not supported", "bind plain names, then match on them");
+                    self.err(
+                        Rule::Unsupported,
+                        other.span(),
+                        "a nested pattern in `let` is not supported inside a redis function",
+                        "bind plain names, then take them apart with another `let`: `let (a, bc) = ..; let (b, c) = bc;`",
+                    );
                     self.declare_poisoned(pat);
                     return None;
                 }
@@ -300,15 +330,16 @@ impl Lowerer<'_> {
         let mut named: Vec<Option<&syn::Pat>> = vec![None; st.fields.len()];
         for f in &ps.fields {
             let syn::Member::Named(fname) = &f.member else {
-                self.err(Rule::Type, f.member.span(), format!("`{}` has no numbered fields", st.name), "name the fields: `S { f: p, .. }`");
+                let first = st.fields.first().map(|f| f.0.as_str()).unwrap_or("field");
+                self.err(Rule::Type, f.member.span(), format!("`{}` has no numbered fields", st.name), format!("name the fields: `{} {{ {first}: x, .. }}`", st.name));
                 return fail(self);
             };
             let Some(k) = st.fields.iter().position(|(n, _)| fname == n) else {
-                self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), "");
+                self.err(Rule::Type, fname.span(), format!("no field `{fname}` on `{}`", st.name), fields_hint(st));
                 return fail(self);
             };
             if named[k].replace(&f.pat).is_some() {
-                self.err(Rule::Type, fname.span(), format!("the field `{fname}` is named twice in this pattern"), "");
+                self.err(Rule::Type, fname.span(), format!("the field `{fname}` is named twice in this pattern"), format!("name each field once; `{fname}: x` binds it to another name"));
                 return fail(self);
             }
         }
@@ -319,6 +350,16 @@ impl Lowerer<'_> {
             }
         }
         Some(named)
+    }
+}
+
+/// The hint for a field `st` lacks: the fields it has.
+fn fields_hint(st: &StructTy) -> String {
+    let names: Vec<String> = st.fields.iter().map(|(n, _)| format!("`{n}`")).collect();
+    if names.is_empty() {
+        format!("`{}` has no fields", st.name)
+    } else {
+        format!("the fields of `{}` are {}", st.name, names.join(", "))
     }
 }
 
@@ -353,7 +394,7 @@ mod tests {
             ("match p { P { a: 1 } => 1, _ => 0 }", "this pattern does not name the field `b` of `P`"),
             ("let P { a, b: x } = p; a + x", ""),
             ("let P { b, .. } = p; b", ""),
-            ("let P { a: 1, .. } = p; 0", "nested patterns in `let` are not supported | bind plain names, then match on them"),
+            ("let P { a: 1, .. } = p; 0", "a nested pattern in `let` is not supported inside a redis function | bind plain names, then take them apart"),
             ("let Q { a } = p; a", "this pattern does not match a `P`"),
             ("let (a, b) = p; a + b", "expected a tuple of 2 elements, found `P`"),
             ("let P { a, .. } = (1, 2); a", "this pattern does not match a `(i64, i64)`"),
@@ -371,3 +412,4 @@ mod tests {
         }
     }
 }
+

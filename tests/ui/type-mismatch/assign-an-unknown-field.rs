@@ -1,0 +1,15 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    pub struct P {
+        pub count: i64,
+    }
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        let mut p = P { count: 0 };
+        p.cnt = n;
+        p.count
+    }
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        let mut total = 0;
+        let x = &mut total[0];
+        *x += n;
+        total
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        n.parse::<i64>().unwrap_or(0)
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(s: String) -> Vec<String> {
+        s.splitn(",", 2).map(|p| p.to_string()).collect()
+    }
+}
+
+fn main() {}

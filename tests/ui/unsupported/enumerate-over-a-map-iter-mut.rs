@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        let mut m: HashMap<String, i64> = HashMap::new();
+        for (i, (k, v)) in m.iter_mut().enumerate() {
+            *v += n;
+        }
+        n
+    }
+}
+
+fn main() {}

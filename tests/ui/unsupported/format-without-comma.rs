@@ -1,0 +1,10 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(a: i64, b: i64) -> String {
+        format!("{}-{}" a, b)
+    }
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    #[redis_function]
+    pub fn f(n: i64) -> Vec<i64> {
+        let mut v = vec![1, 2, 3];
+        for pair in v.iter_mut().enumerate() {
+            *pair.1 += n;
+        }
+        v
+    }
+}
+
+fn main() {}

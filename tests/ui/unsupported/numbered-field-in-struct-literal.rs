@@ -1,0 +1,14 @@
+#[redlua::library(name = "s")]
+mod s {
+    use redlua::prelude::*;
+    pub struct P {
+        pub a: i64,
+    }
+    #[redis_function]
+    pub fn f(n: i64) -> i64 {
+        let p = P { 0: n };
+        p.a
+    }
+}
+
+fn main() {}
