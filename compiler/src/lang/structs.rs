@@ -136,7 +136,11 @@ impl Lowerer<'_> {
             return None;
         };
         let name = p.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-        let var = self.lookup(&name)?;
+        let Some(var) = self.lookup(&name) else {
+            self.err(Rule::UnknownName, p.span(), format!("cannot find variable `{name}`"), format!("declare it first: `let mut {name} = ..;`"));
+            self.expr(rhs, None);
+            return None;
+        };
         let v = self.vars[var.0].clone();
         let Ty::Struct(st) = &v.ty else {
             // A variable whose type was refused (and reported) reports nothing more.
