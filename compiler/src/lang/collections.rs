@@ -213,7 +213,7 @@ impl Lowerer<'_> {
                 }
                 let recv = Expr { ty: Ty::Vec(Box::new(x.ty.clone())), ..recv };
                 if !matches!(&recv.kind, ExprKind::Var(v) if self.vars[v.0].mutable) {
-                    self.err(Rule::Type, recv.span, "`.push()` changes the Vec: it must be a `let mut` variable", "declare it with `let mut`");
+                    self.not_let_mut(&recv, "push", "Vec");
                 }
                 return self.mk(ExprKind::Method(Method::VecPush, vec![recv, x]), Ty::Unit, span);
             }
@@ -349,7 +349,7 @@ impl Lowerer<'_> {
                     format!("change a {what} held in a `let mut` variable, then store it: `let mut row = rows[i].to_vec(); row.{name}(..); rows[i] = row;`"),
                 );
             } else {
-                self.err(Rule::Type, recv.span, format!("`.{name}()` changes the {what}: it must be a `let mut` variable"), "declare it with `let mut`");
+                self.not_let_mut(&recv, &name, what);
             }
         }
         let mut args = vec![recv];
@@ -516,6 +516,22 @@ impl Lowerer<'_> {
         }
         let (key_let, key) = self.hidden_let("entry_key", key);
         Some(Entry { map, key, key_let, vt, default })
+    }
+
+    /// The refusal of `.{name}()`, which changes its receiver, on a receiver that is not a
+    /// `let mut` variable: an immutable variable, or a temporary value (such as
+    /// `map.entry(k).or_insert(Vec::new())`), whose change Rust would keep in the map.
+    fn not_let_mut(&mut self, recv: &Expr, name: &str, what: &str) {
+        if matches!(recv.kind, ExprKind::Var(_)) || recv.ty == Ty::Never {
+            self.err(Rule::Type, recv.span, format!("`.{name}()` changes the {what}: it must be a `let mut` variable"), "declare it with `let mut`");
+        } else {
+            self.err(
+                Rule::Unsupported,
+                recv.span,
+                format!("`.{name}()` on a {what} that is not held by a variable (such as `map.entry(k).or_insert(..)`) is not supported inside a redis function"),
+                format!("change it through the map: `if !m.contains_key(&k) {{ m.insert(k.clone(), Vec::new()); }}` then `m.get_mut(&k).unwrap().{name}(..)`, or keep the {what} in a `let mut` variable"),
+            );
+        }
     }
 
     /// The closure argument of a method that changes a Vec in place with it (`retain`,
