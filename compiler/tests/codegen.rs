@@ -6,7 +6,7 @@
 use redlua_compiler::{compile_library, compile_script};
 
 fn library(body_items: &str) -> Result<String, Vec<String>> {
-    let src = format!("mod m {{ use redlua::prelude::*; {body_items} }}");
+    let src = format!("mod m {{ use redlua::prelude::*; use std::collections::HashMap; {body_items} }}");
     compile_library(r#"name = "m""#.parse().expect("attribute"), src.parse().expect("library")).map(|l| l.lua).map_err(|ds| ds.iter().map(ToString::to_string).collect())
 }
 
@@ -151,11 +151,12 @@ fn function_locals(lua: &str, name: &str) -> usize {
         }
         let code = line.trim_start().split("  -- ").next().unwrap_or("");
         if let Some(rest) = code.strip_prefix("for ") {
-            // `for a, b in ..` and `for i = ..`: the loop's named variables are locals too
-            // (the compiler counts the names it gives, not `_`; its limit leaves room for
-            // those and for the loops' hidden control variables).
+            // `for a, b in ..` and `for i = ..`: the loop's variables are locals too, `_`
+            // included, and so are its three hidden control variables (Lua 5.1's
+            // `(for generator)`, `(for state)`, `(for control)` or `(for index)`,
+            // `(for limit)`, `(for step)`).
             let names = if rest.contains(" in ") { rest.split(" in ").next().unwrap_or("") } else { rest.split(" = ").next().unwrap_or("") };
-            count += names.split(',').map(str::trim).filter(|n| *n != "_").count();
+            count += 3 + names.split(',').count();
         } else if code.starts_with("local function ") {
             count += 1;
         } else if let Some(rest) = code.strip_prefix("local ") {
@@ -190,6 +191,10 @@ fn the_count_of_locals_is_the_locals_the_lua_declares() {
         ("n: i64, v: Vec<i64>", "let mut s = 0; for (i, x) in v.iter().enumerate() { s += x + i as i64; }"),
         ("n: i64, v: Vec<i64>", "let mut s = 0; for x in v.iter().filter(|x| **x > n).take(3) { s += x; }"),
         ("n: i64, v: Vec<i64>", "let w: Vec<i64> = v.iter().map(|mut x| { x += 1; x }).collect();"),
+        ("n: i64", "let mut s = 0; for i in 0..n { s += i; } for j in (0..n).rev().step_by(2) { s += j; } for k in (0..n).step_by(3) { s += k; }"),
+        ("n: i64", "let mut m: HashMap<String, i64> = HashMap::new(); m.insert(\"a\".to_string(), n); let mut s = 0; for (k, x) in &m { s += x + k.len() as i64; }"),
+        ("n: i64, v: Vec<i64>", "let mut s = 0; for x in &v { s += x; }"),
+        ("n: i64", "let mut s = 0; 'o: for a in 0..2 { for b in 0..2 { if a + b > n { break 'o; } s += 1; } }"),
     ];
     let cases: Vec<(&str, &str, bool)> = shapes.iter().flat_map(|(p, b)| [(*p, *b, false), (*p, *b, true)]).collect();
     std::thread::scope(|scope| {

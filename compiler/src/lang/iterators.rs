@@ -11,6 +11,7 @@ use crate::codegen::*;
 use crate::diag::Rule;
 use crate::ir::{self, *};
 use crate::lang::closures::closure_is_quiet;
+use crate::lang::loops::loop_locals;
 use crate::lower::{poison, usize_ty, Lowerer};
 use crate::lua::{BinOp as LB, Expr as L, Stmt as LS, StmtKind as K, UnOp as LU};
 use crate::lualib::Helper;
@@ -785,6 +786,7 @@ impl Gen<'_> {
                 K::GenFor(vec!["_".into(), item.clone()], vec![L::call("ipairs", vec![parts])], body)
             }
         };
+        self.locals += loop_locals(&loop_stmt);
         out.push(self.stmt(loop_stmt));
         if matches!(ch.sink, S::CollectString) && each.is_none() {
             return L::call("table.concat", vec![accn]);

@@ -454,7 +454,9 @@ impl Gen<'_> {
                 let inner = self.loop_body(&r.body, r.id, &mut flag_decl);
                 out.extend(flag_decl);
                 self.line = line;
-                out.push(self.stmt(K::NumFor(name, a, b, step, inner)));
+                let lua_loop = K::NumFor(name, a, b, step, inner);
+                self.locals += loop_locals(&lua_loop);
+                out.push(self.stmt(lua_loop));
             }
             ExprKind::ForMap(k, val, v, body, id) => {
                 let t = self.expr(v, out);
@@ -464,7 +466,9 @@ impl Gen<'_> {
                 let inner = self.loop_body(body, *id, &mut flag_decl);
                 out.extend(flag_decl);
                 self.line = line;
-                out.push(self.stmt(K::GenFor(names, vec![L::call("pairs", vec![t])], inner)));
+                let lua_loop = K::GenFor(names, vec![L::call("pairs", vec![t])], inner);
+                self.locals += loop_locals(&lua_loop);
+                out.push(self.stmt(lua_loop));
             }
             ExprKind::ForEach(var, v, body, id) => {
                 // Over an iterator chain: the body runs as each element comes out of it.
@@ -477,7 +481,7 @@ impl Gen<'_> {
                 }
                 let t = self.expr(v, out);
                 let name = self.vars[var.0].lua.clone();
-                self.locals += 2;
+                self.locals += 1;
                 let mut flag_decl = Vec::new();
                 let mut inner = self.loop_body(body, *id, &mut flag_decl);
                 out.extend(flag_decl);
@@ -490,7 +494,9 @@ impl Gen<'_> {
                 } else {
                     name
                 };
-                out.push(self.stmt(K::GenFor(vec!["_".into(), loop_var], vec![L::call("ipairs", vec![t])], inner)));
+                let lua_loop = K::GenFor(vec!["_".into(), loop_var], vec![L::call("ipairs", vec![t])], inner);
+                self.locals += loop_locals(&lua_loop);
+                out.push(self.stmt(lua_loop));
             }
             _ => {}
         }
@@ -542,5 +548,16 @@ fn negate_step(s: L) -> L {
     match &s {
         L::Num(n) if n.parse::<i64>().is_ok() => L::int(-n.parse::<i64>().unwrap_or(1)),
         _ => L::Un(lua::UnOp::Neg, Box::new(s)),
+    }
+}
+
+/// The locals a Lua `for` declares besides the names the compiler counts when it gives
+/// them: its three hidden control variables, and `_` (every one is a local of the
+/// function, within Lua's limit of 200).
+pub(crate) fn loop_locals(lua_loop: &K) -> usize {
+    match lua_loop {
+        K::GenFor(names, ..) => 3 + names.iter().filter(|n| *n == "_").count(),
+        K::NumFor(..) => 3,
+        _ => 0,
     }
 }
