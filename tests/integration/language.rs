@@ -904,6 +904,25 @@ pub mod lang_labels {
         (pair, kept, visits, popped, inner, stack.len() as i64)
     }
 
+    /// A `loop` left only by `return`, whose body holds a loop with its own `break`: the
+    /// outer loop never ends normally, so it is the function's value.
+    #[redis_function(read_only)]
+    pub fn returns_from_loop(limit: i64, v: Vec<i64>) -> i64 {
+        let mut i = 0;
+        loop {
+            for x in &v {
+                if *x > limit {
+                    break;
+                }
+                i += 1;
+            }
+            if i >= limit || i > 1000 {
+                return i;
+            }
+            i += 100;
+        }
+    }
+
     /// Several jumps to one label from different depths, `break` and `continue` to the
     /// same label, two labelled loops side by side and a label re-entered by an outer
     /// loop: each jump leaves exactly the loops between it and its target.
@@ -988,6 +1007,11 @@ fn labelled_break_and_continue_out_of_nested_loops_agree_with_their_twins() {
                 assert_eq!(logs[0], logs[1], "tangled({n}, {target}, {skip})");
             }
         }
+    }
+    for (limit, v) in [(0, vec![]), (2, vec![1, 5]), (150, vec![3, 2, 1]), (-1, vec![7])] {
+        let lua = lang_labels::returns_from_loop(limit, v.clone()).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || lang_labels::twin::returns_from_loop(limit, v.clone()));
+        assert_eq!(lua, rust, "returns_from_loop({v:?}, {limit})");
     }
     // Spot checks of the Rust meaning, independent of the twin.
     let (pair, _, _, popped, inner, left) = lang_labels::jumps(5, 7, 4).call(&mut con).unwrap();
