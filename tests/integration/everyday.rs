@@ -213,6 +213,18 @@ pub mod everyday {
         (pair.0, format!("{first}/{tail}/{}", pair.1), all.iter().map(|w| w.len()).sum::<usize>(), maybe.is_some())
     }
 
+    /// The collections' constructors by their full paths.
+    #[redis_function(read_only)]
+    pub fn full_paths(n: i64) -> (i64, Vec<i64>, String) {
+        let mut m: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        m.insert("a".to_string(), n);
+        let mut v: Vec<i64> = std::vec::Vec::with_capacity(4);
+        v.push(n * 2);
+        let mut s = std::string::String::new();
+        s.push_str("x");
+        (m.len() as i64 + m.get("a").copied().unwrap_or(0), v, s)
+    }
+
     /// `map_or_else`: exactly one of the two closures runs.
     #[redis_function]
     pub fn map_or_else_order(k: Key, log: Key) -> String {
@@ -409,6 +421,11 @@ fn annotated_references_agree_with_the_twin() {
         assert_eq!(lua, rust, "{words:?}");
     }
     assert_eq!(everyday::annotated_refs(vec!["abc", "d"]).call(&mut con).unwrap(), (2, "abc/bc/bc".to_string(), 4, true));
+    for n in [-3, 0, 7] {
+        let lua = everyday::full_paths(n).call(&mut con).unwrap();
+        let rust = redlua::twin::run(&mut con, || everyday::twin::full_paths(n));
+        assert_eq!(lua, rust, "full_paths({n})");
+    }
 }
 
 #[test]

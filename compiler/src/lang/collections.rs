@@ -663,6 +663,9 @@ impl Lowerer<'_> {
     /// `Vec::new()`, `String::new()`, `HashMap::new()` and their `with_capacity(n)` (a
     /// capacity is a hint to Rust's allocator: the collection starts empty).
     pub(crate) fn collection_ctor(&mut self, segs: &[String], args: &[&syn::Expr], expect: Option<&Ty>, span: Span) -> Option<Expr> {
+        // Also by their full paths: `std::collections::HashMap::new()`, `std::vec::Vec`, ..
+        let full = matches!(segs, [std, module, name, _] if std == "std" && matches!((module.as_str(), name.as_str()), ("collections", "HashMap") | ("vec", "Vec") | ("string", "String")));
+        let segs = if full { &segs[2..] } else { segs };
         if segs.len() != 2 || !matches!(segs[0].as_str(), "Vec" | "String" | "HashMap") {
             return None;
         }
