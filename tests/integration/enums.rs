@@ -296,6 +296,29 @@ pub mod struct_patterns {
         (r, a.x, job.at.x, ax + ay)
     }
 
+    /// Struct patterns in `for` (over a Vec by reference and by value, over a chain), with
+    /// `mut` and `_` bindings and fields left to `..`.
+    #[redis_function]
+    pub fn loop_patterns(log: Key, n: i64) -> (i64, Vec<i64>, i64) {
+        let pts = vec![Pt { x: n, y: 1 }, Pt { x: 2, y: n }, Pt { x: -3, y: 0 }];
+        let mut sum = 0;
+        for Pt { x, y } in &pts {
+            sum += x * 10 + y;
+        }
+        let mut moved = Vec::new();
+        for Pt { mut x, .. } in pts.clone() {
+            x += 1;
+            moved.push(x);
+        }
+        let jobs = vec![Job { at: pts[0], name: "a".to_string(), tries: Some(n) }, Job { at: pts[2], name: "bc".to_string(), tries: None }];
+        let mut tries = 0;
+        for Job { name, tries: t, at: _ } in jobs.iter().filter(|j| j.name.len() <= 2) {
+            rpush(&log, name);
+            tries += t.unwrap_or(-1);
+        }
+        (sum, moved, tries + pts[0].x)
+    }
+
     /// The same in `while let` and `let .. else`, whose bindings outlive a change of the
     /// struct they were taken from.
     #[redis_function(read_only)]
@@ -346,6 +369,14 @@ fn struct_patterns_agree_with_the_twin() {
         assert_eq!(lua, rust, "{n}");
     }
     assert_eq!(struct_patterns::while_and_else(3).call(&mut con).unwrap(), (30 + 3 + 20 + 10, 399));
+    for n in [-2, 0, 5] {
+        let lua = lua_outcome(struct_patterns::loop_patterns("lua:log", n).call(&mut con));
+        let rust = twin_outcome(try_twin(&mut con, || Ok::<_, Reject>(struct_patterns::twin::loop_patterns(Key::from("rust:log"), n))));
+        assert_eq!(lua, rust, "{n}");
+        let logs: Vec<Vec<String>> = ["lua:log", "rust:log"].iter().map(|k| redis::cmd("LRANGE").arg(k).arg(0).arg(-1).query(&mut con).unwrap()).collect();
+        assert_eq!(logs[0], logs[1], "{n}");
+    }
+    assert_eq!(struct_patterns::loop_patterns("k", 5).call(&mut con).unwrap(), (51 + 25 - 30, vec![6, 3, -2], 5 - 1 + 5));
     // The arms that take the scrutinee's parts before it changes were reached.
     let r = struct_patterns::classify("k", 3, 4, "abc", Some(2)).call(&mut con).unwrap();
     assert_eq!(r, (1, false, true, 5, "abc".to_string(), 100 + 4 + 1));

@@ -81,12 +81,12 @@ impl Lowerer<'_> {
             return e;
         }
         let span = f.span();
-        let mut tuple_pat: Option<&syn::PatTuple> = None;
+        let mut tuple_pat: Option<&syn::Pat> = None;
         let (name, mutable) = match &*f.pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.to_string(), pi.mutability.is_some()),
             syn::Pat::Wild(_) => ("_".to_string(), false),
-            syn::Pat::Tuple(t) => {
-                tuple_pat = Some(t);
+            syn::Pat::Tuple(_) | syn::Pat::Struct(_) => {
+                tuple_pat = Some(&*f.pat);
                 ("item".to_string(), false)
             }
             other => return self.unsupported(other.span(), "this pattern in `for`", "bind a plain name or a tuple of names"),
@@ -174,7 +174,11 @@ impl Lowerer<'_> {
     }
 
     /// `for name in v { .. }` over a Vec (or `for (a, b) in v` over a Vec of tuples).
-    pub(crate) fn for_each(&mut self, f: &syn::ExprForLoop, v: Expr, name: &str, mutable: bool, tuple_pat: Option<&syn::PatTuple>, span: Span) -> Expr {
+    pub(crate) fn for_each(&mut self, f: &syn::ExprForLoop, v: Expr, name: &str, mutable: bool, parts_pat: Option<&syn::Pat>, span: Span) -> Expr {
+        let tuple_pat = match parts_pat {
+            Some(syn::Pat::Tuple(t)) => Some(t),
+            _ => None,
+        };
         if let Ty::Map(vt) = v.ty.clone() {
             // `for (k, v) in &map`: in the table's order (Rust's HashMap order is arbitrary too).
             let Some(t) = tuple_pat.filter(|t| t.elems.len() == 2) else {
@@ -213,6 +217,33 @@ impl Lowerer<'_> {
         self.scopes.push(Vec::new());
         let var = self.declare(name, elem.clone(), mutable);
         let mut destructure = None;
+        if let Some(syn::Pat::Struct(ps)) = parts_pat {
+            // `for S { f, g: x, .. } in v`: the fields bound, in the struct's order.
+            let Ty::Struct(st) = &elem else {
+                self.scopes.pop();
+                if elem != Ty::Never {
+                    self.err(Rule::Type, ps.span(), format!("this struct pattern does not match the `{elem}` elements"), "iterate over a Vec of that struct, or bind a plain name");
+                }
+                return poison(span);
+            };
+            let st = (**st).clone();
+            let Some(named) = self.struct_pattern_fields(ps, &st) else {
+                self.scopes.pop();
+                return poison(span);
+            };
+            let mut vars = Vec::new();
+            for (p, (_, ft)) in named.into_iter().zip(st.fields) {
+                match p {
+                    Some(syn::Pat::Ident(pi)) if pi.subpat.is_none() && pi.by_ref.is_none() => vars.push(Some(self.declare(&pi.ident.to_string(), ft, pi.mutability.is_some()))),
+                    Some(syn::Pat::Wild(_)) | None => vars.push(None),
+                    Some(other) => {
+                        self.scopes.pop();
+                        return self.unsupported(other.span(), "a nested pattern in `for`", "bind plain names, then match on them in the body");
+                    }
+                }
+            }
+            destructure = Some(vars);
+        }
         if let Some(t) = tuple_pat {
             let Ty::Tuple(ts) = &elem else {
                 self.scopes.pop();

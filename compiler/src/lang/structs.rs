@@ -321,7 +321,7 @@ impl Lowerer<'_> {
     /// The sub-pattern of each field of `st` named by the struct pattern `ps`, in field
     /// order; `None` (after an error, with the pattern's names declared) when `ps` names
     /// another type, a field `st` lacks or a field twice, or leaves a field out without `..`.
-    fn struct_pattern_fields<'p>(&mut self, ps: &'p syn::PatStruct, st: &StructTy) -> Option<Vec<Option<&'p syn::Pat>>> {
+    pub(crate) fn struct_pattern_fields<'p>(&mut self, ps: &'p syn::PatStruct, st: &StructTy) -> Option<Vec<Option<&'p syn::Pat>>> {
         let last = ps.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let fail = |lw: &mut Self| {
             ps.fields.iter().for_each(|f| lw.declare_poisoned(&f.pat));
