@@ -213,6 +213,20 @@ pub mod everyday {
         (pair.0, format!("{first}/{tail}/{}", pair.1), all.iter().map(|w| w.len()).sum::<usize>(), maybe.is_some())
     }
 
+    /// An `if let` whose `else` takes its type from the `then` branch (a bare `None`), and
+    /// a pattern in parentheses, and an or-pattern inside a tuple pattern.
+    #[redis_function(read_only)]
+    pub fn small_patterns(n: i64, o: Option<i64>) -> (Option<i64>, i64) {
+        let next = if let Some(x) = o { Some(x + 1) } else { None };
+        let kind = match (n, n % 3) {
+            (0, _) => 0,
+            (_, 1 | 2) => 1,
+            ((-5..=-1), _) => 2,
+            _ => 3,
+        };
+        (next, kind)
+    }
+
     /// The collections' constructors by their full paths.
     #[redis_function(read_only)]
     pub fn full_paths(n: i64) -> (i64, Vec<i64>, String) {
@@ -421,6 +435,13 @@ fn annotated_references_agree_with_the_twin() {
         assert_eq!(lua, rust, "{words:?}");
     }
     assert_eq!(everyday::annotated_refs(vec!["abc", "d"]).call(&mut con).unwrap(), (2, "abc/bc/bc".to_string(), 4, true));
+    for n in [-7, -3, 0, 3, 4, 9] {
+        for o in [None, Some(-1), Some(5)] {
+            let lua = everyday::small_patterns(n, o).call(&mut con).unwrap();
+            let rust = redlua::twin::run(&mut con, || everyday::twin::small_patterns(n, o));
+            assert_eq!(lua, rust, "small_patterns({n}, {o:?})");
+        }
+    }
     for n in [-3, 0, 7] {
         let lua = everyday::full_paths(n).call(&mut con).unwrap();
         let rust = redlua::twin::run(&mut con, || everyday::twin::full_paths(n));
