@@ -224,7 +224,14 @@ pub mod everyday {
             ((-5..=-1), _) => 2,
             _ => 3,
         };
-        (next, kind)
+        // A tuple held by a variable, matched by tuple patterns.
+        let pair = (n, o);
+        let shape = match pair {
+            (0, None) => 10,
+            (_, Some(y)) if y > n => 20 + y,
+            (x, _) => 30 + x,
+        };
+        (next, kind + shape)
     }
 
     /// The collections' constructors by their full paths.
