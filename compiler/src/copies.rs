@@ -500,7 +500,7 @@ fn method_arg(m: Method, i: usize) -> Ctx {
 }
 
 /// The pattern binds a name to (a part of) the matched value.
-fn binds(p: &Pat) -> bool {
+pub(crate) fn binds(p: &Pat) -> bool {
     match p {
         Pat::Bind(_) => true,
         Pat::Or(ps) | Pat::Tuple(ps) => ps.iter().any(binds),

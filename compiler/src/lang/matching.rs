@@ -409,14 +409,7 @@ impl Gen<'_> {
 
 /// The pattern binds a part of the matched value (not only the whole of it).
 fn binds_part(p: &Pat) -> bool {
-    fn binds(p: &Pat) -> bool {
-        match p {
-            Pat::Bind(_) => true,
-            Pat::Tuple(ps) | Pat::Or(ps) => ps.iter().any(binds),
-            Pat::Some(p) | Pat::CallOk(p) | Pat::CallErr(p) => binds(p),
-            Pat::Wild | Pat::Int(_) | Pat::Str(_) | Pat::Bool(_) | Pat::Range(..) | Pat::None => false,
-        }
-    }
+    use crate::copies::binds;
     match p {
         Pat::Tuple(ps) => ps.iter().any(binds),
         Pat::Or(ps) => ps.iter().any(binds_part),
